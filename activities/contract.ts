@@ -1,0 +1,32 @@
+/**
+ * The one typed interface through which a journey reaches the outside world. Workflows import
+ * it as a type only; the worker registers an implementation (DynamoDB in production and local
+ * runs). Every call must be idempotent: Temporal retries activities, and a retry must never
+ * notify twice, audit twice or take two caseload places.
+ */
+import type { Notification, TimelineEntry } from '../domain/journey.js';
+import type { JourneySummary } from '../domain/views.js';
+
+export interface AssignRequest {
+  journeyId: string;
+  programmeId: string;
+  teamId: string;
+  /** The team's co-ordinators and their capacity, from the journey's programme snapshot. */
+  coordinators: { id: string; maxCaseload: number }[];
+  /** A named co-ordinator (reassignment); otherwise the least-loaded one with capacity. */
+  to?: string;
+  /** The co-ordinator whose place is released in the same transaction (reassignment). */
+  from?: string | null;
+}
+
+export interface JourneyActivities {
+  /** Takes a caseload place; null when nobody (or the named co-ordinator) has capacity. */
+  assignCoordinator(request: AssignRequest): Promise<{ coordinatorId: string | null }>;
+  releaseCoordinator(request: { journeyId: string; coordinatorId: string }): Promise<void>;
+  /** Delivers a notification to each recipient's inbox (and other channels); once per id. */
+  notify(notification: Notification): Promise<void>;
+  /** Appends timeline entries to the audit trail; an entry already written (same seq) is skipped. */
+  appendAudit(request: { journeyId: string; programmeId: string; teamId: string; events: TimelineEntry[] }): Promise<void>;
+  /** Writes the read model; an older revision never overwrites a newer one. */
+  projectJourney(summary: JourneySummary): Promise<void>;
+}

@@ -1,0 +1,57 @@
+/**
+ * Loads the programme set: the built-in examples, or the JSON/YAML file named by
+ * `CAREPATH_PROGRAMMES`. Reads the file system, so it is for workers and the API — never import
+ * it from workflow code. An invalid file fails start-up with a message that names the file, the
+ * programme and the field, because whoever edits it needs to know exactly what to fix.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { builtInProgrammes } from './builtInProgrammes.js';
+import { programmesFileSchema, type Programme } from './programme.js';
+
+export class ProgrammeConfigError extends Error {
+  override name = 'ProgrammeConfigError';
+}
+
+function describeIssues(source: string, raw: unknown, error: z.ZodError): string {
+  const programmes = (raw as { programmes?: { id?: unknown }[] } | null)?.programmes;
+  const lines = error.issues.map((issue) => {
+    const [top, index, ...field] = issue.path;
+    if (top === 'programmes' && typeof index === 'number') {
+      const id = programmes?.[index]?.id;
+      const name = typeof id === 'string' ? `programme "${id}"` : `programme #${index + 1}`;
+      return `${name}, field ${field.length ? field.join('.') : '(whole programme)'}: ${issue.message}`;
+    }
+    return `field ${issue.path.join('.') || '(top level)'}: ${issue.message}`;
+  });
+  return `${source} is not a valid programme configuration:\n  ${lines.join('\n  ')}`;
+}
+
+export function parseProgrammes(raw: unknown, source: string): Programme[] {
+  const result = programmesFileSchema.safeParse(raw);
+  if (!result.success) throw new ProgrammeConfigError(describeIssues(source, raw, result.error));
+  return result.data.programmes;
+}
+
+export function loadProgrammesFile(file: string): Programme[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ProgrammeConfigError(`CAREPATH_PROGRAMMES=${file} cannot be read: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new ProgrammeConfigError(`CAREPATH_PROGRAMMES=${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`);
+  }
+  return parseProgrammes(raw, `CAREPATH_PROGRAMMES=${file}`);
+}
+
+/** The programmes this process runs: `CAREPATH_PROGRAMMES` if set, else the built-in examples. */
+export function loadProgrammes(env: NodeJS.ProcessEnv = process.env): Programme[] {
+  const file = env.CAREPATH_PROGRAMMES;
+  return file ? loadProgrammesFile(file) : parseProgrammes({ programmes: builtInProgrammes }, 'built-in programmes');
+}

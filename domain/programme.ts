@@ -1,0 +1,181 @@
+/**
+ * A care co-ordination programme is configuration, not code: its teams, who is eligible, how
+ * risk is scored, how long each piece of work may take and who hears about it when it is late.
+ * The schema below is the single source of the programme's type and of the errors an invalid
+ * configuration file produces. Each journey keeps a snapshot of its programme from the day it
+ * started, so editing the configuration never changes a running journey's history.
+ */
+import { z } from 'zod';
+import { isDuration, nominalMs } from './durations.js';
+
+export const duration = z
+  .string()
+  .refine(isDuration, { message: 'must be an ISO 8601 duration such as P7D, PT72H or -P1D' });
+
+const positiveDuration = duration.refine((d) => nominalMs(d) > 0, { message: 'must be a positive duration' });
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes');
+
+export const coordinatorSchema = z.object({
+  id,
+  name: z.string().min(1),
+  /** The most open journeys this co-ordinator should hold at once. */
+  maxCaseload: z.number().int().positive(),
+});
+
+export const teamSchema = z.object({
+  id,
+  name: z.string().min(1).optional(),
+  /** Postcode prefixes (e.g. `TQ1`, `EX`) this team covers; used when a programme has several teams. */
+  postcodes: z.array(z.string().min(1)).optional(),
+  coordinators: z.array(coordinatorSchema).min(1),
+  leads: z.array(z.string().min(1)).min(1),
+  serviceManagers: z.array(z.string().min(1)).min(1),
+});
+
+export const recipientRoles = ['coordinator', 'team-lead', 'service-manager'] as const;
+export type RecipientRole = (typeof recipientRoles)[number];
+
+export const escalationStepSchema = z.object({
+  /** Offset from the deadline's due time; negative is before it. */
+  at: duration,
+  notify: z.enum(recipientRoles),
+  kind: z.enum(['reminder', 'overdue', 'escalation']),
+});
+
+export const riskModelSchema = z.object({
+  /** Age from which each further year adds `weights.agePerYear`. */
+  ageFrom: z.number().int().min(0).default(65),
+  weights: z.object({
+    agePerYear: z.number().min(0).default(0.01),
+    perCondition: z.number().min(0).default(0.05),
+    perAdmission: z.number().min(0).default(0.1),
+    livesAlone: z.number().min(0).default(0.1),
+    carerStrain: z.number().min(0).default(0.15),
+    noCarer: z.number().min(0).default(0.05),
+  }),
+  /** Ceilings so that one factor cannot decide the tier on its own. */
+  caps: z
+    .object({
+      age: z.number().min(0).default(0.3),
+      conditions: z.number().min(0).default(0.3),
+      admissions: z.number().min(0).default(0.3),
+    })
+    .prefault({}),
+  /** Weights for named conditions that matter more (or less) than the default per-condition weight. */
+  conditions: z.record(z.string(), z.number().min(0)).default({}),
+  /** Scores at or above these thresholds put a person in the high or medium tier. */
+  tiers: z
+    .object({ high: z.number().min(0).max(1), medium: z.number().min(0).max(1) })
+    .refine((t) => t.high > t.medium, { message: 'high must be above medium' }),
+});
+
+export const programmeSchema = z
+  .object({
+    id,
+    name: z.string().min(1),
+    description: z.string().optional(),
+    teams: z.array(teamSchema).min(1),
+    eligibility: z.object({
+      minAge: z.number().int().min(0).optional(),
+      maxAge: z.number().int().min(0).optional(),
+      /** Below this score a referral is closed as ineligible without waiting for a person. */
+      minRiskScore: z.number().min(0).max(1).optional(),
+      /** At or above this score an eligible referral is accepted without waiting for a person. */
+      autoAcceptRiskScore: z.number().min(0).max(1).optional(),
+    }),
+    risk: riskModelSchema,
+    deadlines: z.object({
+      /** How long a referral may wait for a triage decision before the ladder starts. */
+      triage: positiveDuration.optional(),
+      assessment: z.object({ urgent: positiveDuration, routine: positiveDuration }),
+      carePlan: positiveDuration,
+      postDischargeContact: positiveDuration,
+      review: z.object({
+        /** The first review after the care plan is agreed; defaults to the tier's interval. */
+        first: positiveDuration.optional(),
+        high: positiveDuration,
+        medium: positiveDuration,
+        low: positiveDuration,
+      }),
+      /** After a hospital discharge the next review is due no later than this. */
+      reviewAfterDischarge: positiveDuration.default('P7D'),
+    }),
+    escalation: z
+      .array(escalationStepSchema)
+      .min(1)
+      .refine((steps) => steps.every((s, i) => i === 0 || nominalMs(s.at) > nominalMs(steps[i - 1]!.at)), {
+        message: 'steps must be in order of their offsets, each later than the one before',
+      }),
+    readmissionWindow: positiveDuration.default('P30D'),
+    /** Palliative programmes record whether the person died in their preferred place. */
+    recordsPlaceOfDeath: z.boolean().default(false),
+  })
+  .superRefine((p, ctx) => {
+    const teamIds = new Set<string>();
+    p.teams.forEach((team, i) => {
+      if (teamIds.has(team.id)) ctx.addIssue({ code: 'custom', path: ['teams', i, 'id'], message: `duplicate team id ${team.id}` });
+      teamIds.add(team.id);
+      if (p.teams.length > 1 && !team.postcodes?.length) {
+        ctx.addIssue({ code: 'custom', path: ['teams', i, 'postcodes'], message: 'required when a programme has several teams' });
+      }
+    });
+    const { minAge, maxAge } = p.eligibility;
+    if (minAge !== undefined && maxAge !== undefined && minAge > maxAge) {
+      ctx.addIssue({ code: 'custom', path: ['eligibility', 'maxAge'], message: 'must not be below minAge' });
+    }
+  });
+
+export const programmesFileSchema = z
+  .object({ programmes: z.array(programmeSchema).min(1) })
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.programmes.forEach((p, i) => {
+      if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: ['programmes', i, 'id'], message: `duplicate programme id ${p.id}` });
+      seen.add(p.id);
+    });
+  });
+
+export type Programme = z.output<typeof programmeSchema>;
+export type ProgrammeInput = z.input<typeof programmeSchema>;
+export type Team = z.output<typeof teamSchema>;
+export type Coordinator = z.output<typeof coordinatorSchema>;
+export type EscalationStep = z.output<typeof escalationStepSchema>;
+export type RiskModel = z.output<typeof riskModelSchema>;
+
+/** Escalation level as the inbox reports it: 0 the co-ordinator, 1 the team lead, 2 the service manager. */
+export const levelOf = (role: RecipientRole): 0 | 1 | 2 => (role === 'coordinator' ? 0 : role === 'team-lead' ? 1 : 2);
+
+export function findTeam(programme: Programme, teamId: string): Team | undefined {
+  return programme.teams.find((t) => t.id === teamId);
+}
+
+/**
+ * Which team a referral goes to: the one it names, else the programme's only team, else the team
+ * whose postcode prefix matches best (longest prefix wins, so `TQ12` beats `TQ1`).
+ */
+export function routeToTeam(programme: Programme, request: { teamId?: string; postcode?: string }): Team | undefined {
+  if (request.teamId) return findTeam(programme, request.teamId);
+  if (programme.teams.length === 1) return programme.teams[0];
+  const outward = outwardCode(request.postcode);
+  if (!outward) return undefined;
+  let best: { team: Team; length: number } | undefined;
+  for (const team of programme.teams) {
+    for (const prefix of team.postcodes ?? []) {
+      const p = prefix.replace(/\s+/g, '').toUpperCase();
+      // An area (`TQ`) matches any of its districts; a district (`TQ1`) must not match `TQ10`.
+      const next = outward.charAt(p.length);
+      const boundary = /\d$/.test(p) ? !/\d/.test(next) : !/[A-Z]/.test(next);
+      if (outward.startsWith(p) && boundary && (!best || p.length > best.length)) best = { team, length: p.length };
+    }
+  }
+  return best?.team;
+}
+
+/** The outward code of a UK postcode (`TQ1 2AB` → `TQ1`); an outward code alone is returned as is. */
+export function outwardCode(postcode: string | undefined): string | undefined {
+  const compact = postcode?.replace(/\s+/g, '').toUpperCase();
+  if (!compact) return undefined;
+  // The inward code is always a digit and two letters.
+  return compact.length >= 5 && /\d[A-Z]{2}$/.test(compact) ? compact.slice(0, -3) : compact;
+}

@@ -1,0 +1,76 @@
+/**
+ * Referrals: what a referrer sends (`Referral`, with the person's identifiers) and what the
+ * journey keeps (`JourneyReferral`, with none). The HTTP edge turns the first into the second —
+ * the NHS number becomes a pseudonymous patient id and the date of birth an age — so no direct
+ * identifier ever enters a workflow's history, search attributes or logs.
+ */
+import { z } from 'zod';
+import { normaliseNhsNumber } from './nhsNumber.js';
+
+export const referralSources = ['gp', 'hospital', 'social-care', 'community', 'voluntary', 'probation', 'self', 'other'] as const;
+export const urgencies = ['urgent', 'routine'] as const;
+export type Urgency = (typeof urgencies)[number];
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+
+export const carerSchema = z.object({
+  name: z.string().max(200).optional(),
+  relationship: z.string().max(100).optional(),
+  /** The carer reports strain or is at risk of breakdown (a risk factor). */
+  strain: z.boolean().optional(),
+});
+
+/** The body of `POST /referrals` (JSON form). */
+export const referralSchema = z.object({
+  patient: z.object({
+    nhsNumber: z
+      .string()
+      .refine((v) => normaliseNhsNumber(v) !== undefined, { message: 'is not a valid NHS number (Modulus 11 check failed)' }),
+    givenName: z.string().min(1).max(100),
+    familyName: z.string().min(1).max(100),
+    birthDate: isoDate,
+    postcode: z.string().max(10).optional(),
+    phone: z.string().max(30).optional(),
+  }),
+  programme: z.string().min(1),
+  teamId: z.string().min(1).optional(),
+  source: z.enum(referralSources),
+  referrer: z.object({ name: z.string().min(1).max(200), organisation: z.string().max(200).optional() }).optional(),
+  reason: z.string().min(1).max(4000),
+  urgency: z.enum(urgencies),
+  conditions: z.array(z.string().min(1).max(100)).max(50).optional(),
+  livesAlone: z.boolean().optional(),
+  carer: carerSchema.optional(),
+  admissionsLast12Months: z.number().int().min(0).max(365).optional(),
+  consent: z.object({ given: z.boolean(), recordedBy: z.string().min(1).max(200) }),
+});
+export type Referral = z.output<typeof referralSchema>;
+
+/** A referral as the journey records it: no name, NHS number, date of birth, address or phone. */
+export const journeyReferralSchema = z.object({
+  referralId: z.string().min(1).max(100),
+  receivedAt: z.iso.datetime(),
+  source: z.enum(referralSources),
+  referrerOrganisation: z.string().max(200).optional(),
+  reason: z.string().min(1).max(4000),
+  urgency: z.enum(urgencies),
+  /** Age in whole years on the day the referral was received. */
+  age: z.number().int().min(0).max(130),
+  teamId: z.string().min(1),
+  conditions: z.array(z.string().min(1).max(100)).max(50).default([]),
+  livesAlone: z.boolean().optional(),
+  carer: z.object({ relationship: z.string().max(100).optional(), strain: z.boolean().optional() }).optional(),
+  admissionsLast12Months: z.number().int().min(0).max(365).optional(),
+  consentGiven: z.boolean(),
+});
+export type JourneyReferral = z.output<typeof journeyReferralSchema>;
+
+/** Whole years between a date of birth and a day. */
+export function ageOn(birthDate: string, onIsoInstant: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
+  const on = new Date(onIsoInstant);
+  let age = on.getUTCFullYear() - by;
+  const month = on.getUTCMonth() + 1;
+  if (month < bm || (month === bm && on.getUTCDate() < bd)) age -= 1;
+  return age;
+}

@@ -1,0 +1,71 @@
+/**
+ * What clients see of a journey, derived from its state at a given instant: the summary that
+ * lists and the read model hold, and the detail `GET /journeys/{id}` answers.
+ */
+import { displayStatus } from './deadlines.js';
+import { ms } from './durations.js';
+import { nextDueAt, type JourneyState } from './journey.js';
+
+export interface JourneySummary {
+  id: string;
+  programme: string;
+  teamId: string;
+  phase: JourneyState['phase'];
+  coordinatorId: string | null;
+  riskTier: JourneyState['risk']['tier'];
+  nextDueAt: string | null;
+  overdue: boolean;
+  /** Bumps on every change: the read model keeps the highest it has seen. */
+  revision: number;
+  openedAt: string;
+  closedAt: string | null;
+  closeReason: string | null;
+}
+
+export function journeySummary(s: JourneyState, now: number): JourneySummary {
+  const next = nextDueAt(s) ?? null;
+  return {
+    id: s.journeyId,
+    programme: s.programme.id,
+    teamId: s.teamId,
+    phase: s.phase,
+    coordinatorId: s.coordinatorId,
+    riskTier: s.risk.tier,
+    nextDueAt: next,
+    overdue: next !== null && ms(next) <= now,
+    revision: s.counters.revision,
+    openedAt: s.openedAt,
+    closedAt: s.closure?.at ?? null,
+    closeReason: s.closure?.reason ?? null,
+  };
+}
+
+export function journeyDetail(s: JourneyState, now: number) {
+  const ladder = s.programme.escalation;
+  return {
+    ...journeySummary(s, now),
+    communityPhase: s.communityPhase,
+    urgency: s.urgency,
+    risk: s.risk,
+    referrals: s.referrals,
+    triage: s.triage ?? null,
+    assessment: s.assessment ?? null,
+    carePlan: s.carePlan ?? null,
+    reviews: s.reviews,
+    contacts: s.contacts,
+    hospitalStays: s.hospitalStays.map(({ undoDischarge: _undo, ...stay }) => stay),
+    deadlines: s.deadlines.map((d) => ({
+      id: d.id,
+      name: d.name,
+      dueAt: d.dueAt,
+      status: displayStatus(d, now),
+      paused: !!d.pausedSince,
+      ladderStep: d.ladderStep,
+      nextStep: d.status === 'open' && d.ladderStep < ladder.length ? ladder[d.ladderStep] : null,
+      metAt: d.metAt ?? null,
+    })),
+    closure: s.closure ?? null,
+    timeline: s.timeline,
+  };
+}
+export type JourneyDetail = ReturnType<typeof journeyDetail>;

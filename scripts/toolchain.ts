@@ -1,0 +1,170 @@
+/**
+ * Installs the real components carepath runs against — the Temporal CLI (dev server + Web UI),
+ * the Java time-skipping test server and DynamoDB Local — pinned, into a cache outside the
+ * repository, and reuses them when present. `npm test` and `npm start` call this first, so a
+ * fresh machine needs nothing but Go, Java 17+ and Maven (which build or fetch them).
+ *
+ * Run directly: `npm run toolchain` (prints the paths it resolved).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Every pinned version in one place. */
+export const PINS = {
+  temporalCli: '1.5.1', // newer tags carry a `replace` directive that `go install` refuses
+  temporalTestServer: '1.38.0', // io.temporal:temporal-test-server on Maven Central
+  dynamoDbLocal: '3.1.0', // software.amazon.dynamodb:DynamoDBLocal on Maven Central
+} as const;
+
+export interface Toolchain {
+  /** The `temporal` CLI binary (`temporal server start-dev`). */
+  temporalCli: string;
+  /** Executable wrapper around the Java time-skipping test server; takes `<port>`. */
+  temporalTestServer: string;
+  /** Classpath folder and native-library folder for DynamoDB Local. */
+  dynamoDbLocal: { classpath: string; libraryPath: string; mainClass: string };
+}
+
+export const cacheDir = resolve(process.env.CAREPATH_CACHE ?? join(homedir(), '.cache', 'carepath'));
+
+export class MissingPrerequisite extends Error {}
+
+function log(message: string): void {
+  process.stderr.write(`[toolchain] ${message}\n`);
+}
+
+function has(command: string, args: string[]): boolean {
+  const r = spawnSync(command, args, { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+function requireCommand(command: string, args: string[], why: string, install: string): void {
+  if (!has(command, args)) {
+    throw new MissingPrerequisite(`${command} is not installed: it is needed to ${why}. ${install}`);
+  }
+}
+
+/** Runs a build step, streaming its output so a slow first build shows progress. */
+function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let lines = 0;
+    const tail: string[] = [];
+    const onData = (chunk: Buffer): void => {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line.trim()) continue;
+        lines += 1;
+        tail.push(line);
+        if (tail.length > 30) tail.shift();
+        // Enough to see it moving without flooding CI logs.
+        if (lines % 25 === 1) log(`  … ${line.trim().slice(0, 120)}`);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolvePromise();
+      else reject(new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${tail.join('\n')}`));
+    });
+  });
+}
+
+/** Builds into a scratch folder and renames it into place, so an interrupted build never looks complete. */
+async function installOnce(target: string, what: string, build: (scratch: string) => Promise<void>): Promise<void> {
+  if (existsSync(join(target, '.complete'))) return;
+  mkdirSync(cacheDir, { recursive: true });
+  const scratch = mkdtempSync(join(cacheDir, '.building-'));
+  const started = Date.now();
+  log(`installing ${what} into ${target} (first time only)…`);
+  try {
+    await build(scratch);
+    writeFileSync(join(scratch, '.complete'), new Date().toISOString());
+    rmSync(target, { recursive: true, force: true });
+    renameSync(scratch, target);
+  } catch (error) {
+    rmSync(scratch, { recursive: true, force: true });
+    throw error;
+  }
+  log(`installed ${what} in ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
+async function ensureTemporalCli(): Promise<string> {
+  const target = join(cacheDir, `temporal-cli-${PINS.temporalCli}`);
+  await installOnce(target, `Temporal CLI ${PINS.temporalCli} (go install)`, async (scratch) => {
+    requireCommand('go', ['version'], 'build the Temporal CLI (dev server)', 'Install Go 1.22 or newer (https://go.dev/doc/install, or `apt-get install golang`).');
+    await run('go', ['install', `github.com/temporalio/cli/cmd/temporal@v${PINS.temporalCli}`], {
+      env: { ...process.env, GOBIN: scratch, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
+    });
+  });
+  return join(target, 'temporal');
+}
+
+/** A throwaway Maven project whose only job is to resolve one artifact and its dependencies. */
+async function fetchFromMaven(scratch: string, groupId: string, artifactId: string, version: string): Promise<void> {
+  requireCommand('java', ['-version'], `run ${artifactId}`, 'Install Java 17 or newer (`apt-get install openjdk-17-jre-headless`).');
+  requireCommand('mvn', ['-v'], `fetch ${artifactId} from Maven Central`, 'Install Maven (`apt-get install maven`).');
+  const pom = `<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>carepath.toolchain</groupId>
+  <artifactId>fetch-${artifactId}</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId><version>${version}</version></dependency>
+  </dependencies>
+</project>
+`;
+  writeFileSync(join(scratch, 'pom.xml'), pom);
+  await run('mvn', ['-B', '--no-transfer-progress', 'dependency:copy-dependencies', '-DoutputDirectory=lib', '-DincludeScope=runtime'], { cwd: scratch });
+}
+
+async function ensureTemporalTestServer(): Promise<string> {
+  const target = join(cacheDir, `temporal-test-server-${PINS.temporalTestServer}`);
+  await installOnce(target, `Temporal time-skipping test server ${PINS.temporalTestServer} (Maven)`, async (scratch) => {
+    await fetchFromMaven(scratch, 'io.temporal', 'temporal-test-server', PINS.temporalTestServer);
+    const wrapper = join(scratch, 'temporal-test-server');
+    // The SDK starts this with `<port>` (plus any extra args); the final path is known once renamed.
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\nexec java -Xss4m -cp "${join(target, 'lib')}/*" io.temporal.testserver.TestServer "$@"\n`,
+    );
+    chmodSync(wrapper, 0o755);
+  });
+  return join(target, 'temporal-test-server');
+}
+
+async function ensureDynamoDbLocal(): Promise<Toolchain['dynamoDbLocal']> {
+  const target = join(cacheDir, `dynamodb-local-${PINS.dynamoDbLocal}`);
+  await installOnce(target, `DynamoDB Local ${PINS.dynamoDbLocal} (Maven)`, async (scratch) => {
+    await fetchFromMaven(scratch, 'software.amazon.dynamodb', 'DynamoDBLocal', PINS.dynamoDbLocal);
+  });
+  const lib = join(target, 'lib');
+  return {
+    classpath: `${lib}/*`,
+    libraryPath: lib, // sqlite4java finds its versioned .so here
+    mainClass: 'software.amazon.dynamodb.services.local.main.ServerRunner',
+  };
+}
+
+export async function ensureToolchain(): Promise<Toolchain> {
+  // Sequential on purpose: two JVM/Go builds at once on a 2-core machine are slower, not faster.
+  const temporalCli = await ensureTemporalCli();
+  const temporalTestServer = await ensureTemporalTestServer();
+  const dynamoDbLocal = await ensureDynamoDbLocal();
+  return { temporalCli, temporalTestServer, dynamoDbLocal };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  ensureToolchain().then(
+    (toolchain) => log(`ready: ${JSON.stringify(toolchain)}`),
+    (error: unknown) => {
+      log(error instanceof MissingPrerequisite ? error.message : String(error instanceof Error ? error.stack : error));
+      process.exit(1);
+    },
+  );
+}

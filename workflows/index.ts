@@ -1,0 +1,1 @@
+export { careJourney } from './careJourney.js';
