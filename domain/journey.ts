@@ -311,7 +311,7 @@ export function receiveReferral(s: JourneyState, referral: JourneyReferral, now:
     // An urgent second referral brings a routine assessment forward.
     const a = findDeadline(s, 'assessment');
     if (a?.status === 'open') {
-      const urgentDue = addDuration(ms(s.referrals[0]!.receivedAt), s.programme.deadlines.assessment.urgent);
+      const urgentDue = addDuration(referredAt(s, now), s.programme.deadlines.assessment.urgent);
       if (urgentDue < ms(a.dueAt)) {
         // Steps already sent stay sent; the rest of the ladder follows the new due time.
         a.dueAt = iso(Math.max(urgentDue, now));
@@ -321,6 +321,9 @@ export function receiveReferral(s: JourneyState, referral: JourneyReferral, now:
   }
   return { merged };
 }
+
+/** The referral-to-assessment clock starts when the first referral was received (never in the future). */
+const referredAt = (s: JourneyState, now: number): number => Math.min(ms(s.referrals[0]!.receivedAt), now);
 
 /** Eligibility and risk decide clear cases at once; the rest wait for a person. */
 function triage(s: JourneyState, now: number): void {
@@ -361,7 +364,7 @@ export function decideTriage(s: JourneyState, cmd: By<TriageCommand>, now: numbe
   s.assignment = 'pending';
   s.outbox.push({ type: 'assign', teamId: s.teamId });
   const due = s.programme.deadlines.assessment[s.urgency];
-  openDeadlineNamed(s, 'assessment', now, addDuration(ms(s.referrals[0]!.receivedAt), due));
+  openDeadlineNamed(s, 'assessment', now, addDuration(referredAt(s, now), due));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,99 @@
+/**
+ * Workflow tests run on the real Temporal time-skipping test server (Java, from Maven Central):
+ * a 14-day review timer fires in milliseconds. This helper starts the server, registers the
+ * journey search attributes, and starts workers on the pre-built workflow bundle.
+ */
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { SearchAttributeType } from '@temporalio/common';
+import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
+import { parseProgrammes } from '../../domain/loadProgrammes.js';
+import type { Programme } from '../../domain/programme.js';
+import type { JourneyReferral } from '../../domain/referral.js';
+import { journeySearchAttributes } from '../../domain/searchAttributes.js';
+import { careJourney, journeyQuery, referralSignal, referralStatusUpdate } from '../../workflows/careJourney.js';
+import { createActivityDouble, type ActivityDouble } from './activityDouble.js';
+
+let runtimeInstalled = false;
+
+const indexedValueType: Record<string, number> = {
+  [SearchAttributeType.KEYWORD]: 2,
+  [SearchAttributeType.DATETIME]: 6,
+};
+
+export const programmes: Programme[] = parseProgrammes({ programmes: builtInProgrammes }, 'built-in');
+export const programme = (id: string): Programme => programmes.find((p) => p.id === id)!;
+
+export async function startTestEnv(): Promise<TestWorkflowEnvironment> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: inject('toolchain').temporalTestServer } },
+  });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(journeySearchAttributes.map((k) => [k.name, indexedValueType[k.type]!])),
+  });
+  return env;
+}
+
+export async function journeyWorker(env: TestWorkflowEnvironment, taskQueue: string, double: ActivityDouble = createActivityDouble()) {
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities: double.activities,
+    maxCachedWorkflows: 50,
+  });
+  return { worker, double };
+}
+
+let patients = 0;
+/** A referral as the API would pass it on: no identifiers, a pseudonymous patient behind it. */
+export function referral(overrides: Partial<JourneyReferral> = {}): JourneyReferral {
+  return {
+    referralId: randomUUID(),
+    receivedAt: new Date().toISOString(),
+    source: 'gp',
+    reason: 'Frequent falls and two admissions this year',
+    urgency: 'routine',
+    age: 84,
+    teamId: 'south-devon-1',
+    conditions: ['falls', 'heart failure', 'copd', 'diabetes'],
+    livesAlone: true,
+    admissionsLast12Months: 2,
+    consentGiven: true,
+    ...overrides,
+  };
+}
+
+export function newPatientId(): string {
+  patients += 1;
+  return `ptest${process.pid}x${patients}`;
+}
+
+/** Refers a patient by signal-with-start, as the API does, and waits until the journey has taken it in. */
+export async function refer(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  opts: { patientId: string; programme: Programme; referral: JourneyReferral; maxHistoryEvents?: number },
+) {
+  const workflowId = `${opts.programme.id}.${opts.patientId}`;
+  const handle = await env.client.workflow.signalWithStart(careJourney, {
+    workflowId,
+    taskQueue,
+    args: [{ start: { patientId: opts.patientId, programme: opts.programme, teamId: opts.referral.teamId }, maxHistoryEvents: opts.maxHistoryEvents }],
+    signal: referralSignal,
+    signalArgs: [opts.referral],
+  });
+  const status = await handle.executeUpdate(referralStatusUpdate, { args: [opts.referral.referralId] });
+  return { handle, status, state: () => handle.query(journeyQuery) };
+}
+
+export const DAY = 86_400_000;
+export const HOUR = 3_600_000;
