@@ -687,6 +687,7 @@ function discharge(s: JourneyState, at: number, now: number): boolean {
       review.dueAt = iso(Math.max(broughtForward, now));
     }
   }
+  if (s.phase === 'in-hospital') s.phase = s.communityPhase;
   const followUp = openDeadlineNamed(
     s,
     'post-discharge-contact',
@@ -695,7 +696,6 @@ function discharge(s: JourneyState, at: number, now: number): boolean {
     `post-discharge-contact#${stay.stayNo}`,
   );
   stay.undoDischarge = { deadlines: undo, postDischargeDeadlineId: followUp.id };
-  if (s.phase === 'in-hospital') s.phase = s.communityPhase;
   record(s, now, 'hospital.discharged', 'hospital-adt', 'discharged from hospital', { stayNo: stay.stayNo, readmission: stay.readmission });
   notify(s, now, {
     key: `discharge#${stay.stayNo}`,

@@ -4,6 +4,7 @@
  * journey search attributes, and starts workers on the pre-built workflow bundle.
  */
 import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
@@ -53,6 +54,43 @@ export async function journeyWorker(env: TestWorkflowEnvironment, taskQueue: str
   return { worker, double };
 }
 
+const started: WorkflowHandle[] = [];
+/**
+ * Lets every journey a test started finish its in-flight activities, then terminates it — while
+ * the worker still runs. A workflow left with an activity scheduled and no worker to take it holds
+ * the test server's time-skipping lock, and every later test in the file would hang.
+ */
+export async function terminateStartedJourneys(): Promise<void> {
+  await Promise.all(
+    started.splice(0).map(async (h) => {
+      for (let i = 0; i < 100; i += 1) {
+        const d = await h.describe().catch(() => undefined);
+        if (!d || d.status.name !== 'RUNNING' || (d.raw.pendingActivities?.length ?? 0) === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await h.terminate('test finished').catch(() => undefined);
+    }),
+  );
+}
+
+/** Runs a test body with a fresh task queue and worker, and cleans up its journeys before the worker stops. */
+export async function withJourneyWorker(
+  env: TestWorkflowEnvironment,
+  body: (ctx: { taskQueue: string; double: ActivityDouble }) => Promise<void>,
+  double: ActivityDouble = createActivityDouble(),
+): Promise<ActivityDouble> {
+  const taskQueue = randomUUID();
+  const { worker } = await journeyWorker(env, taskQueue, double);
+  await worker.runUntil(async () => {
+    try {
+      await body({ taskQueue, double });
+    } finally {
+      await terminateStartedJourneys();
+    }
+  });
+  return double;
+}
+
 let patients = 0;
 /** A referral as the API would pass it on: no identifiers, a pseudonymous patient behind it. */
 export function referral(overrides: Partial<JourneyReferral> = {}): JourneyReferral {
@@ -91,6 +129,7 @@ export async function refer(
     signal: referralSignal,
     signalArgs: [opts.referral],
   });
+  started.push(handle);
   const status = await handle.executeUpdate(referralStatusUpdate, { args: [opts.referral.referralId] });
   return { handle, status, state: () => handle.query(journeyQuery) };
 }

@@ -3,11 +3,10 @@
  * durations: routine assessment due 10 days after referral; reminder a day before, overdue at
  * due, team lead a day after, service manager three days after.
  */
-import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assessmentUpdate } from '../../workflows/careJourney.js';
-import { DAY, journeyWorker, newPatientId, programme, refer, referral, startTestEnv } from '../support/journeyTestEnv.js';
+import { DAY, newPatientId, programme, refer, referral, startTestEnv, withJourneyWorker } from '../support/journeyTestEnv.js';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -22,9 +21,7 @@ const coordinator = { sub: 'coord-ana', role: 'coordinator' as const };
 
 describe('assessment deadline ladder', () => {
   it('reminds, marks overdue, escalates to the team lead then the service manager — each once, on time, to the right person', async () => {
-    const taskQueue = randomUUID();
-    const { worker, double } = await journeyWorker(env, taskQueue);
-    await worker.runUntil(async () => {
+    await withJourneyWorker(env, async ({ taskQueue, double }) => {
       const receivedAt = await env.currentTimeMs();
       const { handle, status, state } = await refer(env, taskQueue, {
         patientId: newPatientId(),
@@ -59,14 +56,11 @@ describe('assessment deadline ladder', () => {
       expect(new Set(double.notifyCalls).size).toBe(double.notifyCalls.length);
       const detail = await state();
       expect(detail.deadlines.find((d) => d.name === 'assessment')).toMatchObject({ status: 'open', ladderStep: 4 });
-      await handle.terminate('test over');
     });
   });
 
   it('stops the ladder the moment the deadline is met', async () => {
-    const taskQueue = randomUUID();
-    const { worker, double } = await journeyWorker(env, taskQueue);
-    await worker.runUntil(async () => {
+    await withJourneyWorker(env, async ({ taskQueue, double }) => {
       const receivedAt = await env.currentTimeMs();
       const { handle, state } = await refer(env, taskQueue, {
         patientId: newPatientId(),
@@ -91,7 +85,6 @@ describe('assessment deadline ladder', () => {
         'escalation',
         'escalation',
       ]);
-      await handle.terminate('test over');
     });
   });
 });
