@@ -42,14 +42,19 @@ export async function startTestEnv(): Promise<TestWorkflowEnvironment> {
   return env;
 }
 
-export async function journeyWorker(env: TestWorkflowEnvironment, taskQueue: string, double: ActivityDouble = createActivityDouble()) {
+export async function journeyWorker(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  double: ActivityDouble = createActivityDouble(),
+  maxCachedWorkflows = 50,
+) {
   const worker = await Worker.create({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     activities: double.activities,
-    maxCachedWorkflows: 50,
+    maxCachedWorkflows,
   });
   return { worker, double };
 }

@@ -1,0 +1,156 @@
+/**
+ * Single point of entry (a second referral merges; one after closure opens a new episode), and
+ * co-ordinator updates that do not fit — wrong phase, unknown action, bad payload — rejected
+ * with the journey unchanged.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  assessmentUpdate,
+  carePlanUpdate,
+  closeUpdate,
+  completeActionUpdate,
+  journeyQuery,
+  reassignUpdate,
+  reviewUpdate,
+  triageUpdate,
+} from '../../workflows/careJourney.js';
+import { DAY, newPatientId, programme, refer, referral, startTestEnv, withJourneyWorker } from '../support/journeyTestEnv.js';
+import { activate, asCoordinator, lead } from '../support/journeySteps.js';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await startTestEnv();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const frailty = programme('frailty-virtual-ward');
+/** A referral the frailty risk model leaves for a person to decide (score between 0.3 and 0.6). */
+const borderline = (receivedAt: number) =>
+  referral({ receivedAt: new Date(receivedAt).toISOString(), age: 78, conditions: ['copd', 'diabetes'], livesAlone: false, admissionsLast12Months: 1 });
+
+describe('single point of entry', () => {
+  it('merges a second referral into the open journey, and opens a new episode after closure', async () => {
+    await withJourneyWorker(env, async ({ taskQueue, double }) => {
+      const patientId = newPatientId();
+      const now = await env.currentTimeMs();
+      const first = await refer(env, taskQueue, { patientId, programme: frailty, referral: borderline(now) });
+      expect(first.status).toMatchObject({ merged: false, phase: 'triage' });
+      const journeyId = (first.status as { journeyId: string }).journeyId;
+      expect(journeyId.startsWith(`${frailty.id}.${patientId}.`)).toBe(true);
+
+      // Second referral, urgent, from the hospital: same journey, brought forward, recorded as a source.
+      const second = await refer(env, taskQueue, {
+        patientId,
+        programme: frailty,
+        referral: referral({ receivedAt: new Date(now).toISOString(), source: 'hospital', urgency: 'urgent', age: 78, conditions: [], admissionsLast12Months: 1 }),
+      });
+      expect(second.status).toEqual({ journeyId, merged: true, phase: 'triage' });
+      let s = await first.state();
+      expect(s.referrals.map((r) => r.source)).toEqual(['gp', 'hospital']);
+      expect(s.urgency).toBe('urgent');
+      expect(s.timeline.map((e) => e.type)).toContain('referral.merged');
+
+      s = await first.handle.executeUpdate(triageUpdate, { args: [{ by: lead, decision: 'accept', reason: 'urgent hospital referral' }] });
+      expect(s.phase).toBe('assessment');
+      // Urgent: assessment due 2 days after the first referral, not 10.
+      expect(s.deadlines.find((d) => d.name === 'assessment')!.dueAt).toBe(new Date(now + 2 * DAY).toISOString());
+
+      await first.handle.executeUpdate(closeUpdate, { args: [{ by: lead, reason: 'moved-away', outcome: {} }] });
+      const result = await first.handle.result();
+      expect(result).toMatchObject({ journeyId, closure: { reason: 'moved-away' } });
+      // Closing gave the co-ordinator's place back.
+      expect([...double.caseload.values()].every((set) => !set.has(journeyId))).toBe(true);
+
+      const third = await refer(env, taskQueue, { patientId, programme: frailty, referral: borderline(await env.currentTimeMs()) });
+      expect(third.status).toMatchObject({ merged: false, phase: 'triage' });
+      const newId = (third.status as { journeyId: string }).journeyId;
+      expect(newId).not.toBe(journeyId);
+      expect((await third.state()).referrals).toHaveLength(1);
+      // The closed episode's read model and audit trail are kept under its own id.
+      expect(double.readModel.get(journeyId)).toMatchObject({ phase: 'closed', closeReason: 'moved-away' });
+      expect(double.audit.get(journeyId)!.map((e) => e.type)).toContain('journey.closed');
+    });
+  });
+
+  it('closes a clearly ineligible referral without waiting for anyone', async () => {
+    await withJourneyWorker(env, async ({ taskQueue }) => {
+      const now = await env.currentTimeMs();
+      const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: new Date(now).toISOString(), age: 52 }) });
+      expect(j.status).toMatchObject({ merged: false, phase: 'closed' });
+      const result = await j.handle.result();
+      expect(result.closure).toMatchObject({ reason: 'ineligible' });
+    });
+  });
+});
+
+describe('updates that do not fit are rejected and change nothing', () => {
+  it('rejects wrong-phase, unknown-action and bad-payload updates without touching the journey', async () => {
+    await withJourneyWorker(env, async ({ taskQueue }) => {
+      const now = await env.currentTimeMs();
+      const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: borderline(now) });
+      const before = { ...(await j.state()), counters: { ...(await j.state()).counters, audited: 0 } };
+      expect(before.phase).toBe('triage');
+
+      // Everything but the audit writer's own bookmark, which moves as the trail is written.
+      const content = async () => {
+        const x = await j.state();
+        return { ...x, counters: { ...x.counters, audited: 0 } };
+      };
+      const rejected = async (p: Promise<unknown>, type: string) => {
+        const error = await p.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+        expect((error as WorkflowUpdateFailedError).cause).toMatchObject({ type });
+      };
+      const by = asCoordinator('coord-ana');
+      // Wrong phase: a review or care plan during triage.
+      await rejected(j.handle.executeUpdate(reviewUpdate, { args: [{ by, outcome: 'continue', notes: 'x' }] }), 'phase');
+      await rejected(j.handle.executeUpdate(assessmentUpdate, { args: [{ by, summary: 'too early', needs: [] }] }), 'phase');
+      // Bad payloads.
+      await rejected(j.handle.executeUpdate(triageUpdate, { args: [{ by: lead, decision: 'maybe', reason: '' } as never] }), 'invalid');
+      await rejected(j.handle.executeUpdate(triageUpdate, { args: [{ decision: 'accept', reason: 'no actor' } as never] }), 'invalid');
+      await rejected(j.handle.executeUpdate(reassignUpdate, { args: [{ by: lead, coordinatorId: 'coord-ana' }] }), 'phase');
+      expect(await content()).toEqual(before);
+
+      const active = await activate(j.handle, now, [{ id: 'a1', inDays: 5 }]);
+      // Unknown action; an action completed twice; a care plan whose action is due in the past; an unknown co-ordinator.
+      await rejected(j.handle.executeUpdate(completeActionUpdate, { args: [{ by, actionId: 'nope' }] }), 'not-found');
+      await j.handle.executeUpdate(completeActionUpdate, { args: [{ by, actionId: 'a1' }] });
+      const settled = await content();
+      await rejected(j.handle.executeUpdate(completeActionUpdate, { args: [{ by, actionId: 'a1' }] }), 'phase');
+      await rejected(
+        j.handle.executeUpdate(carePlanUpdate, {
+          args: [{ by, goals: [{ id: 'g1', description: 'x' }], actions: [{ id: 'late', description: 'x', owner: 'me', due: new Date(now - DAY).toISOString() }], agreedWithPatient: true }],
+        }),
+        'invalid',
+      );
+      await rejected(j.handle.executeUpdate(reassignUpdate, { args: [{ by: lead, coordinatorId: 'coord-nobody' }] }), 'invalid');
+      await rejected(j.handle.executeUpdate(closeUpdate, { args: [{ by: lead, reason: 'finished' as never, outcome: {} }] }), 'invalid');
+      expect(await content()).toEqual(settled);
+      expect(active.phase).toBe('active');
+    });
+  });
+
+  it('moves the named co-ordinator on reassignment, and refuses one with no capacity', async () => {
+    await withJourneyWorker(env, async ({ taskQueue, double }) => {
+      const now = await env.currentTimeMs();
+      const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: new Date(now).toISOString() }) });
+      const s = await activate(j.handle, now);
+      const other = s.coordinatorId === 'coord-ana' ? 'coord-joe' : 'coord-ana';
+      const moved = await j.handle.executeUpdate(reassignUpdate, { args: [{ by: lead, coordinatorId: other }] });
+      expect(moved.coordinatorId).toBe(other);
+      expect(double.caseload.get(other)!.has(s.journeyId)).toBe(true);
+      expect(double.caseload.get(s.coordinatorId!)!.has(s.journeyId)).toBe(false);
+      // Fill the original co-ordinator to capacity, then try to move the journey back.
+      for (let i = 0; i < 40; i += 1) double.caseload.get(s.coordinatorId!)!.add(`other-${i}`);
+      await expect(j.handle.executeUpdate(reassignUpdate, { args: [{ by: lead, coordinatorId: s.coordinatorId! }] })).rejects.toThrow();
+      expect((await j.handle.query(journeyQuery)).coordinatorId).toBe(other);
+    });
+  });
+});

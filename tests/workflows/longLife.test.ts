@@ -1,0 +1,107 @@
+/**
+ * Journeys last years and workers come and go. A three-year journey continues as new and every
+ * open deadline keeps its due time across each run; a worker stopped in the middle of a ladder
+ * and replaced resumes it with no step lost or repeated.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journeyQuery, reviewUpdate } from '../../workflows/careJourney.js';
+import { createActivityDouble } from '../support/activityDouble.js';
+import { DAY, journeyWorker, newPatientId, programme, refer, referral, startTestEnv, terminateStartedJourneys, withJourneyWorker } from '../support/journeyTestEnv.js';
+import { activate, asCoordinator } from '../support/journeySteps.js';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await startTestEnv();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const frailty = programme('frailty-virtual-ward');
+
+describe('a three-year journey', () => {
+  it('reviews fortnightly for three years, continues as new, and keeps every open deadline across runs', async () => {
+    const maxHistoryEvents = 400;
+    await withJourneyWorker(env, async ({ taskQueue, double }) => {
+      const start = await env.currentTimeMs();
+      const j = await refer(env, taskQueue, {
+        patientId: newPatientId(),
+        programme: frailty,
+        referral: referral({ receivedAt: new Date(start).toISOString() }),
+        maxHistoryEvents,
+      });
+      // A care-plan action due in three and a half years must keep its exact due time throughout.
+      const planned = await activate(j.handle, start, [{ id: 'adaptations', inDays: 1280 }]);
+      const longAction = planned.deadlines.find((d) => d.name === 'action:adaptations')!;
+      const by = asCoordinator(planned.coordinatorId!);
+
+      const runs = new Set<string>();
+      let maxLength = 0;
+      let reviews = 0;
+      while ((await env.currentTimeMs()) - start < 3 * 365 * DAY) {
+        await env.sleep(13.5 * DAY); // the reminder (a day before) has fired; the review is not yet overdue
+        const s = await j.handle.executeUpdate(reviewUpdate, { args: [{ by, outcome: 'continue', notes: `review ${reviews + 1}` }] });
+        reviews += 1;
+        expect(s.deadlines.find((d) => d.id === longAction.id)).toMatchObject({ dueAt: longAction.dueAt, status: 'open' });
+        const d = await j.handle.describe();
+        runs.add(d.runId);
+        maxLength = Math.max(maxLength, d.historyLength);
+      }
+      expect(reviews).toBeGreaterThanOrEqual(78);
+      expect(runs.size).toBeGreaterThan(3); // it continued as new, several times
+      expect(maxLength).toBeLessThan(maxHistoryEvents + 60); // and no run came near Temporal's history limits
+
+      const end = await j.handle.query(journeyQuery);
+      expect(end.counters.reviews).toBe(reviews + 1);
+      const reviewDue = end.deadlines.filter((d) => d.name === 'review' && d.status === 'open');
+      expect(reviewDue).toHaveLength(1);
+      expect(Date.parse(reviewDue[0]!.dueAt)).toBe(Date.parse(end.reviews.at(-1)!.at) + 14 * DAY);
+      // Every review was on time, so no review ever went overdue; each reminder went out once.
+      const reviewNotices = double.notifications.filter((n) => n.journeyId === end.journeyId && n.deadline === 'review');
+      expect(reviewNotices.every((n) => n.kind === 'reminder')).toBe(true);
+      expect(reviewNotices).toHaveLength(reviews);
+      expect(new Set(double.notifyCalls).size).toBe(double.notifyCalls.length);
+      // The audit trail is complete and gap-free across all the runs.
+      const trail = double.audit.get(end.journeyId)!.map((e) => e.seq);
+      expect(trail).toEqual(Array.from({ length: end.counters.seq }, (_, i) => i + 1));
+    });
+  });
+});
+
+describe('a worker restart in the middle of a ladder', () => {
+  it('resumes the ladder with no step lost or repeated', async () => {
+    const double = createActivityDouble();
+    const taskQueue = `restart-${newPatientId()}`;
+    const receivedAt = await env.currentTimeMs();
+    const due = receivedAt + 10 * DAY; // routine assessment
+
+    // No workflow cache, so no sticky task queue: the server hands the stopped worker's next task
+    // straight to whichever worker polls next, as it would after a crash once the sticky timeout passed.
+    const first = await journeyWorker(env, taskQueue, double, 0);
+    let journeyId = '';
+    let stopped: Promise<void> | undefined;
+    await first.worker.runUntil(async () => {
+      const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: new Date(receivedAt).toISOString() }) });
+      journeyId = (await j.state()).journeyId;
+      await env.sleep(9.5 * DAY); // the reminder has gone out
+      expect(double.notifications.filter((n) => n.journeyId === journeyId).map((n) => n.kind)).toEqual(['reminder']);
+    });
+
+    // No worker now. Time moves on to the next step, where the server waits for a worker to run it.
+    stopped = env.sleep(5 * DAY);
+    await new Promise((r) => setTimeout(r, 1500));
+
+    const second = await journeyWorker(env, taskQueue, double, 0);
+    await second.worker.runUntil(async () => {
+      await stopped;
+      await env.sleep(1 * DAY);
+      const ladder = double.notifications.filter((n) => n.journeyId === journeyId && n.deadline === 'assessment');
+      expect(ladder.map((n) => n.kind)).toEqual(['reminder', 'overdue', 'escalation', 'escalation']);
+      expect(ladder.map((n) => Math.round((Date.parse(n.createdAt) - due) / 3_600_000))).toEqual([-24, 0, 24, 72]);
+      const calls = double.notifyCalls.filter((id) => id.startsWith(journeyId) && id.includes('/assessment/'));
+      expect(calls).toHaveLength(4); // each step asked for once, not once per worker
+      await terminateStartedJourneys();
+    });
+  });
+});
