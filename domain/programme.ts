@@ -12,7 +12,8 @@ export const duration = z
   .string()
   .refine(isDuration, { message: 'must be an ISO 8601 duration such as P7D, PT72H or -P1D' });
 
-const positiveDuration = duration.refine((d) => nominalMs(d) > 0, { message: 'must be a positive duration' });
+const positiveDuration = duration.refine((d) => !isDuration(d) || nominalMs(d) > 0, { message: 'must be a positive duration' });
+const safeNominal = (d: string): number => (isDuration(d) ? nominalMs(d) : Number.NaN);
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes');
 
@@ -104,7 +105,7 @@ export const programmeSchema = z
     escalation: z
       .array(escalationStepSchema)
       .min(1)
-      .refine((steps) => steps.every((s, i) => i === 0 || nominalMs(s.at) > nominalMs(steps[i - 1]!.at)), {
+      .refine((steps) => steps.every((s, i) => i === 0 || !(safeNominal(s.at) <= safeNominal(steps[i - 1]!.at))), {
         message: 'steps must be in order of their offsets, each later than the one before',
       }),
     readmissionWindow: positiveDuration.default('P30D'),
