@@ -40,15 +40,25 @@ export const referralSignal = defineSignal<[JourneyReferral]>('referral');
 export const hospitalEventSignal = defineSignal<[c.HospitalEvent]>('hospitalEvent');
 /** Waits until a referral sent by signal-with-start has been taken in, and says what became of it. */
 export const referralStatusUpdate = defineUpdate<ReferralStatus, [string]>('referralStatus');
-export const triageUpdate = defineUpdate<J.JourneyState, [c.By<c.TriageCommand>]>('triage');
-export const assessmentUpdate = defineUpdate<J.JourneyState, [c.By<c.AssessmentCommand>]>('assessment');
-export const carePlanUpdate = defineUpdate<J.JourneyState, [c.By<c.CarePlanCommand>]>('carePlan');
-export const completeActionUpdate = defineUpdate<J.JourneyState, [c.By<c.CompleteActionCommand>]>('completeAction');
-export const reviewUpdate = defineUpdate<J.JourneyState, [c.By<c.ReviewCommand>]>('review');
-export const contactUpdate = defineUpdate<J.JourneyState, [c.By<c.ContactCommand>]>('contact');
-export const reassignUpdate = defineUpdate<J.JourneyState, [c.By<c.ReassignCommand>]>('reassign');
-export const closeUpdate = defineUpdate<J.JourneyState, [c.By<c.CloseCommand>]>('close');
+export const triageUpdate = defineUpdate<UpdateReceipt, [c.By<c.TriageCommand>]>('triage');
+export const assessmentUpdate = defineUpdate<UpdateReceipt, [c.By<c.AssessmentCommand>]>('assessment');
+export const carePlanUpdate = defineUpdate<UpdateReceipt, [c.By<c.CarePlanCommand>]>('carePlan');
+export const completeActionUpdate = defineUpdate<UpdateReceipt, [c.By<c.CompleteActionCommand>]>('completeAction');
+export const reviewUpdate = defineUpdate<UpdateReceipt, [c.By<c.ReviewCommand>]>('review');
+export const contactUpdate = defineUpdate<UpdateReceipt, [c.By<c.ContactCommand>]>('contact');
+export const reassignUpdate = defineUpdate<UpdateReceipt, [c.By<c.ReassignCommand>]>('reassign');
+export const closeUpdate = defineUpdate<UpdateReceipt, [c.By<c.CloseCommand>]>('close');
 export const journeyQuery = defineQuery<J.JourneyState>('journey');
+
+/**
+ * What an update answers: enough to confirm it took effect. Callers query for the journey itself,
+ * which keeps the whole state out of every update's history event.
+ */
+export interface UpdateReceipt {
+  journeyId: string;
+  phase: c.Phase;
+  revision: number;
+}
 
 export type ReferralStatus =
   | { journeyId: string; merged: boolean; phase: c.Phase }
@@ -88,16 +98,17 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   let changed = true;
 
   /** Runs a rule in a signal or update handler and wakes the main loop. */
-  const apply = (rule: (now: number) => void): J.JourneyState => {
+  const apply = (rule: (now: number) => void): UpdateReceipt => {
     rule(Date.now());
     changed = true;
-    return s;
+    return receipt();
   };
+  const receipt = (): UpdateReceipt => ({ journeyId: s.journeyId, phase: s.phase, revision: s.counters.revision });
   /**
    * A co-ordinator action: the validator parses the command and checks it fits the journey, so a
    * rejected update never reaches history and changes nothing; the handler then applies the rule.
    */
-  function on<A>(update: UpdateDefinition<J.JourneyState, [A]>, schema: z.ZodType<A>, fits: (cmd: A, now: number) => void, rule: (cmd: A, now: number) => void): void {
+  function on<A>(update: UpdateDefinition<UpdateReceipt, [A]>, schema: z.ZodType<A>, fits: (cmd: A, now: number) => void, rule: (cmd: A, now: number) => void): void {
     setHandler(update, (raw) => apply((now) => rule(schema.parse(raw), now)), {
       validator: (raw) => {
         try {
@@ -155,7 +166,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
       if (s.phase === 'closed') s.outbox.push({ type: 'release', coordinatorId });
       else J.reassigned(s, cmd, Date.now());
       changed = true;
-      return s;
+      return receipt();
     },
     {
       validator: (raw) => {

@@ -8,13 +8,13 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { SearchAttributeType } from '@temporalio/common';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import { parseProgrammes } from '../../domain/loadProgrammes.js';
 import type { Programme } from '../../domain/programme.js';
 import type { JourneyReferral } from '../../domain/referral.js';
 import { journeySearchAttributes } from '../../domain/searchAttributes.js';
-import { careJourney, journeyQuery, referralSignal, referralStatusUpdate } from '../../workflows/careJourney.js';
+import { careJourney, journeyQuery, referralSignal, referralStatusUpdate, type UpdateReceipt } from '../../workflows/careJourney.js';
+import { SearchAttributeType, type UpdateDefinition } from '@temporalio/common';
 import { createActivityDouble, type ActivityDouble } from './activityDouble.js';
 
 let runtimeInstalled = false;
@@ -68,14 +68,19 @@ const started: WorkflowHandle[] = [];
 export async function terminateStartedJourneys(): Promise<void> {
   await Promise.all(
     started.splice(0).map(async (h) => {
-      for (let i = 0; i < 100; i += 1) {
-        const d = await h.describe().catch(() => undefined);
-        if (!d || d.status.name !== 'RUNNING' || (d.raw.pendingActivities?.length ?? 0) === 0) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await settle(h);
       await h.terminate('test finished').catch(() => undefined);
     }),
   );
+}
+
+/** Waits (in real time, briefly) until a journey has no activity in flight. */
+export async function settle(handle: WorkflowHandle): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    const d = await handle.describe().catch(() => undefined);
+    if (!d || d.status.name !== 'RUNNING' || (d.raw.pendingActivities?.length ?? 0) === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Runs a test body with a fresh task queue and worker, and cleans up its journeys before the worker stops. */
@@ -141,3 +146,9 @@ export async function refer(
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
+
+/** Sends a co-ordinator update and returns the journey as it then stands, as the API does. */
+export async function update<A>(handle: WorkflowHandle, definition: UpdateDefinition<UpdateReceipt, [A]>, arg: A) {
+  await handle.executeUpdate(definition, { args: [arg] });
+  return handle.query(journeyQuery);
+}

@@ -4,15 +4,17 @@
  * due, team lead a day after, service manager three days after.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assessmentUpdate } from '../../workflows/careJourney.js';
 import { DAY, newPatientId, programme, refer, referral, startTestEnv, withJourneyWorker } from '../support/journeyTestEnv.js';
 
+// A test server per test: the Java test server can leave time-skipping locked after a test, and
+// one test's leftovers must never stall the next.
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
+beforeEach(async () => {
   env = await startTestEnv();
 });
-afterAll(async () => {
+afterEach(async () => {
   await env?.teardown();
 });
 

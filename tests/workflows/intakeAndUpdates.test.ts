@@ -5,7 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   assessmentUpdate,
   carePlanUpdate,
@@ -16,14 +16,16 @@ import {
   reviewUpdate,
   triageUpdate,
 } from '../../workflows/careJourney.js';
-import { DAY, newPatientId, programme, refer, referral, startTestEnv, withJourneyWorker } from '../support/journeyTestEnv.js';
+import { DAY, newPatientId, programme, refer, referral, startTestEnv, update, withJourneyWorker } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator, lead } from '../support/journeySteps.js';
 
+// A test server per test: the Java test server can leave time-skipping locked after a test, and
+// one test's leftovers must never stall the next.
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
+beforeEach(async () => {
   env = await startTestEnv();
 });
-afterAll(async () => {
+afterEach(async () => {
   await env?.teardown();
 });
 
@@ -54,7 +56,7 @@ describe('single point of entry', () => {
       expect(s.urgency).toBe('urgent');
       expect(s.timeline.map((e) => e.type)).toContain('referral.merged');
 
-      s = await first.handle.executeUpdate(triageUpdate, { args: [{ by: lead, decision: 'accept', reason: 'urgent hospital referral' }] });
+      s = await update(first.handle, triageUpdate, { by: lead, decision: 'accept', reason: 'urgent hospital referral' });
       expect(s.phase).toBe('assessment');
       // Urgent: assessment due 2 days after the first referral, not 10.
       expect(s.deadlines.find((d) => d.name === 'assessment')!.dueAt).toBe(new Date(now + 2 * DAY).toISOString());
@@ -143,7 +145,7 @@ describe('updates that do not fit are rejected and change nothing', () => {
       const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: new Date(now).toISOString() }) });
       const s = await activate(j.handle, now);
       const other = s.coordinatorId === 'coord-ana' ? 'coord-joe' : 'coord-ana';
-      const moved = await j.handle.executeUpdate(reassignUpdate, { args: [{ by: lead, coordinatorId: other }] });
+      const moved = await update(j.handle, reassignUpdate, { by: lead, coordinatorId: other });
       expect(moved.coordinatorId).toBe(other);
       expect(double.caseload.get(other)!.has(s.journeyId)).toBe(true);
       expect(double.caseload.get(s.coordinatorId!)!.has(s.journeyId)).toBe(false);

@@ -4,17 +4,19 @@
  * and replaced resumes it with no step lost or repeated.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { journeyQuery, reviewUpdate } from '../../workflows/careJourney.js';
 import { createActivityDouble } from '../support/activityDouble.js';
-import { DAY, journeyWorker, newPatientId, programme, refer, referral, startTestEnv, terminateStartedJourneys, withJourneyWorker } from '../support/journeyTestEnv.js';
+import { DAY, journeyWorker, newPatientId, programme, refer, referral, settle, startTestEnv, update, terminateStartedJourneys, withJourneyWorker } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator } from '../support/journeySteps.js';
 
+// A test server per test: the Java test server can leave time-skipping locked after a test, and
+// one test's leftovers must never stall the next.
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
+beforeEach(async () => {
   env = await startTestEnv();
 });
-afterAll(async () => {
+afterEach(async () => {
   await env?.teardown();
 });
 
@@ -41,7 +43,7 @@ describe('a three-year journey', () => {
       let reviews = 0;
       while ((await env.currentTimeMs()) - start < 3 * 365 * DAY) {
         await env.sleep(13.5 * DAY); // the reminder (a day before) has fired; the review is not yet overdue
-        const s = await j.handle.executeUpdate(reviewUpdate, { args: [{ by, outcome: 'continue', notes: `review ${reviews + 1}` }] });
+        const s = await update(j.handle, reviewUpdate, { by, outcome: 'continue', notes: `review ${reviews + 1}` });
         reviews += 1;
         expect(s.deadlines.find((d) => d.id === longAction.id)).toMatchObject({ dueAt: longAction.dueAt, status: 'open' });
         const d = await j.handle.describe();
@@ -86,6 +88,7 @@ describe('a worker restart in the middle of a ladder', () => {
       journeyId = (await j.state()).journeyId;
       await env.sleep(9.5 * DAY); // the reminder has gone out
       expect(double.notifications.filter((n) => n.journeyId === journeyId).map((n) => n.kind)).toEqual(['reminder']);
+      await settle(j.handle); // stop between steps, not in the middle of an activity
     });
 
     // No worker now. Time moves on to the next step, where the server waits for a worker to run it.

@@ -4,17 +4,19 @@
  * the window are flagged and escalated. Real programme durations on the time-skipping server.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HospitalEvent } from '../../domain/commands.js';
 import { contactUpdate, hospitalEventSignal, journeyQuery, reviewUpdate } from '../../workflows/careJourney.js';
-import { DAY, HOUR, newPatientId, programme, refer, referral, startTestEnv, withJourneyWorker } from '../support/journeyTestEnv.js';
+import { DAY, HOUR, newPatientId, programme, refer, referral, startTestEnv, update, withJourneyWorker } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator } from '../support/journeySteps.js';
 
+// A test server per test: the Java test server can leave time-skipping locked after a test, and
+// one test's leftovers must never stall the next.
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
+beforeEach(async () => {
   env = await startTestEnv();
 });
-afterAll(async () => {
+afterEach(async () => {
   await env?.teardown();
 });
 
@@ -49,16 +51,16 @@ describe('reviews', () => {
 
       const reviewedAt = (x: typeof s) => Date.parse(x.reviews.at(-1)!.at);
       await env.sleep(13 * DAY);
-      let after = await handle.executeUpdate(reviewUpdate, { args: [{ by, outcome: 'continue', notes: 'stable' }] });
+      let after = await update(handle, reviewUpdate, { by, outcome: 'continue', notes: 'stable' });
       expect(due(after, 'review')).toEqual([reviewedAt(after) + 14 * DAY]); // high: fortnightly
 
       await env.sleep(10 * DAY);
-      after = await handle.executeUpdate(reviewUpdate, { args: [{ by, outcome: 'step-down', notes: 'improving' }] });
+      after = await update(handle, reviewUpdate, { by, outcome: 'step-down', notes: 'improving' });
       expect(after.risk.tier).toBe('medium');
       expect(due(after, 'review')).toEqual([reviewedAt(after) + 28 * DAY]);
 
       await env.sleep(20 * DAY);
-      after = await handle.executeUpdate(reviewUpdate, { args: [{ by, outcome: 'continue', riskTier: 'low', notes: 'settled' }] });
+      after = await update(handle, reviewUpdate, { by, outcome: 'continue', riskTier: 'low', notes: 'settled' });
       expect(due(after, 'review')).toEqual([reviewedAt(after) + 84 * DAY]);
       expect(after.deadlines.filter((d) => d.name === 'review' && d.status === 'met')).toHaveLength(3);
     });

@@ -1,0 +1,130 @@
+/**
+ * Representative journeys whose histories are recorded to tests/fixtures/histories and replayed
+ * on every test run, so a workflow change that would break running journeys fails CI.
+ * Each returns the handles (workflow id + run id) whose histories to keep.
+ */
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { HospitalEvent } from '../../domain/commands.js';
+import {
+  closeUpdate,
+  completeActionUpdate,
+  contactUpdate,
+  hospitalEventSignal,
+  reassignUpdate,
+  reviewUpdate,
+  triageUpdate,
+} from '../../workflows/careJourney.js';
+import { DAY, HOUR, newPatientId, programme, refer, referral } from '../support/journeyTestEnv.js';
+import { activate, asCoordinator, lead } from '../support/journeySteps.js';
+
+type Scenario = (env: TestWorkflowEnvironment, taskQueue: string) => Promise<{ workflowId: string; runId: string }[]>;
+const frailty = programme('frailty-virtual-ward');
+const at = (t: number) => new Date(t).toISOString();
+const runOf = async (h: WorkflowHandle) => ({ workflowId: h.workflowId, runId: (await h.describe()).runId });
+const adt = (controlId: string, event: HospitalEvent['event'], t: number): HospitalEvent => ({ controlId, event, occurredAt: at(t) });
+
+export const scenarios: Record<string, Scenario> = {
+  /** Auto-accepted; the assessment ladder runs to the service manager; then assessed, planned and closed. */
+  async 'ladder-escalated'(env, taskQueue) {
+    const now = await env.currentTimeMs();
+    const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: at(now) }) });
+    await env.sleep(14 * DAY);
+    const s = await activate(j.handle, now, [{ id: 'rail', inDays: 30 }]);
+    await j.handle.executeUpdate(completeActionUpdate, { args: [{ by: asCoordinator(s.coordinatorId!), actionId: 'rail' }] });
+    await j.handle.executeUpdate(closeUpdate, { args: [{ by: lead, reason: 'goals-met', outcome: { goalsMet: 'all' } }] });
+    await j.handle.result();
+    return [await runOf(j.handle)];
+  },
+
+  /** Admission, transfer, discharge, post-discharge contact, readmission, cancelled discharge and cancelled admission. */
+  async 'hospital-round-trips'(env, taskQueue) {
+    const now = await env.currentTimeMs();
+    const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: at(now) }) });
+    const s = await activate(j.handle, now);
+    const by = asCoordinator(s.coordinatorId!);
+    let t = await env.currentTimeMs();
+    await j.handle.signal(hospitalEventSignal, adt('H1', 'A01', t + HOUR));
+    await env.sleep(2 * DAY);
+    await j.handle.signal(hospitalEventSignal, { ...adt('H2', 'A02', t + 2 * DAY), location: 'Ward 7' });
+    await env.sleep(3 * DAY);
+    t = await env.currentTimeMs();
+    await j.handle.signal(hospitalEventSignal, adt('H3', 'A03', t));
+    // Not at exactly 48 h: the Java test server rejects an update landing in the same task as a timer.
+    await env.sleep(40 * HOUR);
+    await j.handle.executeUpdate(contactUpdate, { args: [{ by, kind: 'post-discharge', channel: 'visit' }] });
+    await env.sleep(10 * DAY);
+    t = await env.currentTimeMs();
+    await j.handle.signal(hospitalEventSignal, adt('H4', 'A01', t));
+    await env.sleep(DAY);
+    await j.handle.signal(hospitalEventSignal, adt('H5', 'A03', t + DAY));
+    await j.handle.signal(hospitalEventSignal, adt('H6', 'A13', t + DAY + HOUR));
+    await env.sleep(DAY);
+    await j.handle.signal(hospitalEventSignal, adt('H6', 'A13', t + DAY + HOUR)); // duplicate
+    await j.handle.signal(hospitalEventSignal, adt('H7', 'A03', t + 2 * DAY));
+    await env.sleep(5 * DAY);
+    t = await env.currentTimeMs();
+    await j.handle.signal(hospitalEventSignal, adt('H8', 'A01', t));
+    await j.handle.signal(hospitalEventSignal, adt('H9', 'A11', t + HOUR));
+    await env.sleep(DAY);
+    await j.handle.executeUpdate(closeUpdate, { args: [{ by: lead, reason: 'transferred', outcome: { goalsMet: 'some' } }] });
+    await j.handle.result();
+    return [await runOf(j.handle)];
+  },
+
+  /** A borderline referral merged with a second one, accepted by a team lead, reassigned, stepped down and closed at review. */
+  async 'merged-reassigned-reviewed'(env, taskQueue) {
+    const now = await env.currentTimeMs();
+    const patientId = newPatientId();
+    const borderline = { age: 78, conditions: ['copd'], livesAlone: false, admissionsLast12Months: 1 };
+    const j = await refer(env, taskQueue, { patientId, programme: frailty, referral: referral({ receivedAt: at(now), ...borderline }) });
+    await env.sleep(2 * DAY); // the triage deadline's ladder runs
+    await refer(env, taskQueue, { patientId, programme: frailty, referral: referral({ receivedAt: at(now + 2 * DAY), source: 'community', urgency: 'urgent', ...borderline }) });
+    await j.handle.executeUpdate(triageUpdate, { args: [{ by: lead, decision: 'accept', reason: 'MDT agreed', riskTier: 'high' }] });
+    const s = await activate(j.handle, now);
+    const other = s.coordinatorId === 'coord-ana' ? 'coord-joe' : 'coord-ana';
+    await j.handle.executeUpdate(reassignUpdate, { args: [{ by: lead, coordinatorId: other }] });
+    await env.sleep(14 * DAY);
+    await j.handle.executeUpdate(reviewUpdate, { args: [{ by: asCoordinator(other), outcome: 'step-down', notes: 'improving' }] });
+    await env.sleep(27 * DAY);
+    await j.handle.executeUpdate(reviewUpdate, { args: [{ by: asCoordinator(other), outcome: 'close', notes: 'goals met', closeOutcome: { goalsMet: 'all' } }] });
+    await j.handle.result();
+    return [await runOf(j.handle)];
+  },
+
+  /** Ineligible by age (closed at once), and a borderline referral declined at triage. */
+  async 'declined-and-ineligible'(env, taskQueue) {
+    const now = await env.currentTimeMs();
+    const a = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: at(now), age: 50 }) });
+    await a.handle.result();
+    const b = await refer(env, taskQueue, {
+      patientId: newPatientId(),
+      programme: programme('dementia-home'),
+      referral: referral({ receivedAt: at(now), teamId: 'dementia-central', age: 70, conditions: ['dementia'], livesAlone: false, admissionsLast12Months: 0 }),
+    });
+    await env.sleep(3 * DAY);
+    await b.handle.executeUpdate(triageUpdate, { args: [{ by: { sub: 'lead-priya', role: 'team-lead' }, decision: 'decline', reason: 'already supported by the memory service', closeReason: 'declined' }] });
+    await b.handle.result();
+    return [await runOf(a.handle), await runOf(b.handle)];
+  },
+
+  /** A palliative journey that continues as new several times (small history limit), then closes on death at home. */
+  async 'palliative-continued-as-new'(env, taskQueue) {
+    const now = await env.currentTimeMs();
+    const j = await refer(env, taskQueue, {
+      patientId: newPatientId(),
+      programme: programme('palliative-care-home'),
+      referral: referral({ receivedAt: at(now), teamId: 'palliative-west', urgency: 'urgent', conditions: ['cancer'], age: 77 }),
+      maxHistoryEvents: 150,
+    });
+    const first = await runOf(j.handle);
+    const s = await activate(j.handle, now);
+    for (let week = 0; week < 12; week += 1) {
+      await env.sleep(6 * DAY);
+      await j.handle.executeUpdate(reviewUpdate, { args: [{ by: asCoordinator(s.coordinatorId!), outcome: 'continue', notes: `week ${week}` }] });
+    }
+    await j.handle.executeUpdate(closeUpdate, { args: [{ by: lead, reason: 'deceased', outcome: { placeOfDeathAchieved: true } }] });
+    await j.handle.result();
+    return [first, await runOf(j.handle)];
+  },
+};
