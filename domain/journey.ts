@@ -10,7 +10,7 @@
  */
 import { addDuration, iso, ms } from './durations.js';
 import { openDeadline, type Deadline } from './deadlines.js';
-import { findTeam, levelOf, type Programme, type RecipientRole, type Team } from './programme.js';
+import { findTeam, type Programme, type RecipientRole, type Team } from './programme.js';
 import type { JourneyReferral, Urgency } from './referral.js';
 import { scoreRisk, stepDown, type RiskFactor, type RiskTier } from './risk.js';
 import type {

@@ -25,7 +25,7 @@ describe('assessment deadline ladder', () => {
   it('reminds, marks overdue, escalates to the team lead then the service manager — each once, on time, to the right person', async () => {
     await withJourneyWorker(env, async ({ taskQueue, double }) => {
       const receivedAt = await env.currentTimeMs();
-      const { handle, status, state } = await refer(env, taskQueue, {
+      const { status, state } = await refer(env, taskQueue, {
         patientId: newPatientId(),
         programme: frailty,
         referral: referral({ receivedAt: new Date(receivedAt).toISOString() }),

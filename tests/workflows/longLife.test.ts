@@ -82,7 +82,6 @@ describe('a worker restart in the middle of a ladder', () => {
     // straight to whichever worker polls next, as it would after a crash once the sticky timeout passed.
     const first = await journeyWorker(env, taskQueue, double, 0);
     let journeyId = '';
-    let stopped: Promise<void> | undefined;
     await first.worker.runUntil(async () => {
       const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: new Date(receivedAt).toISOString() }) });
       journeyId = (await j.state()).journeyId;
@@ -92,7 +91,7 @@ describe('a worker restart in the middle of a ladder', () => {
     });
 
     // No worker now. Time moves on to the next step, where the server waits for a worker to run it.
-    stopped = env.sleep(5 * DAY);
+    const stopped = env.sleep(5 * DAY);
     await new Promise((r) => setTimeout(r, 1500));
 
     const second = await journeyWorker(env, taskQueue, double, 0);
