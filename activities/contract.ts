@@ -22,7 +22,7 @@ export interface AssignRequest {
 export interface JourneyActivities {
   /** Takes a caseload place; null when nobody (or the named co-ordinator) has capacity. */
   assignCoordinator(request: AssignRequest): Promise<{ coordinatorId: string | null }>;
-  releaseCoordinator(request: { journeyId: string; coordinatorId: string }): Promise<void>;
+  releaseCoordinator(request: { journeyId: string; teamId: string; coordinatorId: string }): Promise<void>;
   /** Delivers a notification to each recipient's inbox (and other channels); once per id. */
   notify(notification: Notification): Promise<void>;
   /** Appends timeline entries to the audit trail; an entry already written (same seq) is skipped. */

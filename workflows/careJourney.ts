@@ -274,7 +274,7 @@ async function carryOutEffects(s: J.JourneyState): Promise<void> {
   while (s.outbox.length > 0) {
     const effect = s.outbox[0]!;
     if (effect.type === 'notify') await acts.notify(effect.notification);
-    else if (effect.type === 'release') await acts.releaseCoordinator({ journeyId: s.journeyId, coordinatorId: effect.coordinatorId });
+    else if (effect.type === 'release') await acts.releaseCoordinator({ journeyId: s.journeyId, teamId: s.teamId, coordinatorId: effect.coordinatorId });
     else {
       const t = J.team(s);
       const { coordinatorId } = await acts.assignCoordinator({ journeyId: s.journeyId, programmeId: s.programme.id, teamId: t.id, coordinators: t.coordinators });

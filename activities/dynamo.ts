@@ -1,0 +1,52 @@
+/**
+ * The DynamoDB client, configured from the environment: `CAREPATH_DYNAMODB_ENDPOINT` points at
+ * DynamoDB Local (with throwaway credentials, since it checks none); in AWS the default
+ * credential chain and region apply. `CAREPATH_TABLE` names the table.
+ */
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_TABLE_NAME, tableDefinition, TTL_ATTRIBUTE } from './table.js';
+
+export interface DataConfig {
+  tableName: string;
+  endpoint?: string;
+  region: string;
+}
+
+export function dataConfigFromEnv(env: NodeJS.ProcessEnv = process.env): DataConfig {
+  return {
+    tableName: env.CAREPATH_TABLE ?? DEFAULT_TABLE_NAME,
+    ...(env.CAREPATH_DYNAMODB_ENDPOINT ? { endpoint: env.CAREPATH_DYNAMODB_ENDPOINT } : {}),
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'eu-west-2',
+  };
+}
+
+export function createDocumentClient(config: DataConfig): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    region: config.region,
+    ...(config.endpoint
+      ? { endpoint: config.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
+    // Fail fast so Temporal's retry policy, not the SDK's, decides how long to keep trying.
+    maxAttempts: 2,
+  });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** Creates the table if it does not exist (local runs and tests; CDK owns it in AWS). */
+export async function ensureTable(doc: DynamoDBDocumentClient, tableName: string): Promise<void> {
+  try {
+    await doc.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+  }
+  try {
+    await doc.send(new CreateTableCommand(tableDefinition(tableName)));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  await doc
+    .send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }))
+    .catch(() => undefined); // DynamoDB Local accepts it; nothing depends on expiry locally
+}

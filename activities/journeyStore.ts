@@ -1,0 +1,199 @@
+/**
+ * The journey activities, for real, on DynamoDB. Every write is idempotent, because Temporal
+ * retries an activity whenever it cannot be sure it finished:
+ * - audit events and inbox items are conditional puts on deterministic keys;
+ * - the read model keeps the highest revision it has seen;
+ * - a caseload place is a transaction of "counter below capacity" and "place not yet taken".
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Notification } from '../domain/journey.js';
+import type { AssignRequest, JourneyActivities } from './contract.js';
+import type { NotificationChannel } from './channels.js';
+import { dueSortKey, keys } from './table.js';
+
+export interface StoreDeps {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  /** Channels beyond the in-app inbox (log locally, SES email in AWS). */
+  channels?: NotificationChannel[];
+}
+
+const isConditionFailure = (error: unknown): boolean => (error as Error).name === 'ConditionalCheckFailedException';
+
+export function createJourneyActivities({ doc, tableName: TableName, channels = [] }: StoreDeps): JourneyActivities {
+  async function placeOf(teamId: string, journeyId: string): Promise<string | undefined> {
+    const { Item } = await doc.send(new GetCommand({ TableName, Key: keys.caseloadPlace(teamId, journeyId), ConsistentRead: true }));
+    return Item?.coordinatorId as string | undefined;
+  }
+
+  async function loads(teamId: string): Promise<Map<string, number>> {
+    const { Items = [] } = await doc.send(
+      new QueryCommand({
+        TableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :coord)',
+        ExpressionAttributeValues: { ':pk': `CASELOAD#${teamId}`, ':coord': 'COORD#' },
+        ConsistentRead: true,
+      }),
+    );
+    return new Map(Items.map((i) => [i.coordinatorId as string, i.count as number]));
+  }
+
+  /** One try at taking `coordinatorId`'s place for the journey (moving it from `from`, if given). */
+  async function take(req: AssignRequest, coordinatorId: string, max: number, from: string | undefined): Promise<'taken' | 'full' | 'raced'> {
+    const take = {
+      Update: {
+        TableName,
+        Key: keys.coordinatorLoad(req.teamId, coordinatorId),
+        UpdateExpression: 'SET #count = if_not_exists(#count, :zero) + :one, coordinatorId = :c, teamId = :t',
+        ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+        ExpressionAttributeNames: { '#count': 'count' },
+        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':max': max, ':c': coordinatorId, ':t': req.teamId },
+      },
+    };
+    const place = {
+      Put: {
+        TableName,
+        Item: { ...keys.caseloadPlace(req.teamId, req.journeyId), coordinatorId, journeyId: req.journeyId, teamId: req.teamId },
+        ConditionExpression: from ? 'coordinatorId = :from' : 'attribute_not_exists(pk)',
+        ...(from ? { ExpressionAttributeValues: { ':from': from } } : {}),
+      },
+    };
+    const giveBack = from
+      ? [
+          {
+            Update: {
+              TableName,
+              Key: keys.coordinatorLoad(req.teamId, from),
+              UpdateExpression: 'SET #count = #count - :one',
+              ConditionExpression: '#count > :zero',
+              ExpressionAttributeNames: { '#count': 'count' },
+              ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+            },
+          },
+        ]
+      : [];
+    try {
+      await doc.send(new TransactWriteCommand({ TransactItems: [take, place, ...giveBack] }));
+      return 'taken';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [capacity, placeTaken] = error.CancellationReasons ?? [];
+      if (placeTaken?.Code === 'ConditionalCheckFailed') return 'raced';
+      if (capacity?.Code === 'ConditionalCheckFailed') return 'full';
+      throw error; // a conflict with another transaction: let Temporal retry
+    }
+  }
+
+  return {
+    async assignCoordinator(req) {
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const held = await placeOf(req.teamId, req.journeyId);
+        if (!req.to && held) return { coordinatorId: held }; // a retry after the place was taken
+        if (req.to && held === req.to) return { coordinatorId: req.to };
+        const current = await loads(req.teamId);
+        const candidates = req.coordinators
+          .filter((c) => (!req.to || c.id === req.to) && (current.get(c.id) ?? 0) < c.maxCaseload)
+          .sort((a, b) => (current.get(a.id) ?? 0) - (current.get(b.id) ?? 0) || a.id.localeCompare(b.id));
+        if (candidates.length === 0) return { coordinatorId: null };
+        let raced = false;
+        for (const c of candidates) {
+          const outcome = await take(req, c.id, c.maxCaseload, req.to ? held : undefined);
+          if (outcome === 'taken') return { coordinatorId: c.id };
+          if (outcome === 'raced') {
+            raced = true;
+            break;
+          }
+        }
+        if (!raced) return { coordinatorId: null }; // everyone filled up while we tried
+      }
+      throw new Error(`could not settle a caseload place for ${req.journeyId} after repeated races`);
+    },
+
+    async releaseCoordinator({ journeyId, teamId, coordinatorId }) {
+      const held = await placeOf(teamId, journeyId);
+      if (held !== coordinatorId) return; // already released (a retry), or moved on
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Delete: { TableName, Key: keys.caseloadPlace(teamId, journeyId), ConditionExpression: 'coordinatorId = :c', ExpressionAttributeValues: { ':c': coordinatorId } } },
+              {
+                Update: {
+                  TableName,
+                  Key: keys.coordinatorLoad(teamId, coordinatorId),
+                  UpdateExpression: 'SET #count = #count - :one',
+                  ConditionExpression: '#count > :zero',
+                  ExpressionAttributeNames: { '#count': 'count' },
+                  ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        // The place went between our read and the transaction: released by a concurrent retry.
+      }
+    },
+
+    async notify(n: Notification) {
+      for (const recipient of n.recipients) {
+        try {
+          await doc.send(
+            new PutCommand({
+              TableName,
+              Item: { ...keys.inbox(recipient, n.createdAt, n.id), ...n, recipient, recipients: undefined, ackedAt: null },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+        } catch (error) {
+          if (isConditionFailure(error)) continue; // this step already reached this person
+          throw error;
+        }
+        for (const channel of channels) await channel.deliver(recipient, n);
+      }
+    },
+
+    async appendAudit({ journeyId, programmeId, teamId, events }) {
+      for (const e of events) {
+        try {
+          await doc.send(
+            new PutCommand({
+              TableName,
+              Item: { ...keys.audit(journeyId, e.seq), journeyId, programmeId, teamId, ...e },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error; // written by an earlier attempt
+        }
+      }
+    },
+
+    async projectJourney(summary) {
+      const open = summary.phase !== 'closed';
+      const sortKey = dueSortKey(summary.nextDueAt, summary.id);
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: {
+              ...keys.journey(summary.id),
+              ...summary,
+              gsi1pk: `TEAM#${summary.teamId}#PHASE#${summary.phase}`,
+              gsi1sk: sortKey,
+              ...(open && summary.coordinatorId ? { gsi2pk: `COORD#${summary.coordinatorId}`, gsi2sk: sortKey } : {}),
+              ...(open ? { gsi3pk: `TEAM#${summary.teamId}#OPEN`, gsi3sk: sortKey } : {}),
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR revision < :revision',
+            ExpressionAttributeValues: { ':revision': summary.revision },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error; // a newer projection is already there
+      }
+    },
+  };
+}
+

@@ -1,0 +1,152 @@
+/**
+ * Reads and the few writes the API makes itself (patients, processed ADT ids, inbox
+ * acknowledgements) — each an access pattern of the table in table.ts, answered by GetItem or
+ * Query. Nothing here scans: a list of 100 000 journeys costs what one page of it costs.
+ */
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Notification, TimelineEntry } from '../domain/journey.js';
+import type { JourneySummary } from '../domain/views.js';
+import { indexes, keys, TTL_ATTRIBUTE } from './table.js';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface PatientRecord {
+  patientId: string;
+  nhsNumber: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string;
+  postcode?: string;
+  phone?: string;
+}
+
+export type InboxItem = Omit<Notification, 'recipients'> & { recipient: string; ackedAt: string | null };
+
+const encodeCursor = (key: Record<string, unknown> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
+const decodeCursor = (cursor: string | undefined) => (cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>) : undefined);
+const strip = <T>(item: Record<string, unknown>): T => {
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ...rest } = item;
+  return rest as T;
+};
+
+export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) {
+  async function page<T>(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>, limit: number, cursor?: string): Promise<Page<T>> {
+    const startKey = decodeCursor(cursor);
+    const out = await doc.send(new QueryCommand({ TableName, ...input, Limit: limit, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+    const next = encodeCursor(out.LastEvaluatedKey);
+    return { items: (out.Items ?? []).map((i) => strip<T>(i)), ...(next ? { nextCursor: next } : {}) };
+  }
+
+  return {
+    async getPatient(patientId: string): Promise<PatientRecord | undefined> {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: keys.patient(patientId) }));
+      return Item ? strip<PatientRecord>(Item) : undefined;
+    },
+
+    /** Stores demographics once per patient; a later referral with newer details updates them. */
+    async registerPatient(patient: PatientRecord): Promise<void> {
+      await doc.send(new PutCommand({ TableName, Item: { ...keys.patient(patient.patientId), ...patient } }));
+    },
+
+    async getJourney(journeyId: string): Promise<JourneySummary | undefined> {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: keys.journey(journeyId) }));
+      return Item ? strip<JourneySummary>(Item) : undefined;
+    },
+
+    journeysByTeamPhase(teamId: string, phase: string, limit = 50, cursor?: string) {
+      return page<JourneySummary>(
+        { IndexName: indexes.byTeamPhase, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `TEAM#${teamId}#PHASE#${phase}` } },
+        limit,
+        cursor,
+      );
+    },
+
+    journeysByCoordinator(coordinatorId: string, limit = 50, cursor?: string) {
+      return page<JourneySummary>(
+        { IndexName: indexes.byCoordinator, KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `COORD#${coordinatorId}` } },
+        limit,
+        cursor,
+      );
+    },
+
+    /** Open journeys of a team whose next deadline is already past, most overdue first. */
+    overdueByTeam(teamId: string, now: Date, limit = 50, cursor?: string) {
+      return page<JourneySummary>(
+        {
+          IndexName: indexes.openByTeam,
+          KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :now',
+          ExpressionAttributeValues: { ':pk': `TEAM#${teamId}#OPEN`, ':now': now.toISOString() },
+        },
+        limit,
+        cursor,
+      );
+    },
+
+    auditTrail(journeyId: string, limit = 500, cursor?: string) {
+      return page<TimelineEntry & { journeyId: string }>(
+        { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)', ExpressionAttributeValues: { ':pk': `JOURNEY#${journeyId}`, ':audit': 'AUDIT#' } },
+        limit,
+        cursor,
+      );
+    },
+
+    inbox(userId: string, limit = 50, cursor?: string) {
+      return page<InboxItem>(
+        { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `INBOX#${userId}` }, ScanIndexForward: false },
+        limit,
+        cursor,
+      );
+    },
+
+    /** Acknowledges an inbox item; false when the user has no such item. */
+    async acknowledge(userId: string, createdAt: string, notificationId: string, at: Date): Promise<boolean> {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.inbox(userId, createdAt, notificationId),
+            UpdateExpression: 'SET ackedAt = if_not_exists(ackedAt, :at)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': at.toISOString() },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+
+    async caseloads(teamId: string): Promise<{ coordinatorId: string; count: number }[]> {
+      const { Items = [] } = await doc.send(
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :coord)',
+          ExpressionAttributeValues: { ':pk': `CASELOAD#${teamId}`, ':coord': 'COORD#' },
+        }),
+      );
+      return Items.map((i) => ({ coordinatorId: i.coordinatorId as string, count: i.count as number }));
+    },
+
+    /** Records an ADT message id; false if it was seen before (a duplicate to acknowledge and ignore). */
+    async recordAdtMessage(facility: string, controlId: string, at: Date, keepDays = 90): Promise<boolean> {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...keys.adtMessage(facility, controlId), receivedAt: at.toISOString(), [TTL_ATTRIBUTE]: Math.floor(at.getTime() / 1000) + keepDays * 86_400 },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+    },
+  };
+}
+export type ReadModel = ReturnType<typeof createReadModel>;

@@ -1,0 +1,71 @@
+/**
+ * carepath's one DynamoDB table: its definition (used by the local bootstrap, the tests and CDK)
+ * and the keys of every item, so each access pattern is a GetItem or a Query — never a Scan.
+ *
+ * | access pattern                                  | served by                                              |
+ * |-------------------------------------------------|--------------------------------------------------------|
+ * | patient by pseudonymous id                      | GetItem  pk=PATIENT#<patientId>  sk=PROFILE             |
+ * | patient by NHS number                           | HMAC(NHS number) → patient id, then the GetItem above   |
+ * | journey summary by id                           | GetItem  pk=JOURNEY#<journeyId>  sk=SUMMARY             |
+ * | journeys of a team in a phase, by next due time | Query GSI1 pk=TEAM#<team>#PHASE#<phase>, sk=<due>#<id>  |
+ * | open journeys of a co-ordinator, by next due    | Query GSI2 pk=COORD#<coordinatorId>, sk=<due>#<id>      |
+ * | overdue journeys of a team (range query)        | Query GSI3 pk=TEAM#<team>#OPEN, sk < <now>              |
+ * | audit events of a journey, in order             | Query    pk=JOURNEY#<journeyId>  sk begins_with AUDIT#  |
+ * | inbox of a user, newest first                   | Query    pk=INBOX#<userId>, ScanIndexForward=false      |
+ * | processed ADT message ids                       | GetItem/conditional Put pk=ADT#<facility>#<controlId>   |
+ * | caseload counters of a team                     | Query    pk=CASELOAD#<team>  sk begins_with COORD#      |
+ * | which co-ordinator holds a journey's place      | GetItem  pk=CASELOAD#<team>  sk=JOURNEY#<journeyId>     |
+ *
+ * Journeys with nothing due sort last (`~`) so lists stay ordered by urgency.
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+export const DEFAULT_TABLE_NAME = 'carepath';
+
+export const indexes = {
+  byTeamPhase: 'GSI1',
+  byCoordinator: 'GSI2',
+  openByTeam: 'GSI3',
+} as const;
+
+const gsi = (name: string) => ({
+  IndexName: name,
+  KeySchema: [
+    { AttributeName: `${name.toLowerCase()}pk`, KeyType: 'HASH' as const },
+    { AttributeName: `${name.toLowerCase()}sk`, KeyType: 'RANGE' as const },
+  ],
+  Projection: { ProjectionType: 'ALL' as const },
+});
+
+/** The table, in the shape CreateTable takes. CDK builds the same keys and indexes from this. */
+export function tableDefinition(tableName = DEFAULT_TABLE_NAME): CreateTableCommandInput & { TableName: string } {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'].map((AttributeName) => ({
+      AttributeName,
+      AttributeType: 'S' as const,
+    })),
+    GlobalSecondaryIndexes: Object.values(indexes).map(gsi),
+  };
+}
+
+/** Time-to-live attribute: processed ADT ids expire after a while. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export const keys = {
+  patient: (patientId: string) => ({ pk: `PATIENT#${patientId}`, sk: 'PROFILE' }),
+  journey: (journeyId: string) => ({ pk: `JOURNEY#${journeyId}`, sk: 'SUMMARY' }),
+  audit: (journeyId: string, seq: number) => ({ pk: `JOURNEY#${journeyId}`, sk: `AUDIT#${String(seq).padStart(10, '0')}` }),
+  inbox: (userId: string, createdAt: string, notificationId: string) => ({ pk: `INBOX#${userId}`, sk: `${createdAt}#${notificationId}` }),
+  adtMessage: (facility: string, controlId: string) => ({ pk: `ADT#${facility}#${controlId}`, sk: 'MSG' }),
+  coordinatorLoad: (teamId: string, coordinatorId: string) => ({ pk: `CASELOAD#${teamId}`, sk: `COORD#${coordinatorId}` }),
+  caseloadPlace: (teamId: string, journeyId: string) => ({ pk: `CASELOAD#${teamId}`, sk: `JOURNEY#${journeyId}` }),
+};
+
+/** Sort key of a journey in the due-time indexes. */
+export const dueSortKey = (nextDueAt: string | null, journeyId: string): string => `${nextDueAt ?? '~'}#${journeyId}`;

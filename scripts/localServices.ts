@@ -1,0 +1,111 @@
+/**
+ * Starts the real local services as child processes: DynamoDB Local and the Temporal dev server.
+ * Used by `npm start` and by the tests. Each waits until its port answers, and fails with a
+ * one-line message when the port is taken.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import type { Toolchain } from './toolchain.js';
+import { journeySearchAttributes } from '../domain/searchAttributes.js';
+
+export interface Service {
+  name: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export class PortInUse extends Error {}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function launch(name: string, port: number, command: string, args: string[], timeoutMs = 60_000): Promise<Service> {
+  if (await portAnswers(port)) throw new PortInUse(`${name} cannot start: port ${port} on 127.0.0.1 is already in use (stop whatever holds it, or choose another port).`);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + timeoutMs;
+  while (!(await portAnswers(port))) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}) before it was ready:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not open port ${port} within ${timeoutMs / 1000} s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    name,
+    port,
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** DynamoDB Local, in memory, or persisted under `dbPath`. */
+export function startDynamoDbLocal(toolchain: Toolchain, opts: { port: number; dbPath?: string }): Promise<Service> {
+  const { classpath, libraryPath, mainClass } = toolchain.dynamoDbLocal;
+  if (opts.dbPath) mkdirSync(opts.dbPath, { recursive: true });
+  return launch('DynamoDB Local', opts.port, 'java', [
+    `-Djava.library.path=${libraryPath}`,
+    '-Xmx1g',
+    '-cp',
+    classpath,
+    mainClass,
+    ...(opts.dbPath ? ['-dbPath', opts.dbPath, '-sharedDb'] : ['-inMemory', '-sharedDb']),
+    '-port',
+    String(opts.port),
+  ]);
+}
+
+const cliType = { KEYWORD: 'Keyword', DATETIME: 'Datetime' } as Record<string, string>;
+
+/** The Temporal dev server with its Web UI, journey search attributes registered, state in SQLite. */
+export function startTemporalDevServer(toolchain: Toolchain, opts: { port: number; uiPort: number; dbFile?: string }): Promise<Service> {
+  return launch('Temporal dev server', opts.port, toolchain.temporalCli, [
+    'server',
+    'start-dev',
+    ...(opts.dbFile ? ['--db-filename', opts.dbFile] : []),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--ui-port',
+    String(opts.uiPort),
+    '--log-level',
+    'warn',
+    ...journeySearchAttributes.flatMap((k) => ['--search-attribute', `${k.name}=${cliType[k.type]}`]),
+  ]);
+}

@@ -1,0 +1,33 @@
+/** DynamoDB Local for a test file: a fresh in-memory instance on a free port, and a client that counts its commands. */
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import { createDocumentClient, ensureTable } from '../../activities/dynamo.js';
+import { freePort, startDynamoDbLocal, type Service } from '../../scripts/localServices.js';
+
+export interface LocalTable {
+  service: Service;
+  endpoint: string;
+  tableName: string;
+  doc: DynamoDBDocumentClient;
+  /** Names of the commands the client has sent, in order. */
+  commands: string[];
+}
+
+export async function startLocalTable(): Promise<LocalTable> {
+  const port = await freePort();
+  const service = await startDynamoDbLocal(inject('toolchain'), { port });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const tableName = `carepath-${randomUUID().slice(0, 8)}`;
+  const doc = createDocumentClient({ tableName, endpoint, region: 'eu-west-2' });
+  const commands: string[] = [];
+  doc.middlewareStack.add(
+    (next, context) => async (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCommands' },
+  );
+  await ensureTable(doc, tableName);
+  return { service, endpoint, tableName, doc, commands };
+}
