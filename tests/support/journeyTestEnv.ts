@@ -13,6 +13,7 @@ import { parseProgrammes } from '../../domain/loadProgrammes.js';
 import type { Programme } from '../../domain/programme.js';
 import type { JourneyReferral } from '../../domain/referral.js';
 import { journeySearchAttributes } from '../../domain/searchAttributes.js';
+import { journeyWorkflowId } from '../../domain/journeyIds.js';
 import { careJourney, journeyQuery, referralSignal, referralStatusUpdate, type UpdateReceipt } from '../../workflows/careJourney.js';
 import { SearchAttributeType, type UpdateDefinition } from '@temporalio/common';
 import { createActivityDouble, type ActivityDouble } from './activityDouble.js';
@@ -131,7 +132,7 @@ export async function refer(
   taskQueue: string,
   opts: { patientId: string; programme: Programme; referral: JourneyReferral; maxHistoryEvents?: number },
 ) {
-  const workflowId = `${opts.programme.id}.${opts.patientId}`;
+  const workflowId = journeyWorkflowId(opts.programme.id, opts.patientId);
   const handle = await env.client.workflow.signalWithStart(careJourney, {
     workflowId,
     taskQueue,

@@ -1,0 +1,80 @@
+/**
+ * `npm start`: the whole platform on this machine, on 127.0.0.1 — the Temporal dev server (SQLite
+ * under the data directory, Web UI, journey search attributes), DynamoDB Local (persisted under
+ * the data directory) and the journey worker. Ctrl-C stops everything it started; started again
+ * on the same data directory, every journey carries on where it was, and timers that fell due
+ * while it was down fire once.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createDocumentClient, dataConfigFromEnv, ensureTable } from '../activities/dynamo.js';
+import { loadProgrammes, ProgrammeConfigError } from '../domain/loadProgrammes.js';
+import { createJourneyWorker, workerSettingsFromEnv } from '../worker/main.js';
+import { PortInUse, startDynamoDbLocal, startTemporalDevServer, type Service } from './localServices.js';
+import { ensureToolchain, MissingPrerequisite } from './toolchain.js';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+const services: Service[] = [];
+
+async function main(): Promise<void> {
+  const dataDir = resolve(process.env.CAREPATH_DATA_DIR ?? '.data');
+  mkdirSync(dataDir, { recursive: true });
+  const programmes = loadProgrammes(); // fail before starting anything if the configuration is wrong
+  const toolchain = await ensureToolchain();
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('\ncarepath: stopping…');
+    for (const s of services.reverse()) await s.stop().catch(() => undefined);
+    process.exit(code);
+  };
+
+  // The pseudonym key turns NHS numbers into patient ids: generated once, kept with the data.
+  const keyFile = join(dataDir, 'pseudonym.key');
+  if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+  process.env.CAREPATH_PSEUDONYM_KEY ??= readFileSync(keyFile, 'utf8').trim();
+
+  const dynamoPort = Number(process.env.CAREPATH_DYNAMODB_PORT ?? 8000);
+  services.push(await startDynamoDbLocal(toolchain, { port: dynamoPort, dbPath: join(dataDir, 'dynamodb') }));
+  process.env.CAREPATH_DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${dynamoPort}`;
+  const data = dataConfigFromEnv();
+  await ensureTable(createDocumentClient(data), data.tableName);
+
+  let temporalUi = 'the Web UI of your Temporal cluster';
+  if (!process.env.TEMPORAL_ADDRESS) {
+    const port = 7233;
+    const uiPort = 8233;
+    services.push(await startTemporalDevServer(toolchain, { port, uiPort, dbFile: join(dataDir, 'temporal.db') }));
+    process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
+    temporalUi = `http://127.0.0.1:${uiPort}`;
+  }
+
+  const worker = await createJourneyWorker(workerSettingsFromEnv());
+  process.once('SIGINT', () => void worker.shutdown());
+  process.once('SIGTERM', () => void worker.shutdown());
+  say('');
+  say('carepath is running');
+  say(`  programmes      ${programmes.map((p) => p.id).join(', ')}`);
+  say(`  Temporal        ${process.env.TEMPORAL_ADDRESS} (namespace ${process.env.TEMPORAL_NAMESPACE ?? 'default'})`);
+  say(`  Temporal Web UI ${temporalUi}`);
+  say(`  DynamoDB Local  ${process.env.CAREPATH_DYNAMODB_ENDPOINT} (table ${data.tableName})`);
+  say(`  data directory  ${dataDir}`);
+  say('  Ctrl-C stops everything.');
+  await worker.run().then(
+    () => stop(0),
+    (error: unknown) => {
+      console.error(`carepath: the worker stopped: ${(error as Error).message}`);
+      return stop(1);
+    },
+  );
+}
+
+main().catch(async (error: unknown) => {
+  for (const s of services.reverse()) await s.stop().catch(() => undefined);
+  const known = error instanceof PortInUse || error instanceof MissingPrerequisite || error instanceof ProgrammeConfigError;
+  console.error(`carepath: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}`);
+  process.exit(1);
+});
