@@ -7,8 +7,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { it } from 'vitest';
+import { useDynamoDbLocal } from '../support/dynamoDbLocal.js';
 import { startTestEnv, withJourneyWorker } from '../support/journeyTestEnv.js';
 import { scenarios } from './scenarios.js';
+
+useDynamoDbLocal();
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'histories');
 

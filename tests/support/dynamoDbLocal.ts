@@ -1,7 +1,7 @@
 /** DynamoDB Local for a test file: a fresh in-memory instance on a free port, and a client that counts its commands. */
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { createDocumentClient, ensureTable } from '../../activities/dynamo.js';
 import { freePort, startDynamoDbLocal, type Service } from '../../scripts/localServices.js';
 
@@ -30,4 +30,22 @@ export async function startLocalTable(): Promise<LocalTable> {
   );
   await ensureTable(doc, tableName);
   return { service, endpoint, tableName, doc, commands };
+}
+
+let current: LocalTable | undefined;
+
+/** Starts DynamoDB Local for the calling test file (once) and stops it after; call at the top of the file. */
+export function useDynamoDbLocal(): void {
+  beforeAll(async () => {
+    current = await startLocalTable();
+  });
+  afterAll(async () => {
+    await current?.service.stop();
+    current = undefined;
+  });
+}
+
+export function currentTable(): LocalTable {
+  if (!current) throw new Error('call useDynamoDbLocal() at the top of the test file');
+  return current;
 }

@@ -16,7 +16,8 @@ import { journeySearchAttributes } from '../../domain/searchAttributes.js';
 import { journeyWorkflowId } from '../../domain/journeyIds.js';
 import { careJourney, journeyQuery, referralSignal, referralStatusUpdate, type UpdateReceipt } from '../../workflows/careJourney.js';
 import { SearchAttributeType, type UpdateDefinition } from '@temporalio/common';
-import { createActivityDouble, type ActivityDouble } from './activityDouble.js';
+import { currentTable } from './dynamoDbLocal.js';
+import { recordActivities, type RecordedActivities } from './recordingActivities.js';
 
 let runtimeInstalled = false;
 
@@ -46,7 +47,7 @@ export async function startTestEnv(): Promise<TestWorkflowEnvironment> {
 export async function journeyWorker(
   env: TestWorkflowEnvironment,
   taskQueue: string,
-  double: ActivityDouble = createActivityDouble(),
+  seen: RecordedActivities = recordActivities(currentTable()),
   maxCachedWorkflows = 50,
 ) {
   const worker = await Worker.create({
@@ -54,10 +55,10 @@ export async function journeyWorker(
     namespace: env.namespace ?? 'default',
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: double.activities,
+    activities: seen.activities,
     maxCachedWorkflows,
   });
-  return { worker, double };
+  return { worker, seen };
 }
 
 const started: WorkflowHandle[] = [];
@@ -87,19 +88,19 @@ export async function settle(handle: WorkflowHandle): Promise<void> {
 /** Runs a test body with a fresh task queue and worker, and cleans up its journeys before the worker stops. */
 export async function withJourneyWorker(
   env: TestWorkflowEnvironment,
-  body: (ctx: { taskQueue: string; double: ActivityDouble }) => Promise<void>,
-  double: ActivityDouble = createActivityDouble(),
-): Promise<ActivityDouble> {
+  body: (ctx: { taskQueue: string; seen: RecordedActivities }) => Promise<void>,
+  seen: RecordedActivities = recordActivities(currentTable()),
+): Promise<RecordedActivities> {
   const taskQueue = randomUUID();
-  const { worker } = await journeyWorker(env, taskQueue, double);
+  const { worker } = await journeyWorker(env, taskQueue, seen);
   await worker.runUntil(async () => {
     try {
-      await body({ taskQueue, double });
+      await body({ taskQueue, seen });
     } finally {
       await terminateStartedJourneys();
     }
   });
-  return double;
+  return seen;
 }
 
 let patients = 0;

@@ -5,8 +5,11 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useDynamoDbLocal } from '../support/dynamoDbLocal.js';
 import { assessmentUpdate } from '../../workflows/careJourney.js';
 import { DAY, newPatientId, programme, refer, referral, startTestEnv, withJourneyWorker } from '../support/journeyTestEnv.js';
+
+useDynamoDbLocal();
 
 // A test server per test: the Java test server can leave time-skipping locked after a test, and
 // one test's leftovers must never stall the next.
@@ -23,7 +26,7 @@ const coordinator = { sub: 'coord-ana', role: 'coordinator' as const };
 
 describe('assessment deadline ladder', () => {
   it('reminds, marks overdue, escalates to the team lead then the service manager — each once, on time, to the right person', async () => {
-    await withJourneyWorker(env, async ({ taskQueue, double }) => {
+    await withJourneyWorker(env, async ({ taskQueue, seen }) => {
       const receivedAt = await env.currentTimeMs();
       const { status, state } = await refer(env, taskQueue, {
         patientId: newPatientId(),
@@ -37,7 +40,7 @@ describe('assessment deadline ladder', () => {
       const coordinatorId = s1.coordinatorId;
       expect(coordinatorId).toMatch(/^coord-/);
       const due = receivedAt + 10 * DAY;
-      const ladder = () => double.notifications.filter((n) => n.journeyId === s1.journeyId && n.deadline === 'assessment');
+      const ladder = () => seen.notifications.filter((n) => n.journeyId === s1.journeyId && n.deadline === 'assessment');
       expect(ladder().map((n) => [n.kind, n.level, n.recipients])).toEqual([
         ['reminder', 0, [coordinatorId]],
         ['overdue', 0, [coordinatorId]],
@@ -55,14 +58,14 @@ describe('assessment deadline ladder', () => {
       const offsets = steps.map((n) => Math.round((Date.parse(n.createdAt) - due) / 60_000));
       expect(offsets).toEqual([-24 * 60, 0, 24 * 60, 72 * 60]);
       // Each step notified exactly once, however often the worker was asked.
-      expect(new Set(double.notifyCalls).size).toBe(double.notifyCalls.length);
+      expect(new Set(seen.notifyCalls).size).toBe(seen.notifyCalls.length);
       const detail = await state();
       expect(detail.deadlines.find((d) => d.name === 'assessment')).toMatchObject({ status: 'open', ladderStep: 4 });
     });
   });
 
   it('stops the ladder the moment the deadline is met', async () => {
-    await withJourneyWorker(env, async ({ taskQueue, double }) => {
+    await withJourneyWorker(env, async ({ taskQueue, seen }) => {
       const receivedAt = await env.currentTimeMs();
       const { handle, state } = await refer(env, taskQueue, {
         patientId: newPatientId(),
@@ -75,13 +78,13 @@ describe('assessment deadline ladder', () => {
         args: [{ by: { ...coordinator, sub: s.coordinatorId! }, summary: 'Holistic assessment at home', needs: [{ domain: 'physical', description: 'falls' }] }],
       });
       await env.sleep(20 * DAY);
-      const assessmentSteps = double.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'assessment');
+      const assessmentSteps = seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'assessment');
       expect(assessmentSteps.map((n) => n.kind)).toEqual(['reminder']);
       const after = await state();
       expect(after.deadlines.find((d) => d.name === 'assessment')).toMatchObject({ status: 'met', ladderStep: 1 });
       expect(after.phase).toBe('care-planning');
       // The care-plan deadline (7 days after assessment) runs its own ladder meanwhile.
-      expect(double.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'care-plan').map((n) => n.kind)).toEqual([
+      expect(seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'care-plan').map((n) => n.kind)).toEqual([
         'reminder',
         'overdue',
         'escalation',

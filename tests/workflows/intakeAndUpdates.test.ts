@@ -6,6 +6,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useDynamoDbLocal } from '../support/dynamoDbLocal.js';
 import {
   assessmentUpdate,
   carePlanUpdate,
@@ -18,6 +19,8 @@ import {
 } from '../../workflows/careJourney.js';
 import { DAY, newPatientId, programme, refer, referral, startTestEnv, update, withJourneyWorker } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator, lead } from '../support/journeySteps.js';
+
+useDynamoDbLocal();
 
 // A test server per test: the Java test server can leave time-skipping locked after a test, and
 // one test's leftovers must never stall the next.
@@ -36,7 +39,7 @@ const borderline = (receivedAt: number) =>
 
 describe('single point of entry', () => {
   it('merges a second referral into the open journey, and opens a new episode after closure', async () => {
-    await withJourneyWorker(env, async ({ taskQueue, double }) => {
+    await withJourneyWorker(env, async ({ taskQueue, seen }) => {
       const patientId = newPatientId();
       const now = await env.currentTimeMs();
       const first = await refer(env, taskQueue, { patientId, programme: frailty, referral: borderline(now) });
@@ -57,6 +60,10 @@ describe('single point of entry', () => {
       expect(s.timeline.map((e) => e.type)).toContain('referral.merged');
 
       s = await update(first.handle, triageUpdate, { by: lead, decision: 'accept', reason: 'urgent hospital referral' });
+      const load = async (id: string) => (await seen.read.caseloads('south-devon-1')).find((c) => c.coordinatorId === id)?.count ?? 0;
+      for (let i = 0; i < 50 && !s.coordinatorId; i += 1) s = await first.state();
+      const holding = await load(s.coordinatorId!);
+      expect(holding).toBeGreaterThan(0);
       expect(s.phase).toBe('assessment');
       // Urgent: assessment due 2 days after the first referral, not 10.
       expect(s.deadlines.find((d) => d.name === 'assessment')!.dueAt).toBe(new Date(now + 2 * DAY).toISOString());
@@ -65,7 +72,7 @@ describe('single point of entry', () => {
       const result = await first.handle.result();
       expect(result).toMatchObject({ journeyId, closure: { reason: 'moved-away' } });
       // Closing gave the co-ordinator's place back.
-      expect([...double.caseload.values()].every((set) => !set.has(journeyId))).toBe(true);
+      expect(await load(s.coordinatorId!)).toBe(holding - 1);
 
       const third = await refer(env, taskQueue, { patientId, programme: frailty, referral: borderline(await env.currentTimeMs()) });
       expect(third.status).toMatchObject({ merged: false, phase: 'triage' });
@@ -73,8 +80,8 @@ describe('single point of entry', () => {
       expect(newId).not.toBe(journeyId);
       expect((await third.state()).referrals).toHaveLength(1);
       // The closed episode's read model and audit trail are kept under its own id.
-      expect(double.readModel.get(journeyId)).toMatchObject({ phase: 'closed', closeReason: 'moved-away' });
-      expect(double.audit.get(journeyId)!.map((e) => e.type)).toContain('journey.closed');
+      expect(await seen.read.getJourney(journeyId)).toMatchObject({ phase: 'closed', closeReason: 'moved-away' });
+      expect((await seen.read.auditTrail(journeyId)).items.map((e) => e.type)).toContain('journey.closed');
     });
   });
 
@@ -140,17 +147,23 @@ describe('updates that do not fit are rejected and change nothing', () => {
   });
 
   it('moves the named co-ordinator on reassignment, and refuses one with no capacity', async () => {
-    await withJourneyWorker(env, async ({ taskQueue, double }) => {
+    await withJourneyWorker(env, async ({ taskQueue, seen }) => {
       const now = await env.currentTimeMs();
       const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: new Date(now).toISOString() }) });
       const s = await activate(j.handle, now);
       const other = s.coordinatorId === 'coord-ana' ? 'coord-joe' : 'coord-ana';
+      const load = async (id: string) => (await seen.read.caseloads('south-devon-1')).find((c) => c.coordinatorId === id)?.count ?? 0;
+      const before = { mine: await load(s.coordinatorId!), other: await load(other) };
       const moved = await update(j.handle, reassignUpdate, { by: lead, coordinatorId: other });
       expect(moved.coordinatorId).toBe(other);
-      expect(double.caseload.get(other)!.has(s.journeyId)).toBe(true);
-      expect(double.caseload.get(s.coordinatorId!)!.has(s.journeyId)).toBe(false);
+      expect(await load(other)).toBe(before.other + 1);
+      expect(await load(s.coordinatorId!)).toBe(before.mine - 1);
       // Fill the original co-ordinator to capacity, then try to move the journey back.
-      for (let i = 0; i < 40; i += 1) double.caseload.get(s.coordinatorId!)!.add(`other-${i}`);
+      const coordinators = frailty.teams[0]!.coordinators;
+      for (let i = await load(s.coordinatorId!); i < 40; i += 1) {
+        await seen.store.assignCoordinator({ journeyId: `filler-${i}`, programmeId: frailty.id, teamId: 'south-devon-1', coordinators, to: s.coordinatorId! });
+      }
+      expect(await load(s.coordinatorId!)).toBe(40);
       await expect(j.handle.executeUpdate(reassignUpdate, { args: [{ by: lead, coordinatorId: s.coordinatorId! }] })).rejects.toThrow();
       expect((await j.handle.query(journeyQuery)).coordinatorId).toBe(other);
     });

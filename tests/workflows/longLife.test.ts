@@ -5,10 +5,13 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { currentTable, useDynamoDbLocal } from '../support/dynamoDbLocal.js';
 import { journeyQuery, reviewUpdate } from '../../workflows/careJourney.js';
-import { createActivityDouble } from '../support/activityDouble.js';
+import { recordActivities } from '../support/recordingActivities.js';
 import { DAY, journeyWorker, newPatientId, programme, refer, referral, settle, startTestEnv, update, terminateStartedJourneys, withJourneyWorker } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator } from '../support/journeySteps.js';
+
+useDynamoDbLocal();
 
 // A test server per test: the Java test server can leave time-skipping locked after a test, and
 // one test's leftovers must never stall the next.
@@ -25,7 +28,7 @@ const frailty = programme('frailty-virtual-ward');
 describe('a three-year journey', () => {
   it('reviews fortnightly for three years, continues as new, and keeps every open deadline across runs', async () => {
     const maxHistoryEvents = 400;
-    await withJourneyWorker(env, async ({ taskQueue, double }) => {
+    await withJourneyWorker(env, async ({ taskQueue, seen }) => {
       const start = await env.currentTimeMs();
       const j = await refer(env, taskQueue, {
         patientId: newPatientId(),
@@ -60,12 +63,12 @@ describe('a three-year journey', () => {
       expect(reviewDue).toHaveLength(1);
       expect(Date.parse(reviewDue[0]!.dueAt)).toBe(Date.parse(end.reviews.at(-1)!.at) + 14 * DAY);
       // Every review was on time, so no review ever went overdue; each reminder went out once.
-      const reviewNotices = double.notifications.filter((n) => n.journeyId === end.journeyId && n.deadline === 'review');
+      const reviewNotices = seen.notifications.filter((n) => n.journeyId === end.journeyId && n.deadline === 'review');
       expect(reviewNotices.every((n) => n.kind === 'reminder')).toBe(true);
       expect(reviewNotices).toHaveLength(reviews);
-      expect(new Set(double.notifyCalls).size).toBe(double.notifyCalls.length);
+      expect(new Set(seen.notifyCalls).size).toBe(seen.notifyCalls.length);
       // The audit trail is complete and gap-free across all the runs.
-      const trail = double.audit.get(end.journeyId)!.map((e) => e.seq);
+      const trail = (await seen.read.auditTrail(end.journeyId, 5000)).items.map((e) => e.seq);
       expect(trail).toEqual(Array.from({ length: end.counters.seq }, (_, i) => i + 1));
     });
   });
@@ -73,20 +76,20 @@ describe('a three-year journey', () => {
 
 describe('a worker restart in the middle of a ladder', () => {
   it('resumes the ladder with no step lost or repeated', async () => {
-    const double = createActivityDouble();
+    const seen = recordActivities(currentTable());
     const taskQueue = `restart-${newPatientId()}`;
     const receivedAt = await env.currentTimeMs();
     const due = receivedAt + 10 * DAY; // routine assessment
 
     // No workflow cache, so no sticky task queue: the server hands the stopped worker's next task
     // straight to whichever worker polls next, as it would after a crash once the sticky timeout passed.
-    const first = await journeyWorker(env, taskQueue, double, 0);
+    const first = await journeyWorker(env, taskQueue, seen, 0);
     let journeyId = '';
     await first.worker.runUntil(async () => {
       const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: new Date(receivedAt).toISOString() }) });
       journeyId = (await j.state()).journeyId;
       await env.sleep(9.5 * DAY); // the reminder has gone out
-      expect(double.notifications.filter((n) => n.journeyId === journeyId).map((n) => n.kind)).toEqual(['reminder']);
+      expect(seen.notifications.filter((n) => n.journeyId === journeyId).map((n) => n.kind)).toEqual(['reminder']);
       await settle(j.handle); // stop between steps, not in the middle of an activity
     });
 
@@ -94,14 +97,14 @@ describe('a worker restart in the middle of a ladder', () => {
     const stopped = env.sleep(5 * DAY);
     await new Promise((r) => setTimeout(r, 1500));
 
-    const second = await journeyWorker(env, taskQueue, double, 0);
+    const second = await journeyWorker(env, taskQueue, seen, 0);
     await second.worker.runUntil(async () => {
       await stopped;
       await env.sleep(1 * DAY);
-      const ladder = double.notifications.filter((n) => n.journeyId === journeyId && n.deadline === 'assessment');
+      const ladder = seen.notifications.filter((n) => n.journeyId === journeyId && n.deadline === 'assessment');
       expect(ladder.map((n) => n.kind)).toEqual(['reminder', 'overdue', 'escalation', 'escalation']);
       expect(ladder.map((n) => Math.round((Date.parse(n.createdAt) - due) / 3_600_000))).toEqual([-24, 0, 24, 72]);
-      const calls = double.notifyCalls.filter((id) => id.startsWith(journeyId) && id.includes('/assessment/'));
+      const calls = seen.notifyCalls.filter((id) => id.startsWith(journeyId) && id.includes('/assessment/'));
       expect(calls).toHaveLength(4); // each step asked for once, not once per worker
       await terminateStartedJourneys();
     });

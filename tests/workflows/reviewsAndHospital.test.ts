@@ -5,10 +5,13 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useDynamoDbLocal } from '../support/dynamoDbLocal.js';
 import type { HospitalEvent } from '../../domain/commands.js';
 import { contactUpdate, hospitalEventSignal, journeyQuery, reviewUpdate } from '../../workflows/careJourney.js';
 import { DAY, HOUR, newPatientId, programme, refer, referral, startTestEnv, update, withJourneyWorker } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator } from '../support/journeySteps.js';
+
+useDynamoDbLocal();
 
 // A test server per test: the Java test server can leave time-skipping locked after a test, and
 // one test's leftovers must never stall the next.
@@ -69,7 +72,7 @@ describe('reviews', () => {
 
 describe('hospital transitions', () => {
   it('admission pauses deadlines; discharge restarts them, starts the post-discharge contact and brings the review forward', async () => {
-    await withJourneyWorker(env, async ({ taskQueue, double }) => {
+    await withJourneyWorker(env, async ({ taskQueue, seen }) => {
       const { handle, s } = await activeJourney(taskQueue);
       const [reviewDue] = due(s, 'review'); // 14 days after the plan
       await env.sleep(2 * DAY);
@@ -79,11 +82,11 @@ describe('hospital transitions', () => {
       let now = await handle.query(journeyQuery);
       expect(now.phase).toBe('in-hospital');
       expect(now.hospitalStays).toMatchObject([{ admittedAt: new Date(admittedAt).toISOString(), readmission: false, location: 'Ward 3' }]);
-      expect(double.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'hospital-admission')).toHaveLength(1);
+      expect(seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'hospital-admission')).toHaveLength(1);
 
       // Three weeks on the ward: the review falls "due" but nothing fires while the clock is stopped.
       await env.sleep(21 * DAY);
-      expect(double.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'review')).toHaveLength(0);
+      expect(seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'review')).toHaveLength(0);
 
       const dischargedAt = await env.currentTimeMs();
       await handle.signal(hospitalEventSignal, adt('A03', dischargedAt));
@@ -99,7 +102,7 @@ describe('hospital transitions', () => {
       await env.sleep(60 * HOUR);
       await handle.executeUpdate(contactUpdate, { args: [{ by: asCoordinator(s.coordinatorId!), kind: 'post-discharge', channel: 'phone' }] });
       await env.sleep(5 * DAY);
-      const pdc = double.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'post-discharge-contact');
+      const pdc = seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'post-discharge-contact');
       expect(pdc.map((n) => n.kind)).toEqual(['notice', 'reminder']);
       now = await handle.query(journeyQuery);
       expect(now.deadlines.find((d) => d.name === 'post-discharge-contact')).toMatchObject({ status: 'met' });
@@ -146,7 +149,7 @@ describe('hospital transitions', () => {
   });
 
   it('flags and escalates a readmission inside the window, and not one outside it', async () => {
-    await withJourneyWorker(env, async ({ taskQueue, double }) => {
+    await withJourneyWorker(env, async ({ taskQueue, seen }) => {
       const { handle, s } = await activeJourney(taskQueue);
       const stay = async (admitAfter: number, length: number) => {
         await env.sleep(admitAfter);
@@ -160,7 +163,7 @@ describe('hospital transitions', () => {
       await stay(40 * DAY, 2 * DAY); // 40 days later: outside the 30-day window
       const now = await handle.query(journeyQuery);
       expect(now.hospitalStays.map((h) => h.readmission)).toEqual([false, true, false]);
-      const escalations = double.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'readmission');
+      const escalations = seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'readmission');
       expect(escalations).toHaveLength(1);
       expect(escalations[0]).toMatchObject({ kind: 'escalation', level: 1, recipients: ['lead-raj'] });
     });
