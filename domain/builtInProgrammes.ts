@@ -36,6 +36,15 @@ const frailtyConditions = {
   diabetes: 0.05,
 };
 
+/** The frailty model (age, multimorbidity, recent admissions, living alone, carer strain). */
+const frailtyRisk: ProgrammeInput['risk'] = {
+  ageFrom: 65,
+  weights: { agePerYear: 0.01, perCondition: 0.05, perAdmission: 0.1, livesAlone: 0.1, carerStrain: 0.15, noCarer: 0.05 },
+  caps: { age: 0.3, conditions: 0.3, admissions: 0.3 },
+  conditions: frailtyConditions,
+  tiers: { high: 0.6, medium: 0.3 },
+};
+
 export const builtInProgrammes: ProgrammeInput[] = [
   {
     id: 'palliative-care-home',
@@ -183,13 +192,7 @@ export const builtInProgrammes: ProgrammeInput[] = [
       },
     ],
     eligibility: { minAge: 65, minRiskScore: 0.3, autoAcceptRiskScore: 0.6 },
-    risk: {
-      ageFrom: 65,
-      weights: { agePerYear: 0.01, perCondition: 0.05, perAdmission: 0.1, livesAlone: 0.1, carerStrain: 0.15, noCarer: 0.05 },
-      caps: { age: 0.3, conditions: 0.3, admissions: 0.3 },
-      conditions: frailtyConditions,
-      tiers: { high: 0.6, medium: 0.3 },
-    },
+    risk: frailtyRisk,
     deadlines: {
       triage: 'P1D',
       assessment: { urgent: 'P2D', routine: 'P10D' },
@@ -219,13 +222,7 @@ export const builtInProgrammes: ProgrammeInput[] = [
       },
     ],
     eligibility: { minAge: 18, autoAcceptRiskScore: 0.5 },
-    risk: {
-      ageFrom: 65,
-      weights: { agePerYear: 0.01, perCondition: 0.05, perAdmission: 0.1, livesAlone: 0.1, carerStrain: 0.15, noCarer: 0.05 },
-      caps: { age: 0.3, conditions: 0.3, admissions: 0.3 },
-      conditions: frailtyConditions,
-      tiers: { high: 0.6, medium: 0.3 },
-    },
+    risk: frailtyRisk,
     deadlines: {
       triage: 'P2D',
       assessment: { urgent: 'P2D', routine: 'P14D' },

@@ -9,8 +9,8 @@
  * co-ordinator, notify someone) in `outbox` for the workflow to carry out.
  */
 import { addDuration, iso, ms } from './durations.js';
-import { openDeadline, type Deadline } from './deadlines.js';
-import { findTeam, type Programme, type RecipientRole, type Team } from './programme.js';
+import { dueSteps, openDeadline, type Deadline } from './deadlines.js';
+import { findTeam, levelOf, type Programme, type RecipientRole, type Team } from './programme.js';
 import type { JourneyReferral, Urgency } from './referral.js';
 import { scoreRisk, stepDown, type RiskFactor, type RiskTier } from './risk.js';
 import type {
@@ -221,6 +221,24 @@ export function recipientsFor(s: JourneyState, role: RecipientRole): string[] {
   const t = team(s);
   if (role === 'coordinator') return s.coordinatorId ? [s.coordinatorId] : t.leads;
   return role === 'team-lead' ? t.leads : t.serviceManagers;
+}
+
+/** Marks every ladder step that has fallen due as sent and queues its notification, oldest first. */
+export function fireDueSteps(s: JourneyState, now: number): void {
+  for (const { deadline: d, step, stepIndex } of dueSteps(s.deadlines, s.programme.escalation, now)) {
+    d.ladderStep = stepIndex + 1;
+    const level = levelOf(step.notify);
+    notify(s, now, {
+      key: `${d.id}/${stepIndex}`,
+      kind: step.kind,
+      level,
+      deadline: d.name,
+      dueAt: d.dueAt,
+      recipients: recipientsFor(s, step.notify),
+      message: `${d.name} ${step.kind === 'reminder' ? 'is due' : 'was due'} ${d.dueAt}`,
+    });
+    record(s, now, 'deadline.step', systemActor, `${d.name}: ${step.kind} to ${step.notify}`, { deadline: d.name, kind: step.kind, level, step: stepIndex });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -28,9 +28,9 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import type { JourneyActivities } from '../activities/contract.js';
 import * as c from '../domain/commands.js';
-import { dueSteps, nextStepAt } from '../domain/deadlines.js';
+import { nextStepAt } from '../domain/deadlines.js';
 import * as J from '../domain/journey.js';
-import { levelOf, type Programme } from '../domain/programme.js';
+import type { Programme } from '../domain/programme.js';
 import { journeyReferralSchema, type JourneyReferral } from '../domain/referral.js';
 import { journeySummary } from '../domain/views.js';
 import * as SA from '../domain/searchAttributes.js';
@@ -187,7 +187,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
 
   for (;;) {
     changed = false;
-    fireDueSteps(s, Date.now());
+    J.fireDueSteps(s, Date.now());
     await carryOutEffects(s);
     await writeAuditAndReadModel();
     if (s.phase === 'closed') break;
@@ -240,32 +240,6 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
       searchKey = key;
       upsertSearchAttributes(attributes.map(({ key, value }) => ({ key, value })) as Parameters<typeof upsertSearchAttributes>[0]);
     }
-  }
-}
-
-/** Marks every ladder step that has fallen due as sent and queues its notification. */
-function fireDueSteps(s: J.JourneyState, now: number): void {
-  for (const due of dueSteps(s.deadlines, s.programme.escalation, now)) {
-    const { deadline: d, step, stepIndex } = due;
-    d.ladderStep = stepIndex + 1;
-    const level = levelOf(step.notify);
-    s.outbox.push({
-      type: 'notify',
-      notification: {
-        id: `${s.journeyId}/${d.id}/${stepIndex}`,
-        journeyId: s.journeyId,
-        programmeId: s.programme.id,
-        teamId: s.teamId,
-        kind: step.kind,
-        level,
-        deadline: d.name,
-        dueAt: d.dueAt,
-        recipients: J.recipientsFor(s, step.notify),
-        message: `${d.name} ${step.kind === 'reminder' ? 'is due' : 'was due'} ${d.dueAt}`,
-        createdAt: new Date(now).toISOString(),
-      },
-    });
-    J.record(s, now, 'deadline.step', c.systemActor, `${d.name}: ${step.kind} to ${step.notify}`, { deadline: d.name, kind: step.kind, level, step: stepIndex });
   }
 }
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterEach, beforeEach, inject } from 'vitest';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import { parseProgrammes } from '../../domain/loadProgrammes.js';
 import type { Programme } from '../../domain/programme.js';
@@ -16,7 +16,7 @@ import { journeySearchAttributes } from '../../domain/searchAttributes.js';
 import { journeyWorkflowId } from '../../domain/journeyIds.js';
 import { careJourney, journeyQuery, referralSignal, referralStatusUpdate, type UpdateReceipt } from '../../workflows/careJourney.js';
 import { SearchAttributeType, type UpdateDefinition } from '@temporalio/common';
-import { currentTable } from './dynamoDbLocal.js';
+import { currentTable, useDynamoDbLocal } from './dynamoDbLocal.js';
 import { recordActivities, type RecordedActivities } from './recordingActivities.js';
 
 let runtimeInstalled = false;
@@ -153,4 +153,21 @@ export const HOUR = 3_600_000;
 export async function update<A>(handle: WorkflowHandle, definition: UpdateDefinition<UpdateReceipt, [A]>, arg: A) {
   await handle.executeUpdate(definition, { args: [arg] });
   return handle.query(journeyQuery);
+}
+
+/**
+ * For a workflow test file: DynamoDB Local for the file, and a fresh time-skipping test server for
+ * each test. (The Java test server can leave time-skipping locked after a test; one test's
+ * leftovers must never stall the next.)
+ */
+export function useJourneyTestEnv(onStart: (env: TestWorkflowEnvironment) => void): void {
+  useDynamoDbLocal();
+  let env: TestWorkflowEnvironment | undefined;
+  beforeEach(async () => {
+    env = await startTestEnv();
+    onStart(env);
+  });
+  afterEach(async () => {
+    await env?.teardown();
+  });
 }

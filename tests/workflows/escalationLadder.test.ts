@@ -4,22 +4,12 @@
  * due, team lead a day after, service manager three days after.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useDynamoDbLocal } from '../support/dynamoDbLocal.js';
+import { describe, expect, it } from 'vitest';
 import { assessmentUpdate } from '../../workflows/careJourney.js';
-import { DAY, newPatientId, programme, refer, referral, startTestEnv, withJourneyWorker } from '../support/journeyTestEnv.js';
+import { DAY, newPatientId, programme, refer, referral, useJourneyTestEnv, withJourneyWorker } from '../support/journeyTestEnv.js';
 
-useDynamoDbLocal();
-
-// A test server per test: the Java test server can leave time-skipping locked after a test, and
-// one test's leftovers must never stall the next.
 let env: TestWorkflowEnvironment;
-beforeEach(async () => {
-  env = await startTestEnv();
-});
-afterEach(async () => {
-  await env?.teardown();
-});
+useJourneyTestEnv((started) => (env = started));
 
 const frailty = programme('frailty-virtual-ward');
 const coordinator = { sub: 'coord-ana', role: 'coordinator' as const };

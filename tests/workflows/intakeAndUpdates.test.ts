@@ -5,8 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useDynamoDbLocal } from '../support/dynamoDbLocal.js';
+import { describe, expect, it } from 'vitest';
 import {
   assessmentUpdate,
   carePlanUpdate,
@@ -17,20 +16,11 @@ import {
   reviewUpdate,
   triageUpdate,
 } from '../../workflows/careJourney.js';
-import { DAY, newPatientId, programme, refer, referral, startTestEnv, update, withJourneyWorker } from '../support/journeyTestEnv.js';
+import { DAY, newPatientId, programme, refer, referral, useJourneyTestEnv, update, withJourneyWorker } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator, lead } from '../support/journeySteps.js';
 
-useDynamoDbLocal();
-
-// A test server per test: the Java test server can leave time-skipping locked after a test, and
-// one test's leftovers must never stall the next.
 let env: TestWorkflowEnvironment;
-beforeEach(async () => {
-  env = await startTestEnv();
-});
-afterEach(async () => {
-  await env?.teardown();
-});
+useJourneyTestEnv((started) => (env = started));
 
 const frailty = programme('frailty-virtual-ward');
 /** A referral the frailty risk model leaves for a person to decide (score between 0.3 and 0.6). */

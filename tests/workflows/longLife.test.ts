@@ -4,24 +4,15 @@
  * and replaced resumes it with no step lost or repeated.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { currentTable, useDynamoDbLocal } from '../support/dynamoDbLocal.js';
+import { describe, expect, it } from 'vitest';
+import { currentTable } from '../support/dynamoDbLocal.js';
 import { journeyQuery, reviewUpdate } from '../../workflows/careJourney.js';
 import { recordActivities } from '../support/recordingActivities.js';
-import { DAY, journeyWorker, newPatientId, programme, refer, referral, settle, startTestEnv, update, terminateStartedJourneys, withJourneyWorker } from '../support/journeyTestEnv.js';
+import { DAY, journeyWorker, newPatientId, programme, refer, referral, settle, useJourneyTestEnv, update, terminateStartedJourneys, withJourneyWorker } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator } from '../support/journeySteps.js';
 
-useDynamoDbLocal();
-
-// A test server per test: the Java test server can leave time-skipping locked after a test, and
-// one test's leftovers must never stall the next.
 let env: TestWorkflowEnvironment;
-beforeEach(async () => {
-  env = await startTestEnv();
-});
-afterEach(async () => {
-  await env?.teardown();
-});
+useJourneyTestEnv((started) => (env = started));
 
 const frailty = programme('frailty-virtual-ward');
 

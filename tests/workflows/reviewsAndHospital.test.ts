@@ -4,24 +4,14 @@
  * the window are flagged and escalated. Real programme durations on the time-skipping server.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { useDynamoDbLocal } from '../support/dynamoDbLocal.js';
+import { describe, expect, it } from 'vitest';
 import type { HospitalEvent } from '../../domain/commands.js';
 import { contactUpdate, hospitalEventSignal, journeyQuery, reviewUpdate } from '../../workflows/careJourney.js';
-import { DAY, HOUR, newPatientId, programme, refer, referral, startTestEnv, update, withJourneyWorker } from '../support/journeyTestEnv.js';
+import { DAY, HOUR, newPatientId, programme, refer, referral, useJourneyTestEnv, update, withJourneyWorker } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator } from '../support/journeySteps.js';
 
-useDynamoDbLocal();
-
-// A test server per test: the Java test server can leave time-skipping locked after a test, and
-// one test's leftovers must never stall the next.
 let env: TestWorkflowEnvironment;
-beforeEach(async () => {
-  env = await startTestEnv();
-});
-afterEach(async () => {
-  await env?.teardown();
-});
+useJourneyTestEnv((started) => (env = started));
 
 const frailty = programme('frailty-virtual-ward'); // review: high P14D, medium P28D, low P84D; after discharge P7D
 /** Due times of a deadline's open, running (not paused) instances. */
