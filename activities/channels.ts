@@ -3,6 +3,7 @@
  * email through Amazon SES to the staff member's work address. A channel must never put a
  * patient identifier in a message: notifications carry journey ids and care facts only.
  */
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Notification } from '../domain/journey.js';
 
 export interface NotificationChannel {
@@ -19,3 +20,39 @@ export const logChannel: NotificationChannel = {
     );
   },
 };
+
+export interface EmailSettings {
+  /** The verified SES sender, e.g. `carepath@ics.example.nhs.uk`. */
+  from: string;
+  /** How a staff id becomes an address: `{id}` is replaced, e.g. `{id}@nhs.net`. */
+  addressTemplate: string;
+  /** Where the dashboard lives, so the email links to the journey rather than describing the person. */
+  dashboardUrl?: string;
+}
+
+/** Email through Amazon SES (v2). The body names the journey and the deadline, never the patient. */
+export function sesEmailChannel(ses: SESv2Client, settings: EmailSettings): NotificationChannel {
+  return {
+    name: 'email',
+    async deliver(recipient, n) {
+      const link = settings.dashboardUrl ? `\n\n${settings.dashboardUrl.replace(/\/$/, '')}/journeys/${encodeURIComponent(n.journeyId)}` : '';
+      const subject = `[carepath] ${n.kind === 'escalation' ? `Escalation (level ${n.level})` : n.kind[0]!.toUpperCase() + n.kind.slice(1)}: ${n.deadline}`;
+      await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: settings.from,
+          Destination: { ToAddresses: [settings.addressTemplate.replace('{id}', recipient)] },
+          Content: { Simple: { Subject: { Data: subject }, Body: { Text: { Data: `${n.message}${link}` } } } },
+        }),
+      );
+    },
+  };
+}
+
+export function emailSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): EmailSettings | undefined {
+  if (!env.CAREPATH_EMAIL_FROM || !env.CAREPATH_EMAIL_ADDRESS_TEMPLATE) return undefined;
+  return {
+    from: env.CAREPATH_EMAIL_FROM,
+    addressTemplate: env.CAREPATH_EMAIL_ADDRESS_TEMPLATE,
+    ...(env.CAREPATH_DASHBOARD_URL ? { dashboardUrl: env.CAREPATH_DASHBOARD_URL } : {}),
+  };
+}

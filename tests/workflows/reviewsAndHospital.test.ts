@@ -6,6 +6,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import type { HospitalEvent } from '../../domain/commands.js';
+import * as SA from '../../domain/searchAttributes.js';
 import { contactUpdate, hospitalEventSignal, journeyQuery, reviewUpdate } from '../../workflows/careJourney.js';
 import { DAY, HOUR, newPatientId, programme, refer, referral, useJourneyTestEnv, update, withJourneyWorker } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator } from '../support/journeySteps.js';
@@ -73,6 +74,15 @@ describe('hospital transitions', () => {
       expect(now.phase).toBe('in-hospital');
       expect(now.hospitalStays).toMatchObject([{ admittedAt: new Date(admittedAt).toISOString(), readmission: false, location: 'Ward 3' }]);
       expect(seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'hospital-admission')).toHaveLength(1);
+      // Search attributes say where the journey stands — and nothing about who the patient is.
+      const attributes = (await handle.describe()).typedSearchAttributes;
+      expect(attributes.get(SA.CarePhase)).toBe('in-hospital');
+      expect(attributes.get(SA.CareTeam)).toBe('south-devon-1');
+      expect(attributes.get(SA.CareProgramme)).toBe('frailty-virtual-ward');
+      expect(attributes.get(SA.CareCoordinator)).toBe(s.coordinatorId);
+      expect(attributes.get(SA.RiskTier)).toBe('high');
+      expect(attributes.get(SA.NextDueAt)).toBeUndefined(); // every community deadline is paused
+      expect(JSON.stringify(attributes)).not.toContain(s.patientId);
 
       // Three weeks on the ward: the review falls "due" but nothing fires while the clock is stopped.
       await env.sleep(21 * DAY);
