@@ -72,6 +72,15 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
       );
     },
 
+    /** Open journeys of a team, soonest due first. */
+    openByTeam(teamId: string, limit = 50, cursor?: string) {
+      return page<JourneySummary>(
+        { IndexName: indexes.openByTeam, KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': `TEAM#${teamId}#OPEN` } },
+        limit,
+        cursor,
+      );
+    },
+
     /** Open journeys of a team whose next deadline is already past, most overdue first. */
     overdueByTeam(teamId: string, now: Date, limit = 50, cursor?: string) {
       return page<JourneySummary>(
@@ -129,6 +138,12 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
         }),
       );
       return Items.map((i) => ({ coordinatorId: i.coordinatorId as string, count: i.count as number }));
+    },
+
+    /** Whether an ADT message id has not been processed yet. */
+    async isNewAdtMessage(facility: string, controlId: string): Promise<boolean> {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: keys.adtMessage(facility, controlId) }));
+      return !Item;
     },
 
     /** Records an ADT message id; false if it was seen before (a duplicate to acknowledge and ignore). */

@@ -12,7 +12,7 @@ import { journeySearchAttributes } from '../domain/searchAttributes.js';
 export interface Service {
   name: string;
   port: number;
-  process: ChildProcess;
+  process?: ChildProcess;
   stop(): Promise<void>;
 }
 

@@ -10,6 +10,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createDocumentClient, dataConfigFromEnv, ensureTable } from '../activities/dynamo.js';
 import { loadProgrammes, ProgrammeConfigError } from '../domain/loadProgrammes.js';
+import { startApiServer } from '../lambdas/server.js';
+import { appDepsFromEnv } from '../lambdas/wiring.js';
 import { createJourneyWorker, workerSettingsFromEnv } from '../worker/main.js';
 import { PortInUse, startDynamoDbLocal, startTemporalDevServer, type Service } from './localServices.js';
 import { ensureToolchain, MissingPrerequisite } from './toolchain.js';
@@ -53,10 +55,22 @@ async function main(): Promise<void> {
   }
 
   const worker = await createJourneyWorker(workerSettingsFromEnv());
+
+  // Local sign-in picks a user, role and team (dev tokens); never set in AWS.
+  process.env.CAREPATH_DEV_AUTH ??= '1';
+  const devSecretFile = join(dataDir, 'dev-auth.secret');
+  if (!existsSync(devSecretFile)) writeFileSync(devSecretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+  process.env.CAREPATH_DEV_AUTH_SECRET ??= readFileSync(devSecretFile, 'utf8').trim();
+  const port = Number(process.env.PORT ?? 3000);
+  const api = await startApiServer(await appDepsFromEnv(), port).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EADDRINUSE' ? new PortInUse(`the API cannot start: port ${port} on 127.0.0.1 is already in use (set PORT to another).`) : error;
+  });
+  services.push({ name: 'API', port, stop: () => new Promise<void>((r) => api.close(() => r())) });
   process.once('SIGINT', () => void worker.shutdown());
   process.once('SIGTERM', () => void worker.shutdown());
   say('');
   say('carepath is running');
+  say(`  API             http://127.0.0.1:${port}  (health: /health; dev sign-in: POST /auth/dev-token)`);
   say(`  programmes      ${programmes.map((p) => p.id).join(', ')}`);
   say(`  Temporal        ${process.env.TEMPORAL_ADDRESS} (namespace ${process.env.TEMPORAL_NAMESPACE ?? 'default'})`);
   say(`  Temporal Web UI ${temporalUi}`);

@@ -1,0 +1,246 @@
+/**
+ * The carepath HTTP API (DESIGN.md "HTTP API"): one Hono app, served by Node locally and by
+ * Lambda in AWS. Handlers validate with the domain's zod schemas, check role and team, and talk
+ * to journeys only through the gateway (Temporal client calls). Errors are problem+json.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { z } from 'zod';
+import type { ReadModel } from '../activities/readModel.js';
+import { patientIdFor } from '../activities/pseudonym.js';
+import * as c from '../domain/commands.js';
+import type { Programme } from '../domain/programme.js';
+import { routeToTeam } from '../domain/programme.js';
+import { normaliseNhsNumber } from '../domain/nhsNumber.js';
+import { ageOn, referralSchema } from '../domain/referral.js';
+import { journeyDetail } from '../domain/views.js';
+import * as wf from '../workflows/careJourney.js';
+import { devTokenRequest, type Authenticator, type Caller, type Role } from './auth.js';
+import { ack, parseAdt } from './hl7.js';
+import type { JourneyGateway } from './journeyGateway.js';
+
+export interface AppDeps {
+  programmes: Programme[];
+  gateway: JourneyGateway;
+  read: ReadModel;
+  auth: Authenticator;
+  pseudonymKey: Buffer;
+  /** Reports whether Temporal and DynamoDB answer, for /health. */
+  health: () => Promise<{ temporal: boolean; dynamodb: boolean }>;
+  now?: () => Date;
+}
+
+type Env = { Variables: { caller: Caller } };
+
+const STAFF: Role[] = ['coordinator', 'team-lead', 'service-manager', 'ops', 'admin'];
+/** Roles whose view is limited to the teams in their token. */
+const TEAM_SCOPED: Role[] = ['coordinator', 'team-lead'];
+
+export function problem(ctx: Context, status: number, title: string, detail: string, extra: Record<string, unknown> = {}) {
+  return ctx.body(JSON.stringify({ type: 'about:blank', title, status, detail, ...extra }), status as 400, {
+    'content-type': 'application/problem+json',
+  });
+}
+
+const validationProblem = (ctx: Context, error: z.ZodError) =>
+  problem(ctx, 400, 'Invalid request', error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '), {
+    errors: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+  });
+
+/** Failure types raised by the journey's update validators, as HTTP statuses. */
+const failureStatus: Record<string, number> = { phase: 409, 'not-found': 404, invalid: 422, capacity: 409 };
+
+export function createApp(deps: AppDeps) {
+  const now = deps.now ?? (() => new Date());
+  const app = new Hono<Env>();
+  const programme = (id: string) => deps.programmes.find((p) => p.id === id);
+  const canSeeTeam = (caller: Caller, teamId: string) => !TEAM_SCOPED.includes(caller.role) || caller.teams.includes(teamId);
+
+  app.onError((error, ctx) => {
+    console.error(JSON.stringify({ level: 'error', msg: 'unhandled', path: ctx.req.path, error: (error as Error).message }));
+    return problem(ctx, 500, 'Internal error', 'Something went wrong; it has been logged.');
+  });
+  app.notFound((ctx) => problem(ctx, 404, 'Not found', `No route for ${ctx.req.method} ${ctx.req.path}`));
+
+  app.get('/health', async (ctx) => {
+    const h = await deps.health().catch(() => ({ temporal: false, dynamodb: false }));
+    const ok = h.temporal && h.dynamodb;
+    return ctx.json({ status: ok ? 'ok' : 'degraded', temporal: h.temporal ? 'up' : 'down', dynamodb: h.dynamodb ? 'up' : 'down' }, ok ? 200 : 503);
+  });
+
+  app.post('/auth/dev-token', async (ctx) => {
+    if (!deps.auth.devToken) return problem(ctx, 404, 'Not found', 'Development sign-in is off (CAREPATH_DEV_AUTH is not 1).');
+    const parsed = devTokenRequest.safeParse(await ctx.req.json().catch(() => undefined));
+    if (!parsed.success) return validationProblem(ctx, parsed.error);
+    return ctx.json({ token: await deps.auth.devToken(parsed.data) });
+  });
+
+  /** Authenticates, then lets through only the given roles. */
+  const allow =
+    (...allowed: Role[]) =>
+    async (ctx: Context<Env>, next: () => Promise<void>) => {
+      const header = ctx.req.header('authorization') ?? '';
+      const token = /^Bearer (.+)$/i.exec(header)?.[1];
+      const caller = token ? await deps.auth.verify(token) : undefined;
+      if (!caller) return problem(ctx, 401, 'Unauthorised', 'A valid bearer token is required.');
+      if (!allowed.includes(caller.role)) return problem(ctx, 403, 'Forbidden', `The ${caller.role} role cannot do this.`);
+      ctx.set('caller', caller);
+      await next();
+    };
+
+  // ---- Referrals ------------------------------------------------------------------------------
+  app.post('/referrals', bodyLimit({ maxSize: 256 * 1024, onError: (ctx) => problem(ctx, 413, 'Too large', 'Referral bodies are limited to 256 KiB.') }), allow('referrer', 'coordinator', 'team-lead', 'integration', 'admin'), async (ctx) => {
+    const parsed = referralSchema.safeParse(await ctx.req.json().catch(() => undefined));
+    if (!parsed.success) return validationProblem(ctx, parsed.error);
+    const r = parsed.data;
+    const p = programme(r.programme);
+    if (!p) return problem(ctx, 422, 'Unknown programme', `There is no programme ${r.programme}; known: ${deps.programmes.map((x) => x.id).join(', ')}.`);
+    const team = routeToTeam(p, { ...(r.teamId ? { teamId: r.teamId } : {}), ...(r.patient.postcode ? { postcode: r.patient.postcode } : {}) });
+    if (!team) return problem(ctx, 422, 'No team', r.teamId ? `Programme ${p.id} has no team ${r.teamId}.` : `No team of ${p.id} covers postcode ${r.patient.postcode ?? '(none given)'}; name a teamId.`);
+    const caller = ctx.get('caller');
+    if (TEAM_SCOPED.includes(caller.role) && !caller.teams.includes(team.id)) return problem(ctx, 403, 'Forbidden', `You are not in team ${team.id}.`);
+    const receivedAt = now().toISOString();
+    const age = ageOn(r.patient.birthDate, receivedAt);
+    if (age < 0 || age > 130) return problem(ctx, 400, 'Invalid request', 'patient.birthDate: not a plausible date of birth', { errors: [{ path: 'patient.birthDate', message: 'not a plausible date of birth' }] });
+    const patientId = patientIdFor(r.patient.nhsNumber, deps.pseudonymKey);
+    await deps.read.registerPatient({ patientId, ...r.patient, nhsNumber: normaliseNhsNumber(r.patient.nhsNumber)! });
+    const accepted = await deps.gateway.refer(p, patientId, {
+      referralId: randomUUID(),
+      receivedAt,
+      source: r.source,
+      ...(r.referrer?.organisation ? { referrerOrganisation: r.referrer.organisation } : {}),
+      reason: r.reason,
+      urgency: r.urgency,
+      age,
+      teamId: team.id,
+      conditions: r.conditions ?? [],
+      ...(r.livesAlone !== undefined ? { livesAlone: r.livesAlone } : {}),
+      ...(r.carer ? { carer: { ...(r.carer.relationship ? { relationship: r.carer.relationship } : {}), ...(r.carer.strain !== undefined ? { strain: r.carer.strain } : {}) } } : {}),
+      ...(r.admissionsLast12Months !== undefined ? { admissionsLast12Months: r.admissionsLast12Months } : {}),
+      consentGiven: r.consent.given,
+    });
+    return ctx.json(accepted, 202);
+  });
+
+  // ---- Hospital ADT feed ----------------------------------------------------------------------
+  app.post('/adt', bodyLimit({ maxSize: 64 * 1024, onError: (ctx) => ctx.body(ack(undefined, 'AR', 'message too large'), 413, { 'content-type': 'application/hl7-v2' }) }), allow('integration', 'discharge-team'), async (ctx) => {
+    const hl7 = (status: number, body: string) => ctx.body(body, status as 200, { 'content-type': 'application/hl7-v2; charset=utf-8' });
+    const parsed = parseAdt(await ctx.req.text());
+    if (!parsed.ok) return hl7(400, ack(parsed.message, parsed.code, parsed.reason));
+    const { adt } = parsed;
+    const at = now();
+    // A message we have processed before is acknowledged and changes nothing.
+    if (!(await deps.read.isNewAdtMessage(adt.sendingFacility, adt.controlId))) return hl7(200, ack(adt.message, 'AA', 'duplicate: already processed'));
+    const patientId = patientIdFor(adt.nhsNumber, deps.pseudonymKey);
+    const reached = await deps.gateway.hospitalEvent(deps.programmes, patientId, {
+      controlId: `${adt.sendingFacility}:${adt.controlId}`,
+      event: adt.event,
+      ...(adt.occurredAt ? { occurredAt: adt.occurredAt } : {}),
+      ...(adt.location ? { location: adt.location } : {}),
+    });
+    await deps.read.recordAdtMessage(adt.sendingFacility, adt.controlId, at);
+    return hl7(200, ack(adt.message, 'AA', reached > 0 ? `applied to ${reached} journey(s)` : 'no open journey for this patient: nothing changed'));
+  });
+
+  // ---- Journeys -------------------------------------------------------------------------------
+  app.get('/journeys', allow(...STAFF), async (ctx) => {
+    const caller = ctx.get('caller');
+    const q = ctx.req.query();
+    const limit = Math.min(Math.max(Number(q.limit ?? 50) || 50, 1), 200);
+    const teamId = q.team ?? (TEAM_SCOPED.includes(caller.role) && caller.teams.length === 1 ? caller.teams[0] : undefined);
+    if (teamId && !canSeeTeam(caller, teamId)) return problem(ctx, 403, 'Forbidden', `You are not in team ${teamId}.`);
+    let page;
+    if (q.coordinator) page = await deps.read.journeysByCoordinator(q.coordinator, limit, q.cursor);
+    else if (!teamId) return problem(ctx, 400, 'Invalid request', 'Give a team (or coordinator): lists are per team.');
+    else if (q.overdue === 'true') page = await deps.read.overdueByTeam(teamId, now(), limit, q.cursor);
+    else if (q.phase) page = await deps.read.journeysByTeamPhase(teamId, q.phase, limit, q.cursor);
+    else page = await deps.read.openByTeam(teamId, limit, q.cursor);
+    const at = now().getTime();
+    const items = page.items
+      .filter((j) => canSeeTeam(caller, j.teamId) && (!q.programme || j.programme === q.programme) && (!q.phase || j.phase === q.phase))
+      .map((j) => ({ ...j, overdue: j.phase !== 'closed' && j.nextDueAt !== null && Date.parse(j.nextDueAt) <= at }));
+    return ctx.json({ items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+  });
+
+  /** Loads a journey the caller may see, or answers 404/403 for them. */
+  async function journeyFor(ctx: Context<Env>) {
+    const id = ctx.req.param('id') ?? '';
+    const live = await deps.gateway.load(id);
+    const teamId = live?.state.teamId ?? (await deps.read.getJourney(id))?.teamId;
+    if (!teamId) return { response: problem(ctx, 404, 'Not found', `No journey ${id}.`) };
+    if (!canSeeTeam(ctx.get('caller'), teamId)) return { response: problem(ctx, 403, 'Forbidden', `Journey ${id} belongs to a team you are not in.`) };
+    return { id, live };
+  }
+
+  app.get('/journeys/:id', allow(...STAFF), async (ctx) => {
+    const found = await journeyFor(ctx);
+    if ('response' in found) return found.response;
+    if (found.live) return ctx.json(journeyDetail(found.live.state, now().getTime()));
+    // An earlier, closed episode: the read model keeps its summary and the audit trail its story.
+    const summary = (await deps.read.getJourney(found.id))!;
+    const timeline = (await deps.read.auditTrail(found.id, 500)).items;
+    return ctx.json({ ...summary, timeline });
+  });
+
+  function action<A>(path: string, roles: Role[], schema: z.ZodType<A>, definition: Parameters<JourneyGateway['update']>[1] & { name: string }, fromPath?: (ctx: Context<Env>) => Partial<A>) {
+    app.post(`/journeys/:id/${path}`, allow(...roles), async (ctx) => {
+      const body = await ctx.req.json().catch(() => undefined);
+      const parsed = schema.safeParse({ ...(typeof body === 'object' && body ? body : {}), ...(fromPath?.(ctx) ?? {}) });
+      if (!parsed.success) return validationProblem(ctx, parsed.error);
+      const found = await journeyFor(ctx);
+      if ('response' in found) return found.response;
+      if (!found.live) return problem(ctx, 409, 'Journey closed', `Journey ${found.id} has closed; refer again to open a new episode.`);
+      const caller = ctx.get('caller');
+      try {
+        const state = await deps.gateway.update(found.live.handle, definition as never, { ...parsed.data, by: { sub: caller.sub, role: caller.role } });
+        return ctx.json(journeyDetail(state, now().getTime()));
+      } catch (error) {
+        if (error instanceof WorkflowUpdateFailedError) {
+          const cause = error.cause as { type?: string; message?: string } | undefined;
+          const status = failureStatus[cause?.type ?? ''] ?? 422;
+          return problem(ctx, status, status === 409 ? 'Conflict' : status === 404 ? 'Not found' : 'Unprocessable', cause?.message ?? error.message);
+        }
+        throw error;
+      }
+    });
+  }
+  action('triage', ['coordinator', 'team-lead'], c.triageCommand, wf.triageUpdate);
+  action('assessment', ['coordinator'], c.assessmentCommand, wf.assessmentUpdate);
+  action('care-plan', ['coordinator'], c.carePlanCommand, wf.carePlanUpdate);
+  action('actions/:actionId/complete', ['coordinator'], c.completeActionCommand, wf.completeActionUpdate, (ctx) => ({ actionId: ctx.req.param('actionId') }));
+  action('reviews', ['coordinator', 'team-lead'], c.reviewCommand, wf.reviewUpdate);
+  action('contacts', ['coordinator'], c.contactCommand, wf.contactUpdate);
+  action('coordinator', ['team-lead'], c.reassignCommand, wf.reassignUpdate);
+  action('close', ['coordinator', 'team-lead'], c.closeCommand, wf.closeUpdate);
+
+  // ---- Inbox ----------------------------------------------------------------------------------
+  const inboxId = (createdAt: string, notificationId: string) => Buffer.from(`${createdAt}#${notificationId}`).toString('base64url');
+  app.get('/inbox', allow(...(['referrer', 'discharge-team', 'integration', ...STAFF] as Role[])), async (ctx) => {
+    const caller = ctx.get('caller');
+    const page = await deps.read.inbox(caller.sub, Math.min(Number(ctx.req.query('limit') ?? 50) || 50, 200), ctx.req.query('cursor'));
+    return ctx.json({
+      items: page.items.map((i) => ({
+        id: inboxId(i.createdAt, i.id),
+        journeyId: i.journeyId,
+        kind: i.kind,
+        deadline: i.deadline,
+        level: i.level,
+        dueAt: i.dueAt ?? null,
+        createdAt: i.createdAt,
+        message: i.message,
+        ...(i.ackedAt ? { ackedAt: i.ackedAt } : {}),
+      })),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    });
+  });
+  app.post('/inbox/:id/ack', allow(...(['referrer', 'discharge-team', 'integration', ...STAFF] as Role[])), async (ctx) => {
+    const decoded = Buffer.from(ctx.req.param('id') ?? '', 'base64url').toString();
+    const split = decoded.indexOf('#');
+    const ok = split > 0 && (await deps.read.acknowledge(ctx.get('caller').sub, decoded.slice(0, split), decoded.slice(split + 1), now()));
+    return ok ? ctx.body(null, 204) : problem(ctx, 404, 'Not found', 'You have no such inbox item.');
+  });
+
+  return app;
+}

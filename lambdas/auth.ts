@@ -1,0 +1,73 @@
+/**
+ * Who is calling. In AWS: a Cognito access or ID token, verified against the user pool's keys
+ * (aws-jwt-verify); the role is the user's Cognito group and `custom:teams` lists their teams.
+ * Locally, only with CAREPATH_DEV_AUTH=1: `POST /auth/dev-token` signs an HS256 token with a
+ * secret kept in the data directory. Never both: dev tokens are refused when Cognito is configured.
+ */
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
+import { sign, verify } from 'hono/jwt';
+import { z } from 'zod';
+import { staffRoles } from '../domain/commands.js';
+
+export const roles = staffRoles.filter((r) => r !== 'system') as Exclude<(typeof staffRoles)[number], 'system'>[];
+export type Role = (typeof roles)[number];
+
+export interface Caller {
+  sub: string;
+  role: Role;
+  teams: string[];
+}
+
+export const devTokenRequest = z.object({
+  sub: z.string().min(1).max(100),
+  role: z.enum(roles as [Role, ...Role[]]),
+  teams: z.array(z.string().min(1).max(100)).max(50).default([]),
+});
+
+export interface Authenticator {
+  /** The caller behind a bearer token, or undefined when the token is not acceptable. */
+  verify(token: string): Promise<Caller | undefined>;
+  /** Signs a development token; undefined when dev auth is off. */
+  devToken?(request: z.output<typeof devTokenRequest>): Promise<string>;
+}
+
+const claims = z.object({ sub: z.string().min(1), role: z.enum(roles as [Role, ...Role[]]), teams: z.array(z.string()) });
+
+export function devAuthenticator(secret: string, issuer = 'carepath-dev'): Authenticator {
+  return {
+    async verify(token) {
+      try {
+        const payload = await verify(token, secret, 'HS256');
+        if (payload.iss !== issuer) return undefined;
+        const parsed = claims.safeParse(payload);
+        return parsed.success ? parsed.data : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    async devToken({ sub, role, teams }) {
+      const now = Math.floor(Date.now() / 1000);
+      return sign({ sub, role, teams, iss: issuer, iat: now, exp: now + 12 * 3600 }, secret, 'HS256');
+    },
+  };
+}
+
+export function cognitoAuthenticator(opts: { userPoolId: string; clientId: string }): Authenticator {
+  const verifier = CognitoJwtVerifier.create({ userPoolId: opts.userPoolId, tokenUse: null, clientId: opts.clientId });
+  return {
+    async verify(token) {
+      try {
+        const payload = await verifier.verify(token);
+        const groups = (payload['cognito:groups'] as string[] | undefined) ?? [];
+        const role = roles.find((r) => groups.includes(r));
+        const teams = String(payload['custom:teams'] ?? '')
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean);
+        return role ? { sub: payload.sub, role, teams } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,8 @@
+/** The API on AWS Lambda behind API Gateway (HTTP API events); dependencies built once per container. */
+import { handle } from 'hono/aws-lambda';
+import { createApp } from './app.js';
+import { appDepsFromEnv } from './wiring.js';
+
+const app = appDepsFromEnv().then(createApp);
+
+export const handler: ReturnType<typeof handle> = async (event, context) => handle(await app)(event, context);

@@ -1,0 +1,46 @@
+/**
+ * Builds the API's dependencies from the environment, the same way for the Node server and the
+ * Lambda handler: one Temporal connection per process, reused by every request.
+ */
+import { readFileSync } from 'node:fs';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { Client, Connection } from '@temporalio/client';
+import { createDocumentClient, dataConfigFromEnv } from '../activities/dynamo.js';
+import { pseudonymKeyFromEnv } from '../activities/pseudonym.js';
+import { createReadModel } from '../activities/readModel.js';
+import { loadProgrammes } from '../domain/loadProgrammes.js';
+import { cognitoAuthenticator, devAuthenticator, type Authenticator } from './auth.js';
+import type { AppDeps } from './app.js';
+import { createJourneyGateway } from './journeyGateway.js';
+
+export function authenticatorFromEnv(env: NodeJS.ProcessEnv): Authenticator {
+  if (env.CAREPATH_DEV_AUTH === '1') {
+    if (env.COGNITO_USER_POOL_ID) throw new Error('CAREPATH_DEV_AUTH=1 and COGNITO_USER_POOL_ID are both set: development sign-in is never allowed beside Cognito.');
+    const secret = env.CAREPATH_DEV_AUTH_SECRET ?? (env.CAREPATH_DEV_AUTH_SECRET_FILE ? readFileSync(env.CAREPATH_DEV_AUTH_SECRET_FILE, 'utf8').trim() : undefined);
+    if (!secret || secret.length < 32) throw new Error('CAREPATH_DEV_AUTH=1 needs CAREPATH_DEV_AUTH_SECRET (32+ characters); npm start provides one.');
+    return devAuthenticator(secret);
+  }
+  if (!env.COGNITO_USER_POOL_ID || !env.COGNITO_CLIENT_ID) throw new Error('Set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID (or CAREPATH_DEV_AUTH=1 for local development).');
+  return cognitoAuthenticator({ userPoolId: env.COGNITO_USER_POOL_ID, clientId: env.COGNITO_CLIENT_ID });
+}
+
+export async function appDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<AppDeps> {
+  const data = dataConfigFromEnv(env);
+  const doc = createDocumentClient(data);
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default' });
+  return {
+    programmes: loadProgrammes(env),
+    gateway: createJourneyGateway(client),
+    read: createReadModel(doc, data.tableName),
+    auth: authenticatorFromEnv(env),
+    pseudonymKey: pseudonymKeyFromEnv(env),
+    health: async () => {
+      const [temporal, dynamodb] = await Promise.all([
+        connection.healthService.check({}).then(() => true, () => false),
+        doc.send(new DescribeTableCommand({ TableName: data.tableName })).then(() => true, () => false),
+      ]);
+      return { temporal, dynamodb };
+    },
+  };
+}
