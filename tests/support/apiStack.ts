@@ -1,0 +1,103 @@
+/**
+ * The whole platform for API tests, for real: the Temporal dev server (the CLI this project
+ * builds), DynamoDB Local, the journey worker with its DynamoDB activities, and the HTTP API on a
+ * free port — driven over HTTP with fetch. Programmes can be given short durations so timers are
+ * observable in seconds.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ServerType } from '@hono/node-server';
+import { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { createJourneyActivities } from '../../activities/journeyStore.js';
+import { createReadModel } from '../../activities/readModel.js';
+import { JOURNEY_TASK_QUEUE } from '../../domain/journeyIds.js';
+import type { Programme } from '../../domain/programme.js';
+import { journeySearchAttributes } from '../../domain/searchAttributes.js';
+import { devAuthenticator } from '../../lambdas/auth.js';
+import { createJourneyGateway } from '../../lambdas/journeyGateway.js';
+import { startApiServer } from '../../lambdas/server.js';
+import { currentTable, useDynamoDbLocal } from './dynamoDbLocal.js';
+
+export interface ApiStack {
+  base: string;
+  pseudonymKey: Buffer;
+  token(sub: string, role: string, teams?: string[]): Promise<string>;
+  call(method: string, path: string, opts?: { token?: string; json?: unknown; body?: string; contentType?: string }): Promise<{ status: number; body: unknown; text: string; headers: Headers }>;
+}
+
+export function useApiStack(programmes: () => Programme[]): { get: () => ApiStack } {
+  useDynamoDbLocal();
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  let server: ServerType;
+  let stack: ApiStack;
+  beforeAll(async () => {
+    env = await TestWorkflowEnvironment.createLocal({
+      server: { executable: { type: 'existing-path', path: inject('toolchain').temporalCli }, searchAttributes: [...journeySearchAttributes], ip: '127.0.0.1' },
+    });
+    const table = currentTable();
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: JOURNEY_TASK_QUEUE,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      activities: createJourneyActivities({ doc: table.doc, tableName: table.tableName }),
+    });
+    running = worker.run();
+    const pseudonymKey = randomBytes(32);
+    const auth = devAuthenticator(randomBytes(32).toString('hex'));
+    const client = new Client({ connection: env.client.connection });
+    server = await startApiServer(
+      {
+        programmes: programmes(),
+        gateway: createJourneyGateway(client),
+        read: createReadModel(table.doc, table.tableName),
+        auth,
+        pseudonymKey,
+        health: async () => ({
+          temporal: true,
+          dynamodb: await table.doc.send(new DescribeTableCommand({ TableName: table.tableName })).then(() => true, () => false),
+        }),
+      },
+      0,
+    );
+    const { port } = server.address() as { port: number };
+    const base = `http://127.0.0.1:${port}`;
+    stack = {
+      base,
+      pseudonymKey,
+      token: (sub, role, teams = []) => auth.devToken!({ sub, role: role as never, teams }),
+      async call(method, path, opts = {}) {
+        const headers: Record<string, string> = {};
+        if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+        let body: string | undefined;
+        if (opts.json !== undefined) {
+          headers['content-type'] = 'application/json';
+          body = JSON.stringify(opts.json);
+        } else if (opts.body !== undefined) {
+          headers['content-type'] = opts.contentType ?? 'application/hl7-v2';
+          body = opts.body;
+        }
+        const response = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+        const text = await response.text();
+        let parsed: unknown = text;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // HL7 or empty
+        }
+        return { status: response.status, body: parsed, text, headers: response.headers };
+      },
+    };
+  }, 120_000);
+  afterAll(async () => {
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    worker?.shutdown();
+    await running?.catch(() => undefined);
+    await env?.teardown();
+  });
+  return { get: () => stack };
+}
