@@ -10,7 +10,7 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type Dynamo
 import type { Notification } from '../domain/journey.js';
 import type { AssignRequest, JourneyActivities } from './contract.js';
 import type { NotificationChannel } from './channels.js';
-import { dueSortKey, keys } from './table.js';
+import { dueSortKey, eventIndexKeys, keys } from './table.js';
 
 export interface StoreDeps {
   doc: DynamoDBDocumentClient;
@@ -161,7 +161,8 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
           await doc.send(
             new PutCommand({
               TableName,
-              Item: { ...keys.audit(journeyId, e.seq), journeyId, programmeId, teamId, ...e },
+              // Also indexed by team and month, so period metrics are a range query (table.ts).
+              Item: { ...keys.audit(journeyId, e.seq), ...eventIndexKeys(teamId, e.at, journeyId, e.seq), journeyId, programmeId, teamId, ...e },
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           );

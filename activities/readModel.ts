@@ -6,7 +6,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Notification, TimelineEntry } from '../domain/journey.js';
 import type { JourneySummary } from '../domain/views.js';
-import { indexes, keys, TTL_ATTRIBUTE } from './table.js';
+import { indexes, keys, monthsBetween, TTL_ATTRIBUTE } from './table.js';
 
 export interface Page<T> {
   items: T[];
@@ -92,6 +92,28 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
         limit,
         cursor,
       );
+    },
+
+    /** Every audit event of a team in [from, to), oldest first: one range query per month touched. */
+    async eventsOfTeam(teamId: string, from: Date, to: Date): Promise<(TimelineEntry & { journeyId: string; programmeId: string; teamId: string })[]> {
+      const events: (TimelineEntry & { journeyId: string; programmeId: string; teamId: string })[] = [];
+      for (const month of monthsBetween(from, to)) {
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const out = await doc.send(
+            new QueryCommand({
+              TableName,
+              IndexName: indexes.byTeamPhase,
+              KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+              ExpressionAttributeValues: { ':pk': `EVENTS#${teamId}#${month}`, ':from': from.toISOString(), ':to': `${to.toISOString()}` },
+              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+            }),
+          );
+          for (const item of out.Items ?? []) if ((item.at as string) < to.toISOString()) events.push(strip(item));
+          startKey = out.LastEvaluatedKey;
+        } while (startKey);
+      }
+      return events;
     },
 
     auditTrail(journeyId: string, limit = 500, cursor?: string) {

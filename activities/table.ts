@@ -11,6 +11,7 @@
  * | open journeys of a co-ordinator, by next due    | Query GSI2 pk=COORD#<coordinatorId>, sk=<due>#<id>      |
  * | overdue journeys of a team (range query)        | Query GSI3 pk=TEAM#<team>#OPEN, sk < <now>              |
  * | audit events of a journey, in order             | Query    pk=JOURNEY#<journeyId>  sk begins_with AUDIT#  |
+ * | audit events of a team in a period (metrics)    | Query GSI1 pk=EVENTS#<team>#<yyyy-mm>, sk between times |
  * | inbox of a user, newest first                   | Query    pk=INBOX#<userId>, ScanIndexForward=false      |
  * | processed ADT message ids                       | GetItem/conditional Put pk=ADT#<facility>#<controlId>   |
  * | caseload counters of a team                     | Query    pk=CASELOAD#<team>  sk begins_with COORD#      |
@@ -66,6 +67,23 @@ export const keys = {
   coordinatorLoad: (teamId: string, coordinatorId: string) => ({ pk: `CASELOAD#${teamId}`, sk: `COORD#${coordinatorId}` }),
   caseloadPlace: (teamId: string, journeyId: string) => ({ pk: `CASELOAD#${teamId}`, sk: `JOURNEY#${journeyId}` }),
 };
+
+/** Audit events share GSI1 with journey summaries (an overloaded index), partitioned by team and month. */
+export const eventIndexKeys = (teamId: string, at: string, journeyId: string, seq: number) => ({
+  gsi1pk: `EVENTS#${teamId}#${at.slice(0, 7)}`,
+  gsi1sk: `${at}#${journeyId}#${String(seq).padStart(10, '0')}`,
+});
+
+/** The months (`yyyy-mm`) a period touches, for the event index's partitions. */
+export function monthsBetween(from: Date, to: Date): string[] {
+  const months: string[] = [];
+  const cursor = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1));
+  while (cursor < to) {
+    months.push(cursor.toISOString().slice(0, 7));
+    cursor.setUTCMonth(cursor.getUTCMonth() + 1);
+  }
+  return months;
+}
 
 /** Sort key of a journey in the due-time indexes. */
 export const dueSortKey = (nextDueAt: string | null, journeyId: string): string => `${nextDueAt ?? '~'}#${journeyId}`;

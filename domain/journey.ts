@@ -451,6 +451,7 @@ export function recordAssessment(s: JourneyState, cmd: By<AssessmentCommand>, no
     riskTier: s.risk.tier,
     riskScore: s.risk.score,
     carerAssessed: cmd.carer?.assessmentOffered ?? false,
+    referredAt: iso(referredAt(s, now)),
   });
   meet(s, findDeadline(s, 'assessment'), now, by);
   setPhase(s, 'care-planning');

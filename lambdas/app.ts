@@ -15,6 +15,7 @@ import type { Programme } from '../domain/programme.js';
 import { routeToTeam } from '../domain/programme.js';
 import { normaliseNhsNumber } from '../domain/nhsNumber.js';
 import { ageOn, referralSchema } from '../domain/referral.js';
+import { computeMetrics } from '../domain/metrics.js';
 import { journeyDetail } from '../domain/views.js';
 import * as wf from '../workflows/careJourney.js';
 import { devTokenRequest, type Authenticator, type Caller, type Role } from './auth.js';
@@ -214,6 +215,31 @@ export function createApp(deps: AppDeps) {
   action('contacts', ['coordinator'], c.contactCommand, wf.contactUpdate);
   action('coordinator', ['team-lead'], c.reassignCommand, wf.reassignUpdate);
   action('close', ['coordinator', 'team-lead'], c.closeCommand, wf.closeUpdate);
+
+  // ---- Evaluation metrics ---------------------------------------------------------------------
+  app.get('/metrics', allow('team-lead', 'service-manager', 'ops', 'admin'), async (ctx) => {
+    const caller = ctx.get('caller');
+    const q = ctx.req.query();
+    const to = q.to ? new Date(q.to) : now();
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * 86_400_000);
+    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) return problem(ctx, 400, 'Invalid request', 'from and to must be ISO dates with from before to.');
+    if (to.getTime() - from.getTime() > 400 * 86_400_000) return problem(ctx, 400, 'Invalid request', 'A period is at most 400 days.');
+    const scope = q.programme ? deps.programmes.filter((p) => p.id === q.programme) : deps.programmes;
+    if (q.programme && scope.length === 0) return problem(ctx, 404, 'Not found', `No programme ${q.programme}.`);
+    const teams = scope.flatMap((p) => p.teams.map((t) => ({ programme: p, team: t }))).filter(({ team }) => !q.team || team.id === q.team);
+    if (q.team && teams.length === 0) return problem(ctx, 404, 'Not found', `No team ${q.team}${q.programme ? ` in ${q.programme}` : ''}.`);
+    const visible = teams.filter(({ team }) => canSeeTeam(caller, team.id));
+    if (visible.length === 0) return problem(ctx, 403, 'Forbidden', 'None of these teams is yours.');
+    const teamIds = [...new Set(visible.map((v) => v.team.id))];
+    const events = (await Promise.all(teamIds.map((t) => deps.read.eventsOfTeam(t, from, to)))).flat().filter((e) => !q.programme || e.programmeId === q.programme);
+    const caseload = await Promise.all(
+      visible.map(async ({ programme: p, team }) => {
+        const counts = new Map((await deps.read.caseloads(team.id)).map((c) => [c.coordinatorId, c.count]));
+        return team.coordinators.map((c) => ({ programme: p.id, teamId: team.id, coordinatorId: c.id, caseload: counts.get(c.id) ?? 0, capacity: c.maxCaseload }));
+      }),
+    );
+    return ctx.json({ programme: q.programme ?? null, teams: teamIds, ...computeMetrics(events, { from, to }), caseload: caseload.flat() });
+  });
 
   // ---- Inbox ----------------------------------------------------------------------------------
   const inboxId = (createdAt: string, notificationId: string) => Buffer.from(`${createdAt}#${notificationId}`).toString('base64url');

@@ -1,0 +1,86 @@
+/**
+ * Evaluation metrics, computed from the audit trail — the same events that record who did what
+ * and when — so what the service reports is what happened. Pure: the API feeds it the events of a
+ * team (or a programme's teams) in a period.
+ */
+export interface AuditEvent {
+  journeyId: string;
+  programmeId: string;
+  teamId: string;
+  seq: number;
+  at: string;
+  type: string;
+  data?: Record<string, string | number | boolean | null>;
+}
+
+export interface Metrics {
+  period: { from: string; to: string };
+  referrals: { total: number; bySource: Record<string, number> };
+  referralToAssessmentDays: { count: number; median: number | null; p90: number | null };
+  onTime: Record<'assessment' | 'care-plan' | 'review', { met: number; onTime: number; rate: number | null }>;
+  postDischargeContact: { discharges: number; contactedInWindow: number; rate: number | null };
+  readmissions: { admissions: number; within30Days: number };
+  escalationsByLevel: Record<'0' | '1' | '2', number>;
+  closures: { total: number; byReason: Record<string, number>; byGoalsMet: Record<string, number>; placeOfDeathAchieved: { yes: number; no: number } };
+}
+
+const DAY = 86_400_000;
+const rate = (part: number, whole: number): number | null => (whole === 0 ? null : Math.round((part / whole) * 1000) / 1000);
+
+/** Nearest-rank percentile of a sorted list. */
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export function computeMetrics(events: AuditEvent[], period: { from: Date; to: Date }): Metrics {
+  const inPeriod = events.filter((e) => e.at >= period.from.toISOString() && e.at < period.to.toISOString());
+  const of = (type: string) => inPeriod.filter((e) => e.type === type);
+  const count = (list: AuditEvent[], key: (e: AuditEvent) => string) =>
+    list.reduce<Record<string, number>>((acc, e) => ({ ...acc, [key(e)]: (acc[key(e)] ?? 0) + 1 }), {});
+
+  const referrals = [...of('referral.received'), ...of('referral.merged')];
+  const waits = of('assessment.recorded')
+    .filter((e) => typeof e.data?.referredAt === 'string')
+    .map((e) => Math.round(((Date.parse(e.at) - Date.parse(e.data!.referredAt as string)) / DAY) * 100) / 100)
+    .sort((a, b) => a - b);
+
+  const met = of('deadline.met');
+  const onTimeFor = (deadline: string) => {
+    const list = met.filter((e) => e.data?.deadline === deadline);
+    const onTime = list.filter((e) => e.data?.onTime === true).length;
+    return { met: list.length, onTime, rate: rate(onTime, list.length) };
+  };
+
+  const discharges = of('hospital.discharged').length;
+  const contactedInWindow = met.filter((e) => e.data?.deadline === 'post-discharge-contact' && e.data?.onTime === true).length;
+  const admissions = of('hospital.admitted');
+  const steps = of('deadline.step').filter((e) => e.data?.kind === 'escalation' || e.data?.kind === 'overdue');
+  const closed = of('journey.closed');
+
+  return {
+    period: { from: period.from.toISOString(), to: period.to.toISOString() },
+    referrals: { total: referrals.length, bySource: count(referrals, (e) => String(e.data?.source ?? 'unknown')) },
+    referralToAssessmentDays: { count: waits.length, median: percentile(waits, 50), p90: percentile(waits, 90) },
+    onTime: { assessment: onTimeFor('assessment'), 'care-plan': onTimeFor('care-plan'), review: onTimeFor('review') },
+    postDischargeContact: { discharges, contactedInWindow, rate: rate(contactedInWindow, discharges) },
+    readmissions: { admissions: admissions.length, within30Days: admissions.filter((e) => e.data?.readmission === true).length },
+    escalationsByLevel: {
+      '0': steps.filter((e) => e.data?.level === 0).length,
+      '1': steps.filter((e) => e.data?.level === 1).length,
+      '2': steps.filter((e) => e.data?.level === 2).length,
+    },
+    closures: {
+      total: closed.length,
+      byReason: count(closed, (e) => String(e.data?.reason)),
+      byGoalsMet: count(
+        closed.filter((e) => e.data?.goalsMet),
+        (e) => String(e.data?.goalsMet),
+      ),
+      placeOfDeathAchieved: {
+        yes: closed.filter((e) => e.data?.placeOfDeathAchieved === true).length,
+        no: closed.filter((e) => e.data?.placeOfDeathAchieved === false).length,
+      },
+    },
+  };
+}
