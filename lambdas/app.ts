@@ -19,6 +19,7 @@ import { computeMetrics } from '../domain/metrics.js';
 import { journeyDetail } from '../domain/views.js';
 import * as wf from '../workflows/careJourney.js';
 import { devTokenRequest, type Authenticator, type Caller, type Role } from './auth.js';
+import { journeyBundle } from './fhirExport.js';
 import { ack, parseAdt } from './hl7.js';
 import type { JourneyGateway } from './journeyGateway.js';
 
@@ -183,6 +184,14 @@ export function createApp(deps: AppDeps) {
     const summary = (await deps.read.getJourney(found.id))!;
     const timeline = (await deps.read.auditTrail(found.id, 500)).items;
     return ctx.json({ ...summary, timeline });
+  });
+
+  app.get('/journeys/:id/fhir', allow('coordinator', 'team-lead', 'admin'), async (ctx) => {
+    const found = await journeyFor(ctx);
+    if ('response' in found) return found.response;
+    if (!found.live) return problem(ctx, 404, 'Not found', `Journey ${found.id} is an earlier episode; its FHIR export is no longer held.`);
+    const patient = await deps.read.getPatient(found.live.state.patientId);
+    return ctx.body(JSON.stringify(journeyBundle(found.live.state, patient, now())), 200, { 'content-type': 'application/fhir+json' });
   });
 
   function action<A>(path: string, roles: Role[], schema: z.ZodType<A>, definition: Parameters<JourneyGateway['update']>[1] & { name: string }, fromPath?: (ctx: Context<Env>) => Partial<A>) {

@@ -132,6 +132,20 @@ describe('a whole journey through the API', () => {
     expect((byCoordinator.body as { items: { id: string; coordinatorId: string }[] }).items.find((j) => j.id === journeyId)).toMatchObject({ coordinatorId: other });
 
     detail = await call('POST', `${path}/close`, { token: raj, json: { reason: 'goals-met', outcome: { goalsMet: 'all' } } });
+
+    // The finished journey as FHIR R4.
+    const fhir = await call('GET', `${path}/fhir`, { token: ana });
+    expect(fhir.status).toBe(200);
+    expect(fhir.headers.get('content-type')).toContain('application/fhir+json');
+    const bundle = fhir.body as { resourceType: string; entry: { resource: { resourceType: string; identifier?: { system: string; value: string }[]; status?: string } }[] };
+    expect(bundle.resourceType).toBe('Bundle');
+    const types = bundle.entry.map((e) => e.resource.resourceType);
+    expect(new Set(types)).toEqual(new Set(['Patient', 'EpisodeOfCare', 'CareTeam', 'CarePlan', 'Goal', 'Task']));
+    const patient = bundle.entry.find((e) => e.resource.resourceType === 'Patient')!.resource;
+    expect(patient.identifier).toEqual([{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhs }]);
+    expect(bundle.entry.find((e) => e.resource.resourceType === 'EpisodeOfCare')!.resource.status).toBe('finished');
+    expect(bundle.entry.find((e) => e.resource.resourceType === 'Task')!.resource.status).toBe('completed');
+    expect((await call('GET', `${path}/fhir`, { token: await token('ops-1', 'ops') })).status).toBe(403);
     expect(detail).toMatchObject({ status: 200, body: { phase: 'closed', closeReason: 'goals-met' } });
     expect((await call('POST', `${path}/contacts`, { token: ana, json: { kind: 'routine', channel: 'phone' } })).status).toBe(409);
 

@@ -80,7 +80,7 @@ describe('evaluation metrics', () => {
         if (add(admittedAt + 5 * DAY, 'deadline.met', { deadline: 'post-discharge-contact', onTime: inWindow }) && inWindow) expected.contacted += 1;
       }
       for (const level of [0, 1, 2] as const) {
-        if (random() < 0.4 && add(assessedAt + (level + 1) * DAY, 'deadline.step', { deadline: 'review', kind: level === 0 ? 'overdue' : 'escalation', level })) expected.levels[level] += 1;
+        if (random() < 0.4 && add(assessedAt + (level + 1) * DAY, 'deadline.step', { deadline: 'review', kind: level === 0 ? 'overdue' : 'escalation', level })) expected.levels[level]! += 1;
       }
       if (random() < 0.5) {
         const reason = pick(['goals-met', 'deceased', 'moved-away'] as const);
