@@ -20,6 +20,7 @@ import { journeyDetail } from '../domain/views.js';
 import * as wf from '../workflows/careJourney.js';
 import { devTokenRequest, type Authenticator, type Caller, type Role } from './auth.js';
 import { journeyBundle } from './fhirExport.js';
+import { hospitalEventFromEncounter, referralFromFhir } from './fhirIntake.js';
 import { ack, parseAdt } from './hl7.js';
 import type { JourneyGateway } from './journeyGateway.js';
 
@@ -94,7 +95,13 @@ export function createApp(deps: AppDeps) {
 
   // ---- Referrals ------------------------------------------------------------------------------
   app.post('/referrals', bodyLimit({ maxSize: 256 * 1024, onError: (ctx) => problem(ctx, 413, 'Too large', 'Referral bodies are limited to 256 KiB.') }), allow('referrer', 'coordinator', 'team-lead', 'integration', 'admin'), async (ctx) => {
-    const parsed = referralSchema.safeParse(await ctx.req.json().catch(() => undefined));
+    let body: unknown = await ctx.req.json().catch(() => undefined);
+    if (ctx.req.header('content-type')?.includes('application/fhir+json')) {
+      const fhir = referralFromFhir(body);
+      if (!fhir.ok) return problem(ctx, 400, 'Invalid FHIR referral', fhir.errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors: fhir.errors });
+      body = fhir.value;
+    }
+    const parsed = referralSchema.safeParse(body);
     if (!parsed.success) return validationProblem(ctx, parsed.error);
     const r = parsed.data;
     const p = programme(r.programme);
@@ -128,6 +135,18 @@ export function createApp(deps: AppDeps) {
 
   // ---- Hospital ADT feed ----------------------------------------------------------------------
   app.post('/adt', bodyLimit({ maxSize: 64 * 1024, onError: (ctx) => ctx.body(ack(undefined, 'AR', 'message too large'), 413, { 'content-type': 'application/hl7-v2' }) }), allow('integration', 'discharge-team'), async (ctx) => {
+    if (/json/.test(ctx.req.header('content-type') ?? '')) {
+      // The FHIR alternative: an Encounter.
+      const encounter = hospitalEventFromEncounter(await ctx.req.json().catch(() => undefined));
+      if (!encounter.ok) return problem(ctx, 400, 'Invalid Encounter', encounter.errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors: encounter.errors });
+      const { nhsNumber, facility, event } = encounter.value;
+      const nhs = normaliseNhsNumber(nhsNumber);
+      if (!nhs) return problem(ctx, 400, 'Invalid Encounter', 'Encounter.subject.identifier: not a valid NHS number', { errors: [{ path: 'Encounter.subject.identifier', message: 'not a valid NHS number' }] });
+      if (!(await deps.read.isNewAdtMessage(facility, event.controlId))) return ctx.json({ applied: 0, duplicate: true }, 202);
+      const reached = await deps.gateway.hospitalEvent(deps.programmes, patientIdFor(nhs, deps.pseudonymKey), { ...event, controlId: `${facility}:${event.controlId}` });
+      await deps.read.recordAdtMessage(facility, event.controlId, now());
+      return ctx.json({ applied: reached, duplicate: false }, 202);
+    }
     const hl7 = (status: number, body: string) => ctx.body(body, status as 200, { 'content-type': 'application/hl7-v2; charset=utf-8' });
     const parsed = parseAdt(await ctx.req.text());
     if (!parsed.ok) return hl7(400, ack(parsed.message, parsed.code, parsed.reason));

@@ -1,0 +1,105 @@
+/**
+ * FHIR R4 intake. A referral arrives as a ServiceRequest whose subject Patient is contained in it
+ * or sits beside it in a Bundle; the NHS number is the identifier under the NHS number system.
+ * Carepath-specific facts (programme, referral source, living alone, admissions, carer strain,
+ * consent) travel as codings and extensions under https://carepath.nhs.uk. The result is a plain
+ * `Referral`, validated by the same zod schema as the JSON form, so both fail the same way.
+ *
+ * A hospital Encounter maps to the ADT event it stands for: in-progress inpatient → admit (A01),
+ * finished → discharge (A03), entered-in-error / cancelled → cancel admit (A11).
+ */
+import type { Bundle, Encounter, Extension, Patient, Resource, ServiceRequest } from '@medplum/fhirtypes';
+import type { HospitalEvent } from '../domain/commands.js';
+import { NHS_NUMBER_SYSTEM } from './fhirExport.js';
+
+const CAREPATH = 'https://carepath.nhs.uk';
+export const FHIR_SYSTEMS = {
+  programme: `${CAREPATH}/programme`,
+  team: `${CAREPATH}/team`,
+  referralSource: `${CAREPATH}/referral-source`,
+  livesAlone: `${CAREPATH}/StructureDefinition/lives-alone`,
+  admissions: `${CAREPATH}/StructureDefinition/admissions-last-12-months`,
+  carerStrain: `${CAREPATH}/StructureDefinition/carer-strain`,
+  consent: `${CAREPATH}/StructureDefinition/consent-given`,
+};
+
+export type Intake<T> = { ok: true; value: T } | { ok: false; errors: { path: string; message: string }[] };
+const fail = <T>(path: string, message: string): Intake<T> => ({ ok: false, errors: [{ path, message }] });
+
+const ext = (list: Extension[] | undefined, url: string) => list?.find((e) => e.url === url);
+
+function findPatient(request: ServiceRequest, siblings: Resource[]): Patient | undefined {
+  const reference = request.subject?.reference ?? '';
+  const contained = request.contained?.find((r): r is Patient => r.resourceType === 'Patient' && `#${r.id}` === reference);
+  if (contained) return contained;
+  return siblings.find((r): r is Patient => r.resourceType === 'Patient' && (reference === `Patient/${r.id}` || reference.endsWith(`/${r.id}`) || siblings.filter((x) => x.resourceType === 'Patient').length === 1));
+}
+
+/** ServiceRequest (or a Bundle holding one) → the JSON Referral shape, before zod validation. */
+export function referralFromFhir(body: unknown): Intake<Record<string, unknown>> {
+  const resource = body as Resource | undefined;
+  let request: ServiceRequest | undefined;
+  let siblings: Resource[] = [];
+  if (resource?.resourceType === 'ServiceRequest') request = resource;
+  else if (resource?.resourceType === 'Bundle') {
+    siblings = ((resource as Bundle).entry ?? []).map((e) => e.resource).filter((r): r is Resource => !!r);
+    request = siblings.find((r): r is ServiceRequest => r.resourceType === 'ServiceRequest');
+  } else return fail('resourceType', 'expected a ServiceRequest, or a Bundle containing one');
+  if (!request) return fail('entry', 'the Bundle holds no ServiceRequest');
+  const patient = findPatient(request, siblings);
+  if (!patient) return fail('ServiceRequest.subject', 'the subject Patient must be contained in the ServiceRequest or be in the Bundle');
+
+  const nhsNumber = patient.identifier?.find((i) => i.system === NHS_NUMBER_SYSTEM)?.value;
+  const name = patient.name?.[0];
+  const coding = (list: { coding?: { system?: string; code?: string }[] }[] | undefined, system: string) =>
+    list?.flatMap((c) => c.coding ?? []).find((c) => c.system === system)?.code;
+  const consentExtension = ext(request.extension, FHIR_SYSTEMS.consent);
+  const strain = ext(request.extension, FHIR_SYSTEMS.carerStrain)?.valueBoolean;
+  return {
+    ok: true,
+    value: {
+      patient: {
+        nhsNumber,
+        givenName: name?.given?.[0],
+        familyName: name?.family,
+        birthDate: patient.birthDate,
+        ...(patient.address?.[0]?.postalCode ? { postcode: patient.address[0].postalCode } : {}),
+        ...(patient.telecom?.find((t) => t.system === 'phone')?.value ? { phone: patient.telecom.find((t) => t.system === 'phone')!.value } : {}),
+      },
+      programme: coding(request.code ? [request.code] : [], FHIR_SYSTEMS.programme),
+      ...(request.performer?.find((p) => p.identifier?.system === FHIR_SYSTEMS.team) ? { teamId: request.performer.find((p) => p.identifier?.system === FHIR_SYSTEMS.team)!.identifier!.value } : {}),
+      source: coding(request.category, FHIR_SYSTEMS.referralSource) ?? 'other',
+      ...(request.requester?.display ? { referrer: { name: request.requester.display } } : {}),
+      reason: [...(request.reasonCode ?? []).map((r) => r.text ?? r.coding?.[0]?.display), ...(request.note ?? []).map((n) => n.text)].filter(Boolean).join('; ') || undefined,
+      urgency: request.priority && request.priority !== 'routine' ? 'urgent' : 'routine',
+      conditions: (request.reasonCode ?? []).flatMap((r) => (r.coding ?? []).map((c) => c.display).filter((d): d is string => !!d)),
+      ...(ext(request.extension, FHIR_SYSTEMS.livesAlone) ? { livesAlone: ext(request.extension, FHIR_SYSTEMS.livesAlone)!.valueBoolean } : {}),
+      ...(ext(request.extension, FHIR_SYSTEMS.admissions) ? { admissionsLast12Months: ext(request.extension, FHIR_SYSTEMS.admissions)!.valueInteger } : {}),
+      ...(strain !== undefined ? { carer: { strain } } : {}),
+      consent: consentExtension ? { given: consentExtension.valueBoolean === true, recordedBy: request.requester?.display ?? 'referrer' } : undefined,
+    },
+  };
+}
+
+/** An Encounter → the hospital event it stands for, keyed by the patient's NHS number. */
+export function hospitalEventFromEncounter(body: unknown): Intake<{ nhsNumber: string; facility: string; event: HospitalEvent }> {
+  const encounter = body as Encounter | undefined;
+  if (encounter?.resourceType !== 'Encounter') return fail('resourceType', 'expected an Encounter');
+  const nhsNumber = encounter.subject?.identifier?.system === NHS_NUMBER_SYSTEM ? encounter.subject.identifier.value : undefined;
+  if (!nhsNumber) return fail('Encounter.subject.identifier', `the subject must be identified by NHS number (${NHS_NUMBER_SYSTEM})`);
+  const id = encounter.identifier?.[0]?.value ?? encounter.id;
+  if (!id) return fail('Encounter.identifier', 'an identifier (or id) is required, so a repeat changes nothing');
+  const version = encounter.meta?.versionId ?? encounter.status;
+  const kind = encounter.status === 'finished' ? 'A03' : encounter.status === 'in-progress' ? 'A01' : encounter.status === 'entered-in-error' || encounter.status === 'cancelled' ? 'A11' : undefined;
+  if (!kind) return fail('Encounter.status', `status ${encounter.status} does not move a journey (in-progress, finished, cancelled or entered-in-error do)`);
+  const occurredAt = kind === 'A03' ? encounter.period?.end : encounter.period?.start;
+  const location = encounter.location?.[0]?.location?.display;
+  return {
+    ok: true,
+    value: {
+      nhsNumber,
+      facility: encounter.serviceProvider?.identifier?.value ?? encounter.serviceProvider?.display ?? 'fhir',
+      event: { controlId: `${id}:${version}`, event: kind, ...(occurredAt ? { occurredAt: new Date(occurredAt).toISOString() } : {}), ...(location ? { location } : {}) },
+    },
+  };
+}
