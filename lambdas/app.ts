@@ -23,6 +23,7 @@ import { journeyBundle } from './fhirExport.js';
 import { hospitalEventFromEncounter, referralFromFhir } from './fhirIntake.js';
 import { ack, parseAdt } from './hl7.js';
 import type { JourneyGateway } from './journeyGateway.js';
+import { openApiDocument, rolesFor } from './routes.js';
 
 export interface AppDeps {
   programmes: Programme[];
@@ -37,7 +38,6 @@ export interface AppDeps {
 
 type Env = { Variables: { caller: Caller } };
 
-const STAFF: Role[] = ['coordinator', 'team-lead', 'service-manager', 'ops', 'admin'];
 /** Roles whose view is limited to the teams in their token. */
 const TEAM_SCOPED: Role[] = ['coordinator', 'team-lead'];
 
@@ -73,6 +73,9 @@ export function createApp(deps: AppDeps) {
     return ctx.json({ status: ok ? 'ok' : 'degraded', temporal: h.temporal ? 'up' : 'down', dynamodb: h.dynamodb ? 'up' : 'down' }, ok ? 200 : 503);
   });
 
+  const document = openApiDocument();
+  app.get('/openapi.json', (ctx) => ctx.json(document));
+
   app.post('/auth/dev-token', async (ctx) => {
     if (!deps.auth.devToken) return problem(ctx, 404, 'Not found', 'Development sign-in is off (CAREPATH_DEV_AUTH is not 1).');
     const parsed = devTokenRequest.safeParse(await ctx.req.json().catch(() => undefined));
@@ -94,7 +97,7 @@ export function createApp(deps: AppDeps) {
     };
 
   // ---- Referrals ------------------------------------------------------------------------------
-  app.post('/referrals', bodyLimit({ maxSize: 256 * 1024, onError: (ctx) => problem(ctx, 413, 'Too large', 'Referral bodies are limited to 256 KiB.') }), allow('referrer', 'coordinator', 'team-lead', 'integration', 'admin'), async (ctx) => {
+  app.post('/referrals', bodyLimit({ maxSize: 256 * 1024, onError: (ctx) => problem(ctx, 413, 'Too large', 'Referral bodies are limited to 256 KiB.') }), allow(...rolesFor('POST', '/referrals')), async (ctx) => {
     let body: unknown = await ctx.req.json().catch(() => undefined);
     if (ctx.req.header('content-type')?.includes('application/fhir+json')) {
       const fhir = referralFromFhir(body);
@@ -134,7 +137,7 @@ export function createApp(deps: AppDeps) {
   });
 
   // ---- Hospital ADT feed ----------------------------------------------------------------------
-  app.post('/adt', bodyLimit({ maxSize: 64 * 1024, onError: (ctx) => ctx.body(ack(undefined, 'AR', 'message too large'), 413, { 'content-type': 'application/hl7-v2' }) }), allow('integration', 'discharge-team'), async (ctx) => {
+  app.post('/adt', bodyLimit({ maxSize: 64 * 1024, onError: (ctx) => ctx.body(ack(undefined, 'AR', 'message too large'), 413, { 'content-type': 'application/hl7-v2' }) }), allow(...rolesFor('POST', '/adt')), async (ctx) => {
     if (/json/.test(ctx.req.header('content-type') ?? '')) {
       // The FHIR alternative: an Encounter.
       const encounter = hospitalEventFromEncounter(await ctx.req.json().catch(() => undefined));
@@ -166,7 +169,7 @@ export function createApp(deps: AppDeps) {
   });
 
   // ---- Journeys -------------------------------------------------------------------------------
-  app.get('/journeys', allow(...STAFF), async (ctx) => {
+  app.get('/journeys', allow(...rolesFor('GET', '/journeys')), async (ctx) => {
     const caller = ctx.get('caller');
     const q = ctx.req.query();
     const limit = Math.min(Math.max(Number(q.limit ?? 50) || 50, 1), 200);
@@ -195,7 +198,7 @@ export function createApp(deps: AppDeps) {
     return { id, live };
   }
 
-  app.get('/journeys/:id', allow(...STAFF), async (ctx) => {
+  app.get('/journeys/:id', allow(...rolesFor('GET', '/journeys/{id}')), async (ctx) => {
     const found = await journeyFor(ctx);
     if ('response' in found) return found.response;
     if (found.live) return ctx.json(journeyDetail(found.live.state, now().getTime()));
@@ -205,7 +208,7 @@ export function createApp(deps: AppDeps) {
     return ctx.json({ ...summary, timeline });
   });
 
-  app.get('/journeys/:id/fhir', allow('coordinator', 'team-lead', 'admin'), async (ctx) => {
+  app.get('/journeys/:id/fhir', allow(...rolesFor('GET', '/journeys/{id}/fhir')), async (ctx) => {
     const found = await journeyFor(ctx);
     if ('response' in found) return found.response;
     if (!found.live) return problem(ctx, 404, 'Not found', `Journey ${found.id} is an earlier episode; its FHIR export is no longer held.`);
@@ -213,13 +216,14 @@ export function createApp(deps: AppDeps) {
     return ctx.body(JSON.stringify(journeyBundle(found.live.state, patient, now())), 200, { 'content-type': 'application/fhir+json' });
   });
 
-  function action<A>(path: string, roles: Role[], schema: z.ZodType<A>, definition: Parameters<JourneyGateway['update']>[1] & { name: string }, fromPath?: (ctx: Context<Env>) => Partial<A>) {
-    app.post(`/journeys/:id/${path}`, allow(...roles), async (ctx) => {
+  function action<A>(path: string, schema: z.ZodType<A>, definition: Parameters<JourneyGateway['update']>[1] & { name: string }, fromPath?: (ctx: Context<Env>) => Partial<A>) {
+    app.post(`/journeys/:id/${path}`, allow(...rolesFor('POST', `/journeys/{id}/${path.replace(':actionId', '{actionId}')}`)), async (ctx) => {
+      // Who may touch this journey is settled before anything about the request is said.
+      const found = await journeyFor(ctx);
+      if ('response' in found) return found.response;
       const body = await ctx.req.json().catch(() => undefined);
       const parsed = schema.safeParse({ ...(typeof body === 'object' && body ? body : {}), ...(fromPath?.(ctx) ?? {}) });
       if (!parsed.success) return validationProblem(ctx, parsed.error);
-      const found = await journeyFor(ctx);
-      if ('response' in found) return found.response;
       if (!found.live) return problem(ctx, 409, 'Journey closed', `Journey ${found.id} has closed; refer again to open a new episode.`);
       const caller = ctx.get('caller');
       try {
@@ -235,17 +239,17 @@ export function createApp(deps: AppDeps) {
       }
     });
   }
-  action('triage', ['coordinator', 'team-lead'], c.triageCommand, wf.triageUpdate);
-  action('assessment', ['coordinator'], c.assessmentCommand, wf.assessmentUpdate);
-  action('care-plan', ['coordinator'], c.carePlanCommand, wf.carePlanUpdate);
-  action('actions/:actionId/complete', ['coordinator'], c.completeActionCommand, wf.completeActionUpdate, (ctx) => ({ actionId: ctx.req.param('actionId') }));
-  action('reviews', ['coordinator', 'team-lead'], c.reviewCommand, wf.reviewUpdate);
-  action('contacts', ['coordinator'], c.contactCommand, wf.contactUpdate);
-  action('coordinator', ['team-lead'], c.reassignCommand, wf.reassignUpdate);
-  action('close', ['coordinator', 'team-lead'], c.closeCommand, wf.closeUpdate);
+  action('triage', c.triageCommand, wf.triageUpdate);
+  action('assessment', c.assessmentCommand, wf.assessmentUpdate);
+  action('care-plan', c.carePlanCommand, wf.carePlanUpdate);
+  action('actions/:actionId/complete', c.completeActionCommand, wf.completeActionUpdate, (ctx) => ({ actionId: ctx.req.param('actionId') }));
+  action('reviews', c.reviewCommand, wf.reviewUpdate);
+  action('contacts', c.contactCommand, wf.contactUpdate);
+  action('coordinator', c.reassignCommand, wf.reassignUpdate);
+  action('close', c.closeCommand, wf.closeUpdate);
 
   // ---- Evaluation metrics ---------------------------------------------------------------------
-  app.get('/metrics', allow('team-lead', 'service-manager', 'ops', 'admin'), async (ctx) => {
+  app.get('/metrics', allow(...rolesFor('GET', '/metrics')), async (ctx) => {
     const caller = ctx.get('caller');
     const q = ctx.req.query();
     const to = q.to ? new Date(q.to) : now();
@@ -271,7 +275,7 @@ export function createApp(deps: AppDeps) {
 
   // ---- Inbox ----------------------------------------------------------------------------------
   const inboxId = (createdAt: string, notificationId: string) => Buffer.from(`${createdAt}#${notificationId}`).toString('base64url');
-  app.get('/inbox', allow(...(['referrer', 'discharge-team', 'integration', ...STAFF] as Role[])), async (ctx) => {
+  app.get('/inbox', allow(...rolesFor('GET', '/inbox')), async (ctx) => {
     const caller = ctx.get('caller');
     const page = await deps.read.inbox(caller.sub, Math.min(Number(ctx.req.query('limit') ?? 50) || 50, 200), ctx.req.query('cursor'));
     return ctx.json({
@@ -289,7 +293,7 @@ export function createApp(deps: AppDeps) {
       ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     });
   });
-  app.post('/inbox/:id/ack', allow(...(['referrer', 'discharge-team', 'integration', ...STAFF] as Role[])), async (ctx) => {
+  app.post('/inbox/:id/ack', allow(...rolesFor('POST', '/inbox/{id}/ack')), async (ctx) => {
     const decoded = Buffer.from(ctx.req.param('id') ?? '', 'base64url').toString();
     const split = decoded.indexOf('#');
     const ok = split > 0 && (await deps.read.acknowledge(ctx.get('caller').sub, decoded.slice(0, split), decoded.slice(split + 1), now()));
