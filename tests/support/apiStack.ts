@@ -23,6 +23,8 @@ import { currentTable, useDynamoDbLocal } from './dynamoDbLocal.js';
 
 export interface ApiStack {
   base: string;
+  /** What a second process (the Lambda entry point, say) needs to reach the same stack. */
+  env: Record<string, string>;
   pseudonymKey: Buffer;
   token(sub: string, role: string, teams?: string[]): Promise<string>;
   call(method: string, path: string, opts?: { token?: string; json?: unknown; body?: string; contentType?: string }): Promise<{ status: number; body: unknown; text: string; headers: Headers }>;
@@ -68,6 +70,12 @@ export function useApiStack(programmes: () => Programme[]): { get: () => ApiStac
     const base = `http://127.0.0.1:${port}`;
     stack = {
       base,
+      env: {
+        TEMPORAL_ADDRESS: env.address,
+        CAREPATH_DYNAMODB_ENDPOINT: table.endpoint,
+        CAREPATH_TABLE: table.tableName,
+        CAREPATH_PSEUDONYM_KEY: pseudonymKey.toString('hex'),
+      },
       pseudonymKey,
       token: (sub, role, teams = []) => auth.devToken!({ sub, role: role as never, teams }),
       async call(method, path, opts = {}) {
