@@ -224,7 +224,7 @@ export function createApp(deps: AppDeps) {
       const body = await ctx.req.json().catch(() => undefined);
       const parsed = schema.safeParse({ ...(typeof body === 'object' && body ? body : {}), ...(fromPath?.(ctx) ?? {}) });
       if (!parsed.success) return validationProblem(ctx, parsed.error);
-      if (!found.live) return problem(ctx, 409, 'Journey closed', `Journey ${found.id} has closed; refer again to open a new episode.`);
+      if (!found.live || found.live.state.phase === 'closed') return problem(ctx, 409, 'Journey closed', `Journey ${found.id} has closed; refer again to open a new episode.`);
       const caller = ctx.get('caller');
       try {
         const state = await deps.gateway.update(found.live.handle, definition as never, { ...parsed.data, by: { sub: caller.sub, role: caller.role } });
@@ -235,6 +235,8 @@ export function createApp(deps: AppDeps) {
           const status = failureStatus[cause?.type ?? ''] ?? 422;
           return problem(ctx, status, status === 409 ? 'Conflict' : status === 404 ? 'Not found' : 'Unprocessable', cause?.message ?? error.message);
         }
+        // It closed between our read and the update.
+        if (/already completed/i.test((error as Error).message)) return problem(ctx, 409, 'Journey closed', `Journey ${found.id} has closed.`);
         throw error;
       }
     });

@@ -236,6 +236,14 @@ describe('the hospital ADT feed', () => {
     expect(now.hospitalStays).toHaveLength(0);
     expect(now.phase).toBe(before);
 
+    // Back in hospital a week after a discharge: a readmission, escalated for MDT review.
+    await send(`B1-${nhs}`, 'A01', '\r');
+    await send(`B2-${nhs}`, 'A03', '\r');
+    await send(`B3-${nhs}`, 'A01', '\n');
+    await new Promise((res) => setTimeout(res, 300));
+    now = await phase();
+    expect((now.hospitalStays as { readmission: boolean }[]).map((h) => h.readmission)).toEqual([false, true]);
+
     // A patient with no open journey: acknowledged, nothing changed.
     r = await call('POST', '/adt', { token: feed, body: message('U1', 'A01', nhsNumber()) });
     expect(r.status).toBe(200);
@@ -254,6 +262,10 @@ describe('the hospital ADT feed', () => {
       ['missing PID', [msh('W3', 'A01'), 'PV1|1|I|WARD7'].join('\r'), /MSA\|AE\|W3\|PID segment is missing/],
       ['no NHS number', message('W4', 'A01', nhs).replace(`~${nhs}^^^NHS^NH`, ''), /MSA\|AE\|W4\|PID-3 has no valid NHS number/],
     ];
+    // A journey for this patient, to show that none of the bad messages touches it.
+    const made = await call('POST', '/referrals', { token: await token('gp-1', 'referrer'), json: referral(nhs) });
+    const { journeyId } = made.body as { journeyId: string };
+    const lead = await token('lead-raj', 'team-lead', ['south-devon-1']);
     for (const [, body, expected] of cases) {
       for (const sep of ['\r', '\n', '\r\n']) {
         const r = await call('POST', '/adt', { token: feed, body: body.replace(/\r/g, sep) });
@@ -261,7 +273,13 @@ describe('the hospital ADT feed', () => {
         expect(r.text).toMatch(expected);
       }
     }
-    // The NHS-number-less message was never recorded as processed: sent correctly, it applies.
+    await new Promise((res) => setTimeout(res, 300));
+    const after = (await call('GET', `/journeys/${journeyId}`, { token: lead })).body as { hospitalStays: unknown[]; timeline: { type: string }[] };
+    expect(after.hospitalStays).toEqual([]);
+    expect(after.timeline.filter((e) => e.type.startsWith('hospital.'))).toEqual([]);
+    // None was recorded as processed: the same control id, sent correctly, applies.
+    const fixed = await call('POST', '/adt', { token: feed, body: message('W4', 'A01', nhs) });
+    expect(fixed.text).toMatch(/MSA\|AA\|W4\|applied to 1 journey/);
     expect(patientIdFor(nhs, api.get().pseudonymKey)).toMatch(/^p/);
     expect((await call('POST', '/adt', { token: await token('gp', 'referrer'), body: message('W5', 'A01', nhs) })).status).toBe(403);
   });
