@@ -143,7 +143,7 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
           await doc.send(
             new PutCommand({
               TableName,
-              Item: { ...keys.inbox(recipient, n.createdAt, n.id), ...n, recipient, recipients: undefined, ackedAt: null },
+              Item: { ...keys.inbox(recipient, n.createdAt, n.id), ...n, recipient, recipients: undefined },
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           );

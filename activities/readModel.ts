@@ -23,7 +23,7 @@ export interface PatientRecord {
   phone?: string;
 }
 
-export type InboxItem = Omit<Notification, 'recipients'> & { recipient: string; ackedAt: string | null };
+export type InboxItem = Omit<Notification, 'recipients'> & { recipient: string; ackedAt?: string };
 
 const encodeCursor = (key: Record<string, unknown> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
 const decodeCursor = (cursor: string | undefined) => (cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>) : undefined);

@@ -71,6 +71,21 @@ describe('a whole journey through the API', () => {
     expect(second).toMatchObject({ status: 202, body: { journeyId, merged: true, phase: 'triage' } });
 
     const path = `/journeys/${journeyId}`;
+
+    // Nobody is named yet, so the triage reminder (a day before a one-day deadline: now) goes to the lead.
+    let inbox: { status: number; body: unknown } = { status: 0, body: { items: [] } };
+    const mine = () => (inbox.body as { items: { id: string; journeyId: string; kind: string; deadline: string; level: number; ackedAt?: string }[] }).items.filter((i) => i.journeyId === journeyId);
+    for (let i = 0; i < 50 && mine().length === 0; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      inbox = await call('GET', '/inbox', { token: raj });
+    }
+    expect(mine()).toEqual([expect.objectContaining({ kind: 'reminder', deadline: 'triage', level: 0 })]);
+    const item = mine()[0]!;
+    expect((await call('POST', `/inbox/${item.id}/ack`, { token: ana })).status).toBe(404); // not Ana's item
+    expect((await call('POST', `/inbox/${item.id}/ack`, { token: raj })).status).toBe(204);
+    inbox = await call('GET', '/inbox', { token: raj });
+    expect(mine()[0]!.ackedAt).toBeTruthy();
+    expect((await call('POST', '/inbox/bm9wZQ/ack', { token: raj })).status).toBe(404);
     let detail = await call('GET', path, { token: ana });
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({ id: journeyId, phase: 'triage', teamId: 'south-devon-1', urgency: 'urgent' });
