@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { hl7Timestamp, parseAdt } from '../../lambdas/hl7.js';
 
-const msg = (event: string, pid3: string, extra: string[] = []) =>
+const msg = (event: string, pid3: string) =>
   [`MSH|^~\\&|PAS|RBZ^Royal Devon^L|CAREPATH|ICS|20261123093000||ADT^${event}^ADT_A01|C${event}|P|2.3`, `EVN|${event}|20261123093000||||20261123091500`, `PID|1||${pid3}||Doe^Jane`, 'PV1|1|I|WARD7^BED3^RDE', 'ZPD|local^extension'].join('\r\n');
 
 describe('ADT parsing', () => {
