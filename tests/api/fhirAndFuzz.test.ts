@@ -82,10 +82,8 @@ describe('FHIR intake', () => {
     expect(await call('POST', '/adt', { token: feed, body: JSON.stringify(encounter('in-progress')), contentType: 'application/fhir+json' })).toMatchObject({ status: 202, body: { applied: 1, duplicate: false } });
     expect(await call('POST', '/adt', { token: feed, body: JSON.stringify(encounter('in-progress')), contentType: 'application/fhir+json' })).toMatchObject({ status: 202, body: { duplicate: true } });
     expect(await call('POST', '/adt', { token: feed, body: JSON.stringify(encounter('finished')), contentType: 'application/fhir+json' })).toMatchObject({ status: 202, body: { applied: 1 } });
-    await new Promise((r) => setTimeout(r, 300));
-    const stays = ((await call('GET', `/journeys/${journeyId}`, { token: marcus })).body as { hospitalStays: { dischargedAt?: string }[] }).hospitalStays;
-    expect(stays).toHaveLength(1);
-    expect(stays[0]!.dischargedAt).toBeTruthy();
+    const stays = async () => ((await call('GET', `/journeys/${journeyId}`, { token: marcus })).body as { hospitalStays: { dischargedAt?: string }[] }).hospitalStays;
+    await expect.poll(() => stays().then((s) => s.map((x) => !!x.dischargedAt)), { timeout: 10_000 }).toEqual([true]);
     expect((await call('POST', '/adt', { token: feed, body: JSON.stringify({ resourceType: 'Encounter', status: 'planned' }), contentType: 'application/fhir+json' })).status).toBe(400);
   });
 });

@@ -140,11 +140,10 @@ describe('a whole journey through the API', () => {
     expect(detail).toMatchObject({ status: 200, body: { coordinatorId: other } });
 
     // Lists: by team (open), by co-ordinator, by phase.
-    await new Promise((r) => setTimeout(r, 500)); // the read model follows the workflow
-    const byTeam = await call('GET', '/journeys?team=south-devon-1', { token: raj });
-    expect((byTeam.body as { items: { id: string }[] }).items.map((j) => j.id)).toContain(journeyId);
-    const byCoordinator = await call('GET', `/journeys?coordinator=${other}`, { token: raj });
-    expect((byCoordinator.body as { items: { id: string; coordinatorId: string }[] }).items.find((j) => j.id === journeyId)).toMatchObject({ coordinatorId: other });
+    // The read model follows the workflow a moment later.
+    const listed = async (query: string) => ((await call('GET', `/journeys?${query}`, { token: raj })).body as { items: { id: string; coordinatorId: string }[] }).items;
+    await expect.poll(() => listed('team=south-devon-1').then((items) => items.map((j) => j.id)), { timeout: 10_000 }).toContain(journeyId);
+    await expect.poll(() => listed(`coordinator=${other}`).then((items) => items.find((j) => j.id === journeyId)?.coordinatorId), { timeout: 10_000 }).toBe(other);
 
     detail = await call('POST', `${path}/close`, { token: raj, json: { reason: 'goals-met', outcome: { goalsMet: 'all' } } });
 
@@ -228,9 +227,9 @@ describe('the hospital ADT feed', () => {
     let r = await send(`A1-${nhs}`, 'A01', '\r');
     expect(r.status).toBe(200);
     expect(r.text).toMatch(new RegExp(`MSA\\|AA\\|A1-${nhs}\\|applied to 1 journey`));
-    await new Promise((res) => setTimeout(res, 300));
-    const admitted = await phase();
-    expect(admitted.hospitalStays).toHaveLength(1);
+    // Signals are applied asynchronously: wait (briefly) for the journey to show each one.
+    const stays = () => phase().then((p) => p.hospitalStays as { dischargedAt?: string; readmission: boolean }[]);
+    await expect.poll(() => stays().then((s) => s.length), { timeout: 10_000 }).toBe(1);
 
     r = await send(`A1-${nhs}`, 'A01', '\n'); // the same message again, LF-separated
     expect(r.text).toMatch(/MSA\|AA\|.*duplicate/);
@@ -238,26 +237,18 @@ describe('the hospital ADT feed', () => {
     expect(r.status).toBe(200);
     r = await send(`A3-${nhs}`, 'A03', '\n');
     expect(r.status).toBe(200);
-    await new Promise((res) => setTimeout(res, 300));
-    let now = await phase();
-    expect((now.hospitalStays as { dischargedAt?: string }[]).at(-1)!.dischargedAt).toBeTruthy();
+    await expect.poll(() => stays().then((s) => !!s.at(-1)?.dischargedAt), { timeout: 10_000 }).toBe(true);
     r = await send(`A4-${nhs}`, 'A13', '\r\n'); // discharge cancelled
-    await new Promise((res) => setTimeout(res, 300));
-    now = await phase();
-    expect((now.hospitalStays as { dischargedAt?: string }[]).at(-1)!.dischargedAt).toBeUndefined();
+    await expect.poll(() => stays().then((s) => s.at(-1)?.dischargedAt), { timeout: 10_000 }).toBeUndefined();
     r = await send(`A5-${nhs}`, 'A11', '\r'); // and the admission itself
-    await new Promise((res) => setTimeout(res, 300));
-    now = await phase();
-    expect(now.hospitalStays).toHaveLength(0);
-    expect(now.phase).toBe(before);
+    await expect.poll(() => stays().then((s) => s.length), { timeout: 10_000 }).toBe(0);
+    expect((await phase()).phase).toBe(before);
 
     // Back in hospital a week after a discharge: a readmission, escalated for MDT review.
     await send(`B1-${nhs}`, 'A01', '\r');
     await send(`B2-${nhs}`, 'A03', '\r');
     await send(`B3-${nhs}`, 'A01', '\n');
-    await new Promise((res) => setTimeout(res, 300));
-    now = await phase();
-    expect((now.hospitalStays as { readmission: boolean }[]).map((h) => h.readmission)).toEqual([false, true]);
+    await expect.poll(() => stays().then((s) => s.map((h) => h.readmission)), { timeout: 10_000 }).toEqual([false, true]);
 
     // A patient with no open journey: acknowledged, nothing changed.
     r = await call('POST', '/adt', { token: feed, body: message('U1', 'A01', nhsNumber()) });
