@@ -44,7 +44,7 @@ describe('reviews', () => {
       expect(firstDue! - Date.parse(s.carePlan!.agreedAt)).toBe(14 * DAY);
 
       const reviewedAt = (x: typeof s) => Date.parse(x.reviews.at(-1)!.at);
-      await env.sleep(13 * DAY);
+      await env.sleep(12.5 * DAY); // not at the reminder instant (the test server mishandles an update in the same task as a timer)
       let after = await update(handle, reviewUpdate, { by, outcome: 'continue', notes: 'stable' });
       expect(due(after, 'review')).toEqual([reviewedAt(after) + 14 * DAY]); // high: fortnightly
 
