@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { z } from 'zod';
 import type { ReadModel } from '../activities/readModel.js';
 import { patientIdFor } from '../activities/pseudonym.js';
@@ -23,7 +25,7 @@ import { journeyBundle } from './fhirExport.js';
 import { hospitalEventFromEncounter, referralFromFhir } from './fhirIntake.js';
 import { ack, parseAdt } from './hl7.js';
 import type { JourneyGateway } from './journeyGateway.js';
-import { openApiDocument, rolesFor } from './routes.js';
+import { codecBody, openApiDocument, rolesFor } from './routes.js';
 
 export interface AppDeps {
   programmes: Programme[];
@@ -31,6 +33,10 @@ export interface AppDeps {
   read: ReadModel;
   auth: Authenticator;
   pseudonymKey: Buffer;
+  /** Payload encryption; the codec endpoints answer 404 without it. */
+  codec?: PayloadCodec;
+  /** Origin of the Temporal Web UI, allowed to call the codec endpoints from the browser. */
+  temporalUiOrigin?: string;
   /** Reports whether Temporal and DynamoDB answer, for /health. */
   health: () => Promise<{ temporal: boolean; dynamodb: boolean }>;
   now?: () => Date;
@@ -249,6 +255,34 @@ export function createApp(deps: AppDeps) {
   action('contacts', c.contactCommand, wf.contactUpdate);
   action('coordinator', c.reassignCommand, wf.reassignUpdate);
   action('close', c.closeCommand, wf.closeUpdate);
+
+  // ---- Temporal remote codec ------------------------------------------------------------------
+  // The Temporal Web UI decodes history through these, sending the signed-in user's token.
+  app.use('/codec/*', cors({ origin: deps.temporalUiOrigin ?? 'http://127.0.0.1:8233', allowHeaders: ['authorization', 'content-type', 'x-namespace'], allowMethods: ['POST', 'OPTIONS'], credentials: true }));
+  for (const op of ['decode', 'encode'] as const) {
+    app.post(`/codec/${op}`, allow(...rolesFor('POST', `/codec/${op}`)), async (ctx) => {
+      if (!deps.codec) return problem(ctx, 404, 'Not found', 'Payload encryption is off (CAREPATH_CODEC_KEYS is not set).');
+      const parsed = codecBody.safeParse(await ctx.req.json().catch(() => undefined));
+      if (!parsed.success) return validationProblem(ctx, parsed.error);
+      const payloads = parsed.data.payloads.map((p) => ({
+        metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+        data: Buffer.from(p.data, 'base64'),
+      }));
+      let result: Payload[];
+      try {
+        result = await deps.codec[op](payloads);
+      } catch (error) {
+        return problem(ctx, 422, 'Unprocessable', `a payload could not be ${op}d: ${(error as Error).message}`);
+      }
+      console.log(JSON.stringify({ level: 'info', msg: 'codec', op, by: ctx.get('caller').sub, payloads: result.length }));
+      return ctx.json({
+        payloads: result.map((p) => ({
+          metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])),
+          data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+        })),
+      });
+    });
+  }
 
   // ---- Evaluation metrics ---------------------------------------------------------------------
   app.get('/metrics', allow(...rolesFor('GET', '/metrics')), async (ctx) => {

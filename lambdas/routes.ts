@@ -22,6 +22,11 @@ export interface RouteSpec {
   responses: Record<number, string>;
 }
 
+/** Temporal's JSON form of payloads: metadata values and data as base64. */
+export const codecBody = z.object({
+  payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().default('') })).max(1000),
+});
+
 const STAFF: Role[] = ['coordinator', 'team-lead', 'service-manager', 'ops', 'admin'];
 const EVERYONE_SIGNED_IN: Role[] = ['referrer', 'coordinator', 'team-lead', 'service-manager', 'discharge-team', 'integration', 'ops', 'admin'];
 const journeyAction = (path: string, summary: string, roles: Role[], schema: z.ZodType): RouteSpec => ({
@@ -88,6 +93,16 @@ export const routes: RouteSpec[] = [
   { method: 'GET', path: '/journeys/{id}/fhir', summary: 'The journey as a FHIR R4 Bundle', roles: ['coordinator', 'team-lead', 'admin'], teamScoped: true, responses: { 200: 'FHIR Bundle', 404: 'no such journey' } },
   { method: 'GET', path: '/inbox', summary: "The caller's reminders, overdue notices and escalations", roles: EVERYONE_SIGNED_IN, query: ['limit', 'cursor'], responses: { 200: '{items, nextCursor?}' } },
   { method: 'POST', path: '/inbox/{id}/ack', summary: 'Acknowledge an inbox item', roles: EVERYONE_SIGNED_IN, responses: { 204: 'acknowledged', 404: 'no such item' } },
+  ...(['decode', 'encode'] as const).map(
+    (op): RouteSpec => ({
+      method: 'POST',
+      path: `/codec/${op}`,
+      summary: `Temporal remote codec: ${op} payloads (for the Temporal Web UI and CLI)`,
+      roles: ['ops', 'admin'],
+      body: [{ contentType: 'application/json', schema: codecBody }],
+      responses: { 200: '{payloads}', 400: 'not a payloads document', 404: 'payload encryption is off', 422: 'a payload could not be opened' },
+    }),
+  ),
   {
     method: 'GET',
     path: '/metrics',

@@ -9,6 +9,7 @@ import { createDocumentClient, dataConfigFromEnv } from '../activities/dynamo.js
 import { pseudonymKeyFromEnv } from '../activities/pseudonym.js';
 import { createReadModel } from '../activities/readModel.js';
 import { loadProgrammes } from '../domain/loadProgrammes.js';
+import { codecFromEnv } from '../worker/payloadCodec.js';
 import { cognitoAuthenticator, devAuthenticator, type Authenticator } from './auth.js';
 import type { AppDeps } from './app.js';
 import { createJourneyGateway } from './journeyGateway.js';
@@ -28,13 +29,16 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Prom
   const data = dataConfigFromEnv(env);
   const doc = createDocumentClient(data);
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default' });
+  const codec = codecFromEnv(env);
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default', ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}) });
   return {
     programmes: loadProgrammes(env),
     gateway: createJourneyGateway(client),
     read: createReadModel(doc, data.tableName),
     auth: authenticatorFromEnv(env),
     pseudonymKey: pseudonymKeyFromEnv(env),
+    ...(codec ? { codec } : {}),
+    ...(env.CAREPATH_TEMPORAL_UI_ORIGIN ? { temporalUiOrigin: env.CAREPATH_TEMPORAL_UI_ORIGIN } : {}),
     health: async () => {
       const [temporal, dynamodb] = await Promise.all([
         connection.healthService.check({}).then(() => true, () => false),

@@ -93,7 +93,7 @@ export function startDynamoDbLocal(toolchain: Toolchain, opts: { port: number; d
 const cliType = { KEYWORD: 'Keyword', DATETIME: 'Datetime' } as Record<string, string>;
 
 /** The Temporal dev server with its Web UI, journey search attributes registered, state in SQLite. */
-export function startTemporalDevServer(toolchain: Toolchain, opts: { port: number; uiPort: number; dbFile?: string }): Promise<Service> {
+export function startTemporalDevServer(toolchain: Toolchain, opts: { port: number; uiPort: number; dbFile?: string; codecEndpoint?: string }): Promise<Service> {
   return launch('Temporal dev server', opts.port, toolchain.temporalCli, [
     'server',
     'start-dev',
@@ -104,6 +104,7 @@ export function startTemporalDevServer(toolchain: Toolchain, opts: { port: numbe
     String(opts.port),
     '--ui-port',
     String(opts.uiPort),
+    ...(opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
     '--log-level',
     'warn',
     ...journeySearchAttributes.flatMap((k) => ['--search-attribute', `${k.name}=${cliType[k.type]}`]),

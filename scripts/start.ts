@@ -13,6 +13,7 @@ import { loadProgrammes, ProgrammeConfigError } from '../domain/loadProgrammes.j
 import { startApiServer } from '../lambdas/server.js';
 import { appDepsFromEnv } from '../lambdas/wiring.js';
 import { createJourneyWorker, workerSettingsFromEnv } from '../worker/main.js';
+import { newCodecKey } from '../worker/payloadCodec.js';
 import { PortInUse, startDynamoDbLocal, startTemporalDevServer, type Service } from './localServices.js';
 import { ensureToolchain, MissingPrerequisite } from './toolchain.js';
 
@@ -39,6 +40,12 @@ async function main(): Promise<void> {
   if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
   process.env.CAREPATH_PSEUDONYM_KEY ??= readFileSync(keyFile, 'utf8').trim();
 
+  // Temporal payloads are sealed with this key (AES-256-GCM); rotate by putting a new key first.
+  const codecKeyFile = join(dataDir, 'codec.keys');
+  if (!existsSync(codecKeyFile)) writeFileSync(codecKeyFile, `local1:${newCodecKey()}`, { mode: 0o600 });
+  process.env.CAREPATH_CODEC_KEYS ??= readFileSync(codecKeyFile, 'utf8').trim();
+  const apiPort = Number(process.env.PORT ?? 3000);
+
   const dynamoPort = Number(process.env.CAREPATH_DYNAMODB_PORT ?? 8000);
   services.push(await startDynamoDbLocal(toolchain, { port: dynamoPort, dbPath: join(dataDir, 'dynamodb') }));
   process.env.CAREPATH_DYNAMODB_ENDPOINT ??= `http://127.0.0.1:${dynamoPort}`;
@@ -49,7 +56,7 @@ async function main(): Promise<void> {
   if (!process.env.TEMPORAL_ADDRESS) {
     const port = 7233;
     const uiPort = 8233;
-    services.push(await startTemporalDevServer(toolchain, { port, uiPort, dbFile: join(dataDir, 'temporal.db') }));
+    services.push(await startTemporalDevServer(toolchain, { port, uiPort, dbFile: join(dataDir, 'temporal.db'), codecEndpoint: `http://127.0.0.1:${apiPort}/codec` }));
     process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
     temporalUi = `http://127.0.0.1:${uiPort}`;
   }
@@ -61,7 +68,7 @@ async function main(): Promise<void> {
   const devSecretFile = join(dataDir, 'dev-auth.secret');
   if (!existsSync(devSecretFile)) writeFileSync(devSecretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
   process.env.CAREPATH_DEV_AUTH_SECRET ??= readFileSync(devSecretFile, 'utf8').trim();
-  const port = Number(process.env.PORT ?? 3000);
+  const port = apiPort;
   const api = await startApiServer(await appDepsFromEnv(), port).catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'EADDRINUSE' ? new PortInUse(`the API cannot start: port ${port} on 127.0.0.1 is already in use (set PORT to another).`) : error;
   });

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { activitiesFromEnv } from '../activities/index.js';
 import { JOURNEY_TASK_QUEUE } from '../domain/journeyIds.js';
+import { codecFromEnv } from './payloadCodec.js';
 
 const require = createRequire(import.meta.url);
 
@@ -30,6 +31,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
 
 export async function createJourneyWorker(settings: WorkerSettings, env: NodeJS.ProcessEnv = process.env): Promise<Worker> {
   const connection = await NativeConnection.connect({ address: settings.address });
+  const codec = codecFromEnv(env);
   return Worker.create({
     connection,
     namespace: settings.namespace,
@@ -38,6 +40,7 @@ export async function createJourneyWorker(settings: WorkerSettings, env: NodeJS.
       ? { workflowBundle: { codePath: settings.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows/index.ts') }),
     activities: activitiesFromEnv(env),
+    ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}),
     maxCachedWorkflows: settings.maxCachedWorkflows,
   });
 }

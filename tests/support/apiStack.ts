@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerType } from '@hono/node-server';
 import { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
@@ -23,6 +24,8 @@ import { currentTable, useDynamoDbLocal } from './dynamoDbLocal.js';
 
 export interface ApiStack {
   base: string;
+  /** A Temporal client with no codec: what someone reading Temporal directly would see. */
+  rawClient: Client;
   /** What a second process (the Lambda entry point, say) needs to reach the same stack. */
   env: Record<string, string>;
   pseudonymKey: Buffer;
@@ -30,7 +33,7 @@ export interface ApiStack {
   call(method: string, path: string, opts?: { token?: string; json?: unknown; body?: string; contentType?: string }): Promise<{ status: number; body: unknown; text: string; headers: Headers }>;
 }
 
-export function useApiStack(programmes: () => Programme[]): { get: () => ApiStack } {
+export function useApiStack(programmes: () => Programme[], opts: { codec?: PayloadCodec } = {}): { get: () => ApiStack } {
   useDynamoDbLocal();
   let env: TestWorkflowEnvironment;
   let worker: Worker;
@@ -47,11 +50,12 @@ export function useApiStack(programmes: () => Programme[]): { get: () => ApiStac
       taskQueue: JOURNEY_TASK_QUEUE,
       workflowBundle: { codePath: inject('workflowBundlePath') },
       activities: createJourneyActivities({ doc: table.doc, tableName: table.tableName }),
+      ...(opts.codec ? { dataConverter: { payloadCodecs: [opts.codec] } } : {}),
     });
     running = worker.run();
     const pseudonymKey = randomBytes(32);
     const auth = devAuthenticator(randomBytes(32).toString('hex'));
-    const client = new Client({ connection: env.client.connection });
+    const client = new Client({ connection: env.client.connection, ...(opts.codec ? { dataConverter: { payloadCodecs: [opts.codec] } } : {}) });
     server = await startApiServer(
       {
         programmes: programmes(),
@@ -59,6 +63,7 @@ export function useApiStack(programmes: () => Programme[]): { get: () => ApiStac
         read: createReadModel(table.doc, table.tableName),
         auth,
         pseudonymKey,
+        ...(opts.codec ? { codec: opts.codec } : {}),
         health: async () => ({
           temporal: true,
           dynamodb: await table.doc.send(new DescribeTableCommand({ TableName: table.tableName })).then(() => true, () => false),
@@ -70,6 +75,7 @@ export function useApiStack(programmes: () => Programme[]): { get: () => ApiStac
     const base = `http://127.0.0.1:${port}`;
     stack = {
       base,
+      rawClient: new Client({ connection: env.client.connection }),
       env: {
         TEMPORAL_ADDRESS: env.address,
         CAREPATH_DYNAMODB_ENDPOINT: table.endpoint,

@@ -1,0 +1,67 @@
+/**
+ * With payload encryption on, Temporal holds only ciphertext: a history read straight from
+ * Temporal shows none of the journey's content. Through the codec endpoint, operations staff
+ * can read it; nobody else can.
+ */
+import { describe, expect, it } from 'vitest';
+import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
+import { parseProgrammes } from '../../domain/loadProgrammes.js';
+import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../../worker/payloadCodec.js';
+import { useApiStack } from '../support/apiStack.js';
+
+const api = useApiStack(() => parseProgrammes({ programmes: builtInProgrammes }, 'built-in'), { codec: new EncryptionCodec(parseCodecKeys(`test1:${newCodecKey()}`)) });
+
+describe('payload encryption', () => {
+  it('keeps Temporal blind, and decodes through the codec endpoint for ops staff only', async () => {
+    const { call, token, rawClient } = api.get();
+    const reason = 'Carer (wife) at breaking point after third fall';
+    const made = await call('POST', '/referrals', {
+      token: await token('gp-1', 'referrer'),
+      json: {
+        patient: { nhsNumber: '9434765919', givenName: 'Albert', familyName: 'Pennington', birthDate: '1938-07-21', postcode: 'EX4 4QJ' },
+        programme: 'frailty-virtual-ward',
+        source: 'gp',
+        referrer: { name: 'Dr Shah', organisation: 'Exeter Road Surgery' },
+        reason,
+        urgency: 'urgent',
+        conditions: ['falls', 'dementia'],
+        consent: { given: true, recordedBy: 'Dr Shah' },
+      },
+    });
+    expect(made.status).toBe(202);
+    const { journeyId } = made.body as { journeyId: string };
+    const workflowId = journeyId.slice(0, journeyId.lastIndexOf('.'));
+
+    const history = await rawClient.workflow.getHandle(workflowId).fetchHistory();
+    // Every string and every byte field in the history, as text (payload bytes included).
+    const texts: string[] = [];
+    const walk = (v: unknown): void => {
+      if (v instanceof Uint8Array) texts.push(Buffer.from(v).toString('utf8'));
+      else if (typeof v === 'string') texts.push(v);
+      else if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    walk(history);
+    const raw = texts.join('\n');
+    expect(raw.length).toBeGreaterThan(1000);
+    for (const secret of [reason, 'Exeter Road Surgery', 'dementia', '9434765919', 'Pennington', '1938-07-21']) expect(raw).not.toContain(secret);
+    expect(raw).toContain('binary/encrypted');
+
+    // The referral signal's payload, in the JSON form the Temporal UI sends to a codec.
+    const signalled = history.events!.find((e) => e.workflowExecutionSignaledEventAttributes)!.workflowExecutionSignaledEventAttributes!.input!.payloads!;
+    const asJson = { payloads: signalled.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(p.data!).toString('base64') })) };
+    const ops = await token('ops-1', 'ops');
+    const decoded = await call('POST', '/codec/decode', { token: ops, json: asJson });
+    expect(decoded.status).toBe(200);
+    const plain = Buffer.from((decoded.body as { payloads: { data: string }[] }).payloads[0]!.data, 'base64').toString();
+    expect(JSON.parse(plain)).toMatchObject({ reason, referrerOrganisation: 'Exeter Road Surgery', conditions: ['falls', 'dementia'] });
+    expect(plain).not.toContain('9434765919'); // the journey never held the NHS number in the first place
+
+    expect((await call('POST', '/codec/decode', { json: asJson })).status).toBe(401);
+    expect((await call('POST', '/codec/decode', { token: await token('coord-ana', 'coordinator', ['exeter-1']), json: asJson })).status).toBe(403);
+    expect((await call('POST', '/codec/decode', { token: ops, json: { payloads: [{ metadata: asJson.payloads[0]!.metadata, data: 'AAAA' }] } })).status).toBe(422);
+    // Encoding is for ops too (the CLI uses it to send signals by hand).
+    const encoded = await call('POST', '/codec/encode', { token: ops, json: (decoded.body as object) });
+    expect(encoded.status).toBe(200);
+  });
+});
