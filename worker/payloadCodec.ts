@@ -10,7 +10,10 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// CommonJS whose exports Node's ESM loader cannot name: take the namespace from the default export.
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
 
 const ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
