@@ -54,11 +54,12 @@ async function main(): Promise<void> {
 
   let temporalUi = 'the Web UI of your Temporal cluster';
   if (!process.env.TEMPORAL_ADDRESS) {
-    const port = 7233;
-    const uiPort = 8233;
+    const port = Number(process.env.CAREPATH_TEMPORAL_PORT ?? 7233);
+    const uiPort = Number(process.env.CAREPATH_TEMPORAL_UI_PORT ?? 8233);
     services.push(await startTemporalDevServer(toolchain, { port, uiPort, dbFile: join(dataDir, 'temporal.db'), codecEndpoint: `http://127.0.0.1:${apiPort}/codec` }));
     process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
     temporalUi = `http://127.0.0.1:${uiPort}`;
+    process.env.CAREPATH_TEMPORAL_UI_ORIGIN ??= temporalUi;
   }
 
   const worker = await createJourneyWorker(workerSettingsFromEnv());
