@@ -70,8 +70,7 @@ export function createJourneyGateway(client: Client) {
       for (const programme of programmes) {
         const handle = client.workflow.getHandle(journeyWorkflowId(programme.id, patientId));
         try {
-          const description = await handle.describe();
-          if (description.status.name !== 'RUNNING') continue;
+          // A signal to a closed or never-started journey fails as not found: nothing to change there.
           await handle.signal(hospitalEventSignal, event);
           reached += 1;
         } catch (error) {
