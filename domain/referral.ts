@@ -43,6 +43,14 @@ export const referralSchema = z.object({
   carer: carerSchema.optional(),
   admissionsLast12Months: z.number().int().min(0).max(365).optional(),
   consent: z.object({ given: z.boolean(), recordedBy: z.string().min(1).max(200) }),
+  /**
+   * When the referrer made the referral, if earlier than it reached carepath (a letter, a backlog
+   * being migrated): the referral-to-assessment clock starts then. At most 90 days ago, never ahead.
+   */
+  referredAt: z.iso
+    .datetime({ offset: true })
+    .refine((t) => Date.parse(t) <= Date.now() + 60_000 && Date.parse(t) >= Date.now() - 90 * 86_400_000, { message: 'must be within the last 90 days' })
+    .optional(),
 });
 export type Referral = z.output<typeof referralSchema>;
 

@@ -119,7 +119,7 @@ export function createApp(deps: AppDeps) {
     if (!team) return problem(ctx, 422, 'No team', r.teamId ? `Programme ${p.id} has no team ${r.teamId}.` : `No team of ${p.id} covers postcode ${r.patient.postcode ?? '(none given)'}; name a teamId.`);
     const caller = ctx.get('caller');
     if (TEAM_SCOPED.includes(caller.role) && !caller.teams.includes(team.id)) return problem(ctx, 403, 'Forbidden', `You are not in team ${team.id}.`);
-    const receivedAt = now().toISOString();
+    const receivedAt = r.referredAt ? new Date(Math.min(Date.parse(r.referredAt), now().getTime())).toISOString() : now().toISOString();
     const age = ageOn(r.patient.birthDate, receivedAt);
     if (age < 0 || age > 130) return problem(ctx, 400, 'Invalid request', 'patient.birthDate: not a plausible date of birth', { errors: [{ path: 'patient.birthDate', message: 'not a plausible date of birth' }] });
     const patientId = patientIdFor(r.patient.nhsNumber, deps.pseudonymKey);

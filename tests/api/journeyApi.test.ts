@@ -183,6 +183,8 @@ describe('a whole journey through the API', () => {
     expect(badNhs.status).toBe(400);
     expect((badNhs.body as { errors: { path: string; message: string }[] }).errors).toEqual([{ path: 'patient.nhsNumber', message: 'is not a valid NHS number (Modulus 11 check failed)' }]);
     expect((await call('POST', '/referrals', { token: gp, json: referral(nhsNumber(), { programme: 'nope' }) })).status).toBe(422);
+    const stale = await call('POST', '/referrals', { token: gp, json: referral(nhsNumber(), { referredAt: new Date(Date.now() - 100 * 86_400_000).toISOString() }) });
+    expect(stale).toMatchObject({ status: 400, body: { errors: [{ path: 'referredAt', message: 'must be within the last 90 days' }] } });
     expect((await call('POST', '/referrals', { token: gp, json: referral(nhsNumber(), { patient: { ...referral('x').patient, nhsNumber: nhsNumber(), postcode: 'ZZ1 1ZZ' } }) })).status).toBe(422);
     const huge = await rawPost(`${api.get().base}/referrals`, gp, JSON.stringify(referral(nhsNumber(), { reason: 'x'.repeat(300_000) })));
     expect(huge).toBe(413);
