@@ -443,8 +443,8 @@ export function recordAssessment(s: JourneyState, cmd: By<AssessmentCommand>, no
   checkAssessment(s);
   const { by, ...assessment } = cmd;
   s.assessment = { ...assessment, at: iso(now), by: by.sub };
-  if (cmd.riskTier) s.risk.tierSetBy = 'person';
-  else s.risk.tierSetBy = 'score';
+  // The assessment is the fuller picture: the score sets the tier again, unless a person sets it here.
+  s.risk.tierSetBy = cmd.riskTier ? 'person' : 'score';
   rescore(s);
   if (cmd.riskTier) s.risk.tier = cmd.riskTier;
   record(s, now, 'assessment.recorded', by, `holistic assessment; risk ${s.risk.tier} (${s.risk.score})`, {

@@ -8,6 +8,7 @@
 import { loadProgrammes } from '../domain/loadProgrammes.js';
 import { nhsCheckDigit } from '../domain/nhsNumber.js';
 import type { Programme } from '../domain/programme.js';
+import { seededRandom } from './seededRandom.js';
 
 type Stage = 'triage' | 'assessment' | 'care-planning' | 'active' | 'in-hospital' | 'discharged' | 'closed' | 'overdue';
 const stages: [Stage, number][] = [
@@ -38,17 +39,6 @@ const ageRange: Record<string, [number, number]> = {
   'community-resource-team': [45, 95],
 };
 
-/** mulberry32 */
-function seeded(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** NHS numbers from the 999 range kept for testing, with valid check digits. */
 function* testNhsNumbers(start: number) {
   for (let n = start; ; n += 1) {
@@ -68,7 +58,7 @@ export interface SeedOptions {
 }
 
 export async function seed(opts: SeedOptions): Promise<Record<string, number>> {
-  const random = seeded(opts.seed ?? 20261123);
+  const random = seededRandom(opts.seed ?? 20261123);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const programmes = opts.programmes ?? loadProgrammes();
   const tokens = new Map<string, Promise<string>>();

@@ -35,15 +35,16 @@ async function main(): Promise<void> {
     process.exit(code);
   };
 
-  // The pseudonym key turns NHS numbers into patient ids: generated once, kept with the data.
-  const keyFile = join(dataDir, 'pseudonym.key');
-  if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('hex'), { mode: 0o600 });
-  process.env.CAREPATH_PSEUDONYM_KEY ??= readFileSync(keyFile, 'utf8').trim();
-
-  // Temporal payloads are sealed with this key (AES-256-GCM); rotate by putting a new key first.
-  const codecKeyFile = join(dataDir, 'codec.keys');
-  if (!existsSync(codecKeyFile)) writeFileSync(codecKeyFile, `local1:${newCodecKey()}`, { mode: 0o600 });
-  process.env.CAREPATH_CODEC_KEYS ??= readFileSync(codecKeyFile, 'utf8').trim();
+  // Secrets made on first start and kept with the data, so a restart finds every journey readable:
+  // the pseudonym key (NHS number → patient id), the payload-encryption keys (rotate by putting a new
+  // key first) and the dev sign-in secret.
+  const keep = (file: string, variable: string, make: () => string) => {
+    const path = join(dataDir, file);
+    if (!existsSync(path)) writeFileSync(path, make(), { mode: 0o600 });
+    process.env[variable] ??= readFileSync(path, 'utf8').trim();
+  };
+  keep('pseudonym.key', 'CAREPATH_PSEUDONYM_KEY', () => randomBytes(32).toString('hex'));
+  keep('codec.keys', 'CAREPATH_CODEC_KEYS', () => `local1:${newCodecKey()}`);
   const apiPort = Number(process.env.PORT ?? 3000);
 
   const dynamoPort = Number(process.env.CAREPATH_DYNAMODB_PORT ?? 8000);
@@ -66,19 +67,16 @@ async function main(): Promise<void> {
 
   // Local sign-in picks a user, role and team (dev tokens); never set in AWS.
   process.env.CAREPATH_DEV_AUTH ??= '1';
-  const devSecretFile = join(dataDir, 'dev-auth.secret');
-  if (!existsSync(devSecretFile)) writeFileSync(devSecretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
-  process.env.CAREPATH_DEV_AUTH_SECRET ??= readFileSync(devSecretFile, 'utf8').trim();
-  const port = apiPort;
-  const api = await startApiServer(await appDepsFromEnv(), port).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'EADDRINUSE' ? new PortInUse(`the API cannot start: port ${port} on 127.0.0.1 is already in use (set PORT to another).`) : error;
+  keep('dev-auth.secret', 'CAREPATH_DEV_AUTH_SECRET', () => randomBytes(32).toString('hex'));
+  const api = await startApiServer(await appDepsFromEnv(), apiPort).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'EADDRINUSE' ? new PortInUse(`the API cannot start: port ${apiPort} on 127.0.0.1 is already in use (set PORT to another).`) : error;
   });
-  services.push({ name: 'API', port, stop: () => new Promise<void>((r) => api.close(() => r())) });
+  services.push({ name: 'API', port: apiPort, stop: () => new Promise<void>((r) => api.close(() => r())) });
   process.once('SIGINT', () => void worker.shutdown());
   process.once('SIGTERM', () => void worker.shutdown());
   say('');
   say('carepath is running');
-  say(`  API             http://127.0.0.1:${port}  (health: /health; dev sign-in: POST /auth/dev-token)`);
+  say(`  API             http://127.0.0.1:${apiPort}  (health: /health; dev sign-in: POST /auth/dev-token)`);
   say(`  programmes      ${programmes.map((p) => p.id).join(', ')}`);
   say(`  Temporal        ${process.env.TEMPORAL_ADDRESS} (namespace ${process.env.TEMPORAL_NAMESPACE ?? 'default'})`);
   say(`  Temporal Web UI ${temporalUi}`);

@@ -6,6 +6,7 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { patientIdFor } from '../../activities/pseudonym.js';
+import { nhsCheckDigit } from '../../domain/nhsNumber.js';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import { parseProgrammes } from '../../domain/loadProgrammes.js';
 import { useApiStack } from '../support/apiStack.js';
@@ -31,11 +32,8 @@ function nhsNumber(): string {
   for (;;) {
     nhsSeq += 1;
     const stem = String(nhsSeq).padStart(9, '9');
-    let sum = 0;
-    for (let i = 0; i < 9; i += 1) sum += Number(stem[i]) * (10 - i);
-    const check = 11 - (sum % 11);
-    if (check === 10) continue;
-    return `${stem}${check === 11 ? 0 : check}`;
+    const check = nhsCheckDigit(stem);
+    if (check !== undefined) return `${stem}${check}`;
   }
 }
 

@@ -8,25 +8,15 @@ import { createJourneyActivities } from '../../activities/journeyStore.js';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import type { TimelineEntry } from '../../domain/journey.js';
 import { parseProgrammes } from '../../domain/loadProgrammes.js';
+import { seededRandom } from '../../scripts/seededRandom.js';
 import { useApiStack } from '../support/apiStack.js';
 import { currentTable } from '../support/dynamoDbLocal.js';
 
 const api = useApiStack(() => parseProgrammes({ programmes: builtInProgrammes }, 'built-in'));
 
-/** mulberry32: a small seeded generator, so the cohort is the same every run. */
-function seeded(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('evaluation metrics', () => {
   it('equal the tally of a synthetic cohort, for the period asked and nothing outside it', async () => {
-    const random = seeded(20261123);
+    const random = seededRandom(20261123);
     const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
     const from = new Date('2026-01-01T00:00:00.000Z');
     const to = new Date('2026-04-01T00:00:00.000Z');

@@ -65,7 +65,7 @@ export function useApiStack(programmes: () => Programme[], opts: { codec?: Paylo
         pseudonymKey,
         ...(opts.codec ? { codec: opts.codec } : {}),
         health: async () => ({
-          temporal: true,
+          temporal: await env.connection.healthService.check({}).then(() => true, () => false),
           dynamodb: await table.doc.send(new DescribeTableCommand({ TableName: table.tableName })).then(() => true, () => false),
         }),
       },
