@@ -1,9 +1,10 @@
 // @ts-check
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', 'dist/', 'tests/fixtures/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', '**/dist/', 'tests/fixtures/', 'tests/artifacts/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,5 +22,11 @@ export default tseslint.config(
         { patterns: [{ group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', '@aws-sdk/*'], message: 'Workflow and domain code must stay sandbox-safe: no Node modules or I/O.' }] },
       ],
     },
+  },
+  {
+    // The dashboard: React's rules of hooks, checked.
+    files: ['dashboard/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
   },
 );

@@ -25,8 +25,21 @@ export interface JourneyActivities {
   releaseCoordinator(request: { journeyId: string; teamId: string; coordinatorId: string }): Promise<void>;
   /** Delivers a notification to each recipient's inbox (and other channels); once per id. */
   notify(notification: Notification): Promise<void>;
+  /**
+   * What a journey calls after each change: its new timeline entries appended to the audit trail,
+   * then its read-model summary written — one activity, so a change costs the journey one round
+   * trip to a worker, not two.
+   */
+  recordJourney(request: { audit?: AuditRequest; summary?: JourneySummary }): Promise<void>;
   /** Appends timeline entries to the audit trail; an entry already written (same seq) is skipped. */
-  appendAudit(request: { journeyId: string; programmeId: string; teamId: string; events: TimelineEntry[] }): Promise<void>;
+  appendAudit(request: AuditRequest): Promise<void>;
   /** Writes the read model; an older revision never overwrites a newer one. */
   projectJourney(summary: JourneySummary): Promise<void>;
+}
+
+export interface AuditRequest {
+  journeyId: string;
+  programmeId: string;
+  teamId: string;
+  events: TimelineEntry[];
 }

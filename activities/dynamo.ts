@@ -27,8 +27,10 @@ export function createDocumentClient(config: DataConfig): DynamoDBDocumentClient
     ...(config.endpoint
       ? { endpoint: config.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
-    // Fail fast so Temporal's retry policy, not the SDK's, decides how long to keep trying.
+    // Fail fast so Temporal's retry policy, not the SDK's, decides how long to keep trying; a call
+    // that hangs (an endpoint gone quiet) ends well within an activity's 10 s.
     maxAttempts: 2,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 4_000 },
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

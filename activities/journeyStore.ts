@@ -85,7 +85,7 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
     }
   }
 
-  return {
+  const activities: JourneyActivities = {
     async assignCoordinator(req) {
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const held = await placeOf(req.teamId, req.journeyId);
@@ -195,6 +195,13 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
         if (!isConditionFailure(error)) throw error; // a newer projection is already there
       }
     },
+
+    async recordJourney({ audit, summary }) {
+      // Audit first: a summary is never ahead of the trail it summarises.
+      if (audit && audit.events.length > 0) await activities.appendAudit(audit);
+      if (summary) await activities.projectJourney(summary);
+    },
   };
+  return activities;
 }
 

@@ -1,7 +1,7 @@
 /**
  * What people ask a journey to do, as zod schemas: the single source of the request types the
- * API validates, the update arguments the workflow's validators re-check, and (later) the
- * OpenAPI document. Every command carries who asked (`by`), for the audit trail.
+ * API validates, the command arguments the workflow checks again (domain/journeyCommands.ts),
+ * and the OpenAPI document. Every command carries who asked (`by`), for the audit trail.
  */
 import { z } from 'zod';
 import { riskTiers } from './risk.js';
@@ -18,61 +18,70 @@ export const actorSchema = z.object({ sub: z.string().min(1).max(200), role: z.e
 export type Actor = z.output<typeof actorSchema>;
 export const systemActor: Actor = { sub: 'carepath', role: 'system' };
 
+// Schemas are built on first use (`z.lazy`): Temporal's sandbox evaluates this module once per
+// journey workflow, which then builds only the schemas of the messages it actually receives —
+// built eagerly they were most of a cached journey's memory (README, "Performance").
 const tier = z.enum(riskTiers as unknown as ['high', 'medium', 'low']);
 const text = (max: number) => z.string().trim().min(1).max(max);
 const localId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be letters, digits, _ or -, at most 64');
 
-export const triageCommand = z.object({
-  decision: z.enum(['accept', 'decline']),
-  reason: text(2000),
-  riskTier: tier.optional(),
-  /** Why a declined referral closes: ineligible unless the person declined, withdrew or went elsewhere. */
-  closeReason: z.enum(['ineligible', 'declined', 'withdrawn', 'transferred']).optional(),
-});
+export const triageCommand = z.lazy(() =>
+  z.object({
+    decision: z.enum(['accept', 'decline']),
+    reason: text(2000),
+    riskTier: tier.optional(),
+    /** Why a declined referral closes: ineligible unless the person declined, withdrew or went elsewhere. */
+    closeReason: z.enum(['ineligible', 'declined', 'withdrawn', 'transferred']).optional(),
+  }),
+);
 
-export const assessmentCommand = z.object({
-  summary: text(8000),
-  /** Needs found across the holistic domains (physical, mental, social, housing, financial, spiritual …). */
-  needs: z.array(z.object({ domain: text(100), description: text(2000) })).max(50).default([]),
-  /** What matters to the person: their wishes and preferences, including preferred place of care and death. */
-  whatMatters: z.string().max(4000).optional(),
-  conditions: z.array(text(100)).max(50).optional(),
-  livesAlone: z.boolean().optional(),
-  carer: z
-    .object({
-      present: z.boolean(),
-      relationship: z.string().max(100).optional(),
-      strain: z.boolean().optional(),
-      /** A carer's assessment was offered (Care Act 2014 s.10). */
-      assessmentOffered: z.boolean().optional(),
-      needs: z.string().max(4000).optional(),
-    })
-    .optional(),
-  riskTier: tier.optional(),
-});
+export const assessmentCommand = z.lazy(() =>
+  z.object({
+    summary: text(8000),
+    /** Needs found across the holistic domains (physical, mental, social, housing, financial, spiritual …). */
+    needs: z.array(z.object({ domain: text(100), description: text(2000) })).max(50).default([]),
+    /** What matters to the person: their wishes and preferences, including preferred place of care and death. */
+    whatMatters: z.string().max(4000).optional(),
+    conditions: z.array(text(100)).max(50).optional(),
+    livesAlone: z.boolean().optional(),
+    carer: z
+      .object({
+        present: z.boolean(),
+        relationship: z.string().max(100).optional(),
+        strain: z.boolean().optional(),
+        /** A carer's assessment was offered (Care Act 2014 s.10). */
+        assessmentOffered: z.boolean().optional(),
+        needs: z.string().max(4000).optional(),
+      })
+      .optional(),
+    riskTier: tier.optional(),
+  }),
+);
 
 const dateTime = z.iso.datetime({ offset: true });
 
-export const carePlanCommand = z
-  .object({
-    goals: z.array(z.object({ id: localId, description: text(2000) })).min(1).max(30),
-    actions: z
-      .array(z.object({ id: localId, description: text(2000), owner: text(200), due: dateTime }))
-      .max(100)
-      .default([]),
-    agreedWithPatient: z.boolean(),
-    agreedWithCarer: z.boolean().optional(),
-    /** Required when the person could not agree the plan themselves (e.g. a best-interests decision). */
-    notAgreedReason: z.string().max(2000).optional(),
-  })
-  .superRefine((plan, ctx) => {
-    const dupes = (ids: string[]) => ids.filter((id, i) => ids.indexOf(id) !== i);
-    for (const id of dupes(plan.goals.map((g) => g.id))) ctx.addIssue({ code: 'custom', path: ['goals'], message: `duplicate goal id ${id}` });
-    for (const id of dupes(plan.actions.map((a) => a.id))) ctx.addIssue({ code: 'custom', path: ['actions'], message: `duplicate action id ${id}` });
-    if (!plan.agreedWithPatient && !plan.notAgreedReason?.trim()) {
-      ctx.addIssue({ code: 'custom', path: ['notAgreedReason'], message: 'say why the plan was not agreed with the person' });
-    }
-  });
+export const carePlanCommand = z.lazy(() =>
+  z
+    .object({
+      goals: z.array(z.object({ id: localId, description: text(2000) })).min(1).max(30),
+      actions: z
+        .array(z.object({ id: localId, description: text(2000), owner: text(200), due: dateTime }))
+        .max(100)
+        .default([]),
+      agreedWithPatient: z.boolean(),
+      agreedWithCarer: z.boolean().optional(),
+      /** Required when the person could not agree the plan themselves (e.g. a best-interests decision). */
+      notAgreedReason: z.string().max(2000).optional(),
+    })
+    .superRefine((plan, ctx) => {
+      const dupes = (ids: string[]) => ids.filter((id, i) => ids.indexOf(id) !== i);
+      for (const id of dupes(plan.goals.map((g) => g.id))) ctx.addIssue({ code: 'custom', path: ['goals'], message: `duplicate goal id ${id}` });
+      for (const id of dupes(plan.actions.map((a) => a.id))) ctx.addIssue({ code: 'custom', path: ['actions'], message: `duplicate action id ${id}` });
+      if (!plan.agreedWithPatient && !plan.notAgreedReason?.trim()) {
+        ctx.addIssue({ code: 'custom', path: ['notAgreedReason'], message: 'say why the plan was not agreed with the person' });
+      }
+    }),
+);
 
 export const completeActionCommand = z.object({ actionId: localId, notes: z.string().max(2000).optional() });
 
@@ -83,36 +92,48 @@ export const closeOutcomeSchema = z.object({
   notes: z.string().max(4000).optional(),
 });
 
-export const reviewCommand = z.object({
-  outcome: z.enum(['continue', 'step-down', 'close']),
-  riskTier: tier.optional(),
-  notes: text(8000),
-  closeReason: z.enum(closeReasons).optional(),
-  closeOutcome: closeOutcomeSchema.optional(),
-});
+export const reviewCommand = z.lazy(() =>
+  z.object({
+    outcome: z.enum(['continue', 'step-down', 'close']),
+    riskTier: tier.optional(),
+    notes: text(8000),
+    closeReason: z.enum(closeReasons).optional(),
+    closeOutcome: closeOutcomeSchema.optional(),
+  }),
+);
 
 export const contactKinds = ['post-discharge', 'routine', 'crisis', 'carer', 'mdt'] as const;
-export const contactCommand = z.object({
-  kind: z.enum(contactKinds),
-  channel: z.enum(['phone', 'visit', 'video', 'message']),
-  /** When the contact happened; defaults to now, never in the future. */
-  at: dateTime.optional(),
-  notes: z.string().max(4000).optional(),
-});
+export const contactCommand = z.lazy(() =>
+  z.object({
+    kind: z.enum(contactKinds),
+    channel: z.enum(['phone', 'visit', 'video', 'message']),
+    /** When the contact happened; defaults to now, never in the future. */
+    at: dateTime.optional(),
+    notes: z.string().max(4000).optional(),
+  }),
+);
 
-export const reassignCommand = z.object({ coordinatorId: z.string().min(1).max(100) });
+export const reassignCommand = z.lazy(() =>
+  z.object({ coordinatorId: z.string().min(1).max(100) }),
+);
 
-export const closeCommand = z.object({ reason: z.enum(closeReasons), outcome: closeOutcomeSchema.default({}) });
+export const closeCommand = z.lazy(() =>
+  z.object({ reason: z.enum(closeReasons), outcome: closeOutcomeSchema.default({}) }),
+);
 
 /** A hospital event as the ADT or FHIR Encounter intake hands it to a journey (no identifiers). */
-export const hospitalEventSchema = z.object({
-  /** MSH-10 (or the Encounter's version id): a repeat of the same id changes nothing. */
-  controlId: z.string().min(1).max(200),
-  event: z.enum(['A01', 'A02', 'A03', 'A08', 'A11', 'A13']),
-  /** When it happened in the hospital (EVN-6 / PV1-44 / PV1-45); defaults to when it was received. */
-  occurredAt: dateTime.optional(),
-  location: z.string().max(200).optional(),
-});
+export const hospitalEventSchema = z.lazy(() =>
+  z.object({
+    /** MSH-10 (or the Encounter's version id): a repeat of the same id changes nothing. */
+    controlId: z.string().min(1).max(200),
+    event: z.enum(['A01', 'A02', 'A03', 'A08', 'A11', 'A13']),
+    /** When it happened in the hospital (EVN-6 / PV1-44 / PV1-45); defaults to when it was received. */
+    occurredAt: dateTime.optional(),
+    location: z.string().max(200).optional(),
+    /** When carepath received it: ladder steps due before then fire before it is applied. */
+    receivedAt: dateTime.optional(),
+  }),
+);
 
 export type TriageCommand = z.output<typeof triageCommand>;
 export type AssessmentCommand = z.output<typeof assessmentCommand>;
@@ -125,6 +146,6 @@ export type CloseCommand = z.output<typeof closeCommand>;
 export type CloseOutcome = z.output<typeof closeOutcomeSchema>;
 export type HospitalEvent = z.output<typeof hospitalEventSchema>;
 
-/** An update's argument: the command plus who asked. */
+/** A command as the workflow receives it: the command plus who asked. */
 export type By<T> = T & { by: Actor };
 export const withActor = <T extends z.ZodType>(schema: T) => z.intersection(schema, z.object({ by: actorSchema }));

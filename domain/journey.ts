@@ -4,7 +4,8 @@
  * The state is one plain serialisable object: it is the workflow's query answer, the source of
  * the read model and the argument to continue-as-new. Rules are pure functions `(state, command,
  * now) → state'`; each checks that the command fits the journey first (`check*`, used by the
- * workflow's update validators, so a rejected command changes nothing), then applies it,
+ * API before it sends a command and by the workflow when it arrives, so a refused command changes
+ * nothing), then applies it,
  * recording a timeline entry for the audit trail and queueing any side effect (assign a
  * co-ordinator, notify someone) in `outbox` for the workflow to carry out.
  */
@@ -61,7 +62,15 @@ export interface Notification {
 export type Effect =
   | { type: 'assign'; teamId: string }
   | { type: 'release'; coordinatorId: string }
-  | { type: 'notify'; notification: Notification };
+  | { type: 'notify'; notification: Notification }
+  | ReassignEffect;
+
+/** Move the named co-ordinator once the caseload store has a place; `commandId` gets the outcome. */
+export interface ReassignEffect {
+  type: 'reassign';
+  commandId: string;
+  command: By<ReassignCommand>;
+}
 
 export interface HospitalStay {
   stayNo: number;
@@ -69,6 +78,8 @@ export interface HospitalStay {
   dischargedAt?: string;
   location?: string;
   readmission: boolean;
+  /** Discharges recorded for this stay (a cancelled one, A13, then a new A03 makes two). */
+  discharges?: number;
   /** What the discharge changed, so that a cancelled discharge (A13) can put it back. */
   undoDischarge?: { deadlines: { id: string; dueAt: string; pausedSince?: string }[]; postDischargeDeadlineId: string };
 }
@@ -223,9 +234,12 @@ export function recipientsFor(s: JourneyState, role: RecipientRole): string[] {
   return role === 'team-lead' ? t.leads : t.serviceManagers;
 }
 
-/** Marks every ladder step that has fallen due as sent and queues its notification, oldest first. */
-export function fireDueSteps(s: JourneyState, now: number): void {
-  for (const { deadline: d, step, stepIndex } of dueSteps(s.deadlines, s.programme.escalation, now)) {
+/**
+ * Marks every ladder step due by `upTo` as sent and queues its notification, oldest first; `now`
+ * stamps them (the workflow fires what its timer was set for, which is not always the clock).
+ */
+export function fireDueSteps(s: JourneyState, upTo: number, now = upTo): void {
+  for (const { deadline: d, step, stepIndex } of dueSteps(s.deadlines, s.programme.escalation, upTo)) {
     d.ladderStep = stepIndex + 1;
     const level = levelOf(step.notify);
     notify(s, now, {
@@ -415,6 +429,7 @@ export function assigned(s: JourneyState, coordinatorId: string | null, now: num
 export function checkReassign(s: JourneyState, cmd: ReassignCommand): void {
   if (s.phase === 'closed' || s.communityPhase === 'triage' || s.communityPhase === 'referred') throw phaseError(s, 'assign a co-ordinator');
   if (s.assignment === 'pending') throw new JourneyRuleError('phase', 'a co-ordinator is being assigned; try again in a moment');
+  if (s.outbox.some((e) => e.type === 'reassign')) throw new JourneyRuleError('phase', 'a reassignment is under way; try again in a moment');
   if (!team(s).coordinators.some((c) => c.id === cmd.coordinatorId)) {
     throw new JourneyRuleError('invalid', `${cmd.coordinatorId} is not a co-ordinator in team ${s.teamId}`);
   }
@@ -707,17 +722,21 @@ function discharge(s: JourneyState, at: number, now: number): boolean {
     }
   }
   if (s.phase === 'in-hospital') s.phase = s.communityPhase;
+  // A discharge after a cancelled one (A03, A13, A03) gets ids of its own: a new follow-up deadline
+  // and a new notice, never a second notification under the first one's id.
+  stay.discharges = (stay.discharges ?? 0) + 1;
+  const nth = stay.discharges === 1 ? `${stay.stayNo}` : `${stay.stayNo}.${stay.discharges}`;
   const followUp = openDeadlineNamed(
     s,
     'post-discharge-contact',
     now,
     addDuration(dischargedAt, s.programme.deadlines.postDischargeContact),
-    `post-discharge-contact#${stay.stayNo}`,
+    `post-discharge-contact#${nth}`,
   );
   stay.undoDischarge = { deadlines: undo, postDischargeDeadlineId: followUp.id };
   record(s, now, 'hospital.discharged', 'hospital-adt', 'discharged from hospital', { stayNo: stay.stayNo, readmission: stay.readmission });
   notify(s, now, {
-    key: `discharge#${stay.stayNo}`,
+    key: `discharge#${nth}`,
     kind: 'notice',
     level: 0,
     deadline: 'post-discharge-contact',

@@ -33,6 +33,29 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
+/**
+ * Admissions and discharges the hospital later cancelled as entered in error (A11, A13): they did
+ * not happen, so they are no admission, readmission or discharge. A cancel undoes the latest
+ * admission or discharge of its stay before it.
+ */
+function cancelledByHospital(events: AuditEvent[]): Set<AuditEvent> {
+  const undone = new Set<AuditEvent>();
+  const latest = new Map<string, AuditEvent>();
+  const ordered = events.filter((e) => e.type.startsWith('hospital.')).sort((a, b) => a.journeyId.localeCompare(b.journeyId) || a.seq - b.seq);
+  for (const e of ordered) {
+    const stay = `${e.journeyId} ${String(e.data?.stayNo)}`;
+    if (e.type === 'hospital.admitted') latest.set(`admitted ${stay}`, e);
+    else if (e.type === 'hospital.discharged') latest.set(`discharged ${stay}`, e);
+    else if (e.type === 'hospital.admission-cancelled' || e.type === 'hospital.discharge-cancelled') {
+      const key = `${e.type === 'hospital.admission-cancelled' ? 'admitted' : 'discharged'} ${stay}`;
+      const target = latest.get(key);
+      if (target) undone.add(target);
+      latest.delete(key);
+    }
+  }
+  return undone;
+}
+
 export function computeMetrics(events: AuditEvent[], period: { from: Date; to: Date }): Metrics {
   const inPeriod = events.filter((e) => e.at >= period.from.toISOString() && e.at < period.to.toISOString());
   const of = (type: string) => inPeriod.filter((e) => e.type === type);
@@ -52,9 +75,10 @@ export function computeMetrics(events: AuditEvent[], period: { from: Date; to: D
     return { met: list.length, onTime, rate: rate(onTime, list.length) };
   };
 
-  const discharges = of('hospital.discharged').length;
+  const cancelled = cancelledByHospital(events);
+  const discharges = of('hospital.discharged').filter((e) => !cancelled.has(e)).length;
   const contactedInWindow = met.filter((e) => e.data?.deadline === 'post-discharge-contact' && e.data?.onTime === true).length;
-  const admissions = of('hospital.admitted');
+  const admissions = of('hospital.admitted').filter((e) => !cancelled.has(e));
   const steps = of('deadline.step').filter((e) => e.data?.kind === 'escalation' || e.data?.kind === 'overdue');
   const closed = of('journey.closed');
 

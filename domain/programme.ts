@@ -8,6 +8,9 @@
 import { z } from 'zod';
 import { isDuration, nominalMs } from './durations.js';
 
+// Schemas are built on first use (`z.lazy`): Temporal's sandbox evaluates this module once per
+// journey workflow, which then builds only the schemas of the messages it actually receives —
+// built eagerly they were most of a cached journey's memory (README, "Performance").
 export const duration = z
   .string()
   .refine(isDuration, { message: 'must be an ISO 8601 duration such as P7D, PT72H or -P1D' });
@@ -17,115 +20,125 @@ const safeNominal = (d: string): number => (isDuration(d) ? nominalMs(d) : Numbe
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes');
 
-export const coordinatorSchema = z.object({
-  id,
-  name: z.string().min(1),
-  /** The most open journeys this co-ordinator should hold at once. */
-  maxCaseload: z.number().int().positive(),
-});
+export const coordinatorSchema = z.lazy(() =>
+  z.object({
+    id,
+    name: z.string().min(1),
+    /** The most open journeys this co-ordinator should hold at once. */
+    maxCaseload: z.number().int().positive(),
+  }),
+);
 
-export const teamSchema = z.object({
-  id,
-  name: z.string().min(1).optional(),
-  /** Postcode prefixes (e.g. `TQ1`, `EX`) this team covers; used when a programme has several teams. */
-  postcodes: z.array(z.string().min(1)).optional(),
-  coordinators: z.array(coordinatorSchema).min(1),
-  leads: z.array(z.string().min(1)).min(1),
-  serviceManagers: z.array(z.string().min(1)).min(1),
-});
+export const teamSchema = z.lazy(() =>
+  z.object({
+    id,
+    name: z.string().min(1).optional(),
+    /** Postcode prefixes (e.g. `TQ1`, `EX`) this team covers; used when a programme has several teams. */
+    postcodes: z.array(z.string().min(1)).optional(),
+    coordinators: z.array(coordinatorSchema).min(1),
+    leads: z.array(z.string().min(1)).min(1),
+    serviceManagers: z.array(z.string().min(1)).min(1),
+  }),
+);
 
 export const recipientRoles = ['coordinator', 'team-lead', 'service-manager'] as const;
 export type RecipientRole = (typeof recipientRoles)[number];
 
-export const escalationStepSchema = z.object({
-  /** Offset from the deadline's due time; negative is before it. */
-  at: duration,
-  notify: z.enum(recipientRoles),
-  kind: z.enum(['reminder', 'overdue', 'escalation']),
-});
-
-export const riskModelSchema = z.object({
-  /** Age from which each further year adds `weights.agePerYear`. */
-  ageFrom: z.number().int().min(0).default(65),
-  weights: z.object({
-    agePerYear: z.number().min(0).default(0.01),
-    perCondition: z.number().min(0).default(0.05),
-    perAdmission: z.number().min(0).default(0.1),
-    livesAlone: z.number().min(0).default(0.1),
-    carerStrain: z.number().min(0).default(0.15),
-    noCarer: z.number().min(0).default(0.05),
+export const escalationStepSchema = z.lazy(() =>
+  z.object({
+    /** Offset from the deadline's due time; negative is before it. */
+    at: duration,
+    notify: z.enum(recipientRoles),
+    kind: z.enum(['reminder', 'overdue', 'escalation']),
   }),
-  /** Ceilings so that one factor cannot decide the tier on its own. */
-  caps: z
-    .object({
-      age: z.number().min(0).default(0.3),
-      conditions: z.number().min(0).default(0.3),
-      admissions: z.number().min(0).default(0.3),
-    })
-    .prefault({}),
-  /** Weights for named conditions that matter more (or less) than the default per-condition weight. */
-  conditions: z.record(z.string(), z.number().min(0)).default({}),
-  /** Scores at or above these thresholds put a person in the high or medium tier. */
-  tiers: z
-    .object({ high: z.number().min(0).max(1), medium: z.number().min(0).max(1) })
-    .refine((t) => t.high > t.medium, { message: 'high must be above medium' }),
-});
+);
 
-export const programmeSchema = z
-  .object({
-    id,
-    name: z.string().min(1),
-    description: z.string().optional(),
-    teams: z.array(teamSchema).min(1),
-    eligibility: z.object({
-      minAge: z.number().int().min(0).optional(),
-      maxAge: z.number().int().min(0).optional(),
-      /** Below this score a referral is closed as ineligible without waiting for a person. */
-      minRiskScore: z.number().min(0).max(1).optional(),
-      /** At or above this score an eligible referral is accepted without waiting for a person. */
-      autoAcceptRiskScore: z.number().min(0).max(1).optional(),
+export const riskModelSchema = z.lazy(() =>
+  z.object({
+    /** Age from which each further year adds `weights.agePerYear`. */
+    ageFrom: z.number().int().min(0).default(65),
+    weights: z.object({
+      agePerYear: z.number().min(0).default(0.01),
+      perCondition: z.number().min(0).default(0.05),
+      perAdmission: z.number().min(0).default(0.1),
+      livesAlone: z.number().min(0).default(0.1),
+      carerStrain: z.number().min(0).default(0.15),
+      noCarer: z.number().min(0).default(0.05),
     }),
-    risk: riskModelSchema,
-    deadlines: z.object({
-      /** How long a referral may wait for a triage decision before the ladder starts. */
-      triage: positiveDuration.optional(),
-      assessment: z.object({ urgent: positiveDuration, routine: positiveDuration }),
-      carePlan: positiveDuration,
-      postDischargeContact: positiveDuration,
-      review: z.object({
-        /** The first review after the care plan is agreed; defaults to the tier's interval. */
-        first: positiveDuration.optional(),
-        high: positiveDuration,
-        medium: positiveDuration,
-        low: positiveDuration,
+    /** Ceilings so that one factor cannot decide the tier on its own. */
+    caps: z
+      .object({
+        age: z.number().min(0).default(0.3),
+        conditions: z.number().min(0).default(0.3),
+        admissions: z.number().min(0).default(0.3),
+      })
+      .prefault({}),
+    /** Weights for named conditions that matter more (or less) than the default per-condition weight. */
+    conditions: z.record(z.string(), z.number().min(0)).default({}),
+    /** Scores at or above these thresholds put a person in the high or medium tier. */
+    tiers: z
+      .object({ high: z.number().min(0).max(1), medium: z.number().min(0).max(1) })
+      .refine((t) => t.high > t.medium, { message: 'high must be above medium' }),
+  }),
+);
+
+export const programmeSchema = z.lazy(() =>
+  z
+    .object({
+      id,
+      name: z.string().min(1),
+      description: z.string().optional(),
+      teams: z.array(teamSchema).min(1),
+      eligibility: z.object({
+        minAge: z.number().int().min(0).optional(),
+        maxAge: z.number().int().min(0).optional(),
+        /** Below this score a referral is closed as ineligible without waiting for a person. */
+        minRiskScore: z.number().min(0).max(1).optional(),
+        /** At or above this score an eligible referral is accepted without waiting for a person. */
+        autoAcceptRiskScore: z.number().min(0).max(1).optional(),
       }),
-      /** After a hospital discharge the next review is due no later than this. */
-      reviewAfterDischarge: positiveDuration.default('P7D'),
-    }),
-    escalation: z
-      .array(escalationStepSchema)
-      .min(1)
-      .refine((steps) => steps.every((s, i) => i === 0 || !(safeNominal(s.at) <= safeNominal(steps[i - 1]!.at))), {
-        message: 'steps must be in order of their offsets, each later than the one before',
+      risk: riskModelSchema,
+      deadlines: z.object({
+        /** How long a referral may wait for a triage decision before the ladder starts. */
+        triage: positiveDuration.optional(),
+        assessment: z.object({ urgent: positiveDuration, routine: positiveDuration }),
+        carePlan: positiveDuration,
+        postDischargeContact: positiveDuration,
+        review: z.object({
+          /** The first review after the care plan is agreed; defaults to the tier's interval. */
+          first: positiveDuration.optional(),
+          high: positiveDuration,
+          medium: positiveDuration,
+          low: positiveDuration,
+        }),
+        /** After a hospital discharge the next review is due no later than this. */
+        reviewAfterDischarge: positiveDuration.default('P7D'),
       }),
-    readmissionWindow: positiveDuration.default('P30D'),
-    /** Palliative programmes record whether the person died in their preferred place. */
-    recordsPlaceOfDeath: z.boolean().default(false),
-  })
-  .superRefine((p, ctx) => {
-    const teamIds = new Set<string>();
-    p.teams.forEach((team, i) => {
-      if (teamIds.has(team.id)) ctx.addIssue({ code: 'custom', path: ['teams', i, 'id'], message: `duplicate team id ${team.id}` });
-      teamIds.add(team.id);
-      if (p.teams.length > 1 && !team.postcodes?.length) {
-        ctx.addIssue({ code: 'custom', path: ['teams', i, 'postcodes'], message: 'required when a programme has several teams' });
+      escalation: z
+        .array(escalationStepSchema)
+        .min(1)
+        .refine((steps) => steps.every((s, i) => i === 0 || !(safeNominal(s.at) <= safeNominal(steps[i - 1]!.at))), {
+          message: 'steps must be in order of their offsets, each later than the one before',
+        }),
+      readmissionWindow: positiveDuration.default('P30D'),
+      /** Palliative programmes record whether the person died in their preferred place. */
+      recordsPlaceOfDeath: z.boolean().default(false),
+    })
+    .superRefine((p, ctx) => {
+      const teamIds = new Set<string>();
+      p.teams.forEach((team, i) => {
+        if (teamIds.has(team.id)) ctx.addIssue({ code: 'custom', path: ['teams', i, 'id'], message: `duplicate team id ${team.id}` });
+        teamIds.add(team.id);
+        if (p.teams.length > 1 && !team.postcodes?.length) {
+          ctx.addIssue({ code: 'custom', path: ['teams', i, 'postcodes'], message: 'required when a programme has several teams' });
+        }
+      });
+      const { minAge, maxAge } = p.eligibility;
+      if (minAge !== undefined && maxAge !== undefined && minAge > maxAge) {
+        ctx.addIssue({ code: 'custom', path: ['eligibility', 'maxAge'], message: 'must not be below minAge' });
       }
-    });
-    const { minAge, maxAge } = p.eligibility;
-    if (minAge !== undefined && maxAge !== undefined && minAge > maxAge) {
-      ctx.addIssue({ code: 'custom', path: ['eligibility', 'maxAge'], message: 'must not be below minAge' });
-    }
-  });
+    }),
+);
 
 export const programmesFileSchema = z
   .object({ programmes: z.array(programmeSchema).min(1) })

@@ -7,6 +7,9 @@
 import { z } from 'zod';
 import { normaliseNhsNumber } from './nhsNumber.js';
 
+// Schemas are built on first use (`z.lazy`): Temporal's sandbox evaluates this module once per
+// journey workflow, which then builds only the schemas of the messages it actually receives —
+// built eagerly they were most of a cached journey's memory (README, "Performance").
 export const referralSources = ['gp', 'hospital', 'social-care', 'community', 'voluntary', 'probation', 'self', 'other'] as const;
 export const urgencies = ['urgent', 'routine'] as const;
 export type Urgency = (typeof urgencies)[number];
@@ -21,56 +24,60 @@ export const carerSchema = z.object({
 });
 
 /** The body of `POST /referrals` (JSON form). */
-export const referralSchema = z.object({
-  patient: z.object({
-    nhsNumber: z
-      .string()
-      .refine((v) => normaliseNhsNumber(v) !== undefined, { message: 'is not a valid NHS number (Modulus 11 check failed)' }),
-    givenName: z.string().min(1).max(100),
-    familyName: z.string().min(1).max(100),
-    birthDate: isoDate,
-    postcode: z.string().max(10).optional(),
-    phone: z.string().max(30).optional(),
+export const referralSchema = z.lazy(() =>
+  z.object({
+    patient: z.object({
+      nhsNumber: z
+        .string()
+        .refine((v) => normaliseNhsNumber(v) !== undefined, { message: 'is not a valid NHS number (Modulus 11 check failed)' }),
+      givenName: z.string().min(1).max(100),
+      familyName: z.string().min(1).max(100),
+      birthDate: isoDate,
+      postcode: z.string().max(10).optional(),
+      phone: z.string().max(30).optional(),
+    }),
+    programme: z.string().min(1),
+    teamId: z.string().min(1).optional(),
+    source: z.enum(referralSources),
+    referrer: z.object({ name: z.string().min(1).max(200), organisation: z.string().max(200).optional() }).optional(),
+    reason: z.string().min(1).max(4000),
+    urgency: z.enum(urgencies),
+    conditions: z.array(z.string().min(1).max(100)).max(50).optional(),
+    livesAlone: z.boolean().optional(),
+    carer: carerSchema.optional(),
+    admissionsLast12Months: z.number().int().min(0).max(365).optional(),
+    consent: z.object({ given: z.boolean(), recordedBy: z.string().min(1).max(200) }),
+    /**
+     * When the referrer made the referral, if earlier than it reached carepath (a letter, a backlog
+     * being migrated): the referral-to-assessment clock starts then. At most 90 days ago, never ahead.
+     */
+    referredAt: z.iso
+      .datetime({ offset: true })
+      .refine((t) => Date.parse(t) <= Date.now() + 60_000 && Date.parse(t) >= Date.now() - 90 * 86_400_000, { message: 'must be within the last 90 days' })
+      .optional(),
   }),
-  programme: z.string().min(1),
-  teamId: z.string().min(1).optional(),
-  source: z.enum(referralSources),
-  referrer: z.object({ name: z.string().min(1).max(200), organisation: z.string().max(200).optional() }).optional(),
-  reason: z.string().min(1).max(4000),
-  urgency: z.enum(urgencies),
-  conditions: z.array(z.string().min(1).max(100)).max(50).optional(),
-  livesAlone: z.boolean().optional(),
-  carer: carerSchema.optional(),
-  admissionsLast12Months: z.number().int().min(0).max(365).optional(),
-  consent: z.object({ given: z.boolean(), recordedBy: z.string().min(1).max(200) }),
-  /**
-   * When the referrer made the referral, if earlier than it reached carepath (a letter, a backlog
-   * being migrated): the referral-to-assessment clock starts then. At most 90 days ago, never ahead.
-   */
-  referredAt: z.iso
-    .datetime({ offset: true })
-    .refine((t) => Date.parse(t) <= Date.now() + 60_000 && Date.parse(t) >= Date.now() - 90 * 86_400_000, { message: 'must be within the last 90 days' })
-    .optional(),
-});
+);
 export type Referral = z.output<typeof referralSchema>;
 
 /** A referral as the journey records it: no name, NHS number, date of birth, address or phone. */
-export const journeyReferralSchema = z.object({
-  referralId: z.string().min(1).max(100),
-  receivedAt: z.iso.datetime(),
-  source: z.enum(referralSources),
-  referrerOrganisation: z.string().max(200).optional(),
-  reason: z.string().min(1).max(4000),
-  urgency: z.enum(urgencies),
-  /** Age in whole years on the day the referral was received. */
-  age: z.number().int().min(0).max(130),
-  teamId: z.string().min(1),
-  conditions: z.array(z.string().min(1).max(100)).max(50).default([]),
-  livesAlone: z.boolean().optional(),
-  carer: z.object({ relationship: z.string().max(100).optional(), strain: z.boolean().optional() }).optional(),
-  admissionsLast12Months: z.number().int().min(0).max(365).optional(),
-  consentGiven: z.boolean(),
-});
+export const journeyReferralSchema = z.lazy(() =>
+  z.object({
+    referralId: z.string().min(1).max(100),
+    receivedAt: z.iso.datetime(),
+    source: z.enum(referralSources),
+    referrerOrganisation: z.string().max(200).optional(),
+    reason: z.string().min(1).max(4000),
+    urgency: z.enum(urgencies),
+    /** Age in whole years on the day the referral was received. */
+    age: z.number().int().min(0).max(130),
+    teamId: z.string().min(1),
+    conditions: z.array(z.string().min(1).max(100)).max(50).default([]),
+    livesAlone: z.boolean().optional(),
+    carer: z.object({ relationship: z.string().max(100).optional(), strain: z.boolean().optional() }).optional(),
+    admissionsLast12Months: z.number().int().min(0).max(365).optional(),
+    consentGiven: z.boolean(),
+  }),
+);
 export type JourneyReferral = z.output<typeof journeyReferralSchema>;
 
 /** Whole years between a date of birth and a day. */

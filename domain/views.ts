@@ -14,7 +14,11 @@ export interface JourneySummary {
   coordinatorId: string | null;
   riskTier: JourneyState['risk']['tier'];
   nextDueAt: string | null;
+  /** Which deadline `nextDueAt` belongs to (`review`, `action:<id>` …), so lists can say what is due. */
+  nextDeadline: string | null;
   overdue: boolean;
+  /** When the person was last readmitted within the programme's window: the MDT list shows these. */
+  lastReadmissionAt: string | null;
   /** Bumps on every change: the read model keeps the highest it has seen. */
   revision: number;
   openedAt: string;
@@ -24,6 +28,7 @@ export interface JourneySummary {
 
 export function journeySummary(s: JourneyState, now: number): JourneySummary {
   const next = nextDueAt(s) ?? null;
+  const readmissions = s.hospitalStays.filter((stay) => stay.readmission);
   return {
     id: s.journeyId,
     programme: s.programme.id,
@@ -32,7 +37,9 @@ export function journeySummary(s: JourneyState, now: number): JourneySummary {
     coordinatorId: s.coordinatorId,
     riskTier: s.risk.tier,
     nextDueAt: next,
+    nextDeadline: next === null ? null : (s.deadlines.find((d) => d.status === 'open' && !d.pausedSince && d.dueAt === next)?.name ?? null),
     overdue: next !== null && ms(next) <= now,
+    lastReadmissionAt: readmissions.at(-1)?.admittedAt ?? null,
     revision: s.counters.revision,
     openedAt: s.openedAt,
     closedAt: s.closure?.at ?? null,

@@ -21,7 +21,32 @@ export interface AdtMessage {
   location?: string;
 }
 
-export type AdtParse = { ok: true; adt: AdtMessage } | { ok: false; message?: Hl7Message; code: 'AR' | 'AE'; reason: string };
+/** A refusal carries the message when it could be read, else at least MSH-10 if it could be found, for the ACK to echo. */
+export type AdtParse = { ok: true; adt: AdtMessage } | { ok: false; message?: Hl7Message; controlId?: string; code: 'AR' | 'AE'; reason: string };
+
+const usableSeparator = (c: string | undefined) => !!c && c.length === 1 && !/[\p{L}\p{N}\p{Z}\p{C}]/u.test(c);
+
+/**
+ * MSH-1 and MSH-2 as the message declares them, if they can be trusted: a field separator and four
+ * encoding characters (five from v2.7), all distinct printable punctuation. Medplum takes whatever
+ * sits at positions 3–7, so a message declaring fewer would be split on letters or on nothing,
+ * and its ACK built with the same broken separators.
+ */
+function declaredSeparators(text: string): boolean {
+  const field = text[3];
+  if (!usableSeparator(field)) return false;
+  const end = text.indexOf(field!, 4);
+  const encoding = [...(end === -1 ? text.slice(4) : text.slice(4, end))];
+  return encoding.length >= 4 && encoding.length <= 5 && encoding.every(usableSeparator) && new Set([field, ...encoding]).size === encoding.length + 1;
+}
+
+/** MSH-10 read with nothing but the field separator, for a message too broken to parse. */
+function rawControlId(text: string): string | undefined {
+  const field = text[3];
+  if (!usableSeparator(field)) return undefined;
+  const id = text.split('\r')[0]!.split(field!)[9];
+  return id?.trim() ? id : undefined;
+}
 
 /** `20261123093000` (optionally with seconds fraction and offset) → ISO instant; UK local time if no offset. */
 export function hl7Timestamp(ts: string | undefined): string | undefined {
@@ -36,11 +61,14 @@ export function hl7Timestamp(ts: string | undefined): string | undefined {
 export function parseAdt(text: string): AdtParse {
   const normalised = text.replace(/^\s+/, '').replace(/\r\n|\n|\r/g, '\r').replace(/\r+$/, '');
   if (!normalised.startsWith('MSH')) return { ok: false, code: 'AR', reason: 'not an HL7 v2 message: it must start with an MSH segment' };
+  const controlIdIfAny = rawControlId(normalised);
+  if (!declaredSeparators(normalised))
+    return { ok: false, code: 'AR', reason: 'MSH-1 and MSH-2 must declare a field separator and four distinct encoding characters', ...(controlIdIfAny ? { controlId: controlIdIfAny } : {}) };
   let message: Hl7Message;
   try {
     message = Hl7Message.parse(normalised);
   } catch (error) {
-    return { ok: false, code: 'AR', reason: `unreadable HL7: ${(error as Error).message}` };
+    return { ok: false, code: 'AR', reason: `unreadable HL7: ${(error as Error).message}`, ...(controlIdIfAny ? { controlId: controlIdIfAny } : {}) };
   }
   const msh = message.header;
   const controlId = msh.getField(10)?.toString().trim() ?? '';
@@ -87,18 +115,28 @@ function findNhsNumber(field: Field | undefined): string | undefined {
   return undefined;
 }
 
-/** The acknowledgement: MSA-2 echoes MSH-10; a rejection carries its reason in MSA-3 and ERR. */
-export function ack(message: Hl7Message | undefined, code: 'AA' | 'AE' | 'AR', text: string): string {
-  const clean = text.replace(/[|^~\\&\r\n]/g, ' ').slice(0, 200);
+/** HL7 escape sequences for the standard encoding characters, so an echoed id cannot break the ACK's structure. */
+const escapeHl7 = (value: string) => value.replace(/[\\|^~&\r\n]/g, (c) => ({ '\\': '\\E\\', '|': '\\F\\', '^': '\\S\\', '~': '\\R\\', '&': '\\T\\', '\r': '\\X0D\\', '\n': '\\X0A\\' })[c]!);
+
+/**
+ * The acknowledgement: MSA-2 echoes MSH-10; a rejection carries its reason in MSA-3 and ERR. A
+ * message that could not be parsed gets a minimal ACK in the standard encoding, still echoing its
+ * control id when one could be found.
+ */
+export function ack(message: Hl7Message | undefined, code: 'AA' | 'AE' | 'AR', text: string, controlId?: string): string {
+  const own = message ? Object.values(message.context).join('') : '';
+  const clean = [...text].map((c) => (/[|^~\\&\r\n]/.test(c) || own.includes(c) ? ' ' : c)).join('').slice(0, 200);
   if (!message) {
-    // Nothing to echo: answer with a minimal ACK of our own.
     const ts = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    return [`MSH|^~\\&|CAREPATH|CAREPATH|||${ts}||ACK|${Date.now()}|P|2.4`, `MSA|${code}||${clean}`, `ERR|||207^Application internal error^HL70357|E|||${clean}`].join('\r');
+    return [`MSH|^~\\&|CAREPATH|CAREPATH|||${ts}||ACK|${Date.now()}|P|2.4`, `MSA|${code}|${escapeHl7(controlId ?? '')}|${clean}`, `ERR|||207^Application internal error^HL70357|E|||${clean}`].join('\r');
   }
   const reply = message.buildAck({ ackCode: code });
   const msa = reply.getSegment('MSA');
   msa?.setField(3, clean);
   const segments = [reply.toString()];
-  if (code !== 'AA') segments.push(`ERR|||${code === 'AR' ? '200^Unsupported message type^HL70357' : '101^Required field missing^HL70357'}|E|||${clean}`);
+  // In the sender's own separators, like the rest of the reply.
+  const { fieldSeparator: f, componentSeparator: c } = message.context;
+  const error = code === 'AR' ? ['200', 'Unsupported message type', 'HL70357'] : ['101', 'Required field missing', 'HL70357'];
+  if (code !== 'AA') segments.push(['ERR', '', '', error.join(c), 'E', '', '', clean].join(f));
   return segments.join('\r');
 }

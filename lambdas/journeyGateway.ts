@@ -1,15 +1,17 @@
 /**
  * The API's way into journeys: Temporal client calls only — signal-with-start a referral, query a
- * journey, send an update, signal a hospital event. It never reaches into workflow internals.
+ * journey, signal a command or a hospital event, and read back what became of it. It never reaches
+ * into workflow internals.
  */
+import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
 import type { HospitalEvent } from '../domain/commands.js';
 import { JOURNEY_TASK_QUEUE, journeyWorkflowId, parseJourneyId } from '../domain/journeyIds.js';
 import type { JourneyState } from '../domain/journey.js';
+import type { CommandOutcome, CommandType } from '../domain/journeyCommands.js';
 import type { Programme } from '../domain/programme.js';
 import type { JourneyReferral } from '../domain/referral.js';
-import { careJourney, hospitalEventSignal, journeyQuery, referralSignal, referralStatusUpdate, type UpdateReceipt } from '../workflows/careJourney.js';
+import { careJourney, commandOutcomeQuery, commandSignal, hospitalEventSignal, journeyQuery, referralSignal, referralStatusQuery } from '../workflows/careJourney.js';
 
 export interface ReferralAccepted {
   journeyId: string;
@@ -20,7 +22,55 @@ export interface ReferralAccepted {
 const isGone = (error: unknown): boolean =>
   error instanceof WorkflowNotFoundError || /not found|already completed/i.test((error as Error)?.message ?? '');
 
-export function createJourneyGateway(client: Client) {
+/** The journey took the command in but did not say what became of it in time (its worker is down). */
+export class JourneyNotAnswering extends Error {
+  override name = 'JourneyNotAnswering';
+}
+
+/**
+ * Asks `read` until it has an answer: a journey takes a signal in within a workflow task, usually a
+ * few milliseconds, but seconds when its worker is busy or restarting.
+ */
+export async function pollUntilAnswered<T>(read: () => Promise<T | undefined>, waitMs: number): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  let pause = 10;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await read();
+      if (value !== undefined) return value;
+    } catch (error) {
+      // Before its first workflow task the journey cannot be queried yet; a not-found is the caller's to handle.
+      if (error instanceof WorkflowNotFoundError) throw error;
+      lastError = error;
+    }
+    if (Date.now() + pause > deadline) throw new JourneyNotAnswering(`the journey did not answer within ${waitMs} ms${lastError ? `: ${(lastError as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, pause));
+    pause = Math.min(pause * 2, 250);
+  }
+}
+
+/**
+ * Sends a co-ordinator's command and waits for the journey's decision: the journey as it then
+ * stands, or why it refused. `commandId` lets a caller that retries be recognised; `sentAt` is the
+ * time the journey checks "not in the past" against (the journey's own clock when absent).
+ */
+export async function sendCommand(
+  handle: WorkflowHandle,
+  type: CommandType,
+  command: unknown,
+  options: { commandId?: string; waitMs?: number; sentAt?: Date } = {},
+): Promise<{ state: JourneyState } | { rejected: Extract<CommandOutcome, { ok: false }> }> {
+  const commandId = options.commandId ?? randomUUID();
+  await handle.signal(commandSignal, { commandId, type, command, ...(options.sentAt ? { sentAt: options.sentAt.toISOString() } : {}) });
+  const outcome = await pollUntilAnswered(() => handle.query(commandOutcomeQuery, commandId), options.waitMs ?? 30_000);
+  if (!outcome.ok) return { rejected: outcome };
+  return { state: await handle.query(journeyQuery) };
+}
+
+export function createJourneyGateway(client: Client, options: { answerWithinMs?: number } = {}) {
+  const waitMs = options.answerWithinMs ?? 30_000;
+
   return {
     /** Signal-with-start: merges into the open journey, or opens one (a new episode after a closure). */
     async refer(programme: Programme, patientId: string, referral: JourneyReferral): Promise<ReferralAccepted> {
@@ -33,16 +83,11 @@ export function createJourneyGateway(client: Client) {
         signalArgs: [referral],
       });
       // Ask the journey what became of it. If it arrived as an episode closed, the next episode takes it.
-      for (let attempt = 0; attempt < 50; attempt += 1) {
-        try {
-          const status = await client.workflow.getHandle(workflowId).executeUpdate(referralStatusUpdate, { args: [referral.referralId] });
-          if (!('nextEpisode' in status)) return status;
-        } catch (error) {
-          if (!isGone(error)) throw error;
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error('the referral was accepted but its journey did not confirm it in time');
+      const handle = client.workflow.getHandle(workflowId);
+      return pollUntilAnswered(async () => {
+        const status = await handle.query(referralStatusQuery, referral.referralId);
+        return status && !('nextEpisode' in status) ? status : undefined;
+      }, waitMs);
     },
 
     /** The live state of a journey episode, or undefined if it is not the workflow's current episode. */
@@ -59,25 +104,31 @@ export function createJourneyGateway(client: Client) {
       }
     },
 
-    async update<A>(handle: WorkflowHandle, definition: UpdateDefinition<UpdateReceipt, [A]>, arg: A): Promise<JourneyState> {
-      await handle.executeUpdate(definition, { args: [arg] });
-      return handle.query(journeyQuery);
-    },
+    /** What became of a command sent earlier, if the journey still remembers it. */
+    outcome: (handle: WorkflowHandle, commandId: string): Promise<CommandOutcome | undefined> => handle.query(commandOutcomeQuery, commandId),
 
-    /** Signals the patient's open journey in every programme; returns how many it reached. */
+    /** Sends a co-ordinator's command; see `sendCommand`. */
+    command: (handle: WorkflowHandle, type: CommandType, command: unknown, commandId?: string) => sendCommand(handle, type, command, { commandId, waitMs, sentAt: new Date() }),
+
+    /**
+     * Signals the patient's open journey in every programme, all at once (one round trip, not one
+     * per programme); returns how many it reached.
+     */
     async hospitalEvent(programmes: Programme[], patientId: string, event: HospitalEvent): Promise<number> {
-      let reached = 0;
-      for (const programme of programmes) {
-        const handle = client.workflow.getHandle(journeyWorkflowId(programme.id, patientId));
-        try {
-          // A signal to a closed or never-started journey fails as not found: nothing to change there.
-          await handle.signal(hospitalEventSignal, event);
-          reached += 1;
-        } catch (error) {
-          if (!isGone(error)) throw error;
-        }
-      }
-      return reached;
+      const reached = await Promise.all(
+        programmes.map(async (programme) => {
+          const handle = client.workflow.getHandle(journeyWorkflowId(programme.id, patientId));
+          try {
+            // A signal to a closed or never-started journey fails as not found: nothing to change there.
+            await handle.signal(hospitalEventSignal, { ...event, receivedAt: new Date().toISOString() });
+            return 1;
+          } catch (error) {
+            if (!isGone(error)) throw error;
+            return 0;
+          }
+        }),
+      );
+      return reached.reduce<number>((a, b) => a + b, 0);
     },
   };
 }

@@ -10,9 +10,11 @@ import { pseudonymKeyFromEnv } from '../activities/pseudonym.js';
 import { createReadModel } from '../activities/readModel.js';
 import { loadProgrammes } from '../domain/loadProgrammes.js';
 import { codecFromEnv } from '../worker/payloadCodec.js';
+import { connectOptions, temporalConnectionFromEnv } from '../worker/temporalConnection.js';
 import { cognitoAuthenticator, devAuthenticator, type Authenticator } from './auth.js';
 import type { AppDeps } from './app.js';
 import { createJourneyGateway } from './journeyGateway.js';
+import { rateLimitsFromEnv } from './rateLimits.js';
 
 export function authenticatorFromEnv(env: NodeJS.ProcessEnv): Authenticator {
   if (env.CAREPATH_DEV_AUTH === '1') {
@@ -22,17 +24,20 @@ export function authenticatorFromEnv(env: NodeJS.ProcessEnv): Authenticator {
     return devAuthenticator(secret);
   }
   if (!env.COGNITO_USER_POOL_ID || !env.COGNITO_CLIENT_ID) throw new Error('Set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID (or CAREPATH_DEV_AUTH=1 for local development).');
-  return cognitoAuthenticator({ userPoolId: env.COGNITO_USER_POOL_ID, clientId: env.COGNITO_CLIENT_ID });
+  // Comma-separated: the dashboard's app client and the integration engines' one.
+  return cognitoAuthenticator({ userPoolId: env.COGNITO_USER_POOL_ID, clientId: env.COGNITO_CLIENT_ID.split(',').map((id) => id.trim()).filter(Boolean) });
 }
 
 export async function appDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<AppDeps> {
   const data = dataConfigFromEnv(env);
   const doc = createDocumentClient(data);
-  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+  const temporal = temporalConnectionFromEnv(env);
+  const connection = await Connection.connect(connectOptions(temporal));
   const codec = codecFromEnv(env);
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default', ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}) });
+  const client = new Client({ connection, namespace: temporal.namespace, ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}) });
   return {
     programmes: loadProgrammes(env),
+    rateLimits: rateLimitsFromEnv(env),
     gateway: createJourneyGateway(client),
     read: createReadModel(doc, data.tableName),
     auth: authenticatorFromEnv(env),

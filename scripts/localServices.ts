@@ -60,6 +60,11 @@ async function launch(name: string, port: number, command: string, args: string[
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  // Another process can take the port between the check above and the child's bind (tests start
+  // many services at once); the port then answers, but not for us, and the child soon exits with
+  // "address in use". Give it a moment to say so.
+  await new Promise((r) => setTimeout(r, 750));
+  if (child.exitCode !== null) throw new PortInUse(`${name} exited (${child.exitCode}) after port ${port} answered — another process holds it:\n${output}`);
   return {
     name,
     port,

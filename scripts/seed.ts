@@ -7,6 +7,7 @@
  */
 import { loadProgrammes } from '../domain/loadProgrammes.js';
 import { nhsCheckDigit } from '../domain/nhsNumber.js';
+import { adtMessage } from './adtMessage.js';
 import type { Programme } from '../domain/programme.js';
 import { seededRandom } from './seededRandom.js';
 
@@ -40,7 +41,7 @@ const ageRange: Record<string, [number, number]> = {
 };
 
 /** NHS numbers from the 999 range kept for testing, with valid check digits. */
-function* testNhsNumbers(start: number) {
+export function* testNhsNumbers(start: number) {
   for (let n = start; ; n += 1) {
     const stem = `999${String(n).padStart(6, '0')}`;
     const check = nhsCheckDigit(stem);
@@ -87,7 +88,6 @@ export async function seed(opts: SeedOptions): Promise<Record<string, number>> {
   const nhs = testNhsNumbers(Math.floor(random() * 500_000));
   const weights = stages.flatMap(([stage, w]) => Array<Stage>(w).fill(stage));
   const tally: Record<string, number> = {};
-  const stamp = (t: number) => new Date(t).toISOString().replace(/[-:T]/g, '').slice(0, 14);
   const DAY = 86_400_000;
 
   const people = Array.from({ length: opts.patients }, (_, i) => {
@@ -169,22 +169,14 @@ export async function seed(opts: SeedOptions): Promise<Record<string, number>> {
       agreedWithCarer: !p.livesAlone,
     });
     const feed = await token('demo-pas', 'integration');
-    const adt = (id: string, event: string, field: number, at: number) => {
-      const pv1 = Array(46).fill('');
-      pv1[0] = 'PV1';
-      pv1[1] = '1';
-      pv1[2] = 'I';
-      pv1[3] = 'WARD 4^BED 2^DGH';
-      pv1[field] = stamp(at);
-      return [`MSH|^~\\&|PAS|DGH|CAREPATH|ICS|${stamp(Date.now())}||ADT^${event}|${id}|P|2.4`, `EVN|${event}|${stamp(at)}`, `PID|1||${p.nhsNumber}^^^NHS^NH||${p.familyName}^${p.givenName}`, pv1.join('|')].join('\r');
-    };
+    const adt = (id: string, event: 'A01' | 'A03', at: number) => adtMessage({ controlId: id, event, nhsNumber: p.nhsNumber, familyName: p.familyName, givenName: p.givenName, at });
     if (p.stage === 'in-hospital') {
-      await call('POST', '/adt', feed, undefined, adt(`DEMO-${p.nhsNumber}-1`, 'A01', 44, Date.now() - 2 * DAY));
+      await call('POST', '/adt', feed, undefined, adt(`DEMO-${p.nhsNumber}-1`, 'A01', Date.now() - 2 * DAY));
       return 'in-hospital';
     }
     if (p.stage === 'discharged') {
-      await call('POST', '/adt', feed, undefined, adt(`DEMO-${p.nhsNumber}-1`, 'A01', 44, Date.now() - 6 * DAY));
-      await call('POST', '/adt', feed, undefined, adt(`DEMO-${p.nhsNumber}-2`, 'A03', 45, Date.now() - 4 * DAY));
+      await call('POST', '/adt', feed, undefined, adt(`DEMO-${p.nhsNumber}-1`, 'A01', Date.now() - 6 * DAY));
+      await call('POST', '/adt', feed, undefined, adt(`DEMO-${p.nhsNumber}-2`, 'A03', Date.now() - 4 * DAY));
       return 'discharged (contact overdue)';
     }
     if (p.stage === 'closed') {

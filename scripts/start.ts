@@ -14,6 +14,7 @@ import { startApiServer } from '../lambdas/server.js';
 import { appDepsFromEnv } from '../lambdas/wiring.js';
 import { createJourneyWorker, workerSettingsFromEnv } from '../worker/main.js';
 import { newCodecKey } from '../worker/payloadCodec.js';
+import { buildDashboard } from './dashboardBuild.js';
 import { PortInUse, startDynamoDbLocal, startTemporalDevServer, type Service } from './localServices.js';
 import { ensureToolchain, MissingPrerequisite } from './toolchain.js';
 
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   const programmes = loadProgrammes(); // fail before starting anything if the configuration is wrong
   const toolchain = await ensureToolchain();
+  const dashboardRoot = await buildDashboard();
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
   const data = dataConfigFromEnv();
   await ensureTable(createDocumentClient(data), data.tableName);
 
-  let temporalUi = 'the Web UI of your Temporal cluster';
+  let temporalUi: string | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {
     const port = Number(process.env.CAREPATH_TEMPORAL_PORT ?? 7233);
     const uiPort = Number(process.env.CAREPATH_TEMPORAL_UI_PORT ?? 8233);
@@ -68,7 +70,12 @@ async function main(): Promise<void> {
   // Local sign-in picks a user, role and team (dev tokens); never set in AWS.
   process.env.CAREPATH_DEV_AUTH ??= '1';
   keep('dev-auth.secret', 'CAREPATH_DEV_AUTH_SECRET', () => randomBytes(32).toString('hex'));
-  const api = await startApiServer(await appDepsFromEnv(), apiPort).catch((error: NodeJS.ErrnoException) => {
+  const deps = await appDepsFromEnv();
+  deps.dashboard = {
+    root: dashboardRoot,
+    config: { apiBaseUrl: '', auth: { kind: 'dev' }, ...(temporalUi ? { temporalUi: { url: temporalUi, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' } } : {}) },
+  };
+  const api = await startApiServer(deps, apiPort).catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'EADDRINUSE' ? new PortInUse(`the API cannot start: port ${apiPort} on 127.0.0.1 is already in use (set PORT to another).`) : error;
   });
   services.push({ name: 'API', port: apiPort, stop: () => new Promise<void>((r) => api.close(() => r())) });
@@ -76,10 +83,11 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void worker.shutdown());
   say('');
   say('carepath is running');
-  say(`  API             http://127.0.0.1:${apiPort}  (health: /health; dev sign-in: POST /auth/dev-token)`);
+  say(`  Dashboard       http://127.0.0.1:${apiPort}/  (sign in by picking a person)`);
+  say(`  API             http://127.0.0.1:${apiPort}  (health: /health; OpenAPI: /openapi.json)`);
   say(`  programmes      ${programmes.map((p) => p.id).join(', ')}`);
   say(`  Temporal        ${process.env.TEMPORAL_ADDRESS} (namespace ${process.env.TEMPORAL_NAMESPACE ?? 'default'})`);
-  say(`  Temporal Web UI ${temporalUi}`);
+  say(`  Temporal Web UI ${temporalUi ?? 'the Web UI of your Temporal cluster'}${temporalUi ? '  (history decodes for ops/admin signed in to the dashboard; see README)' : ''}`);
   say(`  DynamoDB Local  ${process.env.CAREPATH_DYNAMODB_ENDPOINT} (table ${data.tableName})`);
   say(`  data directory  ${dataDir}`);
   say('  Ctrl-C stops everything.');

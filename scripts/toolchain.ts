@@ -2,7 +2,8 @@
  * Installs the real components carepath runs against — the Temporal CLI (dev server + Web UI),
  * the Java time-skipping test server and DynamoDB Local — pinned, into a cache outside the
  * repository, and reuses them when present. `npm test` and `npm start` call this first, so a
- * fresh machine needs nothing but Go, Java 17+ and Maven (which build or fetch them).
+ * fresh machine needs nothing but Go, Java 17+ and Maven (which build or fetch them). The tests
+ * also need a headless Chromium for the dashboard: Debian's package, installed with apt-get.
  *
  * Run directly: `npm run toolchain` (prints the paths it resolved).
  */
@@ -151,6 +152,31 @@ async function ensureDynamoDbLocal(): Promise<Toolchain['dynamoDbLocal']> {
   };
 }
 
+/**
+ * Debian's Chromium, which playwright-core drives headless in the dashboard tests (Playwright's own
+ * browser downloads are not reachable from every build machine; Debian's mirror is). Installed
+ * with apt-get when running as root (CI, containers) or with password-less sudo.
+ */
+export async function ensureChromium(): Promise<string> {
+  const path = process.env.CAREPATH_CHROMIUM ?? '/usr/bin/chromium';
+  if (existsSync(path)) return path;
+  const install = 'Install it (`sudo apt-get install chromium`) or set CAREPATH_CHROMIUM to a Chromium binary.';
+  if (!has('apt-get', ['--version'])) throw new MissingPrerequisite(`Chromium is not installed: the dashboard tests drive it headless. ${install}`);
+  const asRoot = process.getuid?.() === 0;
+  if (!asRoot && !has('sudo', ['-n', 'true'])) throw new MissingPrerequisite(`Chromium is not installed: the dashboard tests drive it headless. ${install}`);
+  const apt = (args: string[]) => (asRoot ? run('apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }) : run('sudo', ['-n', 'apt-get', ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }));
+  log('installing Debian chromium with apt-get (first time only)…');
+  const started = Date.now();
+  // Package lists may be stale or absent on a fresh machine; refresh them once if the install fails.
+  await apt(['install', '-y', '--no-install-recommends', 'chromium']).catch(async () => {
+    await apt(['update']);
+    await apt(['install', '-y', '--no-install-recommends', 'chromium']);
+  });
+  if (!existsSync(path)) throw new MissingPrerequisite(`apt-get installed chromium but ${path} is not there. ${install}`);
+  log(`installed chromium in ${Math.round((Date.now() - started) / 1000)} s`);
+  return path;
+}
+
 export async function ensureToolchain(): Promise<Toolchain> {
   // Sequential on purpose: two JVM/Go builds at once on a 2-core machine are slower, not faster.
   const temporalCli = await ensureTemporalCli();
@@ -160,8 +186,9 @@ export async function ensureToolchain(): Promise<Toolchain> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  ensureToolchain().then(
-    (toolchain) => log(`ready: ${JSON.stringify(toolchain)}`),
+  // Run directly (and by `pretest`): everything, including the browser the tests drive.
+  Promise.all([ensureToolchain(), ensureChromium()]).then(
+    ([toolchain, chromium]) => log(`ready: ${JSON.stringify({ ...toolchain, chromium })}`),
     (error: unknown) => {
       log(error instanceof MissingPrerequisite ? error.message : String(error instanceof Error ? error.stack : error));
       process.exit(1);

@@ -3,17 +3,18 @@
  * it in-process; in AWS it is the ECS service's command. Shuts down gracefully on SIGINT/SIGTERM
  * (in-flight activities finish; nothing is lost, since Temporal holds every journey's state).
  */
-import { createRequire } from 'node:module';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { activitiesFromEnv } from '../activities/index.js';
 import { JOURNEY_TASK_QUEUE } from '../domain/journeyIds.js';
 import { codecFromEnv } from './payloadCodec.js';
+import { startHeartbeat } from './heartbeat.js';
+import { JourneyRepair } from './journeyRepair.js';
+import { installWorkerRuntime, onFailingWorkflowTask } from './runtime.js';
+import { journeyBundlerOptions, journeyWorkflowsPath } from './workflowBundle.js';
+import { connectOptions, temporalConnectionFromEnv, type TemporalConnectionSettings } from './temporalConnection.js';
 
-const require = createRequire(import.meta.url);
-
-export interface WorkerSettings {
-  address: string;
-  namespace: string;
+export interface WorkerSettings extends TemporalConnectionSettings {
   /** Workflows kept in memory between tasks; beyond it they are replayed from history when needed. */
   maxCachedWorkflows: number;
   /** A pre-built workflow bundle (production image); otherwise the source is bundled at start. */
@@ -22,15 +23,18 @@ export interface WorkerSettings {
 
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
   return {
-    address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    ...temporalConnectionFromEnv(env),
     maxCachedWorkflows: Number(env.CAREPATH_WORKFLOW_CACHE ?? 1000),
     ...(env.CAREPATH_WORKFLOW_BUNDLE ? { workflowBundlePath: env.CAREPATH_WORKFLOW_BUNDLE } : {}),
   };
 }
 
 export async function createJourneyWorker(settings: WorkerSettings, env: NodeJS.ProcessEnv = process.env): Promise<Worker> {
-  const connection = await NativeConnection.connect({ address: settings.address });
+  installWorkerRuntime();
+  const connection = await NativeConnection.connect(connectOptions(settings));
+  // A journey whose history stops replaying (sdk-core after a worker kill) is reset and carries on.
+  const repair = new JourneyRepair({ client: new Client({ connection, namespace: settings.namespace }), log: Runtime.instance().logger });
+  onFailingWorkflowTask((task) => repair.notice(task.runId, task.failure));
   const codec = codecFromEnv(env);
   return Worker.create({
     connection,
@@ -38,7 +42,7 @@ export async function createJourneyWorker(settings: WorkerSettings, env: NodeJS.
     taskQueue: JOURNEY_TASK_QUEUE,
     ...(settings.workflowBundlePath
       ? { workflowBundle: { codePath: settings.workflowBundlePath } }
-      : { workflowsPath: require.resolve('../workflows/index.ts') }),
+      : { workflowsPath: journeyWorkflowsPath, bundlerOptions: journeyBundlerOptions }),
     activities: activitiesFromEnv(env),
     ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}),
     maxCachedWorkflows: settings.maxCachedWorkflows,
@@ -47,5 +51,10 @@ export async function createJourneyWorker(settings: WorkerSettings, env: NodeJS.
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const worker = await createJourneyWorker(workerSettingsFromEnv());
+  // The container's health check reads this file; it is only touched while the worker is RUNNING.
+  const stopHeartbeat = process.env.CAREPATH_HEALTH_FILE ? startHeartbeat(worker, process.env.CAREPATH_HEALTH_FILE) : undefined;
+  // Resolves once SIGTERM/SIGINT has drained in-flight tasks; closing the connection lets the process exit.
   await worker.run();
+  stopHeartbeat?.();
+  await worker.connection?.close();
 }

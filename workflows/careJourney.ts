@@ -11,54 +11,42 @@
  * so continue-as-new and worker restarts lose none.
  */
 import {
-  ApplicationFailure,
   allHandlersFinished,
+  CancellationScope,
   condition,
   continueAsNew,
   defineQuery,
   defineSignal,
-  defineUpdate,
+  isCancellation,
   log,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { UpdateDefinition } from '@temporalio/common';
-import type { z } from 'zod';
 import type { JourneyActivities } from '../activities/contract.js';
 import * as c from '../domain/commands.js';
 import { nextStepAt } from '../domain/deadlines.js';
 import * as J from '../domain/journey.js';
+import { checkCommand, commandRules, type CommandOutcome, type CommandRequest } from '../domain/journeyCommands.js';
 import type { Programme } from '../domain/programme.js';
 import { journeyReferralSchema, type JourneyReferral } from '../domain/referral.js';
 import { journeySummary } from '../domain/views.js';
 import * as SA from '../domain/searchAttributes.js';
 
 // ---- Messages -------------------------------------------------------------------------------
+// Everything that changes a journey arrives as a signal (see domain/journeyCommands.ts for why
+// not updates); senders read what became of it through the queries.
 export const referralSignal = defineSignal<[JourneyReferral]>('referral');
 export const hospitalEventSignal = defineSignal<[c.HospitalEvent]>('hospitalEvent');
-/** Waits until a referral sent by signal-with-start has been taken in, and says what became of it. */
-export const referralStatusUpdate = defineUpdate<ReferralStatus, [string]>('referralStatus');
-export const triageUpdate = defineUpdate<UpdateReceipt, [c.By<c.TriageCommand>]>('triage');
-export const assessmentUpdate = defineUpdate<UpdateReceipt, [c.By<c.AssessmentCommand>]>('assessment');
-export const carePlanUpdate = defineUpdate<UpdateReceipt, [c.By<c.CarePlanCommand>]>('carePlan');
-export const completeActionUpdate = defineUpdate<UpdateReceipt, [c.By<c.CompleteActionCommand>]>('completeAction');
-export const reviewUpdate = defineUpdate<UpdateReceipt, [c.By<c.ReviewCommand>]>('review');
-export const contactUpdate = defineUpdate<UpdateReceipt, [c.By<c.ContactCommand>]>('contact');
-export const reassignUpdate = defineUpdate<UpdateReceipt, [c.By<c.ReassignCommand>]>('reassign');
-export const closeUpdate = defineUpdate<UpdateReceipt, [c.By<c.CloseCommand>]>('close');
+/** A co-ordinator's or lead's action: triage, assessment, care plan, review, contact, reassign, close. */
+export const commandSignal = defineSignal<[CommandRequest]>('command');
 export const journeyQuery = defineQuery<J.JourneyState>('journey');
-
-/**
- * What an update answers: enough to confirm it took effect. Callers query for the journey itself,
- * which keeps the whole state out of every update's history event.
- */
-export interface UpdateReceipt {
-  journeyId: string;
-  phase: c.Phase;
-  revision: number;
-}
+/** What became of a command: undefined until the journey has taken it in. */
+export const commandOutcomeQuery = defineQuery<CommandOutcome | undefined, [string]>('commandOutcome');
+/** What became of a referral sent by signal-with-start: undefined until the journey has taken it in. */
+export const referralStatusQuery = defineQuery<ReferralStatus | undefined, [string]>('referralStatus');
 
 export type ReferralStatus =
   | { journeyId: string; merged: boolean; phase: c.Phase }
@@ -70,7 +58,7 @@ export type CareJourneyInput = {
   maxHistoryEvents?: number;
 } & (
   | { start: { patientId: string; programme: Programme; teamId: string }; referrals?: JourneyReferral[] }
-  | { resume: J.JourneyState }
+  | { resume: J.JourneyState; outcomes?: [string, CommandOutcome][] }
 );
 
 export interface JourneyResult {
@@ -78,132 +66,137 @@ export interface JourneyResult {
   closure: J.JourneyState['closure'];
 }
 
+/** Outcomes are kept for the most recent commands only: senders read theirs within seconds. */
+const OUTCOMES_KEPT = 50;
+
 const acts = proxyActivities<JourneyActivities>({
-  startToCloseTimeout: '30 seconds',
+  // Each activity is a few DynamoDB or SES calls, each cut off after 4 s (activities/dynamo.ts).
+  // The timeout is what frees a journey whose worker died mid-activity — until it passes, the
+  // journey waits, commands included — so it is kept short.
+  startToCloseTimeout: '10 seconds',
   // No attempt limit: a DynamoDB outage delays the journey's side effects, it never drops them.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
 export async function careJourney(input: CareJourneyInput): Promise<JourneyResult> {
   const info = workflowInfo();
+  // The episode is named after its first run as started: a repair reset (worker/journeyRepair.ts)
+  // gives the workflow a new run id, not the journey a new id.
   const s: J.JourneyState =
     'resume' in input
       ? input.resume
       : J.newJourney(
-          { ...input.start, workflowId: info.workflowId, journeyId: `${info.workflowId}.${info.runId.replace(/-/g, '').slice(0, 12)}` },
+          { ...input.start, workflowId: info.workflowId, journeyId: `${info.workflowId}.${info.originalExecutionRunId.replace(/-/g, '').slice(0, 12)}` },
           Date.now(),
         );
   const ladder = s.programme.escalation;
   const lateReferrals: JourneyReferral[] = [];
+  const outcomes = new Map<string, CommandOutcome>('resume' in input ? (input.outcomes ?? []) : []);
   let changed = true;
 
-  /** Runs a rule in a signal or update handler and wakes the main loop. */
-  const apply = (rule: (now: number) => void): UpdateReceipt => {
-    rule(Date.now());
-    changed = true;
-    return receipt();
+  const decided = (commandId: string, outcome: CommandOutcome): void => {
+    outcomes.set(commandId, outcome);
+    for (const oldest of outcomes.keys()) {
+      if (outcomes.size <= OUTCOMES_KEPT) break;
+      outcomes.delete(oldest);
+    }
   };
-  const receipt = (): UpdateReceipt => ({ journeyId: s.journeyId, phase: s.phase, revision: s.counters.revision });
+  const accepted = (): CommandOutcome => ({ ok: true, revision: s.counters.revision, phase: s.phase });
   /**
-   * A co-ordinator action: the validator parses the command and checks it fits the journey, so a
-   * rejected update never reaches history and changes nothing; the handler then applies the rule.
+   * Before anything that arrives is applied, the ladder steps that fell due before it was sent
+   * fire, in that order. Decided from the message's own time (history), not from whether the
+   * timer's firing was seen first: sdk-core has handed a signal and a timer in one task to the
+   * journey in one order live and the other on replay.
    */
-  function on<A>(update: UpdateDefinition<UpdateReceipt, [A]>, schema: z.ZodType<A>, fits: (cmd: A, now: number) => void, rule: (cmd: A, now: number) => void): void {
-    setHandler(update, (raw) => apply((now) => rule(schema.parse(raw), now)), {
-      validator: (raw) => {
-        try {
-          fits(schema.parse(raw), Date.now());
-        } catch (error) {
-          throw asFailure(error);
-        }
-      },
-    });
-  }
+  const catchUp = (sentAt: string | undefined): number => {
+    const at = sentAt === undefined ? NaN : Date.parse(sentAt);
+    if (Number.isNaN(at)) return Date.now();
+    J.fireDueSteps(s, at);
+    return at;
+  };
 
   setHandler(journeyQuery, () => s);
+  setHandler(commandOutcomeQuery, (commandId) => outcomes.get(commandId));
+  setHandler(referralStatusQuery, (referralId) => {
+    if (lateReferrals.some((r) => r.referralId === referralId)) return { nextEpisode: true };
+    if (!s.referrals.some((r) => r.referralId === referralId)) return undefined;
+    return { journeyId: s.journeyId, merged: s.referrals[0]!.referralId !== referralId, phase: s.phase };
+  });
+
   setHandler(referralSignal, (referral) => {
     const parsed = journeyReferralSchema.safeParse(referral);
     if (!parsed.success) return log.warn('referral signal ignored: invalid', { journeyId: s.journeyId });
     if (s.phase === 'closed') lateReferrals.push(parsed.data);
-    else apply((now) => J.receiveReferral(s, parsed.data, now));
+    else {
+      catchUp(parsed.data.receivedAt);
+      J.receiveReferral(s, parsed.data, Date.now());
+    }
     changed = true;
   });
   setHandler(hospitalEventSignal, (event) => {
     const parsed = c.hospitalEventSchema.safeParse(event);
     if (!parsed.success) return log.warn('hospital event ignored: invalid', { journeyId: s.journeyId });
-    apply((now) => J.hospitalEvent(s, parsed.data, now));
+    catchUp(parsed.data.receivedAt);
+    J.hospitalEvent(s, parsed.data, Date.now());
+    changed = true;
   });
-  setHandler(referralStatusUpdate, async (referralId) => {
-    const isLate = () => lateReferrals.some((r) => r.referralId === referralId);
-    await condition(() => s.referrals.some((r) => r.referralId === referralId) || isLate());
-    if (isLate()) return { nextEpisode: true };
-    return { journeyId: s.journeyId, merged: s.referrals[0]!.referralId !== referralId, phase: s.phase };
+  setHandler(commandSignal, (request) => {
+    if (typeof request?.commandId !== 'string' || !(request.type in commandRules)) return log.warn('command signal ignored: malformed', { journeyId: s.journeyId });
+    if (outcomes.has(request.commandId)) return; // sent twice: it has been decided already
+    // The command is checked again here (the journey may have moved on since the sender looked) and
+    // applied as of when it was sent: the sender's clock travels in the signal, so "not in the past"
+    // means the same live and on replay, and the timeline says when the person acted.
+    const at = catchUp(typeof request.sentAt === 'string' ? request.sentAt : undefined);
+    const checked = checkCommand(s, request.type, request.command, at);
+    if ('rejected' in checked) return decided(request.commandId, checked.rejected);
+    const apply = commandRules[request.type].apply;
+    if (apply) {
+      try {
+        apply(s, checked.command, at); // rules check before they change anything
+      } catch (error) {
+        // A refusal must never fail the workflow task: that would stop the journey.
+        if (!(error instanceof J.JourneyRuleError)) throw error;
+        return decided(request.commandId, { ok: false, type: error.code, message: error.message });
+      }
+      decided(request.commandId, accepted());
+    } else {
+      // Reassignment waits for the caseload store, which may refuse; the main loop asks it.
+      s.outbox.push({ type: 'reassign', commandId: request.commandId, command: checked.command as J.ReassignEffect['command'] });
+    }
+    changed = true;
   });
-
-  on(triageUpdate, c.withActor(c.triageCommand), () => J.checkTriage(s), (cmd, now) => J.decideTriage(s, cmd, now));
-  on(assessmentUpdate, c.withActor(c.assessmentCommand), () => J.checkAssessment(s), (cmd, now) => J.recordAssessment(s, cmd, now));
-  on(carePlanUpdate, c.withActor(c.carePlanCommand), (cmd, now) => J.checkCarePlan(s, cmd, now), (cmd, now) => J.agreeCarePlan(s, cmd, now));
-  on(completeActionUpdate, c.withActor(c.completeActionCommand), (cmd) => J.checkCompleteAction(s, cmd), (cmd, now) => J.completeAction(s, cmd, now));
-  on(reviewUpdate, c.withActor(c.reviewCommand), () => J.checkReview(s), (cmd, now) => J.recordReview(s, cmd, now));
-  on(contactUpdate, c.withActor(c.contactCommand), (cmd, now) => J.checkContact(s, cmd, now), (cmd, now) => J.recordContact(s, cmd, now));
-  on(closeUpdate, c.withActor(c.closeCommand), (cmd) => J.checkClose(s, cmd), (cmd, now) => J.close(s, cmd, now));
-  // Reassignment waits for the caseload store, which may refuse: the update fails and nothing changes.
-  setHandler(
-    reassignUpdate,
-    async (raw) => {
-      const cmd = c.withActor(c.reassignCommand).parse(raw);
-      const t = J.team(s);
-      const { coordinatorId } = await acts.assignCoordinator({
-        journeyId: s.journeyId,
-        programmeId: s.programme.id,
-        teamId: s.teamId,
-        coordinators: t.coordinators,
-        to: cmd.coordinatorId,
-        from: s.coordinatorId,
-      });
-      if (!coordinatorId) throw ApplicationFailure.create({ type: 'capacity', message: `${cmd.coordinatorId} has no capacity`, nonRetryable: true });
-      // Closed while the place was being moved: closing released the old place; give back the new one.
-      if (s.phase === 'closed') s.outbox.push({ type: 'release', coordinatorId });
-      else J.reassigned(s, cmd, Date.now());
-      changed = true;
-      return receipt();
-    },
-    {
-      validator: (raw) => {
-        try {
-          J.checkReassign(s, c.withActor(c.reassignCommand).parse(raw));
-        } catch (error) {
-          throw asFailure(error);
-        }
-      },
-    },
-  );
 
   // ---- Main loop ----------------------------------------------------------------------------
   for (const referral of 'start' in input ? (input.referrals ?? []) : []) J.receiveReferral(s, referral, Date.now());
   const maxHistory = input.maxHistoryEvents ?? 2000;
   let projected = -1;
   let searchKey = '';
+  /** The ladder time the last timer was set for, once that timer has fired. */
+  let timerFiredFor: number | undefined;
 
   for (;;) {
     changed = false;
-    J.fireDueSteps(s, Date.now());
-    await carryOutEffects(s);
+    // Steps fire when the timer set for them fires, never by reading the clock: a worker that
+    // picks a journey up after a restart can be handed a stale clock for that task (an sdk-core
+    // quirk seen in the chaos runs), and a decision taken from it would not replay.
+    if (timerFiredFor !== undefined) J.fireDueSteps(s, timerFiredFor, Math.max(timerFiredFor, Date.now()));
+    timerFiredFor = undefined;
+    await carryOutEffects(s, decided);
     await writeAuditAndReadModel();
     if (s.phase === 'closed') break;
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxHistory) {
       await condition(allHandlersFinished);
-      await carryOutEffects(s);
+      await carryOutEffects(s, decided);
       await writeAuditAndReadModel();
-      return continueAsNew<typeof careJourney>({ resume: s, maxHistoryEvents: maxHistory });
+      return continueAsNew<typeof careJourney>({ resume: s, outcomes: [...outcomes], maxHistoryEvents: maxHistory });
     }
     const next = nextStepAt(s.deadlines, ladder);
     if (next === undefined) await condition(() => changed);
-    else if (next > Date.now()) await condition(() => changed, next - Date.now());
+    else timerFiredFor = await untilChangedOrDue(next);
   }
 
   await condition(allHandlersFinished);
-  await carryOutEffects(s);
+  await carryOutEffects(s, decided);
   await writeAuditAndReadModel();
   if (lateReferrals.length > 0) {
     // Referrals that arrived while this episode closed open the next one, under the same workflow id.
@@ -216,15 +209,47 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   }
   return { journeyId: s.journeyId, closure: s.closure };
 
+  /**
+   * Waits for a change or for the ladder step due at `next`; answers `next` if its timer fired. A
+   * step already due still waits for a (1 ms) timer, so that firing it is a history event.
+   *
+   * The timer's firing is read from its own flag, not from which of the two woke the loop first:
+   * when a signal and the timer land in the same activation, sdk-core has handed them over in one
+   * order live and the other on replay, and the journey must decide the same both times. All jobs
+   * of an activation are applied before any continuation runs; the flag is set one microtask after
+   * the timer's job, and the loop looks only after yielding past it.
+   */
+  async function untilChangedOrDue(next: number): Promise<number | undefined> {
+    let fired = false;
+    const timer = new CancellationScope();
+    const done = timer
+      .run(() => {
+        const due = sleep(Math.max(1, next - Date.now()));
+        due.then(() => void (fired = true), () => undefined);
+        return due;
+      })
+      .catch((error: unknown) => {
+        if (!isCancellation(error)) throw error;
+      });
+    await condition(() => changed || fired);
+    for (let i = 0; i < 3; i += 1) await Promise.resolve(); // let this activation's other jobs land
+    if (!fired) {
+      timer.cancel();
+      await done;
+    }
+    return fired ? next : undefined;
+  }
+
   async function writeAuditAndReadModel(): Promise<void> {
     const pending = s.timeline.filter((e) => e.seq > s.counters.audited);
-    if (pending.length > 0) {
-      await acts.appendAudit({ journeyId: s.journeyId, programmeId: s.programme.id, teamId: s.teamId, events: pending });
-      s.counters.audited = pending.at(-1)!.seq;
-    }
-    if (projected !== s.counters.revision) {
-      projected = s.counters.revision;
-      await acts.projectJourney(journeySummary(s, Date.now()));
+    const revision = s.counters.revision;
+    if (pending.length > 0 || projected !== revision) {
+      await acts.recordJourney({
+        ...(pending.length > 0 ? { audit: { journeyId: s.journeyId, programmeId: s.programme.id, teamId: s.teamId, events: pending } } : {}),
+        ...(projected !== revision ? { summary: journeySummary(s, Date.now()) } : {}),
+      });
+      if (pending.length > 0) s.counters.audited = pending.at(-1)!.seq;
+      projected = revision;
     }
     const next = J.nextDueAt(s);
     const attributes = [
@@ -244,11 +269,12 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
 }
 
 /** Carries out queued side effects in order; each is removed only once its activity succeeded. */
-async function carryOutEffects(s: J.JourneyState): Promise<void> {
+async function carryOutEffects(s: J.JourneyState, decided: (commandId: string, outcome: CommandOutcome) => void): Promise<void> {
   while (s.outbox.length > 0) {
     const effect = s.outbox[0]!;
     if (effect.type === 'notify') await acts.notify(effect.notification);
     else if (effect.type === 'release') await acts.releaseCoordinator({ journeyId: s.journeyId, teamId: s.teamId, coordinatorId: effect.coordinatorId });
+    else if (effect.type === 'reassign') await reassign(s, effect, decided);
     else {
       const t = J.team(s);
       const { coordinatorId } = await acts.assignCoordinator({ journeyId: s.journeyId, programmeId: s.programme.id, teamId: t.id, coordinators: t.coordinators });
@@ -260,13 +286,25 @@ async function carryOutEffects(s: J.JourneyState): Promise<void> {
   }
 }
 
-/** Rule errors become typed failures the API maps to HTTP: `phase` → 409, `not-found` → 404, `invalid` → 422. */
-function asFailure(error: unknown): ApplicationFailure {
-  if (error instanceof J.JourneyRuleError) return ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true });
-  if (error && typeof error === 'object' && 'issues' in error) {
-    const issues = (error as { issues: { path: PropertyKey[]; message: string }[] }).issues;
-    const message = issues.map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`).join('; ');
-    return ApplicationFailure.create({ type: 'invalid', message, details: [issues.map((i) => ({ path: i.path.map(String), message: i.message }))], nonRetryable: true });
+async function reassign(s: J.JourneyState, effect: J.ReassignEffect, decided: (commandId: string, outcome: CommandOutcome) => void): Promise<void> {
+  const { command } = effect;
+  if (s.phase === 'closed') return decided(effect.commandId, { ok: false, type: 'phase', message: `Journey ${s.journeyId} has closed.` });
+  const t = J.team(s);
+  const { coordinatorId } = await acts.assignCoordinator({
+    journeyId: s.journeyId,
+    programmeId: s.programme.id,
+    teamId: s.teamId,
+    coordinators: t.coordinators,
+    to: command.coordinatorId,
+    from: s.coordinatorId,
+  });
+  if (!coordinatorId) return decided(effect.commandId, { ok: false, type: 'capacity', message: `${command.coordinatorId} has no capacity` });
+  // A close command may have arrived while the caseload store was answering.
+  if ((s.phase as c.Phase) === 'closed') {
+    // Closed while the place was being moved: closing released the old place; give back the new one.
+    s.outbox.push({ type: 'release', coordinatorId });
+    return decided(effect.commandId, { ok: false, type: 'phase', message: `Journey ${s.journeyId} closed during the reassignment.` });
   }
-  return ApplicationFailure.create({ type: 'invalid', message: String(error), nonRetryable: true });
+  J.reassigned(s, command, Date.now());
+  decided(effect.commandId, { ok: true, revision: s.counters.revision, phase: s.phase });
 }

@@ -63,5 +63,33 @@ describe('payload encryption', () => {
     // Encoding is for ops too (the CLI uses it to send signals by hand).
     const encoded = await call('POST', '/codec/encode', { token: ops, json: (decoded.body as object) });
     expect(encoded.status).toBe(200);
+
+    // The Temporal Web UI cannot hold a token; it sends the cookie the dashboard set at sign-in.
+    const { base } = api.get();
+    const cookieFor = async (bearer: string) => {
+      const r = await fetch(`${base}/auth/session`, { method: 'POST', headers: { authorization: `Bearer ${bearer}` } });
+      expect(r.status).toBe(204);
+      const set = r.headers.get('set-cookie') ?? '';
+      expect(set).toMatch(/^carepath_codec=[^;]+;/);
+      expect(set).toMatch(/HttpOnly/i);
+      expect(set).toMatch(/Path=\/codec/);
+      expect(set).toMatch(/SameSite=Strict/i);
+      return set.split(';')[0]!;
+    };
+    const withCookie = (path: string, cookie: string) =>
+      fetch(`${base}${path}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', origin: 'http://127.0.0.1:8233' }, body: JSON.stringify(asJson) });
+    const opsCookie = await cookieFor(ops);
+    const viaCookie = await withCookie('/codec/decode', opsCookie);
+    expect(viaCookie.status).toBe(200);
+    expect(viaCookie.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(viaCookie.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8233');
+    expect(((await viaCookie.json()) as { payloads: unknown[] }).payloads).toHaveLength(signalled.length);
+    expect((await withCookie('/codec/decode', await cookieFor(await token('coord-ana', 'coordinator', ['exeter-1'])))).status).toBe(403);
+    // The cookie opens the codec and nothing else.
+    expect((await fetch(`${base}/journeys?team=exeter-1`, { headers: { cookie: opsCookie } })).status).toBe(401);
+    expect((await withCookie('/codec/decode', 'carepath_codec=forged.token.here')).status).toBe(401);
+    const signedOut = await fetch(`${base}/auth/session`, { method: 'DELETE' });
+    expect(signedOut.status).toBe(204);
+    expect(signedOut.headers.get('set-cookie')).toMatch(/carepath_codec=;.*Max-Age=0/i);
   });
 });

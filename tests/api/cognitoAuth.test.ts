@@ -45,6 +45,14 @@ describe('Cognito tokens', () => {
     expect(await auth.verify(bad)).toBeUndefined();
   });
 
+  it('accepts tokens of every configured app client (dashboard and integration engines), and no other', async () => {
+    const both = cognitoAuthenticator({ userPoolId, clientId: [clientId, 'integrationclient'], jwks: { keys: [jwk] } });
+    expect(await both.verify(token(valid))).toMatchObject({ role: 'coordinator' });
+    expect(await both.verify(token({ ...valid, aud: 'integrationclient', 'cognito:groups': ['integration'] }))).toMatchObject({ role: 'integration' });
+    expect(await both.verify(token({ ...valid, aud: 'someone-else' }))).toBeUndefined();
+    expect(await auth.verify(token({ ...valid, aud: 'integrationclient' }))).toBeUndefined();
+  });
+
   it('never mixes dev sign-in with Cognito, and dev tokens do not pass as Cognito ones', async () => {
     expect(() => authenticatorFromEnv({ CAREPATH_DEV_AUTH: '1', CAREPATH_DEV_AUTH_SECRET: 'x'.repeat(40), COGNITO_USER_POOL_ID: userPoolId })).toThrow(/never allowed beside Cognito/);
     expect(() => authenticatorFromEnv({})).toThrow(/COGNITO_USER_POOL_ID/);

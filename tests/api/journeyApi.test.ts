@@ -99,8 +99,16 @@ describe('a whole journey through the API', () => {
     expect(bad.status).toBe(400);
     expect((bad.body as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(expect.arrayContaining(['decision', 'reason']));
 
-    detail = await call('POST', `${path}/triage`, { token: raj, json: { decision: 'accept', reason: 'MDT agreed: frailty and falls' } });
+    const triage = { token: raj, json: { decision: 'accept', reason: 'MDT agreed: frailty and falls' }, headers: { 'idempotency-key': 'triage-1' } };
+    expect((await call('POST', `${path}/triage`, { ...triage, headers: { 'idempotency-key': 'not a key!' } })).status).toBe(400);
+    detail = await call('POST', `${path}/triage`, triage);
     expect(detail).toMatchObject({ status: 200, body: { phase: 'assessment' } });
+    // Sent again with the same key (a retry after a timeout): the first answer, and nothing done twice.
+    const retried = await call('POST', `${path}/triage`, triage);
+    expect(retried).toMatchObject({ status: 200, body: { phase: 'assessment' } });
+    expect((retried.body as { timeline: { type: string }[] }).timeline.filter((e) => e.type.startsWith('triage.'))).toHaveLength(1);
+    // Without the key it is a new command, which no longer fits.
+    expect((await call('POST', `${path}/triage`, { ...triage, headers: {} })).status).toBe(409);
     // Urgent (merged) referral: assessment due two days after the first referral.
     const assessmentDue = (detail.body as { deadlines: { name: string; dueAt: string }[] }).deadlines.find((d) => d.name === 'assessment')!.dueAt;
     expect(Date.parse(assessmentDue) - Date.now()).toBeLessThan(2 * 86_400_000 + 60_000);

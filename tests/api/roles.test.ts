@@ -28,7 +28,7 @@ describe('role × route matrix', () => {
     });
     const { journeyId } = made.body as { journeyId: string };
     const target = (path: string) =>
-      path.replace('{id}', encodeURIComponent(journeyId)).replace('{actionId}', 'a1') + (path === '/journeys' || path === '/metrics' ? '?team=south-devon-1' : '');
+      path.replace('{id}', encodeURIComponent(journeyId)).replace('{actionId}', 'a1') + (['/journeys', '/metrics', '/caseloads'].includes(path) ? '?team=south-devon-1' : '');
     const send = (route: (typeof routes)[number], bearer?: string) =>
       call(route.method, target(route.path), {
         ...(bearer ? { token: bearer } : {}),

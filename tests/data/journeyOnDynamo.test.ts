@@ -17,8 +17,8 @@ import { parseProgrammes } from '../../domain/loadProgrammes.js';
 import { journeySearchAttributes } from '../../domain/searchAttributes.js';
 import { journeySummary } from '../../domain/views.js';
 import { freePort, startDynamoDbLocal, type Service } from '../../scripts/localServices.js';
-import { closeUpdate, contactUpdate, hospitalEventSignal, journeyQuery } from '../../workflows/careJourney.js';
-import { newPatientId, refer, referral } from '../support/journeyTestEnv.js';
+import { hospitalEventSignal, journeyQuery } from '../../workflows/careJourney.js';
+import { command, newPatientId, refer, referral } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator, lead } from '../support/journeySteps.js';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 
@@ -84,12 +84,12 @@ describe('a journey on the dev server with DynamoDB', () => {
       await j.handle.signal(hospitalEventSignal, { controlId: 'A01-1', event: 'A01' });
       await j.handle.signal(hospitalEventSignal, { controlId: 'A03-1', event: 'A03' });
       await new Promise((r) => setTimeout(r, 9_000)); // the post-discharge ladder falls due meanwhile (6 s)
-      await j.handle.executeUpdate(contactUpdate, { args: [{ by: asCoordinator(s.coordinatorId!), kind: 'post-discharge', channel: 'phone' }] });
+      await command(j.handle, 'contact', { by: asCoordinator(s.coordinatorId!), kind: 'post-discharge', channel: 'phone' });
       const during = await j.handle.describe();
       expect(during.raw.pendingActivities?.[0]?.attempt ?? 0).toBeGreaterThan(1); // failing and retrying
 
       dynamo = await startDynamoDbLocal(inject('toolchain'), { port, dbPath });
-      await j.handle.executeUpdate(closeUpdate, { args: [{ by: lead, reason: 'goals-met', outcome: { goalsMet: 'all' } }] });
+      await command(j.handle, 'close', { by: lead, reason: 'goals-met', outcome: { goalsMet: 'all' } });
       await j.handle.result();
       const final = await j.handle.query(journeyQuery);
 

@@ -19,7 +19,9 @@ import type { Programme } from '../../domain/programme.js';
 import { journeySearchAttributes } from '../../domain/searchAttributes.js';
 import { devAuthenticator } from '../../lambdas/auth.js';
 import { createJourneyGateway } from '../../lambdas/journeyGateway.js';
+import type { RateLimits } from '../../lambdas/rateLimits.js';
 import { startApiServer } from '../../lambdas/server.js';
+import { httpClient, type Call } from '../../scripts/httpClient.js';
 import { currentTable, useDynamoDbLocal } from './dynamoDbLocal.js';
 
 export interface ApiStack {
@@ -30,10 +32,10 @@ export interface ApiStack {
   env: Record<string, string>;
   pseudonymKey: Buffer;
   token(sub: string, role: string, teams?: string[]): Promise<string>;
-  call(method: string, path: string, opts?: { token?: string; json?: unknown; body?: string; contentType?: string }): Promise<{ status: number; body: unknown; text: string; headers: Headers }>;
+  call: Call;
 }
 
-export function useApiStack(programmes: () => Programme[], opts: { codec?: PayloadCodec } = {}): { get: () => ApiStack } {
+export function useApiStack(programmes: () => Programme[], opts: { codec?: PayloadCodec; rateLimits?: RateLimits } = {}): { get: () => ApiStack } {
   useDynamoDbLocal();
   let env: TestWorkflowEnvironment;
   let worker: Worker;
@@ -64,6 +66,7 @@ export function useApiStack(programmes: () => Programme[], opts: { codec?: Paylo
         auth,
         pseudonymKey,
         ...(opts.codec ? { codec: opts.codec } : {}),
+        ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
         health: async () => ({
           temporal: await env.connection.healthService.check({}).then(() => true, () => false),
           dynamodb: await table.doc.send(new DescribeTableCommand({ TableName: table.tableName })).then(() => true, () => false),
@@ -84,27 +87,7 @@ export function useApiStack(programmes: () => Programme[], opts: { codec?: Paylo
       },
       pseudonymKey,
       token: (sub, role, teams = []) => auth.devToken!({ sub, role: role as never, teams }),
-      async call(method, path, opts = {}) {
-        const headers: Record<string, string> = {};
-        if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-        let body: string | undefined;
-        if (opts.json !== undefined) {
-          headers['content-type'] = 'application/json';
-          body = JSON.stringify(opts.json);
-        } else if (opts.body !== undefined) {
-          headers['content-type'] = opts.contentType ?? 'application/hl7-v2';
-          body = opts.body;
-        }
-        const response = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-        const text = await response.text();
-        let parsed: unknown = text;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          // HL7 or empty
-        }
-        return { status: response.status, body: parsed, text, headers: response.headers };
-      },
+      call: httpClient(base),
     };
   }, 120_000);
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createDocumentClient, ensureTable } from '../../activities/dynamo.js';
-import { freePort, startDynamoDbLocal, type Service } from '../../scripts/localServices.js';
+import { freePort, PortInUse, startDynamoDbLocal, type Service } from '../../scripts/localServices.js';
 
 export interface LocalTable {
   service: Service;
@@ -14,9 +14,20 @@ export interface LocalTable {
   commands: string[];
 }
 
+/** A free port can be taken by another test file's service before ours binds it: try another. */
+async function startOnAFreePort(): Promise<{ service: Service; port: number }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    try {
+      return { service: await startDynamoDbLocal(inject('toolchain'), { port }), port };
+    } catch (error) {
+      if (!(error instanceof PortInUse) || attempt >= 3) throw error;
+    }
+  }
+}
+
 export async function startLocalTable(): Promise<LocalTable> {
-  const port = await freePort();
-  const service = await startDynamoDbLocal(inject('toolchain'), { port });
+  const { service, port } = await startOnAFreePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const tableName = `carepath-${randomUUID().slice(0, 8)}`;
   const doc = createDocumentClient({ tableName, endpoint, region: 'eu-west-2' });

@@ -1,32 +1,35 @@
 /**
  * Once per test run: make sure the real toolchain is installed, and bundle the workflow code once
- * (webpack takes seconds; every test worker reuses the bundle).
+ * (webpack takes seconds; every test worker reuses the bundle), and build the dashboard if its
+ * sources changed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
-import { ensureToolchain } from '../../scripts/toolchain.js';
+import { buildDashboard } from '../../scripts/dashboardBuild.js';
+import { ensureChromium, ensureToolchain } from '../../scripts/toolchain.js';
+import { bundleJourneyWorkflows } from '../../worker/workflowBundle.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export default async function setup(project: TestProject): Promise<void> {
   const toolchain = await ensureToolchain();
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: join(root, 'workflows', 'index.ts'),
-    logger: new DefaultLogger('WARN'),
-  });
+  const chromium = await ensureChromium();
+  await buildDashboard();
+  const code = await bundleJourneyWorkflows();
   const bundlePath = join(root, 'node_modules', '.cache', 'carepath', 'workflow-bundle.js');
   mkdirSync(dirname(bundlePath), { recursive: true });
   writeFileSync(bundlePath, code);
   project.provide('toolchain', toolchain);
   project.provide('workflowBundlePath', bundlePath);
+  project.provide('chromium', chromium);
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     toolchain: Awaited<ReturnType<typeof ensureToolchain>>;
     workflowBundlePath: string;
+    chromium: string;
   }
 }

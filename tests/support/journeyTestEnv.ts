@@ -14,8 +14,10 @@ import type { Programme } from '../../domain/programme.js';
 import type { JourneyReferral } from '../../domain/referral.js';
 import { journeySearchAttributes } from '../../domain/searchAttributes.js';
 import { journeyWorkflowId } from '../../domain/journeyIds.js';
-import { careJourney, journeyQuery, referralSignal, referralStatusUpdate, type UpdateReceipt } from '../../workflows/careJourney.js';
-import { SearchAttributeType, type UpdateDefinition } from '@temporalio/common';
+import type { CommandOutcome, CommandType } from '../../domain/journeyCommands.js';
+import { pollUntilAnswered, sendCommand } from '../../lambdas/journeyGateway.js';
+import { careJourney, journeyQuery, referralSignal, referralStatusQuery } from '../../workflows/careJourney.js';
+import { SearchAttributeType } from '@temporalio/common';
 import { currentTable, useDynamoDbLocal } from './dynamoDbLocal.js';
 import { recordActivities, type RecordedActivities } from './recordingActivities.js';
 
@@ -142,17 +144,31 @@ export async function refer(
     signalArgs: [opts.referral],
   });
   started.push(handle);
-  const status = await handle.executeUpdate(referralStatusUpdate, { args: [opts.referral.referralId] });
+  const status = await pollUntilAnswered(() => handle.query(referralStatusQuery, opts.referral.referralId), 30_000);
   return { handle, status, state: () => handle.query(journeyQuery) };
 }
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
 
-/** Sends a co-ordinator update and returns the journey as it then stands, as the API does. */
-export async function update<A>(handle: WorkflowHandle, definition: UpdateDefinition<UpdateReceipt, [A]>, arg: A) {
-  await handle.executeUpdate(definition, { args: [arg] });
-  return handle.query(journeyQuery);
+/** A command the journey refused, with its reason (`phase`, `not-found`, `invalid`, `capacity`). */
+export class CommandRefused extends Error {
+  override name = 'CommandRefused';
+  readonly type: Extract<CommandOutcome, { ok: false }>['type'];
+  constructor(rejection: Extract<CommandOutcome, { ok: false }>) {
+    super(rejection.message);
+    this.type = rejection.type;
+  }
+}
+
+/**
+ * Sends a co-ordinator's command as the API does (a signal, then the journey's decision) and
+ * returns the journey as it then stands; throws CommandRefused when the journey refuses it.
+ */
+export async function command(handle: WorkflowHandle, type: CommandType, arg: unknown) {
+  const result = await sendCommand(handle, type, arg);
+  if ('rejected' in result) throw new CommandRefused(result.rejected);
+  return result.state;
 }
 
 /**

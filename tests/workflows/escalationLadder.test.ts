@@ -5,8 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
-import { assessmentUpdate } from '../../workflows/careJourney.js';
-import { DAY, newPatientId, programme, refer, referral, useJourneyTestEnv, withJourneyWorker } from '../support/journeyTestEnv.js';
+import { command, DAY, newPatientId, programme, refer, referral, useJourneyTestEnv, withJourneyWorker } from '../support/journeyTestEnv.js';
 
 let env: TestWorkflowEnvironment;
 useJourneyTestEnv((started) => (env = started));
@@ -64,9 +63,7 @@ describe('assessment deadline ladder', () => {
       });
       await env.sleep(9.5 * DAY); // the reminder has gone
       const s = await state();
-      await handle.executeUpdate(assessmentUpdate, {
-        args: [{ by: { ...coordinator, sub: s.coordinatorId! }, summary: 'Holistic assessment at home', needs: [{ domain: 'physical', description: 'falls' }] }],
-      });
+      await command(handle, 'assessment', { by: { ...coordinator, sub: s.coordinatorId! }, summary: 'Holistic assessment at home', needs: [{ domain: 'physical', description: 'falls' }] });
       await env.sleep(20 * DAY);
       const assessmentSteps = seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'assessment');
       expect(assessmentSteps.map((n) => n.kind)).toEqual(['reminder']);

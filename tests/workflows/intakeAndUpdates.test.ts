@@ -1,22 +1,14 @@
 /**
  * Single point of entry (a second referral merges; one after closure opens a new episode), and
- * co-ordinator updates that do not fit — wrong phase, unknown action, bad payload — rejected
+ * co-ordinator commands that do not fit — wrong phase, unknown action, bad payload — refused
  * with the journey unchanged.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import {
-  assessmentUpdate,
-  carePlanUpdate,
-  closeUpdate,
-  completeActionUpdate,
   journeyQuery,
-  reassignUpdate,
-  reviewUpdate,
-  triageUpdate,
 } from '../../workflows/careJourney.js';
-import { DAY, newPatientId, programme, refer, referral, useJourneyTestEnv, update, withJourneyWorker } from '../support/journeyTestEnv.js';
+import { DAY, newPatientId, programme, refer, referral, useJourneyTestEnv, command, CommandRefused, withJourneyWorker } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator, lead } from '../support/journeySteps.js';
 
 let env: TestWorkflowEnvironment;
@@ -49,7 +41,7 @@ describe('single point of entry', () => {
       expect(s.urgency).toBe('urgent');
       expect(s.timeline.map((e) => e.type)).toContain('referral.merged');
 
-      s = await update(first.handle, triageUpdate, { by: lead, decision: 'accept', reason: 'urgent hospital referral' });
+      s = await command(first.handle, 'triage', { by: lead, decision: 'accept', reason: 'urgent hospital referral' });
       const load = async (id: string) => (await seen.read.caseloads('south-devon-1')).find((c) => c.coordinatorId === id)?.count ?? 0;
       for (let i = 0; i < 50 && !s.coordinatorId; i += 1) s = await first.state();
       const holding = await load(s.coordinatorId!);
@@ -58,7 +50,7 @@ describe('single point of entry', () => {
       // Urgent: assessment due 2 days after the first referral, not 10.
       expect(s.deadlines.find((d) => d.name === 'assessment')!.dueAt).toBe(new Date(now + 2 * DAY).toISOString());
 
-      await first.handle.executeUpdate(closeUpdate, { args: [{ by: lead, reason: 'moved-away', outcome: {} }] });
+      await command(first.handle, 'close', { by: lead, reason: 'moved-away', outcome: {} });
       const result = await first.handle.result();
       expect(result).toMatchObject({ journeyId, closure: { reason: 'moved-away' } });
       // Closing gave the co-ordinator's place back.
@@ -86,11 +78,14 @@ describe('single point of entry', () => {
   });
 });
 
-describe('updates that do not fit are rejected and change nothing', () => {
-  it('rejects wrong-phase, unknown-action and bad-payload updates without touching the journey', async () => {
+describe('commands that do not fit are refused and change nothing', () => {
+  it('rejects wrong-phase, unknown-action and bad-payload commands without touching the journey', async () => {
     await withJourneyWorker(env, async ({ taskQueue }) => {
       const now = await env.currentTimeMs();
       const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: borderline(now) });
+      // Settled first: the triage reminder that fell due at once has been sent.
+      const reminded = (x: Awaited<ReturnType<typeof j.state>>) => x.outbox.length === 0 && x.deadlines.find((d) => d.name === 'triage')?.ladderStep === 1;
+      await expect.poll(async () => reminded(await j.state())).toBe(true);
       const before = { ...(await j.state()), counters: { ...(await j.state()).counters, audited: 0 } };
       expect(before.phase).toBe('triage');
 
@@ -104,33 +99,31 @@ describe('updates that do not fit are rejected and change nothing', () => {
           () => undefined,
           (e: unknown) => e,
         );
-        expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-        expect((error as WorkflowUpdateFailedError).cause).toMatchObject({ type });
+        expect(error).toBeInstanceOf(CommandRefused);
+        expect(error).toMatchObject({ type });
       };
       const by = asCoordinator('coord-ana');
       // Wrong phase: a review or care plan during triage.
-      await rejected(j.handle.executeUpdate(reviewUpdate, { args: [{ by, outcome: 'continue', notes: 'x' }] }), 'phase');
-      await rejected(j.handle.executeUpdate(assessmentUpdate, { args: [{ by, summary: 'too early', needs: [] }] }), 'phase');
+      await rejected(command(j.handle, 'review', { by, outcome: 'continue', notes: 'x' }), 'phase');
+      await rejected(command(j.handle, 'assessment', { by, summary: 'too early', needs: [] }), 'phase');
       // Bad payloads.
-      await rejected(j.handle.executeUpdate(triageUpdate, { args: [{ by: lead, decision: 'maybe', reason: '' } as never] }), 'invalid');
-      await rejected(j.handle.executeUpdate(triageUpdate, { args: [{ decision: 'accept', reason: 'no actor' } as never] }), 'invalid');
-      await rejected(j.handle.executeUpdate(reassignUpdate, { args: [{ by: lead, coordinatorId: 'coord-ana' }] }), 'phase');
+      await rejected(command(j.handle, 'triage', { by: lead, decision: 'maybe', reason: '' } as never), 'invalid');
+      await rejected(command(j.handle, 'triage', { decision: 'accept', reason: 'no actor' } as never), 'invalid');
+      await rejected(command(j.handle, 'reassign', { by: lead, coordinatorId: 'coord-ana' }), 'phase');
       expect(await content()).toEqual(before);
 
       const active = await activate(j.handle, now, [{ id: 'a1', inDays: 5 }]);
       // Unknown action; an action completed twice; a care plan whose action is due in the past; an unknown co-ordinator.
-      await rejected(j.handle.executeUpdate(completeActionUpdate, { args: [{ by, actionId: 'nope' }] }), 'not-found');
-      await j.handle.executeUpdate(completeActionUpdate, { args: [{ by, actionId: 'a1' }] });
+      await rejected(command(j.handle, 'complete-action', { by, actionId: 'nope' }), 'not-found');
+      await command(j.handle, 'complete-action', { by, actionId: 'a1' });
       const settled = await content();
-      await rejected(j.handle.executeUpdate(completeActionUpdate, { args: [{ by, actionId: 'a1' }] }), 'phase');
+      await rejected(command(j.handle, 'complete-action', { by, actionId: 'a1' }), 'phase');
       await rejected(
-        j.handle.executeUpdate(carePlanUpdate, {
-          args: [{ by, goals: [{ id: 'g1', description: 'x' }], actions: [{ id: 'late', description: 'x', owner: 'me', due: new Date(now - DAY).toISOString() }], agreedWithPatient: true }],
-        }),
+        command(j.handle, 'care-plan', { by, goals: [{ id: 'g1', description: 'x' }], actions: [{ id: 'late', description: 'x', owner: 'me', due: new Date(now - DAY).toISOString() }], agreedWithPatient: true }),
         'invalid',
       );
-      await rejected(j.handle.executeUpdate(reassignUpdate, { args: [{ by: lead, coordinatorId: 'coord-nobody' }] }), 'invalid');
-      await rejected(j.handle.executeUpdate(closeUpdate, { args: [{ by: lead, reason: 'finished' as never, outcome: {} }] }), 'invalid');
+      await rejected(command(j.handle, 'reassign', { by: lead, coordinatorId: 'coord-nobody' }), 'invalid');
+      await rejected(command(j.handle, 'close', { by: lead, reason: 'finished' as never, outcome: {} }), 'invalid');
       expect(await content()).toEqual(settled);
       expect(active.phase).toBe('active');
     });
@@ -144,7 +137,7 @@ describe('updates that do not fit are rejected and change nothing', () => {
       const other = s.coordinatorId === 'coord-ana' ? 'coord-joe' : 'coord-ana';
       const load = async (id: string) => (await seen.read.caseloads('south-devon-1')).find((c) => c.coordinatorId === id)?.count ?? 0;
       const before = { mine: await load(s.coordinatorId!), other: await load(other) };
-      const moved = await update(j.handle, reassignUpdate, { by: lead, coordinatorId: other });
+      const moved = await command(j.handle, 'reassign', { by: lead, coordinatorId: other });
       expect(moved.coordinatorId).toBe(other);
       expect(await load(other)).toBe(before.other + 1);
       expect(await load(s.coordinatorId!)).toBe(before.mine - 1);
@@ -154,7 +147,7 @@ describe('updates that do not fit are rejected and change nothing', () => {
         await seen.store.assignCoordinator({ journeyId: `filler-${i}`, programmeId: frailty.id, teamId: 'south-devon-1', coordinators, to: s.coordinatorId! });
       }
       expect(await load(s.coordinatorId!)).toBe(40);
-      await expect(j.handle.executeUpdate(reassignUpdate, { args: [{ by: lead, coordinatorId: s.coordinatorId! }] })).rejects.toThrow();
+      await expect(command(j.handle, 'reassign', { by: lead, coordinatorId: s.coordinatorId! })).rejects.toThrow();
       expect((await j.handle.query(journeyQuery)).coordinatorId).toBe(other);
     });
   });

@@ -6,9 +6,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import { currentTable } from '../support/dynamoDbLocal.js';
-import { journeyQuery, reviewUpdate } from '../../workflows/careJourney.js';
+import { journeyQuery } from '../../workflows/careJourney.js';
 import { recordActivities } from '../support/recordingActivities.js';
-import { DAY, journeyWorker, newPatientId, programme, refer, referral, settle, useJourneyTestEnv, update, terminateStartedJourneys, withJourneyWorker } from '../support/journeyTestEnv.js';
+import { DAY, journeyWorker, newPatientId, programme, refer, referral, settle, useJourneyTestEnv, command, terminateStartedJourneys, withJourneyWorker } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator } from '../support/journeySteps.js';
 
 let env: TestWorkflowEnvironment;
@@ -37,7 +37,7 @@ describe('a three-year journey', () => {
       let reviews = 0;
       while ((await env.currentTimeMs()) - start < 3 * 365 * DAY) {
         await env.sleep(13.5 * DAY); // the reminder (a day before) has fired; the review is not yet overdue
-        const s = await update(j.handle, reviewUpdate, { by, outcome: 'continue', notes: `review ${reviews + 1}` });
+        const s = await command(j.handle, 'review', { by, outcome: 'continue', notes: `review ${reviews + 1}` });
         reviews += 1;
         expect(s.deadlines.find((d) => d.id === longAction.id)).toMatchObject({ dueAt: longAction.dueAt, status: 'open' });
         const d = await j.handle.describe();

@@ -7,8 +7,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import type { HospitalEvent } from '../../domain/commands.js';
 import * as SA from '../../domain/searchAttributes.js';
-import { contactUpdate, hospitalEventSignal, journeyQuery, reviewUpdate } from '../../workflows/careJourney.js';
-import { DAY, HOUR, newPatientId, programme, refer, referral, useJourneyTestEnv, update, withJourneyWorker } from '../support/journeyTestEnv.js';
+import { hospitalEventSignal, journeyQuery } from '../../workflows/careJourney.js';
+import { DAY, HOUR, newPatientId, programme, refer, referral, useJourneyTestEnv, command, withJourneyWorker } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator } from '../support/journeySteps.js';
 
 let env: TestWorkflowEnvironment;
@@ -44,17 +44,17 @@ describe('reviews', () => {
       expect(firstDue! - Date.parse(s.carePlan!.agreedAt)).toBe(14 * DAY);
 
       const reviewedAt = (x: typeof s) => Date.parse(x.reviews.at(-1)!.at);
-      await env.sleep(12.5 * DAY); // not at the reminder instant (the test server mishandles an update in the same task as a timer)
-      let after = await update(handle, reviewUpdate, { by, outcome: 'continue', notes: 'stable' });
+      await env.sleep(12.5 * DAY);
+      let after = await command(handle, 'review', { by, outcome: 'continue', notes: 'stable' });
       expect(due(after, 'review')).toEqual([reviewedAt(after) + 14 * DAY]); // high: fortnightly
 
       await env.sleep(10 * DAY);
-      after = await update(handle, reviewUpdate, { by, outcome: 'step-down', notes: 'improving' });
+      after = await command(handle, 'review', { by, outcome: 'step-down', notes: 'improving' });
       expect(after.risk.tier).toBe('medium');
       expect(due(after, 'review')).toEqual([reviewedAt(after) + 28 * DAY]);
 
       await env.sleep(20 * DAY);
-      after = await update(handle, reviewUpdate, { by, outcome: 'continue', riskTier: 'low', notes: 'settled' });
+      after = await command(handle, 'review', { by, outcome: 'continue', riskTier: 'low', notes: 'settled' });
       expect(due(after, 'review')).toEqual([reviewedAt(after) + 84 * DAY]);
       expect(after.deadlines.filter((d) => d.name === 'review' && d.status === 'met')).toHaveLength(3);
     });
@@ -100,7 +100,7 @@ describe('hospital transitions', () => {
 
       // The contact meets the post-discharge deadline, so its ladder stops before the overdue notice.
       await env.sleep(60 * HOUR);
-      await handle.executeUpdate(contactUpdate, { args: [{ by: asCoordinator(s.coordinatorId!), kind: 'post-discharge', channel: 'phone' }] });
+      await command(handle, 'contact', { by: asCoordinator(s.coordinatorId!), kind: 'post-discharge', channel: 'phone' });
       await env.sleep(5 * DAY);
       const pdc = seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'post-discharge-contact');
       expect(pdc.map((n) => n.kind)).toEqual(['notice', 'reminder']);

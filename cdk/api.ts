@@ -1,0 +1,182 @@
+/**
+ * The HTTP API: API Gateway (HTTP API) in front of one Lambda running the same Hono app as
+ * `npm start` (lambdas/lambda.ts). Every route of lambdas/routes.ts is declared here with the
+ * Cognito JWT authorizer, so unauthenticated and unknown requests stop at the gateway and never
+ * start a Lambda; the app still checks role and team on each call. Throttled, access-logged,
+ * and limited by reserved concurrency so a flood cannot exhaust Temporal or DynamoDB.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { RUNTIME_SECRET_ARN_ENV } from '../lambdas/runtimeSecrets.js';
+import { routes, type RouteSpec } from '../lambdas/routes.js';
+import { tableActions, type Data } from './data.js';
+import type { RuntimeSecret } from './runtimeSecret.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Routes that exist only for local development (`CAREPATH_DEV_AUTH=1`) and are not published in AWS. */
+export const DEV_ONLY_PATHS = ['/auth/dev-token'];
+
+/** The routes API Gateway publishes: every route of the app except the dev-only ones. */
+export const publishedRoutes = (): RouteSpec[] => routes.filter((r) => !DEV_ONLY_PATHS.includes(r.path));
+
+export const API_NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+export interface ApiProps {
+  vpc: ec2.IVpc;
+  data: Data;
+  userPool: cognito.IUserPool;
+  /** App clients whose tokens the authorizer and the app accept. */
+  userPoolClients: cognito.IUserPoolClient[];
+  runtimeSecret: RuntimeSecret;
+  encryptionKey: kms.IKey;
+  /** Browser origins allowed by CORS: the dashboard, and the Temporal UI (codec endpoints). */
+  allowedOrigins: string[];
+  /** Passed to the app as CAREPATH_TEMPORAL_UI_ORIGIN. */
+  temporalUiOrigin: string;
+  /** `false` only for a self-hosted Temporal reached in plaintext on a private network. */
+  temporalTls: boolean;
+  memoryMiB: number;
+  reservedConcurrency: number;
+  throttle: { rate: number; burst: number };
+  logRetentionDays: number;
+  retainLogs: boolean;
+}
+
+export class Api extends Construct {
+  readonly httpApi: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  readonly handler: nodejs.NodejsFunction;
+  /** Base URL of the API, without a trailing slash. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const removalPolicy = props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const retention = props.logRetentionDays as logs.RetentionDays;
+
+    const securityGroup = new ec2.SecurityGroup(this, 'HandlerSecurityGroup', {
+      vpc: props.vpc,
+      description: 'carepath API Lambda: no inbound; outbound to Temporal, DynamoDB, Secrets Manager and Cognito',
+      allowAllOutbound: true,
+    });
+    this.handler = new nodejs.NodejsFunction(this, 'Handler', {
+      entry: join(root, 'lambdas', 'lambda.ts'),
+      handler: 'handler',
+      projectRoot: root,
+      depsLockFilePath: join(root, 'package-lock.json'),
+      runtime: API_NODE_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memoryMiB,
+      // API Gateway gives up after 30 s; finish (or fail) before it does.
+      timeout: Duration.seconds(28),
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [securityGroup],
+      loggingFormat: lambda.LoggingFormat.JSON,
+      logGroup: new logs.LogGroup(this, 'HandlerLogs', { encryptionKey: props.encryptionKey, retention, removalPolicy }),
+      environment: {
+        CAREPATH_TABLE: props.data.table.tableName,
+        [RUNTIME_SECRET_ARN_ENV]: props.runtimeSecret.secret.secretArn,
+        COGNITO_USER_POOL_ID: props.userPool.userPoolId,
+        COGNITO_CLIENT_ID: props.userPoolClients.map((c) => c.userPoolClientId).join(','),
+        CAREPATH_TEMPORAL_UI_ORIGIN: props.temporalUiOrigin,
+        TEMPORAL_TLS: String(props.temporalTls),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        // esbuild from node_modules, never a Docker image: synth works offline and without a daemon.
+        forceDockerBundling: false,
+        format: nodejs.OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        // Some dependencies still call require(); give the ESM bundle one.
+        banner: "import { createRequire as __carepathCreateRequire } from 'node:module'; const require = __carepathCreateRequire(import.meta.url);",
+        // The SDK version we test with, not whichever the runtime ships.
+        externalModules: [],
+        minify: true,
+        sourceMap: true,
+      },
+    });
+    props.data.grant(this.handler, tableActions.api);
+    props.runtimeSecret.secret.grantRead(this.handler);
+    Validations.of(this.handler).acknowledge({
+      id: 'HIPAA.Security-LambdaDLQ',
+      reason: 'API Gateway invokes this function synchronously and hands any failure back to the caller, so there is no asynchronous event to dead-letter.',
+    });
+    Validations.of(this.handler.role!).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'The AWS-managed basic execution policy only lets the function write its own logs, which every Lambda needs.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason: 'The AWS-managed VPC access policy only manages the network interfaces a Lambda in a VPC needs, and those actions support no resource scoping.',
+      },
+      {
+        id: 'HIPAA.Security-IAMNoInlinePolicy',
+        reason: 'The inline policy holds this role\'s least-privilege grants (named table actions, the runtime secret) and cannot be attached to any other principal.',
+      },
+    );
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { encryptionKey: props.encryptionKey, retention, removalPolicy });
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'carepath API',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: props.allowedOrigins,
+        allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.OPTIONS],
+        allowHeaders: ['authorization', 'content-type', 'x-namespace'],
+        allowCredentials: true,
+        maxAge: Duration.hours(1),
+      },
+    });
+    this.stage = new apigwv2.HttpStage(this, 'Stage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttle.rate, burstLimit: props.throttle.burst },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        // Ids and timings only: no query strings, bodies or tokens.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            method: '$context.httpMethod',
+            route: '$context.routeKey',
+            path: '$context.path',
+            status: '$context.status',
+            latencyMs: '$context.responseLatency',
+            integrationLatencyMs: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            staffId: '$context.authorizer.claims.sub',
+            responseLength: '$context.responseLength',
+          }),
+        ),
+      },
+    });
+
+    const authorizer = new HttpUserPoolAuthorizer('Cognito', props.userPool, { userPoolClients: props.userPoolClients, userPoolRegion: Stack.of(this).region });
+    const integration = new HttpLambdaIntegration('App', this.handler, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
+    for (const route of publishedRoutes()) {
+      this.httpApi.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration, authorizer });
+    }
+    this.url = this.httpApi.apiEndpoint;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * One deployment of carepath: the constructs of this folder, wired together. Dependencies run one
+ * way — encryption → data, network → identity → API → worker → monitoring — with the dashboard's
+ * origin feeding Cognito callbacks and API CORS, and the API and Cognito ids feeding the
+ * dashboard's config.json.
+ */
+import { CfnOutput, Fn, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { Api } from './api.js';
+import type { CarepathConfig } from './config.js';
+import { DashboardHosting } from './dashboardHosting.js';
+import { Data } from './data.js';
+import { Encryption } from './encryption.js';
+import { Identity } from './identity.js';
+import { Monitoring } from './monitoring.js';
+import { Network } from './network.js';
+import { RuntimeSecret } from './runtimeSecret.js';
+import { Worker } from './worker.js';
+
+export interface CarepathStackProps extends StackProps {
+  config: CarepathConfig;
+  /** The built dashboard to publish (dashboard/dist, or a fixture in tests). */
+  dashboardDistDir: string;
+}
+
+export class CarepathStack extends Stack {
+  readonly encryption: Encryption;
+  readonly data: Data;
+  readonly network: Network;
+  readonly identity: Identity;
+  readonly api: Api;
+  readonly worker: Worker;
+  readonly dashboard: DashboardHosting;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: CarepathStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const name = `carepath-${config.envName}`;
+    const retain = config.retainData;
+    Tags.of(this).add('application', 'carepath');
+    Tags.of(this).add('environment', config.envName);
+
+    this.encryption = new Encryption(this, 'Encryption', { aliasName: name, retain });
+    const encryptionKey = this.encryption.key;
+    const logs = { logRetentionDays: config.logRetentionDays, retainLogs: retain };
+    this.data = new Data(this, 'Data', { tableName: name, encryptionKey, retain, backup: config.backup });
+    this.network = new Network(this, 'Network', { natGateways: config.natGateways, encryptionKey, ...logs });
+    const runtimeSecret = new RuntimeSecret(this, 'RuntimeSecret', { secretName: config.temporal.runtimeSecretName, temporal: config.temporal });
+
+    this.dashboard = new DashboardHosting(this, 'Dashboard', { distDir: props.dashboardDistDir, retain, accessLogRetentionDays: config.logRetentionDays, encryptionKey });
+    this.identity = new Identity(this, 'Identity', {
+      domainPrefix: config.identity.domainPrefix ?? Fn.join('-', [name, this.account]),
+      dashboardOrigin: this.dashboard.origin,
+      retain,
+    });
+    this.api = new Api(this, 'Api', {
+      vpc: this.network.vpc,
+      data: this.data,
+      userPool: this.identity.userPool,
+      userPoolClients: [this.identity.dashboardClient, this.identity.integrationClient],
+      runtimeSecret,
+      encryptionKey,
+      allowedOrigins: [this.dashboard.origin, config.temporal.uiOrigin],
+      temporalUiOrigin: config.temporal.uiOrigin,
+      temporalTls: config.temporal.tls,
+      memoryMiB: config.api.memoryMiB,
+      reservedConcurrency: config.api.reservedConcurrency,
+      throttle: { rate: config.api.throttleRate, burst: config.api.throttleBurst },
+      ...logs,
+    });
+    this.dashboard.deploy({
+      apiBaseUrl: this.api.url,
+      auth: { kind: 'cognito', region: this.region, userPoolId: this.identity.userPool.userPoolId, clientId: this.identity.dashboardClient.userPoolClientId, domain: this.identity.domainName },
+    });
+    this.worker = new Worker(this, 'Worker', {
+      vpc: this.network.vpc,
+      data: this.data,
+      runtimeSecret,
+      encryptionKey,
+      ...config.worker,
+      temporalTls: config.temporal.tls,
+      dashboardUrl: this.dashboard.origin,
+      ...(config.email ? { email: config.email } : {}),
+      ...logs,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      name,
+      encryptionKey,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+      httpApi: this.api.httpApi,
+      apiHandler: this.api.handler,
+      workerService: this.worker.service,
+      workerMinTasks: config.worker.minTasks,
+      table: this.data.table,
+    });
+
+    new CfnOutput(this, 'DashboardUrl', { value: this.dashboard.origin });
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+    new CfnOutput(this, 'DashboardClientId', { value: this.identity.dashboardClient.userPoolClientId });
+    new CfnOutput(this, 'IntegrationClientId', { value: this.identity.integrationClient.userPoolClientId });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn });
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * What differs between deployments, chosen with `-c env=dev|prod` and overridable one setting at
+ * a time with `-c <key>=<value>` (see cdk/README.md). Nothing here is an account id or a secret:
+ * the account and credentials come from the AWS CLI profile at deploy time, secrets from
+ * Secrets Manager at run time.
+ */
+import { z } from 'zod';
+
+export const environmentNames = ['dev', 'prod'] as const;
+export type EnvironmentName = (typeof environmentNames)[number];
+
+/** How the API and worker prove themselves to Temporal (the runtime secret holds the matching keys). */
+export const temporalAuthModes = ['api-key', 'mtls', 'none'] as const;
+export type TemporalAuth = (typeof temporalAuthModes)[number];
+
+export interface CarepathConfig {
+  envName: EnvironmentName;
+  region: string;
+  /** prod: deletion protection on the table and user pool; data, keys and logs survive `cdk destroy`. */
+  retainData: boolean;
+  logRetentionDays: number;
+  /** One per AZ in prod, so losing an AZ does not cut the worker and API off from Temporal Cloud. */
+  natGateways: number;
+  temporal: {
+    auth: TemporalAuth;
+    /** TLS to Temporal; only a self-hosted cluster on a private network would turn it off. */
+    tls: boolean;
+    /** The secret also holds TEMPORAL_TLS_CA: a self-hosted cluster whose certificate a private CA signed. */
+    privateCa: boolean;
+    /** The Secrets Manager secret (created before the first deploy) holding the runtime keys. */
+    runtimeSecretName: string;
+    /** Where the Temporal Web UI runs, allowed by CORS to call the API's codec endpoints. */
+    uiOrigin: string;
+  };
+  api: {
+    memoryMiB: number;
+    /** Caps concurrent Lambdas, and so the load on Temporal and DynamoDB. */
+    reservedConcurrency: number;
+    /** Requests per second across the API, and the burst above it. */
+    throttleRate: number;
+    throttleBurst: number;
+  };
+  worker: {
+    cpu: number;
+    memoryMiB: number;
+    minTasks: number;
+    maxTasks: number;
+    /** Workflows kept hot per task (CAREPATH_WORKFLOW_CACHE). */
+    workflowCache: number;
+  };
+  identity: {
+    /** Prefix of the Cognito hosted sign-in domain; unique in the region. Default: carepath-<env>-<account id>. */
+    domainPrefix?: string;
+  };
+  backup: {
+    /** Daily AWS Backup recovery points kept (PITR covers the last 35 days to the second). */
+    dailyRetentionDays: number;
+    /** Monthly recovery points kept; 0 for none. */
+    monthlyRetentionDays: number;
+  };
+  /** Subscribed to the alarm topic, when set. */
+  alarmEmail?: string;
+  /** Email notifications through SES (a verified identity); without it, notifications go to the in-app inbox and the log only. */
+  email?: { from: string; addressTemplate: string };
+}
+
+const defaults: Record<EnvironmentName, Omit<CarepathConfig, 'envName' | 'region' | 'temporal' | 'identity'>> = {
+  dev: {
+    retainData: false,
+    logRetentionDays: 30,
+    natGateways: 1,
+    api: { memoryMiB: 1024, reservedConcurrency: 10, throttleRate: 20, throttleBurst: 40 },
+    worker: { cpu: 512, memoryMiB: 1024, minTasks: 1, maxTasks: 2, workflowCache: 500 },
+    backup: { dailyRetentionDays: 7, monthlyRetentionDays: 0 },
+  },
+  prod: {
+    retainData: true,
+    logRetentionDays: 400,
+    natGateways: 2,
+    api: { memoryMiB: 1024, reservedConcurrency: 50, throttleRate: 200, throttleBurst: 400 },
+    worker: { cpu: 1024, memoryMiB: 2048, minTasks: 2, maxTasks: 6, workflowCache: 2000 },
+    backup: { dailyRetentionDays: 7, monthlyRetentionDays: 366 },
+  },
+};
+
+const positiveInt = z.coerce.number().int().positive();
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
+/** Context keys a deployer may set, each with the config field it overrides. */
+const overrides = z.object({
+  env: z.enum(environmentNames).default('dev'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+  temporalAuth: z.enum(temporalAuthModes).default('api-key'),
+  temporalTls: flag.default(true),
+  temporalPrivateCa: flag.default(false),
+  runtimeSecretName: z.string().min(1).optional(),
+  temporalUiOrigin: z.url().default('https://cloud.temporal.io'),
+  cognitoDomainPrefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/).optional(),
+  apiReservedConcurrency: positiveInt.optional(),
+  natGateways: z.coerce.number().int().min(1).max(3).optional(),
+  workerMinTasks: positiveInt.optional(),
+  workerMaxTasks: positiveInt.optional(),
+  alarmEmail: z.email().optional(),
+  emailFrom: z.email().optional(),
+  emailAddressTemplate: z.string().includes('{id}').optional(),
+});
+
+export type ContextReader = (key: string) => unknown;
+
+export function carepathConfig(context: ContextReader): CarepathConfig {
+  const raw = Object.fromEntries(Object.keys(overrides.shape).map((k) => [k, context(k)]).filter(([, v]) => v !== undefined));
+  const parsed = overrides.safeParse(raw);
+  if (!parsed.success) throw new Error(`Invalid CDK context: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const c = parsed.data;
+  if (Boolean(c.emailFrom) !== Boolean(c.emailAddressTemplate)) throw new Error('Set emailFrom and emailAddressTemplate together (or neither, for inbox-only notifications).');
+  if (c.temporalAuth !== 'none' && !c.temporalTls) throw new Error(`temporalAuth=${c.temporalAuth} needs TLS: credentials are never sent in plaintext.`);
+  const base = defaults[c.env];
+  const worker = { ...base.worker, ...(c.workerMinTasks ? { minTasks: c.workerMinTasks } : {}), ...(c.workerMaxTasks ? { maxTasks: c.workerMaxTasks } : {}) };
+  if (worker.maxTasks < worker.minTasks) throw new Error(`workerMaxTasks (${worker.maxTasks}) is below workerMinTasks (${worker.minTasks}).`);
+  return {
+    ...base,
+    envName: c.env,
+    region: c.region ?? 'eu-west-2',
+    natGateways: c.natGateways ?? base.natGateways,
+    api: { ...base.api, ...(c.apiReservedConcurrency ? { reservedConcurrency: c.apiReservedConcurrency } : {}) },
+    worker,
+    temporal: {
+      auth: c.temporalAuth,
+      tls: c.temporalTls,
+      privateCa: c.temporalPrivateCa,
+      runtimeSecretName: c.runtimeSecretName ?? `carepath/${c.env}/runtime`,
+      uiOrigin: new URL(c.temporalUiOrigin).origin,
+    },
+    identity: c.cognitoDomainPrefix ? { domainPrefix: c.cognitoDomainPrefix } : {},
+    ...(c.alarmEmail ? { alarmEmail: c.alarmEmail } : {}),
+    ...(c.emailFrom && c.emailAddressTemplate ? { email: { from: c.emailFrom, addressTemplate: c.emailAddressTemplate } } : {}),
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * The dashboard's frame: sign-in, then the views a care team uses — team (caseloads, overdue work,
+ * the MDT list), journey (timeline, deadlines, actions), inbox and evaluation. Hash routes, so any
+ * static host (the Node server, S3 behind CloudFront) serves every view from one index.html.
+ */
+import type { ReactNode } from 'react';
+import { HashRouter, Navigate, NavLink, Route, Routes, useNavigate } from 'react-router-dom';
+import { Evaluation } from './pages/Evaluation';
+import { Inbox } from './pages/Inbox';
+import { JourneyView } from './pages/JourneyView';
+import { SignIn } from './pages/SignIn';
+import { TeamView } from './pages/TeamView';
+import { SessionProvider, useSession } from './session';
+import { isStaff, seesMetrics } from './types';
+
+export function App() {
+  return (
+    <HashRouter>
+      <SessionProvider>
+        <Routes>
+          <Route path="/sign-in" element={<SignIn />} />
+          <Route path="/team/:teamId?" element={<SignedIn>{<TeamView />}</SignedIn>} />
+          <Route path="/journeys/:id" element={<SignedIn>{<JourneyView />}</SignedIn>} />
+          <Route path="/inbox" element={<SignedIn>{<Inbox />}</SignedIn>} />
+          <Route path="/evaluation" element={<SignedIn>{<Evaluation />}</SignedIn>} />
+          <Route path="*" element={<Home />} />
+        </Routes>
+      </SessionProvider>
+    </HashRouter>
+  );
+}
+
+function Home() {
+  const { session } = useSession();
+  if (!session) return <Navigate to="/sign-in" replace />;
+  return <Navigate to={isStaff(session.user.role) ? '/team' : '/inbox'} replace />;
+}
+
+function SignedIn({ children }: { children: ReactNode }) {
+  const { session, signOut } = useSession();
+  const navigate = useNavigate();
+  if (!session) return <Navigate to="/sign-in" replace />;
+  const { user } = session;
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <span className="brand">carepath</span>
+        <nav aria-label="Main">
+          {isStaff(user.role) ? <NavLink to="/team">Team</NavLink> : null}
+          <NavLink to="/inbox">Inbox</NavLink>
+          {seesMetrics(user.role) ? <NavLink to="/evaluation">Evaluation</NavLink> : null}
+        </nav>
+        <span className="who">
+          {user.name} · {user.role}
+          {user.teams.length ? ` · ${user.teams.join(', ')}` : ''}
+        </span>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => {
+            void signOut().then(() => navigate('/sign-in'));
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,226 @@
+/**
+ * One journey: where it stands, its deadlines and how far each one's ladder has gone, the care
+ * plan, hospital stays and timeline — and the actions a co-ordinator (or lead) takes, as forms.
+ */
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { parseJourneyId } from '../../../domain/journeyIds';
+import { api, currentConfig } from '../api';
+import { DataTable } from '../components/DataTable';
+import { ProblemAlert } from '../components/ProblemAlert';
+import { allTeams, coordinatorName, loadDirectory } from '../directory';
+import { ActionForm } from '../forms/ActionForm';
+import { AssessmentForm } from '../forms/AssessmentForm';
+import { CarePlanForm } from '../forms/CarePlanForm';
+import { CloseForm } from '../forms/CloseForm';
+import { ContactForm } from '../forms/ContactForm';
+import { ReassignForm } from '../forms/ReassignForm';
+import { ReviewForm } from '../forms/ReviewForm';
+import { TriageForm } from '../forms/TriageForm';
+import { day, deadlineLabel, levelLabel, offsetLabel, phaseLabel, relative, when } from '../format';
+import { useUser } from '../session';
+import type { JourneyDetail, JourneySummary, ProgrammeDirectory } from '../types';
+import { useLoad } from '../useLoad';
+
+type Earlier = JourneySummary & { timeline: JourneyDetail['timeline'] };
+
+export function JourneyView() {
+  const id = useParams().id!;
+  const loaded = useLoad(() => api<JourneyDetail | Earlier>('GET', `/journeys/${encodeURIComponent(id)}`), [id]);
+  const directory = useLoad(loadDirectory, []);
+  const [journey, setJourney] = useState<JourneyDetail | Earlier>();
+  useEffect(() => setJourney(loaded.data), [loaded.data]);
+  if (!journey || !directory.data) return loaded.error || directory.error ? <ProblemAlert error={loaded.error ?? directory.error} /> : <p aria-busy="true">Loading…</p>;
+  if (!('deadlines' in journey)) return <EarlierEpisode journey={journey} programmes={directory.data} />;
+  return <LiveJourney journey={journey} programmes={directory.data} onChange={setJourney} />;
+}
+
+function Header({ journey, programmes }: { journey: JourneySummary; programmes: ProgrammeDirectory[] }) {
+  const programme = programmes.find((p) => p.id === journey.programme);
+  const team = programme?.teams.find((t) => t.id === journey.teamId);
+  const ui = currentConfig()?.temporalUi;
+  const workflowId = parseJourneyId(journey.id)?.workflowId;
+  return (
+    <header className="journey-head">
+      <h1>
+        Journey <span className="mono">{journey.id.slice(-12)}</span>
+      </h1>
+      <dl className="facts">
+        <dt>Phase</dt>
+        <dd data-testid="phase">{phaseLabel[journey.phase]}</dd>
+        <dt>Programme</dt>
+        <dd>{programme?.name ?? journey.programme}</dd>
+        <dt>Team</dt>
+        <dd>
+          <Link to={`/team/${journey.teamId}`}>{team?.name ?? journey.teamId}</Link>
+        </dd>
+        <dt>Co-ordinator</dt>
+        <dd>{coordinatorName(programmes, journey.coordinatorId)}</dd>
+        <dt>Risk</dt>
+        <dd>{journey.riskTier}</dd>
+        <dt>Opened</dt>
+        <dd>{day(journey.openedAt)}</dd>
+      </dl>
+      {ui && workflowId ? (
+        <p>
+          <a href={`${ui.url}/namespaces/${encodeURIComponent(ui.namespace)}/workflows?query=${encodeURIComponent(`WorkflowId="${workflowId}"`)}`} target="_blank" rel="noreferrer">
+            Open this journey's workflow in the Temporal Web UI
+          </a>
+        </p>
+      ) : null}
+    </header>
+  );
+}
+
+function LiveJourney({ journey, programmes, onChange }: { journey: JourneyDetail; programmes: ProgrammeDirectory[]; onChange: (j: JourneyDetail) => void }) {
+  const user = useUser();
+  const team = allTeams(programmes).find((t) => t.id === journey.teamId);
+  const programme = programmes.find((p) => p.id === journey.programme);
+  const where = journey.communityPhase;
+  const open = journey.phase !== 'closed';
+  const coordinator = user.role === 'coordinator';
+  const lead = user.role === 'team-lead';
+  const forms = [
+    where === 'triage' && (coordinator || lead) ? <TriageForm key="triage" journey={journey} onDone={onChange} /> : null,
+    where === 'assessment' && coordinator ? <AssessmentForm key="assessment" journey={journey} onDone={onChange} /> : null,
+    (where === 'care-planning' || where === 'active') && open && coordinator ? <CarePlanForm key={`plan-${journey.carePlan?.version ?? 0}`} journey={journey} onDone={onChange} /> : null,
+    where === 'active' && open && (coordinator || lead) ? <ReviewForm key="review" journey={journey} onDone={onChange} /> : null,
+    open && journey.phase !== 'referred' && coordinator ? <ContactForm key="contact" journey={journey} onDone={onChange} /> : null,
+    open && lead && where !== 'referred' && where !== 'triage' ? <ReassignForm key="reassign" journey={journey} onDone={onChange} team={team} /> : null,
+    open && (coordinator || lead) ? <CloseForm key="close" journey={journey} onDone={onChange} recordsPlaceOfDeath={programme?.recordsPlaceOfDeath ?? false} /> : null,
+  ].filter(Boolean);
+  const now = Date.now();
+  return (
+    <>
+      <Header journey={journey} programmes={programmes} />
+      <div className="grid journey">
+        <div>
+          <section aria-labelledby="deadlines-heading">
+            <h2 id="deadlines-heading">Deadlines</h2>
+            <DataTable
+              caption="Deadlines and where each one's reminders and escalations stand"
+              rows={journey.deadlines}
+              rowKey={(d) => d.id}
+              initialSort={{ key: 'due', direction: 'ascending' }}
+              columns={[
+                { key: 'name', header: 'Deadline', cell: (d) => deadlineLabel(d.name), sortValue: (d) => d.name },
+                { key: 'due', header: 'Due', cell: (d) => `${when(d.dueAt)} (${relative(d.dueAt, now)})`, sortValue: (d) => d.dueAt },
+                { key: 'status', header: 'Status', cell: (d) => <span className={`badge ${d.status}`}>{d.paused ? 'paused (in hospital)' : d.status === 'met' ? `met ${when(d.metAt)}` : d.status}</span>, sortValue: (d) => d.status },
+                {
+                  key: 'ladder',
+                  header: 'Ladder',
+                  cell: (d) =>
+                    d.status === 'met' ? '—' : `${d.ladderStep} step${d.ladderStep === 1 ? '' : 's'} taken${d.nextStep ? `; next: ${d.nextStep.kind} to ${levelLabel[d.nextStep.notify === 'coordinator' ? 0 : d.nextStep.notify === 'team-lead' ? 1 : 2].toLowerCase()} ${offsetLabel(d.nextStep.at)}` : ''}`,
+                },
+              ]}
+            />
+          </section>
+          {journey.carePlan ? <CarePlanView journey={journey} onChange={onChange} canComplete={user.role === 'coordinator' && where === 'active'} /> : null}
+          {journey.assessment ? (
+            <section aria-labelledby="assessment-heading">
+              <h2 id="assessment-heading">Assessment</h2>
+              <p>{journey.assessment.summary}</p>
+              {journey.assessment.whatMatters ? (
+                <p>
+                  <strong>What matters:</strong> {journey.assessment.whatMatters}
+                </p>
+              ) : null}
+              <ul>
+                {journey.assessment.needs.map((n, i) => (
+                  <li key={i}>
+                    <strong>{n.domain}:</strong> {n.description}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+          <section aria-labelledby="stays-heading">
+            <h2 id="stays-heading">Hospital stays</h2>
+            {journey.hospitalStays.length === 0 ? (
+              <p className="muted">None.</p>
+            ) : (
+              <ul>
+                {journey.hospitalStays.map((s) => (
+                  <li key={s.stayNo}>
+                    Admitted {when(s.admittedAt)}
+                    {s.location ? ` to ${s.location}` : ''}
+                    {s.dischargedAt ? `, discharged ${when(s.dischargedAt)}` : ', still in hospital'}
+                    {s.readmission ? <span className="badge overdue">readmission</span> : null}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <Timeline entries={journey.timeline} />
+        </div>
+        <aside aria-labelledby="actions-heading">
+          <h2 id="actions-heading">Actions</h2>
+          {forms.length ? forms : <p className="muted">Nothing for your role to do here now.</p>}
+        </aside>
+      </div>
+    </>
+  );
+}
+
+function CarePlanView({ journey, onChange, canComplete }: { journey: JourneyDetail; onChange: (j: JourneyDetail) => void; canComplete: boolean }) {
+  const plan = journey.carePlan!;
+  return (
+    <section aria-labelledby="plan-heading">
+      <h2 id="plan-heading">Care plan (version {plan.version})</h2>
+      <p className="muted">
+        Agreed {when(plan.agreedAt)}
+        {plan.agreedWithPatient ? ' with the person' : ` — not with the person: ${plan.notAgreedReason ?? ''}`}
+        {plan.agreedWithCarer ? ' and their carer' : ''}.
+      </p>
+      <h3>Goals</h3>
+      <ul>
+        {plan.goals.map((g) => (
+          <li key={g.id}>{g.description}</li>
+        ))}
+      </ul>
+      <h3>Actions</h3>
+      <ul className="plain">
+        {plan.actions.map((a) => (
+          <li key={a.id} className="plan-action">
+            <span>
+              <strong>{a.description}</strong> — {a.owner}, due {when(a.due)} {a.completedAt ? <span className="badge met">done {day(a.completedAt)}</span> : null}
+            </span>
+            {canComplete && !a.completedAt ? (
+              <ActionForm title={`Complete “${a.description}”`} path={`actions/${encodeURIComponent(a.id)}/complete`} journeyId={journey.id} submitLabel="Mark done" onDone={onChange} body={() => ({})}>
+                {null}
+              </ActionForm>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Timeline({ entries }: { entries: JourneyDetail['timeline'] }) {
+  return (
+    <section aria-labelledby="timeline-heading">
+      <h2 id="timeline-heading">Timeline</h2>
+      <ol className="timeline" reversed>
+        {[...entries].reverse().map((e) => (
+          <li key={`${e.seq}-${e.at}`}>
+            <time dateTime={e.at}>{when(e.at)}</time> <span className="muted">{e.by}</span> — {e.detail}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function EarlierEpisode({ journey, programmes }: { journey: Earlier; programmes: ProgrammeDirectory[] }) {
+  return (
+    <>
+      <Header journey={journey} programmes={programmes} />
+      <p>
+        This is an earlier, closed episode (closed {day(journey.closedAt)}
+        {journey.closeReason ? `: ${journey.closeReason}` : ''}). Its summary and audit trail are kept.
+      </p>
+      <Timeline entries={journey.timeline} />
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+/**
+ * Who is signed in. The token lives in sessionStorage (gone when the tab closes); a copy goes to
+ * the API as an HttpOnly cookie scoped to /codec, so the Temporal Web UI can decode history for
+ * operations staff without ever seeing the token.
+ */
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, setApiToken } from './api';
+import type { User } from './types';
+
+interface Session {
+  token: string;
+  user: User;
+}
+
+interface SessionContext {
+  session: Session | undefined;
+  signIn(token: string, user: User): Promise<void>;
+  signOut(): Promise<void>;
+}
+
+const KEY = 'carepath.session';
+const Context = createContext<SessionContext | undefined>(undefined);
+
+const stored = (): Session | undefined => {
+  const raw = sessionStorage.getItem(KEY);
+  return raw ? (JSON.parse(raw) as Session) : undefined;
+};
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<Session | undefined>(stored);
+  setApiToken(session?.token, () => setSession(undefined));
+  useEffect(() => {
+    if (session) sessionStorage.setItem(KEY, JSON.stringify(session));
+    else sessionStorage.removeItem(KEY);
+  }, [session]);
+  const value = useMemo<SessionContext>(
+    () => ({
+      session,
+      async signIn(token, user) {
+        await api('POST', '/auth/session', undefined, { bearer: token });
+        setApiToken(token, () => setSession(undefined));
+        setSession({ token, user });
+      },
+      async signOut() {
+        await api('DELETE', '/auth/session').catch(() => undefined);
+        setSession(undefined);
+      },
+    }),
+    [session],
+  );
+  return <Context.Provider value={value}>{children}</Context.Provider>;
+}
+
+export function useSession(): SessionContext {
+  const value = useContext(Context);
+  if (!value) throw new Error('useSession outside SessionProvider');
+  return value;
+}
+
+/** The signed-in user; only for pages behind sign-in. */
+export function useUser(): User {
+  const { session } = useSession();
+  if (!session) throw new Error('not signed in');
+  return session.user;
+}

@@ -1,0 +1,58 @@
+/**
+ * The shapes the dashboard reads. Journey views and metrics come straight from the domain code the
+ * API itself uses; the directory mirrors lambdas/directory.ts.
+ */
+export type { JourneyDetail, JourneySummary } from '../../domain/views';
+export type { Metrics } from '../../domain/metrics';
+export type { DashboardConfig } from '../../domain/dashboardConfig';
+
+export type Role = 'referrer' | 'coordinator' | 'team-lead' | 'service-manager' | 'discharge-team' | 'integration' | 'ops' | 'admin';
+
+export interface User {
+  sub: string;
+  name: string;
+  role: Role;
+  teams: string[];
+}
+
+export interface TeamDirectory {
+  id: string;
+  name: string;
+  coordinators: { id: string; name: string; maxCaseload: number }[];
+  leads: string[];
+  serviceManagers: string[];
+}
+
+export interface ProgrammeDirectory {
+  id: string;
+  name: string;
+  description?: string;
+  recordsPlaceOfDeath: boolean;
+  teams: TeamDirectory[];
+}
+
+export interface InboxItem {
+  id: string;
+  journeyId: string;
+  kind: 'reminder' | 'overdue' | 'escalation' | 'notice';
+  deadline: string;
+  level: 0 | 1 | 2;
+  dueAt: string | null;
+  createdAt: string;
+  message?: string;
+  ackedAt?: string;
+}
+
+export interface Caseload {
+  coordinatorId: string;
+  name: string;
+  caseload: number;
+  capacity: number;
+}
+
+/** Staff who work journeys (and so see the team, journey and inbox views). */
+export const isStaff = (role: Role) => ['coordinator', 'team-lead', 'service-manager', 'ops', 'admin'].includes(role);
+/** Roles that may read evaluation metrics. */
+export const seesMetrics = (role: Role) => ['team-lead', 'service-manager', 'ops', 'admin'].includes(role);
+/** Co-ordinators and team leads are kept to their own teams. */
+export const isTeamScoped = (role: Role) => role === 'coordinator' || role === 'team-lead';

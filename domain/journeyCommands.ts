@@ -1,0 +1,89 @@
+/**
+ * What a co-ordinator or lead can ask of a journey, as one table: for each command its schema, the
+ * check that it fits the journey as it stands, and the rule that applies it. The API checks a
+ * command against the journey before sending it (so most bad requests never reach the workflow);
+ * the workflow checks it again when it arrives (the journey may have moved on) and records the
+ * outcome, which the API reads back.
+ *
+ * Commands travel as Temporal *signals*, not updates: a signal is a history event written before
+ * the workflow task that handles it, so live execution and replay see it in the same place. An
+ * update that arrives while the worker is restarting can be applied in a different order on
+ * replay than it was live (sdk-core orders the two differently), which left journeys stuck on a
+ * non-determinism error after a worker was killed — see README "Reliability and security".
+ */
+import type { z } from 'zod';
+import * as c from './commands.js';
+import * as J from './journey.js';
+
+export const commandTypes = ['triage', 'assessment', 'care-plan', 'complete-action', 'review', 'contact', 'reassign', 'close'] as const;
+export type CommandType = (typeof commandTypes)[number];
+
+/** A command as the workflow receives it: who asked is inside `command.by`. */
+export interface CommandRequest {
+  /** Chosen by the sender, unique per command; the outcome is kept under it. */
+  commandId: string;
+  type: CommandType;
+  command: unknown;
+  /** When it was sent (ISO 8601): the time the journey checks "not in the past" against. */
+  sentAt?: string;
+}
+
+export type RejectionType = 'phase' | 'not-found' | 'invalid' | 'capacity';
+
+export type CommandOutcome =
+  | { ok: true; revision: number; phase: c.Phase }
+  | { ok: false; type: RejectionType; message: string; issues?: { path: string[]; message: string }[] };
+
+/** Each command's body as a client sends it (who asked is added by the API from the caller's token). */
+export const commandPayloads = {
+  triage: c.triageCommand,
+  assessment: c.assessmentCommand,
+  'care-plan': c.carePlanCommand,
+  'complete-action': c.completeActionCommand,
+  review: c.reviewCommand,
+  contact: c.contactCommand,
+  reassign: c.reassignCommand,
+  close: c.closeCommand,
+} satisfies Record<CommandType, z.ZodType>;
+
+interface CommandRule<A> {
+  schema: z.ZodType<A>;
+  /** Throws a JourneyRuleError when the command does not fit the journey now. */
+  check: (s: J.JourneyState, cmd: A, now: number) => void;
+  /** Applies the command; absent when the workflow must first ask the caseload store (reassign). */
+  apply?: (s: J.JourneyState, cmd: A, now: number) => void;
+}
+
+const rule = <A>(r: CommandRule<A>) => r as CommandRule<unknown>;
+
+export const commandRules: Record<CommandType, CommandRule<unknown>> = {
+  triage: rule({ schema: c.withActor(c.triageCommand), check: (s) => J.checkTriage(s), apply: (s, cmd, now) => J.decideTriage(s, cmd, now) }),
+  assessment: rule({ schema: c.withActor(c.assessmentCommand), check: (s) => J.checkAssessment(s), apply: (s, cmd, now) => J.recordAssessment(s, cmd, now) }),
+  'care-plan': rule({ schema: c.withActor(c.carePlanCommand), check: (s, cmd, now) => J.checkCarePlan(s, cmd, now), apply: (s, cmd, now) => J.agreeCarePlan(s, cmd, now) }),
+  'complete-action': rule({ schema: c.withActor(c.completeActionCommand), check: (s, cmd) => J.checkCompleteAction(s, cmd), apply: (s, cmd, now) => J.completeAction(s, cmd, now) }),
+  review: rule({ schema: c.withActor(c.reviewCommand), check: (s) => J.checkReview(s), apply: (s, cmd, now) => J.recordReview(s, cmd, now) }),
+  contact: rule({ schema: c.withActor(c.contactCommand), check: (s, cmd, now) => J.checkContact(s, cmd, now), apply: (s, cmd, now) => J.recordContact(s, cmd, now) }),
+  reassign: rule({ schema: c.withActor(c.reassignCommand), check: (s, cmd) => J.checkReassign(s, cmd) }),
+  close: rule({ schema: c.withActor(c.closeCommand), check: (s, cmd) => J.checkClose(s, cmd), apply: (s, cmd, now) => J.close(s, cmd, now) }),
+};
+
+/**
+ * Parses and checks a command against the journey. Returns the parsed command, or the rejection
+ * the caller is told about (rule errors by their code, schema errors as `invalid` field by field).
+ */
+export function checkCommand(s: J.JourneyState, type: CommandType, raw: unknown, now: number): { command: unknown } | { rejected: Extract<CommandOutcome, { ok: false }> } {
+  const r = commandRules[type];
+  const parsed = r.schema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }));
+    return { rejected: { ok: false, type: 'invalid', message: issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '), issues } };
+  }
+  if (s.phase === 'closed') return { rejected: { ok: false, type: 'phase', message: `Journey ${s.journeyId} has closed.` } };
+  try {
+    r.check(s, parsed.data, now);
+  } catch (error) {
+    if (error instanceof J.JourneyRuleError) return { rejected: { ok: false, type: error.code, message: error.message } };
+    throw error;
+  }
+  return { command: parsed.data };
+}

@@ -1,0 +1,242 @@
+/**
+ * `npm run chaos`: a few hundred journeys run through a short-duration programme on the local
+ * stack while the worker is killed with SIGKILL at random moments, the Temporal dev server is
+ * restarted and DynamoDB Local is stopped for half a minute. Afterwards every journey is checked
+ * against the invariants (domain/invariants.ts) and the run is written to
+ * bench/results/reliability.json. Exits 1 on any violation.
+ *
+ *   npm run chaos                      # 300 journeys, 12 worker kills, DynamoDB down 30 s
+ *   npm run chaos -- --journeys 50 --kills 4 --dynamo-outage 10 --life 90
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { stringify } from 'yaml';
+import { createDocumentClient, dataConfigFromEnv, ensureTable } from '../activities/dynamo.js';
+import { createReadModel } from '../activities/readModel.js';
+import { builtInProgrammes } from '../domain/builtInProgrammes.js';
+import { parseProgrammes } from '../domain/loadProgrammes.js';
+import type { Programme, ProgrammeInput } from '../domain/programme.js';
+import { startApiServer } from '../lambdas/server.js';
+import { appDepsFromEnv } from '../lambdas/wiring.js';
+import { codecFromEnv, newCodecKey } from '../worker/payloadCodec.js';
+import { checkAll, type CheckResult } from './chaosCheck.js';
+import { Faults, type FaultCounts } from './chaosFaults.js';
+import { runLoad, type LoadStats } from './chaosLoad.js';
+import { freePort } from './localServices.js';
+import { seededRandom } from './seededRandom.js';
+import { ensureToolchain } from './toolchain.js';
+import { bundleJourneyWorkflows } from '../worker/workflowBundle.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface ChaosOptions {
+  journeys: number;
+  /** Referrals arrive over this window; every journey's life ends by `lifeMs`. */
+  arrivalMs: number;
+  lifeMs: number;
+  workerKills: number;
+  dynamoDbOutageMs: number;
+  temporalDownMs: number;
+  /** How late a ladder step may fire before it counts as missed (see LADDER_GRACE_MS). */
+  graceMs: number;
+  seed: number;
+  /** Where the report goes; none when undefined. */
+  out?: string;
+  log: (line: string) => void;
+}
+
+export interface ChaosReport {
+  generatedAt: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  settings: Omit<ChaosOptions, 'out' | 'log'>;
+  faults: FaultCounts;
+  load: Omit<LoadStats, 'unexpected' | 'gaveUp'> & { unexpected: number; gaveUp: number };
+  checked: Omit<CheckResult, 'violations'>;
+  violations: number;
+  byInvariant: Record<string, number>;
+  violationSamples: CheckResult['violations'];
+  unexpectedSamples: string[];
+  durationSeconds: number;
+}
+
+/** Frailty virtual ward with every deadline in seconds, one team, ladders to the service manager. */
+export function chaosProgramme(): Programme {
+  const frailty = builtInProgrammes.find((p) => p.id === 'frailty-virtual-ward')!;
+  const quick: ProgrammeInput = {
+    ...frailty,
+    id: 'chaos-ward',
+    name: 'Chaos ward',
+    teams: [
+      {
+        id: 'chaos-team',
+        name: 'Chaos team',
+        coordinators: ['ana', 'ben', 'cat'].map((n) => ({ id: `coord-${n}`, name: `Co-ordinator ${n}`, maxCaseload: 1000 })),
+        leads: ['lead-chaos'],
+        serviceManagers: ['mgr-chaos'],
+      },
+    ],
+    eligibility: { minAge: 65, autoAcceptRiskScore: 0.6 },
+    deadlines: {
+      triage: 'PT40S',
+      assessment: { urgent: 'PT45S', routine: 'PT90S' },
+      carePlan: 'PT60S',
+      postDischargeContact: 'PT45S',
+      review: { high: 'PT60S', medium: 'PT90S', low: 'PT120S' },
+      reviewAfterDischarge: 'PT60S',
+    },
+    escalation: [
+      { at: '-PT10S', notify: 'coordinator', kind: 'reminder' },
+      { at: 'PT0S', notify: 'coordinator', kind: 'overdue' },
+      { at: 'PT15S', notify: 'team-lead', kind: 'escalation' },
+      { at: 'PT30S', notify: 'service-manager', kind: 'escalation' },
+    ],
+    readmissionWindow: 'PT2M',
+  };
+  return parseProgrammes({ programmes: [quick] }, 'chaos')[0]!;
+}
+
+/**
+ * How late a ladder step may fire after a worker is killed before it counts as missed. Worst case:
+ * an activity started on the dead worker holds its journey until the activity's 10 s timeout, the
+ * retry starts 1 s later, the journey's next workflow task then waits out the dead worker's sticky
+ * queue (10 s, the SDK default) before any worker takes it, and the dev server fires timers on a
+ * 1 s tick — 22 s, on two busy cores. Ladder steps are hours or days apart in real programmes.
+ */
+export const LADDER_GRACE_MS = 30_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
+  const started = Date.now();
+  const random = seededRandom(o.seed);
+  const toolchain = await ensureToolchain();
+  const dataDir = mkdtempSync(join(tmpdir(), 'carepath-chaos-'));
+  const ports = { api: await freePort(), dynamo: await freePort(), temporal: await freePort(), ui: await freePort() };
+  const programme = chaosProgramme();
+  const programmesFile = join(dataDir, 'programmes.yaml');
+  writeFileSync(programmesFile, stringify({ programmes: [programme] }));
+  const bundlePath = join(dataDir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, await bundleJourneyWorkflows());
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+    TEMPORAL_NAMESPACE: 'default',
+    CAREPATH_DYNAMODB_ENDPOINT: `http://127.0.0.1:${ports.dynamo}`,
+    CAREPATH_TABLE: 'carepath-chaos',
+    CAREPATH_PROGRAMMES: programmesFile,
+    CAREPATH_CODEC_KEYS: `chaos1:${newCodecKey()}`,
+    CAREPATH_PSEUDONYM_KEY: randomBytes(32).toString('hex'),
+    CAREPATH_DEV_AUTH: '1',
+    CAREPATH_DEV_AUTH_SECRET: randomBytes(32).toString('hex'),
+    CAREPATH_WORKFLOW_BUNDLE: bundlePath,
+    CAREPATH_RATE_LIMIT_INTAKE: '0',
+    CAREPATH_RATE_LIMIT_ADT: '0',
+  };
+  delete env.COGNITO_USER_POOL_ID;
+  const faults = new Faults({ toolchain, dataDir, ports, workerEnv: env, log: o.log });
+  let server: Awaited<ReturnType<typeof startApiServer>> | undefined;
+  let connection: Connection | undefined;
+  let keep = false;
+  try {
+    await faults.startServices();
+    const data = dataConfigFromEnv(env);
+    const doc = createDocumentClient(data);
+    await ensureTable(doc, data.tableName);
+    faults.startWorker();
+    const deps = await appDepsFromEnv(env);
+    server = await startApiServer(deps, ports.api);
+    const base = `http://127.0.0.1:${ports.api}`;
+    const token = async (sub: string, role: string, teams: string[]) => deps.auth.devToken!({ sub, role: role as never, teams });
+    o.log(`chaos: ${o.journeys} journeys over ${Math.round(o.lifeMs / 1000)} s; ${o.workerKills} worker kills, Temporal restarted once, DynamoDB down ${Math.round(o.dynamoDbOutageMs / 1000)} s`);
+
+    // Faults, one at a time, at seeded moments while the load runs.
+    const plan = [
+      // After each kill, wait for the replacement worker (it starts a second after) before the next fault.
+      ...Array.from({ length: o.workerKills }, () => ({ at: (0.08 + random() * 0.72) * o.lifeMs, run: () => faults.killWorker().then(() => sleep(1500 + random() * 2500)) })),
+      { at: 0.3 * o.lifeMs, run: () => faults.dynamoDbOutage(o.dynamoDbOutageMs) },
+      { at: 0.55 * o.lifeMs, run: () => faults.restartTemporal(o.temporalDownMs) },
+    ].sort((a, b) => a.at - b.at);
+    const t0 = Date.now();
+    const faulting = (async () => {
+      for (const f of plan) {
+        await sleep(t0 + f.at - Date.now());
+        await f.run();
+      }
+    })();
+    const load = await runLoad({ base, programme, journeys: o.journeys, arrivalMs: o.arrivalMs, lifeMs: o.lifeMs, random, token, log: o.log });
+    await faulting;
+    o.log(`chaos: load done (${load.journeyIds.length} journeys, ${load.stats.actions} actions, ${load.stats.adtMessages} ADT messages, ${load.stats.retries} retried calls); checking…`);
+
+    const codec = codecFromEnv(env)!;
+    connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
+    const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
+    const checked = await checkAll({ client, read: createReadModel(doc, data.tableName), programme, journeyIds: load.journeyIds, graceMs: o.graceMs });
+    const byInvariant: Record<string, number> = {};
+    for (const v of checked.violations) byInvariant[v.invariant] = (byInvariant[v.invariant] ?? 0) + 1;
+    const { log: _log, out: _out, ...settings } = o;
+    const { violations, ...counts } = checked;
+    const { unexpected, gaveUp, ...loadCounts } = load.stats;
+    const report: ChaosReport = {
+      generatedAt: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      settings,
+      faults: { ...faults.counts },
+      load: { ...loadCounts, unexpected: unexpected.length, gaveUp: gaveUp.length },
+      checked: counts,
+      violations: violations.length,
+      byInvariant,
+      violationSamples: violations.slice(0, 50),
+      unexpectedSamples: [...unexpected.slice(0, 20), ...gaveUp.slice(0, 20).map((c) => `gave up: ${c}`)],
+      durationSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    if (violations.length) {
+      // Keep the evidence: Temporal's and DynamoDB's files, and the keys that open the histories.
+      keep = true;
+      writeFileSync(join(dataDir, 'keys.env'), ['CAREPATH_CODEC_KEYS', 'CAREPATH_PSEUDONYM_KEY'].map((k) => `${k}=${env[k]}`).join('\n') + '\n', { mode: 0o600 });
+      o.log(`chaos: violations found; the run's data and keys are kept in ${dataDir}`);
+    }
+    if (o.out) {
+      mkdirSync(dirname(o.out), { recursive: true });
+      writeFileSync(o.out, `${JSON.stringify(report, null, 2)}\n`);
+    }
+    return report;
+  } finally {
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    await connection?.close().catch(() => undefined);
+    await faults.stopAll();
+    if (!keep) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const arg = (name: string, fallback: number) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  };
+  const lifeMs = arg('life', 300) * 1000;
+  runChaos({
+    journeys: arg('journeys', 300),
+    arrivalMs: Math.round(lifeMs * 0.4),
+    lifeMs,
+    workerKills: arg('kills', 12),
+    dynamoDbOutageMs: arg('dynamo-outage', 30) * 1000,
+    temporalDownMs: arg('temporal-down', 5) * 1000,
+    graceMs: LADDER_GRACE_MS,
+    seed: arg('seed', 2026),
+    out: join(root, 'bench', 'results', 'reliability.json'),
+    log: (line) => process.stdout.write(`${line}\n`),
+  }).then(
+    (r) => {
+      process.stdout.write(`\nchaos: ${r.checked.journeys} journeys, ${r.checked.auditEvents} audit events, ${r.checked.ladderSteps} ladder steps, ${r.checked.notifications} notifications; faults ${JSON.stringify(r.faults)}; ${r.violations} violations ${JSON.stringify(r.byInvariant)} — bench/results/reliability.json\n`);
+      process.exit(r.violations === 0 && r.load.unexpected === 0 ? 0 : 1);
+    },
+    (error: unknown) => {
+      console.error(`chaos: ${(error as Error).stack ?? String(error)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,95 @@
+/**
+ * A smoke run of `npm run bench` with minuscule sizes, so the bench cannot rot: every measure runs
+ * on the real stack and lands in the results file with its floor and ratio. Sane values only —
+ * the numbers themselves come from a real run (bench/README.md).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const out = mkdtempSync(join(tmpdir(), 'carepath-bench-smoke-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function runBench(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench', 'run.ts'), ...args], {
+      cwd: root,
+      env: { ...process.env, CAREPATH_BENCH_WORKFLOW_BUNDLE: inject('workflowBundlePath') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000)));
+    child.on('exit', (code) => resolve({ code, stderr }));
+  });
+}
+
+type Measure = {
+  headline: { value: number; unit: string };
+  floor: { value: number; unit: string; what: string };
+  ratio: number;
+  target: { text: string; met: boolean | null };
+  [k: string]: unknown;
+};
+
+describe('npm run bench (tiny)', () => {
+  it('measures all six against their floors and writes the results where it is told', async () => {
+    const run = await runBench(['--tiny', '--out', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files).toContain('latest.json');
+    expect(files).toContain('latest.md');
+    expect(files.filter((f) => /^\d{4}-\d{2}-\d{2}T.*\.json$/.test(f))).toHaveLength(1);
+
+    const results = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as {
+      mode: string;
+      machine: { cpuModel: string; cores: number; memoryGiB: number };
+      versions: { node: string; temporalCli: string; temporalSdk: string };
+      settings: Record<string, unknown>;
+      measures: Record<string, Measure | { error: string }>;
+    };
+    expect(results.mode).toBe('tiny');
+    expect(results.machine.cores).toBeGreaterThan(0);
+    expect(results.machine.memoryGiB).toBeGreaterThan(0);
+    expect(results.versions.node).toBe(process.version);
+    expect(results.versions.temporalCli).toMatch(/\d+\.\d+\.\d+/);
+    expect(results.versions.temporalSdk).toMatch(/^\d+\.\d+\.\d+/);
+    expect(Object.keys(results.measures).sort()).toEqual(['intake', 'lists', 'memory', 'replay', 'timers', 'transitions']);
+
+    for (const [name, m] of Object.entries(results.measures)) {
+      expect(m, `${name}: ${JSON.stringify(m)}`).not.toHaveProperty('error');
+      const measure = m as Measure;
+      expect(Number.isFinite(measure.headline.value), name).toBe(true);
+      expect(measure.floor.value, name).toBeGreaterThan(0);
+      expect(measure.floor.what, name).not.toBe('');
+      expect(Number.isFinite(measure.ratio), name).toBe(true);
+      // Memory per cached journey is a difference of two RSS readings; with the handful of journeys a
+      // tiny run caches, a GC returning pages can outweigh them (once −444 KiB), so only its sign is spared.
+      if (name === 'memory') continue;
+      expect(measure.headline.value, name).toBeGreaterThan(0);
+      expect(measure.ratio, name).toBeGreaterThan(0);
+      expect(measure.target.text, name).not.toBe('');
+    }
+    const m = results.measures as Record<string, Measure>;
+    // Each number is what it says it is.
+    const intake = m.intake!.levels as { concurrency: number; carepath: { perSecond: number; errors: number }; floor: { perSecond: number } }[];
+    expect(intake.map((l) => l.concurrency)).toEqual([1, 4]);
+    expect(intake.every((l) => l.carepath.errors === 0 && l.carepath.perSecond > 0 && l.floor.perSecond > 0)).toBe(true);
+    expect(m.transitions!.headline.value).toBeGreaterThanOrEqual((m.transitions!.headline as unknown as { latencyMs: { p50: number } }).latencyMs.p50);
+    expect(m.timers!.journeysHoldingOpenTimers).toBeGreaterThanOrEqual(24); // the second memory level was open
+    expect(m.timers!.headline.value).toBeGreaterThan(-100); // an inbox item never shows up before its due time (allowing clock jitter)
+    const levels = m.memory!.levels as { openJourneys: number; rssMiB: number }[];
+    expect(levels).toHaveLength(3);
+    expect(levels.map((l) => l.openJourneys).every((n, i, a) => i === 0 || n >= a[i - 1]!)).toBe(true);
+    expect(levels.every((l) => l.rssMiB > 50 && l.rssMiB < 4096)).toBe(true);
+    expect(m.replay!.events).toBeGreaterThan(50);
+    expect(m.lists!.scans).toBe(0);
+    expect(m.lists!.commandsSeen).not.toContain('ScanCommand');
+    expect((m.lists!.overdue as { itemsReadPerRequest: { max: number } }).itemsReadPerRequest.max).toBeLessThanOrEqual(50);
+
+    const md = readFileSync(join(out, 'latest.md'), 'utf8');
+    for (const name of ['intake', 'transitions', 'timers', 'memory', 'replay', 'lists']) expect(md).toContain(`| ${name} |`);
+  }, 180_000);
+});

@@ -1,0 +1,103 @@
+/**
+ * The worker's container image, without Docker: the Dockerfile's build step (scripts/buildWorker.ts)
+ * is run for real, and what it produces is started the way the image's CMD starts it, against a
+ * real Temporal dev server — it must report healthy through the HEALTHCHECK script, and stop
+ * cleanly (exit 0) on SIGTERM, as ECS stops a task.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { IgnoreStrategy } from 'aws-cdk-lib';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort, startTemporalDevServer, type Service } from '../../scripts/localServices.js';
+import { buildWorker, WORKER_NODE_MAJOR, workerArtifacts } from '../../scripts/buildWorker.js';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+const instructions = dockerfile
+  .replace(/\\\n/g, ' ')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
+const runtimeStage = instructions.slice(instructions.findLastIndex((l) => l.startsWith('FROM ')));
+/** Inside node_modules, so the externalised packages resolve as they do under /app in the image. */
+const outDir = join(root, 'node_modules', '.cache', 'carepath', 'worker-image-test', 'dist');
+
+describe('the Dockerfile', () => {
+  it('runs Node 22 in every stage and the build step this test runs', () => {
+    expect(dockerfile).toMatch(new RegExp(`^ARG NODE_IMAGE=node:${WORKER_NODE_MAJOR}-bookworm-slim$`, 'm'));
+    expect(instructions.filter((l) => l.startsWith('FROM ')).every((l) => l.startsWith('FROM ${NODE_IMAGE}'))).toBe(true);
+    expect(instructions).toContain('RUN npx tsx scripts/buildWorker.ts dist');
+  });
+
+  it('starts the built worker as a non-root user, in exec form, with the pre-built workflow bundle and a health check', () => {
+    const user = runtimeStage.filter((l) => l.startsWith('USER ')).at(-1);
+    expect(user).toBeDefined();
+    expect(user).not.toMatch(/^USER (root|0)(:|$)/);
+    expect(runtimeStage.at(-1)).toBe(`CMD ["node", "--enable-source-maps", "dist/${workerArtifacts.worker}"]`);
+    expect(runtimeStage.join('\n')).toContain(`CAREPATH_WORKFLOW_BUNDLE=/app/dist/${workerArtifacts.workflowBundle}`);
+    expect(runtimeStage.find((l) => l.startsWith('HEALTHCHECK '))).toMatch(new RegExp(`CMD \\["node", "/app/dist/${workerArtifacts.healthcheck}"\\]$`));
+    expect(runtimeStage).toContain('COPY --from=build /src/dist ./dist');
+  });
+
+  it('has a .dockerignore that sends what the build copies and nothing of node_modules, local data or the dashboard', () => {
+    const ignore = IgnoreStrategy.docker(root, readFileSync(join(root, '.dockerignore'), 'utf8').split('\n'));
+    const copied = instructions.filter((l) => l.startsWith('COPY ') && !l.includes('--from=')).flatMap((l) => l.split(/\s+/).slice(1, -1));
+    expect(copied.length).toBeGreaterThan(5);
+    for (const path of [...copied, 'worker/main.ts', 'workflows/index.ts', 'domain/programme.ts']) expect(ignore.ignores(join(root, path)), path).toBe(false);
+    for (const path of ['node_modules/zod/package.json', '.data/temporal.db', 'cdk.out/manifest.json', 'dashboard/src/main.tsx', 'tests/cdk/workerImage.test.ts', '.git/HEAD']) {
+      expect(ignore.ignores(join(root, path)), path).toBe(true);
+    }
+  });
+});
+
+describe('the image build step and what it produces', () => {
+  let temporal: Service | undefined;
+  let worker: ChildProcess | undefined;
+  const healthFile = join(outDir, '..', 'worker.alive');
+  const healthcheck = () => spawnSync(process.execPath, [join(outDir, workerArtifacts.healthcheck)], { env: { ...process.env, CAREPATH_HEALTH_FILE: healthFile } }).status;
+
+  beforeAll(async () => {
+    rmSync(join(outDir, '..'), { recursive: true, force: true });
+    const port = await freePort();
+    [temporal] = await Promise.all([startTemporalDevServer(inject('toolchain'), { port, uiPort: await freePort() }), buildWorker(outDir)]);
+  });
+
+  afterAll(async () => {
+    worker?.kill('SIGKILL');
+    await temporal?.stop();
+  });
+
+  it('builds the workflow bundle, the worker and the health check', () => {
+    for (const file of Object.values(workerArtifacts)) expect(existsSync(join(outDir, file)), file).toBe(true);
+    expect(readFileSync(join(outDir, workerArtifacts.workflowBundle), 'utf8')).toContain('careJourney');
+  });
+
+  it('runs: healthy while polling, then drains and exits 0 on SIGTERM', async () => {
+    expect(healthcheck()).toBe(1);
+    const output: string[] = [];
+    worker = spawn(process.execPath, [join(outDir, workerArtifacts.worker)], {
+      cwd: join(outDir, '..'),
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        TEMPORAL_ADDRESS: `127.0.0.1:${temporal!.port}`,
+        TEMPORAL_NAMESPACE: 'default',
+        CAREPATH_WORKFLOW_BUNDLE: join(outDir, workerArtifacts.workflowBundle),
+        CAREPATH_HEALTH_FILE: healthFile,
+        CAREPATH_TABLE: 'carepath-image-test',
+        AWS_REGION: 'eu-west-2',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    worker.stdout!.on('data', (b: Buffer) => output.push(b.toString()));
+    worker.stderr!.on('data', (b: Buffer) => output.push(b.toString()));
+    const exited = new Promise<number | null>((done) => worker!.once('exit', (code) => done(code)));
+
+    await expect.poll(() => healthcheck(), { timeout: 30_000, interval: 250 }).toBe(0);
+    worker.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 20_000))]);
+    expect(code, output.join('')).toBe(0);
+    expect(healthcheck()).toBe(1);
+  });
+});

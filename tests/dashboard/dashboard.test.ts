@@ -1,0 +1,322 @@
+/// <reference lib="dom" />
+/**
+ * The dashboard in headless Chromium (Debian's, driven by playwright-core) against the whole
+ * platform as `npm start` runs it: a referral taken through triage, assessment and care plan by
+ * the people who do it; an escalation seen and acknowledged by a team lead; the evaluation charts
+ * drawn from real data; every control labelled and reachable by keyboard; and the Temporal Web UI
+ * decoding a journey's history for operations staff signed in to the dashboard, and nobody else.
+ * Screenshots go to tests/artifacts/dashboard/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
+import type { ProgrammeInput } from '../../domain/programme.js';
+import { platform, type Platform } from '../support/platform.js';
+
+const artifacts = join(import.meta.dirname, '..', 'artifacts', 'dashboard');
+const frailty = builtInProgrammes.find((p) => p.id === 'frailty-virtual-ward')!;
+// Every referral waits for a person's triage; an urgent one is overdue for assessment in 40 s and
+// escalated to the team lead 3 s later, so the ladder is visible within the test.
+const quick: ProgrammeInput = {
+  ...frailty,
+  eligibility: { minAge: 65 },
+  deadlines: { ...frailty.deadlines, assessment: { urgent: 'PT40S', routine: 'P10D' } },
+  escalation: [
+    { at: '-PT20S', notify: 'coordinator', kind: 'reminder' },
+    { at: 'PT0S', notify: 'coordinator', kind: 'overdue' },
+    { at: 'PT3S', notify: 'team-lead', kind: 'escalation' },
+    { at: 'P1D', notify: 'service-manager', kind: 'escalation' },
+  ],
+};
+
+const referral = (nhsNumber: string, givenName: string, urgency: 'urgent' | 'routine') => ({
+  patient: { nhsNumber, givenName, familyName: 'Testperson', birthDate: '1941-03-02', postcode: 'TQ2 5AA' },
+  programme: 'frailty-virtual-ward',
+  source: 'gp',
+  reason: 'Two falls in a month; struggling at home',
+  urgency,
+  conditions: ['falls'],
+  consent: { given: true, recordedBy: 'Dr Example' },
+});
+
+let stack: Platform;
+let browser: Browser;
+const consoleProblems: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  stack = await platform([quick]);
+  await stack.start();
+  browser = await chromium.launch({
+    executablePath: inject('chromium'),
+    // Root in CI needs --no-sandbox; the rest keep Chromium off the (closed) network.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1360, height: 960 } });
+  const page = await context.newPage();
+  // Only the dashboard's own pages: the Temporal UI logs its refused decodes, as it should.
+  const ours = () => page.url().startsWith(stack.base);
+  page.on('console', (m) => {
+    if (ours() && m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleProblems.push(m.text());
+  });
+  page.on('pageerror', (e) => {
+    if (ours()) consoleProblems.push(String(e));
+  });
+  return page;
+}
+
+/** Presses Tab until the focused element is the one wanted: proof it is reachable by keyboard. */
+async function tabTo(page: Page, accessibleName: string, limit = 120): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    const name = await page.evaluate(() => {
+      const el = document.activeElement as HTMLInputElement | null;
+      if (!el) return '';
+      return el.labels?.[0]?.textContent?.trim() || el.getAttribute('aria-label') || el.textContent?.trim() || '';
+    });
+    if (name === accessibleName) return;
+  }
+  throw new Error(`could not reach "${accessibleName}" with the Tab key`);
+}
+
+/** Signs in with the keyboard only: Tab to the person picker, choose, Tab to the button, Enter. */
+async function signIn(page: Page, person: string): Promise<void> {
+  await page.goto(`${stack.base}/#/sign-in`);
+  await page.getByLabel('Person').waitFor();
+  await tabTo(page, 'Person');
+  await page.getByLabel('Person').selectOption(person); // a native select: arrow keys choose, as here
+  await tabTo(page, 'Sign in');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/#\/(team|inbox)/);
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/#\/sign-in/);
+}
+
+/** Every form control on the page has a name a screen reader would read. */
+async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.locator('input, select, textarea').evaluateAll((els) =>
+    els.filter((el) => !((el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby'))).map((el) => el.outerHTML.slice(0, 120)),
+  );
+}
+
+const shoot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+const phase = (page: Page) => page.getByTestId('phase');
+
+describe('dashboard', () => {
+  let routineJourney: string;
+  let urgentJourney: string;
+
+  it('serves the dashboard with its own security headers', async () => {
+    const page = await fetch(`${stack.base}/`);
+    expect(page.status).toBe(200);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    const api = await fetch(`${stack.base}/health`);
+    expect(api.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+
+  it('takes a referral through triage, assessment and care plan', async () => {
+    const gp = await stack.tokenFor('gp-1', 'referrer');
+    const made = await stack.json('/referrals', { method: 'POST', token: gp, body: JSON.stringify(referral('9434765919', 'Ruby', 'routine')) });
+    expect(made.status).toBe(202);
+    routineJourney = made.body.journeyId as string;
+
+    const page = await newPage();
+    await signIn(page, 'team-lead:lead-raj');
+    await expect.poll(() => page.getByRole('link', { name: `…${routineJourney.slice(-12)}` }).count()).toBe(1);
+    await shoot(page, '01-team-view');
+    await page.getByRole('link', { name: `…${routineJourney.slice(-12)}` }).click();
+    await expect.poll(() => phase(page).textContent()).toBe('Triage');
+
+    // The API's own error, shown where the lead is looking: a decision with no reason.
+    const triage = page.getByRole('form', { name: 'Triage' });
+    await triage.getByLabel('Decision').selectOption('accept');
+    await triage.getByRole('button', { name: 'Record triage decision' }).click();
+    await expect(triage.getByRole('alert').textContent()).resolves.toMatch(/reason/);
+    expect(await phase(page).textContent()).toBe('Triage');
+    await shoot(page, '02-triage-error');
+    await triage.getByLabel('Reason').fill('Frail, two falls, lives alone: meets the criteria');
+    await triage.getByRole('button', { name: 'Record triage decision' }).click();
+    await expect.poll(() => phase(page).textContent()).toBe('Assessment');
+    expect(await unlabelledControls(page)).toEqual([]);
+
+    // The co-ordinator the journey is given (assignment follows acceptance) does the assessment and the plan.
+    const assigned = page.locator('dt:text("Co-ordinator") + dd');
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await phase(page).waitFor();
+          return assigned.textContent();
+        },
+        { timeout: 20_000, interval: 1_000 },
+      )
+      .not.toBe('Unassigned');
+    const coordinatorName = await assigned.textContent();
+    const coordinator = { 'Ana Silva': 'coordinator:coord-ana', 'Joe Penrose': 'coordinator:coord-joe' }[coordinatorName ?? ''];
+    expect(coordinator, `assigned to ${coordinatorName}`).toBeDefined();
+    await signOut(page);
+    await signIn(page, coordinator!);
+    await page.goto(`${stack.base}/#/journeys/${encodeURIComponent(routineJourney)}`);
+    const assessment = page.getByRole('form', { name: 'Holistic assessment' });
+    await assessment.getByLabel('Summary').fill('Mobility poor after falls; daughter visits daily.');
+    await assessment.getByLabel('Need 1: description').fill('Falls risk at home: needs a home safety check');
+    await assessment.getByLabel('What matters to the person').fill('Staying in her own home with her cat');
+    await assessment.getByLabel('Has a carer').check();
+    await assessment.getByLabel("Carer's relationship").fill('daughter');
+    expect(await unlabelledControls(page)).toEqual([]);
+    await shoot(page, '03-assessment-form');
+    await assessment.getByRole('button', { name: 'Record assessment' }).click();
+    await expect.poll(() => phase(page).textContent()).toBe('Care planning');
+
+    const plan = page.getByRole('form', { name: 'Care plan' });
+    await plan.getByLabel('Goal 1').fill('Walk to the corner shop safely');
+    await plan.getByLabel('Action 1: what').fill('Occupational therapy home assessment');
+    await plan.getByLabel('Action 1: who').fill('OT team');
+    await plan.getByRole('button', { name: 'Agree care plan' }).click();
+    await expect.poll(() => phase(page).textContent()).toBe('Active');
+    await expect(page.getByRole('heading', { name: 'Care plan (version 1)' }).count()).resolves.toBe(1);
+    await expect(page.getByText('Occupational therapy home assessment').count()).resolves.toBeGreaterThan(0);
+
+    // A contact recorded with the keyboard alone.
+    await tabTo(page, 'Kind');
+    await page.keyboard.press('End'); // last option of the native select
+    await tabTo(page, 'Notes');
+    await page.keyboard.type('Phoned to check the OT visit is booked');
+    await tabTo(page, 'Record contact');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('form', { name: 'Contact' }).getByRole('status').count()).toBe(1);
+    expect(await unlabelledControls(page)).toEqual([]);
+    await shoot(page, '04-journey-active');
+
+    // What the dashboard showed is what the journey is.
+    const lead = await stack.tokenFor('lead-raj', 'team-lead', ['south-devon-1']);
+    const detail = (await stack.json(`/journeys/${encodeURIComponent(routineJourney)}`, { token: lead })).body as { phase: string; carePlan: { goals: { description: string }[] }; contacts: { kind: string }[] };
+    expect(detail.phase).toBe('active');
+    expect(detail.carePlan.goals[0]!.description).toBe('Walk to the corner shop safely');
+    expect(detail.contacts.map((c) => c.kind)).toEqual(['mdt']);
+    await page.context().close();
+  }, 240_000);
+
+  it('shows a team lead an escalation, which they acknowledge', async () => {
+    const gp = await stack.tokenFor('gp-1', 'referrer');
+    const lead = await stack.tokenFor('lead-raj', 'team-lead', ['south-devon-1']);
+    const made = await stack.json('/referrals', { method: 'POST', token: gp, body: JSON.stringify(referral('4010232137', 'Iris', 'urgent')) });
+    urgentJourney = made.body.journeyId as string;
+    const accepted = await stack.json(`/journeys/${encodeURIComponent(urgentJourney)}/triage`, { method: 'POST', token: lead, body: JSON.stringify({ decision: 'accept', reason: 'urgent: falls' }) });
+    expect(accepted.status).toBe(200);
+
+    const page = await newPage();
+    await signIn(page, 'team-lead:lead-raj');
+    await page.goto(`${stack.base}/#/inbox`);
+    const acknowledge = page.getByRole('button', { name: new RegExp(`^Acknowledge escalation: Assessment for journey …${urgentJourney.slice(-12)}$`) });
+    // The assessment falls due 40 s after the referral and reaches the lead 3 s later.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+          await page.locator('table').waitFor();
+          return acknowledge.count();
+        },
+        { timeout: 90_000, interval: 2_000 },
+      )
+      .toBe(1);
+    await shoot(page, '05-inbox-escalation');
+
+    await page.goto(`${stack.base}/#/team`);
+    const overdue = page.locator('.card', { has: page.getByRole('heading', { name: /Overdue and escalated/ }) });
+    await expect.poll(() => overdue.getByRole('link', { name: `…${urgentJourney.slice(-12)}` }).count()).toBe(1);
+
+    await page.goto(`${stack.base}/#/inbox`);
+    await acknowledge.click();
+    await expect.poll(() => acknowledge.count()).toBe(0);
+    const inbox = (await stack.json('/inbox', { token: lead })).body.items as { journeyId: string; kind: string; ackedAt?: string }[];
+    const escalation = inbox.find((i) => i.journeyId === urgentJourney && i.kind === 'escalation');
+    expect(escalation?.ackedAt).toBeDefined();
+    await page.getByLabel('Show acknowledged items').check();
+    await expect.poll(() => page.getByText(/^Acknowledged /).count()).toBeGreaterThan(0);
+    await shoot(page, '06-inbox-acknowledged');
+    await page.context().close();
+  }, 180_000);
+
+  it('draws the evaluation charts from the journeys', async () => {
+    const page = await newPage();
+    await signIn(page, 'service-manager:mgr-kim');
+    await page.goto(`${stack.base}/#/evaluation`);
+    await expect.poll(() => page.getByTestId('referrals-total').textContent(), { timeout: 20_000 }).toBe('2');
+    // Bars drawn for the on-time rates (assessment and care plan met) and the referral sources.
+    await expect.poll(() => page.locator('[data-chart="on-time"] .recharts-bar-rectangle path').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-chart="sources"] .recharts-bar-rectangle path').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-chart="trend"] .recharts-line').count()).toBe(4);
+    // The same figures as a table, for screen readers.
+    await page.locator('[data-chart="on-time"] summary').click();
+    const rows = await page.locator('[data-chart="on-time"] tbody tr').allInnerTexts();
+    expect(rows.find((r) => r.startsWith('assessment'))).toMatch(/assessment\s+1\s+1\s+100%/);
+    expect(await unlabelledControls(page)).toEqual([]);
+    await shoot(page, '07-evaluation');
+    await page.context().close();
+  }, 120_000);
+
+  it('lets operations staff read a journey history in the Temporal Web UI, and nobody else', async () => {
+    const page = await newPage();
+    // The Temporal UI asks the codec with the browser's cookies ("include cross-origin credentials").
+    await page.goto(stack.temporalUi);
+    await page.evaluate((endpoint) => {
+      localStorage.setItem('endpoint', JSON.stringify(endpoint));
+      localStorage.setItem('includeCredentials', 'true');
+      localStorage.setItem('overrideRemoteCodecConfiguration', 'true');
+    }, `${stack.base}/codec`);
+
+    /** Opens the journey's history in the Temporal UI; returns the codec's answer and the input panel. */
+    const openHistory = async () => {
+      await page.goto(`${stack.base}/#/journeys/${encodeURIComponent(routineJourney)}`);
+      const href = await page.getByRole('link', { name: /Temporal Web UI/ }).getAttribute('href');
+      const codecAnswer = page.waitForResponse((r) => r.url().startsWith(`${stack.base}/codec/decode`) && r.request().method() === 'POST', { timeout: 60_000 });
+      await page.goto(href!);
+      await page.locator('a[href*="/history"]').first().click();
+      const input = page.getByTestId('input-and-result');
+      await input.waitFor();
+      return { status: (await codecAnswer).status(), input };
+    };
+
+    await signIn(page, 'ops:ops-1');
+    const asOps = await openHistory();
+    expect(asOps.status).toBe(200);
+    // The UI redraws with the decoded payload once the codec has answered; under load that takes a while.
+    await expect.poll(() => asOps.input.innerText(), { timeout: 30_000 }).toContain('Frailty virtual ward');
+    await shoot(page, '08-temporal-ui-decoded');
+    // Decoded or not, the workflow never held who the person is.
+    const body = await page.locator('body').innerText();
+    for (const identifier of ['9434765919', 'Ruby', 'Testperson', '1941-03-02']) expect(body).not.toContain(identifier);
+
+    await page.goto(`${stack.base}/#/team`);
+    await signOut(page);
+    await signIn(page, 'coordinator:coord-ana');
+    const asCoordinator = await openHistory();
+    expect(asCoordinator.status).toBe(403);
+    expect(await asCoordinator.input.innerText()).not.toContain('Frailty virtual ward');
+    await shoot(page, '09-temporal-ui-refused');
+    await page.context().close();
+  }, 120_000);
+
+  it('ran without script errors or content-policy violations', () => {
+    expect(consoleProblems).toEqual([]);
+  });
+});

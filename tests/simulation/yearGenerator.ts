@@ -1,0 +1,767 @@
+/**
+ * A seeded year of care co-ordination: referrals spread over 365 days across the five example
+ * programmes, each journey walked through triage, assessment, care planning, reviews, hospital
+ * stays, contacts and closure, with some work done late and some never done.
+ *
+ * The generator keeps its own record of what the service should report — which deadlines were met
+ * on time, which ladder steps fell due before the work was done, which admissions were
+ * readmissions — from a model of deadlines written here from the programme's published durations
+ * and ladder, not from domain/journey.ts. The simulated year compares that record with the metrics
+ * computed from the audit trail: if the two disagree, one of them is wrong.
+ *
+ * Timing: every event lands on one of two daily slots, and never within MARGIN of a ladder step of
+ * the same journey. Deadlines the workflow derives from its own clock run a few seconds behind the
+ * slot they were set at (the test server's clock moves while the driver talks to it), so an exact
+ * tie would be a race; and the Java test server cannot take an update in the same workflow task as
+ * a timer.
+ */
+import { addDuration } from '../../domain/durations.js';
+import { nhsCheckDigit } from '../../domain/nhsNumber.js';
+import type { Programme } from '../../domain/programme.js';
+import type { Phase } from '../../domain/commands.js';
+import { seededRandom } from '../../scripts/seededRandom.js';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+/** Co-ordinators' two sittings a day (UTC). Odd minutes keep them clear of round-hour instants. */
+export const SLOTS = [9 * HOUR + 10 * MINUTE, 14 * HOUR + 40 * MINUTE] as const;
+/** ADT messages arrive a while after the admission or discharge they report. */
+export const ADT_LAG = 85 * MINUTE;
+const MARGIN = 30 * MINUTE;
+const YEAR_DAYS = 365;
+
+export type Tier = 'high' | 'medium' | 'low';
+type Source = 'gp' | 'hospital' | 'social-care' | 'community' | 'voluntary' | 'probation' | 'self' | 'other';
+type CloseReason = 'ineligible' | 'declined' | 'goals-met' | 'moved-away' | 'deceased' | 'transferred' | 'withdrawn';
+type GoalsMet = 'all' | 'some' | 'none';
+
+export interface SimReferral {
+  referralNo: number;
+  source: Source;
+  urgency: 'urgent' | 'routine';
+  reason: string;
+  referrerOrganisation?: string;
+  conditions: string[];
+  livesAlone: boolean;
+  carer?: { relationship: string; strain: boolean };
+  admissionsLast12Months: number;
+}
+
+export type SimAction =
+  | { type: 'refer'; referral: SimReferral; expect: { merged: boolean; phase: Phase } }
+  | { type: 'triage'; decision: 'accept' | 'decline'; reason: string; riskTier?: Tier; closeReason?: 'ineligible' | 'declined' | 'withdrawn' | 'transferred' }
+  | { type: 'assessment'; riskTier: Tier; livesAlone: boolean; carer?: { present: boolean; strain: boolean; assessmentOffered: boolean } }
+  | { type: 'carePlan'; goals: { id: string; description: string }[]; actions: { id: string; description: string; due: number }[] }
+  | { type: 'completeAction'; actionId: string }
+  | { type: 'review'; outcome: 'continue' | 'step-down' | 'close'; riskTier?: Tier; goalsMet?: GoalsMet }
+  | { type: 'contact'; kind: 'post-discharge' | 'routine' | 'carer' | 'mdt'; channel: 'phone' | 'visit' | 'video' | 'message'; at?: number }
+  | { type: 'reassign' }
+  | { type: 'close'; reason: CloseReason; goalsMet?: GoalsMet; placeOfDeathAchieved?: boolean }
+  | { type: 'hospital'; event: 'A01' | 'A02' | 'A03' | 'A11'; controlId: string; occurredAt: number; location: string; resend: boolean };
+
+export interface SimEvent {
+  at: number;
+  journey: number;
+  action: SimAction;
+}
+
+export interface SimJourney {
+  index: number;
+  programmeId: string;
+  /** The team the referral should reach: named on the referral, or found from the postcode. */
+  teamId: string;
+  namesTeam: boolean;
+  postcode: string | undefined;
+  nhsNumber: string;
+  age: number;
+  triage: 'auto-accept' | 'auto-decline' | 'manual';
+  /** Team lead who makes triage decisions for the team. */
+  lead: string;
+  /** Whether the team has more than one co-ordinator (so a reassignment is possible). */
+  canReassign: boolean;
+}
+
+/** What the journey should have put in its audit trail, as the generator understands it. */
+export interface JourneyRecord {
+  referralSources: Source[];
+  met: { deadline: string; onTime: boolean }[];
+  steps: { deadline: string; kind: 'reminder' | 'overdue' | 'escalation'; level: 0 | 1 | 2; at: number }[];
+  admissions: { readmission: boolean }[];
+  discharges: number;
+  assessmentWaitDays?: number;
+  closure?: { reason: CloseReason; goalsMet?: GoalsMet; placeOfDeathAchieved?: boolean };
+  /** Where the journey stands at the end of the year. */
+  phase: Phase;
+}
+
+export interface ExpectedMetrics {
+  referrals: { total: number; bySource: Record<string, number> };
+  referralToAssessment: { count: number; median: number | null; p90: number | null };
+  onTime: Record<'assessment' | 'care-plan' | 'review', { met: number; onTime: number; rate: number | null }>;
+  postDischargeContact: { discharges: number; contactedInWindow: number; rate: number | null };
+  readmissions: { admissions: number; within30Days: number };
+  escalationsByLevel: Record<'0' | '1' | '2', number>;
+  closures: { total: number; byReason: Record<string, number>; byGoalsMet: Record<string, number>; placeOfDeathAchieved: { yes: number; no: number } };
+}
+
+export interface SimulatedYear {
+  seed: number;
+  start: number;
+  end: number;
+  journeys: SimJourney[];
+  /** Every event, in time order (ties in journey order). */
+  events: SimEvent[];
+  records: JourneyRecord[];
+}
+
+type Rnd = () => number;
+const uniform = (rnd: Rnd, lo: number, hi: number) => lo + rnd() * (hi - lo);
+const int = (rnd: Rnd, lo: number, hi: number) => Math.floor(uniform(rnd, lo, hi + 1));
+const chance = (rnd: Rnd, p: number) => rnd() < p;
+function pick<T>(rnd: Rnd, items: readonly T[]): T {
+  return items[Math.floor(rnd() * items.length)]!;
+}
+function weighted<T>(rnd: Rnd, items: readonly (readonly [T, number])[]): T {
+  const total = items.reduce((sum, [, w]) => sum + w, 0);
+  let r = rnd() * total;
+  for (const [item, w] of items) if ((r -= w) < 0) return item;
+  return items.at(-1)![0];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who is referred to each programme. Profiles are written against the programme's risk weights so
+// that each lands clearly on one side of the eligibility and auto-accept thresholds.
+
+interface ProgrammeShape {
+  share: number;
+  sources: readonly (readonly [Source, number])[];
+  reasons: readonly string[];
+  /** auto: clearly above the auto-accept score; manual: eligible but below it; ineligible: declined at once. */
+  profiles: { auto?: Profile; manual: Profile; ineligible?: Profile };
+  admissionsPerYear: number;
+  /** Days from referral to an unplanned closure, and its reason, when one happens. */
+  closure: (rnd: Rnd) => { afterDays: number; reason: CloseReason; goalsMet?: GoalsMet } | undefined;
+  /** After how many reviews the co-ordinator closes the journey with goals met. */
+  closeAfterReviews: (rnd: Rnd) => number;
+}
+interface Profile {
+  age: [number, number];
+  conditions: string[];
+  admissions: number;
+  livesAlone: boolean;
+  carer?: { relationship: string; strain: boolean };
+}
+
+const shapes: Record<string, ProgrammeShape> = {
+  'palliative-care-home': {
+    share: 0.2,
+    sources: [['gp', 4], ['hospital', 4], ['community', 2], ['voluntary', 1]],
+    reasons: ['Metastatic cancer, wishes to die at home', 'End-stage heart failure, increasing breathlessness', 'Motor neurone disease, deteriorating'],
+    profiles: {
+      auto: { age: [76, 95], conditions: ['cancer'], admissions: 2, livesAlone: true },
+      manual: { age: [30, 69], conditions: ['cancer'], admissions: 1, livesAlone: false, carer: { relationship: 'wife', strain: false } },
+      ineligible: { age: [14, 17], conditions: ['cancer'], admissions: 0, livesAlone: false },
+    },
+    admissionsPerYear: 1.8,
+    closure: (rnd) => ({ afterDays: uniform(rnd, 15, 220), reason: weighted(rnd, [['deceased', 9], ['transferred', 1]] as const) }),
+    closeAfterReviews: () => Infinity,
+  },
+  'dementia-home': {
+    share: 0.2,
+    sources: [['gp', 5], ['community', 2], ['social-care', 2], ['hospital', 1]],
+    reasons: ['Advanced dementia, carer exhausted', 'Wandering at night, two falls', 'Dementia with delirium after admission'],
+    profiles: {
+      auto: { age: [85, 96], conditions: ['dementia', 'falls', 'delirium'], admissions: 1, livesAlone: true },
+      manual: { age: [70, 80], conditions: ['dementia'], admissions: 0, livesAlone: false, carer: { relationship: 'son', strain: false } },
+      ineligible: { age: [30, 38], conditions: ['dementia'], admissions: 0, livesAlone: false },
+    },
+    admissionsPerYear: 1,
+    closure: (rnd) =>
+      chance(rnd, 0.3) ? { afterDays: uniform(rnd, 60, 330), reason: weighted(rnd, [['deceased', 3], ['transferred', 2], ['moved-away', 1]] as const) } : undefined,
+    closeAfterReviews: () => Infinity,
+  },
+  'complex-mental-health': {
+    share: 0.2,
+    sources: [['gp', 4], ['self', 2], ['probation', 1], ['social-care', 1], ['hospital', 1], ['other', 1]],
+    reasons: ['Psychosis, recently homeless', 'Bipolar disorder, relapse, substance misuse', 'Repeated self-harm, housing at risk'],
+    profiles: {
+      manual: { age: [19, 64], conditions: ['psychosis', 'substance misuse'], admissions: 1, livesAlone: true },
+      ineligible: { age: [15, 17], conditions: ['self-harm'], admissions: 0, livesAlone: false },
+    },
+    admissionsPerYear: 0.8,
+    closure: (rnd) =>
+      chance(rnd, 0.25) ? { afterDays: uniform(rnd, 40, 300), reason: weighted(rnd, [['withdrawn', 3], ['moved-away', 2], ['transferred', 1]] as const), goalsMet: 'some' } : undefined,
+    closeAfterReviews: (rnd) => (chance(rnd, 0.5) ? int(rnd, 2, 4) : Infinity),
+  },
+  'frailty-virtual-ward': {
+    share: 0.25,
+    sources: [['hospital', 5], ['gp', 3], ['community', 2]],
+    reasons: ['Frequent falls and two admissions this year', 'Frailty, heart failure, lives alone', 'Step-down from acute ward, high readmission risk'],
+    profiles: {
+      auto: { age: [86, 97], conditions: ['falls', 'heart failure', 'copd'], admissions: 2, livesAlone: true },
+      manual: { age: [80, 84], conditions: ['falls', 'diabetes'], admissions: 1, livesAlone: false, carer: { relationship: 'husband', strain: false } },
+      ineligible: { age: [66, 72], conditions: ['diabetes'], admissions: 0, livesAlone: false },
+    },
+    admissionsPerYear: 2.5,
+    closure: (rnd) => (chance(rnd, 0.2) ? { afterDays: uniform(rnd, 20, 200), reason: weighted(rnd, [['deceased', 2], ['moved-away', 1]] as const) } : undefined),
+    closeAfterReviews: (rnd) => (chance(rnd, 0.7) ? int(rnd, 2, 6) : Infinity),
+  },
+  'community-resource-team': {
+    share: 0.15,
+    sources: [['gp', 3], ['social-care', 3], ['community', 2], ['voluntary', 1], ['self', 1]],
+    reasons: ['Struggling at home after a stroke', 'Long-term conditions, needs equipment and care', 'Carer breakdown, needs reablement'],
+    profiles: {
+      auto: { age: [84, 95], conditions: ['falls', 'heart failure', 'stroke'], admissions: 1, livesAlone: true },
+      manual: { age: [55, 70], conditions: ['copd'], admissions: 0, livesAlone: false, carer: { relationship: 'daughter', strain: false } },
+      ineligible: { age: [15, 17], conditions: ['copd'], admissions: 0, livesAlone: false },
+    },
+    admissionsPerYear: 0.8,
+    closure: (rnd) => (chance(rnd, 0.15) ? { afterDays: uniform(rnd, 30, 300), reason: weighted(rnd, [['moved-away', 1], ['withdrawn', 1], ['deceased', 1]] as const) } : undefined),
+    closeAfterReviews: (rnd) => (chance(rnd, 0.6) ? int(rnd, 1, 3) : Infinity),
+  },
+};
+
+const postcodeOf: Record<string, string[]> = {
+  'cmht-north': ['LS1 4AP', 'LS2 9JT', 'LS6 3HN', 'LS7 2BB'],
+  'cmht-south': ['LS10 1QR', 'LS11 5DD', 'LS12 3LY'],
+  'south-devon-1': ['TQ1 2AB', 'TQ12 4RT', 'TQ9 5JJ'],
+  'exeter-1': ['EX1 1HH', 'EX4 6PX', 'EX2 8DQ'],
+};
+
+// ---------------------------------------------------------------------------------------------
+// The generator's own model of a journey's deadlines and ladder.
+
+interface ModelDeadline {
+  id: string;
+  name: string;
+  dueAt: number;
+  /** Next ladder step to fire. */
+  next: number;
+  open: boolean;
+  pausedSince?: number;
+  /** How the work will be done: offset from the due time, or never. */
+  plan?: number | 'never';
+}
+
+class JourneyModel {
+  readonly events: SimEvent[] = [];
+  readonly deadlines: ModelDeadline[] = [];
+  readonly record: JourneyRecord = { referralSources: [], met: [], steps: [], admissions: [], discharges: 0, phase: 'referred' };
+  last = -Infinity;
+  inHospital = false;
+  tier: Tier = 'medium';
+  private readonly ladder: { offset: string; kind: 'reminder' | 'overdue' | 'escalation'; level: 0 | 1 | 2 }[];
+
+  constructor(
+    readonly index: number,
+    readonly p: Programme,
+    readonly start: number,
+    readonly end: number,
+  ) {
+    this.ladder = p.escalation.map((s) => ({ offset: s.at, kind: s.kind, level: s.notify === 'coordinator' ? 0 : s.notify === 'team-lead' ? 1 : 2 }));
+  }
+
+  stepAt(d: ModelDeadline, i: number): number {
+    return addDuration(d.dueAt, this.ladder[i]!.offset);
+  }
+
+  /** Fires every ladder step that has fallen due by `t`, as the workflow's timers would. */
+  fire(t: number): void {
+    for (const d of this.deadlines) {
+      if (!d.open || d.pausedSince !== undefined) continue;
+      while (d.next < this.ladder.length && this.stepAt(d, d.next) <= t) {
+        const step = this.ladder[d.next]!;
+        this.record.steps.push({ deadline: d.name, kind: step.kind, level: step.level, at: this.stepAt(d, d.next) });
+        d.next += 1;
+      }
+    }
+  }
+
+  /** Is a ladder step of this journey due within MARGIN of `t`? */
+  private clashes(t: number): boolean {
+    return this.deadlines.some((d) => {
+      if (!d.open || d.pausedSince !== undefined) return false;
+      for (let i = d.next; i < this.ladder.length; i += 1) if (Math.abs(this.stepAt(d, i) - t) < MARGIN) return true;
+      return false;
+    });
+  }
+
+  /**
+   * The first slot on the day of `desired` (or later, and after the journey's last event) that
+   * clashes with no ladder step; undefined past the year's end. Work meant for a day is done at
+   * the day's first sitting where possible, so that many journeys share a slot.
+   */
+  slot(desired: number): number | undefined {
+    let day = Math.floor((desired - this.start) / DAY);
+    for (;;) {
+      for (const s of SLOTS) {
+        const t = this.start + day * DAY + s;
+        if (t <= this.last) continue;
+        if (t >= this.end) return undefined;
+        if (!this.clashes(t)) return t;
+      }
+      day += 1;
+    }
+  }
+
+  emit(at: number, action: SimAction): void {
+    this.fire(at);
+    this.events.push({ at, journey: this.index, action });
+    this.last = at;
+  }
+
+  open(name: string, id: string, now: number, dueAt: number, plan?: ModelDeadline['plan']): ModelDeadline {
+    const d: ModelDeadline = { id, name, dueAt, next: 0, open: true, ...(plan !== undefined ? { plan } : {}) };
+    if (this.inHospital && name !== 'triage') d.pausedSince = now;
+    this.deadlines.push(d);
+    return d;
+  }
+
+  find(name: string): ModelDeadline | undefined {
+    return this.deadlines.find((d) => d.open && d.name === name);
+  }
+
+  meet(d: ModelDeadline | undefined, at: number): void {
+    if (!d?.open) return;
+    d.open = false;
+    this.record.met.push({ deadline: d.name, onTime: at <= d.dueAt });
+  }
+
+  closed(): boolean {
+    return this.record.phase === 'closed';
+  }
+
+  closeAll(): void {
+    for (const d of this.deadlines) d.open = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface YearOptions {
+  seed: number;
+  journeys: number;
+  /** Midnight UTC on the first day; the year is [start, start + 365 days). */
+  start: number;
+  programmes: Programme[];
+}
+
+export function generateYear({ seed, journeys: count, start, programmes }: YearOptions): SimulatedYear {
+  const end = start + YEAR_DAYS * DAY;
+  const rnd = seededRandom(seed);
+  const journeys: SimJourney[] = [];
+  const events: SimEvent[] = [];
+  const records: JourneyRecord[] = [];
+  const usedNhs = new Set<string>();
+  for (let index = 0; index < count; index += 1) {
+    const p = weighted(
+      rnd,
+      programmes.map((x) => [x, shapes[x.id]?.share ?? 0] as const),
+    );
+    // Each journey draws from its own stream, so changing one journey's story leaves the others alone.
+    const own = seededRandom(Math.floor(rnd() * 2 ** 31));
+    const nhsNumber = newNhsNumber(own, usedNhs);
+    const { journey, model } = simulateJourney(index, p, own, start, end, nhsNumber);
+    // Whatever was left undone runs its ladder to the end of the year.
+    model.fire(end);
+    journeys.push(journey);
+    events.push(...model.events);
+    records.push(model.record);
+  }
+  events.sort((a, b) => a.at - b.at || a.journey - b.journey);
+  return { seed, start, end, journeys, events, records };
+}
+
+function newNhsNumber(rnd: Rnd, used: Set<string>): string {
+  for (;;) {
+    const stem = `999${String(int(rnd, 0, 999_999)).padStart(6, '0')}`;
+    const check = nhsCheckDigit(stem);
+    if (check === undefined || used.has(stem)) continue;
+    used.add(stem);
+    return `${stem}${check}`;
+  }
+}
+
+function simulateJourney(index: number, p: Programme, rnd: Rnd, start: number, end: number, nhsNumber: string): { journey: SimJourney; model: JourneyModel } {
+  const shape = shapes[p.id]!;
+  const m = new JourneyModel(index, p, start, end);
+  const team = pick(rnd, p.teams);
+  const namesTeam = p.teams.length === 1 || chance(rnd, 0.3);
+  const path: SimJourney['triage'] =
+    shape.profiles.ineligible && chance(rnd, 0.08) ? 'auto-decline' : shape.profiles.auto && chance(rnd, 0.45) ? 'auto-accept' : 'manual';
+  const profile = path === 'auto-decline' ? shape.profiles.ineligible! : path === 'auto-accept' ? shape.profiles.auto! : shape.profiles.manual;
+  const age = int(rnd, profile.age[0], profile.age[1]);
+  const journey: SimJourney = {
+    index,
+    programmeId: p.id,
+    teamId: team.id,
+    namesTeam,
+    postcode: postcodeOf[team.id] ? pick(rnd, postcodeOf[team.id]!) : undefined,
+    nhsNumber,
+    age,
+    triage: path,
+    lead: team.leads[0]!,
+    canReassign: team.coordinators.length > 1,
+  };
+  const referral = (referralNo: number): SimReferral => ({
+    referralNo,
+    source: weighted(rnd, shape.sources),
+    urgency: chance(rnd, 0.25) && referralNo === 1 ? 'urgent' : 'routine',
+    reason: pick(rnd, shape.reasons),
+    ...(chance(rnd, 0.5) ? { referrerOrganisation: pick(rnd, ['Riverside Surgery', 'City General Hospital', 'Age UK', 'Adult Social Care']) } : {}),
+    conditions: profile.conditions,
+    livesAlone: profile.livesAlone,
+    ...(profile.carer ? { carer: profile.carer } : {}),
+    admissionsLast12Months: profile.admissions,
+  });
+
+  // ---- Referral and triage
+  const first = referral(1);
+  const referredAt = m.slot(start + int(rnd, 0, 339) * DAY)!;
+  m.record.referralSources.push(first.source);
+  const afterReferral: Phase = path === 'auto-decline' ? 'closed' : path === 'auto-accept' ? 'assessment' : 'triage';
+  m.emit(referredAt, { type: 'refer', referral: first, expect: { merged: false, phase: afterReferral } });
+  m.record.phase = afterReferral;
+  if (path === 'auto-decline') {
+    m.record.closure = { reason: 'ineligible' };
+    return { journey, model: m };
+  }
+  const urgency = first.urgency;
+  const unplannedClosure = shape.closure(rnd);
+  const closeAt = unplannedClosure ? referredAt + unplannedClosure.afterDays * DAY : Infinity;
+  const closeAfterReviews = shape.closeAfterReviews(rnd);
+  let secondReferralAt = chance(rnd, 0.12) ? referredAt + uniform(rnd, 3, 120) * DAY : Infinity;
+
+  const close = (t: number, reason: CloseReason, goalsMet?: GoalsMet): void => {
+    const placeOfDeathAchieved = p.recordsPlaceOfDeath && reason === 'deceased' ? !m.inHospital && chance(rnd, 0.8) : undefined;
+    m.emit(t, { type: 'close', reason, ...(goalsMet ? { goalsMet } : {}), ...(placeOfDeathAchieved !== undefined ? { placeOfDeathAchieved } : {}) });
+    m.closeAll();
+    m.record.closure = { reason, ...(goalsMet ? { goalsMet } : {}), ...(placeOfDeathAchieved !== undefined ? { placeOfDeathAchieved } : {}) };
+    m.record.phase = 'closed';
+  };
+  /** Before the next planned step: a closure or a second referral may come first. Returns true once closed. */
+  const interludes = (before: number): boolean => {
+    for (;;) {
+      const next = Math.min(closeAt, secondReferralAt);
+      if (next >= before || next >= end) return false;
+      const t = m.slot(next);
+      if (t === undefined || t >= before) return false;
+      if (next === closeAt) {
+        close(t, unplannedClosure!.reason, unplannedClosure!.goalsMet);
+        return true;
+      }
+      secondReferralAt = Infinity;
+      const again = referral(2);
+      m.record.referralSources.push(again.source);
+      m.emit(t, { type: 'refer', referral: again, expect: { merged: true, phase: m.record.phase } });
+    }
+  };
+
+  if (path === 'manual') {
+    const within = p.deadlines.triage;
+    if (within) m.open('triage', 'triage', referredAt, addDuration(referredAt, within));
+    const t = m.slot(referredAt + uniform(rnd, 0.1, 2.5) * DAY);
+    if (t === undefined || interludes(t)) return { journey, model: m };
+    const decline = chance(rnd, 0.12);
+    if (decline) {
+      const closeReason = weighted(rnd, [['declined', 2], ['ineligible', 1], ['withdrawn', 1], ['transferred', 1]] as const);
+      m.emit(t, { type: 'triage', decision: 'decline', reason: `Declined at triage: ${closeReason}`, closeReason });
+      m.meet(m.find('triage'), t);
+      m.closeAll();
+      m.record.closure = { reason: closeReason };
+      m.record.phase = 'closed';
+      return { journey, model: m };
+    }
+    m.emit(t, { type: 'triage', decision: 'accept', reason: 'Meets the criteria; accepted by the team lead', ...(chance(rnd, 0.3) ? { riskTier: pick(rnd, ['high', 'medium'] as const) } : {}) });
+    m.meet(m.find('triage'), t);
+    m.open('assessment', 'assessment', t, addDuration(referredAt, p.deadlines.assessment[urgency]));
+    m.fire(t);
+  } else {
+    m.open('assessment', 'assessment', referredAt, addDuration(referredAt, p.deadlines.assessment[urgency]));
+    m.fire(referredAt);
+  }
+  m.record.phase = 'assessment';
+
+  // ---- Assessment and care plan: mostly on time, some late, a few never done.
+  const doneOrNever = (d: ModelDeadline, early: [number, number], late: [number, number], pLate: number, pNever: number): number | undefined => {
+    if (chance(rnd, pNever)) return undefined;
+    const offset = chance(rnd, pLate) ? uniform(rnd, late[0], late[1]) : -uniform(rnd, early[0], early[1]);
+    return m.slot(Math.max(m.last + HOUR, d.dueAt + offset));
+  };
+  const assessment = m.find('assessment')!;
+  const assessedAt = doneOrNever(assessment, [0.1 * (assessment.dueAt - m.last), 0.8 * (assessment.dueAt - m.last)], [4 * HOUR, 6 * DAY], 0.12, 0.06);
+  if (interludes(assessedAt ?? end) || assessedAt === undefined) return { journey, model: m };
+  m.tier = weighted(rnd, [['high', 3], ['medium', 4], ['low', 2]] as const);
+  m.emit(assessedAt, {
+    type: 'assessment',
+    riskTier: m.tier,
+    livesAlone: profile.livesAlone,
+    ...(profile.carer ? { carer: { present: true, strain: chance(rnd, 0.3), assessmentOffered: chance(rnd, 0.8) } } : {}),
+  });
+  m.meet(assessment, assessedAt);
+  m.record.assessmentWaitDays = Math.round(((assessedAt - referredAt) / DAY) * 100) / 100;
+  const carePlan = m.open('care-plan', 'care-plan', assessedAt, addDuration(assessedAt, p.deadlines.carePlan));
+  m.record.phase = 'care-planning';
+  const plannedAt = doneOrNever(carePlan, [0.5 * DAY, 0.7 * (carePlan.dueAt - assessedAt)], [4 * HOUR, 5 * DAY], 0.15, 0.04);
+  if (interludes(plannedAt ?? end) || plannedAt === undefined) return { journey, model: m };
+
+  const actions = Array.from({ length: int(rnd, 1, 3) }, (_, i) => ({
+    id: `a${i + 1}`,
+    description: pick(rnd, ['Fit grab rails and a key safe', 'Medication review with the pharmacist', 'Carer respite booked', 'Benefits check', 'Advance care plan discussed', 'Community nurse visits set up']),
+    // Due at five in the afternoon, a week to two months out.
+    due: start + (Math.floor((plannedAt - start) / DAY) + int(rnd, 7, 60)) * DAY + 17 * HOUR,
+  }));
+  m.emit(plannedAt, { type: 'carePlan', goals: [{ id: 'g1', description: 'Stay safely at home' }, { id: 'g2', description: 'What matters to the person' }], actions });
+  m.meet(carePlan, plannedAt);
+  m.record.phase = 'active';
+  const planWork = (): number | 'never' => {
+    const r = rnd();
+    if (r < 0.07) return 'never';
+    if (r < 0.22) return uniform(rnd, 2 * HOUR, 5 * DAY); // late
+    if (r < 0.42) return -uniform(rnd, 2 * HOUR, 20 * HOUR); // in the last day: after the reminder
+    return -uniform(rnd, 1.3 * DAY, 5 * DAY);
+  };
+  for (const a of actions) m.open(`action:${a.id}`, `action:${a.id}#v1`, plannedAt, a.due, planWork());
+  let reviews = 0;
+  const openReview = (t: number, interval: string) => {
+    reviews += 1;
+    m.open('review', `review#${reviews}`, t, addDuration(t, interval), planWork());
+  };
+  openReview(plannedAt, p.deadlines.review.first ?? p.deadlines.review[m.tier]);
+  m.fire(plannedAt);
+
+  // ---- The active phase: whichever happens next of reviews, actions, hospital stays, contacts, closure.
+  const rate = shape.admissionsPerYear;
+  let admitAt = plannedAt + uniform(rnd, 3, (365 / rate) * 1.2) * DAY;
+  let dischargeAt = Infinity;
+  let transferAt = Infinity;
+  let cancelAdmissionAt = Infinity;
+  let readmittedBefore = false;
+  let lastDischarge: number | undefined;
+  let stays = 0;
+  let contactAt = plannedAt + uniform(rnd, 10, 40) * DAY;
+  let reassignAt = chance(rnd, 0.1) && journey.canReassign ? plannedAt + uniform(rnd, 5, 100) * DAY : Infinity;
+  let stepUpAfterReadmission = false;
+
+  for (;;) {
+    type Next = { at: number; what: string; run: (t: number) => void };
+    const options: Next[] = [];
+    if (closeAt < Infinity) {
+      options.push({
+        at: closeAt,
+        what: 'close',
+        run: (t) => close(t, unplannedClosure!.reason, unplannedClosure!.goalsMet),
+      });
+    }
+    if (!m.inHospital) {
+      for (const d of m.deadlines) {
+        if (!d.open || d.plan === undefined || d.plan === 'never') continue;
+        if (d.name === 'review') {
+          options.push({
+            at: d.dueAt + d.plan,
+            what: d.id,
+            run: (t) => {
+              const closing = reviews >= closeAfterReviews;
+              let next = m.tier;
+              let outcome: 'continue' | 'step-down' | 'close' = 'continue';
+              let riskTier: Tier | undefined;
+              if (closing) outcome = 'close';
+              else if (stepUpAfterReadmission && m.tier !== 'high') {
+                riskTier = next = 'high';
+                stepUpAfterReadmission = false;
+              } else if (m.tier !== 'low' && chance(rnd, 0.25)) {
+                outcome = 'step-down';
+                next = m.tier === 'high' ? 'medium' : 'low';
+              }
+              const goalsMet = closing ? pick(rnd, ['all', 'some'] as const) : undefined;
+              m.emit(t, { type: 'review', outcome, ...(riskTier ? { riskTier } : {}), ...(goalsMet ? { goalsMet } : {}) });
+              m.meet(d, t);
+              if (closing) {
+                m.closeAll();
+                m.record.closure = { reason: 'goals-met', goalsMet: goalsMet! };
+                m.record.phase = 'closed';
+                return;
+              }
+              m.tier = next;
+              openReview(t, p.deadlines.review[next]);
+            },
+          });
+        } else if (d.name.startsWith('action:')) {
+          options.push({
+            at: d.dueAt + d.plan,
+            what: d.id,
+            run: (t) => {
+              m.emit(t, { type: 'completeAction', actionId: d.name.slice('action:'.length) });
+              m.meet(d, t);
+            },
+          });
+        } else if (d.name === 'post-discharge-contact') {
+          options.push({
+            at: d.dueAt + d.plan,
+            what: d.id,
+            run: (t) => {
+              // Often written up a little after the call.
+              const at = chance(rnd, 0.5) ? t - 40 * MINUTE : t;
+              m.emit(t, { type: 'contact', kind: 'post-discharge', channel: pick(rnd, ['phone', 'visit'] as const), ...(at !== t ? { at } : {}) });
+              m.meet(d, at);
+            },
+          });
+        }
+      }
+      options.push({
+        at: contactAt,
+        what: 'contactAt',
+        run: (t) => {
+          m.emit(t, { type: 'contact', kind: pick(rnd, ['routine', 'carer', 'mdt'] as const), channel: pick(rnd, ['phone', 'visit', 'video', 'message'] as const) });
+          contactAt = t + uniform(rnd, 30, 90) * DAY;
+        },
+      });
+      options.push({
+        at: reassignAt,
+        what: 'reassignAt',
+        run: (t) => {
+          m.emit(t, { type: 'reassign' });
+          reassignAt = Infinity;
+        },
+      });
+      options.push({
+        at: secondReferralAt,
+        what: 'secondReferralAt',
+        run: (t) => {
+          secondReferralAt = Infinity;
+          const again = referral(2);
+          m.record.referralSources.push(again.source);
+          m.emit(t, { type: 'refer', referral: again, expect: { merged: true, phase: 'active' } });
+        },
+      });
+      options.push({
+        at: admitAt,
+        what: 'admitAt',
+        run: (t) => {
+          const at = t - ADT_LAG;
+          const readmission = lastDischarge !== undefined && at <= addDuration(lastDischarge, p.readmissionWindow);
+          stays += 1;
+          m.emit(t, { type: 'hospital', event: 'A01', controlId: `sim-${index}-adm-${stays}`, occurredAt: at, location: pick(rnd, ['Ward 7', 'AMU', 'Ward 12 (elderly care)', 'Respiratory ward']), resend: chance(rnd, 0.1) });
+          m.record.admissions.push({ readmission });
+          readmittedBefore = stepUpAfterReadmission;
+          if (readmission) stepUpAfterReadmission = true;
+          for (const d of m.deadlines) if (d.open && d.name !== 'triage' && d.pausedSince === undefined) d.pausedSince = at;
+          m.inHospital = true;
+          dischargeAt = at + uniform(rnd, 1.2, 14) * DAY;
+          transferAt = chance(rnd, 0.25) ? at + uniform(rnd, 0.3, 0.8) * (dischargeAt - at) : Infinity;
+          // Now and then the admission was entered in error, and the ward cancels it (A11) later that day.
+          cancelAdmissionAt = chance(rnd, 0.06) ? t + 2 * HOUR : Infinity;
+          admitAt = Infinity;
+        },
+      });
+    } else {
+      options.push({
+        at: transferAt,
+        what: 'transferAt',
+        run: (t) => {
+          m.emit(t, { type: 'hospital', event: 'A02', controlId: `sim-${index}-trf-${stays}`, occurredAt: t - ADT_LAG, location: pick(rnd, ['Ward 9', 'Stroke unit', 'Community hospital']), resend: false });
+          transferAt = Infinity;
+        },
+      });
+      options.push({
+        at: cancelAdmissionAt,
+        what: 'cancelAdmissionAt',
+        run: (t) => {
+          m.emit(t, { type: 'hospital', event: 'A11', controlId: `sim-${index}-cxl-${stays}`, occurredAt: t - ADT_LAG, location: 'AMU', resend: false });
+          // An admission that never happened: not an admission, and the clocks run on as though never stopped.
+          m.record.admissions.pop();
+          stepUpAfterReadmission = readmittedBefore;
+          for (const d of m.deadlines) delete d.pausedSince;
+          m.inHospital = false;
+          dischargeAt = transferAt = cancelAdmissionAt = Infinity;
+          admitAt = t + uniform(rnd, 35, (365 / rate) * 1.2) * DAY;
+        },
+      });
+      options.push({
+        at: dischargeAt,
+        what: 'dischargeAt',
+        run: (t) => {
+          const at = t - ADT_LAG;
+          m.emit(t, { type: 'hospital', event: 'A03', controlId: `sim-${index}-dis-${stays}`, occurredAt: at, location: 'Discharge lounge', resend: chance(rnd, 0.1) });
+          m.inHospital = false;
+          m.record.discharges += 1;
+          lastDischarge = at;
+          for (const d of m.deadlines) {
+            if (!d.open || d.pausedSince === undefined) continue;
+            d.dueAt += at - d.pausedSince;
+            delete d.pausedSince;
+          }
+          for (const d of m.deadlines) if (d.open && d.name === 'post-discharge-contact') d.open = false;
+          const review = m.find('review');
+          const broughtForward = addDuration(at, p.deadlines.reviewAfterDischarge);
+          if (review && broughtForward < review.dueAt) review.dueAt = Math.max(broughtForward, t);
+          const r = rnd();
+          const plan: number | 'never' = r < 0.08 ? 'never' : r < 0.2 ? uniform(rnd, 3 * HOUR, 2 * DAY) : -uniform(rnd, 0.2, 0.9) * nominal(p.deadlines.postDischargeContact, at);
+          m.open('post-discharge-contact', `post-discharge-contact#${stays}`, t, addDuration(at, p.deadlines.postDischargeContact), plan);
+          m.fire(t);
+          dischargeAt = transferAt = cancelAdmissionAt = Infinity;
+          admitAt = chance(rnd, 0.35) ? at + uniform(rnd, 3, 25) * DAY : at + uniform(rnd, 35, (365 / rate) * 1.5) * DAY;
+        },
+      });
+    }
+    let next = options.filter((o) => o.at < end).sort((a, b) => a.at - b.at)[0];
+    if (!next) break;
+    // A closure other than a death waits until the person is home.
+    if (next.what === 'close' && m.inHospital && unplannedClosure!.reason !== 'deceased') next = options.find((o) => o.what === 'dischargeAt')!;
+    const t = m.slot(next.at);
+    if (t === undefined) break;
+    next.run(t);
+    m.fire(t);
+    if (m.closed()) break;
+    m.record.phase = m.inHospital ? 'in-hospital' : 'active';
+  }
+  return { journey, model: m };
+}
+
+const nominal = (duration: string, from: number) => addDuration(from, duration) - from;
+
+// ---------------------------------------------------------------------------------------------
+
+const percentile = (sorted: number[], p: number): number | null => (sorted.length === 0 ? null : sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!);
+const rate = (part: number, whole: number): number | null => (whole === 0 ? null : Math.round((part / whole) * 1000) / 1000);
+const tally = (keys: string[]) => keys.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
+
+/** What the evaluation metrics of a programme should say for the year, from the generator's record alone. */
+export function expectedMetrics(year: SimulatedYear, programmeId: string): ExpectedMetrics {
+  const records = year.records.filter((_, i) => year.journeys[i]!.programmeId === programmeId);
+  const met = records.flatMap((r) => r.met);
+  const onTime = (deadline: string) => {
+    const list = met.filter((x) => x.deadline === deadline);
+    const ok = list.filter((x) => x.onTime).length;
+    return { met: list.length, onTime: ok, rate: rate(ok, list.length) };
+  };
+  const waits = records.flatMap((r) => (r.assessmentWaitDays === undefined ? [] : [r.assessmentWaitDays])).sort((a, b) => a - b);
+  const steps = records.flatMap((r) => r.steps).filter((s) => s.kind !== 'reminder');
+  const closures = records.flatMap((r) => (r.closure ? [r.closure] : []));
+  const discharges = records.reduce((n, r) => n + r.discharges, 0);
+  const contacted = met.filter((x) => x.deadline === 'post-discharge-contact' && x.onTime).length;
+  const admissions = records.flatMap((r) => r.admissions);
+  const sources = records.flatMap((r) => r.referralSources);
+  return {
+    referrals: { total: sources.length, bySource: tally(sources) },
+    referralToAssessment: { count: waits.length, median: percentile(waits, 50), p90: percentile(waits, 90) },
+    onTime: { assessment: onTime('assessment'), 'care-plan': onTime('care-plan'), review: onTime('review') },
+    postDischargeContact: { discharges, contactedInWindow: contacted, rate: rate(contacted, discharges) },
+    readmissions: { admissions: admissions.length, within30Days: admissions.filter((a) => a.readmission).length },
+    escalationsByLevel: {
+      '0': steps.filter((s) => s.level === 0).length,
+      '1': steps.filter((s) => s.level === 1).length,
+      '2': steps.filter((s) => s.level === 2).length,
+    },
+    closures: {
+      total: closures.length,
+      byReason: tally(closures.map((c) => c.reason)),
+      byGoalsMet: tally(closures.flatMap((c) => (c.goalsMet ? [c.goalsMet] : []))),
+      placeOfDeathAchieved: {
+        yes: closures.filter((c) => c.placeOfDeathAchieved === true).length,
+        no: closures.filter((c) => c.placeOfDeathAchieved === false).length,
+      },
+    },
+  };
+}
