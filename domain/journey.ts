@@ -549,12 +549,16 @@ export function completeAction(s: JourneyState, cmd: By<CompleteActionCommand>, 
 // ---------------------------------------------------------------------------------------------
 // Reviews and contacts
 
-export function checkReview(s: JourneyState): void {
+export function checkReview(s: JourneyState, cmd: ReviewCommand): void {
   if (s.phase === 'closed' || s.communityPhase !== 'active') throw phaseError(s, 'record a review');
+  // A review that closes the journey must satisfy closing's rules before the review is recorded.
+  if (cmd.outcome === 'close') checkClose(s, reviewClosure(cmd));
 }
 
+const reviewClosure = (cmd: ReviewCommand): CloseCommand => ({ reason: cmd.closeReason ?? 'goals-met', outcome: cmd.closeOutcome ?? {} });
+
 export function recordReview(s: JourneyState, cmd: By<ReviewCommand>, now: number): void {
-  checkReview(s);
+  checkReview(s, cmd);
   const due = openReview(s);
   const tier = cmd.riskTier ?? (cmd.outcome === 'step-down' ? stepDown(s.risk.tier) : s.risk.tier);
   if (tier !== s.risk.tier || cmd.riskTier) s.risk = { ...s.risk, tier, tierSetBy: 'person' };
@@ -563,7 +567,7 @@ export function recordReview(s: JourneyState, cmd: By<ReviewCommand>, now: numbe
   record(s, now, 'review.recorded', cmd.by, `review: ${cmd.outcome}, risk ${tier}`, { outcome: cmd.outcome, riskTier: tier });
   meet(s, due, now, cmd.by);
   if (cmd.outcome === 'close') {
-    close(s, { reason: cmd.closeReason ?? 'goals-met', outcome: cmd.closeOutcome ?? {}, by: cmd.by }, now);
+    close(s, { ...reviewClosure(cmd), by: cmd.by }, now);
     return;
   }
   openNextReview(s, now, reviewInterval(s, tier));

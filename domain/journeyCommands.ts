@@ -61,7 +61,7 @@ export const commandRules: Record<CommandType, CommandRule<unknown>> = {
   assessment: rule({ schema: c.withActor(c.assessmentCommand), check: (s) => J.checkAssessment(s), apply: (s, cmd, now) => J.recordAssessment(s, cmd, now) }),
   'care-plan': rule({ schema: c.withActor(c.carePlanCommand), check: (s, cmd, now) => J.checkCarePlan(s, cmd, now), apply: (s, cmd, now) => J.agreeCarePlan(s, cmd, now) }),
   'complete-action': rule({ schema: c.withActor(c.completeActionCommand), check: (s, cmd) => J.checkCompleteAction(s, cmd), apply: (s, cmd, now) => J.completeAction(s, cmd, now) }),
-  review: rule({ schema: c.withActor(c.reviewCommand), check: (s) => J.checkReview(s), apply: (s, cmd, now) => J.recordReview(s, cmd, now) }),
+  review: rule({ schema: c.withActor(c.reviewCommand), check: (s, cmd) => J.checkReview(s, cmd), apply: (s, cmd, now) => J.recordReview(s, cmd, now) }),
   contact: rule({ schema: c.withActor(c.contactCommand), check: (s, cmd, now) => J.checkContact(s, cmd, now), apply: (s, cmd, now) => J.recordContact(s, cmd, now) }),
   reassign: rule({ schema: c.withActor(c.reassignCommand), check: (s, cmd) => J.checkReassign(s, cmd) }),
   close: rule({ schema: c.withActor(c.closeCommand), check: (s, cmd) => J.checkClose(s, cmd), apply: (s, cmd, now) => J.close(s, cmd, now) }),

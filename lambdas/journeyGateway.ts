@@ -68,12 +68,21 @@ export async function sendCommand(
   return { state: await handle.query(journeyQuery) };
 }
 
+/**
+ * How long one API call may spend on Temporal before it answers 503: below API Gateway's 30 s
+ * integration limit and the Lambda's 28 s timeout, and below the 30 s most HTTP clients give up
+ * at, so a caller always hears "busy, retry" rather than nothing.
+ */
+export const ANSWER_WITHIN_MS = 20_000;
+
 export function createJourneyGateway(client: Client, options: { answerWithinMs?: number } = {}) {
-  const waitMs = options.answerWithinMs ?? 30_000;
+  const waitMs = options.answerWithinMs ?? ANSWER_WITHIN_MS;
+  /** Every Temporal call `fn` makes shares one gRPC deadline: a hung query cannot outlast the budget. */
+  const withinBudget = <T>(fn: () => Promise<T>): Promise<T> => client.withDeadline(Date.now() + waitMs, fn);
 
   return {
     /** Signal-with-start: merges into the open journey, or opens one (a new episode after a closure). */
-    async refer(programme: Programme, patientId: string, referral: JourneyReferral): Promise<ReferralAccepted> {
+    refer: (programme: Programme, patientId: string, referral: JourneyReferral): Promise<ReferralAccepted> => withinBudget(async () => {
       const workflowId = journeyWorkflowId(programme.id, patientId);
       await client.workflow.signalWithStart(careJourney, {
         workflowId,
@@ -88,7 +97,7 @@ export function createJourneyGateway(client: Client, options: { answerWithinMs?:
         const status = await handle.query(referralStatusQuery, referral.referralId);
         return status && !('nextEpisode' in status) ? status : undefined;
       }, waitMs);
-    },
+    }),
 
     /** The live state of a journey episode, or undefined if it is not the workflow's current episode. */
     async load(journeyId: string): Promise<{ state: JourneyState; handle: WorkflowHandle } | undefined> {
@@ -96,7 +105,7 @@ export function createJourneyGateway(client: Client, options: { answerWithinMs?:
       if (!ids) return undefined;
       const handle = client.workflow.getHandle(ids.workflowId);
       try {
-        const state = await handle.query(journeyQuery);
+        const state = await withinBudget(() => handle.query(journeyQuery));
         return state.journeyId === journeyId ? { state, handle } : undefined;
       } catch (error) {
         if (isGone(error)) return undefined;
@@ -105,17 +114,18 @@ export function createJourneyGateway(client: Client, options: { answerWithinMs?:
     },
 
     /** What became of a command sent earlier, if the journey still remembers it. */
-    outcome: (handle: WorkflowHandle, commandId: string): Promise<CommandOutcome | undefined> => handle.query(commandOutcomeQuery, commandId),
+    outcome: (handle: WorkflowHandle, commandId: string): Promise<CommandOutcome | undefined> => withinBudget(() => handle.query(commandOutcomeQuery, commandId)),
 
     /** Sends a co-ordinator's command; see `sendCommand`. */
-    command: (handle: WorkflowHandle, type: CommandType, command: unknown, commandId?: string) => sendCommand(handle, type, command, { commandId, waitMs, sentAt: new Date() }),
+    command: (handle: WorkflowHandle, type: CommandType, command: unknown, commandId?: string) =>
+      withinBudget(() => sendCommand(handle, type, command, { commandId, waitMs, sentAt: new Date() })),
 
     /**
      * Signals the patient's open journey in every programme, all at once (one round trip, not one
      * per programme); returns how many it reached.
      */
     async hospitalEvent(programmes: Programme[], patientId: string, event: HospitalEvent): Promise<number> {
-      const reached = await Promise.all(
+      const reached = await withinBudget(() => Promise.all(
         programmes.map(async (programme) => {
           const handle = client.workflow.getHandle(journeyWorkflowId(programme.id, patientId));
           try {
@@ -127,7 +137,7 @@ export function createJourneyGateway(client: Client, options: { answerWithinMs?:
             return 0;
           }
         }),
-      );
+      ));
       return reached.reduce<number>((a, b) => a + b, 0);
     },
   };

@@ -129,7 +129,13 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     if (s.phase === 'closed') lateReferrals.push(parsed.data);
     else {
       catchUp(parsed.data.receivedAt);
-      J.receiveReferral(s, parsed.data, Date.now());
+      try {
+        J.receiveReferral(s, parsed.data, Date.now()); // checks before it changes anything
+      } catch (error) {
+        // The API checked it already; a refusal here must not fail the workflow task (that stops the journey).
+        if (!(error instanceof J.JourneyRuleError)) throw error;
+        log.warn('referral signal refused', { journeyId: s.journeyId, reason: error.code });
+      }
     }
     changed = true;
   });

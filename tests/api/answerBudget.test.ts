@@ -1,0 +1,70 @@
+/**
+ * The API's calls to Temporal are bounded: when a journey's worker is gone, a referral, a read and
+ * a command each give up within the gateway's budget with an error the API answers as 503 — they do
+ * not hang until the caller's own timeout (which would read as the API being dead, and in AWS as a
+ * 504 from API Gateway).
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
+import { JOURNEY_TASK_QUEUE } from '../../domain/journeyIds.js';
+import { parseProgrammes } from '../../domain/loadProgrammes.js';
+import { journeySearchAttributes } from '../../domain/searchAttributes.js';
+import { createJourneyGateway, type JourneyGateway } from '../../lambdas/journeyGateway.js';
+import { isDependencyUnavailable } from '../../lambdas/unavailable.js';
+
+const BUDGET_MS = 1500;
+const [frailty] = parseProgrammes({ programmes: builtInProgrammes.filter((p) => p.id === 'frailty-virtual-ward') }, 'test');
+
+let env: TestWorkflowEnvironment;
+let gateway: JourneyGateway;
+beforeAll(async () => {
+  // A dev server with no worker on the journeys' task queue: journeys start, but nobody answers for them.
+  env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: inject('toolchain').temporalCli }, searchAttributes: [...journeySearchAttributes], ip: '127.0.0.1' },
+  });
+  gateway = createJourneyGateway(env.client, { answerWithinMs: BUDGET_MS });
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+/** Runs `call`, expecting it to fail as "dependency unavailable" within the budget (plus slack for a loaded machine). */
+async function failsWithinBudget(call: () => Promise<unknown>): Promise<void> {
+  const started = performance.now();
+  const error = await call().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  const took = performance.now() - started;
+  expect(error, 'the call should have failed: nobody runs the journey').toBeInstanceOf(Error);
+  expect(isDependencyUnavailable(error), `${(error as Error).name}: ${(error as Error).message}`).toBe(true);
+  expect(took).toBeGreaterThanOrEqual(BUDGET_MS - 100);
+  expect(took).toBeLessThan(BUDGET_MS + 2500);
+}
+
+describe('the gateway answers within its budget when no worker runs the journey', () => {
+  it('for a referral, a read and a command', async () => {
+    const referral = {
+      referralId: 'r-budget-1',
+      receivedAt: new Date().toISOString(),
+      source: 'gp' as const,
+      reason: 'falls',
+      urgency: 'routine' as const,
+      age: 84,
+      teamId: 'south-devon-1',
+      conditions: ['copd'],
+      consentGiven: true,
+    };
+    // The journey is started (signal-with-start needs no worker) but never takes its referral in.
+    await failsWithinBudget(() => gateway.refer(frailty!, 'pbudget000001', referral));
+    const running = await env.client.workflow.getHandle(`${frailty!.id}.pbudget000001`).describe();
+    expect(running.status.name).toBe('RUNNING');
+    expect(running.taskQueue).toBe(JOURNEY_TASK_QUEUE);
+    const journeyId = `${frailty!.id}.pbudget000001.${running.runId.replace(/-/g, '').slice(0, 12)}`;
+
+    await failsWithinBudget(() => gateway.load(journeyId));
+    const handle = env.client.workflow.getHandle(`${frailty!.id}.pbudget000001`);
+    await failsWithinBudget(() => gateway.command(handle, 'contact', { kind: 'routine', channel: 'phone', by: { sub: 'coord-ana', role: 'coordinator' } }));
+  });
+});
