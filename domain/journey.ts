@@ -293,6 +293,18 @@ export function newJourney(input: NewJourney, now: number): JourneyState {
   };
 }
 
+/**
+ * The phase a journey opened by `referral` is in once it has taken the referral in. Triage decides
+ * clear cases from the referral and the programme alone, so whoever starts the journey can tell the
+ * referrer at once, without asking the journey.
+ */
+export function phaseOnOpening(programme: Programme, referral: JourneyReferral): Phase {
+  const at = ms(referral.receivedAt);
+  const s = newJourney({ journeyId: '', workflowId: '', patientId: '', programme, teamId: referral.teamId }, at);
+  receiveReferral(s, referral, at);
+  return s.phase;
+}
+
 function rescore(s: JourneyState): void {
   const first = s.referrals[0];
   if (!first) return;

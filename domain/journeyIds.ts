@@ -8,6 +8,9 @@ export const JOURNEY_TASK_QUEUE = 'carepath-journeys';
 
 export const journeyWorkflowId = (programmeId: string, patientId: string): string => `${programmeId}.${patientId}`;
 
+/** An episode is named after the first run of its workflow (a repair reset or continue-as-new keeps the name). */
+export const journeyIdFor = (workflowId: string, firstRunId: string): string => `${workflowId}.${firstRunId.replace(/-/g, '').slice(0, 12)}`;
+
 /** `<programme>.<patient>.<episode>` → its workflow id and episode key. */
 export function parseJourneyId(journeyId: string): { workflowId: string; episode: string } | undefined {
   const match = /^([a-z0-9][a-z0-9-]{0,62})\.(p[0-9a-z]{6,64})\.([0-9a-f]{12})$/.exec(journeyId);

@@ -4,10 +4,10 @@
  * into workflow internals.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { HospitalEvent } from '../domain/commands.js';
-import { JOURNEY_TASK_QUEUE, journeyWorkflowId, parseJourneyId } from '../domain/journeyIds.js';
-import type { JourneyState } from '../domain/journey.js';
+import { JOURNEY_TASK_QUEUE, journeyIdFor, journeyWorkflowId, parseJourneyId } from '../domain/journeyIds.js';
+import { phaseOnOpening, type JourneyState } from '../domain/journey.js';
 import type { CommandOutcome, CommandType } from '../domain/journeyCommands.js';
 import type { Programme } from '../domain/programme.js';
 import type { JourneyReferral } from '../domain/referral.js';
@@ -81,17 +81,36 @@ export function createJourneyGateway(client: Client, options: { answerWithinMs?:
   const withinBudget = <T>(fn: () => Promise<T>): Promise<T> => client.withDeadline(Date.now() + waitMs, fn);
 
   return {
-    /** Signal-with-start: merges into the open journey, or opens one (a new episode after a closure). */
+    /**
+     * Opens a journey with the referral, or merges it into the open one. Most referrals are for
+     * someone with no open journey in the programme: the journey is started with the referral in
+     * hand and the answer follows from the programme's rules without asking the journey (one round
+     * trip to Temporal, like a bare workflow start). Only when a journey is already open is the
+     * referral signalled to it — signal-with-start, in case it closes meanwhile — and the journey
+     * asked what became of it.
+     */
     refer: (programme: Programme, patientId: string, referral: JourneyReferral): Promise<ReferralAccepted> => withinBudget(async () => {
       const workflowId = journeyWorkflowId(programme.id, patientId);
+      const start = { patientId, programme, teamId: referral.teamId };
+      try {
+        const opened = await client.workflow.start(careJourney, {
+          workflowId,
+          taskQueue: JOURNEY_TASK_QUEUE,
+          args: [{ start, referrals: [referral] }],
+          workflowIdConflictPolicy: 'FAIL',
+        });
+        return { journeyId: journeyIdFor(workflowId, opened.firstExecutionRunId), merged: false, phase: phaseOnOpening(programme, referral) };
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
       await client.workflow.signalWithStart(careJourney, {
         workflowId,
         taskQueue: JOURNEY_TASK_QUEUE,
-        args: [{ start: { patientId, programme, teamId: referral.teamId } }],
+        args: [{ start }],
         signal: referralSignal,
         signalArgs: [referral],
       });
-      // Ask the journey what became of it. If it arrived as an episode closed, the next episode takes it.
+      // If it arrived as an episode closed, the next episode takes it: ask until that one has.
       const handle = client.workflow.getHandle(workflowId);
       return pollUntilAnswered(async () => {
         const status = await handle.query(referralStatusQuery, referral.referralId);

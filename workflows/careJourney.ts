@@ -29,6 +29,7 @@ import type { JourneyActivities } from '../activities/contract.js';
 import * as c from '../domain/commands.js';
 import { nextStepAt } from '../domain/deadlines.js';
 import * as J from '../domain/journey.js';
+import { journeyIdFor } from '../domain/journeyIds.js';
 import { checkCommand, commandRules, type CommandOutcome, type CommandRequest } from '../domain/journeyCommands.js';
 import type { Programme } from '../domain/programme.js';
 import { journeyReferralSchema, type JourneyReferral } from '../domain/referral.js';
@@ -86,7 +87,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     'resume' in input
       ? input.resume
       : J.newJourney(
-          { ...input.start, workflowId: info.workflowId, journeyId: `${info.workflowId}.${info.originalExecutionRunId.replace(/-/g, '').slice(0, 12)}` },
+          { ...input.start, workflowId: info.workflowId, journeyId: journeyIdFor(info.workflowId, info.originalExecutionRunId) },
           Date.now(),
         );
   const ladder = s.programme.escalation;

@@ -1,6 +1,6 @@
 /**
- * The API's calls to Temporal are bounded: when a journey's worker is gone, a referral, a read and
- * a command each give up within the gateway's budget with an error the API answers as 503 — they do
+ * The API's calls to Temporal are bounded: when a journey's worker is gone, a merged referral, a
+ * read and a command each give up within the gateway's budget with an error the API answers as 503 — they do
  * not hang until the caller's own timeout (which would read as the API being dead, and in AWS as a
  * 504 from API Gateway).
  */
@@ -44,24 +44,32 @@ async function failsWithinBudget(call: () => Promise<unknown>): Promise<void> {
 }
 
 describe('the gateway answers within its budget when no worker runs the journey', () => {
-  it('for a referral, a read and a command', async () => {
+  it('for a merged referral, a read and a command, while a new referral is answered at once', async () => {
     const referral = {
       referralId: 'r-budget-1',
       receivedAt: new Date().toISOString(),
       source: 'gp' as const,
       reason: 'falls',
       urgency: 'routine' as const,
-      age: 84,
+      age: 78,
+      admissionsLast12Months: 1,
       teamId: 'south-devon-1',
       conditions: ['copd'],
       consentGiven: true,
     };
-    // The journey is started (signal-with-start needs no worker) but never takes its referral in.
-    await failsWithinBudget(() => gateway.refer(frailty!, 'pbudget000001', referral));
+    // A first referral is answered as the journey starts: no worker is needed for that, so intake
+    // keeps working while workers restart. The journey takes it in when a worker comes.
+    const started = performance.now();
+    const opened = await gateway.refer(frailty!, 'pbudget000001', referral);
+    expect(performance.now() - started).toBeLessThan(BUDGET_MS);
     const running = await env.client.workflow.getHandle(`${frailty!.id}.pbudget000001`).describe();
     expect(running.status.name).toBe('RUNNING');
     expect(running.taskQueue).toBe(JOURNEY_TASK_QUEUE);
     const journeyId = `${frailty!.id}.pbudget000001.${running.runId.replace(/-/g, '').slice(0, 12)}`;
+    expect(opened).toEqual({ journeyId, merged: false, phase: 'triage' });
+
+    // A second referral must be merged by the journey itself, which nobody runs.
+    await failsWithinBudget(() => gateway.refer(frailty!, 'pbudget000001', { ...referral, referralId: 'r-budget-2' }));
 
     await failsWithinBudget(() => gateway.load(journeyId));
     const handle = env.client.workflow.getHandle(`${frailty!.id}.pbudget000001`);

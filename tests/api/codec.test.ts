@@ -32,6 +32,8 @@ describe('payload encryption', () => {
     const { journeyId } = made.body as { journeyId: string };
     const workflowId = journeyId.slice(0, journeyId.lastIndexOf('.'));
 
+    // The referral is answered as the journey starts; let it take the referral in and write its first records.
+    await expect.poll(async () => (await rawClient.workflow.getHandle(workflowId).fetchHistory()).events!.length, { timeout: 15_000 }).toBeGreaterThan(5);
     const history = await rawClient.workflow.getHandle(workflowId).fetchHistory();
     // Every string and every byte field in the history, as text (payload bytes included).
     const texts: string[] = [];
@@ -47,14 +49,14 @@ describe('payload encryption', () => {
     for (const secret of [reason, 'Exeter Road Surgery', 'dementia', '9434765919', 'Pennington', '1938-07-21']) expect(raw).not.toContain(secret);
     expect(raw).toContain('binary/encrypted');
 
-    // The referral signal's payload, in the JSON form the Temporal UI sends to a codec.
-    const signalled = history.events!.find((e) => e.workflowExecutionSignaledEventAttributes)!.workflowExecutionSignaledEventAttributes!.input!.payloads!;
-    const asJson = { payloads: signalled.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(p.data!).toString('base64') })) };
+    // The journey's start input (the referral it opened with), in the JSON form the Temporal UI sends to a codec.
+    const startInput = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+    const asJson = { payloads: startInput.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(p.data!).toString('base64') })) };
     const ops = await token('ops-1', 'ops');
     const decoded = await call('POST', '/codec/decode', { token: ops, json: asJson });
     expect(decoded.status).toBe(200);
     const plain = Buffer.from((decoded.body as { payloads: { data: string }[] }).payloads[0]!.data, 'base64').toString();
-    expect(JSON.parse(plain)).toMatchObject({ reason, referrerOrganisation: 'Exeter Road Surgery', conditions: ['falls', 'dementia'] });
+    expect(JSON.parse(plain).referrals).toMatchObject([{ reason, referrerOrganisation: 'Exeter Road Surgery', conditions: ['falls', 'dementia'] }]);
     expect(plain).not.toContain('9434765919'); // the journey never held the NHS number in the first place
 
     expect((await call('POST', '/codec/decode', { json: asJson })).status).toBe(401);
@@ -83,7 +85,7 @@ describe('payload encryption', () => {
     expect(viaCookie.status).toBe(200);
     expect(viaCookie.headers.get('access-control-allow-credentials')).toBe('true');
     expect(viaCookie.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8233');
-    expect(((await viaCookie.json()) as { payloads: unknown[] }).payloads).toHaveLength(signalled.length);
+    expect(((await viaCookie.json()) as { payloads: unknown[] }).payloads).toHaveLength(startInput.length);
     expect((await withCookie('/codec/decode', await cookieFor(await token('coord-ana', 'coordinator', ['exeter-1'])))).status).toBe(403);
     // The cookie opens the codec and nothing else.
     expect((await fetch(`${base}/journeys?team=exeter-1`, { headers: { cookie: opsCookie } })).status).toBe(401);

@@ -51,6 +51,30 @@ const referral = (nhs: string, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+describe('a new referral', () => {
+  it("is answered with the phase the journey then shows, whichever way triage decides at once", async () => {
+    const { call, token } = api.get();
+    const gp = await token('gp-1', 'referrer');
+    const lead = await token('lead-raj', 'team-lead', ['south-devon-1']);
+    const cases = [
+      // Under the programme's minimum age: declined as ineligible, closed at once.
+      { over: { patient: { nhsNumber: nhsNumber(), givenName: 'Ann', familyName: 'Young', birthDate: '1986-02-03', postcode: 'TQ2 5AB' } }, phase: 'closed' },
+      // Middling risk: waits for a person's triage decision.
+      { over: {}, phase: 'triage' },
+      // High risk with consent: accepted at once, assessment due.
+      { over: { conditions: ['falls', 'copd', 'heart failure', 'dementia'], livesAlone: true, admissionsLast12Months: 3, patient: { nhsNumber: nhsNumber(), givenName: 'Bea', familyName: 'Old', birthDate: '1932-02-03', postcode: 'TQ2 5AB' } }, phase: 'assessment' },
+    ];
+    for (const c of cases) {
+      const r = await call('POST', '/referrals', { token: gp, json: referral(nhsNumber(), c.over) });
+      expect(r.status).toBe(202);
+      const answer = r.body as { journeyId: string; merged: boolean; phase: string };
+      expect(answer).toMatchObject({ merged: false, phase: c.phase });
+      // The journey, once it has taken the referral in, agrees (and its id is the one the referrer was given).
+      await expect.poll(async () => (await call('GET', `/journeys/${answer.journeyId}`, { token: lead })).body, { timeout: 10_000 }).toMatchObject({ id: answer.journeyId, phase: c.phase });
+    }
+  });
+});
+
 describe('a whole journey through the API', () => {
   it('referral, merge, triage, assessment, care plan, action, review, contact, reassign, close, new episode', async () => {
     const { call, token } = api.get();

@@ -124,8 +124,9 @@ describe('payload codec key rotation', () => {
     expect(made.body.phase).toBe('triage');
     const journeyId = made.body.journeyId as string;
     const handle = env.client.workflow.getHandle(journeyId.slice(0, journeyId.lastIndexOf('.')));
+    // The referral is answered as the journey starts; wait for the journey's own first writes.
+    await expect.poll(async () => payloadsIn(await handle.fetchHistory()).length, { timeout: 15_000 }).toBeGreaterThan(2);
     const before = payloadsIn(await handle.fetchHistory());
-    expect(before.length).toBeGreaterThan(2);
     expect(new Set(before.map(keyOf))).toEqual(new Set(['k1']));
 
     // Rotate: the old worker goes, a worker and an API with k2 first take over.
