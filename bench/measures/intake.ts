@@ -1,9 +1,9 @@
 /**
  * 1. Intake: referrals per second through POST /referrals at increasing concurrency, with latency,
  * against the floor of an empty workflow started by signal-with-start through the same Temporal
- * client on the same server (and, to show where the time goes, the same empty workflow started by
- * signal-with-start and then queried until the signal is in — the confirmation carepath's intake
- * also waits for).
+ * client on the same server (and, to show the price of a confirmation, the same empty workflow
+ * started by signal-with-start and then queried until the signal is in — what carepath's intake
+ * waited for before it answered new referrals from the programme rules).
  */
 import { randomUUID } from 'node:crypto';
 import { HOLD } from '../programmes.js';
@@ -100,7 +100,7 @@ export async function measureIntake(ctx: BenchContext) {
   const bestFloor = results.reduce((a, b) => (b.floor.perSecond > a.floor.perSecond ? b : a));
   const ratio = round(best.carepath.perSecond / bestFloor.floor.perSecond, 3);
   return {
-    description: 'Referrals per second through POST /referrals (JSON, dev sign-in, zod, patient registered in DynamoDB, signal-with-start, then the referralStatus query that confirms the journey took it in), closed loop at each concurrency.',
+    description: 'Referrals per second through POST /referrals (JSON, dev sign-in, zod, patient registered in DynamoDB, the journey started with the referral in its input and the answer taken from the programme rules), closed loop at each concurrency; the new journeys\' own first work is waited for inside the measured CPU.',
     headline: { metric: 'peak referrals/s', value: best.carepath.perSecond, unit: '1/s', at: { concurrency: best.concurrency, p50Ms: best.carepath.latencyMs.p50, p99Ms: best.carepath.latencyMs.p99 } },
     floor: { what: 'peak signal-with-start/s of an empty workflow, same client and server', value: bestFloor.floor.perSecond, unit: '1/s', at: { concurrency: bestFloor.concurrency, p50Ms: bestFloor.floor.latencyMs.p50, p99Ms: bestFloor.floor.latencyMs.p99 } },
     ratio,

@@ -112,8 +112,10 @@ export function memoryResult(ctx: BenchContext, warmed: { openJourneys: number; 
   const last = levels.at(-1)!;
   const cached = Math.min(first.openJourneys, cache) - Math.min(warmed.openJourneys, cache);
   const perCachedKiB = round(((first.rssMiB - warmed.rssMiB) * 1024) / Math.max(1, cached), 1);
-  // Beyond the cache, each further journey should cost (almost) nothing in the worker.
-  const beyond = levels.filter((l) => l.openJourneys >= cache);
+  // Beyond the cache, each further journey should cost (almost) nothing in the worker. Judged from
+  // levels above the cache size: the level that just filled the cache holds the fill-up's high-water
+  // mark of garbage, which later levels need not repeat.
+  const beyond = levels.filter((l) => l.openJourneys > cache);
   const slopeKiB = beyond.length >= 2 ? round(((beyond.at(-1)!.rssMiB - beyond[0]!.rssMiB) * 1024) / (beyond.at(-1)!.openJourneys - beyond[0]!.openJourneys), 3) : null;
   const flat = slopeKiB === null ? null : slopeKiB <= Math.max(1, perCachedKiB * 0.05);
   const ratio = round(perCachedKiB / Math.max(0.1, floor.perWorkflowKiB), 2);
