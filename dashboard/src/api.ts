@@ -36,12 +36,16 @@ export function setApiToken(next: string | undefined, whenRefused: () => void) {
   onUnauthorised = whenRefused;
 }
 
-export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, opts: { bearer?: string } = {}): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, opts: { bearer?: string; idempotencyKey?: string } = {}): Promise<T> {
   const base = (await loadConfig()).apiBaseUrl;
   const bearer = opts.bearer ?? token;
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     credentials: 'same-origin',
   });

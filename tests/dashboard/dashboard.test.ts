@@ -152,7 +152,10 @@ describe('dashboard', () => {
     expect(await phase(page).textContent()).toBe('Triage');
     await shoot(page, '02-triage-error');
     await triage.getByLabel('Reason').fill('Frail, two falls, lives alone: meets the criteria');
+    const sent = page.waitForRequest((r) => r.url().endsWith('/triage') && r.method() === 'POST');
     await triage.getByRole('button', { name: 'Record triage decision' }).click();
+    // Every action carries an Idempotency-Key, so a retry after a lost answer is not done twice.
+    expect((await sent).headers()['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
     await expect.poll(() => phase(page).textContent()).toBe('Assessment');
     expect(await unlabelledControls(page)).toEqual([]);
 

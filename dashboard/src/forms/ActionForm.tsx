@@ -3,7 +3,7 @@
  * API, shows the API's problem (409 wrong phase, 422 refused, 400 with the failing fields) where the
  * person is looking, and hands the updated journey back to the page.
  */
-import { useId, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ApiError } from '../api';
 import { ProblemAlert } from '../components/ProblemAlert';
 import type { JourneyDetail } from '../types';
@@ -18,16 +18,25 @@ export function ActionForm({ title, path, journeyId, body, onDone, submitLabel, 
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
+  // The same action sent again after no answer (network error, 503) carries the same key, so the
+  // API gives the first answer instead of doing it twice; an edited form is a new action.
+  const unanswered = useRef<{ key: string; sent: string }>(undefined);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setDone(false);
+    const payload = body();
+    const sent = JSON.stringify(payload);
+    if (unanswered.current?.sent !== sent) unanswered.current = { key: crypto.randomUUID(), sent };
     try {
-      const updated = await api<JourneyDetail>('POST', `/journeys/${encodeURIComponent(journeyId)}/${path}`, body());
+      const updated = await api<JourneyDetail>('POST', `/journeys/${encodeURIComponent(journeyId)}/${path}`, payload, { idempotencyKey: unanswered.current.key });
+      unanswered.current = undefined;
       setError(undefined);
       setDone(true);
       onDone(updated);
     } catch (e) {
+      const answered = e instanceof ApiError && e.problem.status > 0 && e.problem.status < 500;
+      if (answered) unanswered.current = undefined;
       setError(e instanceof ApiError ? e : new ApiError({ status: 0, title: 'Network error', detail: (e as Error).message }));
     } finally {
       setBusy(false);
