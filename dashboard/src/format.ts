@@ -26,9 +26,16 @@ export const phaseLabel: Record<string, string> = {
   closed: 'Closed',
 };
 
-/** `action:a1` → "Action a1", `post-discharge-contact` → "Post-discharge contact". */
-export function deadlineLabel(name: string): string {
-  if (name.startsWith('action:')) return `Action ${name.slice('action:'.length)}`;
+/**
+ * `action:a1` → "Action: Fit grab rails" when the care plan is at hand (else "Action a1"),
+ * `post-discharge-contact` → "Post-discharge contact".
+ */
+export function deadlineLabel(name: string, actions?: { id: string; description: string }[]): string {
+  if (name.startsWith('action:')) {
+    const id = name.slice('action:'.length);
+    const action = actions?.find((a) => a.id === id);
+    return action ? `Action: ${action.description}` : `Action ${id}`;
+  }
   const text = name.replace(/-/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

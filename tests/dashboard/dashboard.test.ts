@@ -196,6 +196,8 @@ describe('dashboard', () => {
     await expect.poll(() => phase(page).textContent()).toBe('Active');
     await expect(page.getByRole('heading', { name: 'Care plan (version 1)' }).count()).resolves.toBe(1);
     await expect(page.getByText('Occupational therapy home assessment').count()).resolves.toBeGreaterThan(0);
+    // The action's deadline is named by what is to be done, not by its id.
+    await expect(page.getByRole('cell', { name: 'Action: Occupational therapy home assessment' }).count()).resolves.toBe(1);
 
     // A contact recorded with the keyboard alone.
     await tabTo(page, 'Kind');

@@ -103,7 +103,7 @@ function LiveJourney({ journey, programmes, onChange }: { journey: JourneyDetail
               rowKey={(d) => d.id}
               initialSort={{ key: 'due', direction: 'ascending' }}
               columns={[
-                { key: 'name', header: 'Deadline', cell: (d) => deadlineLabel(d.name), sortValue: (d) => d.name },
+                { key: 'name', header: 'Deadline', cell: (d) => deadlineLabel(d.name, journey.carePlan?.actions), sortValue: (d) => d.name },
                 { key: 'due', header: 'Due', cell: (d) => `${when(d.dueAt)} (${relative(d.dueAt, now)})`, sortValue: (d) => d.dueAt },
                 { key: 'status', header: 'Status', cell: (d) => <span className={`badge ${d.status}`}>{d.paused ? 'paused (in hospital)' : d.status === 'met' ? `met ${when(d.metAt)}` : d.status}</span>, sortValue: (d) => d.status },
                 {
