@@ -106,9 +106,15 @@ export async function startWorkerChild(env: Record<string, string>, logFile: str
     pid: child.pid!,
     memory(gc = false) {
       const id = ++ids;
-      return new Promise<MemorySample>((resolve) => {
+      return new Promise<MemorySample>((resolve, reject) => {
+        if (!child.connected) return reject(new Error('the worker process has gone'));
         waiting.set(id, resolve);
-        child.send({ type: 'mem', gc, id } satisfies ToWorker);
+        // A send error is this reading's failure, never an unhandled 'error' that ends the whole run.
+        child.send({ type: 'mem', gc, id } satisfies ToWorker, (error) => {
+          if (!error) return;
+          waiting.delete(id);
+          reject(error);
+        });
       });
     },
     async stop() {
