@@ -87,7 +87,7 @@ export async function startWorkerChild(env: Record<string, string>, logFile: str
   const { openSync } = await import('node:fs');
   const err = openSync(logFile, 'a');
   const child: ChildProcess = fork(join(root, 'bench', 'workerProcess.ts'), [], {
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(heapMiB > 0 ? [`--max-old-space-size=${heapMiB}`] : [])],
+    execArgv: ['--import', 'tsx', '--import', join(root, 'bench', 'workflowThreadProbe.mjs'), '--expose-gc', ...(heapMiB > 0 ? [`--max-old-space-size=${heapMiB}`] : [])],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', err, 'ipc'],
   });

@@ -10,11 +10,59 @@ import { createDocumentClient, dataConfigFromEnv } from '../activities/dynamo.js
 import { createJourneyWorker, workerSettingsFromEnv } from '../worker/main.js';
 import { installWorkerRuntime } from '../worker/runtime.js';
 import type { FloorActivities } from './floorWorkflows.js';
-import { FLOOR_TASK_QUEUE, type FromWorker, type ToWorker } from './workerProtocol.js';
+import { FLOOR_TASK_QUEUE, PROBE_CHANNEL, type FromWorker, type MemorySample, type ProbeMessage, type ToWorker } from './workerProtocol.js';
+
+/**
+ * The workflow threads' heaps (bench/workflowThreadProbe.mjs, preloaded into every thread): each
+ * thread collects its garbage when asked, then the main thread does, so RSS is read with no
+ * thread holding garbage it could have freed.
+ */
+function workflowThreadHeaps() {
+  const channel = new BroadcastChannel(PROBE_CHANNEL);
+  (channel as unknown as { unref(): void }).unref();
+  const threads = new Set<number>();
+  const answers = new Map<number, (m: Extract<ProbeMessage, { type: 'heap' }>) => void>();
+  channel.onmessage = (event) => {
+    const m = (event as MessageEvent<ProbeMessage>).data;
+    if (m.type === 'hello') threads.add(m.threadId);
+    else if (m.type === 'heap') {
+      threads.add(m.threadId);
+      answers.get(m.id)?.(m);
+    }
+  };
+  let ids = 0;
+  return async function sample(gc: boolean): Promise<MemorySample['workflowThreads']> {
+    const id = ++ids;
+    const heaps = new Map<number, { heapUsed: number; heapTotal: number }>();
+    const expected = threads.size;
+    // A thread answers between workflow activations; one busy replaying a history answers late.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 15_000);
+      answers.set(id, (m) => {
+        heaps.set(m.threadId, { heapUsed: m.heapUsed, heapTotal: m.heapTotal });
+        if (heaps.size >= expected) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      channel.postMessage({ type: 'sample', id, gc } satisfies ProbeMessage);
+    });
+    answers.delete(id);
+    const all = [...heaps.values()];
+    return {
+      threads: expected,
+      answered: all.length,
+      heapUsed: all.reduce((n, h) => n + h.heapUsed, 0),
+      heapTotal: all.reduce((n, h) => n + h.heapTotal, 0),
+    };
+  }
+}
 
 async function main(): Promise<void> {
   installWorkerRuntime('WARN');
   const send = (m: FromWorker) => process.send?.(m);
+  // Listening before the first workflow thread starts, so every thread's hello is heard.
+  const threadHeaps = workflowThreadHeaps();
   const settings = workerSettingsFromEnv();
   // A floor-only process (the memory floor) runs no journey worker.
   const journeys = process.env.BENCH_FLOOR_ONLY === '1' ? undefined : await createJourneyWorker(settings);
@@ -38,13 +86,14 @@ async function main(): Promise<void> {
   const running = Promise.all([journeys?.run(), floor.run()]);
   process.on('message', async (m: ToWorker) => {
     if (m.type === 'mem') {
+      const workflowThreads = await threadHeaps(Boolean(m.gc));
       if (m.gc && global.gc) {
         global.gc();
         await new Promise((r) => setTimeout(r, 50));
         global.gc();
       }
       const u = process.memoryUsage();
-      send({ type: 'mem', id: m.id, sample: { rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, arrayBuffers: u.arrayBuffers } });
+      send({ type: 'mem', id: m.id, sample: { rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, arrayBuffers: u.arrayBuffers, workflowThreads } });
     } else if (m.type === 'stop') {
       journeys?.shutdown();
       floor.shutdown();

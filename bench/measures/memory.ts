@@ -22,7 +22,10 @@ export interface MemoryLevel {
   openJourneys: number;
   rssMiB: number;
   peakRssMiB: number;
+  /** The main thread's live heap after a full GC. */
   heapUsedMiB: number;
+  /** The workflow threads' live heap after a full GC in each: what the cached journeys themselves hold. */
+  workflowHeapUsedMiB: number;
   populateSeconds: number;
   referralsPerSecond: number;
 }
@@ -108,10 +111,13 @@ export async function populateTo(ctx: BenchContext, target: number): Promise<Mem
       rssMiB: mib(m.rss),
       peakRssMiB: mib(Math.max(peak, m.rss)),
       heapUsedMiB: mib(m.heapUsed),
+      workflowHeapUsedMiB: mib(m.workflowThreads.heapUsed),
       populateSeconds: round(seconds, 1),
       referralsPerSecond: round(missing / seconds, 1),
     };
-    ctx.log(`memory: ${level.openJourneys} open journeys → worker RSS ${level.rssMiB} MiB (peak ${level.peakRssMiB}), populated at ${level.referralsPerSecond}/s`);
+    ctx.log(
+      `memory: ${level.openJourneys} open journeys → worker RSS ${level.rssMiB} MiB (peak ${level.peakRssMiB}), live heap ${level.heapUsedMiB} MiB main + ${level.workflowHeapUsedMiB} MiB workflow threads (${m.workflowThreads.answered}/${m.workflowThreads.threads} answered), populated at ${level.referralsPerSecond}/s`,
+    );
     return level;
   }
 }
@@ -127,6 +133,8 @@ export function memoryResult(ctx: BenchContext, warmed: { openJourneys: number; 
   // mark of garbage, which later levels need not repeat.
   const beyond = levels.filter((l) => l.openJourneys > cache);
   const slopeKiB = beyond.length >= 2 ? round(((beyond.at(-1)!.rssMiB - beyond[0]!.rssMiB) * 1024) / (beyond.at(-1)!.openJourneys - beyond[0]!.openJourneys), 3) : null;
+  const liveSlopeKiB =
+    beyond.length >= 2 ? round(((beyond.at(-1)!.workflowHeapUsedMiB + beyond.at(-1)!.heapUsedMiB - beyond[0]!.workflowHeapUsedMiB - beyond[0]!.heapUsedMiB) * 1024) / (beyond.at(-1)!.openJourneys - beyond[0]!.openJourneys), 3) : null;
   const flat = slopeKiB === null ? null : slopeKiB <= Math.max(1, perCachedKiB * 0.05);
   const ratio = round(perCachedKiB / Math.max(0.1, floor.perWorkflowKiB), 2);
   return {
@@ -140,6 +148,8 @@ export function memoryResult(ctx: BenchContext, warmed: { openJourneys: number; 
     warmed,
     levels,
     growthBeyondCacheKiBPerJourney: slopeKiB,
+    /** The same for the live V8 heaps (main + workflow threads, each after a full GC): ~0 means no journey is retained after eviction. */
+    liveHeapGrowthBeyondCacheKiBPerJourney: liveSlopeKiB,
     flatBeyondCache: flat,
     rssGrowthFirstToLastPercent: round(((last.rssMiB - first.rssMiB) / first.rssMiB) * 100, 1),
     floorDetail: floor,
