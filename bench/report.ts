@@ -29,6 +29,29 @@ export function machine() {
   };
 }
 
+/** The whole machine's CPU counters (/proc/stat), to say afterwards how much of it the bench had. */
+export function cpuCounters(): { steal: number; iowait: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already counted in user)
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+    return { steal, iowait, total: user + nice + system + idle + iowait + irq + softirq + steal };
+  } catch {
+    return undefined; // not Linux
+  }
+}
+
+/**
+ * Shares of the machine's CPU time between two readings: `stealPercent` is time the hypervisor
+ * gave to other guests (a virtual machine's noisy neighbours), `iowaitPercent` time spent idle
+ * waiting for the disk. High values explain slow floors and wide p99s better than our code can.
+ */
+export function cpuShares(from: ReturnType<typeof cpuCounters>, to: ReturnType<typeof cpuCounters> = cpuCounters()) {
+  if (!from || !to || to.total <= from.total) return undefined;
+  const pct = (a: number, b: number) => Math.round(((b - a) / (to.total - from.total)) * 1000) / 10;
+  return { stealPercent: pct(from.steal, to.steal), iowaitPercent: pct(from.iowait, to.iowait) };
+}
+
 export function versions(toolchain: Toolchain) {
   const pkg = (name: string) => (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
   const cli = spawnSync(toolchain.temporalCli, ['--version'], { encoding: 'utf8' });
@@ -45,7 +68,7 @@ export function versions(toolchain: Toolchain) {
 
 const fmt = (v: number, unit: string) => `${v} ${unit}`;
 
-export function markdown(results: { measuredBy?: Record<string, { command: string; startedAt: string }>; command: string; startedAt: string; wallSeconds: number; machine: ReturnType<typeof machine> & { loadAverage1mAtEnd: number }; versions: ReturnType<typeof versions>; measures: Partial<Record<string, MeasureResult | { error: string }>> }): string {
+export function markdown(results: { measuredBy?: Record<string, { command: string; startedAt: string }>; command: string; startedAt: string; wallSeconds: number; machine: ReturnType<typeof machine> & { loadAverage1mAtEnd: number; cpuDuringRun?: ReturnType<typeof cpuShares> }; versions: ReturnType<typeof versions>; measures: Partial<Record<string, MeasureResult | { error: string }>> }): string {
   const rows = Object.entries(results.measures).map(([name, m]) => {
     if (!m) return `| ${name} | not run | | | | |`;
     if ('error' in m) return `| ${name} | failed: ${String(m.error).split('\n')[0]} | | | | |`;
@@ -56,7 +79,7 @@ export function markdown(results: { measuredBy?: Record<string, { command: strin
   return [
     `# carepath bench — ${results.startedAt}`,
     '',
-    `\`${results.command}\` · ${results.wallSeconds} s · ${results.machine.cpuModel}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB · load ${results.machine.loadAverage1mAtStart} → ${results.machine.loadAverage1mAtEnd}`,
+    `\`${results.command}\` · ${results.wallSeconds} s · ${results.machine.cpuModel}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB · load ${results.machine.loadAverage1mAtStart} → ${results.machine.loadAverage1mAtEnd}${results.machine.cpuDuringRun ? ` · CPU stolen by the hypervisor ${results.machine.cpuDuringRun.stealPercent} %, waiting on disk ${results.machine.cpuDuringRun.iowaitPercent} %` : ''}`,
     `Node ${v.node} · ${v.temporalCli} · Temporal SDK ${v.temporalSdk} · DynamoDB Local ${v.dynamoDbLocal}`,
     '',
     '| measure | carepath | floor (same run) | ratio | target | met |',

@@ -23,7 +23,7 @@ import { measureReplay } from './measures/replay.js';
 import { measureTimers } from './measures/timers.js';
 import { measureTransitions } from './measures/transitions.js';
 import { benchProgrammes } from './programmes.js';
-import { carryOver, machine, versions, write, type MeasureResult } from './report.js';
+import { carryOver, cpuCounters, cpuShares, machine, versions, write, type MeasureResult } from './report.js';
 import { bundle, startStack, stopEverything } from './stack.js';
 import { round } from './stats.js';
 
@@ -35,6 +35,7 @@ export async function runBench(argv: string[]): Promise<{ failed: string[]; path
   const t0 = performance.now();
   const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
   const host = machine();
+  const cpuAtStart = cpuCounters();
   log(`${opts.mode} run on ${host.cpuModel} (${host.cores} cores): ${opts.only.join(', ')}`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const toolchain = await ensureToolchain();
@@ -52,9 +53,10 @@ export async function runBench(argv: string[]): Promise<{ failed: string[]; path
   const wants = (m: MeasureName) => opts.only.includes(m);
   const attempt = async (name: MeasureName, run: () => Promise<unknown>) => {
     const s = performance.now();
+    const cpu = cpuCounters();
     try {
       const result = (await run()) as MeasureResult;
-      measures[name] = { ...result, seconds: round((performance.now() - s) / 1000, 1) };
+      measures[name] = { ...result, seconds: round((performance.now() - s) / 1000, 1), machineCpu: cpuShares(cpu) };
     } catch (error) {
       log(`${name} failed: ${(error as Error).stack ?? error}`);
       measures[name] = { error: String((error as Error).message ?? error) };
@@ -107,7 +109,7 @@ export async function runBench(argv: string[]): Promise<{ failed: string[]; path
     mode: opts.mode,
     startedAt: startedAt.toISOString(),
     wallSeconds: round((performance.now() - t0) / 1000, 1),
-    machine: { ...host, loadAverage1mAtEnd: round(loadavg()[0]!, 2) },
+    machine: { ...host, loadAverage1mAtEnd: round(loadavg()[0]!, 2), cpuDuringRun: cpuShares(cpuAtStart) },
     versions: versions(toolchain),
     settings: { ...sizes, seed: opts.seed, temporal: 'dev server (SQLite file), worker in its own Node process', dynamodb: 'DynamoDB Local, in memory', programmes: programmes.map((p) => p.id) },
     measures,

@@ -26,6 +26,8 @@ export interface MemoryLevel {
   heapUsedMiB: number;
   /** The workflow threads' live heap after a full GC in each: what the cached journeys themselves hold. */
   workflowHeapUsedMiB: number;
+  /** V8 heap committed (used or not) in the main and workflow threads: the part of RSS that V8 holds. */
+  heapCommittedMiB: number;
   populateSeconds: number;
   referralsPerSecond: number;
 }
@@ -112,6 +114,7 @@ export async function populateTo(ctx: BenchContext, target: number): Promise<Mem
       peakRssMiB: mib(Math.max(peak, m.rss)),
       heapUsedMiB: mib(m.heapUsed),
       workflowHeapUsedMiB: mib(m.workflowThreads.heapUsed),
+      heapCommittedMiB: mib(m.heapTotal + m.workflowThreads.heapTotal),
       populateSeconds: round(seconds, 1),
       referralsPerSecond: round(missing / seconds, 1),
     };

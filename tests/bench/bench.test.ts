@@ -80,10 +80,14 @@ describe('npm run bench (tiny)', () => {
     expect(m.transitions!.headline.value).toBeGreaterThanOrEqual((m.transitions!.headline as unknown as { latencyMs: { p50: number } }).latencyMs.p50);
     expect(m.timers!.journeysHoldingOpenTimers).toBeGreaterThanOrEqual(24); // the second memory level was open
     expect(m.timers!.headline.value).toBeGreaterThan(-100); // an inbox item never shows up before its due time (allowing clock jitter)
-    const levels = m.memory!.levels as { openJourneys: number; rssMiB: number }[];
+    const levels = m.memory!.levels as { openJourneys: number; rssMiB: number; heapUsedMiB: number; workflowHeapUsedMiB: number }[];
     expect(levels).toHaveLength(3);
     expect(levels.map((l) => l.openJourneys).every((n, i, a) => i === 0 || n >= a[i - 1]!)).toBe(true);
     expect(levels.every((l) => l.rssMiB > 50 && l.rssMiB < 4096)).toBe(true);
+    // The workflow threads answered the probe (bench/workflowThreadProbe.mjs): their heaps are read,
+    // and they are part of the process's RSS, not beside it.
+    expect(levels.every((l) => l.workflowHeapUsedMiB > 1 && l.heapUsedMiB + l.workflowHeapUsedMiB < l.rssMiB)).toBe(true);
+    expect(m.memory!.liveHeapGrowthBeyondCacheKiBPerJourney).toEqual(expect.any(Number));
     expect(m.replay!.events).toBeGreaterThan(50);
     expect(m.lists!.scans).toBe(0);
     expect(m.lists!.commandsSeen).not.toContain('ScanCommand');
