@@ -31,7 +31,8 @@ function workflowThreadHeaps() {
     }
   };
   let ids = 0;
-  return async function sample(gc: boolean): Promise<MemorySample['workflowThreads']> {
+  /** Every workflow thread collects its garbage, then reports its heap. */
+  return async function sample(): Promise<NonNullable<MemorySample['workflowThreads']>> {
     const id = ++ids;
     const heaps = new Map<number, { heapUsed: number; heapTotal: number }>();
     const expected = threads.size;
@@ -45,7 +46,7 @@ function workflowThreadHeaps() {
           resolve();
         }
       });
-      channel.postMessage({ type: 'sample', id, gc } satisfies ProbeMessage);
+      channel.postMessage({ type: 'sample', id } satisfies ProbeMessage);
     });
     answers.delete(id);
     const all = [...heaps.values()];
@@ -86,14 +87,14 @@ async function main(): Promise<void> {
   const running = Promise.all([journeys?.run(), floor.run()]);
   process.on('message', async (m: ToWorker) => {
     if (m.type === 'mem') {
-      const workflowThreads = await threadHeaps(Boolean(m.gc));
+      const workflowThreads = m.gc ? await threadHeaps() : undefined;
       if (m.gc && global.gc) {
         global.gc();
         await new Promise((r) => setTimeout(r, 50));
         global.gc();
       }
       const u = process.memoryUsage();
-      send({ type: 'mem', id: m.id, sample: { rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, arrayBuffers: u.arrayBuffers, workflowThreads } });
+      send({ type: 'mem', id: m.id, sample: { rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, arrayBuffers: u.arrayBuffers, ...(workflowThreads ? { workflowThreads } : {}) } });
     } else if (m.type === 'stop') {
       journeys?.shutdown();
       floor.shutdown();

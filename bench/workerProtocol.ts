@@ -7,8 +7,12 @@ export interface MemorySample {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
-  /** The workflow sandbox's own heaps (worker threads), which `heapUsed` (the main thread's) leaves out. */
-  workflowThreads: { threads: number; answered: number; heapUsed: number; heapTotal: number };
+  /**
+   * The workflow sandbox's own heaps (worker threads), which `heapUsed` (the main thread's) leaves
+   * out. Read only with a GC: the once-a-second peak sampler needs RSS alone, and must not wait on
+   * a thread busy with a replay.
+   */
+  workflowThreads?: { threads: number; answered: number; heapUsed: number; heapTotal: number };
 }
 
 /** The channel bench/workflowThreadProbe.mjs listens on in every worker thread of the worker process. */
@@ -17,7 +21,7 @@ export const PROBE_CHANNEL = 'carepath-bench-workflow-threads';
 /** The main thread asks; every worker thread answers; a thread announces itself when it starts. */
 export type ProbeMessage =
   | { type: 'hello'; threadId: number }
-  | { type: 'sample'; id: number; gc: boolean }
+  | { type: 'sample'; id: number }
   | { type: 'heap'; id: number; threadId: number; heapUsed: number; heapTotal: number };
 
 export type ToWorker = { type: 'mem'; gc?: boolean; id: number } | { type: 'stop' };

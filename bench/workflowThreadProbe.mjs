@@ -16,7 +16,7 @@ if (!isMainThread) {
   const channel = new BroadcastChannel('carepath-bench-workflow-threads');
   channel.onmessage = ({ data }) => {
     if (data?.type !== 'sample') return;
-    if (data.gc && typeof globalThis.gc === 'function') {
+    if (typeof globalThis.gc === 'function') {
       globalThis.gc();
       globalThis.gc();
     }

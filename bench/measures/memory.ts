@@ -113,13 +113,13 @@ export async function populateTo(ctx: BenchContext, target: number): Promise<Mem
       rssMiB: mib(m.rss),
       peakRssMiB: mib(Math.max(peak, m.rss)),
       heapUsedMiB: mib(m.heapUsed),
-      workflowHeapUsedMiB: mib(m.workflowThreads.heapUsed),
-      heapCommittedMiB: mib(m.heapTotal + m.workflowThreads.heapTotal),
+      workflowHeapUsedMiB: mib(m.workflowThreads?.heapUsed ?? 0),
+      heapCommittedMiB: mib(m.heapTotal + (m.workflowThreads?.heapTotal ?? 0)),
       populateSeconds: round(seconds, 1),
       referralsPerSecond: round(missing / seconds, 1),
     };
     ctx.log(
-      `memory: ${level.openJourneys} open journeys → worker RSS ${level.rssMiB} MiB (peak ${level.peakRssMiB}), live heap ${level.heapUsedMiB} MiB main + ${level.workflowHeapUsedMiB} MiB workflow threads (${m.workflowThreads.answered}/${m.workflowThreads.threads} answered), populated at ${level.referralsPerSecond}/s`,
+      `memory: ${level.openJourneys} open journeys → worker RSS ${level.rssMiB} MiB (peak ${level.peakRssMiB}), live heap ${level.heapUsedMiB} MiB main + ${level.workflowHeapUsedMiB} MiB workflow threads (${m.workflowThreads?.answered ?? 0}/${m.workflowThreads?.threads ?? 0} answered), populated at ${level.referralsPerSecond}/s`,
     );
     return level;
   }
@@ -135,9 +135,11 @@ export function memoryResult(ctx: BenchContext, warmed: { openJourneys: number; 
   // levels above the cache size: the level that just filled the cache holds the fill-up's high-water
   // mark of garbage, which later levels need not repeat.
   const beyond = levels.filter((l) => l.openJourneys > cache);
-  const slopeKiB = beyond.length >= 2 ? round(((beyond.at(-1)!.rssMiB - beyond[0]!.rssMiB) * 1024) / (beyond.at(-1)!.openJourneys - beyond[0]!.openJourneys), 3) : null;
-  const liveSlopeKiB =
-    beyond.length >= 2 ? round(((beyond.at(-1)!.workflowHeapUsedMiB + beyond.at(-1)!.heapUsedMiB - beyond[0]!.workflowHeapUsedMiB - beyond[0]!.heapUsedMiB) * 1024) / (beyond.at(-1)!.openJourneys - beyond[0]!.openJourneys), 3) : null;
+  /** KiB per journey that `mib` grew by from the first level above the cache to the last. */
+  const slopeBeyond = (mibOf: (l: MemoryLevel) => number) =>
+    beyond.length >= 2 ? round(((mibOf(beyond.at(-1)!) - mibOf(beyond[0]!)) * 1024) / (beyond.at(-1)!.openJourneys - beyond[0]!.openJourneys), 3) : null;
+  const slopeKiB = slopeBeyond((l) => l.rssMiB);
+  const liveSlopeKiB = slopeBeyond((l) => l.heapUsedMiB + l.workflowHeapUsedMiB);
   const flat = slopeKiB === null ? null : slopeKiB <= Math.max(1, perCachedKiB * 0.05);
   const ratio = round(perCachedKiB / Math.max(0.1, floor.perWorkflowKiB), 2);
   return {
