@@ -95,5 +95,6 @@ describe('npm run bench (tiny)', () => {
 
     const md = readFileSync(join(out, 'latest.md'), 'utf8');
     for (const name of ['intake', 'transitions', 'timers', 'memory', 'replay', 'lists']) expect(md).toContain(`| ${name} |`);
-  }, 180_000);
+    // About 80 s while `npm test` runs other files beside it; room for a busier machine than that.
+  }, 300_000);
 });
