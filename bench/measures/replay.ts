@@ -115,8 +115,13 @@ export async function measureReplay(ctx: BenchContext) {
       const lead = { sub: 'lead-raj', role: 'team-lead' as const };
       let s = await handle.query(journeyQuery);
       if (s.phase === 'triage') await command('triage', { by: lead, decision: 'accept', reason: 'meets criteria' });
-      for (let i = 0; i < 100 && !s.coordinatorId; i += 1) s = await handle.query(journeyQuery);
-      const by = { sub: s.coordinatorId ?? 'coord-ana', role: 'coordinator' as const };
+      // Assignment waits on the caseload store: give it real time, not a count of queries.
+      for (let i = 0; i < 600 && !s.coordinatorId; i += 1) {
+        await new Promise((r) => setTimeout(r, 50));
+        s = await handle.query(journeyQuery);
+      }
+      if (!s.coordinatorId) throw new Error('the replay journey named no co-ordinator within 30 s');
+      const by = { sub: s.coordinatorId, role: 'coordinator' as const };
       await command('assessment', { by, summary: 'Holistic assessment with carer present', needs: [] });
       await command('care-plan', {
         by,

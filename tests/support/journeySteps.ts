@@ -7,13 +7,26 @@ import { command, DAY } from './journeyTestEnv.js';
 export const lead: Actor = { sub: 'lead-raj', role: 'team-lead' };
 export const asCoordinator = (sub: string): Actor => ({ sub, role: 'coordinator' });
 
+/**
+ * The journey's state once it has named its co-ordinator. Assignment runs in the workflow's main
+ * loop after acceptance and waits on the caseload store, so on a busy machine it takes a while:
+ * wait in real time (a fixed number of queries can all come back before it is done).
+ */
+export async function assigned(handle: WorkflowHandle, withinMs = 30_000) {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const s = await handle.query(journeyQuery);
+    if (s.coordinatorId) return s;
+    if (Date.now() > until) throw new Error(`no co-ordinator named within ${withinMs / 1000} s; the journey is in ${s.phase}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** From triage (or an auto-accepted referral) to an active journey with an agreed care plan. */
 export async function activate(handle: WorkflowHandle, now: number, actions: { id: string; inDays: number }[] = []) {
-  let s = await handle.query(journeyQuery);
-  if (s.phase === 'triage') s = await command(handle, 'triage', { by: lead, decision: 'accept', reason: 'meets criteria' });
-  // Assignment runs in the workflow's main loop: wait for it.
-  for (let i = 0; i < 50 && !s.coordinatorId; i += 1) s = await handle.query(journeyQuery);
-  const by = asCoordinator(s.coordinatorId ?? 'coord-ana');
+  const s = await handle.query(journeyQuery);
+  if (s.phase === 'triage') await command(handle, 'triage', { by: lead, decision: 'accept', reason: 'meets criteria' });
+  const by = asCoordinator((await assigned(handle)).coordinatorId!);
   await command(handle, 'assessment', { by, summary: 'Holistic assessment with carer present', needs: [] });
   return command(handle, 'care-plan', {
     by,

@@ -9,7 +9,7 @@ import {
   journeyQuery,
 } from '../../workflows/careJourney.js';
 import { DAY, newPatientId, programme, refer, referral, useJourneyTestEnv, command, CommandRefused, withJourneyWorker } from '../support/journeyTestEnv.js';
-import { activate, asCoordinator, lead } from '../support/journeySteps.js';
+import { activate, asCoordinator, assigned, lead } from '../support/journeySteps.js';
 
 let env: TestWorkflowEnvironment;
 useJourneyTestEnv((started) => (env = started));
@@ -41,9 +41,9 @@ describe('single point of entry', () => {
       expect(s.urgency).toBe('urgent');
       expect(s.timeline.map((e) => e.type)).toContain('referral.merged');
 
-      s = await command(first.handle, 'triage', { by: lead, decision: 'accept', reason: 'urgent hospital referral' });
+      await command(first.handle, 'triage', { by: lead, decision: 'accept', reason: 'urgent hospital referral' });
       const load = async (id: string) => (await seen.read.caseloads('south-devon-1')).find((c) => c.coordinatorId === id)?.count ?? 0;
-      for (let i = 0; i < 50 && !s.coordinatorId; i += 1) s = await first.state();
+      s = await assigned(first.handle);
       const holding = await load(s.coordinatorId!);
       expect(holding).toBeGreaterThan(0);
       expect(s.phase).toBe('assessment');
