@@ -97,7 +97,7 @@ describe('a whole journey through the API', () => {
     // Nobody is named yet, so the triage reminder (a day before a one-day deadline: now) goes to the lead.
     let inbox: { status: number; body: unknown } = { status: 0, body: { items: [] } };
     const mine = () => (inbox.body as { items: { id: string; journeyId: string; kind: string; deadline: string; level: number; ackedAt?: string }[] }).items.filter((i) => i.journeyId === journeyId);
-    for (let i = 0; i < 50 && mine().length === 0; i += 1) {
+    for (let i = 0; i < 300 && mine().length === 0; i += 1) {
       await new Promise((r) => setTimeout(r, 100));
       inbox = await call('GET', '/inbox', { token: raj });
     }
@@ -137,7 +137,7 @@ describe('a whole journey through the API', () => {
     const assessmentDue = (detail.body as { deadlines: { name: string; dueAt: string }[] }).deadlines.find((d) => d.name === 'assessment')!.dueAt;
     expect(Date.parse(assessmentDue) - Date.now()).toBeLessThan(2 * 86_400_000 + 60_000);
     // The named co-ordinator is assigned by the journey just after acceptance.
-    for (let i = 0; i < 100 && !(detail.body as { coordinatorId: string | null }).coordinatorId; i += 1) {
+    for (let i = 0; i < 300 && !(detail.body as { coordinatorId: string | null }).coordinatorId; i += 1) {
       await new Promise((r) => setTimeout(r, 100));
       detail = await call('GET', path, { token: ana });
     }
