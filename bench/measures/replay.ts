@@ -16,6 +16,7 @@ import { journeyWorkflowId } from '../../domain/journeyIds.js';
 import { journeySearchAttributes } from '../../domain/searchAttributes.js';
 import type { CommandType } from '../../domain/journeyCommands.js';
 import { pollUntilAnswered, sendCommand } from '../../lambdas/journeyGateway.js';
+import { javaTestServerKeepalive } from '../../scripts/javaTestServer.js';
 import { careJourney, journeyQuery, referralSignal, referralStatusQuery } from '../../workflows/careJourney.js';
 import { replayFloor, type FloorActivities } from '../floorWorkflows.js';
 import type { BenchContext } from '../context.js';
@@ -59,7 +60,10 @@ async function replayMs(bundle: string, histories: History[], repeats: number): 
 export async function measureReplay(ctx: BenchContext) {
   const { years, repeats } = ctx.sizes.replay;
   const programme = ctx.programmes.find((p) => p.id === 'frailty-virtual-ward')!;
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: ctx.toolchain.temporalTestServer } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: ctx.toolchain.temporalTestServer } },
+    plugins: [javaTestServerKeepalive],
+  });
   try {
     await env.connection.operatorService.addSearchAttributes({
       namespace: env.namespace ?? 'default',

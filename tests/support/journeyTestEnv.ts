@@ -20,6 +20,7 @@ import { careJourney, journeyQuery, referralSignal, referralStatusQuery } from '
 import { SearchAttributeType } from '@temporalio/common';
 import { currentTable, useDynamoDbLocal } from './dynamoDbLocal.js';
 import { recordActivities, type RecordedActivities } from './recordingActivities.js';
+import { javaTestServerKeepalive } from '../../scripts/javaTestServer.js';
 
 let runtimeInstalled = false;
 
@@ -38,6 +39,7 @@ export async function startTestEnv(): Promise<TestWorkflowEnvironment> {
   }
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('toolchain').temporalTestServer } },
+    plugins: [javaTestServerKeepalive],
   });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',

@@ -17,10 +17,11 @@ useJourneyTestEnv((started) => (env = started));
 const frailty = programme('frailty-virtual-ward');
 
 // Seventy-eight fortnights of timers, reminders and reviews take about 20 s on an idle machine and
-// 23-37 s in `npm test`. But this file shares two cores with other files' servers (the chaos and
-// start tests each run a dev server, DynamoDB Local and a worker), and on a busy VM a CI run timed
-// it out at the default 120 s. The test is about what happens, not how fast, so it gets room.
-const THREE_YEARS_TIMEOUT_MS = 600_000;
+// 23-37 s in `npm test`, beside other files' servers. On a busy machine it could hang when the test
+// server answered the client's keepalive pings with GOAWAY (fixed: scripts/javaTestServer.ts); one
+// hang seen since, on an idle machine, is not explained yet. The test is about what happens, not
+// how fast, so it has room beyond the default 120 s, but not so much that a hang costs CI long.
+const THREE_YEARS_TIMEOUT_MS = 300_000;
 
 describe('a three-year journey', () => {
   it('reviews fortnightly for three years, continues as new, and keeps every open deadline across runs', async () => {
