@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The journey worker, as ECS Fargate runs it (cdk/worker.ts builds this image for linux/arm64).
 # Locally: docker build -t carepath-worker . && docker run --init --env-file worker.env carepath-worker
-ARG NODE_IMAGE=node:22-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # Build: the workflow bundle and our TypeScript compiled by esbuild (scripts/buildWorker.ts).
 FROM ${NODE_IMAGE} AS build

@@ -8,9 +8,9 @@
  * Run directly: `npm run toolchain` (prints the paths it resolved).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Every pinned version in one place. */
@@ -28,6 +28,8 @@ export interface Toolchain {
   /** Classpath folder and native-library folder for DynamoDB Local. */
   dynamoDbLocal: { classpath: string; libraryPath: string; mainClass: string };
 }
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const cacheDir = resolve(process.env.CAREPATH_CACHE ?? join(homedir(), '.cache', 'carepath'));
 
@@ -177,7 +179,22 @@ export async function ensureChromium(): Promise<string> {
   return path;
 }
 
+/**
+ * carepath's baseline is the Node.js LTS pinned in .nvmrc (the Lambda runtime and the worker
+ * image run the same major). An older Node fails here with the fix, not later with a puzzle.
+ */
+export function requireSupportedNode(version: string = process.versions.node): void {
+  const pinned = readFileSync(join(repoRoot, '.nvmrc'), 'utf8').trim();
+  const wanted = Number(pinned.split('.')[0]);
+  if (Number(version.split('.')[0]) < wanted) {
+    throw new MissingPrerequisite(
+      `carepath needs Node.js ${wanted} LTS or newer; this is Node.js ${version}. Install Node.js ${pinned} (nvm: \`nvm install\`, which reads .nvmrc), or run \`source scripts/useNode24.sh\`, which fetches it from the npm registry into ~/.cache/carepath and puts it first on PATH.`,
+    );
+  }
+}
+
 export async function ensureToolchain(): Promise<Toolchain> {
+  requireSupportedNode();
   // Sequential on purpose: two JVM/Go builds at once on a 2-core machine are slower, not faster.
   const temporalCli = await ensureTemporalCli();
   const temporalTestServer = await ensureTemporalTestServer();

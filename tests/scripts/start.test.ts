@@ -33,7 +33,7 @@ describe('npm start', () => {
     };
     const stack = await platform([quick as ProgrammeInput]);
     const { ports, json, tokenFor } = stack;
-
+    try {
     await stack.start();
     expect(stack.output()).toContain(`API             http://127.0.0.1:${ports.api}`);
     expect(stack.output()).toContain(`Dashboard       http://127.0.0.1:${ports.api}/`);
@@ -64,7 +64,6 @@ describe('npm start', () => {
     // The assessment falls due while everything is stopped.
     await new Promise((r) => setTimeout(r, Math.max(0, referredAt + 30_000 - Date.now())));
     await stack.start();
-    try {
       const lead = await tokenFor('lead-raj', 'team-lead', ['south-devon-1']);
       // Stopped straight after the referral, the journey may not have had its co-ordinator yet: it
       // gets one once the worker is back.
@@ -82,6 +81,7 @@ describe('npm start', () => {
       await new Promise((r) => setTimeout(r, 2000));
       expect(await ladder()).toEqual(['overdue', 'reminder']); // once each, not again
     } finally {
+      // Also when an assertion fails: no dev server, DynamoDB Local or worker outlives the test.
       await stack.stop();
     }
   }, 300_000);

@@ -4,6 +4,7 @@ import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MissingPrerequisite, requireSupportedNode } from '../../scripts/toolchain.js';
 
 describe('toolchain installer', () => {
   it('says that Go is missing, and how to get it, when it cannot build the Temporal CLI', () => {
@@ -16,5 +17,16 @@ describe('toolchain installer', () => {
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('go is not installed: it is needed to build the Temporal CLI (dev server). Install Go 1.22 or newer');
+  });
+
+  it('refuses a Node.js older than the LTS pinned in .nvmrc, and says how to get it', () => {
+    expect(() => requireSupportedNode('20.20.2')).toThrow(MissingPrerequisite);
+    expect(() => requireSupportedNode('20.20.2')).toThrow(/carepath needs Node\.js 24 LTS or newer; this is Node\.js 20\.20\.2\. Install Node\.js 24\.\d+\.\d+/);
+    expect(() => requireSupportedNode('24.0.0')).not.toThrow();
+    expect(() => requireSupportedNode('26.1.0')).not.toThrow();
+  });
+
+  it('runs on the Node.js major that .nvmrc pins', () => {
+    expect(process.versions.node.split('.')[0]).toBe('24');
   });
 });

@@ -27,6 +27,9 @@ export interface Platform {
   tokenFor(sub: string, role: string, teams?: string[]): Promise<string>;
 }
 
+/** The last line of `npm start`'s banner. */
+const BANNER_END = 'Ctrl-C stops everything.';
+
 export async function platform(programmes: ProgrammeInput[]): Promise<Platform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'carepath-platform-'));
   const programmesFile = join(dataDir, 'programmes.yaml');
@@ -62,22 +65,49 @@ export async function platform(programmes: ProgrammeInput[]): Promise<Platform> 
     tokenFor: async (sub, role, teams = []) => (await json('/auth/dev-token', { method: 'POST', body: JSON.stringify({ sub, role, teams }) })).body.token as string,
     async start() {
       output = '';
-      const started = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // Its own process group, so that if `npm start` itself dies the services it started can
+      // still be stopped with it (see stop()).
+      const started = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       child = started;
       started.stdout!.on('data', (d: Buffer) => (output += d.toString()));
       started.stderr!.on('data', (d: Buffer) => (output += d.toString()));
       const deadline = Date.now() + 120_000;
-      while (!output.includes('carepath is running')) {
-        if (started.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
-        if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${output}`);
-        await new Promise((r) => setTimeout(r, 250));
+      try {
+        // The banner is written a line at a time: wait for its last line, not its first, so a
+        // busy machine cannot hand us half of it. Then wait for the API to say it is healthy.
+        while (!output.includes(BANNER_END)) {
+          if (started.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+          if (Date.now() > deadline) throw new Error(`npm start did not come up:\n${output}`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        for (;;) {
+          const health = await json('/health').catch(() => undefined);
+          if (health?.status === 200) break;
+          if (started.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+          if (Date.now() > deadline) throw new Error(`npm start is not healthy: ${JSON.stringify(health?.body)}\n${output}`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      } catch (error) {
+        await this.stop();
+        throw error;
       }
     },
     async stop() {
-      if (!child || child.exitCode !== null) return;
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGINT');
-      await exited;
+      const running = child;
+      if (!running || running.exitCode !== null || running.signalCode !== null) return;
+      const exited = new Promise((r) => running.once('exit', r));
+      running.kill('SIGINT');
+      // Ctrl-C stops everything within seconds; if it does not, kill the whole process group
+      // (the dev server and DynamoDB Local with it) rather than leave them running after the test.
+      const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 60_000))]);
+      if (!stopped) {
+        try {
+          process.kill(-running.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+        await exited;
+      }
     },
   };
 }
