@@ -10,8 +10,8 @@
  *
  * Usage: `tsx scripts/buildWorker.ts <outDir>`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { bundleJourneyWorkflows } from '../worker/workflowBundle.js';
@@ -25,13 +25,20 @@ export const workerArtifacts = {
   healthcheck: 'healthcheck.mjs',
 } as const;
 
-/** The Node major the image runs: esbuild targets it, the Dockerfile's base image names it. */
-export const WORKER_NODE_MAJOR = 22;
+/**
+ * The Node major the image runs: the one .nvmrc pins, as the tests and the Lambda run. esbuild
+ * targets it and the Dockerfile's base image names it (a test holds the two together).
+ */
+export const WORKER_NODE_MAJOR = Number(readFileSync(join(root, '.nvmrc'), 'utf8').trim().split('.')[0]);
 
-export async function buildWorker(outDir: string): Promise<void> {
+/**
+ * Builds into `outDir` and returns the repository folders the worker's code came from, so a test
+ * can hold the Dockerfile's COPY lines to them (a new folder the worker imports must be copied).
+ */
+export async function buildWorker(outDir: string): Promise<{ sourceFolders: string[] }> {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, workerArtifacts.workflowBundle), await bundleJourneyWorkflows());
-  await build({
+  const result = await build({
     entryPoints: { worker: join(root, 'worker', 'main.ts'), healthcheck: join(root, 'worker', 'healthcheck.ts') },
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
@@ -42,7 +49,13 @@ export async function buildWorker(outDir: string): Promise<void> {
     target: `node${WORKER_NODE_MAJOR}`,
     sourcemap: true,
     logLevel: 'warning',
+    metafile: true,
   });
+  const folders = Object.keys(result.metafile.inputs)
+    .map((input) => relative(root, resolve(root, input)).split(sep)[0]!)
+    .filter((folder) => folder !== 'node_modules' && !folder.startsWith('..'));
+  // The workflow bundle is built by Temporal's bundler from workflows/ (worker/workflowBundle.ts).
+  return { sourceFolders: [...new Set([...folders, 'workflows'])].sort() };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -11,6 +11,7 @@ import { IgnoreStrategy } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startTemporalDevServer, type Service } from '../../scripts/localServices.js';
 import { buildWorker, WORKER_NODE_MAJOR, workerArtifacts } from '../../scripts/buildWorker.js';
+import { API_NODE_RUNTIME } from '../../cdk/api.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
@@ -24,10 +25,13 @@ const runtimeStage = instructions.slice(instructions.findLastIndex((l) => l.star
 const outDir = join(root, 'node_modules', '.cache', 'carepath', 'worker-image-test', 'dist');
 
 describe('the Dockerfile', () => {
-  it('runs Node 22 in every stage and the build step this test runs', () => {
+  it('runs the Node major .nvmrc pins in every stage, and the build step this test runs', () => {
     expect(dockerfile).toMatch(new RegExp(`^ARG NODE_IMAGE=node:${WORKER_NODE_MAJOR}-bookworm-slim$`, 'm'));
     expect(instructions.filter((l) => l.startsWith('FROM ')).every((l) => l.startsWith('FROM ${NODE_IMAGE}'))).toBe(true);
     expect(instructions).toContain('RUN npx tsx scripts/buildWorker.ts dist');
+    // The API's Lambda runs the same major as the worker image and the tests.
+    expect(API_NODE_RUNTIME.name).toBe(`nodejs${WORKER_NODE_MAJOR}.x`);
+    expect(WORKER_NODE_MAJOR).toBe(Number(process.versions.node.split('.')[0]));
   });
 
   it('starts the built worker as a non-root user, in exec form, with the pre-built workflow bundle and a health check', () => {
@@ -54,13 +58,14 @@ describe('the Dockerfile', () => {
 describe('the image build step and what it produces', () => {
   let temporal: Service | undefined;
   let worker: ChildProcess | undefined;
+  let built: { sourceFolders: string[] } = { sourceFolders: [] };
   const healthFile = join(outDir, '..', 'worker.alive');
   const healthcheck = () => spawnSync(process.execPath, [join(outDir, workerArtifacts.healthcheck)], { env: { ...process.env, CAREPATH_HEALTH_FILE: healthFile } }).status;
 
   beforeAll(async () => {
     rmSync(join(outDir, '..'), { recursive: true, force: true });
     const port = await freePort();
-    [temporal] = await Promise.all([startTemporalDevServer(inject('toolchain'), { port, uiPort: await freePort() }), buildWorker(outDir)]);
+    [temporal, built] = await Promise.all([startTemporalDevServer(inject('toolchain'), { port, uiPort: await freePort() }), buildWorker(outDir)]);
   });
 
   afterAll(async () => {
@@ -71,6 +76,12 @@ describe('the image build step and what it produces', () => {
   it('builds the workflow bundle, the worker and the health check', () => {
     for (const file of Object.values(workerArtifacts)) expect(existsSync(join(outDir, file)), file).toBe(true);
     expect(readFileSync(join(outDir, workerArtifacts.workflowBundle), 'utf8')).toContain('careJourney');
+  });
+
+  it('is built in the image from folders the Dockerfile copies: every folder the worker imports from', () => {
+    const copiedFolders = instructions.filter((l) => l.startsWith('COPY ') && !l.includes('--from=')).map((l) => l.split(/\s+/)[1]!.replace(/\/$/, ''));
+    expect(built.sourceFolders).toEqual(expect.arrayContaining(['activities', 'domain', 'worker', 'workflows']));
+    for (const folder of built.sourceFolders) expect(copiedFolders, `the Dockerfile does not COPY ${folder}/`).toContain(folder);
   });
 
   it('runs: healthy while polling, then drains and exits 0 on SIGTERM', async () => {

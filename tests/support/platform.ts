@@ -55,7 +55,7 @@ export async function platform(programmes: ProgrammeInput[]): Promise<Platform> 
     return { status: r.status, body: (await r.json().catch(() => undefined)) as Record<string, unknown> };
   };
 
-  return {
+  const platformStack: Platform = {
     base,
     temporalUi: `http://127.0.0.1:${ports.ui}`,
     ports,
@@ -88,7 +88,7 @@ export async function platform(programmes: ProgrammeInput[]): Promise<Platform> 
           await new Promise((r) => setTimeout(r, 250));
         }
       } catch (error) {
-        await this.stop();
+        await platformStack.stop();
         throw error;
       }
     },
@@ -110,4 +110,5 @@ export async function platform(programmes: ProgrammeInput[]): Promise<Platform> 
       }
     },
   };
+  return platformStack;
 }
