@@ -91,7 +91,8 @@ export class JourneyRepair {
       })
       .finally(() => this.inFlight.delete(runId));
     this.done.push(repair);
-    if (this.done.length > 100) this.done.splice(0, this.done.length - 100);
+    // Only the latest hundred are kept for tests to await; older ones have settled long ago.
+    if (this.done.length > 100) void this.done.splice(0, this.done.length - 100);
   }
 
   async repair(runId: string, failure: string): Promise<RepairOutcome> {
