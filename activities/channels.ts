@@ -16,7 +16,17 @@ export const logChannel: NotificationChannel = {
   name: 'log',
   async deliver(recipient, n) {
     console.log(
-      JSON.stringify({ level: 'info', msg: 'notification', channel: 'log', recipient, id: n.id, journeyId: n.journeyId, kind: n.kind, level_: n.level, deadline: n.deadline }),
+      JSON.stringify({
+        level: 'info',
+        msg: 'notification',
+        channel: 'log',
+        recipient,
+        id: n.id,
+        journeyId: n.journeyId,
+        kind: n.kind,
+        level_: n.level,
+        deadline: n.deadline,
+      }),
     );
   },
 };
@@ -35,7 +45,9 @@ export function sesEmailChannel(ses: SESv2Client, settings: EmailSettings): Noti
   return {
     name: 'email',
     async deliver(recipient, n) {
-      const link = settings.dashboardUrl ? `\n\n${settings.dashboardUrl.replace(/\/$/, '')}/journeys/${encodeURIComponent(n.journeyId)}` : '';
+      const link = settings.dashboardUrl
+        ? `\n\n${settings.dashboardUrl.replace(/\/$/, '')}/journeys/${encodeURIComponent(n.journeyId)}`
+        : '';
       const subject = `[carepath] ${n.kind === 'escalation' ? `Escalation (level ${n.level})` : n.kind[0]!.toUpperCase() + n.kind.slice(1)}: ${n.deadline}`;
       await ses.send(
         new SendEmailCommand({

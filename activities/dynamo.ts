@@ -3,7 +3,13 @@
  * DynamoDB Local (with throwaway credentials, since it checks none); in AWS the default
  * credential chain and region apply. `CAREPATH_TABLE` names the table.
  */
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_TABLE_NAME, tableDefinition, TTL_ATTRIBUTE } from './table.js';
 
@@ -49,6 +55,11 @@ export async function ensureTable(doc: DynamoDBDocumentClient, tableName: string
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   await doc
-    .send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }))
+    .send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+      }),
+    )
     .catch(() => undefined); // DynamoDB Local accepts it; nothing depends on expiry locally
 }

@@ -7,6 +7,20 @@ import { createJourneyActivities } from './journeyStore.js';
 export function activitiesFromEnv(env: NodeJS.ProcessEnv = process.env) {
   const config = dataConfigFromEnv(env);
   const email = emailSettingsFromEnv(env);
-  const channels: NotificationChannel[] = [logChannel, ...(email ? [sesEmailChannel(new SESv2Client({ region: config.region, maxAttempts: 2, requestHandler: { connectionTimeout: 1_000, requestTimeout: 4_000 } }), email)] : [])];
+  const channels: NotificationChannel[] = [
+    logChannel,
+    ...(email
+      ? [
+          sesEmailChannel(
+            new SESv2Client({
+              region: config.region,
+              maxAttempts: 2,
+              requestHandler: { connectionTimeout: 1_000, requestTimeout: 4_000 },
+            }),
+            email,
+          ),
+        ]
+      : []),
+  ];
   return createJourneyActivities({ doc: createDocumentClient(config), tableName: config.tableName, channels });
 }

@@ -6,7 +6,13 @@
  * - a caseload place is a transaction of "counter below capacity" and "place not yet taken".
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../domain/journey.js';
 import type { AssignRequest, JourneyActivities } from './contract.js';
 import type { NotificationChannel } from './channels.js';
@@ -23,7 +29,9 @@ const isConditionFailure = (error: unknown): boolean => (error as Error).name ==
 
 export function createJourneyActivities({ doc, tableName: TableName, channels = [] }: StoreDeps): JourneyActivities {
   async function placeOf(teamId: string, journeyId: string): Promise<string | undefined> {
-    const { Item } = await doc.send(new GetCommand({ TableName, Key: keys.caseloadPlace(teamId, journeyId), ConsistentRead: true }));
+    const { Item } = await doc.send(
+      new GetCommand({ TableName, Key: keys.caseloadPlace(teamId, journeyId), ConsistentRead: true }),
+    );
     return Item?.coordinatorId as string | undefined;
   }
 
@@ -40,7 +48,12 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
   }
 
   /** One try at taking `coordinatorId`'s place for the journey (moving it from `from`, if given). */
-  async function take(req: AssignRequest, coordinatorId: string, max: number, from: string | undefined): Promise<'taken' | 'full' | 'raced'> {
+  async function take(
+    req: AssignRequest,
+    coordinatorId: string,
+    max: number,
+    from: string | undefined,
+  ): Promise<'taken' | 'full' | 'raced'> {
     const take = {
       Update: {
         TableName,
@@ -54,7 +67,12 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
     const place = {
       Put: {
         TableName,
-        Item: { ...keys.caseloadPlace(req.teamId, req.journeyId), coordinatorId, journeyId: req.journeyId, teamId: req.teamId },
+        Item: {
+          ...keys.caseloadPlace(req.teamId, req.journeyId),
+          coordinatorId,
+          journeyId: req.journeyId,
+          teamId: req.teamId,
+        },
         ConditionExpression: from ? 'coordinatorId = :from' : 'attribute_not_exists(pk)',
         ...(from ? { ExpressionAttributeValues: { ':from': from } } : {}),
       },
@@ -117,7 +135,14 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
         await doc.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Delete: { TableName, Key: keys.caseloadPlace(teamId, journeyId), ConditionExpression: 'coordinatorId = :c', ExpressionAttributeValues: { ':c': coordinatorId } } },
+              {
+                Delete: {
+                  TableName,
+                  Key: keys.caseloadPlace(teamId, journeyId),
+                  ConditionExpression: 'coordinatorId = :c',
+                  ExpressionAttributeValues: { ':c': coordinatorId },
+                },
+              },
               {
                 Update: {
                   TableName,
@@ -162,7 +187,14 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
             new PutCommand({
               TableName,
               // Also indexed by team and month, so period metrics are a range query (table.ts).
-              Item: { ...keys.audit(journeyId, e.seq), ...eventIndexKeys(teamId, e.at, journeyId, e.seq), journeyId, programmeId, teamId, ...e },
+              Item: {
+                ...keys.audit(journeyId, e.seq),
+                ...eventIndexKeys(teamId, e.at, journeyId, e.seq),
+                journeyId,
+                programmeId,
+                teamId,
+                ...e,
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           );
@@ -204,4 +236,3 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
   };
   return activities;
 }
-

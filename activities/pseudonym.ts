@@ -10,7 +10,9 @@ import { normaliseNhsNumber } from '../domain/nhsNumber.js';
 export function pseudonymKeyFromEnv(env: NodeJS.ProcessEnv = process.env): Buffer {
   const key = env.CAREPATH_PSEUDONYM_KEY;
   if (!key || key.length < 32) {
-    throw new Error('CAREPATH_PSEUDONYM_KEY must be set to a secret of at least 32 characters (npm start generates one under the data directory).');
+    throw new Error(
+      'CAREPATH_PSEUDONYM_KEY must be set to a secret of at least 32 characters (npm start generates one under the data directory).',
+    );
   }
   return Buffer.from(key, 'utf8');
 }

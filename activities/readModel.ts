@@ -3,7 +3,13 @@
  * acknowledgements) — each an access pattern of the table in table.ts, answered by GetItem or
  * Query. Nothing here scans: a list of 100 000 journeys costs what one page of it costs.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { Notification, TimelineEntry } from '../domain/journey.js';
 import type { JourneySummary } from '../domain/views.js';
 import { indexes, keys, monthsBetween, TTL_ATTRIBUTE } from './table.js';
@@ -25,17 +31,25 @@ export interface PatientRecord {
 
 export type InboxItem = Omit<Notification, 'recipients'> & { recipient: string; ackedAt?: string };
 
-const encodeCursor = (key: Record<string, unknown> | undefined) => (key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined);
-const decodeCursor = (cursor: string | undefined) => (cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>) : undefined);
+const encodeCursor = (key: Record<string, unknown> | undefined) =>
+  key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+const decodeCursor = (cursor: string | undefined) =>
+  cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>) : undefined;
 const strip = <T>(item: Record<string, unknown>): T => {
   const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ...rest } = item;
   return rest as T;
 };
 
 export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) {
-  async function page<T>(input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>, limit: number, cursor?: string): Promise<Page<T>> {
+  async function page<T>(
+    input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>,
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<T>> {
     const startKey = decodeCursor(cursor);
-    const out = await doc.send(new QueryCommand({ TableName, ...input, Limit: limit, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+    const out = await doc.send(
+      new QueryCommand({ TableName, ...input, Limit: limit, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+    );
     const next = encodeCursor(out.LastEvaluatedKey);
     return { items: (out.Items ?? []).map((i) => strip<T>(i)), ...(next ? { nextCursor: next } : {}) };
   }
@@ -58,7 +72,11 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
 
     journeysByTeamPhase(teamId: string, phase: string, limit = 50, cursor?: string) {
       return page<JourneySummary>(
-        { IndexName: indexes.byTeamPhase, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `TEAM#${teamId}#PHASE#${phase}` } },
+        {
+          IndexName: indexes.byTeamPhase,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': `TEAM#${teamId}#PHASE#${phase}` },
+        },
         limit,
         cursor,
       );
@@ -66,7 +84,11 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
 
     journeysByCoordinator(coordinatorId: string, limit = 50, cursor?: string) {
       return page<JourneySummary>(
-        { IndexName: indexes.byCoordinator, KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': `COORD#${coordinatorId}` } },
+        {
+          IndexName: indexes.byCoordinator,
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': `COORD#${coordinatorId}` },
+        },
         limit,
         cursor,
       );
@@ -75,7 +97,11 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
     /** Open journeys of a team, soonest due first. */
     openByTeam(teamId: string, limit = 50, cursor?: string) {
       return page<JourneySummary>(
-        { IndexName: indexes.openByTeam, KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': `TEAM#${teamId}#OPEN` } },
+        {
+          IndexName: indexes.openByTeam,
+          KeyConditionExpression: 'gsi3pk = :pk',
+          ExpressionAttributeValues: { ':pk': `TEAM#${teamId}#OPEN` },
+        },
         limit,
         cursor,
       );
@@ -95,7 +121,11 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
     },
 
     /** Every audit event of a team in [from, to), oldest first: one range query per month touched. */
-    async eventsOfTeam(teamId: string, from: Date, to: Date): Promise<(TimelineEntry & { journeyId: string; programmeId: string; teamId: string })[]> {
+    async eventsOfTeam(
+      teamId: string,
+      from: Date,
+      to: Date,
+    ): Promise<(TimelineEntry & { journeyId: string; programmeId: string; teamId: string })[]> {
       const events: (TimelineEntry & { journeyId: string; programmeId: string; teamId: string })[] = [];
       for (const month of monthsBetween(from, to)) {
         let startKey: Record<string, unknown> | undefined;
@@ -105,7 +135,11 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
               TableName,
               IndexName: indexes.byTeamPhase,
               KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-              ExpressionAttributeValues: { ':pk': `EVENTS#${teamId}#${month}`, ':from': from.toISOString(), ':to': `${to.toISOString()}` },
+              ExpressionAttributeValues: {
+                ':pk': `EVENTS#${teamId}#${month}`,
+                ':from': from.toISOString(),
+                ':to': `${to.toISOString()}`,
+              },
               ...(startKey ? { ExclusiveStartKey: startKey } : {}),
             }),
           );
@@ -118,7 +152,10 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
 
     auditTrail(journeyId: string, limit = 500, cursor?: string) {
       return page<TimelineEntry & { journeyId: string }>(
-        { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)', ExpressionAttributeValues: { ':pk': `JOURNEY#${journeyId}`, ':audit': 'AUDIT#' } },
+        {
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+          ExpressionAttributeValues: { ':pk': `JOURNEY#${journeyId}`, ':audit': 'AUDIT#' },
+        },
         limit,
         cursor,
       );
@@ -126,7 +163,11 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
 
     inbox(userId: string, limit = 50, cursor?: string) {
       return page<InboxItem>(
-        { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `INBOX#${userId}` }, ScanIndexForward: false },
+        {
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `INBOX#${userId}` },
+          ScanIndexForward: false,
+        },
         limit,
         cursor,
       );
@@ -174,7 +215,11 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
         await doc.send(
           new PutCommand({
             TableName,
-            Item: { ...keys.adtMessage(facility, controlId), receivedAt: at.toISOString(), [TTL_ATTRIBUTE]: Math.floor(at.getTime() / 1000) + keepDays * 86_400 },
+            Item: {
+              ...keys.adtMessage(facility, controlId),
+              receivedAt: at.toISOString(),
+              [TTL_ATTRIBUTE]: Math.floor(at.getTime() / 1000) + keepDays * 86_400,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );

@@ -47,10 +47,12 @@ export function tableDefinition(tableName = DEFAULT_TABLE_NAME): CreateTableComm
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ],
-    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'].map((AttributeName) => ({
-      AttributeName,
-      AttributeType: 'S' as const,
-    })),
+    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'].map(
+      (AttributeName) => ({
+        AttributeName,
+        AttributeType: 'S' as const,
+      }),
+    ),
     GlobalSecondaryIndexes: Object.values(indexes).map(gsi),
   };
 }
@@ -61,10 +63,19 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 export const keys = {
   patient: (patientId: string) => ({ pk: `PATIENT#${patientId}`, sk: 'PROFILE' }),
   journey: (journeyId: string) => ({ pk: `JOURNEY#${journeyId}`, sk: 'SUMMARY' }),
-  audit: (journeyId: string, seq: number) => ({ pk: `JOURNEY#${journeyId}`, sk: `AUDIT#${String(seq).padStart(10, '0')}` }),
-  inbox: (userId: string, createdAt: string, notificationId: string) => ({ pk: `INBOX#${userId}`, sk: `${createdAt}#${notificationId}` }),
+  audit: (journeyId: string, seq: number) => ({
+    pk: `JOURNEY#${journeyId}`,
+    sk: `AUDIT#${String(seq).padStart(10, '0')}`,
+  }),
+  inbox: (userId: string, createdAt: string, notificationId: string) => ({
+    pk: `INBOX#${userId}`,
+    sk: `${createdAt}#${notificationId}`,
+  }),
   adtMessage: (facility: string, controlId: string) => ({ pk: `ADT#${facility}#${controlId}`, sk: 'MSG' }),
-  coordinatorLoad: (teamId: string, coordinatorId: string) => ({ pk: `CASELOAD#${teamId}`, sk: `COORD#${coordinatorId}` }),
+  coordinatorLoad: (teamId: string, coordinatorId: string) => ({
+    pk: `CASELOAD#${teamId}`,
+    sk: `COORD#${coordinatorId}`,
+  }),
   caseloadPlace: (teamId: string, journeyId: string) => ({ pk: `CASELOAD#${teamId}`, sk: `JOURNEY#${journeyId}` }),
 };
 

@@ -2,7 +2,13 @@
 export interface Sizes {
   intake: { concurrency: number[]; secondsPerLevel: number };
   transitions: { samples: number };
-  memory: { levels: number[]; workflowCache: number; floorWorkflows: number; populateConcurrency: number; /** --max-old-space-size for the worker process (0: Node's default). */ workerHeapMiB: number };
+  memory: {
+    levels: number[];
+    workflowCache: number;
+    floorWorkflows: number;
+    populateConcurrency: number;
+    /** --max-old-space-size for the worker process (0: Node's default). */ workerHeapMiB: number;
+  };
   timers: { probes: number; spreadSeconds: number; leadSeconds: number; pollMs: number };
   replay: { years: number; repeats: number };
   lists: { summaries: number; teams: number; coordinatorsPerTeam: number; requests: number };
@@ -17,7 +23,13 @@ export const presets: Record<'full' | 'quick' | 'tiny', Sizes> = {
     // p99 of 300 samples is the third-worst, not (as with 100) the second-worst: one stall moves it less.
     transitions: { samples: 300 },
     // Timers run once the second level (10 000 journeys) is open.
-    memory: { levels: [1000, 10_000, 50_000], workflowCache: 1000, floorWorkflows: 1000, populateConcurrency: 32, workerHeapMiB: 0 },
+    memory: {
+      levels: [1000, 10_000, 50_000],
+      workflowCache: 1000,
+      floorWorkflows: 1000,
+      populateConcurrency: 32,
+      workerHeapMiB: 0,
+    },
     // Probes are all referred before the first falls due, so intake does not compete with firing.
     timers: { probes: 200, spreadSeconds: 40, leadSeconds: 60, pollMs: 50 },
     replay: { years: 3, repeats: 3 },
@@ -28,7 +40,13 @@ export const presets: Record<'full' | 'quick' | 'tiny', Sizes> = {
   quick: {
     intake: { concurrency: [1, 8], secondsPerLevel: 3 },
     transitions: { samples: 10 },
-    memory: { levels: [100, 200, 300], workflowCache: 100, floorWorkflows: 100, populateConcurrency: 16, workerHeapMiB: 0 },
+    memory: {
+      levels: [100, 200, 300],
+      workflowCache: 100,
+      floorWorkflows: 100,
+      populateConcurrency: 16,
+      workerHeapMiB: 0,
+    },
     timers: { probes: 20, spreadSeconds: 5, leadSeconds: 8, pollMs: 50 },
     replay: { years: 2.25, repeats: 1 },
     lists: { summaries: 5000, teams: 10, coordinatorsPerTeam: 10, requests: 100 },
@@ -78,7 +96,8 @@ export function parseArgs(argv: string[], defaultOut: string): Options {
       if (!m || !group || !(m[2]! in group)) throw new Error(`unknown option ${arg}`);
       const current = group[m[2]!];
       group[m[2]!] = Array.isArray(current) ? numbers(value) : Number(value);
-      if ([group[m[2]!]].flat().some((x) => !Number.isFinite(x as number))) throw new Error(`${arg} takes numbers, not ${value}`);
+      if ([group[m[2]!]].flat().some((x) => !Number.isFinite(x as number)))
+        throw new Error(`${arg} takes numbers, not ${value}`);
     }
   }
   return { mode, sizes, outDir, only, seed };

@@ -25,7 +25,8 @@ export interface BenchContext {
 }
 
 export const openJourneys = (ctx: BenchContext): number => Object.values(ctx.opened).reduce((a, b) => a + b, 0);
-export const countOpened = (ctx: BenchContext, teamId: string): void => void (ctx.opened[teamId] = (ctx.opened[teamId] ?? 0) + 1);
+export const countOpened = (ctx: BenchContext, teamId: string): void =>
+  void (ctx.opened[teamId] = (ctx.opened[teamId] ?? 0) + 1);
 
 export function patientSource(seed: number): { nhsNumber: () => string; random: () => number } {
   const random = seededRandom(seed);
@@ -43,7 +44,12 @@ export function patientSource(seed: number): { nhsNumber: () => string; random: 
   };
 }
 
-export function referralBody(nhsNumber: string, programme: string, teamId: string, urgency: 'urgent' | 'routine' = 'routine') {
+export function referralBody(
+  nhsNumber: string,
+  programme: string,
+  teamId: string,
+  urgency: 'urgent' | 'routine' = 'routine',
+) {
   return {
     patient: { nhsNumber, givenName: 'Bench', familyName: 'Patient', birthDate: '1940-03-14', postcode: 'TQ2 5AB' },
     programme,
@@ -81,12 +87,18 @@ export async function countOpen(doc: DynamoDBDocumentClient, tableName: string, 
 }
 
 /** Waits until the read model shows `expected` open journeys in a team: the worker has caught up with intake. */
-export async function waitForProjection(ctx: BenchContext, teamId: string, expected: number, timeoutMs: number): Promise<number> {
+export async function waitForProjection(
+  ctx: BenchContext,
+  teamId: string,
+  expected: number,
+  timeoutMs: number,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const n = await countOpen(ctx.stack.table.doc, ctx.stack.table.tableName, teamId);
     if (n >= expected) return n;
-    if (Date.now() > deadline) throw new Error(`only ${n} of ${expected} journeys of ${teamId} reached the read model in ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`only ${n} of ${expected} journeys of ${teamId} reached the read model in ${timeoutMs / 1000} s`);
     await sleep(n > 5000 ? 2000 : 300);
   }
 }

@@ -15,7 +15,11 @@ const frailty = builtInProgrammes.find((p) => p.id === 'frailty-virtual-ward')!;
 
 const team = (id: string, lead: string, coordinators: number) => ({
   id,
-  coordinators: Array.from({ length: coordinators }, (_, i) => ({ id: `${id}-coord-${i + 1}`, name: `Bench co-ordinator ${i + 1}`, maxCaseload: 1_000_000 })),
+  coordinators: Array.from({ length: coordinators }, (_, i) => ({
+    id: `${id}-coord-${i + 1}`,
+    name: `Bench co-ordinator ${i + 1}`,
+    maxCaseload: 1_000_000,
+  })),
   leads: [lead],
   serviceManagers: [`${id}-manager`],
 });

@@ -53,7 +53,8 @@ export function cpuShares(from: ReturnType<typeof cpuCounters>, to: ReturnType<t
 }
 
 export function versions(toolchain: Toolchain) {
-  const pkg = (name: string) => (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  const pkg = (name: string) =>
+    (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
   const cli = spawnSync(toolchain.temporalCli, ['--version'], { encoding: 'utf8' });
   return {
     node: process.version,
@@ -68,7 +69,15 @@ export function versions(toolchain: Toolchain) {
 
 const fmt = (v: number, unit: string) => `${v} ${unit}`;
 
-export function markdown(results: { measuredBy?: Record<string, { command: string; startedAt: string }>; command: string; startedAt: string; wallSeconds: number; machine: ReturnType<typeof machine> & { loadAverage1mAtEnd: number; cpuDuringRun?: ReturnType<typeof cpuShares> }; versions: ReturnType<typeof versions>; measures: Partial<Record<string, MeasureResult | { error: string }>> }): string {
+export function markdown(results: {
+  measuredBy?: Record<string, { command: string; startedAt: string }>;
+  command: string;
+  startedAt: string;
+  wallSeconds: number;
+  machine: ReturnType<typeof machine> & { loadAverage1mAtEnd: number; cpuDuringRun?: ReturnType<typeof cpuShares> };
+  versions: ReturnType<typeof versions>;
+  measures: Partial<Record<string, MeasureResult | { error: string }>>;
+}): string {
   const rows = Object.entries(results.measures).map(([name, m]) => {
     if (!m) return `| ${name} | not run | | | | |`;
     if ('error' in m) return `| ${name} | failed: ${String(m.error).split('\n')[0]} | | | | |`;
@@ -87,7 +96,11 @@ export function markdown(results: { measuredBy?: Record<string, { command: strin
     ...rows,
     '',
     ...(results.measuredBy && new Set(Object.values(results.measuredBy).map((r) => r.command)).size > 1
-      ? ['Measured by more than one run:', ...Object.entries(results.measuredBy).map(([m, r]) => `- ${m}: \`${r.command}\` (${r.startedAt})`), '']
+      ? [
+          'Measured by more than one run:',
+          ...Object.entries(results.measuredBy).map(([m, r]) => `- ${m}: \`${r.command}\` (${r.startedAt})`),
+          '',
+        ]
       : []),
     'Ratios: intake is carepath ÷ floor (higher is better); the others are carepath ÷ floor (lower is better). Details in latest.json; what each measures and what limits it in bench/README.md.',
     '',
@@ -98,8 +111,14 @@ export function markdown(results: { measuredBy?: Record<string, { command: strin
  * With `--only`, the measures not run are carried over from the previous latest.json (each keeps
  * the command and start time of the run that measured it, and its floor from that same run).
  */
-export function carryOver(outDir: string, results: Parameters<typeof markdown>[0] & { measuredBy?: Record<string, { command: string; startedAt: string }> }, ran: string[]): void {
-  const measuredBy: Record<string, { command: string; startedAt: string }> = Object.fromEntries(ran.map((m) => [m, { command: results.command, startedAt: results.startedAt }]));
+export function carryOver(
+  outDir: string,
+  results: Parameters<typeof markdown>[0] & { measuredBy?: Record<string, { command: string; startedAt: string }> },
+  ran: string[],
+): void {
+  const measuredBy: Record<string, { command: string; startedAt: string }> = Object.fromEntries(
+    ran.map((m) => [m, { command: results.command, startedAt: results.startedAt }]),
+  );
   const previousPath = join(outDir, 'latest.json');
   if (existsSync(previousPath)) {
     const previous = JSON.parse(readFileSync(previousPath, 'utf8')) as typeof results;
@@ -112,11 +131,18 @@ export function carryOver(outDir: string, results: Parameters<typeof markdown>[0
   results.measuredBy = measuredBy;
 }
 
-export function write(outDir: string, results: Parameters<typeof markdown>[0]): { json: string; dated: string; md: string } {
+export function write(
+  outDir: string,
+  results: Parameters<typeof markdown>[0],
+): { json: string; dated: string; md: string } {
   mkdirSync(outDir, { recursive: true });
   const json = JSON.stringify(results, null, 2);
   const stamp = results.startedAt.replace(/[:.]/g, '-');
-  const paths = { json: join(outDir, 'latest.json'), dated: join(outDir, `${stamp}.json`), md: join(outDir, 'latest.md') };
+  const paths = {
+    json: join(outDir, 'latest.json'),
+    dated: join(outDir, `${stamp}.json`),
+    md: join(outDir, 'latest.md'),
+  };
   writeFileSync(paths.json, `${json}\n`);
   writeFileSync(paths.dated, `${json}\n`);
   writeFileSync(paths.md, markdown(results));

@@ -33,21 +33,50 @@ export async function runBench(argv: string[]): Promise<{ failed: string[]; path
   const opts = parseArgs(argv, join(root, 'bench', 'results'));
   const startedAt = new Date();
   const t0 = performance.now();
-  const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+  const log = (line: string) =>
+    process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
   const host = machine();
   const cpuAtStart = cpuCounters();
   log(`${opts.mode} run on ${host.cpuModel} (${host.cores} cores): ${opts.only.join(', ')}`);
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const toolchain = await ensureToolchain();
   const workDir = mkdtempSync(join(tmpdir(), 'carepath-bench-'));
-  const journeyBundle = await bundle(workDir, 'journeys', join(root, 'workflows', 'index.ts'), process.env.CAREPATH_BENCH_WORKFLOW_BUNDLE);
+  const journeyBundle = await bundle(
+    workDir,
+    'journeys',
+    join(root, 'workflows', 'index.ts'),
+    process.env.CAREPATH_BENCH_WORKFLOW_BUNDLE,
+  );
   const floorBundle = await bundle(workDir, 'floor', join(root, 'bench', 'floorWorkflows.ts'));
   const programmes = benchProgrammes(opts.sizes.timers.leadSeconds);
   const { sizes } = opts;
-  const stack = await startStack({ toolchain, workDir, programmes, journeyBundle, floorBundle, workflowCache: sizes.memory.workflowCache, floorCache: 1000, workerHeapMiB: sizes.memory.workerHeapMiB });
-  log(`stack up: Temporal ${stack.temporalAddress}, DynamoDB ${stack.table.endpoint}, API ${stack.api.base}, worker pid ${stack.worker.pid}`);
+  const stack = await startStack({
+    toolchain,
+    workDir,
+    programmes,
+    journeyBundle,
+    floorBundle,
+    workflowCache: sizes.memory.workflowCache,
+    floorCache: 1000,
+    workerHeapMiB: sizes.memory.workerHeapMiB,
+  });
+  log(
+    `stack up: Temporal ${stack.temporalAddress}, DynamoDB ${stack.table.endpoint}, API ${stack.api.base}, worker pid ${stack.worker.pid}`,
+  );
   const patients = patientSource(opts.seed);
-  const ctx: BenchContext = { toolchain, stack, programmes, sizes, journeyBundle, floorBundle, workDir, log, nhsNumber: patients.nhsNumber, random: patients.random, opened: {} };
+  const ctx: BenchContext = {
+    toolchain,
+    stack,
+    programmes,
+    sizes,
+    journeyBundle,
+    floorBundle,
+    workDir,
+    log,
+    nhsNumber: patients.nhsNumber,
+    random: patients.random,
+    opened: {},
+  };
 
   const measures: Partial<Record<MeasureName, MeasureResult | { error: string }>> = {};
   const wants = (m: MeasureName) => opts.only.includes(m);
@@ -95,7 +124,9 @@ export async function runBench(argv: string[]): Promise<{ failed: string[]; path
     if (rest.length > 0) await memoryStep(async () => void levels.push(await populateTo(ctx, rest.shift()!)));
     if (wants('timers')) await attempt('timers', () => measureTimers(ctx));
     for (const level of rest) await memoryStep(async () => void levels.push(await populateTo(ctx, level)));
-    if (wants('memory')) measures.memory = memoryError || !floor ? { error: memoryError ?? 'no floor' } : memoryResult(ctx, warmed, levels, floor);
+    if (wants('memory'))
+      measures.memory =
+        memoryError || !floor ? { error: memoryError ?? 'no floor' } : memoryResult(ctx, warmed, levels, floor);
 
     if (wants('replay')) await attempt('replay', () => measureReplay(ctx));
   } finally {
@@ -111,10 +142,17 @@ export async function runBench(argv: string[]): Promise<{ failed: string[]; path
     wallSeconds: round((performance.now() - t0) / 1000, 1),
     machine: { ...host, loadAverage1mAtEnd: round(loadavg()[0]!, 2), cpuDuringRun: cpuShares(cpuAtStart) },
     versions: versions(toolchain),
-    settings: { ...sizes, seed: opts.seed, temporal: 'dev server (SQLite file), worker in its own Node process', dynamodb: 'DynamoDB Local, in memory', programmes: programmes.map((p) => p.id) },
+    settings: {
+      ...sizes,
+      seed: opts.seed,
+      temporal: 'dev server (SQLite file), worker in its own Node process',
+      dynamodb: 'DynamoDB Local, in memory',
+      programmes: programmes.map((p) => p.id),
+    },
     measures,
   };
-  if (opts.only.length < measureNames.length) carryOver(opts.outDir, results as Parameters<typeof carryOver>[1], opts.only);
+  if (opts.only.length < measureNames.length)
+    carryOver(opts.outDir, results as Parameters<typeof carryOver>[1], opts.only);
   const paths = write(opts.outDir, results as Parameters<typeof write>[1]);
   log(`wrote ${paths.json}, ${paths.dated} and ${paths.md}`);
   const failed = Object.entries(measures)

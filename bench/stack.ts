@@ -67,9 +67,17 @@ export async function startTable(toolchain: Toolchain, prefix: string): Promise<
  * journeys are bundled exactly as the worker bundles them (worker/workflowBundle.ts); the floor
  * workflows plainly.
  */
-export async function bundle(workDir: string, name: 'journeys' | 'floor', workflowsPath: string, existing?: string): Promise<string> {
+export async function bundle(
+  workDir: string,
+  name: 'journeys' | 'floor',
+  workflowsPath: string,
+  existing?: string,
+): Promise<string> {
   if (existing && existsSync(existing)) return existing;
-  const code = name === 'journeys' ? await bundleJourneyWorkflows(workflowsPath) : (await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') })).code;
+  const code =
+    name === 'journeys'
+      ? await bundleJourneyWorkflows(workflowsPath)
+      : (await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') })).code;
   const path = join(workDir, `${name}.js`);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, code);
@@ -83,11 +91,22 @@ export interface WorkerChild {
 }
 
 /** Starts bench/workerProcess.ts in its own Node process (with --expose-gc) and waits until it polls. */
-export async function startWorkerChild(env: Record<string, string>, logFile: string, heapMiB = 0): Promise<WorkerChild> {
+export async function startWorkerChild(
+  env: Record<string, string>,
+  logFile: string,
+  heapMiB = 0,
+): Promise<WorkerChild> {
   const { openSync } = await import('node:fs');
   const err = openSync(logFile, 'a');
   const child: ChildProcess = fork(join(root, 'bench', 'workerProcess.ts'), [], {
-    execArgv: ['--import', 'tsx', '--import', join(root, 'bench', 'workflowThreadProbe.mjs'), '--expose-gc', ...(heapMiB > 0 ? [`--max-old-space-size=${heapMiB}`] : [])],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--import',
+      join(root, 'bench', 'workflowThreadProbe.mjs'),
+      '--expose-gc',
+      ...(heapMiB > 0 ? [`--max-old-space-size=${heapMiB}`] : []),
+    ],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', err, 'ipc'],
   });
@@ -100,7 +119,9 @@ export async function startWorkerChild(env: Record<string, string>, logFile: str
       else if (m.type === 'error') reject(new Error(`the worker process failed: ${m.message}`));
       else if (m.type === 'mem') waiting.get(m.id)?.(m.sample);
     });
-    child.once('exit', (code) => reject(new Error(`the worker process exited (${code}) before it was ready; see ${logFile}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the worker process exited (${code}) before it was ready; see ${logFile}`)),
+    );
   });
   return track({
     pid: child.pid!,
@@ -136,7 +157,14 @@ export interface ApiServer {
 }
 
 /** The HTTP API on a free port, with dev sign-in, wired like `npm start` wires it. */
-export async function startApi(opts: { programmes: Programme[]; client: Client; doc: DynamoDBDocumentClient; tableName: string; pseudonymKey: Buffer; connection?: Connection }): Promise<ApiServer> {
+export async function startApi(opts: {
+  programmes: Programme[];
+  client: Client;
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+  pseudonymKey: Buffer;
+  connection?: Connection;
+}): Promise<ApiServer> {
   const auth = devAuthenticator(randomBytes(32).toString('hex'));
   const server = await startApiServer(
     {
@@ -146,8 +174,16 @@ export async function startApi(opts: { programmes: Programme[]; client: Client; 
       auth,
       pseudonymKey: opts.pseudonymKey,
       health: async () => ({
-        temporal: opts.connection ? await opts.connection.healthService.check({}).then(() => true, () => false) : false,
-        dynamodb: await opts.doc.send(new DescribeTableCommand({ TableName: opts.tableName })).then(() => true, () => false),
+        temporal: opts.connection
+          ? await opts.connection.healthService.check({}).then(
+              () => true,
+              () => false,
+            )
+          : false,
+        dynamodb: await opts.doc.send(new DescribeTableCommand({ TableName: opts.tableName })).then(
+          () => true,
+          () => false,
+        ),
       }),
     },
     0,
@@ -204,7 +240,13 @@ export async function startStack(opts: {
     const table = await startTable(opts.toolchain, 'bench');
     started.push(table.service);
     const port = await freePort();
-    const temporal = track(await startTemporalDevServer(opts.toolchain, { port, uiPort: await freePort(), dbFile: join(opts.workDir, 'temporal.db') }));
+    const temporal = track(
+      await startTemporalDevServer(opts.toolchain, {
+        port,
+        uiPort: await freePort(),
+        dbFile: join(opts.workDir, 'temporal.db'),
+      }),
+    );
     started.push(temporal);
     const temporalAddress = `127.0.0.1:${port}`;
     const connection = await Connection.connect({ address: temporalAddress });
@@ -225,7 +267,14 @@ export async function startStack(opts: {
       opts.workerHeapMiB,
     );
     started.push(worker);
-    const api = await startApi({ programmes: opts.programmes, client, doc: table.doc, tableName: table.tableName, pseudonymKey, connection });
+    const api = await startApi({
+      programmes: opts.programmes,
+      client,
+      doc: table.doc,
+      tableName: table.tableName,
+      pseudonymKey,
+      connection,
+    });
     started.push({ stop: () => api.close() });
     return {
       table,

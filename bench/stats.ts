@@ -16,7 +16,8 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }
 
-export const round = (x: number, digits = 2): number => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x);
+export const round = (x: number, digits = 2): number =>
+  Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x;
 
 export function summarise(samples: readonly number[]): LatencySummary {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -36,7 +37,11 @@ export const now = (): number => performance.now();
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `task` from `concurrency` loops until `until()` says stop; returns each call's latency (ms) and the wall time. */
-export async function closedLoop(concurrency: number, until: () => boolean, task: (i: number) => Promise<void>): Promise<{ latencies: number[]; errors: string[]; wallMs: number }> {
+export async function closedLoop(
+  concurrency: number,
+  until: () => boolean,
+  task: (i: number) => Promise<void>,
+): Promise<{ latencies: number[]; errors: string[]; wallMs: number }> {
   const latencies: number[] = [];
   const errors: string[] = [];
   let next = 0;
@@ -85,7 +90,10 @@ export function cpuMs(pid: number): number | undefined {
 }
 
 /** CPU used by each named process while `body` runs, in ms. */
-export async function cpuDuring<T>(pids: Record<string, number | undefined>, body: () => Promise<T>): Promise<{ result: T; cpuMs: Record<string, number | null> }> {
+export async function cpuDuring<T>(
+  pids: Record<string, number | undefined>,
+  body: () => Promise<T>,
+): Promise<{ result: T; cpuMs: Record<string, number | null> }> {
   const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid ? cpuMs(pid) : undefined]));
   const result = await body();
   const cpu = Object.fromEntries(

@@ -10,7 +10,14 @@ import { createDocumentClient, dataConfigFromEnv } from '../activities/dynamo.js
 import { createJourneyWorker, workerSettingsFromEnv } from '../worker/main.js';
 import { installWorkerRuntime } from '../worker/runtime.js';
 import type { FloorActivities } from './floorWorkflows.js';
-import { FLOOR_TASK_QUEUE, PROBE_CHANNEL, type FromWorker, type MemorySample, type ProbeMessage, type ToWorker } from './workerProtocol.js';
+import {
+  FLOOR_TASK_QUEUE,
+  PROBE_CHANNEL,
+  type FromWorker,
+  type MemorySample,
+  type ProbeMessage,
+  type ToWorker,
+} from './workerProtocol.js';
 
 /**
  * The workflow threads' heaps (bench/workflowThreadProbe.mjs, preloaded into every thread): each
@@ -56,7 +63,7 @@ function workflowThreadHeaps() {
       heapUsed: all.reduce((n, h) => n + h.heapUsed, 0),
       heapTotal: all.reduce((n, h) => n + h.heapTotal, 0),
     };
-  }
+  };
 }
 
 async function main(): Promise<void> {
@@ -71,7 +78,9 @@ async function main(): Promise<void> {
   const doc = createDocumentClient(data);
   const floorActivities: FloorActivities = {
     async fired(id) {
-      await doc.send(new PutCommand({ TableName: data.tableName, Item: { pk: `FLOOR#${id}`, sk: 'FIRED', at: Date.now() } }));
+      await doc.send(
+        new PutCommand({ TableName: data.tableName, Item: { pk: `FLOOR#${id}`, sk: 'FIRED', at: Date.now() } }),
+      );
       return Date.now();
     },
     async noop() {},
@@ -94,7 +103,18 @@ async function main(): Promise<void> {
         global.gc();
       }
       const u = process.memoryUsage();
-      send({ type: 'mem', id: m.id, sample: { rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, arrayBuffers: u.arrayBuffers, ...(workflowThreads ? { workflowThreads } : {}) } });
+      send({
+        type: 'mem',
+        id: m.id,
+        sample: {
+          rss: u.rss,
+          heapUsed: u.heapUsed,
+          heapTotal: u.heapTotal,
+          external: u.external,
+          arrayBuffers: u.arrayBuffers,
+          ...(workflowThreads ? { workflowThreads } : {}),
+        },
+      });
     } else if (m.type === 'stop') {
       journeys?.shutdown();
       floor.shutdown();

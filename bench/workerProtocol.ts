@@ -25,4 +25,5 @@ export type ProbeMessage =
   | { type: 'heap'; id: number; threadId: number; heapUsed: number; heapTotal: number };
 
 export type ToWorker = { type: 'mem'; gc?: boolean; id: number } | { type: 'stop' };
-export type FromWorker = { type: 'ready' } | { type: 'mem'; id: number; sample: MemorySample } | { type: 'error'; message: string };
+export type FromWorker =
+  { type: 'ready' } | { type: 'mem'; id: number; sample: MemorySample } | { type: 'error'; message: string };

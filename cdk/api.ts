@@ -87,7 +87,11 @@ export class Api extends Construct {
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [securityGroup],
       loggingFormat: lambda.LoggingFormat.JSON,
-      logGroup: new logs.LogGroup(this, 'HandlerLogs', { encryptionKey: props.encryptionKey, retention, removalPolicy }),
+      logGroup: new logs.LogGroup(this, 'HandlerLogs', {
+        encryptionKey: props.encryptionKey,
+        retention,
+        removalPolicy,
+      }),
       environment: {
         CAREPATH_TABLE: props.data.table.tableName,
         [RUNTIME_SECRET_ARN_ENV]: props.runtimeSecret.secret.secretArn,
@@ -104,7 +108,8 @@ export class Api extends Construct {
         target: 'node24',
         mainFields: ['module', 'main'],
         // Some dependencies still call require(); give the ESM bundle one.
-        banner: "import { createRequire as __carepathCreateRequire } from 'node:module'; const require = __carepathCreateRequire(import.meta.url);",
+        banner:
+          "import { createRequire as __carepathCreateRequire } from 'node:module'; const require = __carepathCreateRequire(import.meta.url);",
         // The SDK version we test with, not whichever the runtime ships.
         externalModules: [],
         minify: true,
@@ -115,24 +120,32 @@ export class Api extends Construct {
     props.runtimeSecret.secret.grantRead(this.handler);
     Validations.of(this.handler).acknowledge({
       id: 'HIPAA.Security-LambdaDLQ',
-      reason: 'API Gateway invokes this function synchronously and hands any failure back to the caller, so there is no asynchronous event to dead-letter.',
+      reason:
+        'API Gateway invokes this function synchronously and hands any failure back to the caller, so there is no asynchronous event to dead-letter.',
     });
     Validations.of(this.handler.role!).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'The AWS-managed basic execution policy only lets the function write its own logs, which every Lambda needs.',
+        reason:
+          'The AWS-managed basic execution policy only lets the function write its own logs, which every Lambda needs.',
       },
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        reason: 'The AWS-managed VPC access policy only manages the network interfaces a Lambda in a VPC needs, and those actions support no resource scoping.',
+        reason:
+          'The AWS-managed VPC access policy only manages the network interfaces a Lambda in a VPC needs, and those actions support no resource scoping.',
       },
       {
         id: 'HIPAA.Security-IAMNoInlinePolicy',
-        reason: 'The inline policy holds this role\'s least-privilege grants (named table actions, the runtime secret) and cannot be attached to any other principal.',
+        reason:
+          "The inline policy holds this role's least-privilege grants (named table actions, the runtime secret) and cannot be attached to any other principal.",
       },
     );
 
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { encryptionKey: props.encryptionKey, retention, removalPolicy });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      encryptionKey: props.encryptionKey,
+      retention,
+      removalPolicy,
+    });
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       description: 'carepath API',
       createDefaultStage: false,
@@ -172,10 +185,20 @@ export class Api extends Construct {
       },
     });
 
-    const authorizer = new HttpUserPoolAuthorizer('Cognito', props.userPool, { userPoolClients: props.userPoolClients, userPoolRegion: Stack.of(this).region });
-    const integration = new HttpLambdaIntegration('App', this.handler, { payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0 });
+    const authorizer = new HttpUserPoolAuthorizer('Cognito', props.userPool, {
+      userPoolClients: props.userPoolClients,
+      userPoolRegion: Stack.of(this).region,
+    });
+    const integration = new HttpLambdaIntegration('App', this.handler, {
+      payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+    });
     for (const route of publishedRoutes()) {
-      this.httpApi.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration, authorizer });
+      this.httpApi.addRoutes({
+        path: route.path,
+        methods: [apigwv2.HttpMethod[route.method]],
+        integration,
+        authorizer,
+      });
     }
     this.url = this.httpApi.apiEndpoint;
   }

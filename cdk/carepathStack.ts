@@ -46,9 +46,17 @@ export class CarepathStack extends Stack {
     const logs = { logRetentionDays: config.logRetentionDays, retainLogs: retain };
     this.data = new Data(this, 'Data', { tableName: name, encryptionKey, retain, backup: config.backup });
     this.network = new Network(this, 'Network', { natGateways: config.natGateways, encryptionKey, ...logs });
-    const runtimeSecret = new RuntimeSecret(this, 'RuntimeSecret', { secretName: config.temporal.runtimeSecretName, temporal: config.temporal });
+    const runtimeSecret = new RuntimeSecret(this, 'RuntimeSecret', {
+      secretName: config.temporal.runtimeSecretName,
+      temporal: config.temporal,
+    });
 
-    this.dashboard = new DashboardHosting(this, 'Dashboard', { distDir: props.dashboardDistDir, retain, accessLogRetentionDays: config.logRetentionDays, encryptionKey });
+    this.dashboard = new DashboardHosting(this, 'Dashboard', {
+      distDir: props.dashboardDistDir,
+      retain,
+      accessLogRetentionDays: config.logRetentionDays,
+      encryptionKey,
+    });
     this.identity = new Identity(this, 'Identity', {
       domainPrefix: config.identity.domainPrefix ?? Fn.join('-', [name, this.account]),
       dashboardOrigin: this.dashboard.origin,
@@ -71,7 +79,13 @@ export class CarepathStack extends Stack {
     });
     this.dashboard.deploy({
       apiBaseUrl: this.api.url,
-      auth: { kind: 'cognito', region: this.region, userPoolId: this.identity.userPool.userPoolId, clientId: this.identity.dashboardClient.userPoolClientId, domain: this.identity.domainName },
+      auth: {
+        kind: 'cognito',
+        region: this.region,
+        userPoolId: this.identity.userPool.userPoolId,
+        clientId: this.identity.dashboardClient.userPoolClientId,
+        domain: this.identity.domainName,
+      },
     });
     this.worker = new Worker(this, 'Worker', {
       vpc: this.network.vpc,

@@ -89,13 +89,19 @@ const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v 
 /** Context keys a deployer may set, each with the config field it overrides. */
 const overrides = z.object({
   env: z.enum(environmentNames).default('dev'),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+    .optional(),
   temporalAuth: z.enum(temporalAuthModes).default('api-key'),
   temporalTls: flag.default(true),
   temporalPrivateCa: flag.default(false),
   runtimeSecretName: z.string().min(1).optional(),
   temporalUiOrigin: z.url().default('https://cloud.temporal.io'),
-  cognitoDomainPrefix: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/).optional(),
+  cognitoDomainPrefix: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)
+    .optional(),
   apiReservedConcurrency: positiveInt.optional(),
   natGateways: z.coerce.number().int().min(1).max(3).optional(),
   workerMinTasks: positiveInt.optional(),
@@ -108,15 +114,29 @@ const overrides = z.object({
 export type ContextReader = (key: string) => unknown;
 
 export function carepathConfig(context: ContextReader): CarepathConfig {
-  const raw = Object.fromEntries(Object.keys(overrides.shape).map((k) => [k, context(k)]).filter(([, v]) => v !== undefined));
+  const raw = Object.fromEntries(
+    Object.keys(overrides.shape)
+      .map((k) => [k, context(k)])
+      .filter(([, v]) => v !== undefined),
+  );
   const parsed = overrides.safeParse(raw);
-  if (!parsed.success) throw new Error(`Invalid CDK context: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `Invalid CDK context: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const c = parsed.data;
-  if (Boolean(c.emailFrom) !== Boolean(c.emailAddressTemplate)) throw new Error('Set emailFrom and emailAddressTemplate together (or neither, for inbox-only notifications).');
-  if (c.temporalAuth !== 'none' && !c.temporalTls) throw new Error(`temporalAuth=${c.temporalAuth} needs TLS: credentials are never sent in plaintext.`);
+  if (Boolean(c.emailFrom) !== Boolean(c.emailAddressTemplate))
+    throw new Error('Set emailFrom and emailAddressTemplate together (or neither, for inbox-only notifications).');
+  if (c.temporalAuth !== 'none' && !c.temporalTls)
+    throw new Error(`temporalAuth=${c.temporalAuth} needs TLS: credentials are never sent in plaintext.`);
   const base = defaults[c.env];
-  const worker = { ...base.worker, ...(c.workerMinTasks ? { minTasks: c.workerMinTasks } : {}), ...(c.workerMaxTasks ? { maxTasks: c.workerMaxTasks } : {}) };
-  if (worker.maxTasks < worker.minTasks) throw new Error(`workerMaxTasks (${worker.maxTasks}) is below workerMinTasks (${worker.minTasks}).`);
+  const worker = {
+    ...base.worker,
+    ...(c.workerMinTasks ? { minTasks: c.workerMinTasks } : {}),
+    ...(c.workerMaxTasks ? { maxTasks: c.workerMaxTasks } : {}),
+  };
+  if (worker.maxTasks < worker.minTasks)
+    throw new Error(`workerMaxTasks (${worker.maxTasks}) is below workerMinTasks (${worker.minTasks}).`);
   return {
     ...base,
     envName: c.env,
@@ -133,6 +153,8 @@ export function carepathConfig(context: ContextReader): CarepathConfig {
     },
     identity: c.cognitoDomainPrefix ? { domainPrefix: c.cognitoDomainPrefix } : {},
     ...(c.alarmEmail ? { alarmEmail: c.alarmEmail } : {}),
-    ...(c.emailFrom && c.emailAddressTemplate ? { email: { from: c.emailFrom, addressTemplate: c.emailAddressTemplate } } : {}),
+    ...(c.emailFrom && c.emailAddressTemplate
+      ? { email: { from: c.emailFrom, addressTemplate: c.emailAddressTemplate } }
+      : {}),
   };
 }

@@ -57,12 +57,22 @@ export class DashboardHosting extends Construct {
       versioned: true,
       // CloudFront standard logging writes with ACLs.
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(props.accessLogRetentionDays), noncurrentVersionExpiration: Duration.days(7) }],
+      lifecycleRules: [
+        { expiration: Duration.days(props.accessLogRetentionDays), noncurrentVersionExpiration: Duration.days(7) },
+      ],
       removalPolicy,
     });
     Validations.of(accessLogs).acknowledge(
-      { id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: 'Access logs are operational evidence kept for a limited time, not records that need a second-region copy.' },
-      { id: 'HIPAA.Security-S3DefaultEncryptionKMS', reason: 'CloudFront standard log delivery writes with bucket ACLs and SSE-S3, and these logs hold request metadata only, never patient data.' },
+      {
+        id: 'HIPAA.Security-S3BucketReplicationEnabled',
+        reason:
+          'Access logs are operational evidence kept for a limited time, not records that need a second-region copy.',
+      },
+      {
+        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+        reason:
+          'CloudFront standard log delivery writes with bucket ACLs and SSE-S3, and these logs hold request metadata only, never patient data.',
+      },
     );
     this.bucket = new s3.Bucket(this, 'Assets', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -76,8 +86,15 @@ export class DashboardHosting extends Construct {
     });
 
     Validations.of(this.bucket).acknowledge(
-      { id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: 'The bucket holds only the public dashboard build, which is rebuilt from source on every deploy.' },
-      { id: 'HIPAA.Security-S3DefaultEncryptionKMS', reason: 'The bucket holds only the public dashboard build (no patient data), so SSE-S3 suffices and avoids a KMS grant to CloudFront.' },
+      {
+        id: 'HIPAA.Security-S3BucketReplicationEnabled',
+        reason: 'The bucket holds only the public dashboard build, which is rebuilt from source on every deploy.',
+      },
+      {
+        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+        reason:
+          'The bucket holds only the public dashboard build (no patient data), so SSE-S3 suffices and avoids a KMS grant to CloudFront.',
+      },
     );
 
     const cognitoHosts = `https://cognito-idp.${region}.amazonaws.com https://*.auth.${region}.amazoncognito.com`;
@@ -101,7 +118,12 @@ export class DashboardHosting extends Construct {
             "object-src 'none'",
           ].join('; '),
         },
-        strictTransportSecurity: { override: true, accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: true },
+        strictTransportSecurity: {
+          override: true,
+          accessControlMaxAge: Duration.days(730),
+          includeSubdomains: true,
+          preload: true,
+        },
         contentTypeOptions: { override: true },
         frameOptions: { override: true, frameOption: cloudfront.HeadersFrameOption.DENY },
         referrerPolicy: { override: true, referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER },
@@ -109,7 +131,11 @@ export class DashboardHosting extends Construct {
       },
       customHeadersBehavior: {
         customHeaders: [
-          { header: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()', override: true },
+          {
+            header: 'Permissions-Policy',
+            value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+            override: true,
+          },
           { header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true },
         ],
       },
@@ -127,7 +153,12 @@ export class DashboardHosting extends Construct {
         compress: true,
       },
       // A client-side route (/journeys/…) is not an object: answer with the app, which routes it.
-      errorResponses: [403, 404].map((httpStatus) => ({ httpStatus, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.seconds(0) })),
+      errorResponses: [403, 404].map((httpStatus) => ({
+        httpStatus,
+        responseHttpStatus: 200,
+        responsePagePath: '/index.html',
+        ttl: Duration.seconds(0),
+      })),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       enableLogging: true,
@@ -135,14 +166,20 @@ export class DashboardHosting extends Construct {
       logFilePrefix: 'cloudfront/',
     });
     Validations.of(this.distribution).acknowledge(
-      { id: 'AwsSolutions-CFR1', reason: 'Staff may sign in from abroad (leave, cross-border care), so access is controlled by Cognito sign-in rather than geography.' },
+      {
+        id: 'AwsSolutions-CFR1',
+        reason:
+          'Staff may sign in from abroad (leave, cross-border care), so access is controlled by Cognito sign-in rather than geography.',
+      },
       {
         id: 'AwsSolutions-CFR2',
-        reason: 'The distribution serves only static public assets; the data behind them is reached through the API, which has a JWT authorizer on every route, throttling and reserved concurrency.',
+        reason:
+          'The distribution serves only static public assets; the data behind them is reached through the API, which has a JWT authorizer on every route, throttling and reserved concurrency.',
       },
       {
         id: 'AwsSolutions-CFR4',
-        reason: 'The default *.cloudfront.net certificate cannot set a minimum TLS version; a custom domain with its own certificate is the fix, and none is assumed here.',
+        reason:
+          'The default *.cloudfront.net certificate cannot set a minimum TLS version; a custom domain with its own certificate is the fix, and none is assumed here.',
       },
     );
     this.origin = `https://${this.distribution.distributionDomainName}`;
@@ -165,7 +202,10 @@ export class DashboardHosting extends Construct {
       logGroup,
     });
     const entry = new s3deploy.BucketDeployment(this, 'DeployEntry', {
-      sources: [s3deploy.Source.asset(this.props.distDir, { exclude: ['*', ...ENTRY_FILES.map((f) => `!${f}`)] }), s3deploy.Source.jsonData(RUNTIME_CONFIG_FILE, config)],
+      sources: [
+        s3deploy.Source.asset(this.props.distDir, { exclude: ['*', ...ENTRY_FILES.map((f) => `!${f}`)] }),
+        s3deploy.Source.jsonData(RUNTIME_CONFIG_FILE, config),
+      ],
       destinationBucket: this.bucket,
       prune: false,
       cacheControl: [s3deploy.CacheControl.noCache()],
@@ -187,10 +227,17 @@ export class DashboardHosting extends Construct {
     const helper = helpers[0]!;
     const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     const assetsArn = `<${stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
-    const deployOnly = 'runs only during deployments, to copy the dashboard build into its bucket and invalidate CloudFront';
+    const deployOnly =
+      'runs only during deployments, to copy the dashboard build into its bucket and invalidate CloudFront';
     Validations.of(helper).acknowledge(
-      { id: 'AwsSolutions-L1', reason: 'The runtime of this aws-cdk-lib upload helper is chosen and kept current by aws-cdk-lib itself.' },
-      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'The AWS-managed basic execution policy only lets the upload helper write its own logs.' },
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'The runtime of this aws-cdk-lib upload helper is chosen and kept current by aws-cdk-lib itself.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'The AWS-managed basic execution policy only lets the upload helper write its own logs.',
+      },
       ...['s3:GetBucket*', 's3:GetObject*', 's3:List*'].map((action) => ({
         id: `AwsSolutions-IAM5[Action::${action}]`,
         reason: `The helper reads the CDK asset bucket and lists the dashboard bucket, which is what aws-cdk-lib's ${action} grant covers.`,
@@ -201,14 +248,35 @@ export class DashboardHosting extends Construct {
       })),
       {
         id: `AwsSolutions-IAM5[Resource::arn:${partition}:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${stack.region}/*]`,
-        reason: 'The helper reads the dashboard build from the CDK bootstrap asset bucket, whose object keys are content hashes unknown before synthesis.',
+        reason:
+          'The helper reads the dashboard build from the CDK bootstrap asset bucket, whose object keys are content hashes unknown before synthesis.',
       },
-      { id: `AwsSolutions-IAM5[Resource::${assetsArn}/*]`, reason: 'The helper writes every object of the dashboard bucket, because it holds nothing but the dashboard build.' },
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'cloudfront:CreateInvalidation and GetInvalidation are granted on all distributions by aws-cdk-lib, since the helper learns the distribution id at run time.' },
-      { id: 'HIPAA.Security-IAMNoInlinePolicy', reason: `The inline policy belongs to the upload helper, which ${deployOnly}.` },
-      { id: 'HIPAA.Security-LambdaDLQ', reason: `CloudFormation invokes the upload helper and records its failure itself; it ${deployOnly}.` },
-      { id: 'HIPAA.Security-LambdaConcurrency', reason: `The upload helper ${deployOnly}, one invocation per deployment.` },
-      { id: 'HIPAA.Security-LambdaInsideVPC', reason: `The upload helper ${deployOnly}, and touches only the public dashboard build, never patient data.` },
+      {
+        id: `AwsSolutions-IAM5[Resource::${assetsArn}/*]`,
+        reason:
+          'The helper writes every object of the dashboard bucket, because it holds nothing but the dashboard build.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'cloudfront:CreateInvalidation and GetInvalidation are granted on all distributions by aws-cdk-lib, since the helper learns the distribution id at run time.',
+      },
+      {
+        id: 'HIPAA.Security-IAMNoInlinePolicy',
+        reason: `The inline policy belongs to the upload helper, which ${deployOnly}.`,
+      },
+      {
+        id: 'HIPAA.Security-LambdaDLQ',
+        reason: `CloudFormation invokes the upload helper and records its failure itself; it ${deployOnly}.`,
+      },
+      {
+        id: 'HIPAA.Security-LambdaConcurrency',
+        reason: `The upload helper ${deployOnly}, one invocation per deployment.`,
+      },
+      {
+        id: 'HIPAA.Security-LambdaInsideVPC',
+        reason: `The upload helper ${deployOnly}, and touches only the public dashboard build, never patient data.`,
+      },
     );
   }
 }

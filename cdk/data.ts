@@ -50,10 +50,15 @@ export class Data extends Construct {
       if (!name || !found) throw new Error(`activities/table.ts: key attribute ${name} has no definition`);
       return { name, type: attributeType(found.AttributeType) };
     };
-    const keyOf = (schema: dynamodb.CfnTable.KeySchemaProperty[] | undefined, kind: 'HASH' | 'RANGE') => schema?.find((k) => k.keyType === kind)?.attributeName;
-    const keySchema = (definition.KeySchema ?? []).map((k) => ({ attributeName: k.AttributeName!, keyType: k.KeyType! }));
+    const keyOf = (schema: dynamodb.CfnTable.KeySchemaProperty[] | undefined, kind: 'HASH' | 'RANGE') =>
+      schema?.find((k) => k.keyType === kind)?.attributeName;
+    const keySchema = (definition.KeySchema ?? []).map((k) => ({
+      attributeName: k.AttributeName!,
+      keyType: k.KeyType!,
+    }));
     const sortKey = keyOf(keySchema, 'RANGE');
-    if (definition.BillingMode !== 'PAY_PER_REQUEST') throw new Error('activities/table.ts: the CDK table expects on-demand billing');
+    if (definition.BillingMode !== 'PAY_PER_REQUEST')
+      throw new Error('activities/table.ts: the CDK table expects on-demand billing');
 
     this.table = new dynamodb.Table(this, 'Table', {
       tableName: definition.TableName,
@@ -70,7 +75,8 @@ export class Data extends Construct {
     for (const gsi of definition.GlobalSecondaryIndexes ?? []) {
       const schema = (gsi.KeySchema ?? []).map((k) => ({ attributeName: k.AttributeName!, keyType: k.KeyType! }));
       const gsiSort = keyOf(schema, 'RANGE');
-      if (gsi.Projection?.ProjectionType !== 'ALL') throw new Error(`activities/table.ts: ${gsi.IndexName} must project ALL`);
+      if (gsi.Projection?.ProjectionType !== 'ALL')
+        throw new Error(`activities/table.ts: ${gsi.IndexName} must project ALL`);
       this.table.addGlobalSecondaryIndex({
         indexName: gsi.IndexName!,
         partitionKey: attribute(keyOf(schema, 'HASH')),
@@ -103,7 +109,8 @@ export class Data extends Construct {
     const selection = plan.addSelection('Table', { resources: [backup.BackupResource.fromDynamoDbTable(this.table)] });
     Validations.of(selection.grantPrincipal as iam.Role).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
-      reason: 'AWSBackupServiceRolePolicyForBackup is the AWS-maintained service role policy for AWS Backup and grants backup actions only.',
+      reason:
+        'AWSBackupServiceRolePolicyForBackup is the AWS-maintained service role policy for AWS Backup and grants backup actions only.',
     });
   }
 
@@ -114,10 +121,16 @@ export class Data extends Construct {
 
   /** Grants exactly `actions` on the table and the key operations DynamoDB performs for them. */
   grant(grantee: iam.IGrantable, actions: readonly string[]): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: this.resourceArns() }));
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: this.resourceArns() }),
+    );
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:DescribeKey', ...(actions.some((a) => /Put|Update|Delete/.test(a)) ? ['kms:Encrypt', 'kms:GenerateDataKey'] : [])],
+        actions: [
+          'kms:Decrypt',
+          'kms:DescribeKey',
+          ...(actions.some((a) => /Put|Update|Delete/.test(a)) ? ['kms:Encrypt', 'kms:GenerateDataKey'] : []),
+        ],
         resources: [this.encryptionKey.keyArn],
         // Only through DynamoDB: the key cannot be used directly with these permissions.
         conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },

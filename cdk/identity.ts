@@ -41,7 +41,14 @@ export class Identity extends Construct {
       // Optional, so an integration engine's service user can sign in unattended; staff enrol TOTP.
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
-      passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       featurePlan: cognito.FeaturePlan.PLUS,
       standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
@@ -51,17 +58,29 @@ export class Identity extends Construct {
 
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG2',
-      reason: 'MFA (TOTP) is available to every user but optional, because integration engines sign in unattended as service users; Plus-tier threat protection blocks risky staff sign-ins.',
+      reason:
+        'MFA (TOTP) is available to every user but optional, because integration engines sign in unattended as service users; Plus-tier threat protection blocks risky staff sign-ins.',
     });
 
     // Precedence follows lambdas/auth.ts: when a user is in two groups, the first role listed wins there too.
     roles.forEach((role, precedence) => {
-      new cognito.CfnUserPoolGroup(this, `Group-${role}`, { userPoolId: this.userPool.userPoolId, groupName: role, precedence, description: `carepath role: ${role}` });
+      new cognito.CfnUserPoolGroup(this, `Group-${role}`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: role,
+        precedence,
+        description: `carepath role: ${role}`,
+      });
     });
 
-    const readAttributes = new cognito.ClientAttributes().withStandardAttributes({ email: true, emailVerified: true, fullname: true }).withCustomAttributes(TEAMS_ATTRIBUTE);
+    const readAttributes = new cognito.ClientAttributes()
+      .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
+      .withCustomAttributes(TEAMS_ATTRIBUTE);
     const writeAttributes = new cognito.ClientAttributes().withStandardAttributes({ fullname: true });
-    const tokenLifetimes = { accessTokenValidity: Duration.hours(1), idTokenValidity: Duration.hours(1), refreshTokenValidity: Duration.hours(12) };
+    const tokenLifetimes = {
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    };
 
     this.dashboardClient = this.userPool.addClient('DashboardClient', {
       generateSecret: false,

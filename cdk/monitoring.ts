@@ -42,7 +42,11 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    this.topic = new sns.Topic(this, 'AlarmTopic', { displayName: `${props.name} alarms`, masterKey: props.encryptionKey, enforceSSL: true });
+    this.topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: `${props.name} alarms`,
+      masterKey: props.encryptionKey,
+      enforceSSL: true,
+    });
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
 
     const period = Duration.minutes(5);
@@ -53,79 +57,136 @@ export class Monitoring extends Construct {
     const runningTasks = new cloudwatch.Metric({
       namespace: 'ECS/ContainerInsights',
       metricName: 'RunningTaskCount',
-      dimensionsMap: { ClusterName: props.workerService.cluster.clusterName, ServiceName: props.workerService.serviceName },
+      dimensionsMap: {
+        ClusterName: props.workerService.cluster.clusterName,
+        ServiceName: props.workerService.serviceName,
+      },
       period: Duration.minutes(1),
       statistic: 'Minimum',
     });
-    const throttleMetrics = Object.fromEntries(TABLE_OPERATIONS.map((op, i) => [`t${i}`, props.table.metricThrottledRequestsForOperation(op, { period, statistic: 'Sum' })]));
+    const throttleMetrics = Object.fromEntries(
+      TABLE_OPERATIONS.map((op, i) => [
+        `t${i}`,
+        props.table.metricThrottledRequestsForOperation(op, { period, statistic: 'Sum' }),
+      ]),
+    );
     const tableThrottles = new cloudwatch.MathExpression({
-      expression: Object.keys(throttleMetrics).map((k) => `FILL(${k}, 0)`).join(' + '),
+      expression: Object.keys(throttleMetrics)
+        .map((k) => `FILL(${k}, 0)`)
+        .join(' + '),
       usingMetrics: throttleMetrics,
       label: 'Throttled requests',
       period,
     });
 
-    const alarm = (alarmId: string, description: string, props2: Omit<cloudwatch.CreateAlarmOptions, 'alarmDescription'> & { metric: cloudwatch.IMetric }) => {
-      const created = new cloudwatch.Alarm(this, alarmId, { alarmName: `${props.name}-${alarmId}`, alarmDescription: description, ...props2 });
+    const alarm = (
+      alarmId: string,
+      description: string,
+      props2: Omit<cloudwatch.CreateAlarmOptions, 'alarmDescription'> & { metric: cloudwatch.IMetric },
+    ) => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        alarmName: `${props.name}-${alarmId}`,
+        alarmDescription: description,
+        ...props2,
+      });
       created.addAlarmAction(new actions.SnsAction(this.topic));
       created.addOkAction(new actions.SnsAction(this.topic));
       this.alarms.push(created);
       return created;
     };
-    alarm('api-5xx', 'The API answered 5xx at least 5 times in 5 minutes: check the Lambda logs and /health (Temporal, DynamoDB).', {
-      metric: api5xx,
-      threshold: 5,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    alarm(
+      'api-5xx',
+      'The API answered 5xx at least 5 times in 5 minutes: check the Lambda logs and /health (Temporal, DynamoDB).',
+      {
+        metric: api5xx,
+        threshold: 5,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
     const latency = props.apiLatencyThreshold ?? Duration.seconds(3);
-    alarm('api-latency', `API p99 latency above ${latency.toSeconds()} s for 15 minutes: Temporal or DynamoDB is slow, or Lambda is cold-starting under load.`, {
-      metric: apiLatency,
-      threshold: latency.toMilliseconds(),
-      evaluationPeriods: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    alarm('lambda-errors', 'The API Lambda failed (crashed, timed out or could not start): check its logs, e.g. the runtime secret or Temporal credentials.', {
-      metric: lambdaErrors,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    alarm('lambda-throttles', 'The API Lambda hit its reserved concurrency: requests are being refused; raise apiReservedConcurrency or find the flood.', {
-      metric: lambdaThrottles,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    alarm('worker-not-running', `Fewer than ${props.workerMinTasks} worker task(s) running for 3 minutes: journeys are not progressing and no reminders fire.`, {
-      metric: runningTasks,
-      threshold: props.workerMinTasks,
-      evaluationPeriods: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      // No data means no task reported at all: that is the outage this alarm exists for.
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
-    alarm('dynamodb-throttles', 'DynamoDB throttled requests to the carepath table: on-demand capacity is ramping or a hot partition exists.', {
-      metric: tableThrottles,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    alarm(
+      'api-latency',
+      `API p99 latency above ${latency.toSeconds()} s for 15 minutes: Temporal or DynamoDB is slow, or Lambda is cold-starting under load.`,
+      {
+        metric: apiLatency,
+        threshold: latency.toMilliseconds(),
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
+    alarm(
+      'lambda-errors',
+      'The API Lambda failed (crashed, timed out or could not start): check its logs, e.g. the runtime secret or Temporal credentials.',
+      {
+        metric: lambdaErrors,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
+    alarm(
+      'lambda-throttles',
+      'The API Lambda hit its reserved concurrency: requests are being refused; raise apiReservedConcurrency or find the flood.',
+      {
+        metric: lambdaThrottles,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
+    alarm(
+      'worker-not-running',
+      `Fewer than ${props.workerMinTasks} worker task(s) running for 3 minutes: journeys are not progressing and no reminders fire.`,
+      {
+        metric: runningTasks,
+        threshold: props.workerMinTasks,
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        // No data means no task reported at all: that is the outage this alarm exists for.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      },
+    );
+    alarm(
+      'dynamodb-throttles',
+      'DynamoDB throttled requests to the carepath table: on-demand capacity is ramping or a hot partition exists.',
+      {
+        metric: tableThrottles,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
 
-    const serviceDims = { ClusterName: props.workerService.cluster.clusterName, ServiceName: props.workerService.serviceName };
+    const serviceDims = {
+      ClusterName: props.workerService.cluster.clusterName,
+      ServiceName: props.workerService.serviceName,
+    };
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: props.name,
       defaultInterval: Duration.hours(24),
       widgets: [
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 3 })],
         [
-          new cloudwatch.GraphWidget({ title: 'API requests and 5xx', left: [props.httpApi.metricCount({ period, statistic: 'Sum' }), api5xx, props.httpApi.metricClientError({ period, statistic: 'Sum' })], width: 8 }),
-          new cloudwatch.GraphWidget({ title: 'API latency (p50, p99)', left: [props.httpApi.metricLatency({ period, statistic: 'p50' }), apiLatency], width: 8 }),
+          new cloudwatch.GraphWidget({
+            title: 'API requests and 5xx',
+            left: [
+              props.httpApi.metricCount({ period, statistic: 'Sum' }),
+              api5xx,
+              props.httpApi.metricClientError({ period, statistic: 'Sum' }),
+            ],
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'API latency (p50, p99)',
+            left: [props.httpApi.metricLatency({ period, statistic: 'p50' }), apiLatency],
+            width: 8,
+          }),
           new cloudwatch.GraphWidget({
             title: 'API Lambda',
             left: [lambdaErrors, lambdaThrottles],
@@ -138,14 +199,29 @@ export class Monitoring extends Construct {
           new cloudwatch.GraphWidget({
             title: 'Worker CPU and memory (%)',
             left: [
-              new cloudwatch.Metric({ namespace: 'AWS/ECS', metricName: 'CPUUtilization', dimensionsMap: serviceDims, period, statistic: 'Average' }),
-              new cloudwatch.Metric({ namespace: 'AWS/ECS', metricName: 'MemoryUtilization', dimensionsMap: serviceDims, period, statistic: 'Average' }),
+              new cloudwatch.Metric({
+                namespace: 'AWS/ECS',
+                metricName: 'CPUUtilization',
+                dimensionsMap: serviceDims,
+                period,
+                statistic: 'Average',
+              }),
+              new cloudwatch.Metric({
+                namespace: 'AWS/ECS',
+                metricName: 'MemoryUtilization',
+                dimensionsMap: serviceDims,
+                period,
+                statistic: 'Average',
+              }),
             ],
             width: 8,
           }),
           new cloudwatch.GraphWidget({
             title: 'DynamoDB capacity and throttles',
-            left: [props.table.metricConsumedReadCapacityUnits({ period, statistic: 'Sum' }), props.table.metricConsumedWriteCapacityUnits({ period, statistic: 'Sum' })],
+            left: [
+              props.table.metricConsumedReadCapacityUnits({ period, statistic: 'Sum' }),
+              props.table.metricConsumedWriteCapacityUnits({ period, statistic: 'Sum' }),
+            ],
             right: [tableThrottles],
             width: 8,
           }),

@@ -36,7 +36,12 @@ export class Network extends Construct {
         { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
       ],
       restrictDefaultSecurityGroup: true,
-      flowLogs: { all: { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs), trafficType: ec2.FlowLogTrafficType.ALL } },
+      flowLogs: {
+        all: {
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
+          trafficType: ec2.FlowLogTrafficType.ALL,
+        },
+      },
       gatewayEndpoints: {
         DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
         S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
@@ -45,13 +50,15 @@ export class Network extends Construct {
     for (const subnet of this.vpc.publicSubnets) {
       Validations.of(subnet).acknowledge({
         id: 'HIPAA.Security-VPCNoUnrestrictedRouteToIGW',
-        reason: 'Only the NAT gateways live in the public subnets, which need a default route to the internet gateway to reach Temporal Cloud.',
+        reason:
+          'Only the NAT gateways live in the public subnets, which need a default route to the internet gateway to reach Temporal Cloud.',
       });
     }
     const flowLogRole = this.vpc.node.findChild('all').node.findChild('IAMRole');
     Validations.of(flowLogRole).acknowledge({
       id: 'HIPAA.Security-IAMNoInlinePolicy',
-      reason: 'The inline policy only lets VPC Flow Logs write to this VPC\'s flow log group and cannot be attached to any other principal.',
+      reason:
+        "The inline policy only lets VPC Flow Logs write to this VPC's flow log group and cannot be attached to any other principal.",
     });
   }
 }

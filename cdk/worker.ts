@@ -54,12 +54,18 @@ export class Worker extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkerProps) {
     super(scope, id);
-    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: props.cpu,
       memoryLimitMiB: props.memoryMiB,
-      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.ARM64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
     });
     const logGroup = new logs.LogGroup(this, 'Logs', {
       encryptionKey: props.encryptionKey,
@@ -74,7 +80,9 @@ export class Worker extends Construct {
         CAREPATH_WORKFLOW_CACHE: String(props.workflowCache),
         TEMPORAL_TLS: String(props.temporalTls),
         CAREPATH_DASHBOARD_URL: props.dashboardUrl,
-        ...(props.email ? { CAREPATH_EMAIL_FROM: props.email.from, CAREPATH_EMAIL_ADDRESS_TEMPLATE: props.email.addressTemplate } : {}),
+        ...(props.email
+          ? { CAREPATH_EMAIL_FROM: props.email.from, CAREPATH_EMAIL_ADDRESS_TEMPLATE: props.email.addressTemplate }
+          : {}),
       },
       secrets: props.runtimeSecret.ecsSecrets(),
       healthCheck: {
@@ -96,7 +104,10 @@ export class Worker extends Construct {
       this.taskDefinition.taskRole.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['ses:SendEmail'],
-          resources: [`arn:${partition}:ses:${region}:${account}:identity/${domain}`, `arn:${partition}:ses:${region}:${account}:identity/${props.email.from}`],
+          resources: [
+            `arn:${partition}:ses:${region}:${account}:identity/${domain}`,
+            `arn:${partition}:ses:${region}:${account}:identity/${props.email.from}`,
+          ],
           conditions: { StringEquals: { 'ses:FromAddress': props.email.from } },
         }),
       );
@@ -104,20 +115,24 @@ export class Worker extends Construct {
 
     Validations.of(this.taskDefinition).acknowledge({
       id: 'AwsSolutions-ECS2',
-      reason: 'Only non-secret settings (table name, cache size, TLS flag, dashboard URL, sender address) are plain environment variables; every credential and key comes from Secrets Manager.',
+      reason:
+        'Only non-secret settings (table name, cache size, TLS flag, dashboard URL, sender address) are plain environment variables; every credential and key comes from Secrets Manager.',
     });
     Validations.of(this.taskDefinition.taskRole).acknowledge({
       id: 'HIPAA.Security-IAMNoInlinePolicy',
-      reason: 'The inline policy holds the worker\'s least-privilege grants (named table actions, one SES sender) and cannot be attached to any other principal.',
+      reason:
+        "The inline policy holds the worker's least-privilege grants (named table actions, one SES sender) and cannot be attached to any other principal.",
     });
     Validations.of(this.taskDefinition.obtainExecutionRole()).acknowledge(
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'ecr:GetAuthorizationToken, needed to pull the worker image, does not support resource-level permissions.',
+        reason:
+          'ecr:GetAuthorizationToken, needed to pull the worker image, does not support resource-level permissions.',
       },
       {
         id: 'HIPAA.Security-IAMNoInlinePolicy',
-        reason: 'The inline policy lets ECS pull this image, read this secret and write this log group, for this task definition only.',
+        reason:
+          'The inline policy lets ECS pull this image, read this secret and write this log group, for this task definition only.',
       },
     );
 
@@ -140,7 +155,15 @@ export class Worker extends Construct {
       propagateTags: ecs.PropagatedTagSource.SERVICE,
     });
     const scaling = this.service.autoScaleTaskCount({ minCapacity: props.minTasks, maxCapacity: props.maxTasks });
-    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60, scaleOutCooldown: Duration.minutes(2), scaleInCooldown: Duration.minutes(10) });
-    scaling.scaleOnMemoryUtilization('Memory', { targetUtilizationPercent: 75, scaleOutCooldown: Duration.minutes(2), scaleInCooldown: Duration.minutes(10) });
+    scaling.scaleOnCpuUtilization('Cpu', {
+      targetUtilizationPercent: 60,
+      scaleOutCooldown: Duration.minutes(2),
+      scaleInCooldown: Duration.minutes(10),
+    });
+    scaling.scaleOnMemoryUtilization('Memory', {
+      targetUtilizationPercent: 75,
+      scaleOutCooldown: Duration.minutes(2),
+      scaleInCooldown: Duration.minutes(10),
+    });
   }
 }

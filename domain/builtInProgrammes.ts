@@ -39,7 +39,14 @@ const frailtyConditions = {
 /** The frailty model (age, multimorbidity, recent admissions, living alone, carer strain). */
 const frailtyRisk: ProgrammeInput['risk'] = {
   ageFrom: 65,
-  weights: { agePerYear: 0.01, perCondition: 0.05, perAdmission: 0.1, livesAlone: 0.1, carerStrain: 0.15, noCarer: 0.05 },
+  weights: {
+    agePerYear: 0.01,
+    perCondition: 0.05,
+    perAdmission: 0.1,
+    livesAlone: 0.1,
+    carerStrain: 0.15,
+    noCarer: 0.05,
+  },
   caps: { age: 0.3, conditions: 0.3, admissions: 0.3 },
   conditions: frailtyConditions,
   tiers: { high: 0.6, medium: 0.3 },
@@ -65,7 +72,14 @@ export const builtInProgrammes: ProgrammeInput[] = [
     eligibility: { minAge: 18, autoAcceptRiskScore: 0.5 },
     risk: {
       ageFrom: 70,
-      weights: { agePerYear: 0.01, perCondition: 0.1, perAdmission: 0.1, livesAlone: 0.15, carerStrain: 0.2, noCarer: 0.15 },
+      weights: {
+        agePerYear: 0.01,
+        perCondition: 0.1,
+        perAdmission: 0.1,
+        livesAlone: 0.15,
+        carerStrain: 0.2,
+        noCarer: 0.15,
+      },
       caps: { age: 0.2, conditions: 0.3, admissions: 0.3 },
       conditions: { cancer: 0.2, 'motor neurone disease': 0.25, 'heart failure': 0.15 },
       tiers: { high: 0.5, medium: 0.25 },
@@ -106,7 +120,14 @@ export const builtInProgrammes: ProgrammeInput[] = [
     eligibility: { minAge: 40, autoAcceptRiskScore: 0.6 },
     risk: {
       ageFrom: 65,
-      weights: { agePerYear: 0.01, perCondition: 0.05, perAdmission: 0.1, livesAlone: 0.2, carerStrain: 0.25, noCarer: 0.1 },
+      weights: {
+        agePerYear: 0.01,
+        perCondition: 0.05,
+        perAdmission: 0.1,
+        livesAlone: 0.2,
+        carerStrain: 0.25,
+        noCarer: 0.1,
+      },
       caps: { age: 0.25, conditions: 0.25, admissions: 0.3 },
       conditions: { dementia: 0.1, falls: 0.1, delirium: 0.1 },
       tiers: { high: 0.6, medium: 0.3 },
@@ -150,9 +171,22 @@ export const builtInProgrammes: ProgrammeInput[] = [
     eligibility: { minAge: 18 },
     risk: {
       ageFrom: 65,
-      weights: { agePerYear: 0.005, perCondition: 0.1, perAdmission: 0.15, livesAlone: 0.1, carerStrain: 0.1, noCarer: 0.05 },
+      weights: {
+        agePerYear: 0.005,
+        perCondition: 0.1,
+        perAdmission: 0.15,
+        livesAlone: 0.1,
+        carerStrain: 0.1,
+        noCarer: 0.05,
+      },
       caps: { age: 0.1, conditions: 0.3, admissions: 0.45 },
-      conditions: { psychosis: 0.2, 'bipolar disorder': 0.15, 'substance misuse': 0.15, homelessness: 0.2, 'self-harm': 0.25 },
+      conditions: {
+        psychosis: 0.2,
+        'bipolar disorder': 0.15,
+        'substance misuse': 0.15,
+        homelessness: 0.2,
+        'self-harm': 0.25,
+      },
       tiers: { high: 0.6, medium: 0.3 },
     },
     deadlines: {

@@ -9,10 +9,28 @@ import { riskTiers } from './risk.js';
 export const phases = ['referred', 'triage', 'assessment', 'care-planning', 'active', 'in-hospital', 'closed'] as const;
 export type Phase = (typeof phases)[number];
 
-export const closeReasons = ['ineligible', 'declined', 'goals-met', 'moved-away', 'deceased', 'transferred', 'withdrawn'] as const;
+export const closeReasons = [
+  'ineligible',
+  'declined',
+  'goals-met',
+  'moved-away',
+  'deceased',
+  'transferred',
+  'withdrawn',
+] as const;
 export type CloseReason = (typeof closeReasons)[number];
 
-export const staffRoles = ['referrer', 'coordinator', 'team-lead', 'service-manager', 'discharge-team', 'integration', 'ops', 'admin', 'system'] as const;
+export const staffRoles = [
+  'referrer',
+  'coordinator',
+  'team-lead',
+  'service-manager',
+  'discharge-team',
+  'integration',
+  'ops',
+  'admin',
+  'system',
+] as const;
 
 export const actorSchema = z.object({ sub: z.string().min(1).max(200), role: z.enum(staffRoles) });
 export type Actor = z.output<typeof actorSchema>;
@@ -39,7 +57,10 @@ export const assessmentCommand = z.lazy(() =>
   z.object({
     summary: text(8000),
     /** Needs found across the holistic domains (physical, mental, social, housing, financial, spiritual …). */
-    needs: z.array(z.object({ domain: text(100), description: text(2000) })).max(50).default([]),
+    needs: z
+      .array(z.object({ domain: text(100), description: text(2000) }))
+      .max(50)
+      .default([]),
     /** What matters to the person: their wishes and preferences, including preferred place of care and death. */
     whatMatters: z.string().max(4000).optional(),
     conditions: z.array(text(100)).max(50).optional(),
@@ -63,7 +84,10 @@ const dateTime = z.iso.datetime({ offset: true });
 export const carePlanCommand = z.lazy(() =>
   z
     .object({
-      goals: z.array(z.object({ id: localId, description: text(2000) })).min(1).max(30),
+      goals: z
+        .array(z.object({ id: localId, description: text(2000) }))
+        .min(1)
+        .max(30),
       actions: z
         .array(z.object({ id: localId, description: text(2000), owner: text(200), due: dateTime }))
         .max(100)
@@ -75,10 +99,16 @@ export const carePlanCommand = z.lazy(() =>
     })
     .superRefine((plan, ctx) => {
       const dupes = (ids: string[]) => ids.filter((id, i) => ids.indexOf(id) !== i);
-      for (const id of dupes(plan.goals.map((g) => g.id))) ctx.addIssue({ code: 'custom', path: ['goals'], message: `duplicate goal id ${id}` });
-      for (const id of dupes(plan.actions.map((a) => a.id))) ctx.addIssue({ code: 'custom', path: ['actions'], message: `duplicate action id ${id}` });
+      for (const id of dupes(plan.goals.map((g) => g.id)))
+        ctx.addIssue({ code: 'custom', path: ['goals'], message: `duplicate goal id ${id}` });
+      for (const id of dupes(plan.actions.map((a) => a.id)))
+        ctx.addIssue({ code: 'custom', path: ['actions'], message: `duplicate action id ${id}` });
       if (!plan.agreedWithPatient && !plan.notAgreedReason?.trim()) {
-        ctx.addIssue({ code: 'custom', path: ['notAgreedReason'], message: 'say why the plan was not agreed with the person' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['notAgreedReason'],
+          message: 'say why the plan was not agreed with the person',
+        });
       }
     }),
 );
@@ -113,9 +143,7 @@ export const contactCommand = z.lazy(() =>
   }),
 );
 
-export const reassignCommand = z.lazy(() =>
-  z.object({ coordinatorId: z.string().min(1).max(100) }),
-);
+export const reassignCommand = z.lazy(() => z.object({ coordinatorId: z.string().min(1).max(100) }));
 
 export const closeCommand = z.lazy(() =>
   z.object({ reason: z.enum(closeReasons), outcome: closeOutcomeSchema.default({}) }),

@@ -5,6 +5,14 @@
 export interface DashboardConfig {
   /** Where the API is; empty when it is the dashboard's own origin. */
   apiBaseUrl: string;
-  auth: { kind: 'dev' } | { kind: 'cognito'; region: string; userPoolId: string; clientId: string; /** Hosted UI domain, e.g. carepath.auth.eu-west-2.amazoncognito.com */ domain: string };
+  auth:
+    | { kind: 'dev' }
+    | {
+        kind: 'cognito';
+        region: string;
+        userPoolId: string;
+        clientId: string;
+        /** Hosted UI domain, e.g. carepath.auth.eu-west-2.amazoncognito.com */ domain: string;
+      };
   temporalUi?: { url: string; namespace: string };
 }

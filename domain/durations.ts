@@ -43,7 +43,11 @@ export function addDuration(instantMs: number, duration: IsoDuration): number {
   const sign = d.negative ? -1 : 1;
   const months = sign * ((d.years ?? 0) * 12 + (d.months ?? 0));
   const fixed =
-    (d.weeks ?? 0) * 7 * DAY + (d.days ?? 0) * DAY + (d.hours ?? 0) * HOUR + (d.minutes ?? 0) * 60_000 + (d.seconds ?? 0) * 1000;
+    (d.weeks ?? 0) * 7 * DAY +
+    (d.days ?? 0) * DAY +
+    (d.hours ?? 0) * HOUR +
+    (d.minutes ?? 0) * 60_000 +
+    (d.seconds ?? 0) * 1000;
   const afterMonths = months === 0 ? instantMs : addMonthsUtc(instantMs, months);
   return Math.round(afterMonths + sign * fixed);
 }

@@ -47,7 +47,8 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((
 export function checkJourney(e: JourneyEvidence, now: number, graceMs: number): Violation[] {
   const { state: s } = e;
   const out: Violation[] = [];
-  const fail = (invariant: Violation['invariant'], detail: string) => out.push({ journeyId: s.journeyId, invariant, detail });
+  const fail = (invariant: Violation['invariant'], detail: string) =>
+    out.push({ journeyId: s.journeyId, invariant, detail });
 
   // The audit trail: 1..N, each once, N = the journey's last event.
   const seqs = e.audit.map((a) => a.seq).sort((a, b) => a - b);
@@ -58,17 +59,31 @@ export function checkJourney(e: JourneyEvidence, now: number, graceMs: number): 
     while (i < seqs.length && seqs[i]! < q) i += 1;
     if (seqs[i] !== q) missing.push(q);
   }
-  if (missing.length) fail('audit', `audit events missing: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` (+${missing.length - 10})` : ''}`);
-  if (seqs.length && seqs.at(-1)! > s.counters.seq) fail('audit', `audit has events beyond the journey's last (${seqs.at(-1)} > ${s.counters.seq})`);
-  if (s.counters.audited !== s.counters.seq) fail('audit', `journey has audited ${s.counters.audited} of ${s.counters.seq} events`);
+  if (missing.length)
+    fail(
+      'audit',
+      `audit events missing: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` (+${missing.length - 10})` : ''}`,
+    );
+  if (seqs.length && seqs.at(-1)! > s.counters.seq)
+    fail('audit', `audit has events beyond the journey's last (${seqs.at(-1)} > ${s.counters.seq})`);
+  if (s.counters.audited !== s.counters.seq)
+    fail('audit', `journey has audited ${s.counters.audited} of ${s.counters.seq} events`);
 
   // Each fired ladder step: one notification id, reaching each of the step's recipients once.
   const perRecipient = tally(e.inbox.map((i) => `${i.recipient} ${i.id}`));
   for (const [key, count] of perRecipient) if (count > 1) fail('notified-once', `${key} notified ${count} times`);
   const recipients = new Map<string, string[]>();
-  for (const item of e.inbox) if (ladderStep(s.journeyId, item.id)) recipients.set(item.id, [...new Set([...(recipients.get(item.id) ?? []), item.recipient])]);
-  const fired = tally(e.audit.filter((a) => a.type === 'deadline.step').map((a) => `${String(a.data?.deadline)} step ${String(a.data?.step)}`));
-  const notified = tally([...recipients.keys()].map((id) => ladderStep(s.journeyId, id)!).map((l) => `${l.deadline} step ${l.step}`));
+  for (const item of e.inbox)
+    if (ladderStep(s.journeyId, item.id))
+      recipients.set(item.id, [...new Set([...(recipients.get(item.id) ?? []), item.recipient])]);
+  const fired = tally(
+    e.audit
+      .filter((a) => a.type === 'deadline.step')
+      .map((a) => `${String(a.data?.deadline)} step ${String(a.data?.step)}`),
+  );
+  const notified = tally(
+    [...recipients.keys()].map((id) => ladderStep(s.journeyId, id)!).map((l) => `${l.deadline} step ${l.step}`),
+  );
   for (const key of new Set([...fired.keys(), ...notified.keys()])) {
     const f = fired.get(key) ?? 0;
     const n = notified.get(key) ?? 0;
@@ -96,8 +111,14 @@ export function checkJourney(e: JourneyEvidence, now: number, graceMs: number): 
   else {
     const { overdue: _a, ...expected } = journeySummary(s, now);
     const { overdue: _b, ...stored } = e.summary;
-    const differs = (Object.keys(expected) as (keyof typeof expected)[]).filter((k) => JSON.stringify(expected[k]) !== JSON.stringify(stored[k]));
-    if (differs.length) fail('read-model', `summary differs in ${differs.map((k) => `${k} (stored ${JSON.stringify(stored[k])}, journey ${JSON.stringify(expected[k])})`).join('; ')}`);
+    const differs = (Object.keys(expected) as (keyof typeof expected)[]).filter(
+      (k) => JSON.stringify(expected[k]) !== JSON.stringify(stored[k]),
+    );
+    if (differs.length)
+      fail(
+        'read-model',
+        `summary differs in ${differs.map((k) => `${k} (stored ${JSON.stringify(stored[k])}, journey ${JSON.stringify(expected[k])})`).join('; ')}`,
+      );
   }
 
   // No open deadline is left with a due ladder step unfired.
@@ -105,7 +126,11 @@ export function checkJourney(e: JourneyEvidence, now: number, graceMs: number): 
   for (const d of s.deadlines) {
     if (d.status !== 'open' || d.pausedSince) continue;
     ladder.forEach((step, i) => {
-      if (d.ladderStep <= i && stepTime(d, step) <= now - graceMs) fail('escalated', `${d.name} (${d.id}) step ${i} (${step.kind} to ${step.notify}) due ${new Date(stepTime(d, step)).toISOString()} not fired`);
+      if (d.ladderStep <= i && stepTime(d, step) <= now - graceMs)
+        fail(
+          'escalated',
+          `${d.name} (${d.id}) step ${i} (${step.kind} to ${step.notify}) due ${new Date(stepTime(d, step)).toISOString()} not fired`,
+        );
     });
   }
   return out;

@@ -116,7 +116,14 @@ export interface JourneyState {
   triage?: { decision: 'accept' | 'decline'; reason: string; by: string; at: string; automatic: boolean };
   assessment?: AssessmentCommand & { at: string; by: string };
   carePlan?: CarePlan;
-  reviews: { at: string; by: string; outcome: ReviewCommand['outcome']; riskTier: RiskTier; notes: string; dueAt?: string }[];
+  reviews: {
+    at: string;
+    by: string;
+    outcome: ReviewCommand['outcome'];
+    riskTier: RiskTier;
+    notes: string;
+    dueAt?: string;
+  }[];
   contacts: { at: string; by: string; kind: ContactCommand['kind']; channel: ContactCommand['channel'] }[];
   hospitalStays: HospitalStay[];
   deadlines: Deadline[];
@@ -148,7 +155,10 @@ export class JourneyRuleError extends Error {
 }
 
 const phaseError = (s: JourneyState, what: string): JourneyRuleError =>
-  new JourneyRuleError('phase', `cannot ${what} while the journey is ${s.phase === 'in-hospital' ? `in hospital (${s.communityPhase})` : s.phase}`);
+  new JourneyRuleError(
+    'phase',
+    `cannot ${what} while the journey is ${s.phase === 'in-hospital' ? `in hospital (${s.communityPhase})` : s.phase}`,
+  );
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -163,9 +173,23 @@ function touch(s: JourneyState): void {
   s.counters.revision += 1;
 }
 
-export function record(s: JourneyState, now: number, type: string, by: Actor | string, detail: string, data?: TimelineEntry['data']): void {
+export function record(
+  s: JourneyState,
+  now: number,
+  type: string,
+  by: Actor | string,
+  detail: string,
+  data?: TimelineEntry['data'],
+): void {
   s.counters.seq += 1;
-  s.timeline.push({ seq: s.counters.seq, at: iso(now), type, by: typeof by === 'string' ? by : by.sub, detail, ...(data ? { data } : {}) });
+  s.timeline.push({
+    seq: s.counters.seq,
+    at: iso(now),
+    type,
+    by: typeof by === 'string' ? by : by.sub,
+    detail,
+    ...(data ? { data } : {}),
+  });
   if (s.timeline.length > TIMELINE_KEPT) s.timeline.splice(0, s.timeline.length - TIMELINE_KEPT);
   touch(s);
 }
@@ -195,7 +219,11 @@ function meet(s: JourneyState, d: Deadline | undefined, now: number, by: Actor):
   d.metAt = iso(now);
   delete d.pausedSince;
   const onTime = now <= ms(d.dueAt);
-  record(s, now, 'deadline.met', by, `${d.name} met ${onTime ? 'on time' : 'late'}`, { deadline: d.name, dueAt: d.dueAt, onTime });
+  record(s, now, 'deadline.met', by, `${d.name} met ${onTime ? 'on time' : 'late'}`, {
+    deadline: d.name,
+    dueAt: d.dueAt,
+    onTime,
+  });
   pruneFinishedDeadlines(s);
 }
 
@@ -223,7 +251,14 @@ function notify(
   const { key, ...rest } = n;
   s.outbox.push({
     type: 'notify',
-    notification: { id: `${s.journeyId}/${key}`, journeyId: s.journeyId, programmeId: s.programme.id, teamId: s.teamId, createdAt: iso(now), ...rest },
+    notification: {
+      id: `${s.journeyId}/${key}`,
+      journeyId: s.journeyId,
+      programmeId: s.programme.id,
+      teamId: s.teamId,
+      createdAt: iso(now),
+      ...rest,
+    },
   });
 }
 
@@ -251,7 +286,12 @@ export function fireDueSteps(s: JourneyState, upTo: number, now = upTo): void {
       recipients: recipientsFor(s, step.notify),
       message: `${d.name} ${step.kind === 'reminder' ? 'is due' : 'was due'} ${d.dueAt}`,
     });
-    record(s, now, 'deadline.step', systemActor, `${d.name}: ${step.kind} to ${step.notify}`, { deadline: d.name, kind: step.kind, level, step: stepIndex });
+    record(s, now, 'deadline.step', systemActor, `${d.name}: ${step.kind} to ${step.notify}`, {
+      deadline: d.name,
+      kind: step.kind,
+      level,
+      step: stepIndex,
+    });
   }
 }
 
@@ -325,23 +365,33 @@ function rescore(s: JourneyState): void {
 }
 
 export function checkReferral(s: JourneyState, referral: JourneyReferral): void {
-  if (s.phase === 'closed') throw new JourneyRuleError('phase', 'this journey has closed; the referral opens a new episode');
+  if (s.phase === 'closed')
+    throw new JourneyRuleError('phase', 'this journey has closed; the referral opens a new episode');
   // A later referral naming another team still joins the one open journey (single point of entry).
-  if (s.referrals.length === 0 && !findTeam(s.programme, referral.teamId)) throw new JourneyRuleError('invalid', `team ${referral.teamId} is not in programme ${s.programme.id}`);
+  if (s.referrals.length === 0 && !findTeam(s.programme, referral.teamId))
+    throw new JourneyRuleError('invalid', `team ${referral.teamId} is not in programme ${s.programme.id}`);
 }
 
 /** A referral opens the journey, or is merged into the open one as another source. */
 export function receiveReferral(s: JourneyState, referral: JourneyReferral, now: number): { merged: boolean } {
-  if (s.referrals.some((r) => r.referralId === referral.referralId)) return { merged: s.referrals[0]!.referralId !== referral.referralId };
+  if (s.referrals.some((r) => r.referralId === referral.referralId))
+    return { merged: s.referrals[0]!.referralId !== referral.referralId };
   checkReferral(s, referral);
   const merged = s.referrals.length > 0;
   s.referrals.push(referral);
   const by = referral.referrerOrganisation ?? referral.source;
-  record(s, now, merged ? 'referral.merged' : 'referral.received', by, `${referral.urgency} referral from ${referral.source}`, {
-    source: referral.source,
-    urgency: referral.urgency,
-    referralId: referral.referralId,
-  });
+  record(
+    s,
+    now,
+    merged ? 'referral.merged' : 'referral.received',
+    by,
+    `${referral.urgency} referral from ${referral.source}`,
+    {
+      source: referral.source,
+      urgency: referral.urgency,
+      referralId: referral.referralId,
+    },
+  );
   if (!merged) {
     s.teamId = referral.teamId;
     s.urgency = referral.urgency;
@@ -359,7 +409,10 @@ export function receiveReferral(s: JourneyState, referral: JourneyReferral, now:
       if (urgentDue < ms(a.dueAt)) {
         // Steps already sent stay sent; the rest of the ladder follows the new due time.
         a.dueAt = iso(Math.max(urgentDue, now));
-        record(s, now, 'deadline.moved', systemActor, 'assessment brought forward by an urgent referral', { deadline: 'assessment', dueAt: a.dueAt });
+        record(s, now, 'deadline.moved', systemActor, 'assessment brought forward by an urgent referral', {
+          deadline: 'assessment',
+          dueAt: a.dueAt,
+        });
       }
     }
   }
@@ -377,13 +430,24 @@ function triage(s: JourneyState, now: number): void {
   const reasons: string[] = [];
   if (e.minAge !== undefined && first.age < e.minAge) reasons.push(`age ${first.age} is under ${e.minAge}`);
   if (e.maxAge !== undefined && first.age > e.maxAge) reasons.push(`age ${first.age} is over ${e.maxAge}`);
-  if (e.minRiskScore !== undefined && s.risk.score < e.minRiskScore) reasons.push(`risk score ${s.risk.score} is below ${e.minRiskScore}`);
+  if (e.minRiskScore !== undefined && s.risk.score < e.minRiskScore)
+    reasons.push(`risk score ${s.risk.score} is below ${e.minRiskScore}`);
   if (reasons.length > 0) {
-    decideTriage(s, { decision: 'decline', reason: reasons.join('; '), closeReason: 'ineligible', by: systemActor }, now, true);
+    decideTriage(
+      s,
+      { decision: 'decline', reason: reasons.join('; '), closeReason: 'ineligible', by: systemActor },
+      now,
+      true,
+    );
     return;
   }
   if (first.consentGiven && e.autoAcceptRiskScore !== undefined && s.risk.score >= e.autoAcceptRiskScore) {
-    decideTriage(s, { decision: 'accept', reason: `risk score ${s.risk.score} meets ${e.autoAcceptRiskScore}`, by: systemActor }, now, true);
+    decideTriage(
+      s,
+      { decision: 'accept', reason: `risk score ${s.risk.score} meets ${e.autoAcceptRiskScore}`, by: systemActor },
+      now,
+      true,
+    );
     return;
   }
   const within = s.programme.deadlines.triage;
@@ -391,13 +455,18 @@ function triage(s: JourneyState, now: number): void {
 }
 
 export function checkTriage(s: JourneyState): void {
-  if (s.phase !== 'triage' && !(inHospital(s) && s.communityPhase === 'triage')) throw phaseError(s, 'record a triage decision');
+  if (s.phase !== 'triage' && !(inHospital(s) && s.communityPhase === 'triage'))
+    throw phaseError(s, 'record a triage decision');
 }
 
 export function decideTriage(s: JourneyState, cmd: By<TriageCommand>, now: number, automatic = false): void {
   checkTriage(s);
   s.triage = { decision: cmd.decision, reason: cmd.reason, by: cmd.by.sub, at: iso(now), automatic };
-  record(s, now, 'triage.decided', cmd.by, `${cmd.decision}: ${cmd.reason}`, { decision: cmd.decision, automatic, riskScore: s.risk.score });
+  record(s, now, 'triage.decided', cmd.by, `${cmd.decision}: ${cmd.reason}`, {
+    decision: cmd.decision,
+    automatic,
+    riskScore: s.risk.score,
+  });
   meet(s, findDeadline(s, 'triage'), now, cmd.by);
   if (cmd.decision === 'decline') {
     close(s, { reason: cmd.closeReason ?? 'ineligible', outcome: {}, by: cmd.by }, now);
@@ -439,13 +508,17 @@ export function assigned(s: JourneyState, coordinatorId: string | null, now: num
 }
 
 export function checkReassign(s: JourneyState, cmd: ReassignCommand): void {
-  if (s.phase === 'closed' || s.communityPhase === 'triage' || s.communityPhase === 'referred') throw phaseError(s, 'assign a co-ordinator');
-  if (s.assignment === 'pending') throw new JourneyRuleError('phase', 'a co-ordinator is being assigned; try again in a moment');
-  if (s.outbox.some((e) => e.type === 'reassign')) throw new JourneyRuleError('phase', 'a reassignment is under way; try again in a moment');
+  if (s.phase === 'closed' || s.communityPhase === 'triage' || s.communityPhase === 'referred')
+    throw phaseError(s, 'assign a co-ordinator');
+  if (s.assignment === 'pending')
+    throw new JourneyRuleError('phase', 'a co-ordinator is being assigned; try again in a moment');
+  if (s.outbox.some((e) => e.type === 'reassign'))
+    throw new JourneyRuleError('phase', 'a reassignment is under way; try again in a moment');
   if (!team(s).coordinators.some((c) => c.id === cmd.coordinatorId)) {
     throw new JourneyRuleError('invalid', `${cmd.coordinatorId} is not a co-ordinator in team ${s.teamId}`);
   }
-  if (cmd.coordinatorId === s.coordinatorId) throw new JourneyRuleError('invalid', `${cmd.coordinatorId} is already the named co-ordinator`);
+  if (cmd.coordinatorId === s.coordinatorId)
+    throw new JourneyRuleError('invalid', `${cmd.coordinatorId} is already the named co-ordinator`);
 }
 
 /** After the caseload store has moved the place: the previous co-ordinator's is released there too. */
@@ -486,12 +559,14 @@ export function recordAssessment(s: JourneyState, cmd: By<AssessmentCommand>, no
 }
 
 export function checkCarePlan(s: JourneyState, cmd: CarePlanCommand, now: number): void {
-  if (s.phase === 'closed' || (s.communityPhase !== 'care-planning' && s.communityPhase !== 'active')) throw phaseError(s, 'agree a care plan');
+  if (s.phase === 'closed' || (s.communityPhase !== 'care-planning' && s.communityPhase !== 'active'))
+    throw phaseError(s, 'agree a care plan');
   const existing = new Map(s.carePlan?.actions.map((a) => [a.id, a]) ?? []);
   for (const action of cmd.actions) {
     const before = existing.get(action.id);
     const unchanged = before && ms(before.due) === ms(action.due);
-    if (!unchanged && ms(action.due) <= now) throw new JourneyRuleError('invalid', `action ${action.id} is due in the past (${action.due})`);
+    if (!unchanged && ms(action.due) <= now)
+      throw new JourneyRuleError('invalid', `action ${action.id} is due in the past (${action.due})`);
   }
 }
 
@@ -502,7 +577,8 @@ function openNextReview(s: JourneyState, now: number, interval: string): void {
   openDeadlineNamed(s, 'review', now, addDuration(now, interval), `review#${s.counters.reviews}`);
 }
 
-export const openReview = (s: JourneyState): Deadline | undefined => s.deadlines.find((d) => d.name === 'review' && d.status === 'open');
+export const openReview = (s: JourneyState): Deadline | undefined =>
+  s.deadlines.find((d) => d.name === 'review' && d.status === 'open');
 
 export function agreeCarePlan(s: JourneyState, cmd: By<CarePlanCommand>, now: number): void {
   checkCarePlan(s, cmd, now);
@@ -513,15 +589,26 @@ export function agreeCarePlan(s: JourneyState, cmd: By<CarePlanCommand>, now: nu
     agreedAt: iso(now),
     agreedBy: cmd.by.sub,
     goals: cmd.goals,
-    actions: cmd.actions.map((a) => ({ ...a, due: iso(ms(a.due)), ...(completed.has(a.id) ? { completedAt: completed.get(a.id)! } : {}) })),
+    actions: cmd.actions.map((a) => ({
+      ...a,
+      due: iso(ms(a.due)),
+      ...(completed.has(a.id) ? { completedAt: completed.get(a.id)! } : {}),
+    })),
     agreedWithPatient: cmd.agreedWithPatient,
     ...(cmd.agreedWithCarer !== undefined ? { agreedWithCarer: cmd.agreedWithCarer } : {}),
     ...(cmd.notAgreedReason ? { notAgreedReason: cmd.notAgreedReason } : {}),
   };
-  record(s, now, previous ? 'care-plan.revised' : 'care-plan.agreed', cmd.by, `care plan v${s.carePlan.version}: ${cmd.goals.length} goals, ${cmd.actions.length} actions`, {
-    version: s.carePlan.version,
-    agreedWithPatient: cmd.agreedWithPatient,
-  });
+  record(
+    s,
+    now,
+    previous ? 'care-plan.revised' : 'care-plan.agreed',
+    cmd.by,
+    `care plan v${s.carePlan.version}: ${cmd.goals.length} goals, ${cmd.actions.length} actions`,
+    {
+      version: s.carePlan.version,
+      agreedWithPatient: cmd.agreedWithPatient,
+    },
+  );
 
   // Each action's due date is a deadline; a removed action's deadline is cancelled, a moved one restarts.
   const wanted = new Map(s.carePlan.actions.filter((a) => !a.completedAt).map((a) => [`action:${a.id}`, a]));
@@ -547,7 +634,8 @@ export function checkCompleteAction(s: JourneyState, cmd: CompleteActionCommand)
   if (s.phase === 'closed' || s.communityPhase !== 'active') throw phaseError(s, 'complete a care-plan action');
   const action = s.carePlan?.actions.find((a) => a.id === cmd.actionId);
   if (!action) throw new JourneyRuleError('not-found', `the care plan has no action ${cmd.actionId}`);
-  if (action.completedAt) throw new JourneyRuleError('phase', `action ${cmd.actionId} was already completed at ${action.completedAt}`);
+  if (action.completedAt)
+    throw new JourneyRuleError('phase', `action ${cmd.actionId} was already completed at ${action.completedAt}`);
 }
 
 export function completeAction(s: JourneyState, cmd: By<CompleteActionCommand>, now: number): void {
@@ -555,7 +643,12 @@ export function completeAction(s: JourneyState, cmd: By<CompleteActionCommand>, 
   const action = s.carePlan!.actions.find((a) => a.id === cmd.actionId)!;
   action.completedAt = iso(now);
   record(s, now, 'action.completed', cmd.by, `action ${cmd.actionId} completed`, { actionId: cmd.actionId });
-  meet(s, s.deadlines.find((d) => d.name === `action:${cmd.actionId}` && d.status === 'open'), now, cmd.by);
+  meet(
+    s,
+    s.deadlines.find((d) => d.name === `action:${cmd.actionId}` && d.status === 'open'),
+    now,
+    cmd.by,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -567,16 +660,29 @@ export function checkReview(s: JourneyState, cmd: ReviewCommand): void {
   if (cmd.outcome === 'close') checkClose(s, reviewClosure(cmd));
 }
 
-const reviewClosure = (cmd: ReviewCommand): CloseCommand => ({ reason: cmd.closeReason ?? 'goals-met', outcome: cmd.closeOutcome ?? {} });
+const reviewClosure = (cmd: ReviewCommand): CloseCommand => ({
+  reason: cmd.closeReason ?? 'goals-met',
+  outcome: cmd.closeOutcome ?? {},
+});
 
 export function recordReview(s: JourneyState, cmd: By<ReviewCommand>, now: number): void {
   checkReview(s, cmd);
   const due = openReview(s);
   const tier = cmd.riskTier ?? (cmd.outcome === 'step-down' ? stepDown(s.risk.tier) : s.risk.tier);
   if (tier !== s.risk.tier || cmd.riskTier) s.risk = { ...s.risk, tier, tierSetBy: 'person' };
-  s.reviews.push({ at: iso(now), by: cmd.by.sub, outcome: cmd.outcome, riskTier: tier, notes: cmd.notes, ...(due ? { dueAt: due.dueAt } : {}) });
+  s.reviews.push({
+    at: iso(now),
+    by: cmd.by.sub,
+    outcome: cmd.outcome,
+    riskTier: tier,
+    notes: cmd.notes,
+    ...(due ? { dueAt: due.dueAt } : {}),
+  });
   if (s.reviews.length > 50) s.reviews.splice(0, s.reviews.length - 50);
-  record(s, now, 'review.recorded', cmd.by, `review: ${cmd.outcome}, risk ${tier}`, { outcome: cmd.outcome, riskTier: tier });
+  record(s, now, 'review.recorded', cmd.by, `review: ${cmd.outcome}, risk ${tier}`, {
+    outcome: cmd.outcome,
+    riskTier: tier,
+  });
   meet(s, due, now, cmd.by);
   if (cmd.outcome === 'close') {
     close(s, { ...reviewClosure(cmd), by: cmd.by }, now);
@@ -587,8 +693,10 @@ export function recordReview(s: JourneyState, cmd: By<ReviewCommand>, now: numbe
 
 export function checkContact(s: JourneyState, cmd: ContactCommand, now: number): void {
   if (s.phase === 'closed' || s.phase === 'referred') throw phaseError(s, 'record a contact');
-  if (cmd.at && ms(cmd.at) > now) throw new JourneyRuleError('invalid', `a contact cannot be in the future (${cmd.at})`);
-  if (cmd.at && ms(cmd.at) < ms(s.openedAt)) throw new JourneyRuleError('invalid', `a contact cannot be before the journey opened (${s.openedAt})`);
+  if (cmd.at && ms(cmd.at) > now)
+    throw new JourneyRuleError('invalid', `a contact cannot be in the future (${cmd.at})`);
+  if (cmd.at && ms(cmd.at) < ms(s.openedAt))
+    throw new JourneyRuleError('invalid', `a contact cannot be before the journey opened (${s.openedAt})`);
 }
 
 export function recordContact(s: JourneyState, cmd: By<ContactCommand>, now: number): void {
@@ -596,7 +704,11 @@ export function recordContact(s: JourneyState, cmd: By<ContactCommand>, now: num
   const at = cmd.at ? ms(cmd.at) : now;
   s.contacts.push({ at: iso(at), by: cmd.by.sub, kind: cmd.kind, channel: cmd.channel });
   if (s.contacts.length > 100) s.contacts.splice(0, s.contacts.length - 100);
-  record(s, now, 'contact.recorded', cmd.by, `${cmd.kind} contact by ${cmd.channel}`, { kind: cmd.kind, channel: cmd.channel, at: iso(at) });
+  record(s, now, 'contact.recorded', cmd.by, `${cmd.kind} contact by ${cmd.channel}`, {
+    kind: cmd.kind,
+    channel: cmd.channel,
+    at: iso(at),
+  });
   if (cmd.kind === 'post-discharge') {
     const d = s.deadlines.find((x) => x.name === 'post-discharge-contact' && x.status === 'open');
     meet(s, d, at, cmd.by);
@@ -609,7 +721,10 @@ export function recordContact(s: JourneyState, cmd: By<ContactCommand>, now: num
 export function checkClose(s: JourneyState, cmd: CloseCommand): void {
   if (s.phase === 'closed') throw phaseError(s, 'close the journey');
   if (cmd.reason === 'deceased' && s.programme.recordsPlaceOfDeath && cmd.outcome.placeOfDeathAchieved === undefined) {
-    throw new JourneyRuleError('invalid', 'this programme records whether the person died in their preferred place: set outcome.placeOfDeathAchieved');
+    throw new JourneyRuleError(
+      'invalid',
+      'this programme records whether the person died in their preferred place: set outcome.placeOfDeathAchieved',
+    );
   }
 }
 
@@ -679,12 +794,20 @@ function admit(s: JourneyState, at: number, now: number, location?: string): boo
   const stayNo = s.counters.stays;
   s.hospitalStays.push({ stayNo, admittedAt: iso(at), readmission, ...(location ? { location } : {}) });
   if (s.hospitalStays.length > 50) s.hospitalStays.shift();
-  record(s, now, 'hospital.admitted', 'hospital-adt', `admitted${location ? ` to ${location}` : ''}${readmission ? ' (readmission)' : ''}`, { readmission, stayNo });
+  record(
+    s,
+    now,
+    'hospital.admitted',
+    'hospital-adt',
+    `admitted${location ? ` to ${location}` : ''}${readmission ? ' (readmission)' : ''}`,
+    { readmission, stayNo },
+  );
 
   // Community work cannot happen while the person is on a ward: stop its clocks.
   const movesPhase = ['assessment', 'care-planning', 'active'].includes(s.communityPhase);
   if (movesPhase) {
-    for (const d of s.deadlines) if (d.status === 'open' && d.name !== 'triage' && !d.pausedSince) d.pausedSince = iso(at);
+    for (const d of s.deadlines)
+      if (d.status === 'open' && d.name !== 'triage' && !d.pausedSince) d.pausedSince = iso(at);
     s.phase = 'in-hospital';
   }
   notify(s, now, {
@@ -728,7 +851,8 @@ function discharge(s: JourneyState, at: number, now: number): boolean {
     delete d.pausedSince;
   }
   // An older post-discharge follow-up is overtaken by this one.
-  for (const d of s.deadlines.filter((x) => x.name === 'post-discharge-contact' && x.status === 'open')) cancel(s, d, 'superseded by a later discharge');
+  for (const d of s.deadlines.filter((x) => x.name === 'post-discharge-contact' && x.status === 'open'))
+    cancel(s, d, 'superseded by a later discharge');
   const review = openReview(s);
   if (review) {
     const broughtForward = addDuration(dischargedAt, s.programme.deadlines.reviewAfterDischarge);
@@ -750,7 +874,10 @@ function discharge(s: JourneyState, at: number, now: number): boolean {
     `post-discharge-contact#${nth}`,
   );
   stay.undoDischarge = { deadlines: undo, postDischargeDeadlineId: followUp.id };
-  record(s, now, 'hospital.discharged', 'hospital-adt', 'discharged from hospital', { stayNo: stay.stayNo, readmission: stay.readmission });
+  record(s, now, 'hospital.discharged', 'hospital-adt', 'discharged from hospital', {
+    stayNo: stay.stayNo,
+    readmission: stay.readmission,
+  });
   notify(s, now, {
     key: `discharge#${nth}`,
     kind: 'notice',

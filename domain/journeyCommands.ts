@@ -15,7 +15,16 @@ import type { z } from 'zod';
 import * as c from './commands.js';
 import * as J from './journey.js';
 
-export const commandTypes = ['triage', 'assessment', 'care-plan', 'complete-action', 'review', 'contact', 'reassign', 'close'] as const;
+export const commandTypes = [
+  'triage',
+  'assessment',
+  'care-plan',
+  'complete-action',
+  'review',
+  'contact',
+  'reassign',
+  'close',
+] as const;
 export type CommandType = (typeof commandTypes)[number];
 
 /** A command as the workflow receives it: who asked is inside `command.by`. */
@@ -57,32 +66,74 @@ interface CommandRule<A> {
 const rule = <A>(r: CommandRule<A>) => r as CommandRule<unknown>;
 
 export const commandRules: Record<CommandType, CommandRule<unknown>> = {
-  triage: rule({ schema: c.withActor(c.triageCommand), check: (s) => J.checkTriage(s), apply: (s, cmd, now) => J.decideTriage(s, cmd, now) }),
-  assessment: rule({ schema: c.withActor(c.assessmentCommand), check: (s) => J.checkAssessment(s), apply: (s, cmd, now) => J.recordAssessment(s, cmd, now) }),
-  'care-plan': rule({ schema: c.withActor(c.carePlanCommand), check: (s, cmd, now) => J.checkCarePlan(s, cmd, now), apply: (s, cmd, now) => J.agreeCarePlan(s, cmd, now) }),
-  'complete-action': rule({ schema: c.withActor(c.completeActionCommand), check: (s, cmd) => J.checkCompleteAction(s, cmd), apply: (s, cmd, now) => J.completeAction(s, cmd, now) }),
-  review: rule({ schema: c.withActor(c.reviewCommand), check: (s, cmd) => J.checkReview(s, cmd), apply: (s, cmd, now) => J.recordReview(s, cmd, now) }),
-  contact: rule({ schema: c.withActor(c.contactCommand), check: (s, cmd, now) => J.checkContact(s, cmd, now), apply: (s, cmd, now) => J.recordContact(s, cmd, now) }),
+  triage: rule({
+    schema: c.withActor(c.triageCommand),
+    check: (s) => J.checkTriage(s),
+    apply: (s, cmd, now) => J.decideTriage(s, cmd, now),
+  }),
+  assessment: rule({
+    schema: c.withActor(c.assessmentCommand),
+    check: (s) => J.checkAssessment(s),
+    apply: (s, cmd, now) => J.recordAssessment(s, cmd, now),
+  }),
+  'care-plan': rule({
+    schema: c.withActor(c.carePlanCommand),
+    check: (s, cmd, now) => J.checkCarePlan(s, cmd, now),
+    apply: (s, cmd, now) => J.agreeCarePlan(s, cmd, now),
+  }),
+  'complete-action': rule({
+    schema: c.withActor(c.completeActionCommand),
+    check: (s, cmd) => J.checkCompleteAction(s, cmd),
+    apply: (s, cmd, now) => J.completeAction(s, cmd, now),
+  }),
+  review: rule({
+    schema: c.withActor(c.reviewCommand),
+    check: (s, cmd) => J.checkReview(s, cmd),
+    apply: (s, cmd, now) => J.recordReview(s, cmd, now),
+  }),
+  contact: rule({
+    schema: c.withActor(c.contactCommand),
+    check: (s, cmd, now) => J.checkContact(s, cmd, now),
+    apply: (s, cmd, now) => J.recordContact(s, cmd, now),
+  }),
   reassign: rule({ schema: c.withActor(c.reassignCommand), check: (s, cmd) => J.checkReassign(s, cmd) }),
-  close: rule({ schema: c.withActor(c.closeCommand), check: (s, cmd) => J.checkClose(s, cmd), apply: (s, cmd, now) => J.close(s, cmd, now) }),
+  close: rule({
+    schema: c.withActor(c.closeCommand),
+    check: (s, cmd) => J.checkClose(s, cmd),
+    apply: (s, cmd, now) => J.close(s, cmd, now),
+  }),
 };
 
 /**
  * Parses and checks a command against the journey. Returns the parsed command, or the rejection
  * the caller is told about (rule errors by their code, schema errors as `invalid` field by field).
  */
-export function checkCommand(s: J.JourneyState, type: CommandType, raw: unknown, now: number): { command: unknown } | { rejected: Extract<CommandOutcome, { ok: false }> } {
+export function checkCommand(
+  s: J.JourneyState,
+  type: CommandType,
+  raw: unknown,
+  now: number,
+): { command: unknown } | { rejected: Extract<CommandOutcome, { ok: false }> } {
   const r = commandRules[type];
   const parsed = r.schema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }));
-    return { rejected: { ok: false, type: 'invalid', message: issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '), issues } };
+    return {
+      rejected: {
+        ok: false,
+        type: 'invalid',
+        message: issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+        issues,
+      },
+    };
   }
-  if (s.phase === 'closed') return { rejected: { ok: false, type: 'phase', message: `Journey ${s.journeyId} has closed.` } };
+  if (s.phase === 'closed')
+    return { rejected: { ok: false, type: 'phase', message: `Journey ${s.journeyId} has closed.` } };
   try {
     r.check(s, parsed.data, now);
   } catch (error) {
-    if (error instanceof J.JourneyRuleError) return { rejected: { ok: false, type: error.code, message: error.message } };
+    if (error instanceof J.JourneyRuleError)
+      return { rejected: { ok: false, type: error.code, message: error.message } };
     throw error;
   }
   return { command: parsed.data };

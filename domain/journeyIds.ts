@@ -9,7 +9,8 @@ export const JOURNEY_TASK_QUEUE = 'carepath-journeys';
 export const journeyWorkflowId = (programmeId: string, patientId: string): string => `${programmeId}.${patientId}`;
 
 /** An episode is named after the first run of its workflow (a repair reset or continue-as-new keeps the name). */
-export const journeyIdFor = (workflowId: string, firstRunId: string): string => `${workflowId}.${firstRunId.replace(/-/g, '').slice(0, 12)}`;
+export const journeyIdFor = (workflowId: string, firstRunId: string): string =>
+  `${workflowId}.${firstRunId.replace(/-/g, '').slice(0, 12)}`;
 
 /** `<programme>.<patient>.<episode>` → its workflow id and episode key. */
 export function parseJourneyId(journeyId: string): { workflowId: string; episode: string } | undefined {

@@ -45,7 +45,9 @@ export function loadProgrammesFile(file: string): Programme[] {
   try {
     raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw new ProgrammeConfigError(`CAREPATH_PROGRAMMES=${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`);
+    throw new ProgrammeConfigError(
+      `CAREPATH_PROGRAMMES=${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
+    );
   }
   return parseProgrammes(raw, `CAREPATH_PROGRAMMES=${file}`);
 }

@@ -21,11 +21,17 @@ export interface Metrics {
   postDischargeContact: { discharges: number; contactedInWindow: number; rate: number | null };
   readmissions: { admissions: number; within30Days: number };
   escalationsByLevel: Record<'0' | '1' | '2', number>;
-  closures: { total: number; byReason: Record<string, number>; byGoalsMet: Record<string, number>; placeOfDeathAchieved: { yes: number; no: number } };
+  closures: {
+    total: number;
+    byReason: Record<string, number>;
+    byGoalsMet: Record<string, number>;
+    placeOfDeathAchieved: { yes: number; no: number };
+  };
 }
 
 const DAY = 86_400_000;
-const rate = (part: number, whole: number): number | null => (whole === 0 ? null : Math.round((part / whole) * 1000) / 1000);
+const rate = (part: number, whole: number): number | null =>
+  whole === 0 ? null : Math.round((part / whole) * 1000) / 1000;
 
 /** Nearest-rank percentile of a sorted list. */
 export function percentile(sorted: number[], p: number): number | null {
@@ -41,7 +47,9 @@ export function percentile(sorted: number[], p: number): number | null {
 function cancelledByHospital(events: AuditEvent[]): Set<AuditEvent> {
   const undone = new Set<AuditEvent>();
   const latest = new Map<string, AuditEvent>();
-  const ordered = events.filter((e) => e.type.startsWith('hospital.')).sort((a, b) => a.journeyId.localeCompare(b.journeyId) || a.seq - b.seq);
+  const ordered = events
+    .filter((e) => e.type.startsWith('hospital.'))
+    .sort((a, b) => a.journeyId.localeCompare(b.journeyId) || a.seq - b.seq);
   for (const e of ordered) {
     const stay = `${e.journeyId} ${String(e.data?.stayNo)}`;
     if (e.type === 'hospital.admitted') latest.set(`admitted ${stay}`, e);
@@ -77,7 +85,9 @@ export function computeMetrics(events: AuditEvent[], period: { from: Date; to: D
 
   const cancelled = cancelledByHospital(events);
   const discharges = of('hospital.discharged').filter((e) => !cancelled.has(e)).length;
-  const contactedInWindow = met.filter((e) => e.data?.deadline === 'post-discharge-contact' && e.data?.onTime === true).length;
+  const contactedInWindow = met.filter(
+    (e) => e.data?.deadline === 'post-discharge-contact' && e.data?.onTime === true,
+  ).length;
   const admissions = of('hospital.admitted').filter((e) => !cancelled.has(e));
   const steps = of('deadline.step').filter((e) => e.data?.kind === 'escalation' || e.data?.kind === 'overdue');
   const closed = of('journey.closed');
@@ -88,7 +98,10 @@ export function computeMetrics(events: AuditEvent[], period: { from: Date; to: D
     referralToAssessmentDays: { count: waits.length, median: percentile(waits, 50), p90: percentile(waits, 90) },
     onTime: { assessment: onTimeFor('assessment'), 'care-plan': onTimeFor('care-plan'), review: onTimeFor('review') },
     postDischargeContact: { discharges, contactedInWindow, rate: rate(contactedInWindow, discharges) },
-    readmissions: { admissions: admissions.length, within30Days: admissions.filter((e) => e.data?.readmission === true).length },
+    readmissions: {
+      admissions: admissions.length,
+      within30Days: admissions.filter((e) => e.data?.readmission === true).length,
+    },
     escalationsByLevel: {
       '0': steps.filter((e) => e.data?.level === 0).length,
       '1': steps.filter((e) => e.data?.level === 1).length,

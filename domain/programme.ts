@@ -15,7 +15,9 @@ export const duration = z
   .string()
   .refine(isDuration, { message: 'must be an ISO 8601 duration such as P7D, PT72H or -P1D' });
 
-const positiveDuration = duration.refine((d) => !isDuration(d) || nominalMs(d) > 0, { message: 'must be a positive duration' });
+const positiveDuration = duration.refine((d) => !isDuration(d) || nominalMs(d) > 0, {
+  message: 'must be a positive duration',
+});
 const safeNominal = (d: string): number => (isDuration(d) ? nominalMs(d) : Number.NaN);
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes');
@@ -127,10 +129,15 @@ export const programmeSchema = z.lazy(() =>
     .superRefine((p, ctx) => {
       const teamIds = new Set<string>();
       p.teams.forEach((team, i) => {
-        if (teamIds.has(team.id)) ctx.addIssue({ code: 'custom', path: ['teams', i, 'id'], message: `duplicate team id ${team.id}` });
+        if (teamIds.has(team.id))
+          ctx.addIssue({ code: 'custom', path: ['teams', i, 'id'], message: `duplicate team id ${team.id}` });
         teamIds.add(team.id);
         if (p.teams.length > 1 && !team.postcodes?.length) {
-          ctx.addIssue({ code: 'custom', path: ['teams', i, 'postcodes'], message: 'required when a programme has several teams' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['teams', i, 'postcodes'],
+            message: 'required when a programme has several teams',
+          });
         }
       });
       const { minAge, maxAge } = p.eligibility;
@@ -145,7 +152,8 @@ export const programmesFileSchema = z
   .superRefine((file, ctx) => {
     const seen = new Set<string>();
     file.programmes.forEach((p, i) => {
-      if (seen.has(p.id)) ctx.addIssue({ code: 'custom', path: ['programmes', i, 'id'], message: `duplicate programme id ${p.id}` });
+      if (seen.has(p.id))
+        ctx.addIssue({ code: 'custom', path: ['programmes', i, 'id'], message: `duplicate programme id ${p.id}` });
       seen.add(p.id);
     });
   });

@@ -10,7 +10,16 @@ import { normaliseNhsNumber } from './nhsNumber.js';
 // Schemas are built on first use (`z.lazy`): Temporal's sandbox evaluates this module once per
 // journey workflow, which then builds only the schemas of the messages it actually receives —
 // built eagerly they were most of a cached journey's memory (README, "Performance").
-export const referralSources = ['gp', 'hospital', 'social-care', 'community', 'voluntary', 'probation', 'self', 'other'] as const;
+export const referralSources = [
+  'gp',
+  'hospital',
+  'social-care',
+  'community',
+  'voluntary',
+  'probation',
+  'self',
+  'other',
+] as const;
 export const urgencies = ['urgent', 'routine'] as const;
 export type Urgency = (typeof urgencies)[number];
 
@@ -27,9 +36,9 @@ export const carerSchema = z.object({
 export const referralSchema = z.lazy(() =>
   z.object({
     patient: z.object({
-      nhsNumber: z
-        .string()
-        .refine((v) => normaliseNhsNumber(v) !== undefined, { message: 'is not a valid NHS number (Modulus 11 check failed)' }),
+      nhsNumber: z.string().refine((v) => normaliseNhsNumber(v) !== undefined, {
+        message: 'is not a valid NHS number (Modulus 11 check failed)',
+      }),
       givenName: z.string().min(1).max(100),
       familyName: z.string().min(1).max(100),
       birthDate: isoDate,
@@ -53,7 +62,9 @@ export const referralSchema = z.lazy(() =>
      */
     referredAt: z.iso
       .datetime({ offset: true })
-      .refine((t) => Date.parse(t) <= Date.now() + 60_000 && Date.parse(t) >= Date.now() - 90 * 86_400_000, { message: 'must be within the last 90 days' })
+      .refine((t) => Date.parse(t) <= Date.now() + 60_000 && Date.parse(t) >= Date.now() - 90 * 86_400_000, {
+        message: 'must be within the last 90 days',
+      })
       .optional(),
   }),
 );

@@ -39,20 +39,33 @@ export function scoreRisk(model: RiskModel, inputs: RiskInputs): RiskScore {
   const w = model.weights;
 
   const yearsOver = Math.max(0, inputs.age - model.ageFrom);
-  add('age', Math.min(model.caps.age, yearsOver * w.agePerYear), `age ${inputs.age}, ${yearsOver} years over ${model.ageFrom}`);
+  add(
+    'age',
+    Math.min(model.caps.age, yearsOver * w.agePerYear),
+    `age ${inputs.age}, ${yearsOver} years over ${model.ageFrom}`,
+  );
 
   const conditions = [...new Set(inputs.conditions.map((c) => c.trim().toLowerCase()))];
   const conditionPoints = conditions.reduce((sum, c) => sum + (model.conditions[c] ?? w.perCondition), 0);
   add('long-term conditions', Math.min(model.caps.conditions, conditionPoints), conditions.join(', '));
 
   const admissions = inputs.admissionsLast12Months ?? 0;
-  add('admissions', Math.min(model.caps.admissions, admissions * w.perAdmission), `${admissions} admissions in the last 12 months`);
+  add(
+    'admissions',
+    Math.min(model.caps.admissions, admissions * w.perAdmission),
+    `${admissions} admissions in the last 12 months`,
+  );
 
   if (inputs.livesAlone) add('lives alone', w.livesAlone, 'lives alone');
   if (inputs.hasCarer === false) add('no carer', w.noCarer, 'no informal carer');
   if (inputs.carerStrain) add('carer strain', w.carerStrain, 'carer reports strain');
 
-  const score = round(Math.min(1, factors.reduce((sum, f) => sum + f.points, 0)));
+  const score = round(
+    Math.min(
+      1,
+      factors.reduce((sum, f) => sum + f.points, 0),
+    ),
+  );
   return { score, tier: tierFor(model, score), factors };
 }
 

@@ -11,4 +11,11 @@ export const CareProgramme = defineSearchAttributeKey('CareProgramme', SearchAtt
 export const RiskTier = defineSearchAttributeKey('RiskTier', SearchAttributeType.KEYWORD);
 export const NextDueAt = defineSearchAttributeKey('NextDueAt', SearchAttributeType.DATETIME);
 
-export const journeySearchAttributes = [CarePhase, CareTeam, CareCoordinator, CareProgramme, RiskTier, NextDueAt] as const;
+export const journeySearchAttributes = [
+  CarePhase,
+  CareTeam,
+  CareCoordinator,
+  CareProgramme,
+  RiskTier,
+  NextDueAt,
+] as const;

@@ -37,7 +37,10 @@ export function journeySummary(s: JourneyState, now: number): JourneySummary {
     coordinatorId: s.coordinatorId,
     riskTier: s.risk.tier,
     nextDueAt: next,
-    nextDeadline: next === null ? null : (s.deadlines.find((d) => d.status === 'open' && !d.pausedSince && d.dueAt === next)?.name ?? null),
+    nextDeadline:
+      next === null
+        ? null
+        : (s.deadlines.find((d) => d.status === 'open' && !d.pausedSince && d.dueAt === next)?.name ?? null),
     overdue: next !== null && ms(next) <= now,
     lastReadmissionAt: readmissions.at(-1)?.admittedAt ?? null,
     revision: s.counters.revision,

@@ -24,7 +24,9 @@ export const devTokenRequest = z.object({
   teams: z.array(z.string().min(1).max(100)).max(50).default([]),
 });
 
-type CognitoJwtVerifierInstance = ReturnType<typeof CognitoJwtVerifier.create<{ userPoolId: string; tokenUse: null; clientId: string[] }>>;
+type CognitoJwtVerifierInstance = ReturnType<
+  typeof CognitoJwtVerifier.create<{ userPoolId: string; tokenUse: null; clientId: string[] }>
+>;
 
 export interface Authenticator {
   /** The caller behind a bearer token, or undefined when the token is not acceptable. */
@@ -33,7 +35,11 @@ export interface Authenticator {
   devToken?(request: z.output<typeof devTokenRequest>): Promise<string>;
 }
 
-const claims = z.object({ sub: z.string().min(1), role: z.enum(roles as [Role, ...Role[]]), teams: z.array(z.string()) });
+const claims = z.object({
+  sub: z.string().min(1),
+  role: z.enum(roles as [Role, ...Role[]]),
+  teams: z.array(z.string()),
+});
 
 export function devAuthenticator(secret: string, issuer = 'carepath-dev'): Authenticator {
   return {
@@ -58,9 +64,15 @@ export function cognitoAuthenticator(opts: {
   userPoolId: string;
   /** The app clients whose tokens are accepted: the dashboard's, and the one integration engines sign in with. */
   clientId: string | string[];
-  /** Pre-loaded signing keys (else fetched from Cognito). */ jwks?: Parameters<CognitoJwtVerifierInstance['cacheJwks']>[0];
+  /** Pre-loaded signing keys (else fetched from Cognito). */ jwks?: Parameters<
+    CognitoJwtVerifierInstance['cacheJwks']
+  >[0];
 }): Authenticator {
-  const verifier = CognitoJwtVerifier.create({ userPoolId: opts.userPoolId, tokenUse: null, clientId: [opts.clientId].flat() });
+  const verifier = CognitoJwtVerifier.create({
+    userPoolId: opts.userPoolId,
+    tokenUse: null,
+    clientId: [opts.clientId].flat(),
+  });
   if (opts.jwks) verifier.cacheJwks(opts.jwks);
   return {
     async verify(token) {

@@ -30,7 +30,11 @@ const types: Record<string, string> = {
 
 /** The dashboard runs only its own scripts and styles and talks only to its own origin (and the API's). */
 export function dashboardPolicy(config: DashboardConfig): string {
-  const connect = ["'self'", ...(config.apiBaseUrl ? [new URL(config.apiBaseUrl).origin] : []), ...(config.auth.kind === 'cognito' ? [`https://${config.auth.domain}`] : [])];
+  const connect = [
+    "'self'",
+    ...(config.apiBaseUrl ? [new URL(config.apiBaseUrl).origin] : []),
+    ...(config.auth.kind === 'cognito' ? [`https://${config.auth.domain}`] : []),
+  ];
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -44,12 +48,20 @@ export function dashboardPolicy(config: DashboardConfig): string {
   ].join('; ');
 }
 
-export const isDashboardPath = (path: string) => path === '/' || path === '/config.json' || path === '/favicon.svg' || path.startsWith('/assets/');
+export const isDashboardPath = (path: string) =>
+  path === '/' || path === '/config.json' || path === '/favicon.svg' || path.startsWith('/assets/');
 
 /** Security headers for everything; the dashboard's pages get their own content policy. */
 export function securityHeaders(site: DashboardSite | undefined) {
-  const common = { crossOriginResourcePolicy: 'same-site', strictTransportSecurity: 'max-age=31536000; includeSubDomains', referrerPolicy: 'no-referrer' } as const;
-  const api = secureHeaders({ ...common, contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } });
+  const common = {
+    crossOriginResourcePolicy: 'same-site',
+    strictTransportSecurity: 'max-age=31536000; includeSubDomains',
+    referrerPolicy: 'no-referrer',
+  } as const;
+  const api = secureHeaders({
+    ...common,
+    contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  });
   if (!site) return api;
   const page = secureHeaders(common);
   const policy = dashboardPolicy(site.config);
@@ -71,9 +83,17 @@ export function serveDashboard<E extends Env>(app: Hono<E>, site: DashboardSite)
       headers: { 'content-type': types[extname(path)] ?? 'application/octet-stream', 'cache-control': cache },
     });
   };
-  app.get('/', async (ctx) => (await send('index.html', 'no-cache')) ?? ctx.text('The dashboard is not built: run npm run build:dashboard.', 503));
+  app.get(
+    '/',
+    async (ctx) =>
+      (await send('index.html', 'no-cache')) ??
+      ctx.text('The dashboard is not built: run npm run build:dashboard.', 503),
+  );
   app.get('/favicon.svg', async (ctx, next) => (await send('favicon.svg', 'public, max-age=86400')) ?? next());
   app.get('/config.json', (ctx) => ctx.json(site.config, 200, { 'cache-control': 'no-cache' }));
   // Vite fingerprints everything under assets/, so it may be cached for good.
-  app.get('/assets/*', async (ctx, next) => (await send(ctx.req.path.slice(1), 'public, max-age=31536000, immutable')) ?? next());
+  app.get(
+    '/assets/*',
+    async (ctx, next) => (await send(ctx.req.path.slice(1), 'public, max-age=31536000, immutable')) ?? next(),
+  );
 }

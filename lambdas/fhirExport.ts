@@ -3,7 +3,18 @@
  * under the NHS system), EpisodeOfCare, CareTeam, CarePlan with its Goals and Tasks, and an
  * Encounter per hospital stay. Typed with Medplum's maintained FHIR R4 types.
  */
-import type { Bundle, BundleEntry, CarePlan, CareTeam, Encounter, EpisodeOfCare, Goal, Patient, Resource, Task } from '@medplum/fhirtypes';
+import type {
+  Bundle,
+  BundleEntry,
+  CarePlan,
+  CareTeam,
+  Encounter,
+  EpisodeOfCare,
+  Goal,
+  Patient,
+  Resource,
+  Task,
+} from '@medplum/fhirtypes';
 import type { PatientRecord } from '../activities/readModel.js';
 import type { JourneyState } from '../domain/journey.js';
 
@@ -11,7 +22,8 @@ export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 const CAREPATH = 'https://carepath.nhs.uk';
 
 export function journeyBundle(s: JourneyState, patient: PatientRecord | undefined, now: Date): Bundle {
-  const id = (kind: string, local = '') => `${s.journeyId.replace(/[^A-Za-z0-9-.]/g, '-').slice(-40)}${kind}${local}`.slice(-64);
+  const id = (kind: string, local = '') =>
+    `${s.journeyId.replace(/[^A-Za-z0-9-.]/g, '-').slice(-40)}${kind}${local}`.slice(-64);
   const patientId = id('-patient');
   const ref = (type: string, resourceId: string) => ({ reference: `${type}/${resourceId}` });
   const practitioner = (sub: string) => ({ identifier: { system: `${CAREPATH}/staff`, value: sub }, display: sub });
@@ -83,7 +95,11 @@ export function journeyBundle(s: JourneyState, patient: PatientRecord | undefine
     careTeam: [ref('CareTeam', id('-team'))],
     goal: goals.map((g) => ref('Goal', g.id!)),
     activity: tasks.map((t) => ({ reference: ref('Task', t.id!) })),
-    note: [{ text: `agreed with the person: ${s.carePlan.agreedWithPatient ? 'yes' : `no (${s.carePlan.notAgreedReason ?? ''})`}` }],
+    note: [
+      {
+        text: `agreed with the person: ${s.carePlan.agreedWithPatient ? 'yes' : `no (${s.carePlan.notAgreedReason ?? ''})`}`,
+      },
+    ],
   };
   const encounters: Encounter[] = s.hospitalStays.map((stay) => ({
     resourceType: 'Encounter',
@@ -93,15 +109,28 @@ export function journeyBundle(s: JourneyState, patient: PatientRecord | undefine
     subject: ref('Patient', patientId),
     episodeOfCare: [ref('EpisodeOfCare', id('-episode'))],
     period: { start: stay.admittedAt, ...(stay.dischargedAt ? { end: stay.dischargedAt } : {}) },
-    ...(stay.readmission ? { hospitalization: { reAdmission: { text: `readmission within ${s.programme.readmissionWindow}` } } } : {}),
+    ...(stay.readmission
+      ? { hospitalization: { reAdmission: { text: `readmission within ${s.programme.readmissionWindow}` } } }
+      : {}),
     ...(stay.location ? { location: [{ location: { display: stay.location } }] } : {}),
   }));
 
-  const resources: Resource[] = [patientResource, episode, careTeam, ...(carePlan ? [carePlan] : []), ...goals, ...tasks, ...encounters];
+  const resources: Resource[] = [
+    patientResource,
+    episode,
+    careTeam,
+    ...(carePlan ? [carePlan] : []),
+    ...goals,
+    ...tasks,
+    ...encounters,
+  ];
   return {
     resourceType: 'Bundle',
     type: 'collection',
     timestamp: now.toISOString(),
-    entry: resources.map((resource): BundleEntry => ({ fullUrl: `${CAREPATH}/fhir/${resource.resourceType}/${resource.id}`, resource })),
+    entry: resources.map((resource): BundleEntry => ({
+      fullUrl: `${CAREPATH}/fhir/${resource.resourceType}/${resource.id}`,
+      resource,
+    })),
   };
 }

@@ -30,9 +30,17 @@ const ext = (list: Extension[] | undefined, url: string) => list?.find((e) => e.
 
 function findPatient(request: ServiceRequest, siblings: Resource[]): Patient | undefined {
   const reference = request.subject?.reference ?? '';
-  const contained = request.contained?.find((r): r is Patient => r.resourceType === 'Patient' && `#${r.id}` === reference);
+  const contained = request.contained?.find(
+    (r): r is Patient => r.resourceType === 'Patient' && `#${r.id}` === reference,
+  );
   if (contained) return contained;
-  return siblings.find((r): r is Patient => r.resourceType === 'Patient' && (reference === `Patient/${r.id}` || reference.endsWith(`/${r.id}`) || siblings.filter((x) => x.resourceType === 'Patient').length === 1));
+  return siblings.find(
+    (r): r is Patient =>
+      r.resourceType === 'Patient' &&
+      (reference === `Patient/${r.id}` ||
+        reference.endsWith(`/${r.id}`) ||
+        siblings.filter((x) => x.resourceType === 'Patient').length === 1),
+  );
 }
 
 /** ServiceRequest (or a Bundle holding one) → the JSON Referral shape, before zod validation. */
@@ -47,7 +55,11 @@ export function referralFromFhir(body: unknown): Intake<Record<string, unknown>>
   } else return fail('resourceType', 'expected a ServiceRequest, or a Bundle containing one');
   if (!request) return fail('entry', 'the Bundle holds no ServiceRequest');
   const patient = findPatient(request, siblings);
-  if (!patient) return fail('ServiceRequest.subject', 'the subject Patient must be contained in the ServiceRequest or be in the Bundle');
+  if (!patient)
+    return fail(
+      'ServiceRequest.subject',
+      'the subject Patient must be contained in the ServiceRequest or be in the Bundle',
+    );
 
   const nhsNumber = patient.identifier?.find((i) => i.system === NHS_NUMBER_SYSTEM)?.value;
   const name = patient.name?.[0];
@@ -64,34 +76,67 @@ export function referralFromFhir(body: unknown): Intake<Record<string, unknown>>
         familyName: name?.family,
         birthDate: patient.birthDate,
         ...(patient.address?.[0]?.postalCode ? { postcode: patient.address[0].postalCode } : {}),
-        ...(patient.telecom?.find((t) => t.system === 'phone')?.value ? { phone: patient.telecom.find((t) => t.system === 'phone')!.value } : {}),
+        ...(patient.telecom?.find((t) => t.system === 'phone')?.value
+          ? { phone: patient.telecom.find((t) => t.system === 'phone')!.value }
+          : {}),
       },
       programme: coding(request.code ? [request.code] : [], FHIR_SYSTEMS.programme),
-      ...(request.performer?.find((p) => p.identifier?.system === FHIR_SYSTEMS.team) ? { teamId: request.performer.find((p) => p.identifier?.system === FHIR_SYSTEMS.team)!.identifier!.value } : {}),
+      ...(request.performer?.find((p) => p.identifier?.system === FHIR_SYSTEMS.team)
+        ? { teamId: request.performer.find((p) => p.identifier?.system === FHIR_SYSTEMS.team)!.identifier!.value }
+        : {}),
       source: coding(request.category, FHIR_SYSTEMS.referralSource) ?? 'other',
       ...(request.requester?.display ? { referrer: { name: request.requester.display } } : {}),
-      reason: [...(request.reasonCode ?? []).map((r) => r.text ?? r.coding?.[0]?.display), ...(request.note ?? []).map((n) => n.text)].filter(Boolean).join('; ') || undefined,
+      reason:
+        [
+          ...(request.reasonCode ?? []).map((r) => r.text ?? r.coding?.[0]?.display),
+          ...(request.note ?? []).map((n) => n.text),
+        ]
+          .filter(Boolean)
+          .join('; ') || undefined,
       urgency: request.priority && request.priority !== 'routine' ? 'urgent' : 'routine',
-      conditions: (request.reasonCode ?? []).flatMap((r) => (r.coding ?? []).map((c) => c.display).filter((d): d is string => !!d)),
-      ...(ext(request.extension, FHIR_SYSTEMS.livesAlone) ? { livesAlone: ext(request.extension, FHIR_SYSTEMS.livesAlone)!.valueBoolean } : {}),
-      ...(ext(request.extension, FHIR_SYSTEMS.admissions) ? { admissionsLast12Months: ext(request.extension, FHIR_SYSTEMS.admissions)!.valueInteger } : {}),
+      conditions: (request.reasonCode ?? []).flatMap((r) =>
+        (r.coding ?? []).map((c) => c.display).filter((d): d is string => !!d),
+      ),
+      ...(ext(request.extension, FHIR_SYSTEMS.livesAlone)
+        ? { livesAlone: ext(request.extension, FHIR_SYSTEMS.livesAlone)!.valueBoolean }
+        : {}),
+      ...(ext(request.extension, FHIR_SYSTEMS.admissions)
+        ? { admissionsLast12Months: ext(request.extension, FHIR_SYSTEMS.admissions)!.valueInteger }
+        : {}),
       ...(strain !== undefined ? { carer: { strain } } : {}),
-      consent: consentExtension ? { given: consentExtension.valueBoolean === true, recordedBy: request.requester?.display ?? 'referrer' } : undefined,
+      consent: consentExtension
+        ? { given: consentExtension.valueBoolean === true, recordedBy: request.requester?.display ?? 'referrer' }
+        : undefined,
     },
   };
 }
 
 /** An Encounter → the hospital event it stands for, keyed by the patient's NHS number. */
-export function hospitalEventFromEncounter(body: unknown): Intake<{ nhsNumber: string; facility: string; event: HospitalEvent }> {
+export function hospitalEventFromEncounter(
+  body: unknown,
+): Intake<{ nhsNumber: string; facility: string; event: HospitalEvent }> {
   const encounter = body as Encounter | undefined;
   if (encounter?.resourceType !== 'Encounter') return fail('resourceType', 'expected an Encounter');
-  const nhsNumber = encounter.subject?.identifier?.system === NHS_NUMBER_SYSTEM ? encounter.subject.identifier.value : undefined;
-  if (!nhsNumber) return fail('Encounter.subject.identifier', `the subject must be identified by NHS number (${NHS_NUMBER_SYSTEM})`);
+  const nhsNumber =
+    encounter.subject?.identifier?.system === NHS_NUMBER_SYSTEM ? encounter.subject.identifier.value : undefined;
+  if (!nhsNumber)
+    return fail('Encounter.subject.identifier', `the subject must be identified by NHS number (${NHS_NUMBER_SYSTEM})`);
   const id = encounter.identifier?.[0]?.value ?? encounter.id;
   if (!id) return fail('Encounter.identifier', 'an identifier (or id) is required, so a repeat changes nothing');
   const version = encounter.meta?.versionId ?? encounter.status;
-  const kind = encounter.status === 'finished' ? 'A03' : encounter.status === 'in-progress' ? 'A01' : encounter.status === 'entered-in-error' || encounter.status === 'cancelled' ? 'A11' : undefined;
-  if (!kind) return fail('Encounter.status', `status ${encounter.status} does not move a journey (in-progress, finished, cancelled or entered-in-error do)`);
+  const kind =
+    encounter.status === 'finished'
+      ? 'A03'
+      : encounter.status === 'in-progress'
+        ? 'A01'
+        : encounter.status === 'entered-in-error' || encounter.status === 'cancelled'
+          ? 'A11'
+          : undefined;
+  if (!kind)
+    return fail(
+      'Encounter.status',
+      `status ${encounter.status} does not move a journey (in-progress, finished, cancelled or entered-in-error do)`,
+    );
   const occurredAt = kind === 'A03' ? encounter.period?.end : encounter.period?.start;
   const location = encounter.location?.[0]?.location?.display;
   return {
@@ -99,7 +144,12 @@ export function hospitalEventFromEncounter(body: unknown): Intake<{ nhsNumber: s
     value: {
       nhsNumber,
       facility: encounter.serviceProvider?.identifier?.value ?? encounter.serviceProvider?.display ?? 'fhir',
-      event: { controlId: `${id}:${version}`, event: kind, ...(occurredAt ? { occurredAt: new Date(occurredAt).toISOString() } : {}), ...(location ? { location } : {}) },
+      event: {
+        controlId: `${id}:${version}`,
+        event: kind,
+        ...(occurredAt ? { occurredAt: new Date(occurredAt).toISOString() } : {}),
+        ...(location ? { location } : {}),
+      },
     },
   };
 }

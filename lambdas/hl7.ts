@@ -22,7 +22,9 @@ export interface AdtMessage {
 }
 
 /** A refusal carries the message when it could be read, else at least MSH-10 if it could be found, for the ACK to echo. */
-export type AdtParse = { ok: true; adt: AdtMessage } | { ok: false; message?: Hl7Message; controlId?: string; code: 'AR' | 'AE'; reason: string };
+export type AdtParse =
+  | { ok: true; adt: AdtMessage }
+  | { ok: false; message?: Hl7Message; controlId?: string; code: 'AR' | 'AE'; reason: string };
 
 const usableSeparator = (c: string | undefined) => !!c && c.length === 1 && !/[\p{L}\p{N}\p{Z}\p{C}]/u.test(c);
 
@@ -37,7 +39,12 @@ function declaredSeparators(text: string): boolean {
   if (!usableSeparator(field)) return false;
   const end = text.indexOf(field!, 4);
   const encoding = [...(end === -1 ? text.slice(4) : text.slice(4, end))];
-  return encoding.length >= 4 && encoding.length <= 5 && encoding.every(usableSeparator) && new Set([field, ...encoding]).size === encoding.length + 1;
+  return (
+    encoding.length >= 4 &&
+    encoding.length <= 5 &&
+    encoding.every(usableSeparator) &&
+    new Set([field, ...encoding]).size === encoding.length + 1
+  );
 }
 
 /** MSH-10 read with nothing but the field separator, for a message too broken to parse. */
@@ -59,32 +66,70 @@ export function hl7Timestamp(ts: string | undefined): string | undefined {
 }
 
 export function parseAdt(text: string): AdtParse {
-  const normalised = text.replace(/^\s+/, '').replace(/\r\n|\n|\r/g, '\r').replace(/\r+$/, '');
-  if (!normalised.startsWith('MSH')) return { ok: false, code: 'AR', reason: 'not an HL7 v2 message: it must start with an MSH segment' };
+  const normalised = text
+    .replace(/^\s+/, '')
+    .replace(/\r\n|\n|\r/g, '\r')
+    .replace(/\r+$/, '');
+  if (!normalised.startsWith('MSH'))
+    return { ok: false, code: 'AR', reason: 'not an HL7 v2 message: it must start with an MSH segment' };
   const controlIdIfAny = rawControlId(normalised);
   if (!declaredSeparators(normalised))
-    return { ok: false, code: 'AR', reason: 'MSH-1 and MSH-2 must declare a field separator and four distinct encoding characters', ...(controlIdIfAny ? { controlId: controlIdIfAny } : {}) };
+    return {
+      ok: false,
+      code: 'AR',
+      reason: 'MSH-1 and MSH-2 must declare a field separator and four distinct encoding characters',
+      ...(controlIdIfAny ? { controlId: controlIdIfAny } : {}),
+    };
   let message: Hl7Message;
   try {
     message = Hl7Message.parse(normalised);
   } catch (error) {
-    return { ok: false, code: 'AR', reason: `unreadable HL7: ${(error as Error).message}`, ...(controlIdIfAny ? { controlId: controlIdIfAny } : {}) };
+    return {
+      ok: false,
+      code: 'AR',
+      reason: `unreadable HL7: ${(error as Error).message}`,
+      ...(controlIdIfAny ? { controlId: controlIdIfAny } : {}),
+    };
   }
   const msh = message.header;
   const controlId = msh.getField(10)?.toString().trim() ?? '';
   if (!controlId) return { ok: false, message, code: 'AR', reason: 'MSH-10 (message control id) is missing' };
   const [type, trigger] = (msh.getField(9)?.toString() ?? '').split('^');
-  if (type !== 'ADT') return { ok: false, message, code: 'AR', reason: `unsupported message type ${type || '(none)'}: carepath takes ADT` };
-  const event = (supportedEvents as readonly string[]).includes(trigger ?? '') ? (trigger as HospitalEvent['event']) : undefined;
-  if (!event) return { ok: false, message, code: 'AR', reason: `unsupported ADT event ${trigger || '(none)'}: carepath takes ${supportedEvents.join(', ')}` };
+  if (type !== 'ADT')
+    return {
+      ok: false,
+      message,
+      code: 'AR',
+      reason: `unsupported message type ${type || '(none)'}: carepath takes ADT`,
+    };
+  const event = (supportedEvents as readonly string[]).includes(trigger ?? '')
+    ? (trigger as HospitalEvent['event'])
+    : undefined;
+  if (!event)
+    return {
+      ok: false,
+      message,
+      code: 'AR',
+      reason: `unsupported ADT event ${trigger || '(none)'}: carepath takes ${supportedEvents.join(', ')}`,
+    };
   const pid = message.getSegment('PID');
   if (!pid) return { ok: false, message, code: 'AE', reason: 'PID segment is missing' };
   const nhsNumber = findNhsNumber(pid.getField(3));
-  if (!nhsNumber) return { ok: false, message, code: 'AE', reason: 'PID-3 has no valid NHS number (assigning authority NHS, identifier type NH or HN)' };
+  if (!nhsNumber)
+    return {
+      ok: false,
+      message,
+      code: 'AE',
+      reason: 'PID-3 has no valid NHS number (assigning authority NHS, identifier type NH or HN)',
+    };
   const evn = message.getSegment('EVN');
   const pv1 = message.getSegment('PV1');
   const when =
-    event === 'A03' ? (pv1?.getField(45)?.toString() ?? evn?.getField(6)?.toString()) : event === 'A01' ? (pv1?.getField(44)?.toString() ?? evn?.getField(6)?.toString()) : evn?.getField(6)?.toString();
+    event === 'A03'
+      ? (pv1?.getField(45)?.toString() ?? evn?.getField(6)?.toString())
+      : event === 'A01'
+        ? (pv1?.getField(44)?.toString() ?? evn?.getField(6)?.toString())
+        : evn?.getField(6)?.toString();
   const occurredAt = hl7Timestamp(when) ?? hl7Timestamp(evn?.getField(2)?.toString());
   const location = pv1?.getField(3)?.toString().split('^').filter(Boolean).join(' ') || undefined;
   return {
@@ -116,19 +161,36 @@ function findNhsNumber(field: Field | undefined): string | undefined {
 }
 
 /** HL7 escape sequences for the standard encoding characters, so an echoed id cannot break the ACK's structure. */
-const escapeHl7 = (value: string) => value.replace(/[\\|^~&\r\n]/g, (c) => ({ '\\': '\\E\\', '|': '\\F\\', '^': '\\S\\', '~': '\\R\\', '&': '\\T\\', '\r': '\\X0D\\', '\n': '\\X0A\\' })[c]!);
+const escapeHl7 = (value: string) =>
+  value.replace(
+    /[\\|^~&\r\n]/g,
+    (c) =>
+      ({ '\\': '\\E\\', '|': '\\F\\', '^': '\\S\\', '~': '\\R\\', '&': '\\T\\', '\r': '\\X0D\\', '\n': '\\X0A\\' })[c]!,
+  );
 
 /**
  * The acknowledgement: MSA-2 echoes MSH-10; a rejection carries its reason in MSA-3 and ERR. A
  * message that could not be parsed gets a minimal ACK in the standard encoding, still echoing its
  * control id when one could be found.
  */
-export function ack(message: Hl7Message | undefined, code: 'AA' | 'AE' | 'AR', text: string, controlId?: string): string {
+export function ack(
+  message: Hl7Message | undefined,
+  code: 'AA' | 'AE' | 'AR',
+  text: string,
+  controlId?: string,
+): string {
   const own = message ? Object.values(message.context).join('') : '';
-  const clean = [...text].map((c) => (/[|^~\\&\r\n]/.test(c) || own.includes(c) ? ' ' : c)).join('').slice(0, 200);
+  const clean = [...text]
+    .map((c) => (/[|^~\\&\r\n]/.test(c) || own.includes(c) ? ' ' : c))
+    .join('')
+    .slice(0, 200);
   if (!message) {
     const ts = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
-    return [`MSH|^~\\&|CAREPATH|CAREPATH|||${ts}||ACK|${Date.now()}|P|2.4`, `MSA|${code}|${escapeHl7(controlId ?? '')}|${clean}`, `ERR|||207^Application internal error^HL70357|E|||${clean}`].join('\r');
+    return [
+      `MSH|^~\\&|CAREPATH|CAREPATH|||${ts}||ACK|${Date.now()}|P|2.4`,
+      `MSA|${code}|${escapeHl7(controlId ?? '')}|${clean}`,
+      `ERR|||207^Application internal error^HL70357|E|||${clean}`,
+    ].join('\r');
   }
   const reply = message.buildAck({ ackCode: code });
   const msa = reply.getSegment('MSA');
@@ -136,7 +198,8 @@ export function ack(message: Hl7Message | undefined, code: 'AA' | 'AE' | 'AR', t
   const segments = [reply.toString()];
   // In the sender's own separators, like the rest of the reply.
   const { fieldSeparator: f, componentSeparator: c } = message.context;
-  const error = code === 'AR' ? ['200', 'Unsupported message type', 'HL70357'] : ['101', 'Required field missing', 'HL70357'];
+  const error =
+    code === 'AR' ? ['200', 'Unsupported message type', 'HL70357'] : ['101', 'Required field missing', 'HL70357'];
   if (code !== 'AA') segments.push(['ERR', '', '', error.join(c), 'E', '', '', clean].join(f));
   return segments.join('\r');
 }

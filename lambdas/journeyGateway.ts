@@ -4,14 +4,27 @@
  * into workflow internals.
  */
 import { randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { HospitalEvent } from '../domain/commands.js';
 import { JOURNEY_TASK_QUEUE, journeyIdFor, journeyWorkflowId, parseJourneyId } from '../domain/journeyIds.js';
 import { phaseOnOpening, type JourneyState } from '../domain/journey.js';
 import type { CommandOutcome, CommandType } from '../domain/journeyCommands.js';
 import type { Programme } from '../domain/programme.js';
 import type { JourneyReferral } from '../domain/referral.js';
-import { careJourney, commandOutcomeQuery, commandSignal, hospitalEventSignal, journeyQuery, referralSignal, referralStatusQuery } from '../workflows/careJourney.js';
+import {
+  careJourney,
+  commandOutcomeQuery,
+  commandSignal,
+  hospitalEventSignal,
+  journeyQuery,
+  referralSignal,
+  referralStatusQuery,
+} from '../workflows/careJourney.js';
 
 export interface ReferralAccepted {
   journeyId: string;
@@ -44,7 +57,10 @@ export async function pollUntilAnswered<T>(read: () => Promise<T | undefined>, w
       if (error instanceof WorkflowNotFoundError) throw error;
       lastError = error;
     }
-    if (Date.now() + pause > deadline) throw new JourneyNotAnswering(`the journey did not answer within ${waitMs} ms${lastError ? `: ${(lastError as Error).message}` : ''}`);
+    if (Date.now() + pause > deadline)
+      throw new JourneyNotAnswering(
+        `the journey did not answer within ${waitMs} ms${lastError ? `: ${(lastError as Error).message}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, pause));
     pause = Math.min(pause * 2, 250);
   }
@@ -62,7 +78,12 @@ export async function sendCommand(
   options: { commandId?: string; waitMs?: number; sentAt?: Date } = {},
 ): Promise<{ state: JourneyState } | { rejected: Extract<CommandOutcome, { ok: false }> }> {
   const commandId = options.commandId ?? randomUUID();
-  await handle.signal(commandSignal, { commandId, type, command, ...(options.sentAt ? { sentAt: options.sentAt.toISOString() } : {}) });
+  await handle.signal(commandSignal, {
+    commandId,
+    type,
+    command,
+    ...(options.sentAt ? { sentAt: options.sentAt.toISOString() } : {}),
+  });
   const outcome = await pollUntilAnswered(() => handle.query(commandOutcomeQuery, commandId), options.waitMs ?? 30_000);
   if (!outcome.ok) return { rejected: outcome };
   return { state: await handle.query(journeyQuery) };
@@ -89,34 +110,39 @@ export function createJourneyGateway(client: Client, options: { answerWithinMs?:
      * referral signalled to it — signal-with-start, in case it closes meanwhile — and the journey
      * asked what became of it.
      */
-    refer: (programme: Programme, patientId: string, referral: JourneyReferral): Promise<ReferralAccepted> => withinBudget(async () => {
-      const workflowId = journeyWorkflowId(programme.id, patientId);
-      const start = { patientId, programme, teamId: referral.teamId };
-      try {
-        const opened = await client.workflow.start(careJourney, {
+    refer: (programme: Programme, patientId: string, referral: JourneyReferral): Promise<ReferralAccepted> =>
+      withinBudget(async () => {
+        const workflowId = journeyWorkflowId(programme.id, patientId);
+        const start = { patientId, programme, teamId: referral.teamId };
+        try {
+          const opened = await client.workflow.start(careJourney, {
+            workflowId,
+            taskQueue: JOURNEY_TASK_QUEUE,
+            args: [{ start, referrals: [referral] }],
+            workflowIdConflictPolicy: 'FAIL',
+          });
+          return {
+            journeyId: journeyIdFor(workflowId, opened.firstExecutionRunId),
+            merged: false,
+            phase: phaseOnOpening(programme, referral),
+          };
+        } catch (error) {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        }
+        await client.workflow.signalWithStart(careJourney, {
           workflowId,
           taskQueue: JOURNEY_TASK_QUEUE,
-          args: [{ start, referrals: [referral] }],
-          workflowIdConflictPolicy: 'FAIL',
+          args: [{ start }],
+          signal: referralSignal,
+          signalArgs: [referral],
         });
-        return { journeyId: journeyIdFor(workflowId, opened.firstExecutionRunId), merged: false, phase: phaseOnOpening(programme, referral) };
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
-      await client.workflow.signalWithStart(careJourney, {
-        workflowId,
-        taskQueue: JOURNEY_TASK_QUEUE,
-        args: [{ start }],
-        signal: referralSignal,
-        signalArgs: [referral],
-      });
-      // If it arrived as an episode closed, the next episode takes it: ask until that one has.
-      const handle = client.workflow.getHandle(workflowId);
-      return pollUntilAnswered(async () => {
-        const status = await handle.query(referralStatusQuery, referral.referralId);
-        return status && !('nextEpisode' in status) ? status : undefined;
-      }, waitMs);
-    }),
+        // If it arrived as an episode closed, the next episode takes it: ask until that one has.
+        const handle = client.workflow.getHandle(workflowId);
+        return pollUntilAnswered(async () => {
+          const status = await handle.query(referralStatusQuery, referral.referralId);
+          return status && !('nextEpisode' in status) ? status : undefined;
+        }, waitMs);
+      }),
 
     /** The live state of a journey episode, or undefined if it is not the workflow's current episode. */
     async load(journeyId: string): Promise<{ state: JourneyState; handle: WorkflowHandle } | undefined> {
@@ -133,7 +159,8 @@ export function createJourneyGateway(client: Client, options: { answerWithinMs?:
     },
 
     /** What became of a command sent earlier, if the journey still remembers it. */
-    outcome: (handle: WorkflowHandle, commandId: string): Promise<CommandOutcome | undefined> => withinBudget(() => handle.query(commandOutcomeQuery, commandId)),
+    outcome: (handle: WorkflowHandle, commandId: string): Promise<CommandOutcome | undefined> =>
+      withinBudget(() => handle.query(commandOutcomeQuery, commandId)),
 
     /** Sends a co-ordinator's command; see `sendCommand`. */
     command: (handle: WorkflowHandle, type: CommandType, command: unknown, commandId?: string) =>
@@ -144,19 +171,21 @@ export function createJourneyGateway(client: Client, options: { answerWithinMs?:
      * per programme); returns how many it reached.
      */
     async hospitalEvent(programmes: Programme[], patientId: string, event: HospitalEvent): Promise<number> {
-      const reached = await withinBudget(() => Promise.all(
-        programmes.map(async (programme) => {
-          const handle = client.workflow.getHandle(journeyWorkflowId(programme.id, patientId));
-          try {
-            // A signal to a closed or never-started journey fails as not found: nothing to change there.
-            await handle.signal(hospitalEventSignal, { ...event, receivedAt: new Date().toISOString() });
-            return 1;
-          } catch (error) {
-            if (!isGone(error)) throw error;
-            return 0;
-          }
-        }),
-      ));
+      const reached = await withinBudget(() =>
+        Promise.all(
+          programmes.map(async (programme) => {
+            const handle = client.workflow.getHandle(journeyWorkflowId(programme.id, patientId));
+            try {
+              // A signal to a closed or never-started journey fails as not found: nothing to change there.
+              await handle.signal(hospitalEventSignal, { ...event, receivedAt: new Date().toISOString() });
+              return 1;
+            } catch (error) {
+              if (!isGone(error)) throw error;
+              return 0;
+            }
+          }),
+        ),
+      );
       return reached.reduce<number>((a, b) => a + b, 0);
     },
   };

@@ -21,14 +21,21 @@ export function rateLimitsFromEnv(env: NodeJS.ProcessEnv): RateLimits {
     const value = env[name];
     if (value === undefined || value === '') return fallback;
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of requests per minute (0 for no limit), not "${value}".`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new Error(`${name} must be a whole number of requests per minute (0 for no limit), not "${value}".`);
     return n;
   };
-  return { intakePerMinute: read('CAREPATH_RATE_LIMIT_INTAKE', defaultRateLimits.intakePerMinute), adtPerMinute: read('CAREPATH_RATE_LIMIT_ADT', defaultRateLimits.adtPerMinute) };
+  return {
+    intakePerMinute: read('CAREPATH_RATE_LIMIT_INTAKE', defaultRateLimits.intakePerMinute),
+    adtPerMinute: read('CAREPATH_RATE_LIMIT_ADT', defaultRateLimits.adtPerMinute),
+  };
 }
 
 /** A limiter keyed by the signed-in caller (set by the auth middleware before it). */
-export function perCallerLimit<E extends Env>(perMinute: number, refuse: (ctx: Context<E>, retryAfterSeconds: number) => Response): MiddlewareHandler<E> {
+export function perCallerLimit<E extends Env>(
+  perMinute: number,
+  refuse: (ctx: Context<E>, retryAfterSeconds: number) => Response,
+): MiddlewareHandler<E> {
   if (perMinute <= 0) return async (_ctx, next) => next();
   return rateLimiter<E>({
     windowMs: 60_000,

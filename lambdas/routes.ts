@@ -37,7 +37,9 @@ type JsonSchema = Record<string, unknown>;
 
 /** Temporal's JSON form of payloads: metadata values and data as base64. */
 export const codecBody = z.object({
-  payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().default('') })).max(1000),
+  payloads: z
+    .array(z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().default('') }))
+    .max(1000),
 });
 
 // ---- Response bodies ---------------------------------------------------------------------------
@@ -74,7 +76,11 @@ const summaryFields = {
 };
 
 export const responseSchemas = {
-  health: object({ status: { enum: ['ok', 'degraded'] }, temporal: { enum: ['up', 'down'] }, dynamodb: { enum: ['up', 'down'] } }),
+  health: object({
+    status: { enum: ['ok', 'degraded'] },
+    temporal: { enum: ['up', 'down'] },
+    dynamodb: { enum: ['up', 'down'] },
+  }),
   openapi: object({ openapi: str, info: { type: 'object' }, paths: { type: 'object' } }),
   token: object({ token: { type: 'string', pattern: '^[\\w-]+\\.[\\w-]+\\.[\\w-]+$' } }),
   devDirectory: object({ users: list(object({ sub: str, name: str, role: { enum: [...roles] }, teams: list(str) })) }),
@@ -86,13 +92,24 @@ export const responseSchemas = {
           name: str,
           description: str,
           recordsPlaceOfDeath: bool,
-          teams: list(object({ id: str, name: str, coordinators: list(object({ id: str, name: str, maxCaseload: int })), leads: list(str), serviceManagers: list(str) })),
+          teams: list(
+            object({
+              id: str,
+              name: str,
+              coordinators: list(object({ id: str, name: str, maxCaseload: int })),
+              leads: list(str),
+              serviceManagers: list(str),
+            }),
+          ),
         },
         ['description'],
       ),
     ),
   }),
-  caseloads: object({ teamId: str, items: list(object({ coordinatorId: str, name: str, caseload: int, capacity: int })) }),
+  caseloads: object({
+    teamId: str,
+    items: list(object({ coordinatorId: str, name: str, caseload: int, capacity: int })),
+  }),
   referralAccepted: object({ journeyId: str, merged: bool, phase: phaseSchema }),
   encounterAccepted: object({ applied: int, duplicate: bool }),
   hl7Ack: { type: 'string', pattern: '^MSH\\|[\\s\\S]*\\rMSA\\|A[AER]\\|' },
@@ -105,39 +122,60 @@ export const responseSchemas = {
       assessment: nullable({ type: 'object' }),
       carePlan: nullable({ type: 'object' }),
       hospitalStays: list(object({ admittedAt: instant, dischargedAt: instant, readmission: bool }, ['dischargedAt'])),
-      deadlines: list(object({ name: str, dueAt: instant, status: { enum: ['open', 'met', 'overdue', 'cancelled'] }, ladderStep: int })),
+      deadlines: list(
+        object({
+          name: str,
+          dueAt: instant,
+          status: { enum: ['open', 'met', 'overdue', 'cancelled'] },
+          ladderStep: int,
+        }),
+      ),
       timeline: list(object({ at: instant, type: str, by: str, detail: str })),
     },
     ['referrals', 'assessment', 'carePlan', 'hospitalStays', 'deadlines'],
   ),
-  fhirBundle: object({ resourceType: { const: 'Bundle' }, type: str, entry: list(object({ resource: object({ resourceType: str }) })) }),
-  inbox: object({
-    items: list(
-      object(
-        {
-          id: str,
-          journeyId: str,
-          kind: { enum: ['reminder', 'overdue', 'escalation', 'notice'] },
-          deadline: str,
-          level: { enum: [0, 1, 2] },
-          dueAt: nullable(instant),
-          createdAt: instant,
-          message: str,
-          ackedAt: instant,
-        },
-        ['ackedAt'],
+  fhirBundle: object({
+    resourceType: { const: 'Bundle' },
+    type: str,
+    entry: list(object({ resource: object({ resourceType: str }) })),
+  }),
+  inbox: object(
+    {
+      items: list(
+        object(
+          {
+            id: str,
+            journeyId: str,
+            kind: { enum: ['reminder', 'overdue', 'escalation', 'notice'] },
+            deadline: str,
+            level: { enum: [0, 1, 2] },
+            dueAt: nullable(instant),
+            createdAt: instant,
+            message: str,
+            ackedAt: instant,
+          },
+          ['ackedAt'],
+        ),
       ),
-    ),
-    nextCursor: str,
-  }, ['nextCursor']),
+      nextCursor: str,
+    },
+    ['nextCursor'],
+  ),
   codec: object({ payloads: list(object({ metadata: { type: 'object', additionalProperties: str }, data: str })) }),
   metrics: object({
     programme: nullable(str),
     teams: list(str),
     period: object({ from: instant, to: instant }),
     referrals: object({ total: int, bySource: { type: 'object', additionalProperties: int } }),
-    referralToAssessmentDays: object({ count: int, median: nullable({ type: 'number' }), p90: nullable({ type: 'number' }) }),
-    onTime: { type: 'object', additionalProperties: object({ met: int, onTime: int, rate: nullable({ type: 'number' }) }) },
+    referralToAssessmentDays: object({
+      count: int,
+      median: nullable({ type: 'number' }),
+      p90: nullable({ type: 'number' }),
+    }),
+    onTime: {
+      type: 'object',
+      additionalProperties: object({ met: int, onTime: int, rate: nullable({ type: 'number' }) }),
+    },
     postDischargeContact: object({ discharges: int, contactedInWindow: int, rate: nullable({ type: 'number' }) }),
     readmissions: object({ admissions: int, within30Days: int }),
     escalationsByLevel: object({ 0: int, 1: int, 2: int }),
@@ -156,7 +194,16 @@ const HL7 = 'application/hl7-v2';
 const hl7 = (description: string): ResponseSpec => ({ description, contentType: HL7, schema: responseSchemas.hl7Ack });
 
 const STAFF: Role[] = ['coordinator', 'team-lead', 'service-manager', 'ops', 'admin'];
-const EVERYONE_SIGNED_IN: Role[] = ['referrer', 'coordinator', 'team-lead', 'service-manager', 'discharge-team', 'integration', 'ops', 'admin'];
+const EVERYONE_SIGNED_IN: Role[] = [
+  'referrer',
+  'coordinator',
+  'team-lead',
+  'service-manager',
+  'discharge-team',
+  'integration',
+  'ops',
+  'admin',
+];
 const journeyAction = (path: string, summary: string, roles: Role[], schema: z.ZodType): RouteSpec => ({
   method: 'POST',
   path: `/journeys/{id}/${path}`,
@@ -164,7 +211,14 @@ const journeyAction = (path: string, summary: string, roles: Role[], schema: z.Z
   roles,
   teamScoped: true,
   body: [{ contentType: 'application/json', schema }],
-  headers: [{ name: 'Idempotency-Key', description: 'Names the command so that sending it again (after a timeout) returns the first answer and does nothing twice.', pattern: '^[A-Za-z0-9_.:-]{1,100}$' }],
+  headers: [
+    {
+      name: 'Idempotency-Key',
+      description:
+        'Names the command so that sending it again (after a timeout) returns the first answer and does nothing twice.',
+      pattern: '^[A-Za-z0-9_.:-]{1,100}$',
+    },
+  ],
   responses: {
     200: json('the updated journey', responseSchemas.journeyDetail),
     400: 'invalid body or Idempotency-Key',
@@ -176,31 +230,60 @@ const journeyAction = (path: string, summary: string, roles: Role[], schema: z.Z
 });
 
 export const routes: RouteSpec[] = [
-  { method: 'GET', path: '/health', summary: 'Health of the API and its dependencies', roles: 'anyone', responses: { 200: json('all up', responseSchemas.health), 503: json('a dependency is down', responseSchemas.health) } },
-  { method: 'GET', path: '/openapi.json', summary: 'This document', roles: 'anyone', responses: { 200: json('OpenAPI 3.1 document', responseSchemas.openapi) } },
+  {
+    method: 'GET',
+    path: '/health',
+    summary: 'Health of the API and its dependencies',
+    roles: 'anyone',
+    responses: {
+      200: json('all up', responseSchemas.health),
+      503: json('a dependency is down', responseSchemas.health),
+    },
+  },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    summary: 'This document',
+    roles: 'anyone',
+    responses: { 200: json('OpenAPI 3.1 document', responseSchemas.openapi) },
+  },
   {
     method: 'POST',
     path: '/auth/dev-token',
     summary: 'Development sign-in (only with CAREPATH_DEV_AUTH=1)',
     roles: 'anyone',
     body: [{ contentType: 'application/json', schema: devTokenRequest }],
-    responses: { 200: json('{token}', responseSchemas.token), 400: 'invalid request', 404: 'development sign-in is off' },
+    responses: {
+      200: json('{token}', responseSchemas.token),
+      400: 'invalid request',
+      404: 'development sign-in is off',
+    },
   },
   {
     method: 'GET',
     path: '/auth/dev-directory',
     summary: 'Development sign-in: the people of the configured teams, to pick one (only with CAREPATH_DEV_AUTH=1)',
     roles: 'anyone',
-    responses: { 200: json('{users[{sub, name, role, teams}]}', responseSchemas.devDirectory), 404: 'development sign-in is off' },
+    responses: {
+      200: json('{users[{sub, name, role, teams}]}', responseSchemas.devDirectory),
+      404: 'development sign-in is off',
+    },
   },
   {
     method: 'POST',
     path: '/auth/session',
-    summary: "Sets the caller's token as an HttpOnly cookie scoped to /codec, so the Temporal Web UI can decode history for them",
+    summary:
+      "Sets the caller's token as an HttpOnly cookie scoped to /codec, so the Temporal Web UI can decode history for them",
     roles: EVERYONE_SIGNED_IN,
     responses: { 204: 'cookie set' },
   },
-  { method: 'DELETE', path: '/auth/session', summary: 'Clears the codec cookie (sign-out)', roles: 'anyone', responses: { 204: 'cookie cleared' } },
+  {
+    method: 'DELETE',
+    path: '/auth/session',
+    summary: 'Clears the codec cookie (sign-out)',
+    roles: 'anyone',
+    responses: { 204: 'cookie cleared' },
+  },
   {
     method: 'GET',
     path: '/programmes',
@@ -215,7 +298,12 @@ export const routes: RouteSpec[] = [
     roles: STAFF,
     teamScoped: true,
     query: ['team'],
-    responses: { 200: json('{teamId, items[{coordinatorId, name, caseload, capacity}]}', responseSchemas.caseloads), 400: 'no team given', 403: 'not your team', 404: 'no such team' },
+    responses: {
+      200: json('{teamId, items[{coordinatorId, name, caseload, capacity}]}', responseSchemas.caseloads),
+      400: 'no team given',
+      403: 'not your team',
+      404: 'no such team',
+    },
   },
   {
     method: 'POST',
@@ -224,9 +312,18 @@ export const routes: RouteSpec[] = [
     roles: ['referrer', 'coordinator', 'team-lead', 'integration', 'admin'],
     body: [
       { contentType: 'application/json', schema: referralSchema },
-      { contentType: 'application/fhir+json', description: 'FHIR R4 ServiceRequest with the Patient contained, or a Bundle holding both' },
+      {
+        contentType: 'application/fhir+json',
+        description: 'FHIR R4 ServiceRequest with the Patient contained, or a Bundle holding both',
+      },
     ],
-    responses: { 202: json('{journeyId, merged, phase}', responseSchemas.referralAccepted), 400: 'invalid referral', 413: 'body too large', 422: 'unknown programme or no team covers the person', 429: 'rate limited (Retry-After says when to try again)' },
+    responses: {
+      202: json('{journeyId, merged, phase}', responseSchemas.referralAccepted),
+      400: 'invalid referral',
+      413: 'body too large',
+      422: 'unknown programme or no team covers the person',
+      429: 'rate limited (Retry-After says when to try again)',
+    },
   },
   {
     method: 'POST',
@@ -234,13 +331,19 @@ export const routes: RouteSpec[] = [
     summary: 'Hospital admission, transfer and discharge events',
     roles: ['integration', 'discharge-team'],
     body: [
-      { contentType: 'application/hl7-v2', description: 'HL7 v2.3–2.5 ADT (A01, A02, A03, A08, A11, A13), ER7 with CR, LF or CRLF' },
+      {
+        contentType: 'application/hl7-v2',
+        description: 'HL7 v2.3–2.5 ADT (A01, A02, A03, A08, A11, A13), ER7 with CR, LF or CRLF',
+      },
       { contentType: 'application/fhir+json', description: 'FHIR R4 Encounter' },
     ],
     responses: {
       200: hl7('HL7 ACK (MSA|AA)'),
       202: json('Encounter accepted', responseSchemas.encounterAccepted),
-      400: { ...hl7('negative ACK (AE/AR), or an invalid Encounter (problem+json)'), alternatives: { 'application/problem+json': problemSchema } },
+      400: {
+        ...hl7('negative ACK (AE/AR), or an invalid Encounter (problem+json)'),
+        alternatives: { 'application/problem+json': problemSchema },
+      },
       413: hl7('negative ACK (AR): message too large'),
       429: hl7('negative ACK (AR): rate limited (Retry-After says when to try again)'),
     },
@@ -252,30 +355,84 @@ export const routes: RouteSpec[] = [
     roles: STAFF,
     teamScoped: true,
     query: ['team', 'coordinator', 'phase', 'overdue', 'programme', 'limit', 'cursor'],
-    responses: { 200: json('{items: JourneySummary[], nextCursor?}', page(responseSchemas.journeySummary)), 400: 'no team or co-ordinator given, or a bad cursor', 403: 'not your team' },
+    responses: {
+      200: json('{items: JourneySummary[], nextCursor?}', page(responseSchemas.journeySummary)),
+      400: 'no team or co-ordinator given, or a bad cursor',
+      403: 'not your team',
+    },
   },
-  { method: 'GET', path: '/journeys/{id}', summary: 'One journey in full', roles: STAFF, teamScoped: true, responses: { 200: json('the journey', responseSchemas.journeyDetail), 404: 'no such journey' } },
+  {
+    method: 'GET',
+    path: '/journeys/{id}',
+    summary: 'One journey in full',
+    roles: STAFF,
+    teamScoped: true,
+    responses: { 200: json('the journey', responseSchemas.journeyDetail), 404: 'no such journey' },
+  },
   journeyAction('triage', 'Accept or decline a referral', ['coordinator', 'team-lead'], c.triageCommand),
-  journeyAction('assessment', 'Record the holistic assessment (including the carer)', ['coordinator'], c.assessmentCommand),
+  journeyAction(
+    'assessment',
+    'Record the holistic assessment (including the carer)',
+    ['coordinator'],
+    c.assessmentCommand,
+  ),
   journeyAction('care-plan', 'Agree (or revise) the personalised care plan', ['coordinator'], c.carePlanCommand),
-  { ...journeyAction('actions/{actionId}/complete', 'Complete a care-plan action', ['coordinator'], c.completeActionCommand.omit({ actionId: true })) },
+  {
+    ...journeyAction(
+      'actions/{actionId}/complete',
+      'Complete a care-plan action',
+      ['coordinator'],
+      c.completeActionCommand.omit({ actionId: true }),
+    ),
+  },
   journeyAction('reviews', 'Record a review', ['coordinator', 'team-lead'], c.reviewCommand),
-  journeyAction('contacts', 'Record a contact (a post-discharge contact meets that deadline)', ['coordinator'], c.contactCommand),
+  journeyAction(
+    'contacts',
+    'Record a contact (a post-discharge contact meets that deadline)',
+    ['coordinator'],
+    c.contactCommand,
+  ),
   journeyAction('coordinator', 'Reassign the named co-ordinator', ['team-lead'], c.reassignCommand),
   journeyAction('close', 'Close the journey with its outcome', ['coordinator', 'team-lead'], c.closeCommand),
-  { method: 'GET', path: '/journeys/{id}/fhir', summary: 'The journey as a FHIR R4 Bundle', roles: ['coordinator', 'team-lead', 'admin'], teamScoped: true, responses: { 200: { description: 'FHIR Bundle', contentType: 'application/fhir+json', schema: responseSchemas.fhirBundle }, 404: 'no such journey' } },
-  { method: 'GET', path: '/inbox', summary: "The caller's reminders, overdue notices and escalations", roles: EVERYONE_SIGNED_IN, query: ['limit', 'cursor'], responses: { 200: json('{items, nextCursor?}', responseSchemas.inbox), 400: 'a bad cursor' } },
-  { method: 'POST', path: '/inbox/{id}/ack', summary: 'Acknowledge an inbox item', roles: EVERYONE_SIGNED_IN, responses: { 204: 'acknowledged', 404: 'no such item' } },
-  ...(['decode', 'encode'] as const).map(
-    (op): RouteSpec => ({
-      method: 'POST',
-      path: `/codec/${op}`,
-      summary: `Temporal remote codec: ${op} payloads (for the Temporal Web UI and CLI)`,
-      roles: ['ops', 'admin'],
-      body: [{ contentType: 'application/json', schema: codecBody }],
-      responses: { 200: json('{payloads}', responseSchemas.codec), 400: 'not a payloads document', 404: 'payload encryption is off', 422: 'a payload could not be opened' },
-    }),
-  ),
+  {
+    method: 'GET',
+    path: '/journeys/{id}/fhir',
+    summary: 'The journey as a FHIR R4 Bundle',
+    roles: ['coordinator', 'team-lead', 'admin'],
+    teamScoped: true,
+    responses: {
+      200: { description: 'FHIR Bundle', contentType: 'application/fhir+json', schema: responseSchemas.fhirBundle },
+      404: 'no such journey',
+    },
+  },
+  {
+    method: 'GET',
+    path: '/inbox',
+    summary: "The caller's reminders, overdue notices and escalations",
+    roles: EVERYONE_SIGNED_IN,
+    query: ['limit', 'cursor'],
+    responses: { 200: json('{items, nextCursor?}', responseSchemas.inbox), 400: 'a bad cursor' },
+  },
+  {
+    method: 'POST',
+    path: '/inbox/{id}/ack',
+    summary: 'Acknowledge an inbox item',
+    roles: EVERYONE_SIGNED_IN,
+    responses: { 204: 'acknowledged', 404: 'no such item' },
+  },
+  ...(['decode', 'encode'] as const).map((op): RouteSpec => ({
+    method: 'POST',
+    path: `/codec/${op}`,
+    summary: `Temporal remote codec: ${op} payloads (for the Temporal Web UI and CLI)`,
+    roles: ['ops', 'admin'],
+    body: [{ contentType: 'application/json', schema: codecBody }],
+    responses: {
+      200: json('{payloads}', responseSchemas.codec),
+      400: 'not a payloads document',
+      404: 'payload encryption is off',
+      422: 'a payload could not be opened',
+    },
+  })),
   {
     method: 'GET',
     path: '/metrics',
@@ -283,7 +440,12 @@ export const routes: RouteSpec[] = [
     roles: ['team-lead', 'service-manager', 'ops', 'admin'],
     teamScoped: true,
     query: ['programme', 'team', 'from', 'to'],
-    responses: { 200: json('metrics', responseSchemas.metrics), 400: 'bad period', 403: 'not your team', 404: 'no such programme or team' },
+    responses: {
+      200: json('metrics', responseSchemas.metrics),
+      400: 'bad period',
+      403: 'not your team',
+      404: 'no such programme or team',
+    },
   },
 ];
 
@@ -302,7 +464,8 @@ function responsesOf(r: RouteSpec): Record<number, string | ResponseSpec> {
   const added: Record<number, string> = {};
   if (r.roles !== 'anyone') {
     added[401] = 'no valid bearer token';
-    if (r.teamScoped || roles.some((role) => !(r.roles as Role[]).includes(role))) added[403] = 'not for this role (or not your team)';
+    if (r.teamScoped || roles.some((role) => !(r.roles as Role[]).includes(role)))
+      added[403] = 'not for this role (or not your team)';
   }
   if (r.body) added[400] = 'invalid request';
   return { ...added, ...r.responses };
@@ -314,7 +477,13 @@ function responseObject(status: number, spec: string | ResponseSpec) {
   const body = schema ?? (status >= 400 ? problemSchema : undefined);
   const type = contentType ?? (schema ? 'application/json' : 'application/problem+json');
   if (!body) return { description };
-  return { description, content: { [type]: { schema: body }, ...Object.fromEntries(Object.entries(alternatives ?? {}).map(([t, s]) => [t, { schema: s }])) } };
+  return {
+    description,
+    content: {
+      [type]: { schema: body },
+      ...Object.fromEntries(Object.entries(alternatives ?? {}).map(([t, s]) => [t, { schema: s }])),
+    },
+  };
 }
 
 /** The OpenAPI 3.1 document, built from the table and the zod schemas. */
@@ -322,13 +491,27 @@ export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const parameters = [
-      ...[...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
+      ...[...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      })),
       ...(r.query ?? []).map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
-      ...(r.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string', pattern: h.pattern } })),
+      ...(r.headers ?? []).map((h) => ({
+        name: h.name,
+        in: 'header',
+        required: false,
+        description: h.description,
+        schema: { type: 'string', pattern: h.pattern },
+      })),
     ];
     (paths[r.path] ??= {})[r.method.toLowerCase()] = {
       summary: r.summary,
-      description: r.roles === 'anyone' ? 'No sign-in needed.' : `Roles: ${r.roles.join(', ')}${r.teamScoped ? ' (co-ordinators and team leads: their teams only)' : ''}.`,
+      description:
+        r.roles === 'anyone'
+          ? 'No sign-in needed.'
+          : `Roles: ${r.roles.join(', ')}${r.teamScoped ? ' (co-ordinators and team leads: their teams only)' : ''}.`,
       ...(r.roles === 'anyone' ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
       ...(r.body
@@ -336,17 +519,28 @@ export function openApiDocument() {
             requestBody: {
               required: true,
               content: Object.fromEntries(
-                r.body.map((b) => [b.contentType, b.schema ? { schema: stripSchemaKeyword(z.toJSONSchema(b.schema, { io: 'input', unrepresentable: 'any' })) } : { schema: { type: 'string', description: b.description } }]),
+                r.body.map((b) => [
+                  b.contentType,
+                  b.schema
+                    ? { schema: stripSchemaKeyword(z.toJSONSchema(b.schema, { io: 'input', unrepresentable: 'any' })) }
+                    : { schema: { type: 'string', description: b.description } },
+                ]),
               ),
             },
           }
         : {}),
-      responses: Object.fromEntries(Object.entries(responsesOf(r)).map(([status, spec]) => [status, responseObject(Number(status), spec)])),
+      responses: Object.fromEntries(
+        Object.entries(responsesOf(r)).map(([status, spec]) => [status, responseObject(Number(status), spec)]),
+      ),
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'carepath', version: '0.1.0', description: 'Care co-ordination journeys: referrals, hospital events, co-ordinator actions, inbox and metrics.' },
+    info: {
+      title: 'carepath',
+      version: '0.1.0',
+      description: 'Care co-ordination journeys: referrals, hospital events, co-ordinator actions, inbox and metrics.',
+    },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     security: [{ bearer: [] }],
     paths,

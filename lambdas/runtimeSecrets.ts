@@ -34,7 +34,10 @@ const fromSecretsManager: FetchSecretString = async (secretId) => {
 };
 
 /** `env` with the runtime secret's values added; `env` itself when no secret is named (local runs). */
-export async function withRuntimeSecrets(env: NodeJS.ProcessEnv, fetchSecret: FetchSecretString = fromSecretsManager): Promise<NodeJS.ProcessEnv> {
+export async function withRuntimeSecrets(
+  env: NodeJS.ProcessEnv,
+  fetchSecret: FetchSecretString = fromSecretsManager,
+): Promise<NodeJS.ProcessEnv> {
   const secretId = env[RUNTIME_SECRET_ARN_ENV];
   if (!secretId) return env;
   const text = await fetchSecret(secretId);
@@ -45,7 +48,8 @@ export async function withRuntimeSecrets(env: NodeJS.ProcessEnv, fetchSecret: Fe
   } catch {
     throw new Error(`${RUNTIME_SECRET_ARN_ENV}: the secret is not a JSON object of environment variables`);
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${RUNTIME_SECRET_ARN_ENV}: the secret is not a JSON object of environment variables`);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error(`${RUNTIME_SECRET_ARN_ENV}: the secret is not a JSON object of environment variables`);
 
   const values: Record<string, string> = {};
   const unknown: string[] = [];
@@ -55,6 +59,9 @@ export async function withRuntimeSecrets(env: NodeJS.ProcessEnv, fetchSecret: Fe
     else values[key] = value;
   }
   // Names only: never a value.
-  if (unknown.length) console.warn(JSON.stringify({ level: 'warn', msg: 'runtime secret has keys carepath does not read', keys: unknown }));
+  if (unknown.length)
+    console.warn(
+      JSON.stringify({ level: 'warn', msg: 'runtime secret has keys carepath does not read', keys: unknown }),
+    );
   return { ...env, ...values };
 }

@@ -6,14 +6,20 @@
  */
 import { ServiceError } from '@temporalio/client';
 
-const transient = /deadline exceeded|UNAVAILABLE|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|socket hang up|Failed to query Workflow|Timed out|Throttl/i;
+const transient =
+  /deadline exceeded|UNAVAILABLE|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|socket hang up|Failed to query Workflow|Timed out|Throttl/i;
 
 export function isDependencyUnavailable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error instanceof ServiceError) return true;
   const e = error as Error & { code?: string; $metadata?: { httpStatusCode?: number }; cause?: unknown };
   if (e.$metadata?.httpStatusCode !== undefined && e.$metadata.httpStatusCode >= 500) return true;
-  if (e.name === 'TimeoutError' || e.name === 'ProvisionedThroughputExceededException' || e.name === 'ThrottlingException') return true;
+  if (
+    e.name === 'TimeoutError' ||
+    e.name === 'ProvisionedThroughputExceededException' ||
+    e.name === 'ThrottlingException'
+  )
+    return true;
   if (transient.test(`${e.code ?? ''} ${e.message}`)) return true;
   return e.cause !== undefined && e.cause !== error && isDependencyUnavailable(e.cause);
 }

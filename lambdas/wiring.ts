@@ -18,14 +18,26 @@ import { rateLimitsFromEnv } from './rateLimits.js';
 
 export function authenticatorFromEnv(env: NodeJS.ProcessEnv): Authenticator {
   if (env.CAREPATH_DEV_AUTH === '1') {
-    if (env.COGNITO_USER_POOL_ID) throw new Error('CAREPATH_DEV_AUTH=1 and COGNITO_USER_POOL_ID are both set: development sign-in is never allowed beside Cognito.');
-    const secret = env.CAREPATH_DEV_AUTH_SECRET ?? (env.CAREPATH_DEV_AUTH_SECRET_FILE ? readFileSync(env.CAREPATH_DEV_AUTH_SECRET_FILE, 'utf8').trim() : undefined);
-    if (!secret || secret.length < 32) throw new Error('CAREPATH_DEV_AUTH=1 needs CAREPATH_DEV_AUTH_SECRET (32+ characters); npm start provides one.');
+    if (env.COGNITO_USER_POOL_ID)
+      throw new Error(
+        'CAREPATH_DEV_AUTH=1 and COGNITO_USER_POOL_ID are both set: development sign-in is never allowed beside Cognito.',
+      );
+    const secret =
+      env.CAREPATH_DEV_AUTH_SECRET ??
+      (env.CAREPATH_DEV_AUTH_SECRET_FILE ? readFileSync(env.CAREPATH_DEV_AUTH_SECRET_FILE, 'utf8').trim() : undefined);
+    if (!secret || secret.length < 32)
+      throw new Error('CAREPATH_DEV_AUTH=1 needs CAREPATH_DEV_AUTH_SECRET (32+ characters); npm start provides one.');
     return devAuthenticator(secret);
   }
-  if (!env.COGNITO_USER_POOL_ID || !env.COGNITO_CLIENT_ID) throw new Error('Set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID (or CAREPATH_DEV_AUTH=1 for local development).');
+  if (!env.COGNITO_USER_POOL_ID || !env.COGNITO_CLIENT_ID)
+    throw new Error('Set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID (or CAREPATH_DEV_AUTH=1 for local development).');
   // Comma-separated: the dashboard's app client and the integration engines' one.
-  return cognitoAuthenticator({ userPoolId: env.COGNITO_USER_POOL_ID, clientId: env.COGNITO_CLIENT_ID.split(',').map((id) => id.trim()).filter(Boolean) });
+  return cognitoAuthenticator({
+    userPoolId: env.COGNITO_USER_POOL_ID,
+    clientId: env.COGNITO_CLIENT_ID.split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  });
 }
 
 export async function appDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<AppDeps> {
@@ -34,7 +46,11 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Prom
   const temporal = temporalConnectionFromEnv(env);
   const connection = await Connection.connect(connectOptions(temporal));
   const codec = codecFromEnv(env);
-  const client = new Client({ connection, namespace: temporal.namespace, ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}) });
+  const client = new Client({
+    connection,
+    namespace: temporal.namespace,
+    ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}),
+  });
   return {
     programmes: loadProgrammes(env),
     rateLimits: rateLimitsFromEnv(env),
@@ -46,8 +62,14 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Prom
     ...(env.CAREPATH_TEMPORAL_UI_ORIGIN ? { temporalUiOrigin: env.CAREPATH_TEMPORAL_UI_ORIGIN } : {}),
     health: async () => {
       const [temporal, dynamodb] = await Promise.all([
-        connection.healthService.check({}).then(() => true, () => false),
-        doc.send(new DescribeTableCommand({ TableName: data.tableName })).then(() => true, () => false),
+        connection.healthService.check({}).then(
+          () => true,
+          () => false,
+        ),
+        doc.send(new DescribeTableCommand({ TableName: data.tableName })).then(
+          () => true,
+          () => false,
+        ),
       ]);
       return { temporal, dynamodb };
     },

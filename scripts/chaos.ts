@@ -74,7 +74,11 @@ export function chaosProgramme(): Programme {
       {
         id: 'chaos-team',
         name: 'Chaos team',
-        coordinators: ['ana', 'ben', 'cat'].map((n) => ({ id: `coord-${n}`, name: `Co-ordinator ${n}`, maxCaseload: 1000 })),
+        coordinators: ['ana', 'ben', 'cat'].map((n) => ({
+          id: `coord-${n}`,
+          name: `Co-ordinator ${n}`,
+          maxCaseload: 1000,
+        })),
         leads: ['lead-chaos'],
         serviceManagers: ['mgr-chaos'],
       },
@@ -150,13 +154,19 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const deps = await appDepsFromEnv(env);
     server = await startApiServer(deps, ports.api);
     const base = `http://127.0.0.1:${ports.api}`;
-    const token = async (sub: string, role: string, teams: string[]) => deps.auth.devToken!({ sub, role: role as never, teams });
-    o.log(`chaos: ${o.journeys} journeys over ${Math.round(o.lifeMs / 1000)} s; ${o.workerKills} worker kills, Temporal restarted once, DynamoDB down ${Math.round(o.dynamoDbOutageMs / 1000)} s`);
+    const token = async (sub: string, role: string, teams: string[]) =>
+      deps.auth.devToken!({ sub, role: role as never, teams });
+    o.log(
+      `chaos: ${o.journeys} journeys over ${Math.round(o.lifeMs / 1000)} s; ${o.workerKills} worker kills, Temporal restarted once, DynamoDB down ${Math.round(o.dynamoDbOutageMs / 1000)} s`,
+    );
 
     // Faults, one at a time, at seeded moments while the load runs.
     const plan = [
       // After each kill, wait for the replacement worker (it starts a second after) before the next fault.
-      ...Array.from({ length: o.workerKills }, () => ({ at: (0.08 + random() * 0.72) * o.lifeMs, run: () => faults.killWorker().then(() => sleep(1500 + random() * 2500)) })),
+      ...Array.from({ length: o.workerKills }, () => ({
+        at: (0.08 + random() * 0.72) * o.lifeMs,
+        run: () => faults.killWorker().then(() => sleep(1500 + random() * 2500)),
+      })),
       { at: 0.3 * o.lifeMs, run: () => faults.dynamoDbOutage(o.dynamoDbOutageMs) },
       { at: 0.55 * o.lifeMs, run: () => faults.restartTemporal(o.temporalDownMs) },
     ].sort((a, b) => a.at - b.at);
@@ -167,14 +177,31 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         await f.run();
       }
     })();
-    const load = await runLoad({ base, programme, journeys: o.journeys, arrivalMs: o.arrivalMs, lifeMs: o.lifeMs, random, token, log: o.log });
+    const load = await runLoad({
+      base,
+      programme,
+      journeys: o.journeys,
+      arrivalMs: o.arrivalMs,
+      lifeMs: o.lifeMs,
+      random,
+      token,
+      log: o.log,
+    });
     await faulting;
-    o.log(`chaos: load done (${load.journeyIds.length} journeys, ${load.stats.actions} actions, ${load.stats.adtMessages} ADT messages, ${load.stats.retries} retried calls); checking…`);
+    o.log(
+      `chaos: load done (${load.journeyIds.length} journeys, ${load.stats.actions} actions, ${load.stats.adtMessages} ADT messages, ${load.stats.retries} retried calls); checking…`,
+    );
 
     const codec = codecFromEnv(env)!;
     connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
     const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
-    const checked = await checkAll({ client, read: createReadModel(doc, data.tableName), programme, journeyIds: load.journeyIds, graceMs: o.graceMs });
+    const checked = await checkAll({
+      client,
+      read: createReadModel(doc, data.tableName),
+      programme,
+      journeyIds: load.journeyIds,
+      graceMs: o.graceMs,
+    });
     const byInvariant: Record<string, number> = {};
     for (const v of checked.violations) byInvariant[v.invariant] = (byInvariant[v.invariant] ?? 0) + 1;
     const { log: _log, out: _out, ...settings } = o;
@@ -182,7 +209,12 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const { unexpected, gaveUp, ...loadCounts } = load.stats;
     const report: ChaosReport = {
       generatedAt: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+      },
       settings,
       faults: { ...faults.counts },
       load: { ...loadCounts, unexpected: unexpected.length, gaveUp: gaveUp.length },
@@ -196,7 +228,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     if (violations.length) {
       // Keep the evidence: Temporal's and DynamoDB's files, and the keys that open the histories.
       keep = true;
-      writeFileSync(join(dataDir, 'keys.env'), ['CAREPATH_CODEC_KEYS', 'CAREPATH_PSEUDONYM_KEY'].map((k) => `${k}=${env[k]}`).join('\n') + '\n', { mode: 0o600 });
+      writeFileSync(
+        join(dataDir, 'keys.env'),
+        ['CAREPATH_CODEC_KEYS', 'CAREPATH_PSEUDONYM_KEY'].map((k) => `${k}=${env[k]}`).join('\n') + '\n',
+        { mode: 0o600 },
+      );
       o.log(`chaos: violations found; the run's data and keys are kept in ${dataDir}`);
     }
     if (o.out) {
@@ -231,7 +267,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     log: (line) => process.stdout.write(`${line}\n`),
   }).then(
     (r) => {
-      process.stdout.write(`\nchaos: ${r.checked.journeys} journeys, ${r.checked.auditEvents} audit events, ${r.checked.ladderSteps} ladder steps, ${r.checked.notifications} notifications; faults ${JSON.stringify(r.faults)}; ${r.violations} violations ${JSON.stringify(r.byInvariant)} — bench/results/reliability.json\n`);
+      process.stdout.write(
+        `\nchaos: ${r.checked.journeys} journeys, ${r.checked.auditEvents} audit events, ${r.checked.ladderSteps} ladder steps, ${r.checked.notifications} notifications; faults ${JSON.stringify(r.faults)}; ${r.violations} violations ${JSON.stringify(r.byInvariant)} — bench/results/reliability.json\n`,
+      );
       process.exit(r.violations === 0 && r.load.unexpected === 0 ? 0 : 1);
     },
     (error: unknown) => {

@@ -30,10 +30,21 @@ async function all<T>(read: (cursor?: string) => Promise<{ items: T[]; nextCurso
   return out;
 }
 
-export async function checkAll(opts: { client: Client; read: ReadModel; programme: Programme; journeyIds: string[]; graceMs: number }): Promise<CheckResult> {
-  const staff = opts.programme.teams.flatMap((t) => [...t.coordinators.map((c) => c.id), ...t.leads, ...t.serviceManagers]);
+export async function checkAll(opts: {
+  client: Client;
+  read: ReadModel;
+  programme: Programme;
+  journeyIds: string[];
+  graceMs: number;
+}): Promise<CheckResult> {
+  const staff = opts.programme.teams.flatMap((t) => [
+    ...t.coordinators.map((c) => c.id),
+    ...t.leads,
+    ...t.serviceManagers,
+  ]);
   const result: CheckResult = { journeys: 0, auditEvents: 0, ladderSteps: 0, notifications: 0, violations: [] };
-  const state = (journeyId: string): Promise<JourneyState> => opts.client.workflow.getHandle(parseJourneyId(journeyId)!.workflowId).query(journeyQuery);
+  const state = (journeyId: string): Promise<JourneyState> =>
+    opts.client.workflow.getHandle(parseJourneyId(journeyId)!.workflowId).query(journeyQuery);
   // A journey whose workflow cannot answer a query after several tries is stuck: say why.
   const stuck = new Map<string, string>();
   const live = async (journeyId: string): Promise<JourneyState | undefined> => {
@@ -68,7 +79,11 @@ export async function checkAll(opts: { client: Client; read: ReadModel; programm
       const after = await live(journeyId);
       if (!after) continue;
       if (after.journeyId !== journeyId) {
-        result.violations.push({ journeyId, invariant: 'read-model', detail: `the workflow now holds episode ${after.journeyId}; a chaos run never refers anyone twice` });
+        result.violations.push({
+          journeyId,
+          invariant: 'read-model',
+          detail: `the workflow now holds episode ${after.journeyId}; a chaos run never refers anyone twice`,
+        });
         continue;
       }
       const was = before.get(journeyId)!.counters;
@@ -91,7 +106,12 @@ export async function checkAll(opts: { client: Client; read: ReadModel; programm
     }
     pending = next;
   }
-  for (const journeyId of pending) result.violations.push({ journeyId, invariant: 'read-model', detail: 'never settled: the journey kept changing, or its writes never caught up' });
+  for (const journeyId of pending)
+    result.violations.push({
+      journeyId,
+      invariant: 'read-model',
+      detail: 'never settled: the journey kept changing, or its writes never caught up',
+    });
   for (const [journeyId, detail] of stuck) result.violations.push({ journeyId, invariant: 'stuck', detail });
   return result;
 }

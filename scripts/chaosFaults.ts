@@ -29,7 +29,14 @@ export interface PlatformProcesses {
 }
 
 export class Faults {
-  readonly counts: FaultCounts = { workerKills: 0, workerUnplannedExits: 0, temporalRestarts: 0, dynamoDbOutages: 0, dynamoDbOutageSeconds: 0, journeyRepairs: 0 };
+  readonly counts: FaultCounts = {
+    workerKills: 0,
+    workerUnplannedExits: 0,
+    temporalRestarts: 0,
+    dynamoDbOutages: 0,
+    dynamoDbOutageSeconds: 0,
+    journeyRepairs: 0,
+  };
   private worker?: ChildProcess;
   private temporal?: Service;
   private dynamo?: Service;
@@ -44,16 +51,26 @@ export class Faults {
   }
 
   private startDynamo() {
-    return startDynamoDbLocal(this.p.toolchain, { port: this.p.ports.dynamo, dbPath: join(this.p.dataDir, 'dynamodb') });
+    return startDynamoDbLocal(this.p.toolchain, {
+      port: this.p.ports.dynamo,
+      dbPath: join(this.p.dataDir, 'dynamodb'),
+    });
   }
 
   private startTemporal() {
-    return startTemporalDevServer(this.p.toolchain, { port: this.p.ports.temporal, uiPort: this.p.ports.ui, dbFile: join(this.p.dataDir, 'temporal.db') });
+    return startTemporalDevServer(this.p.toolchain, {
+      port: this.p.ports.temporal,
+      uiPort: this.p.ports.ui,
+      dbFile: join(this.p.dataDir, 'temporal.db'),
+    });
   }
 
   /** Starts the worker and keeps one running until `stopAll`, like a service scheduler would. */
   startWorker(): void {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { env: this.p.workerEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+      env: this.p.workerEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let partial = '';
     const keep = (d: Buffer) => {
       this.workerLog = (this.workerLog + d.toString()).slice(-8000);
@@ -70,7 +87,9 @@ export class Faults {
       if (this.stopping || this.worker !== child) return;
       if (signal !== 'SIGKILL') {
         this.counts.workerUnplannedExits += 1;
-        this.p.log(`worker exited by itself (${code ?? signal}); restarting. Last output:\n${this.workerLog.slice(-1500)}`);
+        this.p.log(
+          `worker exited by itself (${code ?? signal}); restarting. Last output:\n${this.workerLog.slice(-1500)}`,
+        );
       }
       setTimeout(() => {
         if (!this.stopping && this.worker === child) this.startWorker();

@@ -37,7 +37,15 @@ export interface LoadOptions {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 export async function runLoad(o: LoadOptions): Promise<{ journeyIds: string[]; stats: LoadStats }> {
-  const stats: LoadStats = { referrals: 0, actions: 0, adtMessages: 0, retries: 0, conflicts: 0, gaveUp: [], unexpected: [] };
+  const stats: LoadStats = {
+    referrals: 0,
+    actions: 0,
+    adtMessages: 0,
+    retries: 0,
+    conflicts: 0,
+    gaveUp: [],
+    unexpected: [],
+  };
   const team = o.programme.teams[0]!;
   const gp = await o.token('gp-chaos', 'referrer', []);
   const lead = await o.token(team.leads[0]!, 'team-lead', [team.id]);
@@ -56,14 +64,25 @@ export async function runLoad(o: LoadOptions): Promise<{ journeyIds: string[]; s
    * given as a function is made afresh for each attempt (a care-plan action due "in a minute"
    * must not fall into the past while the call waits out a fault).
    */
-  async function send(method: string, path: string, token: string, makeBody?: unknown, contentType = 'application/json', extraHeaders: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function send(
+    method: string,
+    path: string,
+    token: string,
+    makeBody?: unknown,
+    contentType = 'application/json',
+    extraHeaders: Record<string, string> = {},
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const giveUpAt = Date.now() + 120_000;
     for (let attempt = 0; ; attempt += 1) {
       const body: unknown = typeof makeBody === 'function' ? (makeBody as () => unknown)() : makeBody;
       try {
         const r = await fetch(`${o.base}${path}`, {
           method,
-          headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': contentType } : {}), ...extraHeaders },
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body !== undefined ? { 'content-type': contentType } : {}),
+            ...extraHeaders,
+          },
           ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
           signal: AbortSignal.timeout(30_000),
         });
@@ -71,7 +90,10 @@ export async function runLoad(o: LoadOptions): Promise<{ journeyIds: string[]; s
         if (r.status < 500 && r.status !== 429) {
           if (r.status === 409) stats.conflicts += 1;
           else if (r.status >= 400) stats.unexpected.push(`${method} ${path} → ${r.status}: ${text.slice(0, 200)}`);
-          return { status: r.status, body: (text.startsWith('{') ? JSON.parse(text) : { text }) as Record<string, unknown> };
+          return {
+            status: r.status,
+            body: (text.startsWith('{') ? JSON.parse(text) : { text }) as Record<string, unknown>,
+          };
         }
       } catch {
         // a fault in progress: the API or something behind it is down
@@ -106,13 +128,20 @@ export async function runLoad(o: LoadOptions): Promise<{ journeyIds: string[]; s
     stats.referrals += 1;
     const id = referral.body.journeyId as string;
     const path = `/journeys/${encodeURIComponent(id)}`;
-    const detail = async () => (await send('GET', path, lead)).body as { phase: string; coordinatorId: string | null; carePlan?: { actions: { id: string; completedAt?: string }[] } | null };
+    const detail = async () =>
+      (await send('GET', path, lead)).body as {
+        phase: string;
+        coordinatorId: string | null;
+        carePlan?: { actions: { id: string; completedAt?: string }[] } | null;
+      };
     let commands = 0;
     const act = async (what: string, token: string, body: unknown | (() => unknown)) => {
       // One key per command, the same on every retry: a command the journey took in while the
       // answer was lost is not done twice.
       commands += 1;
-      const r = await send('POST', `${path}/${what}`, token, body, 'application/json', { 'idempotency-key': `chaos-${n}-${commands}` });
+      const r = await send('POST', `${path}/${what}`, token, body, 'application/json', {
+        'idempotency-key': `chaos-${n}-${commands}`,
+      });
       if (r.status === 200) stats.actions += 1;
     };
     const mine = async () => {
@@ -123,7 +152,13 @@ export async function runLoad(o: LoadOptions): Promise<{ journeyIds: string[]; s
     const hospital = async (event: 'A01' | 'A03') => {
       adt += 1;
       const controlId = `CHAOS-${nhsNumber}-${adt}`;
-      const r = await send('POST', '/adt', feed, () => adtMessage({ controlId, event, ...person, at: Date.now() }), 'application/hl7-v2');
+      const r = await send(
+        'POST',
+        '/adt',
+        feed,
+        () => adtMessage({ controlId, event, ...person, at: Date.now() }),
+        'application/hl7-v2',
+      );
       if (r.status === 200) stats.adtMessages += 1;
     };
 
@@ -134,14 +169,30 @@ export async function runLoad(o: LoadOptions): Promise<{ journeyIds: string[]; s
       if (d.phase === 'closed' || d.phase === undefined) break;
       if (d.phase === 'triage') {
         await pause(between(0, 50_000));
-        await act('triage', lead, chance(0.9) ? { decision: 'accept', reason: 'meets criteria' } : { decision: 'decline', reason: 'not eligible', closeReason: 'ineligible' });
+        await act(
+          'triage',
+          lead,
+          chance(0.9)
+            ? { decision: 'accept', reason: 'meets criteria' }
+            : { decision: 'decline', reason: 'not eligible', closeReason: 'ineligible' },
+        );
       } else if (d.phase === 'assessment') {
         await pause(between(3_000, 80_000));
-        await act('assessment', await mine(), { summary: 'holistic assessment', needs: [{ domain: 'physical', description: 'falls' }], livesAlone: chance(0.5) });
+        await act('assessment', await mine(), {
+          summary: 'holistic assessment',
+          needs: [{ domain: 'physical', description: 'falls' }],
+          livesAlone: chance(0.5),
+        });
       } else if (d.phase === 'care-planning') {
         await pause(between(3_000, 50_000));
         const dueIn = between(30_000, 90_000);
-        await act('care-plan', await mine(), () => ({ goals: [{ id: 'g1', description: 'stay at home' }], actions: [{ id: 'a1', description: 'home check', owner: 'OT', due: new Date(Date.now() + dueIn).toISOString() }], agreedWithPatient: true }));
+        await act('care-plan', await mine(), () => ({
+          goals: [{ id: 'g1', description: 'stay at home' }],
+          actions: [
+            { id: 'a1', description: 'home check', owner: 'OT', due: new Date(Date.now() + dueIn).toISOString() },
+          ],
+          agreedWithPatient: true,
+        }));
       } else if (d.phase === 'active') {
         const roll = o.random();
         if (roll < 0.3) {
@@ -155,9 +206,16 @@ export async function runLoad(o: LoadOptions): Promise<{ journeyIds: string[]; s
           await act('actions/a1/complete', await mine(), {});
         } else if (roll < 0.85) {
           await pause(between(10_000, 90_000));
-          await act('reviews', await mine(), { outcome: 'continue', notes: 'reviewed', ...(chance(0.3) ? { riskTier: 'high' } : {}) });
+          await act('reviews', await mine(), {
+            outcome: 'continue',
+            notes: 'reviewed',
+            ...(chance(0.3) ? { riskTier: 'high' } : {}),
+          });
         } else if (roll < 0.92) {
-          await act('close', await mine(), { reason: chance(0.5) ? 'goals-met' : 'moved-away', outcome: { goalsMet: 'some' } });
+          await act('close', await mine(), {
+            reason: chance(0.5) ? 'goals-met' : 'moved-away',
+            outcome: { goalsMet: 'some' },
+          });
         } else await pause(between(10_000, 40_000));
       } else if (d.phase === 'in-hospital') {
         await pause(between(5_000, 20_000));

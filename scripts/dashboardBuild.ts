@@ -17,7 +17,13 @@ function newest(path: string): number {
 }
 
 /** The dashboard's own files, and the domain code it imports types and helpers from. */
-const sources = () => [join(root, 'src'), join(root, 'public'), join(root, 'index.html'), join(root, 'vite.config.ts'), join(root, '..', 'domain')];
+const sources = () => [
+  join(root, 'src'),
+  join(root, 'public'),
+  join(root, 'index.html'),
+  join(root, 'vite.config.ts'),
+  join(root, '..', 'domain'),
+];
 
 export function dashboardIsStale(): boolean {
   const built = join(dashboardDist, 'index.html');

@@ -9,7 +9,11 @@ export interface CallResult {
   headers: Headers;
 }
 
-export type Call = (method: string, path: string, opts?: { token?: string; json?: unknown; body?: string; contentType?: string; headers?: Record<string, string> }) => Promise<CallResult>;
+export type Call = (
+  method: string,
+  path: string,
+  opts?: { token?: string; json?: unknown; body?: string; contentType?: string; headers?: Record<string, string> },
+) => Promise<CallResult>;
 
 export function httpClient(base: string): Call {
   return async (method, path, opts = {}) => {

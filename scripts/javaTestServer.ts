@@ -12,6 +12,10 @@ export const javaTestServerKeepalive: ConnectionPlugin = {
   name: 'carepath-java-test-server-keepalive',
   configureConnection: (options) => ({
     ...options,
-    channelArgs: { ...options.channelArgs, 'grpc.keepalive_time_ms': 330_000, 'grpc.keepalive_permit_without_calls': 0 },
+    channelArgs: {
+      ...options.channelArgs,
+      'grpc.keepalive_time_ms': 330_000,
+      'grpc.keepalive_permit_without_calls': 0,
+    },
   }),
 };

@@ -41,8 +41,17 @@ function portAnswers(port: number): Promise<boolean> {
   });
 }
 
-async function launch(name: string, port: number, command: string, args: string[], timeoutMs = 60_000): Promise<Service> {
-  if (await portAnswers(port)) throw new PortInUse(`${name} cannot start: port ${port} on 127.0.0.1 is already in use (stop whatever holds it, or choose another port).`);
+async function launch(
+  name: string,
+  port: number,
+  command: string,
+  args: string[],
+  timeoutMs = 60_000,
+): Promise<Service> {
+  if (await portAnswers(port))
+    throw new PortInUse(
+      `${name} cannot start: port ${port} on 127.0.0.1 is already in use (stop whatever holds it, or choose another port).`,
+    );
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -64,7 +73,10 @@ async function launch(name: string, port: number, command: string, args: string[
   // many services at once); the port then answers, but not for us, and the child soon exits with
   // "address in use". Give it a moment to say so.
   await new Promise((r) => setTimeout(r, 750));
-  if (child.exitCode !== null) throw new PortInUse(`${name} exited (${child.exitCode}) after port ${port} answered — another process holds it:\n${output}`);
+  if (child.exitCode !== null)
+    throw new PortInUse(
+      `${name} exited (${child.exitCode}) after port ${port} answered — another process holds it:\n${output}`,
+    );
   return {
     name,
     port,
@@ -98,7 +110,10 @@ export function startDynamoDbLocal(toolchain: Toolchain, opts: { port: number; d
 const cliType = { KEYWORD: 'Keyword', DATETIME: 'Datetime' } as Record<string, string>;
 
 /** The Temporal dev server with its Web UI, journey search attributes registered, state in SQLite. */
-export function startTemporalDevServer(toolchain: Toolchain, opts: { port: number; uiPort: number; dbFile?: string; codecEndpoint?: string }): Promise<Service> {
+export function startTemporalDevServer(
+  toolchain: Toolchain,
+  opts: { port: number; uiPort: number; dbFile?: string; codecEndpoint?: string },
+): Promise<Service> {
   return launch('Temporal dev server', opts.port, toolchain.temporalCli, [
     'server',
     'start-dev',

@@ -22,19 +22,30 @@ function run(command: string, args: string[]): Promise<void> {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
     const keep = (chunk: Buffer) => {
-      tail.push(...chunk.toString().split('\n').filter((l) => l.trim()));
+      tail.push(
+        ...chunk
+          .toString()
+          .split('\n')
+          .filter((l) => l.trim()),
+      );
       tail.splice(0, Math.max(0, tail.length - 30));
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${tail.join('\n')}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolvePromise()
+        : reject(new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${tail.join('\n')}`)),
+    );
   });
 }
 
 function findPython(): string {
   for (const candidate of [process.env.CAREPATH_PYTHON, 'python3', 'python'].filter((c): c is string => !!c)) {
-    const r = spawnSync(candidate, ['-c', 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 9) else 1)'], { stdio: 'ignore' });
+    const r = spawnSync(candidate, ['-c', 'import sys, venv; sys.exit(0 if sys.version_info >= (3, 9) else 1)'], {
+      stdio: 'ignore',
+    });
     if (r.status === 0) return candidate;
   }
   throw new MissingPrerequisite(
@@ -54,7 +65,14 @@ export async function ensureSchemathesis(): Promise<string> {
   const scratch = mkdtempSync(join(cacheDir, '.building-schemathesis-'));
   try {
     await run(python, ['-m', 'venv', scratch]);
-    await run(join(scratch, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `schemathesis==${SCHEMATHESIS_VERSION}`]);
+    await run(join(scratch, 'bin', 'python'), [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      `schemathesis==${SCHEMATHESIS_VERSION}`,
+    ]);
     writeFileSync(join(scratch, '.complete'), new Date().toISOString());
     if (existsSync(join(target, '.complete'))) {
       rmSync(scratch, { recursive: true, force: true }); // another process finished first

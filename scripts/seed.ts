@@ -23,8 +23,50 @@ const stages: [Stage, number][] = [
   ['overdue', 1],
 ];
 
-const given = ['Ada', 'Albert', 'Beryl', 'Colin', 'Doreen', 'Edna', 'Frank', 'Gwen', 'Harold', 'Iris', 'Jean', 'Kenneth', 'Lilian', 'Maurice', 'Nora', 'Owen', 'Peggy', 'Ronald', 'Sylvia', 'Trevor'];
-const family = ['Adams', 'Bennett', 'Clarke', 'Davies', 'Evans', 'Fletcher', 'Griffiths', 'Hughes', 'Iqbal', 'Jones', 'Khan', 'Lewis', 'Morgan', 'Nowak', 'Okafor', 'Price', 'Roberts', 'Singh', 'Thomas', 'Walsh'];
+const given = [
+  'Ada',
+  'Albert',
+  'Beryl',
+  'Colin',
+  'Doreen',
+  'Edna',
+  'Frank',
+  'Gwen',
+  'Harold',
+  'Iris',
+  'Jean',
+  'Kenneth',
+  'Lilian',
+  'Maurice',
+  'Nora',
+  'Owen',
+  'Peggy',
+  'Ronald',
+  'Sylvia',
+  'Trevor',
+];
+const family = [
+  'Adams',
+  'Bennett',
+  'Clarke',
+  'Davies',
+  'Evans',
+  'Fletcher',
+  'Griffiths',
+  'Hughes',
+  'Iqbal',
+  'Jones',
+  'Khan',
+  'Lewis',
+  'Morgan',
+  'Nowak',
+  'Okafor',
+  'Price',
+  'Roberts',
+  'Singh',
+  'Thomas',
+  'Walsh',
+];
 const conditionsByProgramme: Record<string, string[]> = {
   'palliative-care-home': ['cancer', 'heart failure', 'motor neurone disease', 'copd'],
   'dementia-home': ['dementia', 'falls', 'delirium', 'diabetes'],
@@ -65,13 +107,22 @@ export async function seed(opts: SeedOptions): Promise<Record<string, number>> {
   const tokens = new Map<string, Promise<string>>();
   const token = (sub: string, role: string, teams: string[] = []) => {
     const key = `${sub}|${role}|${teams.join(',')}`;
-    if (!tokens.has(key)) tokens.set(key, call('POST', '/auth/dev-token', undefined, { sub, role, teams }).then((r) => (r.body as { token: string }).token));
+    if (!tokens.has(key))
+      tokens.set(
+        key,
+        call('POST', '/auth/dev-token', undefined, { sub, role, teams }).then(
+          (r) => (r.body as { token: string }).token,
+        ),
+      );
     return tokens.get(key)!;
   };
   async function call(method: string, path: string, bearer?: string, json?: unknown, hl7?: string) {
     const response = await fetch(`${opts.api}${path}`, {
       method,
-      headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), 'content-type': hl7 ? 'application/hl7-v2' : 'application/json' },
+      headers: {
+        ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+        'content-type': hl7 ? 'application/hl7-v2' : 'application/json',
+      },
       ...(json !== undefined ? { body: JSON.stringify(json) } : hl7 ? { body: hl7 } : {}),
     });
     const text = await response.text();
@@ -81,7 +132,8 @@ export async function seed(opts: SeedOptions): Promise<Record<string, number>> {
     } catch {
       // an HL7 acknowledgement
     }
-    if (response.status >= 500 || response.status === 401) throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 300)}`);
+    if (response.status >= 500 || response.status === 401)
+      throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 300)}`);
     return { status: response.status, body };
   }
 
@@ -104,7 +156,13 @@ export async function seed(opts: SeedOptions): Promise<Record<string, number>> {
       familyName: pick(family),
       birthDate: `${new Date().getUTCFullYear() - age}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`,
       postcode: team.postcodes?.length ? `${pick(team.postcodes)} ${1 + Math.floor(random() * 9)}AB` : 'ZZ99 3WZ',
-      conditions: [...new Set(Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(conditionsByProgramme[programme.id] ?? ['frailty'])))],
+      conditions: [
+        ...new Set(
+          Array.from({ length: 1 + Math.floor(random() * 3) }, () =>
+            pick(conditionsByProgramme[programme.id] ?? ['frailty']),
+          ),
+        ),
+      ],
       livesAlone: random() < 0.4,
       admissions: Math.floor(random() * 4),
       carerStrain: random() < 0.3,
@@ -117,16 +175,27 @@ export async function seed(opts: SeedOptions): Promise<Record<string, number>> {
   async function one(p: (typeof people)[number], index: number): Promise<string> {
     const gp = await token('gp-demo', 'referrer');
     const referral = {
-      patient: { nhsNumber: p.nhsNumber, givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate, postcode: p.postcode },
+      patient: {
+        nhsNumber: p.nhsNumber,
+        givenName: p.givenName,
+        familyName: p.familyName,
+        birthDate: p.birthDate,
+        postcode: p.postcode,
+      },
       programme: p.programme.id,
       teamId: p.team.id,
       source: pick(['gp', 'hospital', 'social-care', 'community', 'voluntary', 'self']),
-      referrer: { name: 'Demo referrer', organisation: pick(['Riverside Surgery', 'District General Hospital', 'Adult Social Care', 'Age UK']) },
+      referrer: {
+        name: 'Demo referrer',
+        organisation: pick(['Riverside Surgery', 'District General Hospital', 'Adult Social Care', 'Age UK']),
+      },
       reason: `Demo referral ${index + 1}: ${p.conditions.join(', ')}`,
       urgency: p.urgent ? 'urgent' : 'routine',
       conditions: p.conditions,
       livesAlone: p.livesAlone,
-      carer: p.livesAlone ? undefined : { relationship: pick(['daughter', 'son', 'wife', 'husband', 'friend']), strain: p.carerStrain },
+      carer: p.livesAlone
+        ? undefined
+        : { relationship: pick(['daughter', 'son', 'wife', 'husband', 'friend']), strain: p.carerStrain },
       admissionsLast12Months: p.admissions,
       consent: { given: true, recordedBy: 'Demo referrer' },
       ...(p.stage === 'overdue' ? { referredAt: new Date(Date.now() - 20 * DAY).toISOString() } : {}),
@@ -134,12 +203,18 @@ export async function seed(opts: SeedOptions): Promise<Record<string, number>> {
     const made = await call('POST', '/referrals', gp, referral);
     if (made.status !== 202) throw new Error(`referral refused: ${JSON.stringify(made.body).slice(0, 300)}`);
     const { journeyId, phase } = made.body as { journeyId: string; phase: string };
-    if (p.merge) await call('POST', '/referrals', gp, { ...referral, source: 'community', reason: 'Second referral from the community team' });
+    if (p.merge)
+      await call('POST', '/referrals', gp, {
+        ...referral,
+        source: 'community',
+        reason: 'Second referral from the community team',
+      });
     if (phase === 'closed') return 'closed (ineligible)';
     const lead = await token(p.team.leads[0]!, 'team-lead', [p.team.id]);
     const path = `/journeys/${encodeURIComponent(journeyId)}`;
     if (p.stage === 'triage' && phase === 'triage') return 'triage';
-    if (phase === 'triage') await call('POST', `${path}/triage`, lead, { decision: 'accept', reason: 'Meets the programme criteria (demo)' });
+    if (phase === 'triage')
+      await call('POST', `${path}/triage`, lead, { decision: 'accept', reason: 'Meets the programme criteria (demo)' });
     if (p.stage === 'overdue') return 'assessment overdue';
     // The journey names its co-ordinator a moment after acceptance.
     let coordinatorId: string | null = null;
@@ -162,14 +237,32 @@ export async function seed(opts: SeedOptions): Promise<Record<string, number>> {
         { id: 'carer', description: 'Carer supported' },
       ],
       actions: [
-        { id: 'meds', description: 'Medication review', owner: 'pharmacist', due: new Date(Date.now() + (3 + Math.floor(random() * 20)) * DAY).toISOString() },
-        { id: 'equip', description: 'Equipment assessment', owner: 'OT', due: new Date(Date.now() + (5 + Math.floor(random() * 30)) * DAY).toISOString() },
+        {
+          id: 'meds',
+          description: 'Medication review',
+          owner: 'pharmacist',
+          due: new Date(Date.now() + (3 + Math.floor(random() * 20)) * DAY).toISOString(),
+        },
+        {
+          id: 'equip',
+          description: 'Equipment assessment',
+          owner: 'OT',
+          due: new Date(Date.now() + (5 + Math.floor(random() * 30)) * DAY).toISOString(),
+        },
       ],
       agreedWithPatient: true,
       agreedWithCarer: !p.livesAlone,
     });
     const feed = await token('demo-pas', 'integration');
-    const adt = (id: string, event: 'A01' | 'A03', at: number) => adtMessage({ controlId: id, event, nhsNumber: p.nhsNumber, familyName: p.familyName, givenName: p.givenName, at });
+    const adt = (id: string, event: 'A01' | 'A03', at: number) =>
+      adtMessage({
+        controlId: id,
+        event,
+        nhsNumber: p.nhsNumber,
+        familyName: p.familyName,
+        givenName: p.givenName,
+        at,
+      });
     if (p.stage === 'in-hospital') {
       await call('POST', '/adt', feed, undefined, adt(`DEMO-${p.nhsNumber}-1`, 'A01', Date.now() - 2 * DAY));
       return 'in-hospital';
@@ -180,7 +273,13 @@ export async function seed(opts: SeedOptions): Promise<Record<string, number>> {
       return 'discharged (contact overdue)';
     }
     if (p.stage === 'closed') {
-      await call('POST', `${path}/close`, lead, { reason: p.closeReason, outcome: { goalsMet: pick(['all', 'some', 'none']), ...(p.programme.recordsPlaceOfDeath ? { placeOfDeathAchieved: random() < 0.7 } : {}) } });
+      await call('POST', `${path}/close`, lead, {
+        reason: p.closeReason,
+        outcome: {
+          goalsMet: pick(['all', 'some', 'none']),
+          ...(p.programme.recordsPlaceOfDeath ? { placeOfDeathAchieved: random() < 0.7 } : {}),
+        },
+      });
       return `closed (${p.closeReason})`;
     }
     return 'active';
@@ -195,7 +294,11 @@ export async function seed(opts: SeedOptions): Promise<Record<string, number>> {
     }
   });
   await Promise.all(workers);
-  opts.log?.(`seeded ${opts.patients} people: ${Object.entries(tally).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+  opts.log?.(
+    `seeded ${opts.patients} people: ${Object.entries(tally)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}`,
+  );
   return tally;
 }
 
@@ -204,7 +307,11 @@ if (process.argv[1]?.endsWith('seed.ts')) {
     const i = process.argv.indexOf(`--${name}`);
     return i >= 0 ? process.argv[i + 1] : undefined;
   };
-  seed({ api: arg('api') ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`, patients: Number(arg('patients') ?? 200), log: console.log }).catch((error: unknown) => {
+  seed({
+    api: arg('api') ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`,
+    patients: Number(arg('patients') ?? 200),
+    log: console.log,
+  }).catch((error: unknown) => {
     console.error(`seed: ${(error as Error).message} (is npm start running, with CAREPATH_DEV_AUTH=1?)`);
     process.exit(1);
   });

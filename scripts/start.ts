@@ -59,7 +59,14 @@ async function main(): Promise<void> {
   if (!process.env.TEMPORAL_ADDRESS) {
     const port = Number(process.env.CAREPATH_TEMPORAL_PORT ?? 7233);
     const uiPort = Number(process.env.CAREPATH_TEMPORAL_UI_PORT ?? 8233);
-    services.push(await startTemporalDevServer(toolchain, { port, uiPort, dbFile: join(dataDir, 'temporal.db'), codecEndpoint: `http://127.0.0.1:${apiPort}/codec` }));
+    services.push(
+      await startTemporalDevServer(toolchain, {
+        port,
+        uiPort,
+        dbFile: join(dataDir, 'temporal.db'),
+        codecEndpoint: `http://127.0.0.1:${apiPort}/codec`,
+      }),
+    );
     process.env.TEMPORAL_ADDRESS = `127.0.0.1:${port}`;
     temporalUi = `http://127.0.0.1:${uiPort}`;
     process.env.CAREPATH_TEMPORAL_UI_ORIGIN ??= temporalUi;
@@ -73,10 +80,18 @@ async function main(): Promise<void> {
   const deps = await appDepsFromEnv();
   deps.dashboard = {
     root: dashboardRoot,
-    config: { apiBaseUrl: '', auth: { kind: 'dev' }, ...(temporalUi ? { temporalUi: { url: temporalUi, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' } } : {}) },
+    config: {
+      apiBaseUrl: '',
+      auth: { kind: 'dev' },
+      ...(temporalUi
+        ? { temporalUi: { url: temporalUi, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' } }
+        : {}),
+    },
   };
   const api = await startApiServer(deps, apiPort).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'EADDRINUSE' ? new PortInUse(`the API cannot start: port ${apiPort} on 127.0.0.1 is already in use (set PORT to another).`) : error;
+    throw error.code === 'EADDRINUSE'
+      ? new PortInUse(`the API cannot start: port ${apiPort} on 127.0.0.1 is already in use (set PORT to another).`)
+      : error;
   });
   services.push({ name: 'API', port: apiPort, stop: () => new Promise<void>((r) => api.close(() => r())) });
   process.once('SIGINT', () => void worker.shutdown());
@@ -87,7 +102,9 @@ async function main(): Promise<void> {
   say(`  API             http://127.0.0.1:${apiPort}  (health: /health; OpenAPI: /openapi.json)`);
   say(`  programmes      ${programmes.map((p) => p.id).join(', ')}`);
   say(`  Temporal        ${process.env.TEMPORAL_ADDRESS} (namespace ${process.env.TEMPORAL_NAMESPACE ?? 'default'})`);
-  say(`  Temporal Web UI ${temporalUi ?? 'the Web UI of your Temporal cluster'}${temporalUi ? '  (history decodes for ops/admin signed in to the dashboard; see README)' : ''}`);
+  say(
+    `  Temporal Web UI ${temporalUi ?? 'the Web UI of your Temporal cluster'}${temporalUi ? '  (history decodes for ops/admin signed in to the dashboard; see README)' : ''}`,
+  );
   say(`  DynamoDB Local  ${process.env.CAREPATH_DYNAMODB_ENDPOINT} (table ${data.tableName})`);
   say(`  data directory  ${dataDir}`);
   say('  Ctrl-C stops everything.');
@@ -102,7 +119,8 @@ async function main(): Promise<void> {
 
 main().catch(async (error: unknown) => {
   for (const s of services.reverse()) await s.stop().catch(() => undefined);
-  const known = error instanceof PortInUse || error instanceof MissingPrerequisite || error instanceof ProgrammeConfigError;
+  const known =
+    error instanceof PortInUse || error instanceof MissingPrerequisite || error instanceof ProgrammeConfigError;
   console.error(`carepath: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}`);
   process.exit(1);
 });

@@ -8,7 +8,16 @@
  * Run directly: `npm run toolchain` (prints the paths it resolved).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,7 +107,12 @@ async function installOnce(target: string, what: string, build: (scratch: string
 async function ensureTemporalCli(): Promise<string> {
   const target = join(cacheDir, `temporal-cli-${PINS.temporalCli}`);
   await installOnce(target, `Temporal CLI ${PINS.temporalCli} (go install)`, async (scratch) => {
-    requireCommand('go', ['version'], 'build the Temporal CLI (dev server)', 'Install Go 1.22 or newer (https://go.dev/doc/install, or `apt-get install golang`).');
+    requireCommand(
+      'go',
+      ['version'],
+      'build the Temporal CLI (dev server)',
+      'Install Go 1.22 or newer (https://go.dev/doc/install, or `apt-get install golang`).',
+    );
     await run('go', ['install', `github.com/temporalio/cli/cmd/temporal@v${PINS.temporalCli}`], {
       env: { ...process.env, GOBIN: scratch, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
     });
@@ -108,7 +122,12 @@ async function ensureTemporalCli(): Promise<string> {
 
 /** A throwaway Maven project whose only job is to resolve one artifact and its dependencies. */
 async function fetchFromMaven(scratch: string, groupId: string, artifactId: string, version: string): Promise<void> {
-  requireCommand('java', ['-version'], `run ${artifactId}`, 'Install Java 17 or newer (`apt-get install openjdk-17-jre-headless`).');
+  requireCommand(
+    'java',
+    ['-version'],
+    `run ${artifactId}`,
+    'Install Java 17 or newer (`apt-get install openjdk-17-jre-headless`).',
+  );
   requireCommand('mvn', ['-v'], `fetch ${artifactId} from Maven Central`, 'Install Maven (`apt-get install maven`).');
   const pom = `<?xml version="1.0" encoding="UTF-8"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -123,21 +142,29 @@ async function fetchFromMaven(scratch: string, groupId: string, artifactId: stri
 </project>
 `;
   writeFileSync(join(scratch, 'pom.xml'), pom);
-  await run('mvn', ['-B', '--no-transfer-progress', 'dependency:copy-dependencies', '-DoutputDirectory=lib', '-DincludeScope=runtime'], { cwd: scratch });
+  await run(
+    'mvn',
+    ['-B', '--no-transfer-progress', 'dependency:copy-dependencies', '-DoutputDirectory=lib', '-DincludeScope=runtime'],
+    { cwd: scratch },
+  );
 }
 
 async function ensureTemporalTestServer(): Promise<string> {
   const target = join(cacheDir, `temporal-test-server-${PINS.temporalTestServer}`);
-  await installOnce(target, `Temporal time-skipping test server ${PINS.temporalTestServer} (Maven)`, async (scratch) => {
-    await fetchFromMaven(scratch, 'io.temporal', 'temporal-test-server', PINS.temporalTestServer);
-    const wrapper = join(scratch, 'temporal-test-server');
-    // The SDK starts this with `<port>` (plus any extra args); the final path is known once renamed.
-    writeFileSync(
-      wrapper,
-      `#!/bin/sh\nexec java -Xss4m -cp "${join(target, 'lib')}/*" io.temporal.testserver.TestServer "$@"\n`,
-    );
-    chmodSync(wrapper, 0o755);
-  });
+  await installOnce(
+    target,
+    `Temporal time-skipping test server ${PINS.temporalTestServer} (Maven)`,
+    async (scratch) => {
+      await fetchFromMaven(scratch, 'io.temporal', 'temporal-test-server', PINS.temporalTestServer);
+      const wrapper = join(scratch, 'temporal-test-server');
+      // The SDK starts this with `<port>` (plus any extra args); the final path is known once renamed.
+      writeFileSync(
+        wrapper,
+        `#!/bin/sh\nexec java -Xss4m -cp "${join(target, 'lib')}/*" io.temporal.testserver.TestServer "$@"\n`,
+      );
+      chmodSync(wrapper, 0o755);
+    },
+  );
   return join(target, 'temporal-test-server');
 }
 
@@ -163,10 +190,15 @@ export async function ensureChromium(): Promise<string> {
   const path = process.env.CAREPATH_CHROMIUM ?? '/usr/bin/chromium';
   if (existsSync(path)) return path;
   const install = 'Install it (`sudo apt-get install chromium`) or set CAREPATH_CHROMIUM to a Chromium binary.';
-  if (!has('apt-get', ['--version'])) throw new MissingPrerequisite(`Chromium is not installed: the dashboard tests drive it headless. ${install}`);
+  if (!has('apt-get', ['--version']))
+    throw new MissingPrerequisite(`Chromium is not installed: the dashboard tests drive it headless. ${install}`);
   const asRoot = process.getuid?.() === 0;
-  if (!asRoot && !has('sudo', ['-n', 'true'])) throw new MissingPrerequisite(`Chromium is not installed: the dashboard tests drive it headless. ${install}`);
-  const apt = (args: string[]) => (asRoot ? run('apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }) : run('sudo', ['-n', 'apt-get', ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }));
+  if (!asRoot && !has('sudo', ['-n', 'true']))
+    throw new MissingPrerequisite(`Chromium is not installed: the dashboard tests drive it headless. ${install}`);
+  const apt = (args: string[]) =>
+    asRoot
+      ? run('apt-get', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+      : run('sudo', ['-n', 'apt-get', ...args], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   log('installing Debian chromium with apt-get (first time only)…');
   const started = Date.now();
   // Package lists may be stale or absent on a fresh machine; refresh them once if the install fails.
@@ -174,7 +206,8 @@ export async function ensureChromium(): Promise<string> {
     await apt(['update']);
     await apt(['install', '-y', '--no-install-recommends', 'chromium']);
   });
-  if (!existsSync(path)) throw new MissingPrerequisite(`apt-get installed chromium but ${path} is not there. ${install}`);
+  if (!existsSync(path))
+    throw new MissingPrerequisite(`apt-get installed chromium but ${path} is not there. ${install}`);
   log(`installed chromium in ${Math.round((Date.now() - started) / 1000)} s`);
   return path;
 }

@@ -10,7 +10,11 @@ import type { Worker } from '@temporalio/worker';
 export const HEARTBEAT_INTERVAL_MS = 10_000;
 
 /** Starts refreshing `file`; the returned function stops and removes it (a stopped worker is not healthy). */
-export function startHeartbeat(worker: Pick<Worker, 'getState'>, file: string, intervalMs = HEARTBEAT_INTERVAL_MS): () => void {
+export function startHeartbeat(
+  worker: Pick<Worker, 'getState'>,
+  file: string,
+  intervalMs = HEARTBEAT_INTERVAL_MS,
+): () => void {
   const beat = () => {
     if (worker.getState() === 'RUNNING') writeFileSync(file, new Date().toISOString());
   };

@@ -56,7 +56,11 @@ export function resetPointFor(events: readonly HistoryEvent[], failure: string):
 
 export type RepairOutcome =
   | { repaired: true; resetTo: number; newRunId: string }
-  | { repaired: false; reason: 'not-a-divergence' | 'not-found' | 'not-a-journey' | 'no-reset-point' | 'too-many-resets' | 'already-moved-on' };
+  | {
+      repaired: false;
+      reason:
+        'not-a-divergence' | 'not-found' | 'not-a-journey' | 'no-reset-point' | 'too-many-resets' | 'already-moved-on';
+    };
 
 export interface JourneyRepairOptions {
   client: Client;
@@ -86,7 +90,10 @@ export class JourneyRepair {
     const repair = this.repair(runId, failure)
       .catch((error: Error) => {
         // Logged, not thrown: the task fails again shortly and the repair is tried again then.
-        this.opts.log.warn('journey repair failed; it is tried again when the task next fails', { runId, error: error.message });
+        this.opts.log.warn('journey repair failed; it is tried again when the task next fails', {
+          runId,
+          error: error.message,
+        });
         return { repaired: false, reason: 'already-moved-on' } as const;
       })
       .finally(() => this.inFlight.delete(runId));
@@ -112,7 +119,10 @@ export class JourneyRepair {
     const hour = Date.now() - 3_600_000;
     const recent = (this.resets.get(run.workflowId) ?? []).filter((t) => t > hour);
     if (recent.length >= this.maxResetsPerHour) {
-      log.error('journey diverged again after repeated repairs; left for a person', { runId, resetsThisHour: recent.length });
+      log.error('journey diverged again after repeated repairs; left for a person', {
+        runId,
+        resetsThisHour: recent.length,
+      });
       return { repaired: false, reason: 'too-many-resets' };
     }
     try {
@@ -131,7 +141,10 @@ export class JourneyRepair {
       return { repaired: true, resetTo, newRunId: newRunId ?? '' };
     } catch (error) {
       // Someone (another worker, an operator) got there first: the run is no longer the current one.
-      if (error instanceof WorkflowNotFoundError || /not (found|running)|is not current|already completed/i.test((error as Error).message)) {
+      if (
+        error instanceof WorkflowNotFoundError ||
+        /not (found|running)|is not current|already completed/i.test((error as Error).message)
+      ) {
         return { repaired: false, reason: 'already-moved-on' };
       }
       throw error;
@@ -142,7 +155,9 @@ export class JourneyRepair {
   private async find(runId: string): Promise<{ workflowId: string; type: string } | undefined> {
     const until = Date.now() + this.findTimeoutMs;
     for (let wait = 200; ; wait = Math.min(wait * 2, 2_000)) {
-      for await (const w of this.opts.client.workflow.list({ query: `RunId = '${runId}' AND ExecutionStatus = 'Running'` })) {
+      for await (const w of this.opts.client.workflow.list({
+        query: `RunId = '${runId}' AND ExecutionStatus = 'Running'`,
+      })) {
         return { workflowId: w.workflowId, type: w.type };
       }
       if (Date.now() > until) return undefined;

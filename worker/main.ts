@@ -29,11 +29,17 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
   };
 }
 
-export async function createJourneyWorker(settings: WorkerSettings, env: NodeJS.ProcessEnv = process.env): Promise<Worker> {
+export async function createJourneyWorker(
+  settings: WorkerSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Worker> {
   installWorkerRuntime();
   const connection = await NativeConnection.connect(connectOptions(settings));
   // A journey whose history stops replaying (sdk-core after a worker kill) is reset and carries on.
-  const repair = new JourneyRepair({ client: new Client({ connection, namespace: settings.namespace }), log: Runtime.instance().logger });
+  const repair = new JourneyRepair({
+    client: new Client({ connection, namespace: settings.namespace }),
+    log: Runtime.instance().logger,
+  });
   onFailingWorkflowTask((task) => repair.notice(task.runId, task.failure));
   const codec = codecFromEnv(env);
   return Worker.create({
@@ -52,7 +58,9 @@ export async function createJourneyWorker(settings: WorkerSettings, env: NodeJS.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const worker = await createJourneyWorker(workerSettingsFromEnv());
   // The container's health check reads this file; it is only touched while the worker is RUNNING.
-  const stopHeartbeat = process.env.CAREPATH_HEALTH_FILE ? startHeartbeat(worker, process.env.CAREPATH_HEALTH_FILE) : undefined;
+  const stopHeartbeat = process.env.CAREPATH_HEALTH_FILE
+    ? startHeartbeat(worker, process.env.CAREPATH_HEALTH_FILE)
+    : undefined;
   // Resolves once SIGTERM/SIGINT has drained in-flight tasks; closing the connection lets the process exit.
   await worker.run();
   stopHeartbeat?.();

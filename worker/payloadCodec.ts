@@ -29,10 +29,14 @@ export interface CodecKeys {
 export function parseCodecKeys(spec: string): CodecKeys {
   const keys = new Map<string, Buffer>();
   let current: string | undefined;
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [id, encoded] = part.split(':');
     const key = Buffer.from(encoded ?? '', 'base64');
-    if (!id || key.length !== 32) throw new Error(`CAREPATH_CODEC_KEYS: "${id ?? part}" must be <id>:<base64 of 32 random bytes>`);
+    if (!id || key.length !== 32)
+      throw new Error(`CAREPATH_CODEC_KEYS: "${id ?? part}" must be <id>:<base64 of 32 random bytes>`);
     keys.set(id, key);
     current ??= id;
   }
@@ -48,7 +52,10 @@ export class EncryptionCodec implements PayloadCodec {
     return payloads.map((payload) => {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const sealed = Buffer.concat([cipher.update(temporal.api.common.v1.Payload.encode(payload).finish()), cipher.final()]);
+      const sealed = Buffer.concat([
+        cipher.update(temporal.api.common.v1.Payload.encode(payload).finish()),
+        cipher.final(),
+      ]);
       return {
         metadata: { encoding: utf8(ENCODING), [KEY_ID]: utf8(this.keys.current) },
         data: Buffer.concat([iv, sealed, cipher.getAuthTag()]),

@@ -21,7 +21,9 @@ export function installWorkerRuntime(level: LogLevel = 'INFO'): boolean {
   if (installed) return true;
   const downstream = new DefaultLogger(level);
   if (Runtime._instance) {
-    downstream.warn('Temporal runtime created before the worker: failing workflow tasks are not watched, stuck journeys are not repaired');
+    downstream.warn(
+      'Temporal runtime created before the worker: failing workflow tasks are not watched, stuck journeys are not repaired',
+    );
     return false;
   }
   Runtime.install({

@@ -42,16 +42,28 @@ export function temporalConnectionFromEnv(env: NodeJS.ProcessEnv = process.env):
   const serverName = blankToUndefined(env.TEMPORAL_TLS_SERVER_NAME);
   const tlsFlag = blankToUndefined(env.TEMPORAL_TLS)?.toLowerCase();
 
-  if (tlsFlag !== undefined && tlsFlag !== 'true' && tlsFlag !== 'false') throw new Error(`TEMPORAL_TLS must be true or false, not "${env.TEMPORAL_TLS}"`);
-  if (Boolean(cert) !== Boolean(key)) throw new Error('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together: set both for mTLS, or neither.');
-  if (apiKey && cert) throw new Error('Set TEMPORAL_API_KEY or TEMPORAL_TLS_CERT/TEMPORAL_TLS_KEY, not both: a namespace accepts one way of signing in.');
-  for (const [name, pem] of [['TEMPORAL_TLS_CERT', cert], ['TEMPORAL_TLS_KEY', key], ['TEMPORAL_TLS_CA', ca]] as const) {
-    if (pem && !pem.includes('-----BEGIN ')) throw new Error(`${name} must be PEM text (-----BEGIN ...), not a file name or base64 blob.`);
+  if (tlsFlag !== undefined && tlsFlag !== 'true' && tlsFlag !== 'false')
+    throw new Error(`TEMPORAL_TLS must be true or false, not "${env.TEMPORAL_TLS}"`);
+  if (Boolean(cert) !== Boolean(key))
+    throw new Error('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together: set both for mTLS, or neither.');
+  if (apiKey && cert)
+    throw new Error(
+      'Set TEMPORAL_API_KEY or TEMPORAL_TLS_CERT/TEMPORAL_TLS_KEY, not both: a namespace accepts one way of signing in.',
+    );
+  for (const [name, pem] of [
+    ['TEMPORAL_TLS_CERT', cert],
+    ['TEMPORAL_TLS_KEY', key],
+    ['TEMPORAL_TLS_CA', ca],
+  ] as const) {
+    if (pem && !pem.includes('-----BEGIN '))
+      throw new Error(`${name} must be PEM text (-----BEGIN ...), not a file name or base64 blob.`);
   }
 
   const wantsTls = Boolean(apiKey || cert || ca || serverName) || tlsFlag === 'true';
   if (tlsFlag === 'false' && wantsTls && (apiKey || cert || ca || serverName)) {
-    throw new Error('TEMPORAL_TLS=false, but an API key, client certificate or CA is set: those are only ever sent over TLS.');
+    throw new Error(
+      'TEMPORAL_TLS=false, but an API key, client certificate or CA is set: those are only ever sent over TLS.',
+    );
   }
   if (!wantsTls) return { address, namespace };
 
@@ -70,5 +82,10 @@ export function temporalConnectionFromEnv(env: NodeJS.ProcessEnv = process.env):
 
 /** Only the connection's own fields, so callers can pass a wider settings object (e.g. the worker's). */
 export function connectOptions({ address, tls, apiKey, metadata }: TemporalConnectionSettings): TemporalConnectOptions {
-  return { address, ...(tls !== undefined ? { tls } : {}), ...(apiKey ? { apiKey } : {}), ...(metadata ? { metadata } : {}) };
+  return {
+    address,
+    ...(tls !== undefined ? { tls } : {}),
+    ...(apiKey ? { apiKey } : {}),
+    ...(metadata ? { metadata } : {}),
+  };
 }

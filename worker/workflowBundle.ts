@@ -15,10 +15,16 @@ import { type BundleOptions, bundleWorkflowCode, DefaultLogger } from '@temporal
 
 export const journeyWorkflowsPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
 
-export const journeyBundlerOptions = { preloadModules: [join(dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'sharedModules.ts')] } satisfies Pick<BundleOptions, 'preloadModules'>;
+export const journeyBundlerOptions = {
+  preloadModules: [join(dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'sharedModules.ts')],
+} satisfies Pick<BundleOptions, 'preloadModules'>;
 
 /** The bundled workflow code, as the worker's `workflowBundle: { code }` or a file's contents. */
 export async function bundleJourneyWorkflows(workflowsPath: string = journeyWorkflowsPath): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN'), ...journeyBundlerOptions });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    logger: new DefaultLogger('WARN'),
+    ...journeyBundlerOptions,
+  });
   return code;
 }

@@ -87,7 +87,11 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     'resume' in input
       ? input.resume
       : J.newJourney(
-          { ...input.start, workflowId: info.workflowId, journeyId: journeyIdFor(info.workflowId, info.originalExecutionRunId) },
+          {
+            ...input.start,
+            workflowId: info.workflowId,
+            journeyId: journeyIdFor(info.workflowId, info.originalExecutionRunId),
+          },
           Date.now(),
         );
   const ladder = s.programme.escalation;
@@ -148,7 +152,8 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     changed = true;
   });
   setHandler(commandSignal, (request) => {
-    if (typeof request?.commandId !== 'string' || !(request.type in commandRules)) return log.warn('command signal ignored: malformed', { journeyId: s.journeyId });
+    if (typeof request?.commandId !== 'string' || !(request.type in commandRules))
+      return log.warn('command signal ignored: malformed', { journeyId: s.journeyId });
     if (outcomes.has(request.commandId)) return; // sent twice: it has been decided already
     // The command is checked again here (the journey may have moved on since the sender looked) and
     // applied as of when it was sent: the sender's clock travels in the signal, so "not in the past"
@@ -168,7 +173,11 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
       decided(request.commandId, accepted());
     } else {
       // Reassignment waits for the caseload store, which may refuse; the main loop asks it.
-      s.outbox.push({ type: 'reassign', commandId: request.commandId, command: checked.command as J.ReassignEffect['command'] });
+      s.outbox.push({
+        type: 'reassign',
+        commandId: request.commandId,
+        command: checked.command as J.ReassignEffect['command'],
+      });
     }
     changed = true;
   });
@@ -232,7 +241,10 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     const done = timer
       .run(() => {
         const due = sleep(Math.max(1, next - Date.now()));
-        due.then(() => void (fired = true), () => undefined);
+        due.then(
+          () => void (fired = true),
+          () => undefined,
+        );
         return due;
       })
       .catch((error: unknown) => {
@@ -252,7 +264,9 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     const revision = s.counters.revision;
     if (pending.length > 0 || projected !== revision) {
       await acts.recordJourney({
-        ...(pending.length > 0 ? { audit: { journeyId: s.journeyId, programmeId: s.programme.id, teamId: s.teamId, events: pending } } : {}),
+        ...(pending.length > 0
+          ? { audit: { journeyId: s.journeyId, programmeId: s.programme.id, teamId: s.teamId, events: pending } }
+          : {}),
         ...(projected !== revision ? { summary: journeySummary(s, Date.now()) } : {}),
       });
       if (pending.length > 0) s.counters.audited = pending.at(-1)!.seq;
@@ -270,21 +284,32 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     const key = JSON.stringify(attributes.map((a) => a.value));
     if (key !== searchKey) {
       searchKey = key;
-      upsertSearchAttributes(attributes.map(({ key, value }) => ({ key, value })) as Parameters<typeof upsertSearchAttributes>[0]);
+      upsertSearchAttributes(
+        attributes.map(({ key, value }) => ({ key, value })) as Parameters<typeof upsertSearchAttributes>[0],
+      );
     }
   }
 }
 
 /** Carries out queued side effects in order; each is removed only once its activity succeeded. */
-async function carryOutEffects(s: J.JourneyState, decided: (commandId: string, outcome: CommandOutcome) => void): Promise<void> {
+async function carryOutEffects(
+  s: J.JourneyState,
+  decided: (commandId: string, outcome: CommandOutcome) => void,
+): Promise<void> {
   while (s.outbox.length > 0) {
     const effect = s.outbox[0]!;
     if (effect.type === 'notify') await acts.notify(effect.notification);
-    else if (effect.type === 'release') await acts.releaseCoordinator({ journeyId: s.journeyId, teamId: s.teamId, coordinatorId: effect.coordinatorId });
+    else if (effect.type === 'release')
+      await acts.releaseCoordinator({ journeyId: s.journeyId, teamId: s.teamId, coordinatorId: effect.coordinatorId });
     else if (effect.type === 'reassign') await reassign(s, effect, decided);
     else {
       const t = J.team(s);
-      const { coordinatorId } = await acts.assignCoordinator({ journeyId: s.journeyId, programmeId: s.programme.id, teamId: t.id, coordinators: t.coordinators });
+      const { coordinatorId } = await acts.assignCoordinator({
+        journeyId: s.journeyId,
+        programmeId: s.programme.id,
+        teamId: t.id,
+        coordinators: t.coordinators,
+      });
       s.outbox.shift();
       J.assigned(s, coordinatorId, Date.now());
       continue;
@@ -293,9 +318,14 @@ async function carryOutEffects(s: J.JourneyState, decided: (commandId: string, o
   }
 }
 
-async function reassign(s: J.JourneyState, effect: J.ReassignEffect, decided: (commandId: string, outcome: CommandOutcome) => void): Promise<void> {
+async function reassign(
+  s: J.JourneyState,
+  effect: J.ReassignEffect,
+  decided: (commandId: string, outcome: CommandOutcome) => void,
+): Promise<void> {
   const { command } = effect;
-  if (s.phase === 'closed') return decided(effect.commandId, { ok: false, type: 'phase', message: `Journey ${s.journeyId} has closed.` });
+  if (s.phase === 'closed')
+    return decided(effect.commandId, { ok: false, type: 'phase', message: `Journey ${s.journeyId} has closed.` });
   const t = J.team(s);
   const { coordinatorId } = await acts.assignCoordinator({
     journeyId: s.journeyId,
@@ -305,12 +335,21 @@ async function reassign(s: J.JourneyState, effect: J.ReassignEffect, decided: (c
     to: command.coordinatorId,
     from: s.coordinatorId,
   });
-  if (!coordinatorId) return decided(effect.commandId, { ok: false, type: 'capacity', message: `${command.coordinatorId} has no capacity` });
+  if (!coordinatorId)
+    return decided(effect.commandId, {
+      ok: false,
+      type: 'capacity',
+      message: `${command.coordinatorId} has no capacity`,
+    });
   // A close command may have arrived while the caseload store was answering.
   if ((s.phase as c.Phase) === 'closed') {
     // Closed while the place was being moved: closing released the old place; give back the new one.
     s.outbox.push({ type: 'release', coordinatorId });
-    return decided(effect.commandId, { ok: false, type: 'phase', message: `Journey ${s.journeyId} closed during the reassignment.` });
+    return decided(effect.commandId, {
+      ok: false,
+      type: 'phase',
+      message: `Journey ${s.journeyId} closed during the reassignment.`,
+    });
   }
   J.reassigned(s, command, Date.now());
   decided(effect.commandId, { ok: true, revision: s.counters.revision, phase: s.phase });

@@ -32,11 +32,26 @@ export async function measureLists(ctx: BenchContext) {
     table.doc.middlewareStack.add(
       (next, context) => async (args) => {
         const input = args.input as Record<string, unknown>;
-        if (recording && (context.commandName === 'QueryCommand' || context.commandName === 'GetCommand' || context.commandName === 'ScanCommand')) input.ReturnConsumedCapacity = 'TOTAL';
+        if (
+          recording &&
+          (context.commandName === 'QueryCommand' ||
+            context.commandName === 'GetCommand' ||
+            context.commandName === 'ScanCommand')
+        )
+          input.ReturnConsumedCapacity = 'TOTAL';
         const out = await next(args);
         if (recording) {
-          const o = out.output as { ScannedCount?: number; Count?: number; ConsumedCapacity?: { CapacityUnits?: number } };
-          reads.push({ command: String(context.commandName), ...(o.ScannedCount !== undefined ? { scanned: o.ScannedCount } : {}), ...(o.Count !== undefined ? { count: o.Count } : {}), ...(o.ConsumedCapacity?.CapacityUnits !== undefined ? { capacity: o.ConsumedCapacity.CapacityUnits } : {}) });
+          const o = out.output as {
+            ScannedCount?: number;
+            Count?: number;
+            ConsumedCapacity?: { CapacityUnits?: number };
+          };
+          reads.push({
+            command: String(context.commandName),
+            ...(o.ScannedCount !== undefined ? { scanned: o.ScannedCount } : {}),
+            ...(o.Count !== undefined ? { count: o.Count } : {}),
+            ...(o.ConsumedCapacity?.CapacityUnits !== undefined ? { capacity: o.ConsumedCapacity.CapacityUnits } : {}),
+          });
         }
         return out;
       },
@@ -46,10 +61,23 @@ export async function measureLists(ctx: BenchContext) {
     // Load: items exactly as the worker's projectJourney builds them (its PutCommand is captured),
     // written 25 at a time with BatchWriteItem — loading is set-up, not what is measured.
     const captured: Record<string, unknown>[] = [];
-    const capture = { send: async (command: { input: { Item?: Record<string, unknown> } }) => void captured.push(command.input.Item!) } as unknown as DynamoDBDocumentClient;
+    const capture = {
+      send: async (command: { input: { Item?: Record<string, unknown> } }) => void captured.push(command.input.Item!),
+    } as unknown as DynamoDBDocumentClient;
     const store = createJourneyActivities({ doc: capture, tableName: table.tableName });
     const now = Date.now();
-    const phases = ['triage', 'assessment', 'assessment', 'care-planning', 'active', 'active', 'active', 'active', 'active', 'in-hospital'] as const;
+    const phases = [
+      'triage',
+      'assessment',
+      'assessment',
+      'care-planning',
+      'active',
+      'active',
+      'active',
+      'active',
+      'active',
+      'in-hospital',
+    ] as const;
     const tiers = ['low', 'medium', 'high'] as const;
     const summaryAt = (i: number): JourneySummary => {
       const team = i % teams;
@@ -61,10 +89,18 @@ export async function measureLists(ctx: BenchContext) {
         programme: 'bench-programme',
         teamId: `team-${team}`,
         phase,
-        coordinatorId: phase === 'triage' ? null : `team-${team}-coord-${Math.floor(ctx.random() * coordinatorsPerTeam)}`,
+        coordinatorId:
+          phase === 'triage' ? null : `team-${team}-coord-${Math.floor(ctx.random() * coordinatorsPerTeam)}`,
         riskTier: tiers[Math.floor(ctx.random() * 3)]!,
         nextDueAt,
-        nextDeadline: phase === 'active' ? 'review' : phase === 'triage' ? 'triage' : phase === 'care-planning' ? 'care-plan' : 'assessment',
+        nextDeadline:
+          phase === 'active'
+            ? 'review'
+            : phase === 'triage'
+              ? 'triage'
+              : phase === 'care-planning'
+                ? 'care-plan'
+                : 'assessment',
         overdue: due <= now,
         lastReadmissionAt: null,
         revision: 1,
@@ -76,9 +112,13 @@ export async function measureLists(ctx: BenchContext) {
     ctx.log(`lists: writing ${summaries} journey summaries`);
     const t0 = performance.now();
     for (let i = 0; i < summaries; i += 1) await store.projectJourney(summaryAt(i));
-    const batches = Array.from({ length: Math.ceil(captured.length / 25) }, (_, b) => captured.slice(b * 25, b * 25 + 25));
+    const batches = Array.from({ length: Math.ceil(captured.length / 25) }, (_, b) =>
+      captured.slice(b * 25, b * 25 + 25),
+    );
     await pool(batches.length, 8, async (b) => {
-      let items: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = batches[b]!.map((Item) => ({ PutRequest: { Item } }));
+      let items: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = batches[b]!.map((Item) => ({
+        PutRequest: { Item },
+      }));
       while (items && items.length > 0) {
         const out = await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: items } }));
         items = out.UnprocessedItems?.[table.tableName] as typeof items;
@@ -87,9 +127,17 @@ export async function measureLists(ctx: BenchContext) {
     const loadSeconds = round((performance.now() - t0) / 1000, 1);
     ctx.log(`lists: loaded in ${loadSeconds} s`);
 
-    const api = await startApi({ programmes: ctx.programmes, client: ctx.stack.client, doc: table.doc, tableName: table.tableName, pseudonymKey: ctx.stack.pseudonymKey });
+    const api = await startApi({
+      programmes: ctx.programmes,
+      client: ctx.stack.client,
+      doc: table.doc,
+      tableName: table.tableName,
+      pseudonymKey: ctx.stack.pseudonymKey,
+    });
     try {
-      const leadTokens = await Promise.all(Array.from({ length: teams }, (_, t) => api.token(`team-${t}-lead`, 'team-lead', [`team-${t}`])));
+      const leadTokens = await Promise.all(
+        Array.from({ length: teams }, (_, t) => api.token(`team-${t}-lead`, 'team-lead', [`team-${t}`])),
+      );
       const coordTokens = new Map<string, string>();
       const coordToken = async (t: number, c: number) => {
         const id = `team-${t}-coord-${c}`;
@@ -106,7 +154,12 @@ export async function measureLists(ctx: BenchContext) {
         const before = reads.length;
         const t = performance.now();
         if (kind === 'floor') {
-          await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: `JOURNEY#bench-programme.p${String(pick(summaries)).padStart(7, '0')}.e1`, sk: 'SUMMARY' } }));
+          await table.doc.send(
+            new GetCommand({
+              TableName: table.tableName,
+              Key: { pk: `JOURNEY#bench-programme.p${String(pick(summaries)).padStart(7, '0')}.e1`, sk: 'SUMMARY' },
+            }),
+          );
         } else if (kind === 'overdue') {
           const team = pick(teams);
           const r = await api.call('GET', `/journeys?team=team-${team}&overdue=true`, { token: leadTokens[team]! });
@@ -131,7 +184,8 @@ export async function measureLists(ctx: BenchContext) {
       reads.length = 0;
       recording = true;
       for (const k of ['overdue', 'caseload', 'floor'] as const) readsOf[k] = [];
-      for (let i = 0; i < requests; i += 1) for (const kind of ['overdue', 'caseload', 'floor'] as const) await one(kind);
+      for (let i = 0; i < requests; i += 1)
+        for (const kind of ['overdue', 'caseload', 'floor'] as const) await one(kind);
       recording = false;
 
       // The same overdue query straight to DynamoDB (no HTTP, no auth): where the API's own time goes.
@@ -139,7 +193,13 @@ export async function measureLists(ctx: BenchContext) {
       for (let i = 0; i < Math.min(requests, 100); i += 1) {
         const t = performance.now();
         await table.doc.send(
-          new QueryCommand({ TableName: table.tableName, IndexName: 'GSI3', KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :now', ExpressionAttributeValues: { ':pk': `TEAM#team-${pick(teams)}#OPEN`, ':now': new Date().toISOString() }, Limit: 50 }),
+          new QueryCommand({
+            TableName: table.tableName,
+            IndexName: 'GSI3',
+            KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :now',
+            ExpressionAttributeValues: { ':pk': `TEAM#team-${pick(teams)}#OPEN`, ':now': new Date().toISOString() },
+            Limit: 50,
+          }),
         );
         direct.push(performance.now() - t);
       }
@@ -148,8 +208,13 @@ export async function measureLists(ctx: BenchContext) {
         const q = rs.filter((r) => r.command === 'QueryCommand');
         return {
           queriesPerRequest: round(q.length / requests, 2),
-          itemsReadPerRequest: { mean: round(q.reduce((a, r) => a + (r.scanned ?? 0), 0) / requests, 1), max: Math.max(0, ...q.map((r) => r.scanned ?? 0)) },
-          consumedCapacityPerRequest: q.some((r) => r.capacity !== undefined) ? round(q.reduce((a, r) => a + (r.capacity ?? 0), 0) / requests, 2) : null,
+          itemsReadPerRequest: {
+            mean: round(q.reduce((a, r) => a + (r.scanned ?? 0), 0) / requests, 1),
+            max: Math.max(0, ...q.map((r) => r.scanned ?? 0)),
+          },
+          consumedCapacityPerRequest: q.some((r) => r.capacity !== undefined)
+            ? round(q.reduce((a, r) => a + (r.capacity ?? 0), 0) / requests, 2)
+            : null,
         };
       };
       const commands = [...new Set(reads.map((r) => r.command))];
@@ -158,18 +223,33 @@ export async function measureLists(ctx: BenchContext) {
       const caseload = summarise(timings.caseload);
       const floor = summarise(timings.floor);
       const worst = Math.max(overdue.p99, caseload.p99);
-      ctx.log(`lists: overdue p99 ${overdue.p99} ms, caseload p99 ${caseload.p99} ms · floor GetItem p99 ${floor.p99} ms · scans ${scans}`);
+      ctx.log(
+        `lists: overdue p99 ${overdue.p99} ms, caseload p99 ${caseload.p99} ms · floor GetItem p99 ${floor.p99} ms · scans ${scans}`,
+      );
       return {
         description: `GET /journeys?team=…&overdue=true (team lead) and GET /journeys?coordinator=… (the co-ordinator) over HTTP, ${requests} of each interleaved, with ${summaries} journey summaries in ${teams} teams × ${coordinatorsPerTeam} co-ordinators; page size 50.`,
         headline: { metric: 'worst p99 of the two lists', value: worst, unit: 'ms' },
-        floor: { what: 'one GetItem on the same DynamoDB Local through the same client (p99)', value: floor.p99, unit: 'ms', latencyMs: floor },
+        floor: {
+          what: 'one GetItem on the same DynamoDB Local through the same client (p99)',
+          value: floor.p99,
+          unit: 'ms',
+          latencyMs: floor,
+        },
         ratio: round(worst / Math.max(floor.p99, 0.01), 2),
         ratioMeaning: 'worst list p99 ÷ GetItem p99 (lower is better)',
         target: { text: 'p99 < 50 ms, no Scan', met: worst < 50 && scans === 0 },
         summaries,
         loadSeconds,
-        overdue: { latencyMs: overdue, returnedPerRequest: round(returned.overdue / requests, 1), ...itemsRead(readsOf.overdue) },
-        caseload: { latencyMs: caseload, returnedPerRequest: round(returned.caseload / requests, 1), ...itemsRead(readsOf.caseload) },
+        overdue: {
+          latencyMs: overdue,
+          returnedPerRequest: round(returned.overdue / requests, 1),
+          ...itemsRead(readsOf.overdue),
+        },
+        caseload: {
+          latencyMs: caseload,
+          returnedPerRequest: round(returned.caseload / requests, 1),
+          ...itemsRead(readsOf.caseload),
+        },
         overdueQueryDirectMs: summarise(direct),
         commandsSeen: commands,
         scans,

@@ -50,7 +50,10 @@ export async function memoryFloor(ctx: BenchContext, count: number) {
   );
   try {
     const client = new Client({ connection: ctx.stack.connection });
-    const warm = await client.workflow.start(signalFloor, { workflowId: `floor-mem-${randomUUID()}`, taskQueue: queue });
+    const warm = await client.workflow.start(signalFloor, {
+      workflowId: `floor-mem-${randomUUID()}`,
+      taskQueue: queue,
+    });
     await warm.query(pokesQuery);
     const before = await child.memory(true);
     const handles = await pool(count, 16, async () => {
@@ -62,7 +65,12 @@ export async function memoryFloor(ctx: BenchContext, count: number) {
     const after = await child.memory(true);
     await pool(handles.length, 16, (i) => handles[i]!.signal(pokeSignal, -1));
     await warm.signal(pokeSignal, -1);
-    return { cachedWorkflows: count, rssBeforeMiB: mib(before.rss), rssAfterMiB: mib(after.rss), perWorkflowKiB: round((after.rss - before.rss) / count / 1024, 1) };
+    return {
+      cachedWorkflows: count,
+      rssBeforeMiB: mib(before.rss),
+      rssAfterMiB: mib(after.rss),
+      perWorkflowKiB: round((after.rss - before.rss) / count / 1024, 1),
+    };
   } finally {
     await child.stop();
   }
@@ -92,16 +100,24 @@ export async function populateTo(ctx: BenchContext, target: number): Promise<Mem
   async function populate(): Promise<MemoryLevel> {
     const missing = Math.max(0, target - openJourneys(ctx));
     let issued = 0;
-    const { errors } = await closedLoop(ctx.sizes.memory.populateConcurrency, () => issued >= missing, async () => {
-      issued += 1;
-      const r = await api.call('POST', '/referrals', { token: gp, json: referralBody(ctx.nhsNumber(), HOLD.programme, HOLD.team) });
-      if (r.status !== 202) {
-        issued -= 1;
-        throw new Error(`referral ${r.status}: ${r.text.slice(0, 200)}`);
-      }
-      countOpened(ctx, HOLD.team);
-    });
-    if (errors.length > 0) ctx.log(`memory: ${errors.length} referrals failed while populating (retried): ${errors[0]}`);
+    const { errors } = await closedLoop(
+      ctx.sizes.memory.populateConcurrency,
+      () => issued >= missing,
+      async () => {
+        issued += 1;
+        const r = await api.call('POST', '/referrals', {
+          token: gp,
+          json: referralBody(ctx.nhsNumber(), HOLD.programme, HOLD.team),
+        });
+        if (r.status !== 202) {
+          issued -= 1;
+          throw new Error(`referral ${r.status}: ${r.text.slice(0, 200)}`);
+        }
+        countOpened(ctx, HOLD.team);
+      },
+    );
+    if (errors.length > 0)
+      ctx.log(`memory: ${errors.length} referrals failed while populating (retried): ${errors[0]}`);
     // Referrals are answered faster than two cores can run the journeys' first work (README,
     // "Performance"): allow the backlog at least 5 journeys a second, and never less than 30 minutes.
     await waitForProjection(ctx, HOLD.team, ctx.opened[HOLD.team] ?? 0, Math.max(1_800_000, missing * 200));
@@ -125,7 +141,12 @@ export async function populateTo(ctx: BenchContext, target: number): Promise<Mem
   }
 }
 
-export function memoryResult(ctx: BenchContext, warmed: { openJourneys: number; rssMiB: number }, levels: MemoryLevel[], floor: Awaited<ReturnType<typeof memoryFloor>>) {
+export function memoryResult(
+  ctx: BenchContext,
+  warmed: { openJourneys: number; rssMiB: number },
+  levels: MemoryLevel[],
+  floor: Awaited<ReturnType<typeof memoryFloor>>,
+) {
   const cache = ctx.sizes.memory.workflowCache;
   const first = levels[0]!;
   const last = levels.at(-1)!;
@@ -137,7 +158,13 @@ export function memoryResult(ctx: BenchContext, warmed: { openJourneys: number; 
   const beyond = levels.filter((l) => l.openJourneys > cache);
   /** KiB per journey that `mib` grew by from the first level above the cache to the last. */
   const slopeBeyond = (mibOf: (l: MemoryLevel) => number) =>
-    beyond.length >= 2 ? round(((mibOf(beyond.at(-1)!) - mibOf(beyond[0]!)) * 1024) / (beyond.at(-1)!.openJourneys - beyond[0]!.openJourneys), 3) : null;
+    beyond.length >= 2
+      ? round(
+          ((mibOf(beyond.at(-1)!) - mibOf(beyond[0]!)) * 1024) /
+            (beyond.at(-1)!.openJourneys - beyond[0]!.openJourneys),
+          3,
+        )
+      : null;
   const slopeKiB = slopeBeyond((l) => l.rssMiB);
   const liveSlopeKiB = slopeBeyond((l) => l.heapUsedMiB + l.workflowHeapUsedMiB);
   const flat = slopeKiB === null ? null : slopeKiB <= Math.max(1, perCachedKiB * 0.05);
@@ -145,10 +172,17 @@ export function memoryResult(ctx: BenchContext, warmed: { openJourneys: number; 
   return {
     description: `Worker process RSS after a full GC with ${levels.map((l) => l.openJourneys).join(' / ')} open journeys, workflow cache ${cache}${ctx.sizes.memory.workerHeapMiB ? `, --max-old-space-size=${ctx.sizes.memory.workerHeapMiB}` : ''}.`,
     headline: { metric: 'RSS per cached journey', value: perCachedKiB, unit: 'KiB' },
-    floor: { what: `RSS per cached empty workflow (fresh worker process, ${floor.cachedWorkflows} cached)`, value: floor.perWorkflowKiB, unit: 'KiB' },
+    floor: {
+      what: `RSS per cached empty workflow (fresh worker process, ${floor.cachedWorkflows} cached)`,
+      value: floor.perWorkflowKiB,
+      unit: 'KiB',
+    },
     ratio,
     ratioMeaning: 'carepath KiB per cached journey ÷ floor KiB per cached empty workflow (lower is better)',
-    target: { text: '≤ 1 MiB per cached journey, flat beyond the cache size', met: perCachedKiB <= 1024 && flat !== false },
+    target: {
+      text: '≤ 1 MiB per cached journey, flat beyond the cache size',
+      met: perCachedKiB <= 1024 && flat !== false,
+    },
     workflowCache: cache,
     warmed,
     levels,

@@ -24,7 +24,10 @@ import { round } from '../stats.js';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 const DAY = 86_400_000;
-const indexedValueType: Record<string, number> = { [SearchAttributeType.KEYWORD]: 2, [SearchAttributeType.DATETIME]: 6 };
+const indexedValueType: Record<string, number> = {
+  [SearchAttributeType.KEYWORD]: 2,
+  [SearchAttributeType.DATETIME]: 6,
+};
 
 async function runsOf(env: TestWorkflowEnvironment, workflowId: string, runIds: string[]): Promise<History[]> {
   const out: History[] = [];
@@ -32,13 +35,20 @@ async function runsOf(env: TestWorkflowEnvironment, workflowId: string, runIds: 
   return out;
 }
 
-async function replayMs(bundle: string, histories: History[], repeats: number): Promise<{ ms: number; perRunMs: number[] }> {
+async function replayMs(
+  bundle: string,
+  histories: History[],
+  repeats: number,
+): Promise<{ ms: number; perRunMs: number[] }> {
   const times: number[] = [];
   let perRunMs: number[] = [];
   for (let r = 0; r < repeats; r += 1) {
     const t0 = performance.now();
     const errors: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: bundle } }, histories.map((history, i) => ({ workflowId: `replay-${i}`, history })))) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: { codePath: bundle } },
+      histories.map((history, i) => ({ workflowId: `replay-${i}`, history })),
+    )) {
       if (result.error) errors.push(String(result.error));
     }
     times.push(performance.now() - t0);
@@ -130,7 +140,14 @@ export async function measureReplay(ctx: BenchContext) {
       await command('care-plan', {
         by,
         goals: [{ id: 'g1', description: 'Stay safely at home' }],
-        actions: [{ id: 'adaptations', description: 'home adaptations', owner: by.sub, due: new Date(start + 1280 * DAY).toISOString() }],
+        actions: [
+          {
+            id: 'adaptations',
+            description: 'home adaptations',
+            owner: by.sub,
+            due: new Date(start + 1280 * DAY).toISOString(),
+          },
+        ],
         agreedWithPatient: true,
       });
       const runIds: string[] = [];
@@ -162,7 +179,11 @@ export async function measureReplay(ctx: BenchContext) {
     const floorHistories = await floorWorker.runUntil(async () => {
       const out: History[] = [];
       for (const n of events) {
-        const h = await env.client.workflow.start(replayFloor, { workflowId: `floor-replay-${randomUUID()}`, taskQueue: `${taskQueue}-floor`, args: [Math.max(1, Math.round((n - 5) / 15)), 4] });
+        const h = await env.client.workflow.start(replayFloor, {
+          workflowId: `floor-replay-${randomUUID()}`,
+          taskQueue: `${taskQueue}-floor`,
+          args: [Math.max(1, Math.round((n - 5) / 15)), 4],
+        });
         await h.result();
         out.push(await h.fetchHistory());
       }
@@ -178,11 +199,18 @@ export async function measureReplay(ctx: BenchContext) {
     const floor = await replayMs(ctx.floorBundle, floorHistories, repeats);
     const perKEvents = (ms: number, n: number) => round((ms / n) * 1000, 1);
     const ratio = round(perKEvents(journey.ms, totalEvents) / perKEvents(floor.ms, floorEvents), 2);
-    ctx.log(`replay: ${generated.histories.length} runs, ${totalEvents} events in ${journey.ms} ms · floor ${floorEvents} events in ${floor.ms} ms · ratio ${ratio}`);
+    ctx.log(
+      `replay: ${generated.histories.length} runs, ${totalEvents} events in ${journey.ms} ms · floor ${floorEvents} events in ${floor.ms} ms · ratio ${ratio}`,
+    );
     return {
       description: `A ${years}-year frailty journey (${generated.reviews} fortnightly reviews, continue-as-new at 2 000 events) replayed run by run with Worker.runReplayHistories; median of ${repeats}.`,
       headline: { metric: `replay of the whole ${years}-year history`, value: journey.ms, unit: 'ms' },
-      floor: { what: 'replay of empty-workflow histories with the same runs and events', value: floor.ms, unit: 'ms', events: floorEvents },
+      floor: {
+        what: 'replay of empty-workflow histories with the same runs and events',
+        value: floor.ms,
+        unit: 'ms',
+        events: floorEvents,
+      },
       ratio,
       ratioMeaning: 'carepath ms per 1 000 events ÷ floor ms per 1 000 events (lower is better)',
       target: { text: 'none set: reported', met: null },

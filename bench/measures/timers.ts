@@ -57,24 +57,30 @@ export async function measureTimers(ctx: BenchContext) {
       const r = await api.call('GET', '/inbox?limit=200', { token: lead });
       const at = Date.now();
       inboxReads += 1;
-      for (const item of (r.body as { items: InboxItem[] }).items) if (!seen.has(item.id)) seen.set(item.id, { seenAt: at, item });
+      for (const item of (r.body as { items: InboxItem[] }).items)
+        if (!seen.has(item.id)) seen.set(item.id, { seenAt: at, item });
       await sleep(pollMs);
     }
   })();
   const referring: Promise<void>[] = [];
   for (let i = 0; i < probes; i += 1) {
     referring.push(
-      api.call('POST', '/referrals', { token: gp, json: referralBody(ctx.nhsNumber(), TIMER.programme, TIMER.team) }).then((r) => {
-        if (r.status !== 202) throw new Error(`probe referral ${r.status}: ${r.text.slice(0, 200)}`);
-        countOpened(ctx, TIMER.team);
-        probeJourneys.add((r.body as { journeyId: string }).journeyId);
-      }),
+      api
+        .call('POST', '/referrals', { token: gp, json: referralBody(ctx.nhsNumber(), TIMER.programme, TIMER.team) })
+        .then((r) => {
+          if (r.status !== 202) throw new Error(`probe referral ${r.status}: ${r.text.slice(0, 200)}`);
+          countOpened(ctx, TIMER.team);
+          probeJourneys.add((r.body as { journeyId: string }).journeyId);
+        }),
     );
     await sleep(gap);
   }
   await Promise.all(referring);
   const deadline = Date.now() + leadSeconds * 1000 + 120_000;
-  const fired = () => [...seen.values()].filter((s) => probeJourneys.has(s.item.journeyId) && s.item.deadline === 'triage' && s.item.kind === 'overdue');
+  const fired = () =>
+    [...seen.values()].filter(
+      (s) => probeJourneys.has(s.item.journeyId) && s.item.deadline === 'triage' && s.item.kind === 'overdue',
+    );
   while (fired().length < probes && Date.now() < deadline) await sleep(100);
   watching = false;
   await watcher;
@@ -90,7 +96,12 @@ export async function measureTimers(ctx: BenchContext) {
   return {
     description: `Lateness from a deadline's due time to its inbox item being readable through GET /inbox (polled every ${pollMs} ms), ${probes} probes due over ${spreadSeconds} s, with ${holding} journeys holding open timers.`,
     headline: { metric: 'due → inbox item, p99', value: c.p99, unit: 'ms', latencyMs: c },
-    floor: { what: "empty workflow's timer → one DynamoDB put done, same server (p99)", value: f.p99, unit: 'ms', latencyMs: f },
+    floor: {
+      what: "empty workflow's timer → one DynamoDB put done, same server (p99)",
+      value: f.p99,
+      unit: 'ms',
+      latencyMs: f,
+    },
     ratio,
     ratioMeaning: 'carepath p99 ÷ floor p99 (lower is better; the carepath side includes up to one poll interval)',
     target: { text: 'p99 < 1 s', met: c.p99 < 1000 },

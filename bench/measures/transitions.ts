@@ -62,9 +62,15 @@ export async function measureTransitions(ctx: BenchContext) {
     const assigned = await until(journeyId, (d) => !!d.coordinatorId, 'assigned');
     const coord = await api.token(assigned.coordinatorId!, 'coordinator', [FLOW.team]);
     const path = `/journeys/${encodeURIComponent(journeyId)}`;
-    const a = await api.call('POST', `${path}/assessment`, { token: coord, json: { summary: 'Holistic assessment with carer present (bench)', needs: [] } });
+    const a = await api.call('POST', `${path}/assessment`, {
+      token: coord,
+      json: { summary: 'Holistic assessment with carer present (bench)', needs: [] },
+    });
     if (a.status !== 200) throw new Error(`assessment ${a.status}: ${a.text.slice(0, 200)}`);
-    const p = await api.call('POST', `${path}/care-plan`, { token: coord, json: { goals: [{ id: 'g1', description: 'Stay safely at home' }], actions: [], agreedWithPatient: true } });
+    const p = await api.call('POST', `${path}/care-plan`, {
+      token: coord,
+      json: { goals: [{ id: 'g1', description: 'Stay safely at home' }], actions: [], agreedWithPatient: true },
+    });
     if (p.status !== 200) throw new Error(`care plan ${p.status}: ${p.text.slice(0, 200)}`);
     const admitted = await api.call('POST', '/adt', { token: adt, body: adtMessage('A01', nhs) });
     if (!admitted.text.includes('MSA|AA')) throw new Error(`A01 not accepted: ${admitted.text}`);
@@ -73,7 +79,9 @@ export async function measureTransitions(ctx: BenchContext) {
   });
 
   const floors: WorkflowHandle[] = await Promise.all(
-    patients.map(() => client.workflow.start(signalFloor, { workflowId: `floor-signal-${randomUUID()}`, taskQueue: FLOOR_TASK_QUEUE })),
+    patients.map(() =>
+      client.workflow.start(signalFloor, { workflowId: `floor-signal-${randomUUID()}`, taskQueue: FLOOR_TASK_QUEUE }),
+    ),
   );
   for (const h of floors) await h.query(pokesQuery); // each has run its first task
 
@@ -108,11 +116,19 @@ export async function measureTransitions(ctx: BenchContext) {
   const c = summarise(carepath);
   const f = summarise(floor);
   const ratio = round(c.p99 / f.p99, 2);
-  ctx.log(`transitions: A03 → visible p50 ${c.p50} p99 ${c.p99} ms · floor p50 ${f.p50} p99 ${f.p99} ms · ratio ${ratio}`);
+  ctx.log(
+    `transitions: A03 → visible p50 ${c.p50} p99 ${c.p99} ms · floor p50 ${f.p50} p99 ${f.p99} ms · ratio ${ratio}`,
+  );
   return {
-    description: 'POST /adt with an HL7 v2 A03 for a patient whose journey is in hospital, then GET /journeys/{id} until the post-discharge contact deadline is open; one at a time.',
+    description:
+      'POST /adt with an HL7 v2 A03 for a patient whose journey is in hospital, then GET /journeys/{id} until the post-discharge contact deadline is open; one at a time.',
     headline: { metric: 'A03 → deadline visible, p99', value: c.p99, unit: 'ms', latencyMs: c },
-    floor: { what: 'signal to an empty workflow, then query until it shows, same client and server (p99)', value: f.p99, unit: 'ms', latencyMs: f },
+    floor: {
+      what: 'signal to an empty workflow, then query until it shows, same client and server (p99)',
+      value: f.p99,
+      unit: 'ms',
+      latencyMs: f,
+    },
     ratio,
     ratioMeaning: 'carepath p99 ÷ floor p99 (lower is better)',
     target: { text: 'p99 < 250 ms', met: c.p99 < 250 },

@@ -20,11 +20,20 @@ function dashboardDist(): string {
   }
   const dist = join(root, 'dashboard', 'dist');
   if (existsSync(join(dist, 'index.html'))) return dist;
-  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
-  if (!scripts['build:dashboard']) throw new Error('dashboard/dist is missing and package.json has no build:dashboard script; build the dashboard or pass -c dashboardDist=<dir>.');
+  const scripts =
+    (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ??
+    {};
+  if (!scripts['build:dashboard'])
+    throw new Error(
+      'dashboard/dist is missing and package.json has no build:dashboard script; build the dashboard or pass -c dashboardDist=<dir>.',
+    );
   // stdout belongs to `cdk synth` (it may print the template): the build's output goes to stderr.
-  const built = spawnSync('npm', ['run', 'build:dashboard'], { cwd: root, stdio: ['ignore', process.stderr, 'inherit'] });
-  if (built.status !== 0 || !existsSync(join(dist, 'index.html'))) throw new Error('npm run build:dashboard failed or wrote no dashboard/dist/index.html');
+  const built = spawnSync('npm', ['run', 'build:dashboard'], {
+    cwd: root,
+    stdio: ['ignore', process.stderr, 'inherit'],
+  });
+  if (built.status !== 0 || !existsSync(join(dist, 'index.html')))
+    throw new Error('npm run build:dashboard failed or wrote no dashboard/dist/index.html');
   return dist;
 }
 

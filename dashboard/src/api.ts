@@ -36,7 +36,12 @@ export function setApiToken(next: string | undefined, whenRefused: () => void) {
   onUnauthorised = whenRefused;
 }
 
-export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, opts: { bearer?: string; idempotencyKey?: string } = {}): Promise<T> {
+export async function api<T>(
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+  opts: { bearer?: string; idempotencyKey?: string } = {},
+): Promise<T> {
   const base = (await loadConfig()).apiBaseUrl;
   const bearer = opts.bearer ?? token;
   const response = await fetch(`${base}${path}`, {
@@ -55,7 +60,12 @@ export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, bo
   if (!response.ok) {
     if (response.status === 401 && !opts.bearer) onUnauthorised();
     const p = (parsed ?? {}) as Partial<Problem>;
-    throw new ApiError({ status: response.status, title: p.title ?? response.statusText, detail: p.detail ?? `The API answered ${response.status}.`, ...(p.errors ? { errors: p.errors } : {}) });
+    throw new ApiError({
+      status: response.status,
+      title: p.title ?? response.statusText,
+      detail: p.detail ?? `The API answered ${response.status}.`,
+      ...(p.errors ? { errors: p.errors } : {}),
+    });
   }
   return parsed as T;
 }

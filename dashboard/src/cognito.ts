@@ -7,16 +7,38 @@ import type { DashboardConfig, Role, User } from './types';
 
 type CognitoAuth = Extract<DashboardConfig['auth'], { kind: 'cognito' }>;
 const VERIFIER = 'carepath.pkce';
-const ROLES: Role[] = ['admin', 'ops', 'service-manager', 'team-lead', 'coordinator', 'discharge-team', 'integration', 'referrer'];
+const ROLES: Role[] = [
+  'admin',
+  'ops',
+  'service-manager',
+  'team-lead',
+  'coordinator',
+  'discharge-team',
+  'integration',
+  'referrer',
+];
 
-const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 const redirectUri = () => `${location.origin}${location.pathname}`;
 
 export async function startCognitoSignIn(auth: CognitoAuth): Promise<void> {
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
   sessionStorage.setItem(VERIFIER, verifier);
-  const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
-  const query = new URLSearchParams({ response_type: 'code', client_id: auth.clientId, redirect_uri: redirectUri(), scope: 'openid email profile', code_challenge: challenge, code_challenge_method: 'S256' });
+  const challenge = base64url(
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))),
+  );
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: auth.clientId,
+    redirect_uri: redirectUri(),
+    scope: 'openid email profile',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  });
   location.assign(`https://${auth.domain}/oauth2/authorize?${query}`);
 }
 
@@ -28,14 +50,29 @@ export async function completeCognitoSignIn(auth: CognitoAuth, code: string): Pr
   const response = await fetch(`https://${auth.domain}/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', client_id: auth.clientId, code, redirect_uri: redirectUri(), code_verifier: verifier }),
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: auth.clientId,
+      code,
+      redirect_uri: redirectUri(),
+      code_verifier: verifier,
+    }),
   });
   if (!response.ok) throw new Error(`Cognito refused the sign-in (${response.status}).`);
   const { id_token: token } = (await response.json()) as { id_token: string };
-  const claims = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
+  const claims = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<
+    string,
+    unknown
+  >;
   const groups = (claims['cognito:groups'] as string[] | undefined) ?? [];
   const role = ROLES.find((r) => groups.includes(r));
   if (!role) throw new Error('Your account is in no carepath group yet; ask an administrator.');
-  const teams = String(claims['custom:teams'] ?? '').split(',').map((t) => t.trim()).filter(Boolean);
-  return { token, user: { sub: String(claims.sub), name: String(claims.name ?? claims.email ?? claims.sub), role, teams } };
+  const teams = String(claims['custom:teams'] ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return {
+    token,
+    user: { sub: String(claims.sub), name: String(claims.name ?? claims.email ?? claims.sub), role, teams },
+  };
 }

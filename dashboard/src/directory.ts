@@ -4,10 +4,13 @@ import type { ProgrammeDirectory, TeamDirectory } from './types';
 
 let loaded: Promise<ProgrammeDirectory[]> | undefined;
 
-export const loadDirectory = () => (loaded ??= api<{ items: ProgrammeDirectory[] }>('GET', '/programmes').then((r) => r.items).catch((e: unknown) => {
-  loaded = undefined;
-  throw e;
-}));
+export const loadDirectory = () =>
+  (loaded ??= api<{ items: ProgrammeDirectory[] }>('GET', '/programmes')
+    .then((r) => r.items)
+    .catch((e: unknown) => {
+      loaded = undefined;
+      throw e;
+    }));
 
 export const allTeams = (programmes: ProgrammeDirectory[]): (TeamDirectory & { programme: ProgrammeDirectory })[] =>
   programmes.flatMap((p) => p.teams.map((t) => ({ ...t, programme: p })));

@@ -1,6 +1,12 @@
 /** How times and names read on screen (UK conventions, the viewer's time zone). */
 import { parse } from 'tinyduration';
-const dateTime = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const dateTime = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 const dateOnly = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
 
 export const when = (iso: string | null | undefined) => (iso ? dateTime.format(new Date(iso)) : '—');
@@ -11,7 +17,12 @@ export function relative(iso: string | null | undefined, now = Date.now()): stri
   if (!iso) return '';
   const diff = Date.parse(iso) - now;
   const abs = Math.abs(diff);
-  const [n, unit] = abs >= 86_400_000 ? [Math.round(abs / 86_400_000), 'day'] : abs >= 3_600_000 ? [Math.round(abs / 3_600_000), 'hour'] : [Math.max(1, Math.round(abs / 60_000)), 'minute'];
+  const [n, unit] =
+    abs >= 86_400_000
+      ? [Math.round(abs / 86_400_000), 'day']
+      : abs >= 3_600_000
+        ? [Math.round(abs / 3_600_000), 'hour']
+        : [Math.max(1, Math.round(abs / 60_000)), 'minute'];
   const text = `${n} ${unit}${n === 1 ? '' : 's'}`;
   return diff >= 0 ? `in ${text}` : `${text} ago`;
 }

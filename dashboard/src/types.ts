@@ -6,7 +6,8 @@ export type { JourneyDetail, JourneySummary } from '../../domain/views';
 export type { Metrics } from '../../domain/metrics';
 export type { DashboardConfig } from '../../domain/dashboardConfig';
 
-export type Role = 'referrer' | 'coordinator' | 'team-lead' | 'service-manager' | 'discharge-team' | 'integration' | 'ops' | 'admin';
+export type Role =
+  'referrer' | 'coordinator' | 'team-lead' | 'service-manager' | 'discharge-team' | 'integration' | 'ops' | 'admin';
 
 export interface User {
   sub: string;

@@ -28,7 +28,9 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
       },
       (e: unknown) => {
         if (!current) return;
-        setError(e instanceof ApiError ? e : new ApiError({ status: 0, title: 'Network error', detail: (e as Error).message }));
+        setError(
+          e instanceof ApiError ? e : new ApiError({ status: 0, title: 'Network error', detail: (e as Error).message }),
+        );
         setLoading(false);
       },
     );

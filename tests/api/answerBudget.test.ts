@@ -14,14 +14,21 @@ import { createJourneyGateway, type JourneyGateway } from '../../lambdas/journey
 import { isDependencyUnavailable } from '../../lambdas/unavailable.js';
 
 const BUDGET_MS = 1500;
-const [frailty] = parseProgrammes({ programmes: builtInProgrammes.filter((p) => p.id === 'frailty-virtual-ward') }, 'test');
+const [frailty] = parseProgrammes(
+  { programmes: builtInProgrammes.filter((p) => p.id === 'frailty-virtual-ward') },
+  'test',
+);
 
 let env: TestWorkflowEnvironment;
 let gateway: JourneyGateway;
 beforeAll(async () => {
   // A dev server with no worker on the journeys' task queue: journeys start, but nobody answers for them.
   env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: inject('toolchain').temporalCli }, searchAttributes: [...journeySearchAttributes], ip: '127.0.0.1' },
+    server: {
+      executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
+      searchAttributes: [...journeySearchAttributes],
+      ip: '127.0.0.1',
+    },
   });
   gateway = createJourneyGateway(env.client, { answerWithinMs: BUDGET_MS });
 });
@@ -73,6 +80,12 @@ describe('the gateway answers within its budget when no worker runs the journey'
 
     await failsWithinBudget(() => gateway.load(journeyId));
     const handle = env.client.workflow.getHandle(`${frailty!.id}.pbudget000001`);
-    await failsWithinBudget(() => gateway.command(handle, 'contact', { kind: 'routine', channel: 'phone', by: { sub: 'coord-ana', role: 'coordinator' } }));
+    await failsWithinBudget(() =>
+      gateway.command(handle, 'contact', {
+        kind: 'routine',
+        channel: 'phone',
+        by: { sub: 'coord-ana', role: 'coordinator' },
+      }),
+    );
   });
 });

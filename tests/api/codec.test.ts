@@ -9,7 +9,9 @@ import { parseProgrammes } from '../../domain/loadProgrammes.js';
 import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../../worker/payloadCodec.js';
 import { useApiStack } from '../support/apiStack.js';
 
-const api = useApiStack(() => parseProgrammes({ programmes: builtInProgrammes }, 'built-in'), { codec: new EncryptionCodec(parseCodecKeys(`test1:${newCodecKey()}`)) });
+const api = useApiStack(() => parseProgrammes({ programmes: builtInProgrammes }, 'built-in'), {
+  codec: new EncryptionCodec(parseCodecKeys(`test1:${newCodecKey()}`)),
+});
 
 describe('payload encryption', () => {
   it('keeps Temporal blind, and decodes through the codec endpoint for ops staff only', async () => {
@@ -18,7 +20,13 @@ describe('payload encryption', () => {
     const made = await call('POST', '/referrals', {
       token: await token('gp-1', 'referrer'),
       json: {
-        patient: { nhsNumber: '9434765919', givenName: 'Albert', familyName: 'Pennington', birthDate: '1938-07-21', postcode: 'EX4 4QJ' },
+        patient: {
+          nhsNumber: '9434765919',
+          givenName: 'Albert',
+          familyName: 'Pennington',
+          birthDate: '1938-07-21',
+          postcode: 'EX4 4QJ',
+        },
         programme: 'frailty-virtual-ward',
         source: 'gp',
         referrer: { name: 'Dr Shah', organisation: 'Exeter Road Surgery' },
@@ -33,7 +41,11 @@ describe('payload encryption', () => {
     const workflowId = journeyId.slice(0, journeyId.lastIndexOf('.'));
 
     // The referral is answered as the journey starts; let it take the referral in and write its first records.
-    await expect.poll(async () => (await rawClient.workflow.getHandle(workflowId).fetchHistory()).events!.length, { timeout: 15_000 }).toBeGreaterThan(5);
+    await expect
+      .poll(async () => (await rawClient.workflow.getHandle(workflowId).fetchHistory()).events!.length, {
+        timeout: 15_000,
+      })
+      .toBeGreaterThan(5);
     const history = await rawClient.workflow.getHandle(workflowId).fetchHistory();
     // Every string and every byte field in the history, as text (payload bytes included).
     const texts: string[] = [];
@@ -46,24 +58,51 @@ describe('payload encryption', () => {
     walk(history);
     const raw = texts.join('\n');
     expect(raw.length).toBeGreaterThan(1000);
-    for (const secret of [reason, 'Exeter Road Surgery', 'dementia', '9434765919', 'Pennington', '1938-07-21']) expect(raw).not.toContain(secret);
+    for (const secret of [reason, 'Exeter Road Surgery', 'dementia', '9434765919', 'Pennington', '1938-07-21'])
+      expect(raw).not.toContain(secret);
     expect(raw).toContain('binary/encrypted');
 
     // The journey's start input (the referral it opened with), in the JSON form the Temporal UI sends to a codec.
     const startInput = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
-    const asJson = { payloads: startInput.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(p.data!).toString('base64') })) };
+    const asJson = {
+      payloads: startInput.map((p) => ({
+        metadata: Object.fromEntries(
+          Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+        ),
+        data: Buffer.from(p.data!).toString('base64'),
+      })),
+    };
     const ops = await token('ops-1', 'ops');
     const decoded = await call('POST', '/codec/decode', { token: ops, json: asJson });
     expect(decoded.status).toBe(200);
-    const plain = Buffer.from((decoded.body as { payloads: { data: string }[] }).payloads[0]!.data, 'base64').toString();
-    expect(JSON.parse(plain).referrals).toMatchObject([{ reason, referrerOrganisation: 'Exeter Road Surgery', conditions: ['falls', 'dementia'] }]);
+    const plain = Buffer.from(
+      (decoded.body as { payloads: { data: string }[] }).payloads[0]!.data,
+      'base64',
+    ).toString();
+    expect(JSON.parse(plain).referrals).toMatchObject([
+      { reason, referrerOrganisation: 'Exeter Road Surgery', conditions: ['falls', 'dementia'] },
+    ]);
     expect(plain).not.toContain('9434765919'); // the journey never held the NHS number in the first place
 
     expect((await call('POST', '/codec/decode', { json: asJson })).status).toBe(401);
-    expect((await call('POST', '/codec/decode', { token: await token('coord-ana', 'coordinator', ['exeter-1']), json: asJson })).status).toBe(403);
-    expect((await call('POST', '/codec/decode', { token: ops, json: { payloads: [{ metadata: asJson.payloads[0]!.metadata, data: 'AAAA' }] } })).status).toBe(422);
+    expect(
+      (
+        await call('POST', '/codec/decode', {
+          token: await token('coord-ana', 'coordinator', ['exeter-1']),
+          json: asJson,
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await call('POST', '/codec/decode', {
+          token: ops,
+          json: { payloads: [{ metadata: asJson.payloads[0]!.metadata, data: 'AAAA' }] },
+        })
+      ).status,
+    ).toBe(422);
     // Encoding is for ops too (the CLI uses it to send signals by hand).
-    const encoded = await call('POST', '/codec/encode', { token: ops, json: (decoded.body as object) });
+    const encoded = await call('POST', '/codec/encode', { token: ops, json: decoded.body as object });
     expect(encoded.status).toBe(200);
 
     // The Temporal Web UI cannot hold a token; it sends the cookie the dashboard set at sign-in.
@@ -79,14 +118,21 @@ describe('payload encryption', () => {
       return set.split(';')[0]!;
     };
     const withCookie = (path: string, cookie: string) =>
-      fetch(`${base}${path}`, { method: 'POST', headers: { cookie, 'content-type': 'application/json', origin: 'http://127.0.0.1:8233' }, body: JSON.stringify(asJson) });
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', origin: 'http://127.0.0.1:8233' },
+        body: JSON.stringify(asJson),
+      });
     const opsCookie = await cookieFor(ops);
     const viaCookie = await withCookie('/codec/decode', opsCookie);
     expect(viaCookie.status).toBe(200);
     expect(viaCookie.headers.get('access-control-allow-credentials')).toBe('true');
     expect(viaCookie.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8233');
     expect(((await viaCookie.json()) as { payloads: unknown[] }).payloads).toHaveLength(startInput.length);
-    expect((await withCookie('/codec/decode', await cookieFor(await token('coord-ana', 'coordinator', ['exeter-1'])))).status).toBe(403);
+    expect(
+      (await withCookie('/codec/decode', await cookieFor(await token('coord-ana', 'coordinator', ['exeter-1']))))
+        .status,
+    ).toBe(403);
     // The cookie opens the codec and nothing else.
     expect((await fetch(`${base}/journeys?team=exeter-1`, { headers: { cookie: opsCookie } })).status).toBe(401);
     expect((await withCookie('/codec/decode', 'carepath_codec=forged.token.here')).status).toBe(401);

@@ -12,7 +12,14 @@ const clientId = 'carepathwebclient';
 const issuer = `https://cognito-idp.eu-west-2.amazonaws.com/${userPoolId}`;
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'key-1', alg: 'RS256', use: 'sig' } as { kty: 'RSA'; n: string; e: string; kid: string; alg: string; use: string };
+const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'key-1', alg: 'RS256', use: 'sig' } as {
+  kty: 'RSA';
+  n: string;
+  e: string;
+  kid: string;
+  alg: string;
+  use: string;
+};
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 function token(claims: Record<string, unknown>, opts: { alg?: string; key?: typeof privateKey; kid?: string } = {}) {
@@ -22,14 +29,31 @@ function token(claims: Record<string, unknown>, opts: { alg?: string; key?: type
   return `${body}.${rsaSign('sha256', Buffer.from(body), opts.key ?? privateKey).toString('base64url')}`;
 }
 const now = Math.floor(Date.now() / 1000);
-const valid = { sub: 'u-123', iss: issuer, token_use: 'id', aud: clientId, iat: now - 10, exp: now + 3600, 'cognito:groups': ['coordinator'], 'custom:teams': 'south-devon-1, exeter-1' };
+const valid = {
+  sub: 'u-123',
+  iss: issuer,
+  token_use: 'id',
+  aud: clientId,
+  iat: now - 10,
+  exp: now + 3600,
+  'cognito:groups': ['coordinator'],
+  'custom:teams': 'south-devon-1, exeter-1',
+};
 
 describe('Cognito tokens', () => {
   const auth = cognitoAuthenticator({ userPoolId, clientId, jwks: { keys: [jwk] } });
 
   it('accepts a valid token and reads the role from the group and the teams from custom:teams', async () => {
-    expect(await auth.verify(token(valid))).toEqual({ sub: 'u-123', role: 'coordinator', teams: ['south-devon-1', 'exeter-1'] });
-    expect(await auth.verify(token({ ...valid, token_use: 'access', aud: undefined, client_id: clientId, 'cognito:groups': ['team-lead'] }))).toMatchObject({ role: 'team-lead' });
+    expect(await auth.verify(token(valid))).toEqual({
+      sub: 'u-123',
+      role: 'coordinator',
+      teams: ['south-devon-1', 'exeter-1'],
+    });
+    expect(
+      await auth.verify(
+        token({ ...valid, token_use: 'access', aud: undefined, client_id: clientId, 'cognito:groups': ['team-lead'] }),
+      ),
+    ).toMatchObject({ role: 'team-lead' });
   });
 
   it.each([
@@ -38,7 +62,13 @@ describe('Cognito tokens', () => {
     ['wrong audience', token({ ...valid, aud: 'someone-else' })],
     ['alg none', token(valid, { alg: 'none' })],
     ['signed with another key', token(valid, { key: other.privateKey })],
-    ['tampered claims', token(valid).replace(/^([^.]+)\.([^.]+)/, (_m, h: string) => `${h}.${b64({ ...valid, 'cognito:groups': ['admin'] })}`)],
+    [
+      'tampered claims',
+      token(valid).replace(
+        /^([^.]+)\.([^.]+)/,
+        (_m, h: string) => `${h}.${b64({ ...valid, 'cognito:groups': ['admin'] })}`,
+      ),
+    ],
     ['no carepath group', token({ ...valid, 'cognito:groups': ['visitors'] })],
     ['garbage', 'not.a.jwt'],
   ])('refuses a token that is %s', async (_why, bad) => {
@@ -48,13 +78,21 @@ describe('Cognito tokens', () => {
   it('accepts tokens of every configured app client (dashboard and integration engines), and no other', async () => {
     const both = cognitoAuthenticator({ userPoolId, clientId: [clientId, 'integrationclient'], jwks: { keys: [jwk] } });
     expect(await both.verify(token(valid))).toMatchObject({ role: 'coordinator' });
-    expect(await both.verify(token({ ...valid, aud: 'integrationclient', 'cognito:groups': ['integration'] }))).toMatchObject({ role: 'integration' });
+    expect(
+      await both.verify(token({ ...valid, aud: 'integrationclient', 'cognito:groups': ['integration'] })),
+    ).toMatchObject({ role: 'integration' });
     expect(await both.verify(token({ ...valid, aud: 'someone-else' }))).toBeUndefined();
     expect(await auth.verify(token({ ...valid, aud: 'integrationclient' }))).toBeUndefined();
   });
 
   it('never mixes dev sign-in with Cognito, and dev tokens do not pass as Cognito ones', async () => {
-    expect(() => authenticatorFromEnv({ CAREPATH_DEV_AUTH: '1', CAREPATH_DEV_AUTH_SECRET: 'x'.repeat(40), COGNITO_USER_POOL_ID: userPoolId })).toThrow(/never allowed beside Cognito/);
+    expect(() =>
+      authenticatorFromEnv({
+        CAREPATH_DEV_AUTH: '1',
+        CAREPATH_DEV_AUTH_SECRET: 'x'.repeat(40),
+        COGNITO_USER_POOL_ID: userPoolId,
+      }),
+    ).toThrow(/never allowed beside Cognito/);
     expect(() => authenticatorFromEnv({})).toThrow(/COGNITO_USER_POOL_ID/);
     const dev = devAuthenticator('y'.repeat(40));
     const devToken = await dev.devToken!({ sub: 'x', role: 'admin', teams: [] });

@@ -52,19 +52,38 @@ describe('FHIR intake', () => {
     const { journeyId } = contained.body as { journeyId: string };
     expect(journeyId.startsWith('complex-mental-health.')).toBe(true);
 
-    const bundle = { resourceType: 'Bundle', type: 'collection', entry: [{ resource: serviceRequest('Patient/pat1') }, { resource: patient('9434765919') }] };
-    const merged = await call('POST', '/referrals', { token: tie, body: JSON.stringify(bundle), contentType: 'application/fhir+json' });
+    const bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: [{ resource: serviceRequest('Patient/pat1') }, { resource: patient('9434765919') }],
+    };
+    const merged = await call('POST', '/referrals', {
+      token: tie,
+      body: JSON.stringify(bundle),
+      contentType: 'application/fhir+json',
+    });
     expect(merged).toMatchObject({ status: 202, body: { journeyId, merged: true } });
 
     const marcus = await token('lead-marcus', 'team-lead', ['cmht-north']);
     const detail = await call('GET', `/journeys/${journeyId}`, { token: marcus });
     expect(detail.body).toMatchObject({ teamId: 'cmht-north', urgency: 'urgent' }); // routed by the LS6 postcode
-    expect((detail.body as { referrals: { source: string; conditions: string[] }[] }).referrals[0]).toMatchObject({ source: 'hospital', conditions: ['psychosis'] });
+    expect((detail.body as { referrals: { source: string; conditions: string[] }[] }).referrals[0]).toMatchObject({
+      source: 'hospital',
+      conditions: ['psychosis'],
+    });
 
-    const noNhs = await call('POST', '/referrals', { token: tie, body: JSON.stringify(serviceRequest('#p', { contained: [{ ...patient('x', 'p'), identifier: [] }] })), contentType: 'application/fhir+json' });
+    const noNhs = await call('POST', '/referrals', {
+      token: tie,
+      body: JSON.stringify(serviceRequest('#p', { contained: [{ ...patient('x', 'p'), identifier: [] }] })),
+      contentType: 'application/fhir+json',
+    });
     expect(noNhs.status).toBe(400);
     expect((noNhs.body as { errors: { path: string }[] }).errors.map((e) => e.path)).toContain('patient.nhsNumber');
-    const noPatient = await call('POST', '/referrals', { token: tie, body: JSON.stringify(serviceRequest('#nobody')), contentType: 'application/fhir+json' });
+    const noPatient = await call('POST', '/referrals', {
+      token: tie,
+      body: JSON.stringify(serviceRequest('#nobody')),
+      contentType: 'application/fhir+json',
+    });
     expect(noPatient).toMatchObject({ status: 400, body: { errors: [{ path: 'ServiceRequest.subject' }] } });
 
     // Encounter: admit, then the same again (a repeat), then discharge.
@@ -75,16 +94,50 @@ describe('FHIR intake', () => {
       status,
       class: { code: 'IMP' },
       subject: { identifier: { system: NHS, value: '9434765919' } },
-      period: { start: new Date(Date.now() - 3600_000).toISOString(), ...(status === 'finished' ? { end: new Date().toISOString() } : {}) },
+      period: {
+        start: new Date(Date.now() - 3600_000).toISOString(),
+        ...(status === 'finished' ? { end: new Date().toISOString() } : {}),
+      },
       serviceProvider: { identifier: { value: 'RR8' } },
     });
     const feed = await token('tie-1', 'integration');
-    expect(await call('POST', '/adt', { token: feed, body: JSON.stringify(encounter('in-progress')), contentType: 'application/fhir+json' })).toMatchObject({ status: 202, body: { applied: 1, duplicate: false } });
-    expect(await call('POST', '/adt', { token: feed, body: JSON.stringify(encounter('in-progress')), contentType: 'application/fhir+json' })).toMatchObject({ status: 202, body: { duplicate: true } });
-    expect(await call('POST', '/adt', { token: feed, body: JSON.stringify(encounter('finished')), contentType: 'application/fhir+json' })).toMatchObject({ status: 202, body: { applied: 1 } });
-    const stays = async () => ((await call('GET', `/journeys/${journeyId}`, { token: marcus })).body as { hospitalStays: { dischargedAt?: string }[] }).hospitalStays;
+    expect(
+      await call('POST', '/adt', {
+        token: feed,
+        body: JSON.stringify(encounter('in-progress')),
+        contentType: 'application/fhir+json',
+      }),
+    ).toMatchObject({ status: 202, body: { applied: 1, duplicate: false } });
+    expect(
+      await call('POST', '/adt', {
+        token: feed,
+        body: JSON.stringify(encounter('in-progress')),
+        contentType: 'application/fhir+json',
+      }),
+    ).toMatchObject({ status: 202, body: { duplicate: true } });
+    expect(
+      await call('POST', '/adt', {
+        token: feed,
+        body: JSON.stringify(encounter('finished')),
+        contentType: 'application/fhir+json',
+      }),
+    ).toMatchObject({ status: 202, body: { applied: 1 } });
+    const stays = async () =>
+      (
+        (await call('GET', `/journeys/${journeyId}`, { token: marcus })).body as {
+          hospitalStays: { dischargedAt?: string }[];
+        }
+      ).hospitalStays;
     await expect.poll(() => stays().then((s) => s.map((x) => !!x.dischargedAt)), { timeout: 10_000 }).toEqual([true]);
-    expect((await call('POST', '/adt', { token: feed, body: JSON.stringify({ resourceType: 'Encounter', status: 'planned' }), contentType: 'application/fhir+json' })).status).toBe(400);
+    expect(
+      (
+        await call('POST', '/adt', {
+          token: feed,
+          body: JSON.stringify({ resourceType: 'Encounter', status: 'planned' }),
+          contentType: 'application/fhir+json',
+        })
+      ).status,
+    ).toBe(400);
   });
 });
 
@@ -96,12 +149,19 @@ describe('property: the edge never breaks', () => {
       .tuple(fc.constantFrom('\r', '\n', '\r\n'), fc.array(fc.string({ maxLength: 40 }), { maxLength: 6 }))
       .map(([sep, parts]) => ['MSH|^~\\&|PAS|RBZ|C|I|20261123||ADT^A01|M1|P|2.4', ...parts].join(sep));
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')), realish), async (body) => {
-        const r = await call('POST', '/adt', { token: feed, body, contentType: 'application/hl7-v2' });
-        expect(r.status).toBeLessThan(500);
-        expect(r.text).toMatch(/^MSH\|/);
-        expect(r.text).toMatch(/\rMSA\|A[AER]\|/);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')),
+          realish,
+        ),
+        async (body) => {
+          const r = await call('POST', '/adt', { token: feed, body, contentType: 'application/hl7-v2' });
+          expect(r.status).toBeLessThan(500);
+          expect(r.text).toMatch(/^MSH\|/);
+          expect(r.text).toMatch(/\rMSA\|A[AER]\|/);
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { hl7Timestamp, parseAdt } from '../../lambdas/hl7.js';
 
 const msg = (event: string, pid3: string) =>
-  [`MSH|^~\\&|PAS|RBZ^Royal Devon^L|CAREPATH|ICS|20261123093000||ADT^${event}^ADT_A01|C${event}|P|2.3`, `EVN|${event}|20261123093000||||20261123091500`, `PID|1||${pid3}||Doe^Jane`, 'PV1|1|I|WARD7^BED3^RDE', 'ZPD|local^extension'].join('\r\n');
+  [
+    `MSH|^~\\&|PAS|RBZ^Royal Devon^L|CAREPATH|ICS|20261123093000||ADT^${event}^ADT_A01|C${event}|P|2.3`,
+    `EVN|${event}|20261123093000||||20261123091500`,
+    `PID|1||${pid3}||Doe^Jane`,
+    'PV1|1|I|WARD7^BED3^RDE',
+    'ZPD|local^extension',
+  ].join('\r\n');
 
 describe('ADT parsing', () => {
   it('finds the NHS number under authority NHS with type NH or HN, among other identifiers', () => {
@@ -21,7 +27,14 @@ describe('ADT parsing', () => {
     for (const event of ['A01', 'A02', 'A03', 'A08', 'A11', 'A13']) {
       const r = parseAdt(msg(event, '9434765919^^^NHS^NH'));
       expect(r.ok, event).toBe(true);
-      if (r.ok) expect(r.adt).toMatchObject({ event, controlId: `C${event}`, sendingFacility: 'RBZ', location: 'WARD7 BED3 RDE', occurredAt: '2026-11-23T09:15:00.000Z' });
+      if (r.ok)
+        expect(r.adt).toMatchObject({
+          event,
+          controlId: `C${event}`,
+          sendingFacility: 'RBZ',
+          location: 'WARD7 BED3 RDE',
+          occurredAt: '2026-11-23T09:15:00.000Z',
+        });
     }
   });
 

@@ -14,10 +14,21 @@ import { useApiStack } from '../support/apiStack.js';
 /** POST with node:http, which reads an early answer (413) even while the server stops the upload. */
 function rawPost(url: string, token: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
     req.end(body);
   });
@@ -52,17 +63,42 @@ const referral = (nhs: string, over: Record<string, unknown> = {}) => ({
 });
 
 describe('a new referral', () => {
-  it("is answered with the phase the journey then shows, whichever way triage decides at once", async () => {
+  it('is answered with the phase the journey then shows, whichever way triage decides at once', async () => {
     const { call, token } = api.get();
     const gp = await token('gp-1', 'referrer');
     const lead = await token('lead-raj', 'team-lead', ['south-devon-1']);
     const cases = [
       // Under the programme's minimum age: declined as ineligible, closed at once.
-      { over: { patient: { nhsNumber: nhsNumber(), givenName: 'Ann', familyName: 'Young', birthDate: '1986-02-03', postcode: 'TQ2 5AB' } }, phase: 'closed' },
+      {
+        over: {
+          patient: {
+            nhsNumber: nhsNumber(),
+            givenName: 'Ann',
+            familyName: 'Young',
+            birthDate: '1986-02-03',
+            postcode: 'TQ2 5AB',
+          },
+        },
+        phase: 'closed',
+      },
       // Middling risk: waits for a person's triage decision.
       { over: {}, phase: 'triage' },
       // High risk with consent: accepted at once, assessment due.
-      { over: { conditions: ['falls', 'copd', 'heart failure', 'dementia'], livesAlone: true, admissionsLast12Months: 3, patient: { nhsNumber: nhsNumber(), givenName: 'Bea', familyName: 'Old', birthDate: '1932-02-03', postcode: 'TQ2 5AB' } }, phase: 'assessment' },
+      {
+        over: {
+          conditions: ['falls', 'copd', 'heart failure', 'dementia'],
+          livesAlone: true,
+          admissionsLast12Months: 3,
+          patient: {
+            nhsNumber: nhsNumber(),
+            givenName: 'Bea',
+            familyName: 'Old',
+            birthDate: '1932-02-03',
+            postcode: 'TQ2 5AB',
+          },
+        },
+        phase: 'assessment',
+      },
     ];
     for (const c of cases) {
       const r = await call('POST', '/referrals', { token: gp, json: referral(nhsNumber(), c.over) });
@@ -70,7 +106,11 @@ describe('a new referral', () => {
       const answer = r.body as { journeyId: string; merged: boolean; phase: string };
       expect(answer).toMatchObject({ merged: false, phase: c.phase });
       // The journey, once it has taken the referral in, agrees (and its id is the one the referrer was given).
-      await expect.poll(async () => (await call('GET', `/journeys/${answer.journeyId}`, { token: lead })).body, { timeout: 10_000 }).toMatchObject({ id: answer.journeyId, phase: c.phase });
+      await expect
+        .poll(async () => (await call('GET', `/journeys/${answer.journeyId}`, { token: lead })).body, {
+          timeout: 10_000,
+        })
+        .toMatchObject({ id: answer.journeyId, phase: c.phase });
     }
   });
 });
@@ -89,14 +129,22 @@ describe('a whole journey through the API', () => {
     expect(first.body).toMatchObject({ merged: false, phase: 'triage' });
     expect(journeyId).not.toContain(nhs);
 
-    const second = await call('POST', '/referrals', { token: gp, json: referral(nhs, { source: 'community', urgency: 'urgent' }) });
+    const second = await call('POST', '/referrals', {
+      token: gp,
+      json: referral(nhs, { source: 'community', urgency: 'urgent' }),
+    });
     expect(second).toMatchObject({ status: 202, body: { journeyId, merged: true, phase: 'triage' } });
 
     const path = `/journeys/${journeyId}`;
 
     // Nobody is named yet, so the triage reminder (a day before a one-day deadline: now) goes to the lead.
     let inbox: { status: number; body: unknown } = { status: 0, body: { items: [] } };
-    const mine = () => (inbox.body as { items: { id: string; journeyId: string; kind: string; deadline: string; level: number; ackedAt?: string }[] }).items.filter((i) => i.journeyId === journeyId);
+    const mine = () =>
+      (
+        inbox.body as {
+          items: { id: string; journeyId: string; kind: string; deadline: string; level: number; ackedAt?: string }[];
+        }
+      ).items.filter((i) => i.journeyId === journeyId);
     for (let i = 0; i < 300 && mine().length === 0; i += 1) {
       await new Promise((r) => setTimeout(r, 100));
       inbox = await call('GET', '/inbox', { token: raj });
@@ -116,25 +164,40 @@ describe('a whole journey through the API', () => {
     expect(detail.text).not.toContain('Jane');
 
     // Wrong phase → 409, unchanged; bad payload → 400 with the failing fields.
-    const early = await call('POST', `${path}/reviews`, { token: ana, json: { outcome: 'continue', notes: 'too early' } });
+    const early = await call('POST', `${path}/reviews`, {
+      token: ana,
+      json: { outcome: 'continue', notes: 'too early' },
+    });
     expect(early.status).toBe(409);
     expect(early.headers.get('content-type')).toContain('application/problem+json');
     const bad = await call('POST', `${path}/triage`, { token: raj, json: { decision: 'perhaps' } });
     expect(bad.status).toBe(400);
-    expect((bad.body as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(expect.arrayContaining(['decision', 'reason']));
+    expect((bad.body as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(
+      expect.arrayContaining(['decision', 'reason']),
+    );
 
-    const triage = { token: raj, json: { decision: 'accept', reason: 'MDT agreed: frailty and falls' }, headers: { 'idempotency-key': 'triage-1' } };
-    expect((await call('POST', `${path}/triage`, { ...triage, headers: { 'idempotency-key': 'not a key!' } })).status).toBe(400);
+    const triage = {
+      token: raj,
+      json: { decision: 'accept', reason: 'MDT agreed: frailty and falls' },
+      headers: { 'idempotency-key': 'triage-1' },
+    };
+    expect(
+      (await call('POST', `${path}/triage`, { ...triage, headers: { 'idempotency-key': 'not a key!' } })).status,
+    ).toBe(400);
     detail = await call('POST', `${path}/triage`, triage);
     expect(detail).toMatchObject({ status: 200, body: { phase: 'assessment' } });
     // Sent again with the same key (a retry after a timeout): the first answer, and nothing done twice.
     const retried = await call('POST', `${path}/triage`, triage);
     expect(retried).toMatchObject({ status: 200, body: { phase: 'assessment' } });
-    expect((retried.body as { timeline: { type: string }[] }).timeline.filter((e) => e.type.startsWith('triage.'))).toHaveLength(1);
+    expect(
+      (retried.body as { timeline: { type: string }[] }).timeline.filter((e) => e.type.startsWith('triage.')),
+    ).toHaveLength(1);
     // Without the key it is a new command, which no longer fits.
     expect((await call('POST', `${path}/triage`, { ...triage, headers: {} })).status).toBe(409);
     // Urgent (merged) referral: assessment due two days after the first referral.
-    const assessmentDue = (detail.body as { deadlines: { name: string; dueAt: string }[] }).deadlines.find((d) => d.name === 'assessment')!.dueAt;
+    const assessmentDue = (detail.body as { deadlines: { name: string; dueAt: string }[] }).deadlines.find(
+      (d) => d.name === 'assessment',
+    )!.dueAt;
     expect(Date.parse(assessmentDue) - Date.now()).toBeLessThan(2 * 86_400_000 + 60_000);
     // The named co-ordinator is assigned by the journey just after acceptance.
     for (let i = 0; i < 300 && !(detail.body as { coordinatorId: string | null }).coordinatorId; i += 1) {
@@ -145,25 +208,38 @@ describe('a whole journey through the API', () => {
 
     detail = await call('POST', `${path}/assessment`, {
       token: ana,
-      json: { summary: 'Seen at home with daughter', needs: [{ domain: 'physical', description: 'falls risk' }], carer: { present: true, relationship: 'daughter', strain: true, assessmentOffered: true } },
+      json: {
+        summary: 'Seen at home with daughter',
+        needs: [{ domain: 'physical', description: 'falls risk' }],
+        carer: { present: true, relationship: 'daughter', strain: true, assessmentOffered: true },
+      },
     });
     expect(detail).toMatchObject({ status: 200, body: { phase: 'care-planning' } });
     const due = new Date(Date.now() + 5 * 86_400_000).toISOString();
     detail = await call('POST', `${path}/care-plan`, {
       token: ana,
-      json: { goals: [{ id: 'g1', description: 'No falls for three months' }], actions: [{ id: 'rails', description: 'Fit grab rails', owner: 'OT', due }], agreedWithPatient: true, agreedWithCarer: true },
+      json: {
+        goals: [{ id: 'g1', description: 'No falls for three months' }],
+        actions: [{ id: 'rails', description: 'Fit grab rails', owner: 'OT', due }],
+        agreedWithPatient: true,
+        agreedWithCarer: true,
+      },
     });
     expect(detail).toMatchObject({ status: 200, body: { phase: 'active' } });
     expect((await call('POST', `${path}/actions/nope/complete`, { token: ana, json: {} })).status).toBe(404);
     detail = await call('POST', `${path}/actions/rails/complete`, { token: ana, json: {} });
-    expect((detail.body as { carePlan: { actions: { completedAt?: string }[] } }).carePlan.actions[0]!.completedAt).toBeTruthy();
+    expect(
+      (detail.body as { carePlan: { actions: { completedAt?: string }[] } }).carePlan.actions[0]!.completedAt,
+    ).toBeTruthy();
     detail = await call('POST', `${path}/reviews`, { token: ana, json: { outcome: 'continue', notes: 'steady' } });
     expect(detail.status).toBe(200);
     detail = await call('POST', `${path}/contacts`, { token: ana, json: { kind: 'routine', channel: 'phone' } });
     expect(detail.status).toBe(200);
 
     // Reassignment is the team lead's.
-    expect((await call('POST', `${path}/coordinator`, { token: ana, json: { coordinatorId: 'coord-joe' } })).status).toBe(403);
+    expect(
+      (await call('POST', `${path}/coordinator`, { token: ana, json: { coordinatorId: 'coord-joe' } })).status,
+    ).toBe(403);
     const current = (detail.body as { coordinatorId: string }).coordinatorId;
     const other = current === 'coord-ana' ? 'coord-joe' : 'coord-ana';
     detail = await call('POST', `${path}/coordinator`, { token: raj, json: { coordinatorId: other } });
@@ -171,17 +247,37 @@ describe('a whole journey through the API', () => {
 
     // Lists: by team (open), by co-ordinator, by phase.
     // The read model follows the workflow a moment later.
-    const listed = async (query: string) => ((await call('GET', `/journeys?${query}`, { token: raj })).body as { items: { id: string; coordinatorId: string }[] }).items;
-    await expect.poll(() => listed('team=south-devon-1').then((items) => items.map((j) => j.id)), { timeout: 10_000 }).toContain(journeyId);
-    await expect.poll(() => listed(`coordinator=${other}`).then((items) => items.find((j) => j.id === journeyId)?.coordinatorId), { timeout: 10_000 }).toBe(other);
+    const listed = async (query: string) =>
+      (
+        (await call('GET', `/journeys?${query}`, { token: raj })).body as {
+          items: { id: string; coordinatorId: string }[];
+        }
+      ).items;
+    await expect
+      .poll(() => listed('team=south-devon-1').then((items) => items.map((j) => j.id)), { timeout: 10_000 })
+      .toContain(journeyId);
+    await expect
+      .poll(
+        () => listed(`coordinator=${other}`).then((items) => items.find((j) => j.id === journeyId)?.coordinatorId),
+        { timeout: 10_000 },
+      )
+      .toBe(other);
 
-    detail = await call('POST', `${path}/close`, { token: raj, json: { reason: 'goals-met', outcome: { goalsMet: 'all' } } });
+    detail = await call('POST', `${path}/close`, {
+      token: raj,
+      json: { reason: 'goals-met', outcome: { goalsMet: 'all' } },
+    });
 
     // The finished journey as FHIR R4.
     const fhir = await call('GET', `${path}/fhir`, { token: ana });
     expect(fhir.status).toBe(200);
     expect(fhir.headers.get('content-type')).toContain('application/fhir+json');
-    const bundle = fhir.body as { resourceType: string; entry: { resource: { resourceType: string; identifier?: { system: string; value: string }[]; status?: string } }[] };
+    const bundle = fhir.body as {
+      resourceType: string;
+      entry: {
+        resource: { resourceType: string; identifier?: { system: string; value: string }[]; status?: string };
+      }[];
+    };
     expect(bundle.resourceType).toBe('Bundle');
     const types = bundle.entry.map((e) => e.resource.resourceType);
     expect(new Set(types)).toEqual(new Set(['Patient', 'EpisodeOfCare', 'CareTeam', 'CarePlan', 'Goal', 'Task']));
@@ -191,7 +287,9 @@ describe('a whole journey through the API', () => {
     expect(bundle.entry.find((e) => e.resource.resourceType === 'Task')!.resource.status).toBe('completed');
     expect((await call('GET', `${path}/fhir`, { token: await token('ops-1', 'ops') })).status).toBe(403);
     expect(detail).toMatchObject({ status: 200, body: { phase: 'closed', closeReason: 'goals-met' } });
-    expect((await call('POST', `${path}/contacts`, { token: ana, json: { kind: 'routine', channel: 'phone' } })).status).toBe(409);
+    expect(
+      (await call('POST', `${path}/contacts`, { token: ana, json: { kind: 'routine', channel: 'phone' } })).status,
+    ).toBe(409);
 
     const again = await call('POST', '/referrals', { token: gp, json: referral(nhs) });
     expect(again.status).toBe(202);
@@ -211,24 +309,57 @@ describe('a whole journey through the API', () => {
     expect((await call('POST', '/referrals', { token: ops, json: referral(nhsNumber()) })).status).toBe(403);
     const badNhs = await call('POST', '/referrals', { token: gp, json: referral('9434765918') });
     expect(badNhs.status).toBe(400);
-    expect((badNhs.body as { errors: { path: string; message: string }[] }).errors).toEqual([{ path: 'patient.nhsNumber', message: 'is not a valid NHS number (Modulus 11 check failed)' }]);
-    expect((await call('POST', '/referrals', { token: gp, json: referral(nhsNumber(), { programme: 'nope' }) })).status).toBe(422);
-    const stale = await call('POST', '/referrals', { token: gp, json: referral(nhsNumber(), { referredAt: new Date(Date.now() - 100 * 86_400_000).toISOString() }) });
-    expect(stale).toMatchObject({ status: 400, body: { errors: [{ path: 'referredAt', message: 'must be within the last 90 days' }] } });
-    expect((await call('POST', '/referrals', { token: gp, json: referral(nhsNumber(), { patient: { ...referral('x').patient, nhsNumber: nhsNumber(), postcode: 'ZZ1 1ZZ' } }) })).status).toBe(422);
-    const huge = await rawPost(`${api.get().base}/referrals`, gp, JSON.stringify(referral(nhsNumber(), { reason: 'x'.repeat(300_000) })));
+    expect((badNhs.body as { errors: { path: string; message: string }[] }).errors).toEqual([
+      { path: 'patient.nhsNumber', message: 'is not a valid NHS number (Modulus 11 check failed)' },
+    ]);
+    expect(
+      (await call('POST', '/referrals', { token: gp, json: referral(nhsNumber(), { programme: 'nope' }) })).status,
+    ).toBe(422);
+    const stale = await call('POST', '/referrals', {
+      token: gp,
+      json: referral(nhsNumber(), { referredAt: new Date(Date.now() - 100 * 86_400_000).toISOString() }),
+    });
+    expect(stale).toMatchObject({
+      status: 400,
+      body: { errors: [{ path: 'referredAt', message: 'must be within the last 90 days' }] },
+    });
+    expect(
+      (
+        await call('POST', '/referrals', {
+          token: gp,
+          json: referral(nhsNumber(), {
+            patient: { ...referral('x').patient, nhsNumber: nhsNumber(), postcode: 'ZZ1 1ZZ' },
+          }),
+        })
+      ).status,
+    ).toBe(422);
+    const huge = await rawPost(
+      `${api.get().base}/referrals`,
+      gp,
+      JSON.stringify(referral(nhsNumber(), { reason: 'x'.repeat(300_000) })),
+    );
     expect(huge).toBe(413);
 
     const made = await call('POST', '/referrals', { token: gp, json: referral(nhsNumber()) });
     const { journeyId } = made.body as { journeyId: string };
     const outsider = await token('coord-lily', 'coordinator', ['exeter-1']);
     expect((await call('GET', `/journeys/${journeyId}`, { token: outsider })).status).toBe(403);
-    expect((await call('POST', `/journeys/${journeyId}/triage`, { token: await token('lead-sian', 'team-lead', ['exeter-1']), json: { decision: 'accept', reason: 'x' } })).status).toBe(403);
+    expect(
+      (
+        await call('POST', `/journeys/${journeyId}/triage`, {
+          token: await token('lead-sian', 'team-lead', ['exeter-1']),
+          json: { decision: 'accept', reason: 'x' },
+        })
+      ).status,
+    ).toBe(403);
     expect((await call('GET', '/journeys?team=south-devon-1', { token: outsider })).status).toBe(403);
     expect((await call('GET', `/journeys/${journeyId}`, { token: gp })).status).toBe(403);
     const manager = await token('mgr-kim', 'service-manager');
     expect((await call('GET', `/journeys/${journeyId}`, { token: manager })).status).toBe(200);
-    expect((await call('GET', '/journeys/frailty-virtual-ward.p000000000000000000000000.000000000000', { token: manager })).status).toBe(404);
+    expect(
+      (await call('GET', '/journeys/frailty-virtual-ward.p000000000000000000000000.000000000000', { token: manager }))
+        .status,
+    ).toBe(404);
     expect((await call('GET', '/health')).body).toEqual({ status: 'ok', temporal: 'up', dynamodb: 'up' });
   });
 });
@@ -236,7 +367,14 @@ describe('a whole journey through the API', () => {
 describe('the hospital ADT feed', () => {
   const msh = (id: string, event: string) => `MSH|^~\\&|PAS|RBZ|CAREPATH|ICS|20261123090000||ADT^${event}|${id}|P|2.4`;
   const message = (id: string, event: string, nhs: string, sep = '\r', extra: string[] = []) =>
-    [msh(id, event), `EVN|${event}|20261123090000`, `PID|1||H${id}^^^RBZ^MR~${nhs}^^^NHS^NH||Doe^Jane||19480517|F`, 'PV1|1|I|WARD7^BED3^RDE', 'ZUK|local|stuff', ...extra].join(sep);
+    [
+      msh(id, event),
+      `EVN|${event}|20261123090000`,
+      `PID|1||H${id}^^^RBZ^MR~${nhs}^^^NHS^NH||Doe^Jane||19480517|F`,
+      'PV1|1|I|WARD7^BED3^RDE',
+      'ZUK|local|stuff',
+      ...extra,
+    ].join(sep);
 
   it('admits, transfers, discharges, cancels both ways, ignores duplicates — with CR, LF or CRLF', async () => {
     const { call, token } = api.get();
@@ -244,10 +382,22 @@ describe('the hospital ADT feed', () => {
     const feed = await token('tie-1', 'integration');
     const raj = await token('lead-raj', 'team-lead', ['south-devon-1']);
     const nhs = nhsNumber();
-    const made = await call('POST', '/referrals', { token: gp, json: referral(nhs, { conditions: ['copd', 'falls', 'heart failure'], livesAlone: true, admissionsLast12Months: 2, birthDate: '1940-01-01' }) });
+    const made = await call('POST', '/referrals', {
+      token: gp,
+      json: referral(nhs, {
+        conditions: ['copd', 'falls', 'heart failure'],
+        livesAlone: true,
+        admissionsLast12Months: 2,
+        birthDate: '1940-01-01',
+      }),
+    });
     const { journeyId } = made.body as { journeyId: string };
-    await call('POST', `/journeys/${journeyId}/triage`, { token: raj, json: { decision: 'accept', reason: 'ok' } }).catch(() => undefined);
-    const phase = async () => ((await call('GET', `/journeys/${journeyId}`, { token: raj })).body as { phase: string; hospitalStays: unknown[] });
+    await call('POST', `/journeys/${journeyId}/triage`, {
+      token: raj,
+      json: { decision: 'accept', reason: 'ok' },
+    }).catch(() => undefined);
+    const phase = async () =>
+      (await call('GET', `/journeys/${journeyId}`, { token: raj })).body as { phase: string; hospitalStays: unknown[] };
     const send = async (id: string, event: string, sep: string) => {
       const r = await call('POST', '/adt', { token: feed, body: message(id, event, nhs, sep) });
       expect(r.headers.get('content-type')).toContain('application/hl7-v2');
@@ -280,7 +430,9 @@ describe('the hospital ADT feed', () => {
     await send(`B1-${nhs}`, 'A01', '\r');
     await send(`B2-${nhs}`, 'A03', '\r');
     await send(`B3-${nhs}`, 'A01', '\n');
-    await expect.poll(() => stays().then((s) => s.map((h) => h.readmission)), { timeout: 10_000 }).toEqual([false, true]);
+    await expect
+      .poll(() => stays().then((s) => s.map((h) => h.readmission)), { timeout: 10_000 })
+      .toEqual([false, true]);
 
     // A patient with no open journey: acknowledged, nothing changed.
     r = await call('POST', '/adt', { token: feed, body: message('U1', 'A01', nhsNumber()) });
@@ -295,10 +447,22 @@ describe('the hospital ADT feed', () => {
     const cases: [string, string, RegExp][] = [
       ['truncated', 'MSH|^~\\&|PAS', /MSA\|A[RE]\|/],
       ['not HL7', 'hello world', /MSA\|AR\|\|not an HL7 v2 message/],
-      ['wrong type', message('W1', 'A01', nhs).replace('ADT^A01', 'ORU^R01'), /MSA\|AR\|W1\|unsupported message type ORU/],
-      ['unsupported event', message('W2', 'A01', nhs).replace('ADT^A01', 'ADT^A31'), /MSA\|AR\|W2\|unsupported ADT event A31/],
+      [
+        'wrong type',
+        message('W1', 'A01', nhs).replace('ADT^A01', 'ORU^R01'),
+        /MSA\|AR\|W1\|unsupported message type ORU/,
+      ],
+      [
+        'unsupported event',
+        message('W2', 'A01', nhs).replace('ADT^A01', 'ADT^A31'),
+        /MSA\|AR\|W2\|unsupported ADT event A31/,
+      ],
       ['missing PID', [msh('W3', 'A01'), 'PV1|1|I|WARD7'].join('\r'), /MSA\|AE\|W3\|PID segment is missing/],
-      ['no NHS number', message('W4', 'A01', nhs).replace(`~${nhs}^^^NHS^NH`, ''), /MSA\|AE\|W4\|PID-3 has no valid NHS number/],
+      [
+        'no NHS number',
+        message('W4', 'A01', nhs).replace(`~${nhs}^^^NHS^NH`, ''),
+        /MSA\|AE\|W4\|PID-3 has no valid NHS number/,
+      ],
     ];
     // A journey for this patient, to show that none of the bad messages touches it.
     const made = await call('POST', '/referrals', { token: await token('gp-1', 'referrer'), json: referral(nhs) });
@@ -312,13 +476,18 @@ describe('the hospital ADT feed', () => {
       }
     }
     await new Promise((res) => setTimeout(res, 300));
-    const after = (await call('GET', `/journeys/${journeyId}`, { token: lead })).body as { hospitalStays: unknown[]; timeline: { type: string }[] };
+    const after = (await call('GET', `/journeys/${journeyId}`, { token: lead })).body as {
+      hospitalStays: unknown[];
+      timeline: { type: string }[];
+    };
     expect(after.hospitalStays).toEqual([]);
     expect(after.timeline.filter((e) => e.type.startsWith('hospital.'))).toEqual([]);
     // None was recorded as processed: the same control id, sent correctly, applies.
     const fixed = await call('POST', '/adt', { token: feed, body: message('W4', 'A01', nhs) });
     expect(fixed.text).toMatch(/MSA\|AA\|W4\|applied to 1 journey/);
     expect(patientIdFor(nhs, api.get().pseudonymKey)).toMatch(/^p/);
-    expect((await call('POST', '/adt', { token: await token('gp', 'referrer'), body: message('W5', 'A01', nhs) })).status).toBe(403);
+    expect(
+      (await call('POST', '/adt', { token: await token('gp', 'referrer'), body: message('W5', 'A01', nhs) })).status,
+    ).toBe(403);
   });
 });

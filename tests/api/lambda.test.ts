@@ -16,13 +16,25 @@ const event = (method: string, path: string, body?: unknown, headers: Record<str
   rawPath: path,
   rawQueryString: '',
   headers: { host: 'api.example', 'content-type': 'application/json', ...headers },
-  requestContext: { http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'r1', stage: '$default', domainName: 'api.example', accountId: '000000000000', apiId: 'api', time: '', timeEpoch: 0 },
+  requestContext: {
+    http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+    requestId: 'r1',
+    stage: '$default',
+    domainName: 'api.example',
+    accountId: '000000000000',
+    apiId: 'api',
+    time: '',
+    timeEpoch: 0,
+  },
   ...(body !== undefined ? { body: JSON.stringify(body), isBase64Encoded: false } : { isBase64Encoded: false }),
 });
 
 describe('the Lambda entry point', () => {
   it('serves API Gateway v2 events with the same handlers', async () => {
-    Object.assign(process.env, api.get().env, { CAREPATH_DEV_AUTH: '1', CAREPATH_DEV_AUTH_SECRET: randomBytes(32).toString('hex') });
+    Object.assign(process.env, api.get().env, {
+      CAREPATH_DEV_AUTH: '1',
+      CAREPATH_DEV_AUTH_SECRET: randomBytes(32).toString('hex'),
+    });
     const lambda = await import('../../lambdas/lambda.js');
     type Reply = { statusCode: number; body: string; headers?: Record<string, string> };
     const handler = (e: unknown) => lambda.handler(e as never) as unknown as Promise<Reply>;
@@ -46,7 +58,7 @@ describe('the Lambda entry point', () => {
           consent: { given: true, recordedBy: 'GP' },
         },
         { authorization: `Bearer ${token}` },
-      )
+      ),
     );
     expect(referral.statusCode).toBe(202);
     expect(JSON.parse(referral.body)).toMatchObject({ merged: false });

@@ -47,10 +47,12 @@ describe('evaluation metrics', () => {
         return inside(t);
       };
       const source = pick(['gp', 'hospital', 'social-care', 'community', 'self'] as const);
-      if (add(start, 'referral.received', { source, urgency: 'routine' })) expected.bySource[source] = (expected.bySource[source] ?? 0) + 1;
+      if (add(start, 'referral.received', { source, urgency: 'routine' }))
+        expected.bySource[source] = (expected.bySource[source] ?? 0) + 1;
       const waitDays = Math.round(random() * 20 * 100) / 100;
       const assessedAt = start + waitDays * DAY;
-      if (add(assessedAt, 'assessment.recorded', { referredAt: new Date(start).toISOString() })) expected.waits.push(waitDays);
+      if (add(assessedAt, 'assessment.recorded', { referredAt: new Date(start).toISOString() }))
+        expected.waits.push(waitDays);
       for (const deadline of ['assessment', 'care-plan', 'review'] as const) {
         const onTime = random() < 0.7;
         if (add(assessedAt + (deadline === 'assessment' ? 0 : 5 * DAY), 'deadline.met', { deadline, onTime })) {
@@ -67,45 +69,83 @@ describe('evaluation metrics', () => {
         }
         if (add(admittedAt + 3 * DAY, 'hospital.discharged', {})) expected.discharges += 1;
         const inWindow = random() < 0.6;
-        if (add(admittedAt + 5 * DAY, 'deadline.met', { deadline: 'post-discharge-contact', onTime: inWindow }) && inWindow) expected.contacted += 1;
+        if (
+          add(admittedAt + 5 * DAY, 'deadline.met', { deadline: 'post-discharge-contact', onTime: inWindow }) &&
+          inWindow
+        )
+          expected.contacted += 1;
       }
       for (const level of [0, 1, 2] as const) {
-        if (random() < 0.4 && add(assessedAt + (level + 1) * DAY, 'deadline.step', { deadline: 'review', kind: level === 0 ? 'overdue' : 'escalation', level })) expected.levels[level]! += 1;
+        if (
+          random() < 0.4 &&
+          add(assessedAt + (level + 1) * DAY, 'deadline.step', {
+            deadline: 'review',
+            kind: level === 0 ? 'overdue' : 'escalation',
+            level,
+          })
+        )
+          expected.levels[level]! += 1;
       }
       if (random() < 0.5) {
         const reason = pick(['goals-met', 'deceased', 'moved-away'] as const);
-        if (add(assessedAt + 30 * DAY, 'journey.closed', { reason, goalsMet: null, placeOfDeathAchieved: null })) expected.reasons[reason] = (expected.reasons[reason] ?? 0) + 1;
+        if (add(assessedAt + 30 * DAY, 'journey.closed', { reason, goalsMet: null, placeOfDeathAchieved: null }))
+          expected.reasons[reason] = (expected.reasons[reason] ?? 0) + 1;
       }
       await acts.appendAudit({ journeyId, programmeId: 'community-resource-team', teamId: 'crt-valleys', events });
     }
 
     const { call, token } = api.get();
     const lead = await token('lead-carys', 'team-lead', ['crt-valleys']);
-    const r = await call('GET', `/metrics?programme=community-resource-team&team=crt-valleys&from=${from.toISOString()}&to=${to.toISOString()}`, { token: lead });
+    const r = await call(
+      'GET',
+      `/metrics?programme=community-resource-team&team=crt-valleys&from=${from.toISOString()}&to=${to.toISOString()}`,
+      { token: lead },
+    );
     expect(r.status).toBe(200);
     const waits = [...expected.waits].sort((a, b) => a - b);
     const nearestRank = (p: number) => waits[Math.ceil((p / 100) * waits.length) - 1];
-    const share = ([met, onTime]: [number, number]) => ({ met, onTime, rate: met ? Math.round((onTime / met) * 1000) / 1000 : null });
+    const share = ([met, onTime]: [number, number]) => ({
+      met,
+      onTime,
+      rate: met ? Math.round((onTime / met) * 1000) / 1000 : null,
+    });
     expect(r.body).toMatchObject({
       referrals: { total: Object.values(expected.bySource).reduce((a, b) => a + b, 0), bySource: expected.bySource },
       referralToAssessmentDays: { count: waits.length, median: nearestRank(50), p90: nearestRank(90) },
-      onTime: { assessment: share(expected.onTime.assessment!), 'care-plan': share(expected.onTime['care-plan']!), review: share(expected.onTime.review!) },
+      onTime: {
+        assessment: share(expected.onTime.assessment!),
+        'care-plan': share(expected.onTime['care-plan']!),
+        review: share(expected.onTime.review!),
+      },
       postDischargeContact: { discharges: expected.discharges, contactedInWindow: expected.contacted },
       readmissions: { admissions: expected.admissions, within30Days: expected.readmissions },
       escalationsByLevel: { '0': expected.levels[0], '1': expected.levels[1], '2': expected.levels[2] },
       closures: { total: Object.values(expected.reasons).reduce((a, b) => a + b, 0), byReason: expected.reasons },
     });
     expect(expected.waits.length).toBeGreaterThan(10); // the cohort is big enough to mean something
-    expect((r.body as { caseload: { coordinatorId: string; capacity: number }[] }).caseload.map((c) => [c.coordinatorId, c.capacity])).toEqual([
+    expect(
+      (r.body as { caseload: { coordinatorId: string; capacity: number }[] }).caseload.map((c) => [
+        c.coordinatorId,
+        c.capacity,
+      ]),
+    ).toEqual([
       ['coord-dafydd', 35],
       ['coord-megan', 35],
       ['coord-aled', 35],
     ]);
 
     // Another team's lead may not see these; an ops user may.
-    expect((await call('GET', '/metrics?team=crt-valleys', { token: await token('lead-raj', 'team-lead', ['south-devon-1']) })).status).toBe(403);
+    expect(
+      (
+        await call('GET', '/metrics?team=crt-valleys', {
+          token: await token('lead-raj', 'team-lead', ['south-devon-1']),
+        })
+      ).status,
+    ).toBe(403);
     expect((await call('GET', '/metrics?team=crt-valleys', { token: await token('ops-1', 'ops') })).status).toBe(200);
     expect((await call('GET', '/metrics?from=2026-05-01&to=2026-04-01', { token: lead })).status).toBe(400);
-    expect((await call('GET', '/metrics', { token: await token('coord-megan', 'coordinator', ['crt-valleys']) })).status).toBe(403);
+    expect(
+      (await call('GET', '/metrics', { token: await token('coord-megan', 'coordinator', ['crt-valleys']) })).status,
+    ).toBe(403);
   });
 });

@@ -18,7 +18,13 @@ describe('role × route matrix', () => {
     const made = await call('POST', '/referrals', {
       token: await token('gp-1', 'referrer'),
       json: {
-        patient: { nhsNumber: '4010232137', givenName: 'Ann', familyName: 'Lee', birthDate: '1944-04-04', postcode: 'TQ5 9AA' },
+        patient: {
+          nhsNumber: '4010232137',
+          givenName: 'Ann',
+          familyName: 'Lee',
+          birthDate: '1944-04-04',
+          postcode: 'TQ5 9AA',
+        },
         programme: 'frailty-virtual-ward',
         source: 'gp',
         reason: 'frailty',
@@ -28,7 +34,8 @@ describe('role × route matrix', () => {
     });
     const { journeyId } = made.body as { journeyId: string };
     const target = (path: string) =>
-      path.replace('{id}', encodeURIComponent(journeyId)).replace('{actionId}', 'a1') + (['/journeys', '/metrics', '/caseloads'].includes(path) ? '?team=south-devon-1' : '');
+      path.replace('{id}', encodeURIComponent(journeyId)).replace('{actionId}', 'a1') +
+      (['/journeys', '/metrics', '/caseloads'].includes(path) ? '?team=south-devon-1' : '');
     const send = (route: (typeof routes)[number], bearer?: string) =>
       call(route.method, target(route.path), {
         ...(bearer ? { token: bearer } : {}),
@@ -47,13 +54,17 @@ describe('role × route matrix', () => {
         if (route.roles.includes(role)) {
           expect([401, 403], `${role} on ${route.method} ${route.path} got ${status}`).not.toContain(status);
           expect(status, `${role} on ${route.method} ${route.path}`).toBeLessThan(500);
-        }
-        else expect(status, `${role} on ${route.method} ${route.path}`).toBe(403);
+        } else expect(status, `${role} on ${route.method} ${route.path}`).toBe(403);
         checked += 1;
       }
       if (route.teamScoped) {
-        for (const role of (['coordinator', 'team-lead'] as const).filter((r) => (route.roles as string[]).includes(r))) {
-          expect((await send(route, await token(`${role}-elsewhere`, role, ['exeter-1']))).status, `${role} of another team on ${route.method} ${route.path}`).toBe(403);
+        for (const role of (['coordinator', 'team-lead'] as const).filter((r) =>
+          (route.roles as string[]).includes(r),
+        )) {
+          expect(
+            (await send(route, await token(`${role}-elsewhere`, role, ['exeter-1']))).status,
+            `${role} of another team on ${route.method} ${route.path}`,
+          ).toBe(403);
         }
       }
     }
@@ -64,11 +75,27 @@ describe('role × route matrix', () => {
     const { call } = api.get();
     const r = await call('GET', '/openapi.json');
     expect(r.status).toBe(200);
-    const doc = r.body as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> } }>> };
+    const doc = r.body as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: {
+              content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }>;
+            };
+          }
+        >
+      >;
+    };
     expect(doc.openapi).toBe('3.1.0');
-    for (const route of routes) expect(doc.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
+    for (const route of routes)
+      expect(doc.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
     const referral = doc.paths['/referrals']!.post!.requestBody!.content['application/json']!.schema;
-    expect(referral.required).toEqual(expect.arrayContaining(['patient', 'programme', 'source', 'reason', 'urgency', 'consent']));
+    expect(referral.required).toEqual(
+      expect.arrayContaining(['patient', 'programme', 'source', 'reason', 'urgency', 'consent']),
+    );
     const triage = doc.paths['/journeys/{id}/triage']!.post!.requestBody!.content['application/json']!.schema;
     expect(triage.properties!.decision).toEqual({ type: 'string', enum: ['accept', 'decline'] });
   });

@@ -13,15 +13,31 @@ describe('withRuntimeSecrets', () => {
   });
 
   it('adds the secret JSON keys as environment variables, over what the function was given', async () => {
-    const fetch = vi.fn(async () => JSON.stringify({ TEMPORAL_ADDRESS: 'eu-west-2.aws.api.temporal.io:7233', TEMPORAL_API_KEY: 'k', CAREPATH_PSEUDONYM_KEY: 'p'.repeat(40) }));
-    const env = await withRuntimeSecrets({ [RUNTIME_SECRET_ARN_ENV]: arn, TEMPORAL_ADDRESS: 'stale', CAREPATH_TABLE: 'carepath-dev' }, fetch);
+    const fetch = vi.fn(async () =>
+      JSON.stringify({
+        TEMPORAL_ADDRESS: 'eu-west-2.aws.api.temporal.io:7233',
+        TEMPORAL_API_KEY: 'k',
+        CAREPATH_PSEUDONYM_KEY: 'p'.repeat(40),
+      }),
+    );
+    const env = await withRuntimeSecrets(
+      { [RUNTIME_SECRET_ARN_ENV]: arn, TEMPORAL_ADDRESS: 'stale', CAREPATH_TABLE: 'carepath-dev' },
+      fetch,
+    );
     expect(fetch).toHaveBeenCalledWith(arn);
-    expect(env).toMatchObject({ TEMPORAL_ADDRESS: 'eu-west-2.aws.api.temporal.io:7233', TEMPORAL_API_KEY: 'k', CAREPATH_PSEUDONYM_KEY: 'p'.repeat(40), CAREPATH_TABLE: 'carepath-dev' });
+    expect(env).toMatchObject({
+      TEMPORAL_ADDRESS: 'eu-west-2.aws.api.temporal.io:7233',
+      TEMPORAL_API_KEY: 'k',
+      CAREPATH_PSEUDONYM_KEY: 'p'.repeat(40),
+      CAREPATH_TABLE: 'carepath-dev',
+    });
   });
 
   it('names unknown keys in a warning but never their values', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const env = await withRuntimeSecrets({ [RUNTIME_SECRET_ARN_ENV]: arn }, async () => JSON.stringify({ TEMPORAL_APIKEY: 'typo-value', TEMPORAL_NAMESPACE: 'ns' }));
+    const env = await withRuntimeSecrets({ [RUNTIME_SECRET_ARN_ENV]: arn }, async () =>
+      JSON.stringify({ TEMPORAL_APIKEY: 'typo-value', TEMPORAL_NAMESPACE: 'ns' }),
+    );
     expect(env.TEMPORAL_APIKEY).toBeUndefined();
     expect(env.TEMPORAL_NAMESPACE).toBe('ns');
     expect(warn).toHaveBeenCalledTimes(1);

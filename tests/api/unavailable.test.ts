@@ -16,17 +16,36 @@ function appFailingWith(error: Error) {
   const fail = async () => {
     throw error;
   };
-  return createApp(closedDeps(auth, { gateway: { load: fail, refer: fail, command: fail, outcome: fail, hospitalEvent: fail }, read: { getJourney: fail, isNewAdtMessage: fail, registerPatient: fail } as never }));
+  return createApp(
+    closedDeps(auth, {
+      gateway: { load: fail, refer: fail, command: fail, outcome: fail, hospitalEvent: fail },
+      read: { getJourney: fail, isNewAdtMessage: fail, registerPatient: fail } as never,
+    }),
+  );
 }
 
-const adt = ['MSH|^~\\&|PAS|DGH|CAREPATH|ICS|20261123090000||ADT^A01|MSG1|P|2.4', 'EVN|A01|20261123090000', 'PID|1||9434765919^^^NHS^NH||Doe^Jane', 'PV1|1|I'].join('\r');
+const adt = [
+  'MSH|^~\\&|PAS|DGH|CAREPATH|ICS|20261123090000||ADT^A01|MSG1|P|2.4',
+  'EVN|A01|20261123090000',
+  'PID|1||9434765919^^^NHS^NH||Doe^Jane',
+  'PV1|1|I',
+].join('\r');
 
 describe('dependencies unavailable', () => {
   const cases: [string, Error][] = [
-    ['Temporal unreachable', new ServiceError('Failed to query Workflow', { cause: new Error('14 UNAVAILABLE: No connection established') })],
+    [
+      'Temporal unreachable',
+      new ServiceError('Failed to query Workflow', { cause: new Error('14 UNAVAILABLE: No connection established') }),
+    ],
     ['a query timing out', Object.assign(new Error('context deadline exceeded'), { code: 4 })],
-    ['DynamoDB refusing connections', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' })],
-    ['DynamoDB throttling', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } })],
+    [
+      'DynamoDB refusing connections',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' }),
+    ],
+    [
+      'DynamoDB throttling',
+      Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }),
+    ],
   ];
   for (const [what, error] of cases) {
     it(`answers 503 with Retry-After for ${what}`, async () => {
@@ -37,7 +56,11 @@ describe('dependencies unavailable', () => {
       expect(r.headers.get('retry-after')).toBe('5');
       expect(r.headers.get('content-type')).toContain('application/problem+json');
       const feed = await auth.devToken!({ sub: 'pas', role: 'integration', teams: [] });
-      const a = await app.request('/adt', { method: 'POST', headers: { authorization: `Bearer ${feed}`, 'content-type': 'application/hl7-v2' }, body: adt });
+      const a = await app.request('/adt', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${feed}`, 'content-type': 'application/hl7-v2' },
+        body: adt,
+      });
       expect(a.status).toBe(503);
       expect(await a.text()).toMatch(/MSA\|AE\|/);
     });
@@ -46,6 +69,8 @@ describe('dependencies unavailable', () => {
   it('still answers 500 for a fault of its own', async () => {
     const app = appFailingWith(new TypeError("Cannot read properties of undefined (reading 'phase')"));
     const lead = await auth.devToken!({ sub: 'lead-raj', role: 'team-lead', teams: ['south-devon-1'] });
-    expect((await app.request(`/journeys/${journeyId}`, { headers: { authorization: `Bearer ${lead}` } })).status).toBe(500);
+    expect((await app.request(`/journeys/${journeyId}`, { headers: { authorization: `Bearer ${lead}` } })).status).toBe(
+      500,
+    );
   });
 });

@@ -56,7 +56,14 @@ describe('npm run bench (tiny)', () => {
     expect(results.versions.node).toBe(process.version);
     expect(results.versions.temporalCli).toMatch(/\d+\.\d+\.\d+/);
     expect(results.versions.temporalSdk).toMatch(/^\d+\.\d+\.\d+/);
-    expect(Object.keys(results.measures).sort()).toEqual(['intake', 'lists', 'memory', 'replay', 'timers', 'transitions']);
+    expect(Object.keys(results.measures).sort()).toEqual([
+      'intake',
+      'lists',
+      'memory',
+      'replay',
+      'timers',
+      'transitions',
+    ]);
 
     for (const [name, m] of Object.entries(results.measures)) {
       expect(m, `${name}: ${JSON.stringify(m)}`).not.toHaveProperty('error');
@@ -74,27 +81,45 @@ describe('npm run bench (tiny)', () => {
     }
     const m = results.measures as Record<string, Measure>;
     // Each number is what it says it is.
-    const intake = m.intake!.levels as { concurrency: number; carepath: { perSecond: number; errors: number }; floor: { perSecond: number } }[];
+    const intake = m.intake!.levels as {
+      concurrency: number;
+      carepath: { perSecond: number; errors: number };
+      floor: { perSecond: number };
+    }[];
     expect(intake.map((l) => l.concurrency)).toEqual([1, 4]);
-    expect(intake.every((l) => l.carepath.errors === 0 && l.carepath.perSecond > 0 && l.floor.perSecond > 0)).toBe(true);
-    expect(m.transitions!.headline.value).toBeGreaterThanOrEqual((m.transitions!.headline as unknown as { latencyMs: { p50: number } }).latencyMs.p50);
+    expect(intake.every((l) => l.carepath.errors === 0 && l.carepath.perSecond > 0 && l.floor.perSecond > 0)).toBe(
+      true,
+    );
+    expect(m.transitions!.headline.value).toBeGreaterThanOrEqual(
+      (m.transitions!.headline as unknown as { latencyMs: { p50: number } }).latencyMs.p50,
+    );
     expect(m.timers!.journeysHoldingOpenTimers).toBeGreaterThanOrEqual(24); // the second memory level was open
     expect(m.timers!.headline.value).toBeGreaterThan(-100); // an inbox item never shows up before its due time (allowing clock jitter)
-    const levels = m.memory!.levels as { openJourneys: number; rssMiB: number; heapUsedMiB: number; workflowHeapUsedMiB: number }[];
+    const levels = m.memory!.levels as {
+      openJourneys: number;
+      rssMiB: number;
+      heapUsedMiB: number;
+      workflowHeapUsedMiB: number;
+    }[];
     expect(levels).toHaveLength(3);
     expect(levels.map((l) => l.openJourneys).every((n, i, a) => i === 0 || n >= a[i - 1]!)).toBe(true);
     expect(levels.every((l) => l.rssMiB > 50 && l.rssMiB < 4096)).toBe(true);
     // The workflow threads answered the probe (bench/workflowThreadProbe.mjs): their heaps are read,
     // and they are part of the process's RSS, not beside it.
-    expect(levels.every((l) => l.workflowHeapUsedMiB > 1 && l.heapUsedMiB + l.workflowHeapUsedMiB < l.rssMiB)).toBe(true);
+    expect(levels.every((l) => l.workflowHeapUsedMiB > 1 && l.heapUsedMiB + l.workflowHeapUsedMiB < l.rssMiB)).toBe(
+      true,
+    );
     expect(m.memory!.liveHeapGrowthBeyondCacheKiBPerJourney).toEqual(expect.any(Number));
     expect(m.replay!.events).toBeGreaterThan(50);
     expect(m.lists!.scans).toBe(0);
     expect(m.lists!.commandsSeen).not.toContain('ScanCommand');
-    expect((m.lists!.overdue as { itemsReadPerRequest: { max: number } }).itemsReadPerRequest.max).toBeLessThanOrEqual(50);
+    expect((m.lists!.overdue as { itemsReadPerRequest: { max: number } }).itemsReadPerRequest.max).toBeLessThanOrEqual(
+      50,
+    );
 
     const md = readFileSync(join(out, 'latest.md'), 'utf8');
-    for (const name of ['intake', 'transitions', 'timers', 'memory', 'replay', 'lists']) expect(md).toContain(`| ${name} |`);
+    for (const name of ['intake', 'transitions', 'timers', 'memory', 'replay', 'lists'])
+      expect(md).toContain(`| ${name} |`);
     // About 80 s while `npm test` runs other files beside it; room for a busier machine than that.
   }, 300_000);
 });

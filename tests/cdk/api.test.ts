@@ -16,14 +16,23 @@ import { actionsOf, logicalId, statementsOfRole, synthCarepath } from './synth.j
 const { app, stack, template } = synthCarepath({ env: 'prod', apiReservedConcurrency: 40 });
 const apiId = logicalId(stack, stack.api.httpApi);
 const fnId = logicalId(stack, stack.api.handler);
-const fn = () => template.findResources('AWS::Lambda::Function')[fnId]!.Properties as Record<string, unknown> & { Environment: { Variables: Record<string, unknown> } };
+const fn = () =>
+  template.findResources('AWS::Lambda::Function')[fnId]!.Properties as Record<string, unknown> & {
+    Environment: { Variables: Record<string, unknown> };
+  };
 
 describe('the API routes', () => {
-  const published = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((r) => r.Properties as { RouteKey: string; AuthorizationType?: string; AuthorizerId?: unknown });
+  const published = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map(
+    (r) => r.Properties as { RouteKey: string; AuthorizationType?: string; AuthorizerId?: unknown },
+  );
 
   it('publish every route of the app except the development sign-in, and nothing else', () => {
     expect(publishedRoutes().length).toBe(routes.length - DEV_ONLY_PATHS.length);
-    expect(published.map((r) => r.RouteKey).sort()).toEqual(publishedRoutes().map((r) => `${r.method} ${r.path}`).sort());
+    expect(published.map((r) => r.RouteKey).sort()).toEqual(
+      publishedRoutes()
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    );
     expect(published.map((r) => r.RouteKey)).not.toContain('POST /auth/dev-token');
     expect(published.some((r) => r.RouteKey.includes('$default') || r.RouteKey.includes('proxy+'))).toBe(false);
   });
@@ -43,8 +52,16 @@ describe('the API routes', () => {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Audience: [{ Ref: logicalId(stack, stack.identity.dashboardClient) }, { Ref: logicalId(stack, stack.identity.integrationClient) }],
-        Issuer: { 'Fn::Join': ['', ['https://cognito-idp.eu-west-2.amazonaws.com/', { Ref: logicalId(stack, stack.identity.userPool) }]] },
+        Audience: [
+          { Ref: logicalId(stack, stack.identity.dashboardClient) },
+          { Ref: logicalId(stack, stack.identity.integrationClient) },
+        ],
+        Issuer: {
+          'Fn::Join': [
+            '',
+            ['https://cognito-idp.eu-west-2.amazonaws.com/', { Ref: logicalId(stack, stack.identity.userPool) }],
+          ],
+        },
       },
     });
   });
@@ -52,7 +69,15 @@ describe('the API routes', () => {
   it('allow cross-origin calls from the dashboard and the Temporal UI only', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: {
-        AllowOrigins: [{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack, stack.dashboard.distribution), 'DomainName'] }]] }, 'https://cloud.temporal.io'],
+        AllowOrigins: [
+          {
+            'Fn::Join': [
+              '',
+              ['https://', { 'Fn::GetAtt': [logicalId(stack, stack.dashboard.distribution), 'DomainName'] }],
+            ],
+          },
+          'https://cloud.temporal.io',
+        ],
         AllowHeaders: ['authorization', 'content-type', 'x-namespace'],
       },
     });
@@ -69,9 +94,14 @@ describe('the API stage', () => {
     expect(stage.ApiId).toEqual({ Ref: apiId });
     expect(stage.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 });
     const format = JSON.parse(stage.AccessLogSettings.Format) as Record<string, string>;
-    expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', route: '$context.routeKey' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      route: '$context.routeKey',
+    });
     expect(Object.values(format).join(' ')).not.toMatch(/header|querystring|body/i);
-    const logGroup = template.findResources('AWS::Logs::LogGroup')[stage.AccessLogSettings.DestinationArn['Fn::GetAtt'][0]]!;
+    const logGroup =
+      template.findResources('AWS::Logs::LogGroup')[stage.AccessLogSettings.DestinationArn['Fn::GetAtt'][0]]!;
     expect(logGroup.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.encryption.key), 'Arn'] });
   });
 });
@@ -91,17 +121,38 @@ describe('the API Lambda', () => {
   it('is configured from plain settings plus a secret ARN: no secret value is in its environment', () => {
     const env = fn().Environment.Variables;
     expect(Object.keys(env).sort()).toEqual(
-      ['CAREPATH_TABLE', RUNTIME_SECRET_ARN_ENV, 'COGNITO_USER_POOL_ID', 'COGNITO_CLIENT_ID', 'CAREPATH_TEMPORAL_UI_ORIGIN', 'TEMPORAL_TLS', 'NODE_OPTIONS'].sort(),
+      [
+        'CAREPATH_TABLE',
+        RUNTIME_SECRET_ARN_ENV,
+        'COGNITO_USER_POOL_ID',
+        'COGNITO_CLIENT_ID',
+        'CAREPATH_TEMPORAL_UI_ORIGIN',
+        'TEMPORAL_TLS',
+        'NODE_OPTIONS',
+      ].sort(),
     );
     for (const key of RUNTIME_SECRET_KEYS) expect(env).not.toHaveProperty(key);
     expect(JSON.stringify(env[RUNTIME_SECRET_ARN_ENV])).toContain(':secret:carepath/prod/runtime');
-    expect(env.COGNITO_CLIENT_ID).toEqual({ 'Fn::Join': ['', [{ Ref: logicalId(stack, stack.identity.dashboardClient) }, ',', { Ref: logicalId(stack, stack.identity.integrationClient) }]] });
+    expect(env.COGNITO_CLIENT_ID).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          { Ref: logicalId(stack, stack.identity.dashboardClient) },
+          ',',
+          { Ref: logicalId(stack, stack.identity.integrationClient) },
+        ],
+      ],
+    });
   });
 
   it('may read the runtime secret, and nothing else in Secrets Manager', () => {
-    const statements = statementsOfRole(template, logicalId(stack, stack.api.handler.role!)).filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
+    const statements = statementsOfRole(template, logicalId(stack, stack.api.handler.role!)).filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
+    );
     expect(statements).toHaveLength(1);
-    expect(new Set(actionsOf(statements[0]!))).toEqual(new Set(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']));
+    expect(new Set(actionsOf(statements[0]!))).toEqual(
+      new Set(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']),
+    );
     expect(JSON.stringify(statements[0]!.Resource)).toContain(':secret:carepath/prod/runtime-??????');
   });
 
@@ -112,11 +163,19 @@ describe('the API Lambda', () => {
     expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
     // Loading starts the cold start (secret fetch, Temporal connection); with nothing to reach it
     // fails afterwards, which is fine here: what matters is that the module itself loads.
-    const probe = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(assetDir, 'index.mjs'))}); console.log('handler:' + typeof m.handler); process.exit(0);`], {
-      env: { PATH: process.env.PATH, TEMPORAL_ADDRESS: '127.0.0.1:1', AWS_REGION: 'eu-west-2' },
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
+    const probe = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(join(assetDir, 'index.mjs'))}); console.log('handler:' + typeof m.handler); process.exit(0);`,
+      ],
+      {
+        env: { PATH: process.env.PATH, TEMPORAL_ADDRESS: '127.0.0.1:1', AWS_REGION: 'eu-west-2' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
     expect(probe.stdout, probe.stderr).toContain('handler:function');
   });
 });

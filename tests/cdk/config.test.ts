@@ -7,17 +7,57 @@ const from = (context: Record<string, unknown>) => carepathConfig((key) => conte
 describe('carepathConfig', () => {
   it('defaults to dev: disposable data, one NAT gateway, one worker, London, Temporal Cloud with an API key', () => {
     const dev = from({});
-    expect(dev).toMatchObject({ envName: 'dev', region: 'eu-west-2', retainData: false, natGateways: 1, worker: { minTasks: 1 }, temporal: { auth: 'api-key', tls: true, runtimeSecretName: 'carepath/dev/runtime', uiOrigin: 'https://cloud.temporal.io' } });
+    expect(dev).toMatchObject({
+      envName: 'dev',
+      region: 'eu-west-2',
+      retainData: false,
+      natGateways: 1,
+      worker: { minTasks: 1 },
+      temporal: {
+        auth: 'api-key',
+        tls: true,
+        runtimeSecretName: 'carepath/dev/runtime',
+        uiOrigin: 'https://cloud.temporal.io',
+      },
+    });
     expect(dev.email).toBeUndefined();
   });
 
   it('makes prod durable and redundant', () => {
-    expect(from({ env: 'prod' })).toMatchObject({ retainData: true, natGateways: 2, logRetentionDays: 400, worker: { minTasks: 2 }, backup: { dailyRetentionDays: 7, monthlyRetentionDays: 366 } });
+    expect(from({ env: 'prod' })).toMatchObject({
+      retainData: true,
+      natGateways: 2,
+      logRetentionDays: 400,
+      worker: { minTasks: 2 },
+      backup: { dailyRetentionDays: 7, monthlyRetentionDays: 366 },
+    });
   });
 
   it('takes overrides as the CLI passes them (strings)', () => {
-    const c = from({ env: 'prod', temporalAuth: 'mtls', temporalPrivateCa: 'true', apiReservedConcurrency: '25', natGateways: '1', workerMaxTasks: '10', runtimeSecretName: 'ics/carepath', emailFrom: 'a@b.nhs.uk', emailAddressTemplate: '{id}@nhs.net', temporalUiOrigin: 'https://temporal.ics.example/ui' });
-    expect(c).toMatchObject({ natGateways: 1, api: { reservedConcurrency: 25 }, worker: { maxTasks: 10 }, temporal: { auth: 'mtls', privateCa: true, runtimeSecretName: 'ics/carepath', uiOrigin: 'https://temporal.ics.example' }, email: { from: 'a@b.nhs.uk' } });
+    const c = from({
+      env: 'prod',
+      temporalAuth: 'mtls',
+      temporalPrivateCa: 'true',
+      apiReservedConcurrency: '25',
+      natGateways: '1',
+      workerMaxTasks: '10',
+      runtimeSecretName: 'ics/carepath',
+      emailFrom: 'a@b.nhs.uk',
+      emailAddressTemplate: '{id}@nhs.net',
+      temporalUiOrigin: 'https://temporal.ics.example/ui',
+    });
+    expect(c).toMatchObject({
+      natGateways: 1,
+      api: { reservedConcurrency: 25 },
+      worker: { maxTasks: 10 },
+      temporal: {
+        auth: 'mtls',
+        privateCa: true,
+        runtimeSecretName: 'ics/carepath',
+        uiOrigin: 'https://temporal.ics.example',
+      },
+      email: { from: 'a@b.nhs.uk' },
+    });
   });
 
   it.each([

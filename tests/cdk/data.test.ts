@@ -31,48 +31,85 @@ describe.each([
   });
 
   it('is encrypted with the customer-managed, rotating KMS key', () => {
-    expect(table().SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    expect(table().SSESpecification).toEqual({
+      SSEEnabled: true,
+      SSEType: 'KMS',
+      KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
   it('has point-in-time recovery, and daily AWS Backup copies in a vault encrypted with the same key', () => {
     expect(table().PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     template.hasResourceProperties('AWS::Backup::BackupVault', { EncryptionKeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] } });
-    template.hasResourceProperties('AWS::Backup::BackupSelection', { BackupSelection: { Resources: [{ 'Fn::GetAtt': [tableId, 'Arn'] }] } });
-    const rules = (Object.values(template.findResources('AWS::Backup::BackupPlan'))[0]!.Properties.BackupPlan as { BackupPlanRule: { RuleName: string; Lifecycle: { DeleteAfterDays: number } }[] }).BackupPlanRule;
-    expect(rules.map((r) => [r.RuleName, r.Lifecycle.DeleteAfterDays])).toEqual(envName === 'prod' ? [['Daily', 7], ['Monthly', 366]] : [['Daily', 7]]);
+    template.hasResourceProperties('AWS::Backup::BackupSelection', {
+      BackupSelection: { Resources: [{ 'Fn::GetAtt': [tableId, 'Arn'] }] },
+    });
+    const rules = (
+      Object.values(template.findResources('AWS::Backup::BackupPlan'))[0]!.Properties.BackupPlan as {
+        BackupPlanRule: { RuleName: string; Lifecycle: { DeleteAfterDays: number } }[];
+      }
+    ).BackupPlanRule;
+    expect(rules.map((r) => [r.RuleName, r.Lifecycle.DeleteAfterDays])).toEqual(
+      envName === 'prod'
+        ? [
+            ['Daily', 7],
+            ['Monthly', 366],
+          ]
+        : [['Daily', 7]],
+    );
   });
 
-  it(envName === 'prod' ? 'is protected from deletion and retained with its key' : 'can be torn down with the stack', () => {
-    const resource = template.findResources('AWS::DynamoDB::Table')[tableId]!;
-    const key = template.findResources('AWS::KMS::Key')[keyId]!;
-    const retained = envName === 'prod';
-    expect(resource.Properties.DeletionProtectionEnabled).toBe(retained);
-    expect(resource.DeletionPolicy).toBe(retained ? 'Retain' : 'Delete');
-    expect(key.DeletionPolicy).toBe(retained ? 'Retain' : 'Delete');
-    template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: retained ? 'ACTIVE' : 'INACTIVE' });
-  });
+  it(
+    envName === 'prod' ? 'is protected from deletion and retained with its key' : 'can be torn down with the stack',
+    () => {
+      const resource = template.findResources('AWS::DynamoDB::Table')[tableId]!;
+      const key = template.findResources('AWS::KMS::Key')[keyId]!;
+      const retained = envName === 'prod';
+      expect(resource.Properties.DeletionProtectionEnabled).toBe(retained);
+      expect(resource.DeletionPolicy).toBe(retained ? 'Retain' : 'Delete');
+      expect(key.DeletionPolicy).toBe(retained ? 'Retain' : 'Delete');
+      template.hasResourceProperties('AWS::Cognito::UserPool', {
+        DeletionProtection: retained ? 'ACTIVE' : 'INACTIVE',
+      });
+    },
+  );
 
   it('is reached through named actions only: no wildcard action, and no statement on all resources, touches it', () => {
-    const onTable = iamStatements(template).filter(({ statement }) => JSON.stringify(statement.Resource ?? '').includes(tableId) || actionsOf(statement).some((a) => a.startsWith('dynamodb:')));
+    const onTable = iamStatements(template).filter(
+      ({ statement }) =>
+        JSON.stringify(statement.Resource ?? '').includes(tableId) ||
+        actionsOf(statement).some((a) => a.startsWith('dynamodb:')),
+    );
     expect(onTable.length).toBeGreaterThanOrEqual(2);
     for (const { statement } of onTable) {
-      expect(actionsOf(statement).filter((a) => a.includes('*')), JSON.stringify(statement)).toEqual([]);
+      expect(
+        actionsOf(statement).filter((a) => a.includes('*')),
+        JSON.stringify(statement),
+      ).toEqual([]);
       expect(statement.Resource).not.toBe('*');
       expect(JSON.stringify(statement.Resource)).not.toMatch(/index\/\*/);
     }
   });
 
   it('grants the API and the worker exactly their lists of table actions, on the table and its named indexes', () => {
-    const tableResources = [{ 'Fn::GetAtt': [tableId, 'Arn'] }, ...Object.values(indexes).map((i) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, `/index/${i}`]] }))];
-    const roles = { api: logicalId(stack, stack.api.handler.role!), worker: logicalId(stack, stack.worker.taskDefinition.taskRole) };
+    const tableResources = [
+      { 'Fn::GetAtt': [tableId, 'Arn'] },
+      ...Object.values(indexes).map((i) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, `/index/${i}`]] })),
+    ];
+    const roles = {
+      api: logicalId(stack, stack.api.handler.role!),
+      worker: logicalId(stack, stack.worker.taskDefinition.taskRole),
+    };
     for (const [who, role] of Object.entries(roles) as [keyof typeof tableActions, string][]) {
       const statements = statementsOfRole(template, role);
       const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
       expect(dynamo).toHaveLength(1);
       expect(new Set(actionsOf(dynamo[0]!))).toEqual(new Set(tableActions[who].map((a) => `dynamodb:${a}`)));
       expect(dynamo[0]!.Resource).toEqual(tableResources);
-      const kms = statements.find((s) => actionsOf(s).some((a) => a.startsWith('kms:')) && JSON.stringify(s.Resource).includes(keyId));
+      const kms = statements.find(
+        (s) => actionsOf(s).some((a) => a.startsWith('kms:')) && JSON.stringify(s.Resource).includes(keyId),
+      );
       expect(kms?.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-2.amazonaws.com' } });
       expect(actionsOf(kms!).every((a) => !a.includes('*'))).toBe(true);
     }

@@ -9,14 +9,28 @@ import { roles } from '../../lambdas/auth.js';
 import { logicalId, synthCarepath } from './synth.js';
 
 const { stack, template } = synthCarepath({ env: 'dev' });
-const pool = () => Object.values(template.findResources('AWS::Cognito::UserPool'))[0]!.Properties as Record<string, unknown>;
+const pool = () =>
+  Object.values(template.findResources('AWS::Cognito::UserPool'))[0]!.Properties as Record<string, unknown>;
 const clients = () => template.findResources('AWS::Cognito::UserPoolClient');
 
 describe('the user pool', () => {
   it('has one group per role, with the precedence lambdas/auth.ts applies', () => {
-    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map((g) => g.Properties as { GroupName: string; Precedence: number; UserPoolId: unknown });
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map(
+      (g) => g.Properties as { GroupName: string; Precedence: number; UserPoolId: unknown },
+    );
     expect(groups.map((g) => g.GroupName).sort()).toEqual([...roles].sort());
-    expect(roles).toEqual(['referrer', 'coordinator', 'team-lead', 'service-manager', 'discharge-team', 'integration', 'ops', 'admin'].filter((r) => roles.includes(r as never)));
+    expect(roles).toEqual(
+      [
+        'referrer',
+        'coordinator',
+        'team-lead',
+        'service-manager',
+        'discharge-team',
+        'integration',
+        'ops',
+        'admin',
+      ].filter((r) => roles.includes(r as never)),
+    );
     expect(roles).toHaveLength(8);
     for (const g of groups) {
       expect(g.Precedence).toBe(roles.indexOf(g.GroupName as never));
@@ -26,7 +40,9 @@ describe('the user pool', () => {
 
   it('carries teams in a custom attribute, the `custom:teams` claim auth.ts reads', () => {
     expect(TEAMS_ATTRIBUTE).toBe('teams');
-    expect(pool().Schema).toEqual(expect.arrayContaining([expect.objectContaining({ Name: 'teams', AttributeDataType: 'String', Mutable: true })]));
+    expect(pool().Schema).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Name: 'teams', AttributeDataType: 'String', Mutable: true })]),
+    );
   });
 
   it('offers TOTP MFA (optional), admin-created users only, a strong password policy and Plus-tier threat protection', () => {
@@ -34,7 +50,15 @@ describe('the user pool', () => {
     expect(p.MfaConfiguration).toBe('OPTIONAL');
     expect(p.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
     expect(p.AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });
-    expect(p.Policies).toMatchObject({ PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } });
+    expect(p.Policies).toMatchObject({
+      PasswordPolicy: {
+        MinimumLength: 12,
+        RequireLowercase: true,
+        RequireUppercase: true,
+        RequireNumbers: true,
+        RequireSymbols: true,
+      },
+    });
     expect(p.UserPoolTier).toBe('PLUS');
     expect(p.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
   });
@@ -51,7 +75,12 @@ describe('the user pool', () => {
 
   it('signs the dashboard in with the authorization-code flow, returning to the CloudFront origin only', () => {
     const dashboard = clients()[logicalId(stack, stack.identity.dashboardClient)]!.Properties;
-    const origin = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack, stack.dashboard.distribution), 'DomainName'] }, '/']] };
+    const origin = {
+      'Fn::Join': [
+        '',
+        ['https://', { 'Fn::GetAtt': [logicalId(stack, stack.dashboard.distribution), 'DomainName'] }, '/'],
+      ],
+    };
     expect(dashboard.AllowedOAuthFlows).toEqual(['code']);
     expect(dashboard.CallbackURLs).toEqual([origin]);
     expect(dashboard.LogoutURLs).toEqual([origin]);
@@ -61,6 +90,8 @@ describe('the user pool', () => {
   });
 
   it('has a hosted sign-in domain unique to the account by default', () => {
-    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: { 'Fn::Join': ['-', ['carepath-dev', { Ref: 'AWS::AccountId' }]] } });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: { 'Fn::Join': ['-', ['carepath-dev', { Ref: 'AWS::AccountId' }]] },
+    });
   });
 });

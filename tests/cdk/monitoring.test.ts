@@ -8,11 +8,24 @@ import { logicalId, synthCarepath } from './synth.js';
 
 const { stack, template } = synthCarepath({ env: 'prod', alarmEmail: 'carepath-oncall@ics.example.nhs.uk' });
 const topicId = logicalId(stack, stack.monitoring.topic);
-const alarms = () => Object.fromEntries(Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => [String(a.Properties.AlarmName).replace('carepath-prod-', ''), a.Properties as Record<string, unknown>]));
+const alarms = () =>
+  Object.fromEntries(
+    Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => [
+      String(a.Properties.AlarmName).replace('carepath-prod-', ''),
+      a.Properties as Record<string, unknown>,
+    ]),
+  );
 
 describe('the alarms', () => {
   it('cover API 5xx and latency, Lambda errors and throttles, the worker and DynamoDB throttling', () => {
-    expect(Object.keys(alarms()).sort()).toEqual(['api-5xx', 'api-latency', 'dynamodb-throttles', 'lambda-errors', 'lambda-throttles', 'worker-not-running']);
+    expect(Object.keys(alarms()).sort()).toEqual([
+      'api-5xx',
+      'api-latency',
+      'dynamodb-throttles',
+      'lambda-errors',
+      'lambda-throttles',
+      'worker-not-running',
+    ]);
   });
 
   it('all notify the topic when they fire and when they recover', () => {
@@ -25,10 +38,25 @@ describe('the alarms', () => {
 
   it('watch the right resources', () => {
     const a = alarms();
-    expect(a['api-5xx']).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: '5xx', Dimensions: [{ Name: 'ApiId', Value: { Ref: logicalId(stack, stack.api.httpApi) } }] });
-    expect(a['api-latency']).toMatchObject({ Namespace: 'AWS/ApiGateway', MetricName: 'Latency', ExtendedStatistic: 'p99' });
-    for (const [name, metric] of [['lambda-errors', 'Errors'], ['lambda-throttles', 'Throttles']]) {
-      expect(a[name!]).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack, stack.api.handler) } }] });
+    expect(a['api-5xx']).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: logicalId(stack, stack.api.httpApi) } }],
+    });
+    expect(a['api-latency']).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: 'Latency',
+      ExtendedStatistic: 'p99',
+    });
+    for (const [name, metric] of [
+      ['lambda-errors', 'Errors'],
+      ['lambda-throttles', 'Throttles'],
+    ]) {
+      expect(a[name!]).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: metric,
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack, stack.api.handler) } }],
+      });
     }
     expect(a['worker-not-running']).toMatchObject({
       Namespace: 'ECS/ContainerInsights',
@@ -41,7 +69,8 @@ describe('the alarms', () => {
     const throttles = JSON.stringify(a['dynamodb-throttles']!.Metrics);
     expect(throttles).toContain('ThrottledRequests');
     expect(throttles).toContain(logicalId(stack, stack.data.table));
-    for (const op of ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'TransactWriteItems']) expect(throttles).toContain(`"${op}"`);
+    for (const op of ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'TransactWriteItems'])
+      expect(throttles).toContain(`"${op}"`);
   });
 });
 
@@ -56,13 +85,28 @@ describe('the alarm topic', () => {
   });
 
   it('mails the configured address', () => {
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'carepath-oncall@ics.example.nhs.uk', TopicArn: { Ref: topicId } });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'carepath-oncall@ics.example.nhs.uk',
+      TopicArn: { Ref: topicId },
+    });
   });
 });
 
 describe('the CloudWatch dashboard', () => {
   it('shows the alarms and the API, Lambda, worker and DynamoDB metrics', () => {
-    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
-    for (const title of ['Alarms', 'API requests and 5xx', 'API latency', 'API Lambda', 'Worker tasks running', 'Worker CPU and memory', 'DynamoDB capacity and throttles']) expect(body).toContain(title);
+    const body = JSON.stringify(
+      Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody,
+    );
+    for (const title of [
+      'Alarms',
+      'API requests and 5xx',
+      'API latency',
+      'API Lambda',
+      'Worker tasks running',
+      'Worker CPU and memory',
+      'DynamoDB capacity and throttles',
+    ])
+      expect(body).toContain(title);
   });
 });

@@ -15,7 +15,15 @@ import { synthCarepath } from './synth.js';
 
 const envs = {
   dev: synthCarepath({ env: 'dev' }, { nag: true }),
-  prod: synthCarepath({ env: 'prod', alarmEmail: 'oncall@ics.example.nhs.uk', emailFrom: 'carepath@ics.example.nhs.uk', emailAddressTemplate: '{id}@nhs.net' }, { nag: true }),
+  prod: synthCarepath(
+    {
+      env: 'prod',
+      alarmEmail: 'oncall@ics.example.nhs.uk',
+      emailFrom: 'carepath@ics.example.nhs.uk',
+      emailAddressTemplate: '{id}@nhs.net',
+    },
+    { nag: true },
+  ),
 };
 
 interface Acknowledgement {
@@ -28,7 +36,13 @@ function acknowledgements(root: IConstruct): Acknowledgement[] {
   return root.node.findAll().flatMap((c) =>
     c.node.metadata
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((m) => Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason }))),
+      .flatMap((m) =>
+        Object.entries(m.data as Record<string, string>).map(([id, reason]) => ({
+          path: c.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
   );
 }
 
@@ -36,13 +50,19 @@ function acknowledgements(root: IConstruct): Acknowledgement[] {
 function rawFindings(app: App): { ruleName: string; path: string }[] {
   return carepathNagPacks().flatMap((pack) => {
     (pack as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
-    return pack.validateScope(app).violations.flatMap((v) => v.violatingResources.map((r) => ({ ruleName: v.ruleName, path: r.constructPath ?? '' })));
+    return pack
+      .validateScope(app)
+      .violations.flatMap((v) =>
+        v.violatingResources.map((r) => ({ ruleName: v.ruleName, path: r.constructPath ?? '' })),
+      );
   });
 }
 
 describe.each(Object.entries(envs))('cdk-nag on %s', (_env, { app, stack, findings }) => {
   it('leaves no AwsSolutions or HIPAA Security finding unacknowledged', () => {
-    expect(findings.map((f) => `${f.ruleName} ${f.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(findings.map((f) => `${f.ruleName} ${f.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual(
+      [],
+    );
   });
 
   it('passes synthesis with both packs registered as validation plugins, as `npm run synth` runs them', () => {

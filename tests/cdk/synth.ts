@@ -27,7 +27,10 @@ function scratchDir(prefix: string): string {
 export function dashboardFixture(): string {
   const dir = scratchDir('carepath-dashboard-');
   mkdirSync(join(dir, 'assets'));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>carepath</title><script type="module" src="/assets/index-3f2a1c.js"></script>');
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><title>carepath</title><script type="module" src="/assets/index-3f2a1c.js"></script>',
+  );
   writeFileSync(join(dir, 'assets', 'index-3f2a1c.js'), 'fetch("/config.json")');
   return dir;
 }
@@ -65,7 +68,10 @@ export interface Statement {
 
 /** Every statement of every IAM policy (inline or managed) in the template, with the roles it is attached to. */
 export function iamStatements(template: Template): { policy: string; roles: unknown; statement: Statement }[] {
-  const policies = { ...template.findResources('AWS::IAM::Policy'), ...template.findResources('AWS::IAM::ManagedPolicy') };
+  const policies = {
+    ...template.findResources('AWS::IAM::Policy'),
+    ...template.findResources('AWS::IAM::ManagedPolicy'),
+  };
   return Object.entries(policies).flatMap(([policy, r]) => {
     const props = r.Properties as { PolicyDocument: { Statement: Statement[] }; Roles?: unknown };
     return props.PolicyDocument.Statement.map((statement) => ({ policy, roles: props.Roles, statement }));

@@ -10,12 +10,21 @@ import { requiredSecretKeys } from '../../cdk/runtimeSecret.js';
 import { RUNTIME_SECRET_KEYS } from '../../lambdas/runtimeSecrets.js';
 import { actionsOf, logicalId, statementsOfRole, synthCarepath } from './synth.js';
 
-const { stack, template } = synthCarepath({ env: 'prod', emailFrom: 'carepath@ics.example.nhs.uk', emailAddressTemplate: '{id}@nhs.net', workerMaxTasks: 8 });
+const { stack, template } = synthCarepath({
+  env: 'prod',
+  emailFrom: 'carepath@ics.example.nhs.uk',
+  emailAddressTemplate: '{id}@nhs.net',
+  workerMaxTasks: 8,
+});
 const taskDefinition = () =>
   Object.values(template.findResources('AWS::ECS::TaskDefinition'))[0]!.Properties as Record<string, unknown> & {
     ContainerDefinitions: Record<string, unknown>[];
   };
-const container = () => taskDefinition().ContainerDefinitions[0]! as Record<string, unknown> & { Secrets: { Name: string; ValueFrom: unknown }[]; Environment: { Name: string; Value: unknown }[] };
+const container = () =>
+  taskDefinition().ContainerDefinitions[0]! as Record<string, unknown> & {
+    Secrets: { Name: string; ValueFrom: unknown }[];
+    Environment: { Name: string; Value: unknown }[];
+  };
 
 describe('the worker task', () => {
   it('runs the Dockerfile image on Fargate arm64 with the prod size', () => {
@@ -28,17 +37,37 @@ describe('the worker task', () => {
 
   it('gets exactly the secret keys its Temporal credentials need, each from the runtime secret', () => {
     expect(container().Secrets.map((s) => s.Name)).toEqual(requiredSecretKeys({ auth: 'api-key', privateCa: false }));
-    for (const secret of container().Secrets) expect(JSON.stringify(secret.ValueFrom)).toMatch(new RegExp(`:secret:carepath/prod/runtime:${secret.Name}::`));
+    for (const secret of container().Secrets)
+      expect(JSON.stringify(secret.ValueFrom)).toMatch(new RegExp(`:secret:carepath/prod/runtime:${secret.Name}::`));
     for (const env of container().Environment) expect(RUNTIME_SECRET_KEYS as readonly string[]).not.toContain(env.Name);
   });
 
   it('asks for the mTLS pair (and a private CA) instead of an API key when configured so', () => {
-    expect(requiredSecretKeys({ auth: 'mtls', privateCa: true })).toEqual(['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA', 'CAREPATH_CODEC_KEYS', 'CAREPATH_PSEUDONYM_KEY']);
-    expect(requiredSecretKeys({ auth: 'none', privateCa: false })).toEqual(['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'CAREPATH_CODEC_KEYS', 'CAREPATH_PSEUDONYM_KEY']);
+    expect(requiredSecretKeys({ auth: 'mtls', privateCa: true })).toEqual([
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_NAMESPACE',
+      'TEMPORAL_TLS_CERT',
+      'TEMPORAL_TLS_KEY',
+      'TEMPORAL_TLS_CA',
+      'CAREPATH_CODEC_KEYS',
+      'CAREPATH_PSEUDONYM_KEY',
+    ]);
+    expect(requiredSecretKeys({ auth: 'none', privateCa: false })).toEqual([
+      'TEMPORAL_ADDRESS',
+      'TEMPORAL_NAMESPACE',
+      'CAREPATH_CODEC_KEYS',
+      'CAREPATH_PSEUDONYM_KEY',
+    ]);
   });
 
   it('is health-checked by the image script, drains for a minute on SIGTERM, and runs under an init process', () => {
-    expect(container().HealthCheck).toEqual({ Command: ['CMD', 'node', '/app/dist/healthcheck.mjs'], Interval: 30, Timeout: 5, Retries: 3, StartPeriod: 60 });
+    expect(container().HealthCheck).toEqual({
+      Command: ['CMD', 'node', '/app/dist/healthcheck.mjs'],
+      Interval: 30,
+      Timeout: 5,
+      Retries: 3,
+      StartPeriod: 60,
+    });
     expect(container().StopTimeout).toBe(WORKER_STOP_TIMEOUT.toSeconds());
     expect(WORKER_STOP_TIMEOUT.toSeconds()).toBeLessThanOrEqual(120);
     expect(container().LinuxParameters).toMatchObject({ InitProcessEnabled: true });
@@ -47,7 +76,12 @@ describe('the worker task', () => {
 
   it('has plain settings for the table, cache, TLS and email', () => {
     const env = Object.fromEntries(container().Environment.map((e) => [e.Name, e.Value]));
-    expect(env).toMatchObject({ CAREPATH_WORKFLOW_CACHE: '2000', TEMPORAL_TLS: 'true', CAREPATH_EMAIL_FROM: 'carepath@ics.example.nhs.uk', CAREPATH_EMAIL_ADDRESS_TEMPLATE: '{id}@nhs.net' });
+    expect(env).toMatchObject({
+      CAREPATH_WORKFLOW_CACHE: '2000',
+      TEMPORAL_TLS: 'true',
+      CAREPATH_EMAIL_FROM: 'carepath@ics.example.nhs.uk',
+      CAREPATH_EMAIL_ADDRESS_TEMPLATE: '{id}@nhs.net',
+    });
     expect(env.CAREPATH_TABLE).toEqual({ Ref: logicalId(stack, stack.data.table) });
   });
 });
@@ -70,7 +104,11 @@ describe('the worker permissions', () => {
     expect(actionsOf(ses[0]!)).toEqual(['ses:SendEmail']);
     expect(ses[0]!.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'carepath@ics.example.nhs.uk' } });
     expect(JSON.stringify(ses[0]!.Resource)).toContain(':identity/ics.example.nhs.uk');
-    const services = new Set(taskRole().flatMap(actionsOf).map((a) => a.split(':')[0]));
+    const services = new Set(
+      taskRole()
+        .flatMap(actionsOf)
+        .map((a) => a.split(':')[0]),
+    );
     expect(services).toEqual(new Set(['dynamodb', 'kms', 'ses']));
   });
 });
@@ -80,23 +118,41 @@ describe('the worker service', () => {
     template.hasResourceProperties('AWS::ECS::Service', {
       LaunchType: 'FARGATE',
       DesiredCount: 2,
-      DeploymentConfiguration: { MinimumHealthyPercent: 100, MaximumPercent: 200, DeploymentCircuitBreaker: { Enable: true, Rollback: true } },
+      DeploymentConfiguration: {
+        MinimumHealthyPercent: 100,
+        MaximumPercent: 200,
+        DeploymentCircuitBreaker: { Enable: true, Rollback: true },
+      },
       NetworkConfiguration: { AwsvpcConfiguration: { AssignPublicIp: 'DISABLED' } },
     });
   });
 
   it('scales between the floor and the ceiling on CPU and memory', () => {
-    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 8, ScalableDimension: 'ecs:service:DesiredCount' });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 2,
+      MaxCapacity: 8,
+      ScalableDimension: 'ecs:service:DesiredCount',
+    });
     const metrics = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy')).map(
-      (p) => (p.Properties.TargetTrackingScalingPolicyConfiguration as { PredefinedMetricSpecification: { PredefinedMetricType: string } }).PredefinedMetricSpecification.PredefinedMetricType,
+      (p) =>
+        (
+          p.Properties.TargetTrackingScalingPolicyConfiguration as {
+            PredefinedMetricSpecification: { PredefinedMetricType: string };
+          }
+        ).PredefinedMetricSpecification.PredefinedMetricType,
     );
     expect(metrics.sort()).toEqual(['ECSServiceAverageCPUUtilization', 'ECSServiceAverageMemoryUtilization']);
   });
 
   it('accepts no inbound connection, and its cluster has Container Insights on', () => {
-    const sg = template.findResources('AWS::EC2::SecurityGroup')[logicalId(stack, stack.worker.service.connections.securityGroups[0]!)]!;
+    const sg =
+      template.findResources('AWS::EC2::SecurityGroup')[
+        logicalId(stack, stack.worker.service.connections.securityGroups[0]!)
+      ]!;
     expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
     expect(Object.keys(template.findResources('AWS::EC2::SecurityGroupIngress'))).toEqual([]);
-    template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+    template.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }],
+    });
   });
 });

@@ -27,7 +27,9 @@ const outDir = join(root, 'node_modules', '.cache', 'carepath', 'worker-image-te
 describe('the Dockerfile', () => {
   it('runs the Node major .nvmrc pins in every stage, and the build step this test runs', () => {
     expect(dockerfile).toMatch(new RegExp(`^ARG NODE_IMAGE=node:${WORKER_NODE_MAJOR}-bookworm-slim$`, 'm'));
-    expect(instructions.filter((l) => l.startsWith('FROM ')).every((l) => l.startsWith('FROM ${NODE_IMAGE}'))).toBe(true);
+    expect(instructions.filter((l) => l.startsWith('FROM ')).every((l) => l.startsWith('FROM ${NODE_IMAGE}'))).toBe(
+      true,
+    );
     expect(instructions).toContain('RUN npx tsx scripts/buildWorker.ts dist');
     // The API's Lambda runs the same major as the worker image and the tests.
     expect(API_NODE_RUNTIME.name).toBe(`nodejs${WORKER_NODE_MAJOR}.x`);
@@ -40,16 +42,28 @@ describe('the Dockerfile', () => {
     expect(user).not.toMatch(/^USER (root|0)(:|$)/);
     expect(runtimeStage.at(-1)).toBe(`CMD ["node", "--enable-source-maps", "dist/${workerArtifacts.worker}"]`);
     expect(runtimeStage.join('\n')).toContain(`CAREPATH_WORKFLOW_BUNDLE=/app/dist/${workerArtifacts.workflowBundle}`);
-    expect(runtimeStage.find((l) => l.startsWith('HEALTHCHECK '))).toMatch(new RegExp(`CMD \\["node", "/app/dist/${workerArtifacts.healthcheck}"\\]$`));
+    expect(runtimeStage.find((l) => l.startsWith('HEALTHCHECK '))).toMatch(
+      new RegExp(`CMD \\["node", "/app/dist/${workerArtifacts.healthcheck}"\\]$`),
+    );
     expect(runtimeStage).toContain('COPY --from=build /src/dist ./dist');
   });
 
   it('has a .dockerignore that sends what the build copies and nothing of node_modules, local data or the dashboard', () => {
     const ignore = IgnoreStrategy.docker(root, readFileSync(join(root, '.dockerignore'), 'utf8').split('\n'));
-    const copied = instructions.filter((l) => l.startsWith('COPY ') && !l.includes('--from=')).flatMap((l) => l.split(/\s+/).slice(1, -1));
+    const copied = instructions
+      .filter((l) => l.startsWith('COPY ') && !l.includes('--from='))
+      .flatMap((l) => l.split(/\s+/).slice(1, -1));
     expect(copied.length).toBeGreaterThan(5);
-    for (const path of [...copied, 'worker/main.ts', 'workflows/index.ts', 'domain/programme.ts']) expect(ignore.ignores(join(root, path)), path).toBe(false);
-    for (const path of ['node_modules/zod/package.json', '.data/temporal.db', 'cdk.out/manifest.json', 'dashboard/src/main.tsx', 'tests/cdk/workerImage.test.ts', '.git/HEAD']) {
+    for (const path of [...copied, 'worker/main.ts', 'workflows/index.ts', 'domain/programme.ts'])
+      expect(ignore.ignores(join(root, path)), path).toBe(false);
+    for (const path of [
+      'node_modules/zod/package.json',
+      '.data/temporal.db',
+      'cdk.out/manifest.json',
+      'dashboard/src/main.tsx',
+      'tests/cdk/workerImage.test.ts',
+      '.git/HEAD',
+    ]) {
       expect(ignore.ignores(join(root, path)), path).toBe(true);
     }
   });
@@ -60,12 +74,18 @@ describe('the image build step and what it produces', () => {
   let worker: ChildProcess | undefined;
   let built: { sourceFolders: string[] } = { sourceFolders: [] };
   const healthFile = join(outDir, '..', 'worker.alive');
-  const healthcheck = () => spawnSync(process.execPath, [join(outDir, workerArtifacts.healthcheck)], { env: { ...process.env, CAREPATH_HEALTH_FILE: healthFile } }).status;
+  const healthcheck = () =>
+    spawnSync(process.execPath, [join(outDir, workerArtifacts.healthcheck)], {
+      env: { ...process.env, CAREPATH_HEALTH_FILE: healthFile },
+    }).status;
 
   beforeAll(async () => {
     rmSync(join(outDir, '..'), { recursive: true, force: true });
     const port = await freePort();
-    [temporal, built] = await Promise.all([startTemporalDevServer(inject('toolchain'), { port, uiPort: await freePort() }), buildWorker(outDir)]);
+    [temporal, built] = await Promise.all([
+      startTemporalDevServer(inject('toolchain'), { port, uiPort: await freePort() }),
+      buildWorker(outDir),
+    ]);
   });
 
   afterAll(async () => {
@@ -79,9 +99,12 @@ describe('the image build step and what it produces', () => {
   });
 
   it('is built in the image from folders the Dockerfile copies: every folder the worker imports from', () => {
-    const copiedFolders = instructions.filter((l) => l.startsWith('COPY ') && !l.includes('--from=')).map((l) => l.split(/\s+/)[1]!.replace(/\/$/, ''));
+    const copiedFolders = instructions
+      .filter((l) => l.startsWith('COPY ') && !l.includes('--from='))
+      .map((l) => l.split(/\s+/)[1]!.replace(/\/$/, ''));
     expect(built.sourceFolders).toEqual(expect.arrayContaining(['activities', 'domain', 'worker', 'workflows']));
-    for (const folder of built.sourceFolders) expect(copiedFolders, `the Dockerfile does not COPY ${folder}/`).toContain(folder);
+    for (const folder of built.sourceFolders)
+      expect(copiedFolders, `the Dockerfile does not COPY ${folder}/`).toContain(folder);
   });
 
   it('runs: healthy while polling, then drains and exits 0 on SIGTERM', async () => {
@@ -107,7 +130,10 @@ describe('the image build step and what it produces', () => {
 
     await expect.poll(() => healthcheck(), { timeout: 30_000, interval: 250 }).toBe(0);
     worker.kill('SIGTERM');
-    const code = await Promise.race([exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 20_000))]);
+    const code = await Promise.race([
+      exited,
+      new Promise<'still running'>((r) => setTimeout(() => r('still running'), 20_000)),
+    ]);
     expect(code, output.join('')).toBe(0);
     expect(healthcheck()).toBe(1);
   });

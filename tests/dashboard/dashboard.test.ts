@@ -52,7 +52,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: inject('chromium'),
     // Root in CI needs --no-sandbox; the rest keep Chromium off the (closed) network.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
 }, 180_000);
 
@@ -67,7 +75,8 @@ async function newPage(): Promise<Page> {
   // Only the dashboard's own pages: the Temporal UI logs its refused decodes, as it should.
   const ours = () => page.url().startsWith(stack.base);
   page.on('console', (m) => {
-    if (ours() && m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleProblems.push(m.text());
+    if (ours() && m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+      consoleProblems.push(m.text());
   });
   page.on('pageerror', (e) => {
     if (ours()) consoleProblems.push(String(e));
@@ -107,9 +116,20 @@ async function signOut(page: Page): Promise<void> {
 
 /** Every form control on the page has a name a screen reader would read. */
 async function unlabelledControls(page: Page): Promise<string[]> {
-  return page.locator('input, select, textarea').evaluateAll((els) =>
-    els.filter((el) => !((el as HTMLInputElement).labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby'))).map((el) => el.outerHTML.slice(0, 120)),
-  );
+  return page
+    .locator('input, select, textarea')
+    .evaluateAll((els) =>
+      els
+        .filter(
+          (el) =>
+            !(
+              (el as HTMLInputElement).labels?.length ||
+              el.getAttribute('aria-label') ||
+              el.getAttribute('aria-labelledby')
+            ),
+        )
+        .map((el) => el.outerHTML.slice(0, 120)),
+    );
 }
 
 const shoot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
@@ -133,7 +153,11 @@ describe('dashboard', () => {
 
   it('takes a referral through triage, assessment and care plan', async () => {
     const gp = await stack.tokenFor('gp-1', 'referrer');
-    const made = await stack.json('/referrals', { method: 'POST', token: gp, body: JSON.stringify(referral('9434765919', 'Ruby', 'routine')) });
+    const made = await stack.json('/referrals', {
+      method: 'POST',
+      token: gp,
+      body: JSON.stringify(referral('9434765919', 'Ruby', 'routine')),
+    });
     expect(made.status).toBe(202);
     routineJourney = made.body.journeyId as string;
 
@@ -172,7 +196,9 @@ describe('dashboard', () => {
       )
       .not.toBe('Unassigned');
     const coordinatorName = await assigned.textContent();
-    const coordinator = { 'Ana Silva': 'coordinator:coord-ana', 'Joe Penrose': 'coordinator:coord-joe' }[coordinatorName ?? ''];
+    const coordinator = { 'Ana Silva': 'coordinator:coord-ana', 'Joe Penrose': 'coordinator:coord-joe' }[
+      coordinatorName ?? ''
+    ];
     expect(coordinator, `assigned to ${coordinatorName}`).toBeDefined();
     await signOut(page);
     await signIn(page, coordinator!);
@@ -197,7 +223,9 @@ describe('dashboard', () => {
     await expect(page.getByRole('heading', { name: 'Care plan (version 1)' }).count()).resolves.toBe(1);
     await expect(page.getByText('Occupational therapy home assessment').count()).resolves.toBeGreaterThan(0);
     // The action's deadline is named by what is to be done, not by its id.
-    await expect(page.getByRole('cell', { name: 'Action: Occupational therapy home assessment' }).count()).resolves.toBe(1);
+    await expect(
+      page.getByRole('cell', { name: 'Action: Occupational therapy home assessment' }).count(),
+    ).resolves.toBe(1);
 
     // A contact recorded with the keyboard alone.
     await tabTo(page, 'Kind');
@@ -212,7 +240,11 @@ describe('dashboard', () => {
 
     // What the dashboard showed is what the journey is.
     const lead = await stack.tokenFor('lead-raj', 'team-lead', ['south-devon-1']);
-    const detail = (await stack.json(`/journeys/${encodeURIComponent(routineJourney)}`, { token: lead })).body as { phase: string; carePlan: { goals: { description: string }[] }; contacts: { kind: string }[] };
+    const detail = (await stack.json(`/journeys/${encodeURIComponent(routineJourney)}`, { token: lead })).body as {
+      phase: string;
+      carePlan: { goals: { description: string }[] };
+      contacts: { kind: string }[];
+    };
     expect(detail.phase).toBe('active');
     expect(detail.carePlan.goals[0]!.description).toBe('Walk to the corner shop safely');
     expect(detail.contacts.map((c) => c.kind)).toEqual(['mdt']);
@@ -222,15 +254,25 @@ describe('dashboard', () => {
   it('shows a team lead an escalation, which they acknowledge', async () => {
     const gp = await stack.tokenFor('gp-1', 'referrer');
     const lead = await stack.tokenFor('lead-raj', 'team-lead', ['south-devon-1']);
-    const made = await stack.json('/referrals', { method: 'POST', token: gp, body: JSON.stringify(referral('4010232137', 'Iris', 'urgent')) });
+    const made = await stack.json('/referrals', {
+      method: 'POST',
+      token: gp,
+      body: JSON.stringify(referral('4010232137', 'Iris', 'urgent')),
+    });
     urgentJourney = made.body.journeyId as string;
-    const accepted = await stack.json(`/journeys/${encodeURIComponent(urgentJourney)}/triage`, { method: 'POST', token: lead, body: JSON.stringify({ decision: 'accept', reason: 'urgent: falls' }) });
+    const accepted = await stack.json(`/journeys/${encodeURIComponent(urgentJourney)}/triage`, {
+      method: 'POST',
+      token: lead,
+      body: JSON.stringify({ decision: 'accept', reason: 'urgent: falls' }),
+    });
     expect(accepted.status).toBe(200);
 
     const page = await newPage();
     await signIn(page, 'team-lead:lead-raj');
     await page.goto(`${stack.base}/#/inbox`);
-    const acknowledge = page.getByRole('button', { name: new RegExp(`^Acknowledge escalation: Assessment for journey …${urgentJourney.slice(-12)}$`) });
+    const acknowledge = page.getByRole('button', {
+      name: new RegExp(`^Acknowledge escalation: Assessment for journey …${urgentJourney.slice(-12)}$`),
+    });
     // The assessment falls due 40 s after the referral and reaches the lead 3 s later.
     await expect
       .poll(
@@ -252,7 +294,11 @@ describe('dashboard', () => {
     await page.goto(`${stack.base}/#/inbox`);
     await acknowledge.click();
     await expect.poll(() => acknowledge.count()).toBe(0);
-    const inbox = (await stack.json('/inbox', { token: lead })).body.items as { journeyId: string; kind: string; ackedAt?: string }[];
+    const inbox = (await stack.json('/inbox', { token: lead })).body.items as {
+      journeyId: string;
+      kind: string;
+      ackedAt?: string;
+    }[];
     const escalation = inbox.find((i) => i.journeyId === urgentJourney && i.kind === 'escalation');
     expect(escalation?.ackedAt).toBeDefined();
     await page.getByLabel('Show acknowledged items').check();
@@ -267,8 +313,12 @@ describe('dashboard', () => {
     await page.goto(`${stack.base}/#/evaluation`);
     await expect.poll(() => page.getByTestId('referrals-total').textContent(), { timeout: 20_000 }).toBe('2');
     // Bars drawn for the on-time rates (assessment and care plan met) and the referral sources.
-    await expect.poll(() => page.locator('[data-chart="on-time"] .recharts-bar-rectangle path').count(), { timeout: 20_000 }).toBeGreaterThan(0);
-    await expect.poll(() => page.locator('[data-chart="sources"] .recharts-bar-rectangle path').count()).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('[data-chart="on-time"] .recharts-bar-rectangle path').count(), { timeout: 20_000 })
+      .toBeGreaterThan(0);
+    await expect
+      .poll(() => page.locator('[data-chart="sources"] .recharts-bar-rectangle path').count())
+      .toBeGreaterThan(0);
     await expect.poll(() => page.locator('[data-chart="trend"] .recharts-line').count()).toBe(4);
     // The same figures as a table, for screen readers.
     await page.locator('[data-chart="on-time"] summary').click();
@@ -293,7 +343,10 @@ describe('dashboard', () => {
     const openHistory = async () => {
       await page.goto(`${stack.base}/#/journeys/${encodeURIComponent(routineJourney)}`);
       const href = await page.getByRole('link', { name: /Temporal Web UI/ }).getAttribute('href');
-      const codecAnswer = page.waitForResponse((r) => r.url().startsWith(`${stack.base}/codec/decode`) && r.request().method() === 'POST', { timeout: 60_000 });
+      const codecAnswer = page.waitForResponse(
+        (r) => r.url().startsWith(`${stack.base}/codec/decode`) && r.request().method() === 'POST',
+        { timeout: 60_000 },
+      );
       await page.goto(href!);
       await page.locator('a[href*="/history"]').first().click();
       const input = page.getByTestId('input-and-result');

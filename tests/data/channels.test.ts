@@ -36,19 +36,30 @@ describe('email through SES', () => {
       },
       { step: 'initialize', name: 'captureInsteadOfSending' },
     );
-    const email: NotificationChannel = sesEmailChannel(ses, { from: 'carepath@ics.example.nhs.uk', addressTemplate: '{id}@nhs.net', dashboardUrl: 'https://carepath.example.nhs.uk/' });
+    const email: NotificationChannel = sesEmailChannel(ses, {
+      from: 'carepath@ics.example.nhs.uk',
+      addressTemplate: '{id}@nhs.net',
+      dashboardUrl: 'https://carepath.example.nhs.uk/',
+    });
     const table = currentTable();
     const acts = createJourneyActivities({ doc: table.doc, tableName: table.tableName, channels: [email] });
     await acts.notify(n);
     await acts.notify(n); // a retried activity
     expect(sent).toHaveLength(2);
-    expect(sent.map((s) => (s.Destination as { ToAddresses: string[] }).ToAddresses)).toEqual([['lead-raj@nhs.net'], ['lead-sian@nhs.net']]);
+    expect(sent.map((s) => (s.Destination as { ToAddresses: string[] }).ToAddresses)).toEqual([
+      ['lead-raj@nhs.net'],
+      ['lead-sian@nhs.net'],
+    ]);
     expect(sent[0]).toMatchObject({
       FromEmailAddress: 'carepath@ics.example.nhs.uk',
       Content: {
         Simple: {
           Subject: { Data: '[carepath] Escalation (level 1): assessment' },
-          Body: { Text: { Data: `${n.message}\n\nhttps://carepath.example.nhs.uk/journeys/${encodeURIComponent(n.journeyId)}` } },
+          Body: {
+            Text: {
+              Data: `${n.message}\n\nhttps://carepath.example.nhs.uk/journeys/${encodeURIComponent(n.journeyId)}`,
+            },
+          },
         },
       },
     });

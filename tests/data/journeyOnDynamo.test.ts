@@ -23,10 +23,19 @@ import { activate, asCoordinator, lead } from '../support/journeySteps.js';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 
 // Short durations make the timers observable in seconds on a real-time server.
-const base = parseProgrammes({ programmes: builtInProgrammes }, 'built-in').find((p) => p.id === 'frailty-virtual-ward')!;
+const base = parseProgrammes({ programmes: builtInProgrammes }, 'built-in').find(
+  (p) => p.id === 'frailty-virtual-ward',
+)!;
 const quick = {
   ...base,
-  deadlines: { ...base.deadlines, assessment: { urgent: 'PT20S', routine: 'PT20S' }, carePlan: 'PT20S', postDischargeContact: 'PT6S', review: { high: 'PT30S', medium: 'PT30S', low: 'PT30S' }, reviewAfterDischarge: 'PT20S' },
+  deadlines: {
+    ...base.deadlines,
+    assessment: { urgent: 'PT20S', routine: 'PT20S' },
+    carePlan: 'PT20S',
+    postDischargeContact: 'PT6S',
+    review: { high: 'PT30S', medium: 'PT30S', low: 'PT30S' },
+    reviewAfterDischarge: 'PT20S',
+  },
   escalation: [
     { at: '-PT2S', notify: 'coordinator' as const, kind: 'reminder' as const },
     { at: 'PT0S', notify: 'coordinator' as const, kind: 'overdue' as const },
@@ -51,7 +60,11 @@ beforeAll(async () => {
   port = await freePort();
   dynamo = await startDynamoDbLocal(inject('toolchain'), { port, dbPath });
   env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: inject('toolchain').temporalCli }, searchAttributes: [...journeySearchAttributes], ip: '127.0.0.1' },
+    server: {
+      executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
+      searchAttributes: [...journeySearchAttributes],
+      ip: '127.0.0.1',
+    },
   });
 });
 afterAll(async () => {
@@ -72,11 +85,18 @@ describe('a journey on the dev server with DynamoDB', () => {
       activities: createJourneyActivities({ doc, tableName }),
     });
     await worker.runUntil(async () => {
-      const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: quick, referral: referral({ receivedAt: new Date().toISOString() }) });
+      const j = await refer(env, taskQueue, {
+        patientId: newPatientId(),
+        programme: quick,
+        referral: referral({ receivedAt: new Date().toISOString() }),
+      });
       const s = await activate(j.handle, Date.now());
       expect(s.phase).toBe('active');
       const journeyId = s.journeyId;
-      await waitFor(async () => (await read.getJourney(journeyId))?.phase === 'active', 'the read model to show the journey active');
+      await waitFor(
+        async () => (await read.getJourney(journeyId))?.phase === 'active',
+        'the read model to show the journey active',
+      );
       expect((await read.caseloads('south-devon-1')).find((c) => c.coordinatorId === s.coordinatorId)?.count).toBe(1);
 
       // DynamoDB goes away. The hospital still sends its discharge; the co-ordinator still records work.
@@ -84,7 +104,11 @@ describe('a journey on the dev server with DynamoDB', () => {
       await j.handle.signal(hospitalEventSignal, { controlId: 'A01-1', event: 'A01' });
       await j.handle.signal(hospitalEventSignal, { controlId: 'A03-1', event: 'A03' });
       await new Promise((r) => setTimeout(r, 9_000)); // the post-discharge ladder falls due meanwhile (6 s)
-      await command(j.handle, 'contact', { by: asCoordinator(s.coordinatorId!), kind: 'post-discharge', channel: 'phone' });
+      await command(j.handle, 'contact', {
+        by: asCoordinator(s.coordinatorId!),
+        kind: 'post-discharge',
+        channel: 'phone',
+      });
       const during = await j.handle.describe();
       expect(during.raw.pendingActivities?.[0]?.attempt ?? 0).toBeGreaterThan(1); // failing and retrying
 
@@ -105,7 +129,9 @@ describe('a journey on the dev server with DynamoDB', () => {
       const fired = final.timeline.filter((e) => e.type === 'deadline.step' && e.data?.level === 0).length;
       expect(new Set(inbox.map((i) => i.id)).size).toBe(inbox.length);
       expect(inbox.filter((i) => i.kind !== 'notice')).toHaveLength(fired);
-      expect(inbox.map((i) => i.deadline)).toEqual(expect.arrayContaining(['post-discharge-contact', 'hospital-admission']));
+      expect(inbox.map((i) => i.deadline)).toEqual(
+        expect.arrayContaining(['post-discharge-contact', 'hospital-admission']),
+      );
       // Closing gave the place back.
       expect((await read.caseloads('south-devon-1')).find((c) => c.coordinatorId === s.coordinatorId)?.count).toBe(0);
     });

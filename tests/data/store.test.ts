@@ -44,23 +44,59 @@ describe('access patterns', () => {
     const patientId = patientIdFor('943 476 5919', key);
     expect(patientId).toMatch(/^p[0-9a-f]{24}$/);
     expect(patientId).not.toContain('9434765919');
-    await read.registerPatient({ patientId, nhsNumber: '9434765919', givenName: 'Ada', familyName: 'Lovelace', birthDate: '1940-12-10' });
-    for (const [i, due] of ['2026-11-20T09:00:00.000Z', '2026-11-25T09:00:00.000Z', '2026-12-05T09:00:00.000Z'].entries()) {
+    await read.registerPatient({
+      patientId,
+      nhsNumber: '9434765919',
+      givenName: 'Ada',
+      familyName: 'Lovelace',
+      birthDate: '1940-12-10',
+    });
+    for (const [i, due] of [
+      '2026-11-20T09:00:00.000Z',
+      '2026-11-25T09:00:00.000Z',
+      '2026-12-05T09:00:00.000Z',
+    ].entries()) {
       await acts.projectJourney(summary(`j${i}`, { nextDueAt: due, coordinatorId: i === 2 ? 'coord-2' : 'coord-1' }));
     }
-    await acts.projectJourney(summary('j-closed', { phase: 'closed', nextDueAt: null, closedAt: '2026-11-10T00:00:00.000Z' }));
-    await acts.appendAudit({ journeyId: 'j0', programmeId: 'p', teamId: 'team-a', events: [1, 2, 3].map((seq) => ({ seq, at: '2026-11-01T00:00:00.000Z', type: 't', by: 'x', detail: `e${seq}` })) });
-    const n: Notification = { id: 'j0/assessment#1/0', journeyId: 'j0', programmeId: 'p', teamId: 'team-a', kind: 'reminder', level: 0, deadline: 'assessment', recipients: ['coord-1'], message: 'due', createdAt: '2026-11-19T09:00:00.000Z' };
+    await acts.projectJourney(
+      summary('j-closed', { phase: 'closed', nextDueAt: null, closedAt: '2026-11-10T00:00:00.000Z' }),
+    );
+    await acts.appendAudit({
+      journeyId: 'j0',
+      programmeId: 'p',
+      teamId: 'team-a',
+      events: [1, 2, 3].map((seq) => ({ seq, at: '2026-11-01T00:00:00.000Z', type: 't', by: 'x', detail: `e${seq}` })),
+    });
+    const n: Notification = {
+      id: 'j0/assessment#1/0',
+      journeyId: 'j0',
+      programmeId: 'p',
+      teamId: 'team-a',
+      kind: 'reminder',
+      level: 0,
+      deadline: 'assessment',
+      recipients: ['coord-1'],
+      message: 'due',
+      createdAt: '2026-11-19T09:00:00.000Z',
+    };
     await acts.notify(n);
     await acts.notify({ ...n, id: 'j1/review#1/0', journeyId: 'j1', createdAt: '2026-11-24T09:00:00.000Z' });
-    await acts.assignCoordinator({ journeyId: 'j0', programmeId: 'p', teamId: 'team-a', coordinators: [{ id: 'coord-1', maxCaseload: 5 }] });
+    await acts.assignCoordinator({
+      journeyId: 'j0',
+      programmeId: 'p',
+      teamId: 'team-a',
+      coordinators: [{ id: 'coord-1', maxCaseload: 5 }],
+    });
 
     t.commands.length = 0;
     expect(await read.getPatient(patientId)).toMatchObject({ givenName: 'Ada' });
     expect(await read.getJourney('j1')).toMatchObject({ id: 'j1', phase: 'active' });
     expect((await read.journeysByTeamPhase('team-a', 'active')).items.map((j) => j.id)).toEqual(['j0', 'j1', 'j2']);
     expect((await read.journeysByCoordinator('coord-1')).items.map((j) => j.id)).toEqual(['j0', 'j1']);
-    expect((await read.overdueByTeam('team-a', new Date('2026-11-26T00:00:00.000Z'))).items.map((j) => j.id)).toEqual(['j0', 'j1']);
+    expect((await read.overdueByTeam('team-a', new Date('2026-11-26T00:00:00.000Z'))).items.map((j) => j.id)).toEqual([
+      'j0',
+      'j1',
+    ]);
     expect((await read.auditTrail('j0')).items.map((e) => e.seq)).toEqual([1, 2, 3]);
     expect((await read.inbox('coord-1')).items.map((i) => i.id)).toEqual(['j1/review#1/0', 'j0/assessment#1/0']); // newest first
     expect(await read.recordAdtMessage('RBZ', 'MSG001', new Date())).toBe(true);
@@ -98,32 +134,61 @@ describe('caseload places', () => {
       }
     };
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => retrying(() => acts.assignCoordinator({ journeyId: `busy-${i}`, programmeId: 'p', teamId: 'busy', coordinators }))),
+      Array.from({ length: 50 }, (_, i) =>
+        retrying(() =>
+          acts.assignCoordinator({ journeyId: `busy-${i}`, programmeId: 'p', teamId: 'busy', coordinators }),
+        ),
+      ),
     );
     const assigned = results.filter((r) => r.coordinatorId);
     expect(assigned).toHaveLength(40);
     expect(results.filter((r) => r.coordinatorId === null)).toHaveLength(10);
-    const counts = Object.fromEntries((await createReadModel(t.doc, t.tableName).caseloads('busy')).map((c) => [c.coordinatorId, c.count]));
+    const counts = Object.fromEntries(
+      (await createReadModel(t.doc, t.tableName).caseloads('busy')).map((c) => [c.coordinatorId, c.count]),
+    );
     expect(counts).toEqual({ 'c-a': 15, 'c-b': 15, 'c-c': 10 });
 
     // A retry of an assignment that succeeded returns the same place and takes no other.
     const held = results.findIndex((r) => r.coordinatorId); // which ten lost the race varies from run to run
-    const again = await acts.assignCoordinator({ journeyId: `busy-${held}`, programmeId: 'p', teamId: 'busy', coordinators });
+    const again = await acts.assignCoordinator({
+      journeyId: `busy-${held}`,
+      programmeId: 'p',
+      teamId: 'busy',
+      coordinators,
+    });
     expect(again.coordinatorId).toBe(results[held]!.coordinatorId);
     // Releasing frees exactly one place, once, however often it is retried.
     await acts.releaseCoordinator({ journeyId: `busy-${held}`, teamId: 'busy', coordinatorId: again.coordinatorId! });
     await acts.releaseCoordinator({ journeyId: `busy-${held}`, teamId: 'busy', coordinatorId: again.coordinatorId! });
-    const after = Object.fromEntries((await createReadModel(t.doc, t.tableName).caseloads('busy')).map((c) => [c.coordinatorId, c.count]));
+    const after = Object.fromEntries(
+      (await createReadModel(t.doc, t.tableName).caseloads('busy')).map((c) => [c.coordinatorId, c.count]),
+    );
     expect(Object.values(after).reduce((a, b) => a + b, 0)).toBe(39);
     // Reassignment moves the place in one transaction; into a full co-ordinator it is refused.
     const target = again.coordinatorId!;
-    const movers = results.map((r, i) => ({ journeyId: `busy-${i}`, from: r.coordinatorId })).filter((m) => m.from && m.from !== target);
-    const moved = await acts.assignCoordinator({ ...movers[0]!, programmeId: 'p', teamId: 'busy', coordinators, to: target });
+    const movers = results
+      .map((r, i) => ({ journeyId: `busy-${i}`, from: r.coordinatorId }))
+      .filter((m) => m.from && m.from !== target);
+    const moved = await acts.assignCoordinator({
+      ...movers[0]!,
+      programmeId: 'p',
+      teamId: 'busy',
+      coordinators,
+      to: target,
+    });
     expect(moved.coordinatorId).toBe(target);
-    const refused = await acts.assignCoordinator({ ...movers[1]!, programmeId: 'p', teamId: 'busy', coordinators, to: target });
+    const refused = await acts.assignCoordinator({
+      ...movers[1]!,
+      programmeId: 'p',
+      teamId: 'busy',
+      coordinators,
+      to: target,
+    });
     expect(refused.coordinatorId).toBeNull();
     const final = await createReadModel(t.doc, t.tableName).caseloads('busy');
-    expect(final.find((c) => c.coordinatorId === target)!.count).toBe(coordinators.find((c) => c.id === target)!.maxCaseload);
+    expect(final.find((c) => c.coordinatorId === target)!.count).toBe(
+      coordinators.find((c) => c.id === target)!.maxCaseload,
+    );
     expect(final.reduce((sum, c) => sum + c.count, 0)).toBe(39);
   });
 });
@@ -132,13 +197,35 @@ describe('idempotent writes', () => {
   it('a retried audit append and a retried notify write once; out-of-order projections keep the newest', async () => {
     const acts = createJourneyActivities({ doc: t.doc, tableName: t.tableName });
     const read = createReadModel(t.doc, t.tableName);
-    const events = [1, 2].map((seq) => ({ seq, at: '2026-11-01T00:00:00.000Z', type: 'x', by: 'y', detail: `first ${seq}` }));
+    const events = [1, 2].map((seq) => ({
+      seq,
+      at: '2026-11-01T00:00:00.000Z',
+      type: 'x',
+      by: 'y',
+      detail: `first ${seq}`,
+    }));
     await acts.appendAudit({ journeyId: 'idem', programmeId: 'p', teamId: 'team-i', events });
-    await acts.appendAudit({ journeyId: 'idem', programmeId: 'p', teamId: 'team-i', events: events.map((e) => ({ ...e, detail: 'retried' })) });
+    await acts.appendAudit({
+      journeyId: 'idem',
+      programmeId: 'p',
+      teamId: 'team-i',
+      events: events.map((e) => ({ ...e, detail: 'retried' })),
+    });
     const trail = (await read.auditTrail('idem')).items;
     expect(trail.map((e) => e.detail)).toEqual(['first 1', 'first 2']);
 
-    const n: Notification = { id: 'idem/review#1/2', journeyId: 'idem', programmeId: 'p', teamId: 'team-i', kind: 'escalation', level: 1, deadline: 'review', recipients: ['lead-x', 'lead-y'], message: 'late', createdAt: '2026-11-05T00:00:00.000Z' };
+    const n: Notification = {
+      id: 'idem/review#1/2',
+      journeyId: 'idem',
+      programmeId: 'p',
+      teamId: 'team-i',
+      kind: 'escalation',
+      level: 1,
+      deadline: 'review',
+      recipients: ['lead-x', 'lead-y'],
+      message: 'late',
+      createdAt: '2026-11-05T00:00:00.000Z',
+    };
     await acts.notify(n);
     await acts.notify(n);
     expect((await read.inbox('lead-x')).items).toHaveLength(1);

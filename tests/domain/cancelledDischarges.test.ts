@@ -10,15 +10,44 @@ import { parseProgrammes } from '../../domain/loadProgrammes.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2027, 4, 3, 9, 10);
-const frailty = parseProgrammes({ programmes: builtInProgrammes.filter((p) => p.id === 'frailty-virtual-ward') }, 'test')[0]!;
+const frailty = parseProgrammes(
+  { programmes: builtInProgrammes.filter((p) => p.id === 'frailty-virtual-ward') },
+  'test',
+)[0]!;
 
 describe('discharges after a cancelled discharge', () => {
   it('open a new follow-up with a new id each time, and a second A13 cancels the live one', () => {
-    const s = J.newJourney({ journeyId: 'frailty-virtual-ward.pabc.0123456789ab', workflowId: 'frailty-virtual-ward.pabc', patientId: 'pabc', programme: frailty, teamId: 'south-devon-1' }, T0);
-    J.receiveReferral(s, { referralId: 'r1', receivedAt: new Date(T0).toISOString(), source: 'gp', reason: 'falls', urgency: 'routine', age: 88, teamId: 'south-devon-1', conditions: ['falls', 'copd', 'heart failure'], livesAlone: true, admissionsLast12Months: 2, consentGiven: true }, T0);
+    const s = J.newJourney(
+      {
+        journeyId: 'frailty-virtual-ward.pabc.0123456789ab',
+        workflowId: 'frailty-virtual-ward.pabc',
+        patientId: 'pabc',
+        programme: frailty,
+        teamId: 'south-devon-1',
+      },
+      T0,
+    );
+    J.receiveReferral(
+      s,
+      {
+        referralId: 'r1',
+        receivedAt: new Date(T0).toISOString(),
+        source: 'gp',
+        reason: 'falls',
+        urgency: 'routine',
+        age: 88,
+        teamId: 'south-devon-1',
+        conditions: ['falls', 'copd', 'heart failure'],
+        livesAlone: true,
+        admissionsLast12Months: 2,
+        consentGiven: true,
+      },
+      T0,
+    );
     J.assigned(s, 'coord-ana', T0);
     let t = T0;
-    const event = (controlId: string, kind: 'A01' | 'A03' | 'A13') => J.hospitalEvent(s, { controlId, event: kind }, (t += 2 * HOUR));
+    const event = (controlId: string, kind: 'A01' | 'A03' | 'A13') =>
+      J.hospitalEvent(s, { controlId, event: kind }, (t += 2 * HOUR));
     event('1', 'A01');
     event('2', 'A03');
     event('3', 'A13');
@@ -32,7 +61,9 @@ describe('discharges after a cancelled discharge', () => {
       ['post-discharge-contact#1.2', 'cancelled'],
       ['post-discharge-contact#1.3', 'open'],
     ]);
-    const notices = s.outbox.flatMap((e) => (e.type === 'notify' && e.notification.kind === 'notice' ? [e.notification.id] : []));
+    const notices = s.outbox.flatMap((e) =>
+      e.type === 'notify' && e.notification.kind === 'notice' ? [e.notification.id] : [],
+    );
     expect(new Set(notices).size).toBe(notices.length);
     expect(notices.filter((id) => id.includes('/discharge#'))).toHaveLength(3);
     expect(s.phase).not.toBe('in-hospital');

@@ -34,10 +34,28 @@ type Stage = (typeof stages)[number];
 /** A journey of programme `p` taken to `stage` through the journey's own rules, as the workflow would. */
 function journeyAt(p: (typeof programmes)[number], stage: Stage): J.JourneyState {
   const teamId = p.teams[0]!.id;
-  const s = J.newJourney({ journeyId: `${p.id}.pabc.0123456789ab`, workflowId: `${p.id}.pabc`, patientId: 'pabc', programme: p, teamId }, T0);
+  const s = J.newJourney(
+    { journeyId: `${p.id}.pabc.0123456789ab`, workflowId: `${p.id}.pabc`, patientId: 'pabc', programme: p, teamId },
+    T0,
+  );
   let t = T0;
   const at = (hours = 1) => (t += hours * 3_600_000);
-  J.receiveReferral(s, { referralId: 'r1', receivedAt: new Date(T0).toISOString(), source: 'gp', reason: 'needs support', urgency: 'routine', age: 81, teamId, conditions: ['copd'], admissionsLast12Months: 1, consentGiven: true }, T0);
+  J.receiveReferral(
+    s,
+    {
+      referralId: 'r1',
+      receivedAt: new Date(T0).toISOString(),
+      source: 'gp',
+      reason: 'needs support',
+      urgency: 'routine',
+      age: 81,
+      teamId,
+      conditions: ['copd'],
+      admissionsLast12Months: 1,
+      consentGiven: true,
+    },
+    T0,
+  );
   if (s.phase === 'triage') {
     if (stage === 'triage') return s;
     must(s, 'triage', { decision: 'accept', reason: 'meets criteria' }, at());
@@ -46,7 +64,16 @@ function journeyAt(p: (typeof programmes)[number], stage: Stage): J.JourneyState
   if (stage === 'triage' || stage === 'assessment') return s;
   must(s, 'assessment', { summary: 'seen at home', needs: [] }, at());
   if (stage === 'care-planning') return s;
-  must(s, 'care-plan', { goals: [{ id: 'g1', description: 'stay home' }], actions: [{ id: 'a1', description: 'rails', owner: 'OT', due: new Date(t + 5 * DAY).toISOString() }], agreedWithPatient: true }, at());
+  must(
+    s,
+    'care-plan',
+    {
+      goals: [{ id: 'g1', description: 'stay home' }],
+      actions: [{ id: 'a1', description: 'rails', owner: 'OT', due: new Date(t + 5 * DAY).toISOString() }],
+      agreedWithPatient: true,
+    },
+    at(),
+  );
   if (stage === 'active') return s;
   J.hospitalEvent(s, { controlId: 'm1', event: 'A01' }, at());
   if (stage === 'in-hospital') return s;
@@ -60,7 +87,14 @@ function journeyAt(p: (typeof programmes)[number], stage: Stage): J.JourneyState
 }
 
 // Values near and across the schemas' edges: valid ones, wrong types, empty and astral-plane text.
-const anyText = fc.oneof(fc.constant('ok'), fc.constant(''), fc.constant('  '), fc.string({ maxLength: 12 }), fc.constant('moved 😀 \u{10FFFF}'), fc.integer());
+const anyText = fc.oneof(
+  fc.constant('ok'),
+  fc.constant(''),
+  fc.constant('  '),
+  fc.string({ maxLength: 12 }),
+  fc.constant('moved 😀 \u{10FFFF}'),
+  fc.integer(),
+);
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 const tierArb = maybe(fc.constantFrom('high', 'medium', 'low', 'extreme'));
 const offsetDays = fc.constantFrom(-400, -1, -0.01, 0, 0.01, 1, 30);
@@ -69,10 +103,16 @@ const localId = fc.constantFrom('a1', 'a2', 'g1', 'nope', '', 'bad id!');
 
 /** Arbitrary command bodies per type, `now` known so due dates fall either side of it. */
 function commandArb(type: CommandType, now: number): fc.Arbitrary<Record<string, unknown>> {
-  const record = (shape: Record<string, fc.Arbitrary<unknown>>) => fc.record(shape, { requiredKeys: [] }) as fc.Arbitrary<Record<string, unknown>>;
+  const record = (shape: Record<string, fc.Arbitrary<unknown>>) =>
+    fc.record(shape, { requiredKeys: [] }) as fc.Arbitrary<Record<string, unknown>>;
   switch (type) {
     case 'triage':
-      return record({ decision: fc.constantFrom('accept', 'decline', 'maybe'), reason: anyText, riskTier: tierArb, closeReason: maybe(fc.constantFrom(...closeReasons)) });
+      return record({
+        decision: fc.constantFrom('accept', 'decline', 'maybe'),
+        reason: anyText,
+        riskTier: tierArb,
+        closeReason: maybe(fc.constantFrom(...closeReasons)),
+      });
     case 'assessment':
       return record({
         summary: anyText,
@@ -84,7 +124,10 @@ function commandArb(type: CommandType, now: number): fc.Arbitrary<Record<string,
     case 'care-plan':
       return record({
         goals: fc.array(record({ id: localId, description: anyText }), { maxLength: 2 }),
-        actions: fc.array(record({ id: localId, description: anyText, owner: anyText, due: fc.oneof(isoAt(now), anyText) }), { maxLength: 3 }),
+        actions: fc.array(
+          record({ id: localId, description: anyText, owner: anyText, due: fc.oneof(isoAt(now), anyText) }),
+          { maxLength: 3 },
+        ),
         agreedWithPatient: fc.oneof(fc.boolean(), fc.constant('yes')),
         agreedWithCarer: maybe(fc.boolean()),
         notAgreedReason: maybe(anyText),
@@ -97,19 +140,46 @@ function commandArb(type: CommandType, now: number): fc.Arbitrary<Record<string,
         riskTier: tierArb,
         notes: anyText,
         closeReason: maybe(fc.constantFrom(...closeReasons)),
-        closeOutcome: maybe(record({ goalsMet: maybe(fc.constantFrom('all', 'some', 'none')), placeOfDeathAchieved: maybe(fc.boolean()) })),
+        closeOutcome: maybe(
+          record({
+            goalsMet: maybe(fc.constantFrom('all', 'some', 'none')),
+            placeOfDeathAchieved: maybe(fc.boolean()),
+          }),
+        ),
       });
     case 'contact':
-      return record({ kind: fc.constantFrom(...contactKinds, 'email'), channel: fc.constantFrom('phone', 'visit', 'video', 'message', 'fax'), at: maybe(isoAt(now)) });
+      return record({
+        kind: fc.constantFrom(...contactKinds, 'email'),
+        channel: fc.constantFrom('phone', 'visit', 'video', 'message', 'fax'),
+        at: maybe(isoAt(now)),
+      });
     case 'reassign':
-      return record({ coordinatorId: fc.oneof(fc.constant('nobody'), ...programmes.flatMap((p) => p.teams.flatMap((t) => t.coordinators.map((c) => fc.constant(c.id))))) });
+      return record({
+        coordinatorId: fc.oneof(
+          fc.constant('nobody'),
+          ...programmes.flatMap((p) => p.teams.flatMap((t) => t.coordinators.map((c) => fc.constant(c.id)))),
+        ),
+      });
     case 'close':
-      return record({ reason: fc.constantFrom(...closeReasons, 'bored'), outcome: maybe(record({ goalsMet: maybe(fc.constantFrom('all', 'some', 'none')), placeOfDeathAchieved: maybe(fc.boolean()) })) });
+      return record({
+        reason: fc.constantFrom(...closeReasons, 'bored'),
+        outcome: maybe(
+          record({
+            goalsMet: maybe(fc.constantFrom('all', 'some', 'none')),
+            placeOfDeathAchieved: maybe(fc.boolean()),
+          }),
+        ),
+      });
   }
 }
 
 const caseArb = fc
-  .record({ programme: fc.constantFrom(...programmes), stage: fc.constantFrom(...stages), type: fc.constantFrom(...commandTypes), later: fc.integer({ min: 0, max: 40 * DAY }) })
+  .record({
+    programme: fc.constantFrom(...programmes),
+    stage: fc.constantFrom(...stages),
+    type: fc.constantFrom(...commandTypes),
+    later: fc.integer({ min: 0, max: 40 * DAY }),
+  })
   .chain((c) => {
     const now = T0 + 10 * DAY + c.later;
     return commandArb(c.type, now).map((body) => ({ ...c, now, body }));
@@ -132,7 +202,11 @@ describe('journey commands', () => {
         seen.applied += 1;
         // As the workflow does: reassignment is applied by the main loop once the caseload store agrees.
         const apply = commandRules[type].apply;
-        if (apply) expect(() => apply(s, checked.command, now), `${programme.id} ${stage} ${type} ${JSON.stringify(body)}`).not.toThrow();
+        if (apply)
+          expect(
+            () => apply(s, checked.command, now),
+            `${programme.id} ${stage} ${type} ${JSON.stringify(body)}`,
+          ).not.toThrow();
       }),
       { numRuns: 20_000, seed: 20261202 },
     );
@@ -145,8 +219,15 @@ describe('journey commands', () => {
     const palliative = programmes.find((p) => p.recordsPlaceOfDeath)!;
     const s = journeyAt(palliative, 'active');
     const before = structuredClone(s);
-    const checked = checkCommand(s, 'review', { by: lead, outcome: 'close', closeReason: 'deceased', notes: 'died at home' }, T0 + 20 * DAY);
-    expect(checked).toMatchObject({ rejected: { type: 'invalid', message: expect.stringContaining('placeOfDeathAchieved') } });
+    const checked = checkCommand(
+      s,
+      'review',
+      { by: lead, outcome: 'close', closeReason: 'deceased', notes: 'died at home' },
+      T0 + 20 * DAY,
+    );
+    expect(checked).toMatchObject({
+      rejected: { type: 'invalid', message: expect.stringContaining('placeOfDeathAchieved') },
+    });
     expect(s).toEqual(before);
   });
 });

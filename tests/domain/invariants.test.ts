@@ -20,7 +20,10 @@ const GRACE = 60_000;
 
 const frailtyInput = builtInProgrammes.find((p) => p.id === 'frailty-virtual-ward')!;
 // The same programme with two team leads, so that an escalation can miss one of them.
-const twoLeads: ProgrammeInput = { ...frailtyInput, teams: frailtyInput.teams.map((t) => ({ ...t, leads: [...t.leads, 'lead-sue'] })) };
+const twoLeads: ProgrammeInput = {
+  ...frailtyInput,
+  teams: frailtyInput.teams.map((t) => ({ ...t, leads: [...t.leads, 'lead-sue'] })),
+};
 const frailty: Programme = parseProgrammes({ programmes: [twoLeads] }, 'test')[0]!;
 const coordinator: Actor = { sub: 'coord-ana', role: 'coordinator' };
 
@@ -49,7 +52,16 @@ interface Built {
  * projected), and due ladder steps fired.
  */
 function healthyJourney(): Built {
-  const s = J.newJourney({ journeyId: 'frailty-virtual-ward.p0a1b2c3d4e5f6a7b8c9d0e1f.0123456789ab', workflowId: 'frailty-virtual-ward.p0a1b2c3d4e5f6a7b8c9d0e1f', patientId: 'p0a1b2c3d4e5f6a7b8c9d0e1f', programme: frailty, teamId: 'south-devon-1' }, T0);
+  const s = J.newJourney(
+    {
+      journeyId: 'frailty-virtual-ward.p0a1b2c3d4e5f6a7b8c9d0e1f.0123456789ab',
+      workflowId: 'frailty-virtual-ward.p0a1b2c3d4e5f6a7b8c9d0e1f',
+      patientId: 'p0a1b2c3d4e5f6a7b8c9d0e1f',
+      programme: frailty,
+      teamId: 'south-devon-1',
+    },
+    T0,
+  );
   const inbox: JourneyEvidence['inbox'] = [];
   const audit: JourneyEvidence['audit'] = [];
   const settle = (now: number) => {
@@ -57,7 +69,9 @@ function healthyJourney(): Built {
     while (s.outbox.length) {
       const effect = s.outbox.shift()!;
       if (effect.type === 'assign') J.assigned(s, 'coord-ana', now);
-      if (effect.type === 'notify') for (const recipient of effect.notification.recipients) inbox.push({ id: effect.notification.id, kind: effect.notification.kind, recipient });
+      if (effect.type === 'notify')
+        for (const recipient of effect.notification.recipients)
+          inbox.push({ id: effect.notification.id, kind: effect.notification.kind, recipient });
     }
     audit.push(...s.timeline.filter((e) => e.seq > s.counters.audited).map((e) => ({ ...e })));
     s.counters.audited = s.counters.seq;
@@ -69,7 +83,18 @@ function healthyJourney(): Built {
   J.recordAssessment(s, { by: coordinator, summary: 'Holistic assessment with carer', needs: [] }, (t += HOUR));
   settle(t);
   settle((t += 6.5 * DAY)); // the care plan's reminder
-  J.agreeCarePlan(s, { by: coordinator, goals: [{ id: 'g1', description: 'Stay at home' }], actions: [{ id: 'rails', description: 'Fit grab rails', owner: 'coord-ana', due: new Date(t + 30 * DAY).toISOString() }], agreedWithPatient: true }, (t += HOUR));
+  J.agreeCarePlan(
+    s,
+    {
+      by: coordinator,
+      goals: [{ id: 'g1', description: 'Stay at home' }],
+      actions: [
+        { id: 'rails', description: 'Fit grab rails', owner: 'coord-ana', due: new Date(t + 30 * DAY).toISOString() },
+      ],
+      agreedWithPatient: true,
+    },
+    (t += HOUR),
+  );
   settle(t);
   J.hospitalEvent(s, { controlId: 'adm-1', event: 'A01' }, (t += 3 * DAY));
   settle(t);
@@ -97,7 +122,9 @@ describe('checkJourney', () => {
       const b = healthyJourney();
       const assessed = b.evidence.audit.find((e) => e.type === 'assessment.recorded')!.seq;
       b.evidence.audit = b.evidence.audit.filter((e) => e.seq !== assessed);
-      expect(check(b)).toEqual([expect.objectContaining({ invariant: 'audit', detail: `audit events missing: ${assessed}` })]);
+      expect(check(b)).toEqual([
+        expect.objectContaining({ invariant: 'audit', detail: `audit events missing: ${assessed}` }),
+      ]);
     });
 
     it('catches an event written twice', () => {
@@ -109,14 +136,21 @@ describe('checkJourney', () => {
     it('catches events the journey never had', () => {
       const b = healthyJourney();
       const last = b.evidence.audit.at(-1)!.seq;
-      b.evidence.audit.push({ ...b.evidence.audit.find((e) => e.type === 'contact.recorded' || e.type === 'hospital.discharged')!, seq: last + 1 });
-      expect(check(b)).toEqual([expect.objectContaining({ invariant: 'audit', detail: expect.stringContaining('beyond the journey') })]);
+      b.evidence.audit.push({
+        ...b.evidence.audit.find((e) => e.type === 'contact.recorded' || e.type === 'hospital.discharged')!,
+        seq: last + 1,
+      });
+      expect(check(b)).toEqual([
+        expect.objectContaining({ invariant: 'audit', detail: expect.stringContaining('beyond the journey') }),
+      ]);
     });
 
-    it("catches a journey that has not written the tail of its trail", () => {
+    it('catches a journey that has not written the tail of its trail', () => {
       const b = healthyJourney();
       b.evidence.state.counters.audited -= 2;
-      expect(check(b)).toEqual([expect.objectContaining({ invariant: 'audit', detail: expect.stringContaining('audited') })]);
+      expect(check(b)).toEqual([
+        expect.objectContaining({ invariant: 'audit', detail: expect.stringContaining('audited') }),
+      ]);
     });
   });
 
@@ -125,22 +159,38 @@ describe('checkJourney', () => {
       const b = healthyJourney();
       const first = b.evidence.inbox.find((i) => i.id.endsWith('/assessment/0'))!;
       b.evidence.inbox.push({ ...first });
-      expect(check(b)).toEqual([expect.objectContaining({ invariant: 'notified-once', detail: `coord-ana ${first.id} notified 2 times` })]);
+      expect(check(b)).toEqual([
+        expect.objectContaining({ invariant: 'notified-once', detail: `coord-ana ${first.id} notified 2 times` }),
+      ]);
     });
 
     it('catches a notification for a step the journey never fired', () => {
       const b = healthyJourney();
       const action = b.evidence.state.deadlines.find((d) => d.name === 'action:rails')!;
       expect(action.ladderStep).toBe(0);
-      b.evidence.inbox.push({ id: `${b.evidence.state.journeyId}/${action.id}/0`, kind: 'reminder', recipient: 'coord-ana' });
-      expect(check(b)).toEqual([expect.objectContaining({ invariant: 'notified-once', detail: 'action:rails step 0: 1 notifications stored, fired 0 times' })]);
+      b.evidence.inbox.push({
+        id: `${b.evidence.state.journeyId}/${action.id}/0`,
+        kind: 'reminder',
+        recipient: 'coord-ana',
+      });
+      expect(check(b)).toEqual([
+        expect.objectContaining({
+          invariant: 'notified-once',
+          detail: 'action:rails step 0: 1 notifications stored, fired 0 times',
+        }),
+      ]);
     });
 
     it('catches a fired step that notified nobody', () => {
       const b = healthyJourney();
       const lost = ladderIds(b).find((id) => id.endsWith('/care-plan/0'))!;
       b.evidence.inbox = b.evidence.inbox.filter((i) => i.id !== lost);
-      expect(check(b)).toEqual([expect.objectContaining({ invariant: 'notified-once', detail: 'care-plan step 0: fired 1 times, 0 notifications stored' })]);
+      expect(check(b)).toEqual([
+        expect.objectContaining({
+          invariant: 'notified-once',
+          detail: 'care-plan step 0: fired 1 times, 0 notifications stored',
+        }),
+      ]);
     });
 
     it('catches a step that fired twice under one id (a repeated step, not a retried delivery)', () => {
@@ -156,14 +206,24 @@ describe('checkJourney', () => {
       const b = healthyJourney();
       const escalation = b.evidence.inbox.find((i) => i.recipient === 'lead-sue')!;
       b.evidence.inbox = b.evidence.inbox.filter((i) => i !== escalation);
-      expect(check(b)).toEqual([expect.objectContaining({ invariant: 'notified-once', detail: `${escalation.id} (to the team-lead) reached lead-raj` })]);
+      expect(check(b)).toEqual([
+        expect.objectContaining({
+          invariant: 'notified-once',
+          detail: `${escalation.id} (to the team-lead) reached lead-raj`,
+        }),
+      ]);
     });
 
     it("catches a co-ordinator's reminder that went to someone else", () => {
       const b = healthyJourney();
       const reminder = b.evidence.inbox.find((i) => i.id.endsWith('/assessment/0'))!;
       reminder.recipient = 'mgr-kim';
-      expect(check(b)).toEqual([expect.objectContaining({ invariant: 'notified-once', detail: `${reminder.id} (to the coordinator) reached mgr-kim` })]);
+      expect(check(b)).toEqual([
+        expect.objectContaining({
+          invariant: 'notified-once',
+          detail: `${reminder.id} (to the coordinator) reached mgr-kim`,
+        }),
+      ]);
     });
   });
 
@@ -176,13 +236,18 @@ describe('checkJourney', () => {
       s.counters.audited = s.counters.seq; // only the projection is behind
       const [violation, ...more] = check(b).filter((v) => v.invariant !== 'notified-once' && v.invariant !== 'audit');
       expect(more).toEqual([]);
-      expect(violation).toMatchObject({ invariant: 'read-model', detail: expect.stringMatching(/phase \(stored "active", journey "in-hospital"\).*revision/) });
+      expect(violation).toMatchObject({
+        invariant: 'read-model',
+        detail: expect.stringMatching(/phase \(stored "active", journey "in-hospital"\).*revision/),
+      });
     });
 
     it('catches a journey with no summary at all', () => {
       const b = healthyJourney();
       b.evidence.summary = undefined;
-      expect(check(b)).toEqual([expect.objectContaining({ invariant: 'read-model', detail: 'no summary in the read model' })]);
+      expect(check(b)).toEqual([
+        expect.objectContaining({ invariant: 'read-model', detail: 'no summary in the read model' }),
+      ]);
     });
 
     it('ignores whether the summary says overdue, which depends on when it is read', () => {
@@ -202,7 +267,10 @@ describe('checkJourney', () => {
       const b = healthyJourney();
       const { d, at } = nextStep(b);
       expect(check(b, at + 2 * HOUR)).toEqual([
-        expect.objectContaining({ invariant: 'escalated', detail: `post-discharge-contact (${d.id}) step 1 (overdue to coordinator) due ${new Date(at).toISOString()} not fired` }),
+        expect.objectContaining({
+          invariant: 'escalated',
+          detail: `post-discharge-contact (${d.id}) step 1 (overdue to coordinator) due ${new Date(at).toISOString()} not fired`,
+        }),
       ]);
     });
 

@@ -18,7 +18,13 @@ const write = (name: string, content: string) => {
 describe('programme configuration', () => {
   it('ships five valid example programmes modelled on the case studies', () => {
     const programmes = loadProgrammes({});
-    expect(programmes.map((p) => p.id)).toEqual(['palliative-care-home', 'dementia-home', 'complex-mental-health', 'frailty-virtual-ward', 'community-resource-team']);
+    expect(programmes.map((p) => p.id)).toEqual([
+      'palliative-care-home',
+      'dementia-home',
+      'complex-mental-health',
+      'frailty-virtual-ward',
+      'community-resource-team',
+    ]);
     const byId = Object.fromEntries(programmes.map((p) => [p.id, p]));
     // NICE NG27: contact within 24–72 h of discharge; NG53 / NCISH: 72 h after mental-health discharge.
     expect(byId['complex-mental-health']!.deadlines.postDischargeContact).toBe('PT72H');
@@ -38,14 +44,19 @@ describe('programme configuration', () => {
 
   it('fails with a message naming the file, the programme and the field', () => {
     const frailty = builtInProgrammes.find((p) => p.id === 'frailty-virtual-ward')!;
-    const broken = { ...frailty, deadlines: { ...frailty.deadlines, assessment: { urgent: 'two days', routine: 'P10D' } } };
+    const broken = {
+      ...frailty,
+      deadlines: { ...frailty.deadlines, assessment: { urgent: 'two days', routine: 'P10D' } },
+    };
     const file = write('broken.yaml', stringify({ programmes: [broken] }));
     expect(() => loadProgrammesFile(file)).toThrow(ProgrammeConfigError);
     expect(() => loadProgrammesFile(file)).toThrow(
       `CAREPATH_PROGRAMMES=${file} is not a valid programme configuration:\n  programme "frailty-virtual-ward", field deadlines.assessment.urgent: must be an ISO 8601 duration`,
     );
     const outOfOrder = { ...frailty, escalation: [...frailty.escalation].reverse() };
-    expect(() => loadProgrammesFile(write('order.json', JSON.stringify({ programmes: [outOfOrder] })))).toThrow(/field escalation: steps must be in order/);
+    expect(() => loadProgrammesFile(write('order.json', JSON.stringify({ programmes: [outOfOrder] })))).toThrow(
+      /field escalation: steps must be in order/,
+    );
     expect(() => loadProgrammesFile(write('bad.yaml', 'programmes: [\n'))).toThrow(/is not valid YAML/);
     expect(() => loadProgrammesFile(join(dir, 'missing.json'))).toThrow(/cannot be read/);
   });
@@ -63,7 +74,12 @@ describe('programme configuration', () => {
 describe('risk score', () => {
   const frailty = loadProgrammes({}).find((p) => p.id === 'frailty-virtual-ward')!;
   it('is an explainable sum of capped factors, and sets the tier from the thresholds', () => {
-    const r = scoreRisk(frailty.risk, { age: 84, conditions: ['Falls', 'heart failure', 'copd', 'diabetes'], admissionsLast12Months: 2, livesAlone: true });
+    const r = scoreRisk(frailty.risk, {
+      age: 84,
+      conditions: ['Falls', 'heart failure', 'copd', 'diabetes'],
+      admissionsLast12Months: 2,
+      livesAlone: true,
+    });
     expect(r.factors).toEqual([
       { factor: 'age', points: 0.19, detail: 'age 84, 19 years over 65' },
       { factor: 'long-term conditions', points: 0.3, detail: 'falls, heart failure, copd, diabetes' },

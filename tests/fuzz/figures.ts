@@ -15,7 +15,12 @@ export function recordFigures(section: string, figures: Record<string, unknown>)
   all[section] = {
     ...figures,
     measuredAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 10) / 10 },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model,
+      node: process.version,
+      loadAverage1m: Math.round(loadavg()[0]! * 10) / 10,
+    },
   };
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);

@@ -17,7 +17,9 @@ describe('replay of recorded journey histories', () => {
   });
 
   it('replays every one without non-determinism', async () => {
-    const results = await replay(files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: read(file) })));
+    const results = await replay(
+      files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: read(file) })),
+    );
     expect(results).toHaveLength(files.length);
     expect(results.filter((r) => r.error)).toEqual([]);
   });
@@ -53,8 +55,14 @@ const read = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'))
 
 async function replay(histories: { workflowId: string; history: unknown }[]) {
   const results = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
-    results.push({ workflowId: result.workflowId, error: result.error ? String(result.error).slice(0, 300) : undefined });
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: { codePath: inject('workflowBundlePath') } },
+    histories,
+  )) {
+    results.push({
+      workflowId: result.workflowId,
+      error: result.error ? String(result.error).slice(0, 300) : undefined,
+    });
   }
   return results;
 }

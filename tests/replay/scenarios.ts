@@ -6,9 +6,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { HospitalEvent } from '../../domain/commands.js';
-import {
-  hospitalEventSignal,
-} from '../../workflows/careJourney.js';
+import { hospitalEventSignal } from '../../workflows/careJourney.js';
 import { command, DAY, HOUR, newPatientId, programme, refer, referral } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator, lead } from '../support/journeySteps.js';
 
@@ -16,13 +14,21 @@ type Scenario = (env: TestWorkflowEnvironment, taskQueue: string) => Promise<{ w
 const frailty = programme('frailty-virtual-ward');
 const at = (t: number) => new Date(t).toISOString();
 const runOf = async (h: WorkflowHandle) => ({ workflowId: h.workflowId, runId: (await h.describe()).runId });
-const adt = (controlId: string, event: HospitalEvent['event'], t: number): HospitalEvent => ({ controlId, event, occurredAt: at(t) });
+const adt = (controlId: string, event: HospitalEvent['event'], t: number): HospitalEvent => ({
+  controlId,
+  event,
+  occurredAt: at(t),
+});
 
 export const scenarios: Record<string, Scenario> = {
   /** Auto-accepted; the assessment ladder runs to the service manager; then assessed, planned and closed. */
   async 'ladder-escalated'(env, taskQueue) {
     const now = await env.currentTimeMs();
-    const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: at(now) }) });
+    const j = await refer(env, taskQueue, {
+      patientId: newPatientId(),
+      programme: frailty,
+      referral: referral({ receivedAt: at(now) }),
+    });
     await env.sleep(14 * DAY);
     const s = await activate(j.handle, now, [{ id: 'rail', inDays: 30 }]);
     await command(j.handle, 'complete-action', { by: asCoordinator(s.coordinatorId!), actionId: 'rail' });
@@ -34,7 +40,11 @@ export const scenarios: Record<string, Scenario> = {
   /** Admission, transfer, discharge, post-discharge contact, readmission, cancelled discharge and cancelled admission. */
   async 'hospital-round-trips'(env, taskQueue) {
     const now = await env.currentTimeMs();
-    const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: at(now) }) });
+    const j = await refer(env, taskQueue, {
+      patientId: newPatientId(),
+      programme: frailty,
+      referral: referral({ receivedAt: at(now) }),
+    });
     const s = await activate(j.handle, now);
     const by = asCoordinator(s.coordinatorId!);
     let t = await env.currentTimeMs();
@@ -70,9 +80,17 @@ export const scenarios: Record<string, Scenario> = {
     const now = await env.currentTimeMs();
     const patientId = newPatientId();
     const borderline = { age: 78, conditions: ['copd'], livesAlone: false, admissionsLast12Months: 1 };
-    const j = await refer(env, taskQueue, { patientId, programme: frailty, referral: referral({ receivedAt: at(now), ...borderline }) });
+    const j = await refer(env, taskQueue, {
+      patientId,
+      programme: frailty,
+      referral: referral({ receivedAt: at(now), ...borderline }),
+    });
     await env.sleep(2 * DAY); // the triage deadline's ladder runs
-    await refer(env, taskQueue, { patientId, programme: frailty, referral: referral({ receivedAt: at(now + 2 * DAY), source: 'community', urgency: 'urgent', ...borderline }) });
+    await refer(env, taskQueue, {
+      patientId,
+      programme: frailty,
+      referral: referral({ receivedAt: at(now + 2 * DAY), source: 'community', urgency: 'urgent', ...borderline }),
+    });
     await command(j.handle, 'triage', { by: lead, decision: 'accept', reason: 'MDT agreed', riskTier: 'high' });
     const s = await activate(j.handle, now);
     const other = s.coordinatorId === 'coord-ana' ? 'coord-joe' : 'coord-ana';
@@ -80,7 +98,12 @@ export const scenarios: Record<string, Scenario> = {
     await env.sleep(14 * DAY);
     await command(j.handle, 'review', { by: asCoordinator(other), outcome: 'step-down', notes: 'improving' });
     await env.sleep(27 * DAY);
-    await command(j.handle, 'review', { by: asCoordinator(other), outcome: 'close', notes: 'goals met', closeOutcome: { goalsMet: 'all' } });
+    await command(j.handle, 'review', {
+      by: asCoordinator(other),
+      outcome: 'close',
+      notes: 'goals met',
+      closeOutcome: { goalsMet: 'all' },
+    });
     await j.handle.result();
     return [await runOf(j.handle)];
   },
@@ -88,15 +111,31 @@ export const scenarios: Record<string, Scenario> = {
   /** Ineligible by age (closed at once), and a borderline referral declined at triage. */
   async 'declined-and-ineligible'(env, taskQueue) {
     const now = await env.currentTimeMs();
-    const a = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: at(now), age: 50 }) });
+    const a = await refer(env, taskQueue, {
+      patientId: newPatientId(),
+      programme: frailty,
+      referral: referral({ receivedAt: at(now), age: 50 }),
+    });
     await a.handle.result();
     const b = await refer(env, taskQueue, {
       patientId: newPatientId(),
       programme: programme('dementia-home'),
-      referral: referral({ receivedAt: at(now), teamId: 'dementia-central', age: 70, conditions: ['dementia'], livesAlone: false, admissionsLast12Months: 0 }),
+      referral: referral({
+        receivedAt: at(now),
+        teamId: 'dementia-central',
+        age: 70,
+        conditions: ['dementia'],
+        livesAlone: false,
+        admissionsLast12Months: 0,
+      }),
     });
     await env.sleep(3 * DAY);
-    await command(b.handle, 'triage', { by: { sub: 'lead-priya', role: 'team-lead' }, decision: 'decline', reason: 'already supported by the memory service', closeReason: 'declined' });
+    await command(b.handle, 'triage', {
+      by: { sub: 'lead-priya', role: 'team-lead' },
+      decision: 'decline',
+      reason: 'already supported by the memory service',
+      closeReason: 'declined',
+    });
     await b.handle.result();
     return [await runOf(a.handle), await runOf(b.handle)];
   },
@@ -107,14 +146,24 @@ export const scenarios: Record<string, Scenario> = {
     const j = await refer(env, taskQueue, {
       patientId: newPatientId(),
       programme: programme('palliative-care-home'),
-      referral: referral({ receivedAt: at(now), teamId: 'palliative-west', urgency: 'urgent', conditions: ['cancer'], age: 77 }),
+      referral: referral({
+        receivedAt: at(now),
+        teamId: 'palliative-west',
+        urgency: 'urgent',
+        conditions: ['cancer'],
+        age: 77,
+      }),
       maxHistoryEvents: 150,
     });
     const first = await runOf(j.handle);
     const s = await activate(j.handle, now);
     for (let week = 0; week < 12; week += 1) {
       await env.sleep(6 * DAY);
-      await command(j.handle, 'review', { by: asCoordinator(s.coordinatorId!), outcome: 'continue', notes: `week ${week}` });
+      await command(j.handle, 'review', {
+        by: asCoordinator(s.coordinatorId!),
+        outcome: 'continue',
+        notes: `week ${week}`,
+      });
     }
     await command(j.handle, 'close', { by: lead, reason: 'deceased', outcome: { placeOfDeathAchieved: true } });
     await j.handle.result();

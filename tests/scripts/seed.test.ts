@@ -19,9 +19,13 @@ describe('demo seed', () => {
     const phases = new Set<string>();
     let overdue = 0;
     for (const team of programmes.flatMap((p) => p.teams)) {
-      const open = (await call('GET', `/journeys?team=${team.id}&limit=200`, { token: ops })).body as { items: { phase: string }[] };
+      const open = (await call('GET', `/journeys?team=${team.id}&limit=200`, { token: ops })).body as {
+        items: { phase: string }[];
+      };
       open.items.forEach((j) => phases.add(j.phase));
-      overdue += ((await call('GET', `/journeys?team=${team.id}&overdue=true`, { token: ops })).body as { items: unknown[] }).items.length;
+      overdue += (
+        (await call('GET', `/journeys?team=${team.id}&overdue=true`, { token: ops })).body as { items: unknown[] }
+      ).items.length;
     }
     for (const phase of ['triage', 'assessment', 'active', 'in-hospital']) expect(phases, phase).toContain(phase);
     expect(overdue).toBeGreaterThan(0);
@@ -30,7 +34,14 @@ describe('demo seed', () => {
     const escalations = async () =>
       (
         await Promise.all(
-          leads.map(async (lead) => ((await call('GET', '/inbox?limit=200', { token: await token(lead, 'team-lead') })).body as { items: { kind: string; level: number }[] }).items.filter((i) => i.kind === 'escalation' && i.level === 1).length),
+          leads.map(
+            async (lead) =>
+              (
+                (await call('GET', '/inbox?limit=200', { token: await token(lead, 'team-lead') })).body as {
+                  items: { kind: string; level: number }[];
+                }
+              ).items.filter((i) => i.kind === 'escalation' && i.level === 1).length,
+          ),
         )
       ).reduce((a, b) => a + b, 0);
     await expect.poll(escalations, { timeout: 10_000 }).toBeGreaterThan(0);

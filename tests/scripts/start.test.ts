@@ -34,46 +34,58 @@ describe('npm start', () => {
     const stack = await platform([quick as ProgrammeInput]);
     const { ports, json, tokenFor } = stack;
     try {
-    await stack.start();
-    expect(stack.output()).toContain(`API             http://127.0.0.1:${ports.api}`);
-    expect(stack.output()).toContain(`Dashboard       http://127.0.0.1:${ports.api}/`);
-    expect(stack.output()).toContain(`Temporal Web UI http://127.0.0.1:${ports.ui}`);
-    expect((await json('/health')).body).toEqual({ status: 'ok', temporal: 'up', dynamodb: 'up' });
-    const gp = await tokenFor('gp-1', 'referrer', []);
-    const referral = await json('/referrals', {
-      method: 'POST',
-      token: gp,
-      body: JSON.stringify({
-        patient: { nhsNumber: '9434765919', givenName: 'Jane', familyName: 'Doe', birthDate: '1940-01-01', postcode: 'TQ1 2AB' },
-        programme: 'frailty-virtual-ward',
-        source: 'gp',
-        reason: 'falls',
-        urgency: 'routine',
-        conditions: ['falls', 'copd', 'heart failure'],
-        livesAlone: true,
-        admissionsLast12Months: 2,
-        consent: { given: true, recordedBy: 'GP' },
-      }),
-    });
-    expect(referral.status).toBe(202);
-    const journeyId = referral.body.journeyId as string;
-    const referredAt = Date.now();
-    await stack.stop();
-    for (const port of Object.values(ports)) expect(await answers(port), `port ${port} still open after Ctrl-C`).toBe(false);
+      await stack.start();
+      expect(stack.output()).toContain(`API             http://127.0.0.1:${ports.api}`);
+      expect(stack.output()).toContain(`Dashboard       http://127.0.0.1:${ports.api}/`);
+      expect(stack.output()).toContain(`Temporal Web UI http://127.0.0.1:${ports.ui}`);
+      expect((await json('/health')).body).toEqual({ status: 'ok', temporal: 'up', dynamodb: 'up' });
+      const gp = await tokenFor('gp-1', 'referrer', []);
+      const referral = await json('/referrals', {
+        method: 'POST',
+        token: gp,
+        body: JSON.stringify({
+          patient: {
+            nhsNumber: '9434765919',
+            givenName: 'Jane',
+            familyName: 'Doe',
+            birthDate: '1940-01-01',
+            postcode: 'TQ1 2AB',
+          },
+          programme: 'frailty-virtual-ward',
+          source: 'gp',
+          reason: 'falls',
+          urgency: 'routine',
+          conditions: ['falls', 'copd', 'heart failure'],
+          livesAlone: true,
+          admissionsLast12Months: 2,
+          consent: { given: true, recordedBy: 'GP' },
+        }),
+      });
+      expect(referral.status).toBe(202);
+      const journeyId = referral.body.journeyId as string;
+      const referredAt = Date.now();
+      await stack.stop();
+      for (const port of Object.values(ports))
+        expect(await answers(port), `port ${port} still open after Ctrl-C`).toBe(false);
 
-    // The assessment falls due while everything is stopped.
-    await new Promise((r) => setTimeout(r, Math.max(0, referredAt + 30_000 - Date.now())));
-    await stack.start();
+      // The assessment falls due while everything is stopped.
+      await new Promise((r) => setTimeout(r, Math.max(0, referredAt + 30_000 - Date.now())));
+      await stack.start();
       const lead = await tokenFor('lead-raj', 'team-lead', ['south-devon-1']);
       // Stopped straight after the referral, the journey may not have had its co-ordinator yet: it
       // gets one once the worker is back.
       const journey = async () => (await json(`/journeys/${journeyId}`, { token: lead })).body;
-      await expect.poll(async () => (await journey()).coordinatorId, { timeout: 30_000, interval: 500 }).toMatch(/^coord-/);
+      await expect
+        .poll(async () => (await journey()).coordinatorId, { timeout: 30_000, interval: 500 })
+        .toMatch(/^coord-/);
       expect(await journey()).toMatchObject({ id: journeyId, phase: 'assessment' });
       const coordinator = (await journey()).coordinatorId as string;
       const mine = await tokenFor(coordinator, 'coordinator', ['south-devon-1']);
       const ladder = async () =>
-        ((await json('/inbox', { token: mine })).body.items as { journeyId: string; kind: string }[] | undefined ?? [])
+        (
+          ((await json('/inbox', { token: mine })).body.items as { journeyId: string; kind: string }[] | undefined) ??
+          []
+        )
           .filter((i) => i.journeyId === journeyId)
           .map((i) => i.kind)
           .sort();

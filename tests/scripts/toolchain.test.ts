@@ -16,12 +16,16 @@ describe('toolchain installer', () => {
       encoding: 'utf8',
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('go is not installed: it is needed to build the Temporal CLI (dev server). Install Go 1.22 or newer');
+    expect(result.stderr).toContain(
+      'go is not installed: it is needed to build the Temporal CLI (dev server). Install Go 1.22 or newer',
+    );
   });
 
   it('refuses a Node.js older than the LTS pinned in .nvmrc, and says how to get it', () => {
     expect(() => requireSupportedNode('20.20.2')).toThrow(MissingPrerequisite);
-    expect(() => requireSupportedNode('20.20.2')).toThrow(/carepath needs Node\.js 24 LTS or newer; this is Node\.js 20\.20\.2\. Install Node\.js 24\.\d+\.\d+/);
+    expect(() => requireSupportedNode('20.20.2')).toThrow(
+      /carepath needs Node\.js 24 LTS or newer; this is Node\.js 20\.20\.2\. Install Node\.js 24\.\d+\.\d+/,
+    );
     expect(() => requireSupportedNode('24.0.0')).not.toThrow();
     expect(() => requireSupportedNode('26.1.0')).not.toThrow();
   });

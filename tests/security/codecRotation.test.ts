@@ -54,13 +54,25 @@ async function startApi(keys: string) {
   const codec = new EncryptionCodec(parseCodecKeys(keys));
   const client = new Client({ connection: env.client.connection, dataConverter: { payloadCodecs: [codec] } });
   const server = await startApiServer(
-    { programmes, gateway: createJourneyGateway(client), read: createReadModel(table.doc, table.tableName), auth, pseudonymKey, codec, health: async () => ({ temporal: true, dynamodb: true }) },
+    {
+      programmes,
+      gateway: createJourneyGateway(client),
+      read: createReadModel(table.doc, table.tableName),
+      auth,
+      pseudonymKey,
+      codec,
+      health: async () => ({ temporal: true, dynamodb: true }),
+    },
     0,
   );
   servers.push(server);
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   return async (method: string, path: string, bearer: string, json?: unknown) => {
-    const res = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${bearer}`, ...(json ? { 'content-type': 'application/json' } : {}) }, ...(json ? { body: JSON.stringify(json) } : {}) });
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${bearer}`, ...(json ? { 'content-type': 'application/json' } : {}) },
+      ...(json ? { body: JSON.stringify(json) } : {}),
+    });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
   };
@@ -68,7 +80,11 @@ async function startApi(keys: string) {
 
 beforeAll(async () => {
   env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: inject('toolchain').temporalCli }, searchAttributes: [...journeySearchAttributes], ip: '127.0.0.1' },
+    server: {
+      executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
+      searchAttributes: [...journeySearchAttributes],
+      ip: '127.0.0.1',
+    },
   });
 }, 120_000);
 afterAll(async () => {
@@ -81,7 +97,12 @@ afterAll(async () => {
 });
 
 const asJson = (payloads: Payload[]) => ({
-  payloads: payloads.map((p) => ({ metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')])), data: Buffer.from(p.data ?? new Uint8Array()).toString('base64') })),
+  payloads: payloads.map((p) => ({
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+    ),
+    data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+  })),
 });
 const keyOf = (p: Payload) => Buffer.from(p.metadata?.['encryption-key-id'] ?? new Uint8Array()).toString();
 
@@ -111,7 +132,13 @@ describe('payload codec key rotation', () => {
     const oldApi = await startApi(OLD);
     const reason = 'Lives alone, two falls since the summer';
     const made = await oldApi('POST', '/referrals', gp, {
-      patient: { nhsNumber: '9434765919', givenName: 'Ivy', familyName: 'Hart', birthDate: '1944-04-04', postcode: 'TQ5 9AA' },
+      patient: {
+        nhsNumber: '9434765919',
+        givenName: 'Ivy',
+        familyName: 'Hart',
+        birthDate: '1944-04-04',
+        postcode: 'TQ5 9AA',
+      },
       programme: 'frailty-virtual-ward',
       source: 'gp',
       reason,
@@ -125,7 +152,9 @@ describe('payload codec key rotation', () => {
     const journeyId = made.body.journeyId as string;
     const handle = env.client.workflow.getHandle(journeyId.slice(0, journeyId.lastIndexOf('.')));
     // The referral is answered as the journey starts; wait for the journey's own first writes.
-    await expect.poll(async () => payloadsIn(await handle.fetchHistory()).length, { timeout: 15_000 }).toBeGreaterThan(2);
+    await expect
+      .poll(async () => payloadsIn(await handle.fetchHistory()).length, { timeout: 15_000 })
+      .toBeGreaterThan(2);
     const before = payloadsIn(await handle.fetchHistory());
     expect(new Set(before.map(keyOf))).toEqual(new Set(['k1']));
 
@@ -138,7 +167,10 @@ describe('payload codec key rotation', () => {
     // The new worker replays the k1 history to answer; the journey carries on under k2.
     const detail = await newApi('GET', `/journeys/${journeyId}`, raj);
     expect(detail).toMatchObject({ status: 200, body: { id: journeyId, phase: 'triage' } });
-    const triaged = await newApi('POST', `/journeys/${journeyId}/triage`, raj, { decision: 'accept', reason: 'frailty and falls' });
+    const triaged = await newApi('POST', `/journeys/${journeyId}/triage`, raj, {
+      decision: 'accept',
+      reason: 'frailty and falls',
+    });
     expect(triaged).toMatchObject({ status: 200, body: { phase: 'assessment' } });
 
     const after = payloadsIn(await handle.fetchHistory());
@@ -161,6 +193,8 @@ describe('payload codec key rotation', () => {
     // The old API (k1 only) cannot open what k2 sealed; it still opens its own.
     const newOnly = after.filter((p) => keyOf(p) === 'k2');
     expect((await oldApi('POST', '/codec/decode', ops, asJson(newOnly))).status).toBe(422);
-    expect((await oldApi('POST', '/codec/decode', ops, asJson(after.filter((p) => keyOf(p) === 'k1')))).status).toBe(200);
+    expect((await oldApi('POST', '/codec/decode', ops, asJson(after.filter((p) => keyOf(p) === 'k1')))).status).toBe(
+      200,
+    );
   });
 });

@@ -16,7 +16,13 @@ import { closedDeps } from './stubDeps.js';
 
 const cognito: DashboardConfig = {
   apiBaseUrl: 'https://api.carepath.example.nhs.uk',
-  auth: { kind: 'cognito', region: 'eu-west-2', userPoolId: 'eu-west-2_abc', clientId: 'client', domain: 'carepath.auth.eu-west-2.amazoncognito.com' },
+  auth: {
+    kind: 'cognito',
+    region: 'eu-west-2',
+    userPoolId: 'eu-west-2_abc',
+    clientId: 'client',
+    domain: 'carepath.auth.eu-west-2.amazoncognito.com',
+  },
 };
 
 let root: string;
@@ -26,10 +32,18 @@ beforeAll(async () => {
   script = `/assets/${readdirSync(join(root, 'assets')).find((f) => f.endsWith('.js'))!}`;
 });
 
-const app = (config: DashboardConfig = { apiBaseUrl: '', auth: { kind: 'dev' } }) => createApp(closedDeps(devAuthenticator('s'.repeat(40)), { dashboard: { root, config } }));
+const app = (config: DashboardConfig = { apiBaseUrl: '', auth: { kind: 'dev' } }) =>
+  createApp(closedDeps(devAuthenticator('s'.repeat(40)), { dashboard: { root, config } }));
 
 /** Directives of a CSP header, by name. */
-const directives = (csp: string | null) => new Map((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name!, values]));
+const directives = (csp: string | null) =>
+  new Map(
+    (csp ?? '')
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...values]) => [name!, values]),
+  );
 
 function expectCommonHeaders(res: Response, what: string) {
   expect(res.headers.get('x-content-type-options'), what).toBe('nosniff');
@@ -58,7 +72,11 @@ describe('security headers', () => {
         expect(csp.get('form-action'), path).toEqual(["'self'"]);
         const connect = csp.get('connect-src') ?? [];
         expect(connect[0]).toBe("'self'");
-        if (config.auth.kind === 'cognito') expect(connect.slice(1).sort()).toEqual(['https://api.carepath.example.nhs.uk', 'https://carepath.auth.eu-west-2.amazoncognito.com']);
+        if (config.auth.kind === 'cognito')
+          expect(connect.slice(1).sort()).toEqual([
+            'https://api.carepath.example.nhs.uk',
+            'https://carepath.auth.eu-west-2.amazoncognito.com',
+          ]);
         else expect(connect).toEqual(["'self'"]);
       }
     }
@@ -76,7 +94,10 @@ describe('security headers', () => {
       ['DELETE', '/auth/session', 204],
     ] as const;
     for (const [method, path, status] of answers) {
-      const res = await site.request(path, { method, ...(method === 'POST' ? { body: 'x', headers: { 'content-type': 'application/json' } } : {}) });
+      const res = await site.request(path, {
+        method,
+        ...(method === 'POST' ? { body: 'x', headers: { 'content-type': 'application/json' } } : {}),
+      });
       expect(res.status, path).toBe(status);
       expectCommonHeaders(res, `${method} ${path}`);
       const csp = directives(res.headers.get('content-security-policy'));
@@ -92,7 +113,14 @@ describe('security headers', () => {
 
   it('serves nothing outside the built dashboard folder', async () => {
     const site = app();
-    for (const path of ['/assets/../../package.json', '/assets/%2e%2e/%2e%2e/package.json', '/assets/..%2f..%2fpackage.json', '/assets/%2e%2e%2f%2e%2e%2f.gitignore', '/assets//etc/passwd', '/assets/../index.html/../../../lambdas/app.ts']) {
+    for (const path of [
+      '/assets/../../package.json',
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/assets/..%2f..%2fpackage.json',
+      '/assets/%2e%2e%2f%2e%2e%2f.gitignore',
+      '/assets//etc/passwd',
+      '/assets/../index.html/../../../lambdas/app.ts',
+    ]) {
       const res = await site.request(path);
       const text = await res.text();
       expect(text, path).not.toMatch(/"name": "carepath"|node_modules|createApp|root:x:0/);

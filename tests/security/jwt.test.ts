@@ -40,7 +40,11 @@ async function expectRefusedByApp(auth: Authenticator, token: string) {
     ['GET', '/inbox'],
     ['POST', '/codec/decode', '{"payloads":[]}'],
   ] as const) {
-    const res = await app.request(path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body } : {}) });
+    const res = await app.request(path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body ? { body } : {}),
+    });
     expect(res.status, `${method} ${path}`).toBe(401);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
   }
@@ -53,7 +57,14 @@ beforeEach(() => {
 describe('development tokens (HS256)', () => {
   const secret = randomBytes(32).toString('hex');
   const auth = devAuthenticator(secret);
-  const claims = () => ({ sub: 'coord-ana', role: 'coordinator', teams: ['south-devon-1'], iss: 'carepath-dev', iat: now() - 10, exp: now() + 3600 });
+  const claims = () => ({
+    sub: 'coord-ana',
+    role: 'coordinator',
+    teams: ['south-devon-1'],
+    iss: 'carepath-dev',
+    iat: now() - 10,
+    exp: now() + 3600,
+  });
 
   it('accepts a token it signed (the baseline the refusals are measured against)', async () => {
     const good = await sign(claims(), secret, 'HS256');
@@ -77,10 +88,16 @@ describe('development tokens (HS256)', () => {
     ['from another issuer', async () => sign({ ...claims(), iss: 'someone-else' }, secret, 'HS256')],
     ['without an issuer', async () => sign({ ...claims(), iss: undefined }, secret, 'HS256')],
     ['alg: none', async () => none()],
-    ['alg: none, with the real signature kept', async () => `${none().slice(0, -1)}${(await sign(claims(), secret, 'HS256')).split('.')[2]}`],
+    [
+      'alg: none, with the real signature kept',
+      async () => `${none().slice(0, -1)}${(await sign(claims(), secret, 'HS256')).split('.')[2]}`,
+    ],
     ['another algorithm (HS512) with the same secret', async () => hs512()],
     ['tampered signature', async () => tamperSignature(await sign(claims(), secret, 'HS256'))],
-    ['tampered claims (role raised to admin)', async () => swapClaims(await sign(claims(), secret, 'HS256'), { ...claims(), role: 'admin' })],
+    [
+      'tampered claims (role raised to admin)',
+      async () => swapClaims(await sign(claims(), secret, 'HS256'), { ...claims(), role: 'admin' }),
+    ],
     ['signed with another secret', async () => sign(claims(), randomBytes(32).toString('hex'), 'HS256')],
     ['missing teams', async () => sign({ ...claims(), teams: undefined }, secret, 'HS256')],
     ['teams not a list', async () => sign({ ...claims(), teams: 'south-devon-1' }, secret, 'HS256')],
@@ -101,9 +118,25 @@ describe('Cognito tokens, through the app', () => {
   const issuer = `https://cognito-idp.eu-west-2.amazonaws.com/${userPoolId}`;
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' } as { kty: 'RSA'; n: string; e: string; kid: string; alg: string; use: string };
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'RS256', use: 'sig' } as {
+    kty: 'RSA';
+    n: string;
+    e: string;
+    kid: string;
+    alg: string;
+    use: string;
+  };
   const auth = cognitoAuthenticator({ userPoolId, clientId, jwks: { keys: [jwk] } });
-  const claims = () => ({ sub: 'u-1', iss: issuer, token_use: 'id', aud: clientId, iat: now() - 10, exp: now() + 3600, 'cognito:groups': ['coordinator'], 'custom:teams': 'south-devon-1' });
+  const claims = () => ({
+    sub: 'u-1',
+    iss: issuer,
+    token_use: 'id',
+    aud: clientId,
+    iat: now() - 10,
+    exp: now() + 3600,
+    'cognito:groups': ['coordinator'],
+    'custom:teams': 'south-devon-1',
+  });
   const rs256 = (body: Record<string, unknown>, key = privateKey, alg = 'RS256') => {
     const head = `${b64({ alg, kid: 'k1', typ: 'JWT' })}.${b64(body)}`;
     return `${head}.${rsaSign('sha256', Buffer.from(head), key).toString('base64url')}`;
@@ -116,15 +149,26 @@ describe('Cognito tokens, through the app', () => {
   it.each([
     ['expired', () => rs256({ ...claims(), exp: now() - 5 })],
     ['not yet valid (nbf in the future)', () => rs256({ ...claims(), nbf: now() + 600 })],
-    ['from another user pool', () => rs256({ ...claims(), iss: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Other' })],
+    [
+      'from another user pool',
+      () => rs256({ ...claims(), iss: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Other' }),
+    ],
     ['for another app client', () => rs256({ ...claims(), aud: 'someone-else' })],
     ['alg: none', () => `${b64({ alg: 'none', kid: 'k1' })}.${b64(claims())}.`],
-    ['HS256 signed with the public key as secret', () => {
-      const head = `${b64({ alg: 'HS256', kid: 'k1', typ: 'JWT' })}.${b64(claims())}`;
-      return `${head}.${createHmac('sha256', publicKey.export({ format: 'pem', type: 'spki' })).update(head).digest('base64url')}`;
-    }],
+    [
+      'HS256 signed with the public key as secret',
+      () => {
+        const head = `${b64({ alg: 'HS256', kid: 'k1', typ: 'JWT' })}.${b64(claims())}`;
+        return `${head}.${createHmac('sha256', publicKey.export({ format: 'pem', type: 'spki' }))
+          .update(head)
+          .digest('base64url')}`;
+      },
+    ],
     ['tampered signature', () => tamperSignature(rs256(claims()))],
-    ['tampered claims (group raised to admin)', () => swapClaims(rs256(claims()), { ...claims(), 'cognito:groups': ['admin'] })],
+    [
+      'tampered claims (group raised to admin)',
+      () => swapClaims(rs256(claims()), { ...claims(), 'cognito:groups': ['admin'] }),
+    ],
     ['signed with another key', () => rs256(claims(), other.privateKey)],
   ])('refuses a token that is %s, and the API answers 401 touching nothing', async (_why, make) => {
     const token = make();

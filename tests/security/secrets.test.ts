@@ -21,7 +21,10 @@ const secretPatterns: [string, RegExp][] = [
   ['JWT', /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/],
   ['codec key spec (<id>:<base64 of 32 bytes>)', /\b[\w-]{1,40}:[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])/],
   // A literal value, not a reference to one: an all-capitals value is the name of another variable.
-  ['secret assignment', /\b[A-Z0-9_]*(?:SECRET|PASSWORD|PRIVATE_KEY|PSEUDONYM_KEY|CODEC_KEYS|API_KEY|TOKEN)[A-Z0-9_]*\s*[=:]\s*["']?(?![$<{(]|process\.env|env\.|[A-Z0-9_]+\b)[A-Za-z0-9+/_=-]{24,}/],
+  [
+    'secret assignment',
+    /\b[A-Z0-9_]*(?:SECRET|PASSWORD|PRIVATE_KEY|PSEUDONYM_KEY|CODEC_KEYS|API_KEY|TOKEN)[A-Z0-9_]*\s*[=:]\s*["']?(?![$<{(]|process\.env|env\.|[A-Z0-9_]+\b)[A-Za-z0-9+/_=-]{24,}/,
+  ],
   ['Slack/GitHub token', /\b(?:xox[abposr]-[A-Za-z0-9-]{10,}|gh[pousr]_[A-Za-z0-9]{36,})\b/],
 ];
 
@@ -39,14 +42,21 @@ function scan(files: { path: string; text: string }[]): string[] {
   for (const { path, text } of files) {
     for (const [what, pattern] of secretFileNames) if (pattern.test(path)) findings.push(`${path}: ${what}`);
     text.split('\n').forEach((line, i) => {
-      for (const [what, pattern] of secretPatterns) if (pattern.test(line)) findings.push(`${path}:${i + 1}: ${what}: ${line.trim().slice(0, 120)}`);
+      for (const [what, pattern] of secretPatterns)
+        if (pattern.test(line)) findings.push(`${path}:${i + 1}: ${what}: ${line.trim().slice(0, 120)}`);
     });
   }
   return findings;
 }
 
 function repositoryFiles(): { path: string; text: string }[] {
-  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, maxBuffer: 64 * 1024 * 1024 }).toString().split('\0').filter(Boolean);
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+    maxBuffer: 64 * 1024 * 1024,
+  })
+    .toString()
+    .split('\0')
+    .filter(Boolean);
   return listed.flatMap((path) => {
     const full = join(root, path);
     const stat = statSync(full, { throwIfNoEntry: false });
@@ -65,13 +75,18 @@ describe('no secret or key committed', () => {
   });
 
   it('would find each kind of secret (the scanner is not blind)', () => {
-    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
     const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
     const planted = [
       { path: 'a.ts', text: pem },
       { path: 'b.ts', text: `const id = '${'AKIA'}${'ABCDEFGHIJKLMNOP'}';` },
       { path: 'c.env.example', text: `aws_secret_access_key = ${randomBytes(30).toString('base64')}` },
-      { path: 'd.md', text: `Authorization: Bearer ${b64({ alg: 'HS256' })}.${b64({ sub: 'someone-real', role: 'admin' })}.${randomBytes(32).toString('base64url')}` },
+      {
+        path: 'd.md',
+        text: `Authorization: Bearer ${b64({ alg: 'HS256' })}.${b64({ sub: 'someone-real', role: 'admin' })}.${randomBytes(32).toString('base64url')}`,
+      },
       { path: 'e.json', text: `{"CAREPATH_CODEC_KEYS": "prod1:${randomBytes(32).toString('base64')}"}` },
       { path: 'f.sh', text: `export CAREPATH_DEV_AUTH_SECRET=${randomBytes(32).toString('hex')}` },
       { path: '.data/pseudonym.key', text: '' },
@@ -79,8 +94,19 @@ describe('no secret or key committed', () => {
       { path: 'cdk/server.pem', text: '' },
     ];
     const found = scan(planted);
-    for (const { path } of planted) expect(found.some((f) => f.startsWith(path)), path).toBe(true);
+    for (const { path } of planted)
+      expect(
+        found.some((f) => f.startsWith(path)),
+        path,
+      ).toBe(true);
     // What the code legitimately says about secrets is not a finding.
-    expect(scan([{ path: 'x.ts', text: "const secret = env.CAREPATH_DEV_AUTH_SECRET ?? readFileSync(file);\nkeep('codec.keys', 'CAREPATH_CODEC_KEYS', () => `local1:${newCodecKey()}`);" }])).toEqual([]);
+    expect(
+      scan([
+        {
+          path: 'x.ts',
+          text: "const secret = env.CAREPATH_DEV_AUTH_SECRET ?? readFileSync(file);\nkeep('codec.keys', 'CAREPATH_CODEC_KEYS', () => `local1:${newCodecKey()}`);",
+        },
+      ]),
+    ).toEqual([]);
   });
 });

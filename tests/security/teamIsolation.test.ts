@@ -24,7 +24,13 @@ describe('another team reaches nothing', () => {
       token: gp,
       json: {
         // Risk in the middle: it waits for triage, so the lead gets the triage reminder at once.
-        patient: { nhsNumber: '4010232137', givenName: 'Edith', familyName: 'Crabtree', birthDate: '1948-06-06', postcode: 'TQ4 5AA' },
+        patient: {
+          nhsNumber: '4010232137',
+          givenName: 'Edith',
+          familyName: 'Crabtree',
+          birthDate: '1948-06-06',
+          postcode: 'TQ4 5AA',
+        },
         programme: 'frailty-virtual-ward',
         source: 'gp',
         reason: 'falls',
@@ -41,35 +47,67 @@ describe('another team reaches nothing', () => {
     expect(made.body).toMatchObject({ phase: 'triage' });
     // The lead's inbox has the triage reminder (sent at referral, as nobody is named yet).
     let rajItems: { id: string; journeyId: string; ackedAt?: string }[] = [];
-    await expect.poll(async () => {
-      rajItems = ((await call('GET', '/inbox', { token: raj })).body as { items: typeof rajItems }).items.filter((i) => i.journeyId === journeyId);
-      return rajItems.length;
-    }, { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () => {
+          rajItems = ((await call('GET', '/inbox', { token: raj })).body as { items: typeof rajItems }).items.filter(
+            (i) => i.journeyId === journeyId,
+          );
+          return rajItems.length;
+        },
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
     const item = rajItems[0]!;
     expect(item.ackedAt).toBeUndefined();
-    expect((await call('POST', `${path}/triage`, { token: raj, json: { decision: 'accept', reason: 'frail' } })).status).toBe(200);
+    expect(
+      (await call('POST', `${path}/triage`, { token: raj, json: { decision: 'accept', reason: 'frail' } })).status,
+    ).toBe(200);
     const handle = rawClient.workflow.getHandle(journeyId.slice(0, journeyId.lastIndexOf('.')));
     await expect.poll(async () => (await handle.query(journeyQuery)).coordinatorId, { timeout: 15_000 }).toBeTruthy();
     const coordinator = (await handle.query(journeyQuery)).coordinatorId!;
     const own = await token(coordinator, 'coordinator', ['south-devon-1']);
-    expect((await call('POST', `${path}/assessment`, { token: own, json: { summary: 'seen', needs: [] } })).status).toBe(200);
+    expect(
+      (await call('POST', `${path}/assessment`, { token: own, json: { summary: 'seen', needs: [] } })).status,
+    ).toBe(200);
     const planned = await call('POST', `${path}/care-plan`, {
       token: own,
-      json: { goals: [{ id: 'g1', description: 'stay home' }], actions: [{ id: 'rails', description: 'grab rails', owner: 'OT', due: new Date(Date.now() + 9 * 86_400_000).toISOString() }], agreedWithPatient: true },
+      json: {
+        goals: [{ id: 'g1', description: 'stay home' }],
+        actions: [
+          {
+            id: 'rails',
+            description: 'grab rails',
+            owner: 'OT',
+            due: new Date(Date.now() + 9 * 86_400_000).toISOString(),
+          },
+        ],
+        agreedWithPatient: true,
+      },
     });
     expect(planned).toMatchObject({ status: 200, body: { phase: 'active' } });
 
-
     const state = async () => {
       const s = await handle.query(journeyQuery);
-      return { revision: s.counters.revision, seq: s.counters.seq, phase: s.phase, coordinatorId: s.coordinatorId, plan: s.carePlan, closure: s.closure ?? null };
+      return {
+        revision: s.counters.revision,
+        seq: s.counters.seq,
+        phase: s.phase,
+        coordinatorId: s.coordinatorId,
+        plan: s.carePlan,
+        closure: s.closure ?? null,
+      };
     };
     const before = await state();
 
     const lily = await token('coord-lily', 'coordinator', ['exeter-1']);
     const sian = await token('lead-sian', 'team-lead', ['exeter-1']);
     const nobody = await token('coord-new', 'coordinator', []);
-    for (const [who, bearer] of [['co-ordinator of exeter-1', lily], ['lead of exeter-1', sian], ['co-ordinator with no teams', nobody]] as const) {
+    for (const [who, bearer] of [
+      ['co-ordinator of exeter-1', lily],
+      ['lead of exeter-1', sian],
+      ['co-ordinator with no teams', nobody],
+    ] as const) {
       for (const p of [path, `${path}/fhir`]) {
         const r = await call('GET', p, { token: bearer });
         expect(r.status, `${who} GET ${p}`).toBe(403);
@@ -85,7 +123,9 @@ describe('another team reaches nothing', () => {
         ['coordinator', { coordinatorId: 'coord-lily' }],
         ['close', { reason: 'withdrawn' }],
       ] as const) {
-        expect((await call('POST', `${path}/${action}`, { token: bearer, json })).status, `${who} POST ${action}`).toBe(403);
+        expect((await call('POST', `${path}/${action}`, { token: bearer, json })).status, `${who} POST ${action}`).toBe(
+          403,
+        );
       }
       expect((await call('GET', '/journeys?team=south-devon-1', { token: bearer })).status, who).toBe(403);
       expect((await call('GET', '/caseloads?team=south-devon-1', { token: bearer })).status, who).toBe(403);
@@ -96,26 +136,52 @@ describe('another team reaches nothing', () => {
     // Filtering by a co-ordinator of another team shows none of their journeys.
     const byCoordinator = await call('GET', `/journeys?coordinator=${coordinator}`, { token: lily });
     expect(byCoordinator.status).toBe(200);
-    expect((byCoordinator.body as { items: { teamId: string }[] }).items.filter((j) => j.teamId !== 'exeter-1')).toEqual([]);
+    expect(
+      (byCoordinator.body as { items: { teamId: string }[] }).items.filter((j) => j.teamId !== 'exeter-1'),
+    ).toEqual([]);
 
     // Forged cursors pointing into another user's inbox or another team's lists find nothing of theirs.
-    const forgedInbox = await call('GET', `/inbox?cursor=${cursor({ pk: 'INBOX#lead-raj', sk: 'Z' })}`, { token: lily });
+    const forgedInbox = await call('GET', `/inbox?cursor=${cursor({ pk: 'INBOX#lead-raj', sk: 'Z' })}`, {
+      token: lily,
+    });
     expect(forgedInbox.status).toBe(400);
-    const forgedList = await call('GET', `/journeys?team=exeter-1&cursor=${cursor({ pk: `JOURNEY#${journeyId}`, sk: 'SUMMARY', gsi1pk: 'TEAM#south-devon-1', gsi1sk: 'A' })}`, { token: lily });
+    const forgedList = await call(
+      'GET',
+      `/journeys?team=exeter-1&cursor=${cursor({ pk: `JOURNEY#${journeyId}`, sk: 'SUMMARY', gsi1pk: 'TEAM#south-devon-1', gsi1sk: 'A' })}`,
+      { token: lily },
+    );
     expect([200, 400]).toContain(forgedList.status);
-    if (forgedList.status === 200) expect((forgedList.body as { items: { teamId: string }[] }).items.filter((j) => j.teamId !== 'exeter-1')).toEqual([]);
+    if (forgedList.status === 200)
+      expect((forgedList.body as { items: { teamId: string }[] }).items.filter((j) => j.teamId !== 'exeter-1')).toEqual(
+        [],
+      );
     expect((await call('GET', '/inbox?cursor=not-a-cursor', { token: lily })).status).toBe(400);
 
     // A co-ordinator cannot refer into a team that is not theirs either.
     const misrouted = await call('POST', '/referrals', {
       token: lily,
-      json: { patient: { nhsNumber: '9434765870', givenName: 'A', familyName: 'B', birthDate: '1940-01-01', postcode: 'TQ1 1AA' }, programme: 'frailty-virtual-ward', source: 'community', reason: 'x', urgency: 'routine', consent: { given: true, recordedBy: 'Lily' } },
+      json: {
+        patient: {
+          nhsNumber: '9434765870',
+          givenName: 'A',
+          familyName: 'B',
+          birthDate: '1940-01-01',
+          postcode: 'TQ1 1AA',
+        },
+        programme: 'frailty-virtual-ward',
+        source: 'community',
+        reason: 'x',
+        urgency: 'routine',
+        consent: { given: true, recordedBy: 'Lily' },
+      },
     });
     expect(misrouted.status).toBe(403);
 
     // Nothing changed: the journey, and the lead's inbox item.
     expect(await state()).toEqual(before);
-    const after = ((await call('GET', '/inbox', { token: raj })).body as { items: typeof rajItems }).items.find((i) => i.id === item.id);
+    const after = ((await call('GET', '/inbox', { token: raj })).body as { items: typeof rajItems }).items.find(
+      (i) => i.id === item.id,
+    );
     expect(after?.ackedAt).toBeUndefined();
     // The owner can, which shows the id was a real one.
     expect((await call('POST', `/inbox/${item.id}/ack`, { token: raj })).status).toBe(204);

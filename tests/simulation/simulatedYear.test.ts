@@ -53,9 +53,12 @@ describe('a simulated year', () => {
     // The year exercised what it claims to: every programme, late work, every level of the ladder, readmissions, every kind of closure.
     expect(Object.keys(figures.journeysByProgramme)).toHaveLength(5);
     const total = (f: (c: (typeof comparisons)[number]) => number) => comparisons.reduce((n, c) => n + f(c), 0);
-    for (const level of ['0', '1', '2'] as const) expect(total((c) => c.actual.escalationsByLevel[level])).toBeGreaterThan(0);
+    for (const level of ['0', '1', '2'] as const)
+      expect(total((c) => c.actual.escalationsByLevel[level])).toBeGreaterThan(0);
     expect(total((c) => c.actual.readmissions.within30Days)).toBeGreaterThan(0);
-    expect(total((c) => c.actual.postDischargeContact.discharges - c.actual.postDischargeContact.contactedInWindow)).toBeGreaterThan(0);
+    expect(
+      total((c) => c.actual.postDischargeContact.discharges - c.actual.postDischargeContact.contactedInWindow),
+    ).toBeGreaterThan(0);
     expect(total((c) => c.actual.onTime.review.met - c.actual.onTime.review.onTime)).toBeGreaterThan(0);
     const reasons = new Set(comparisons.flatMap((c) => Object.keys(c.actual.closures.byReason)));
     expect(reasons.size).toBeGreaterThanOrEqual(5);
@@ -71,9 +74,19 @@ describe('a simulated year', () => {
         let dropped = false;
         let doubled = false;
         recorded.activities.recordJourney = async ({ audit, summary }) => {
-          const victim = dropped || !audit ? undefined : audit.events.find((e) => e.type === 'deadline.met' && ['assessment', 'care-plan', 'review'].includes(String(e.data?.deadline)));
+          const victim =
+            dropped || !audit
+              ? undefined
+              : audit.events.find(
+                  (e) =>
+                    e.type === 'deadline.met' &&
+                    ['assessment', 'care-plan', 'review'].includes(String(e.data?.deadline)),
+                );
           if (victim) dropped = true;
-          await recordJourney({ ...(audit ? { audit: { ...audit, events: audit.events.filter((e) => e !== victim) } } : {}), ...(summary ? { summary } : {}) });
+          await recordJourney({
+            ...(audit ? { audit: { ...audit, events: audit.events.filter((e) => e !== victim) } } : {}),
+            ...(summary ? { summary } : {}),
+          });
         };
         recorded.activities.notify = async (n) => {
           await notify(n);
@@ -87,6 +100,8 @@ describe('a simulated year', () => {
     });
     expect(new Set(violations.map((v) => v.invariant))).toEqual(new Set(['audit', 'notified-once']));
     expect(divergences.some((d) => d.includes('deadlines met'))).toBe(true);
-    expect(comparisons.some((c) => c.mismatches.some((m) => m.startsWith('onTime') || m.startsWith('postDischargeContact')))).toBe(true);
+    expect(
+      comparisons.some((c) => c.mismatches.some((m) => m.startsWith('onTime') || m.startsWith('postDischargeContact'))),
+    ).toBe(true);
   }, 600_000);
 });

@@ -21,14 +21,20 @@ import { computeMetrics, type AuditEvent, type Metrics } from '../../domain/metr
 import { findTeam, routeToTeam, type Programme } from '../../domain/programme.js';
 import type { JourneyReferral } from '../../domain/referral.js';
 import { createJourneyGateway } from '../../lambdas/journeyGateway.js';
-import {
-  journeyQuery,
-} from '../../workflows/careJourney.js';
+import { journeyQuery } from '../../workflows/careJourney.js';
 import { currentTable } from '../support/dynamoDbLocal.js';
 import { command, journeyWorker, programmes as builtIn } from '../support/journeyTestEnv.js';
 import { recordActivities, type RecordedActivities } from '../support/recordingActivities.js';
 import { ensureTable } from '../../activities/dynamo.js';
-import { DAY, expectedMetrics, generateYear, type ExpectedMetrics, type SimEvent, type SimJourney, type SimulatedYear } from './yearGenerator.js';
+import {
+  DAY,
+  expectedMetrics,
+  generateYear,
+  type ExpectedMetrics,
+  type SimEvent,
+  type SimJourney,
+  type SimulatedYear,
+} from './yearGenerator.js';
 
 export interface YearOptions {
   journeys: number;
@@ -164,30 +170,35 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
       }
       case 'triage':
         await command(h, 'triage', {
-              by: lead(j),
-              decision: a.decision,
-              reason: a.reason,
-              ...(a.riskTier ? { riskTier: a.riskTier } : {}),
-              ...(a.closeReason ? { closeReason: a.closeReason } : {}),
-            },);
+          by: lead(j),
+          decision: a.decision,
+          reason: a.reason,
+          ...(a.riskTier ? { riskTier: a.riskTier } : {}),
+          ...(a.closeReason ? { closeReason: a.closeReason } : {}),
+        });
         return;
       case 'assessment':
         await command(h, 'assessment', {
-              by: await coordinator(j),
-              summary: 'Holistic assessment at home with the person and their carer',
-              needs: [
-                { domain: 'physical', description: 'mobility and falls' },
-                { domain: 'social', description: 'isolation' },
-              ],
-              whatMatters: 'To stay at home',
-              livesAlone: a.livesAlone,
-              ...(a.carer ? { carer: a.carer } : {}),
-              riskTier: a.riskTier,
-            },);
+          by: await coordinator(j),
+          summary: 'Holistic assessment at home with the person and their carer',
+          needs: [
+            { domain: 'physical', description: 'mobility and falls' },
+            { domain: 'social', description: 'isolation' },
+          ],
+          whatMatters: 'To stay at home',
+          livesAlone: a.livesAlone,
+          ...(a.carer ? { carer: a.carer } : {}),
+          riskTier: a.riskTier,
+        });
         return;
       case 'carePlan': {
         const by = await coordinator(j);
-        await command(h, 'care-plan', { by, goals: a.goals, actions: a.actions.map((x) => ({ id: x.id, description: x.description, owner: by.sub, due: iso(x.due) })), agreedWithPatient: true });
+        await command(h, 'care-plan', {
+          by,
+          goals: a.goals,
+          actions: a.actions.map((x) => ({ id: x.id, description: x.description, owner: by.sub, due: iso(x.due) })),
+          agreedWithPatient: true,
+        });
         return;
       }
       case 'completeAction':
@@ -195,15 +206,22 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
         return;
       case 'review':
         await command(h, 'review', {
-              by: await coordinator(j),
-              outcome: a.outcome,
-              notes: `Review: ${a.outcome}`,
-              ...(a.riskTier ? { riskTier: a.riskTier } : {}),
-              ...(a.outcome === 'close' ? { closeReason: 'goals-met' as const, closeOutcome: { goalsMet: a.goalsMet! } } : {}),
-            },);
+          by: await coordinator(j),
+          outcome: a.outcome,
+          notes: `Review: ${a.outcome}`,
+          ...(a.riskTier ? { riskTier: a.riskTier } : {}),
+          ...(a.outcome === 'close'
+            ? { closeReason: 'goals-met' as const, closeOutcome: { goalsMet: a.goalsMet! } }
+            : {}),
+        });
         return;
       case 'contact':
-        await command(h, 'contact', { by: await coordinator(j), kind: a.kind, channel: a.channel, ...(a.at !== undefined ? { at: iso(a.at) } : {}) });
+        await command(h, 'contact', {
+          by: await coordinator(j),
+          kind: a.kind,
+          channel: a.channel,
+          ...(a.at !== undefined ? { at: iso(a.at) } : {}),
+        });
         return;
       case 'reassign': {
         const current = (await h.query(journeyQuery)).coordinatorId;
@@ -214,10 +232,13 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
       }
       case 'close':
         await command(h, 'close', {
-              by: lead(j),
-              reason: a.reason,
-              outcome: { ...(a.goalsMet ? { goalsMet: a.goalsMet } : {}), ...(a.placeOfDeathAchieved !== undefined ? { placeOfDeathAchieved: a.placeOfDeathAchieved } : {}) },
-            },);
+          by: lead(j),
+          reason: a.reason,
+          outcome: {
+            ...(a.goalsMet ? { goalsMet: a.goalsMet } : {}),
+            ...(a.placeOfDeathAchieved !== undefined ? { placeOfDeathAchieved: a.placeOfDeathAchieved } : {}),
+          },
+        });
         return;
       case 'hospital': {
         // As the ADT feed does: the event goes to the patient's open journey in every programme.
@@ -256,7 +277,9 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
           try {
             await apply(e);
           } catch (error) {
-            divergences.push(`journey ${e.journey} (${year.journeys[e.journey]!.programmeId}) at day ${((e.at - start) / DAY).toFixed(2)}: ${e.action.type} failed: ${(error as Error).message}`);
+            divergences.push(
+              `journey ${e.journey} (${year.journeys[e.journey]!.programmeId}) at day ${((e.at - start) / DAY).toFixed(2)}: ${e.action.type} failed: ${(error as Error).message}`,
+            );
           }
         });
       }
@@ -269,14 +292,23 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
       await pool(started, concurrency, async (j) => {
         const h = handleOf(j);
         const d = await h.describe();
-        for (let i = 0; i < 100 && d.status.name === 'RUNNING' && ((await h.describe()).raw.pendingActivities?.length ?? 0) > 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+        for (
+          let i = 0;
+          i < 100 && d.status.name === 'RUNNING' && ((await h.describe()).raw.pendingActivities?.length ?? 0) > 0;
+          i += 1
+        )
+          await new Promise((r) => setTimeout(r, 50));
         const state = await h.query(journeyQuery);
         states.set(j.index, state);
         if (!state.journeyId.endsWith(`.${d.runId.replace(/-/g, '').slice(0, 12)}`)) continued += 1;
       });
 
       const inboxes = new Map<string, InboxItem[]>();
-      const staff = new Set(programmes.flatMap((p) => p.teams.flatMap((t) => [...t.coordinators.map((c) => c.id), ...t.leads, ...t.serviceManagers])));
+      const staff = new Set(
+        programmes.flatMap((p) =>
+          p.teams.flatMap((t) => [...t.coordinators.map((c) => c.id), ...t.leads, ...t.serviceManagers]),
+        ),
+      );
       await pool([...staff], concurrency, async (user) => {
         let cursor: string | undefined;
         do {
@@ -301,30 +333,51 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
         inboxRecords += inbox.length;
         auditEvents += audit.length;
         ladderSteps += audit.filter((e) => e.type === 'deadline.step').length;
-        violations.push(...checkJourney({ state, audit, summary: await read.getJourney(state.journeyId), inbox }, now, GRACE_MS));
+        violations.push(
+          ...checkJourney({ state, audit, summary: await read.getJourney(state.journeyId), inbox }, now, GRACE_MS),
+        );
         const record = year.records[j.index]!;
         const where = `journey ${j.index} (${j.programmeId}, ${state.journeyId})`;
-        if (state.phase !== record.phase) divergences.push(`${where} ends ${state.phase}, the generator expected ${record.phase}`);
+        if (state.phase !== record.phase)
+          divergences.push(`${where} ends ${state.phase}, the generator expected ${record.phase}`);
         // Per journey, so that a disagreement in the totals can be traced to the journey and deadline behind it.
-        const fired = audit.filter((e) => e.type === 'deadline.step').map((e) => `${String(e.data?.deadline)} ${String(e.data?.kind)} ${String(e.data?.level)}`);
-        const met = audit.filter((e) => e.type === 'deadline.met').map((e) => `${String(e.data?.deadline)} ${e.data?.onTime ? 'on time' : 'late'}`);
+        const fired = audit
+          .filter((e) => e.type === 'deadline.step')
+          .map((e) => `${String(e.data?.deadline)} ${String(e.data?.kind)} ${String(e.data?.level)}`);
+        const met = audit
+          .filter((e) => e.type === 'deadline.met')
+          .map((e) => `${String(e.data?.deadline)} ${e.data?.onTime ? 'on time' : 'late'}`);
         const differs = (what: string, got: string[], want: string[]) => {
-          if (JSON.stringify([...got].sort()) !== JSON.stringify([...want].sort())) divergences.push(`${where} ${what}: journey ${JSON.stringify(got)}, generator ${JSON.stringify(want)}`);
+          if (JSON.stringify([...got].sort()) !== JSON.stringify([...want].sort()))
+            divergences.push(`${where} ${what}: journey ${JSON.stringify(got)}, generator ${JSON.stringify(want)}`);
         };
-        differs('ladder steps', fired, record.steps.map((x) => `${x.deadline} ${x.kind} ${x.level}`));
-        differs('deadlines met', met, record.met.map((x) => `${x.deadline} ${x.onTime ? 'on time' : 'late'}`));
+        differs(
+          'ladder steps',
+          fired,
+          record.steps.map((x) => `${x.deadline} ${x.kind} ${x.level}`),
+        );
+        differs(
+          'deadlines met',
+          met,
+          record.met.map((x) => `${x.deadline} ${x.onTime ? 'on time' : 'late'}`),
+        );
       });
 
       // ---- Metrics as GET /metrics computes them: the team's events in the period, from the event index.
       const from = new Date(year.start);
       const to = new Date(year.end);
       for (const p of programmes) {
-        const events = (await Promise.all(p.teams.map((t) => read.eventsOfTeam(t.id, from, to)))).flat() as AuditEvent[];
-        const fromTrails = started.filter((j) => j.programmeId === p.id).reduce((n, j) => n + trails.get(j.index)!.length, 0);
+        const events = (
+          await Promise.all(p.teams.map((t) => read.eventsOfTeam(t.id, from, to)))
+        ).flat() as AuditEvent[];
+        const fromTrails = started
+          .filter((j) => j.programmeId === p.id)
+          .reduce((n, j) => n + trails.get(j.index)!.length, 0);
         const actual = computeMetrics(events, { from, to });
         const expected = expectedMetrics(year, p.id);
         const mismatches = compareMetrics(actual, expected);
-        if (events.length !== fromTrails) mismatches.push(`the event index holds ${events.length} events, the journeys' audit trails ${fromTrails}`);
+        if (events.length !== fromTrails)
+          mismatches.push(`the event index holds ${events.length} events, the journeys' audit trails ${fromTrails}`);
         comparisons.push({ programmeId: p.id, actual, expected, mismatches });
       }
     } finally {
@@ -361,7 +414,12 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
     maxSlotSeconds: Math.round(maxSlot / 100) / 10,
     sleepingWallSeconds: Math.round(sleeping / 100) / 10,
     wallSeconds: Math.round((Date.now() - wallStart) / 100) / 10,
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, temporalSdk: sdkVersion() },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      temporalSdk: sdkVersion(),
+    },
   };
   return { year, figures, violations, divergences, comparisons };
 }
@@ -374,7 +432,8 @@ function sdkVersion(): string {
 export function compareMetrics(actual: Metrics, expected: ExpectedMetrics): string[] {
   const out: string[] = [];
   const same = (what: string, a: unknown, e: unknown) => {
-    if (JSON.stringify(sortKeys(a)) !== JSON.stringify(sortKeys(e))) out.push(`${what}: metrics ${JSON.stringify(a)}, generator ${JSON.stringify(e)}`);
+    if (JSON.stringify(sortKeys(a)) !== JSON.stringify(sortKeys(e)))
+      out.push(`${what}: metrics ${JSON.stringify(a)}, generator ${JSON.stringify(e)}`);
   };
   same('referrals', actual.referrals, expected.referrals);
   same('onTime', actual.onTime, expected.onTime);
@@ -384,8 +443,10 @@ export function compareMetrics(actual: Metrics, expected: ExpectedMetrics): stri
   same('closures', actual.closures, expected.closures);
   const w = actual.referralToAssessmentDays;
   const x = expected.referralToAssessment;
-  const close = (a: number | null, b: number | null) => (a === null ? b === null : b !== null && Math.abs(a - b) <= 0.011);
-  if (w.count !== x.count || !close(w.median, x.median) || !close(w.p90, x.p90)) out.push(`referralToAssessmentDays: metrics ${JSON.stringify(w)}, generator ${JSON.stringify(x)}`);
+  const close = (a: number | null, b: number | null) =>
+    a === null ? b === null : b !== null && Math.abs(a - b) <= 0.011;
+  if (w.count !== x.count || !close(w.median, x.median) || !close(w.p90, x.p90))
+    out.push(`referralToAssessmentDays: metrics ${JSON.stringify(w)}, generator ${JSON.stringify(x)}`);
   return out;
 }
 

@@ -50,15 +50,42 @@ export interface SimReferral {
 
 export type SimAction =
   | { type: 'refer'; referral: SimReferral; expect: { merged: boolean; phase: Phase } }
-  | { type: 'triage'; decision: 'accept' | 'decline'; reason: string; riskTier?: Tier; closeReason?: 'ineligible' | 'declined' | 'withdrawn' | 'transferred' }
-  | { type: 'assessment'; riskTier: Tier; livesAlone: boolean; carer?: { present: boolean; strain: boolean; assessmentOffered: boolean } }
-  | { type: 'carePlan'; goals: { id: string; description: string }[]; actions: { id: string; description: string; due: number }[] }
+  | {
+      type: 'triage';
+      decision: 'accept' | 'decline';
+      reason: string;
+      riskTier?: Tier;
+      closeReason?: 'ineligible' | 'declined' | 'withdrawn' | 'transferred';
+    }
+  | {
+      type: 'assessment';
+      riskTier: Tier;
+      livesAlone: boolean;
+      carer?: { present: boolean; strain: boolean; assessmentOffered: boolean };
+    }
+  | {
+      type: 'carePlan';
+      goals: { id: string; description: string }[];
+      actions: { id: string; description: string; due: number }[];
+    }
   | { type: 'completeAction'; actionId: string }
   | { type: 'review'; outcome: 'continue' | 'step-down' | 'close'; riskTier?: Tier; goalsMet?: GoalsMet }
-  | { type: 'contact'; kind: 'post-discharge' | 'routine' | 'carer' | 'mdt'; channel: 'phone' | 'visit' | 'video' | 'message'; at?: number }
+  | {
+      type: 'contact';
+      kind: 'post-discharge' | 'routine' | 'carer' | 'mdt';
+      channel: 'phone' | 'visit' | 'video' | 'message';
+      at?: number;
+    }
   | { type: 'reassign' }
   | { type: 'close'; reason: CloseReason; goalsMet?: GoalsMet; placeOfDeathAchieved?: boolean }
-  | { type: 'hospital'; event: 'A01' | 'A02' | 'A03' | 'A11'; controlId: string; occurredAt: number; location: string; resend: boolean };
+  | {
+      type: 'hospital';
+      event: 'A01' | 'A02' | 'A03' | 'A11';
+      controlId: string;
+      occurredAt: number;
+      location: string;
+      resend: boolean;
+    };
 
 export interface SimEvent {
   at: number;
@@ -102,7 +129,12 @@ export interface ExpectedMetrics {
   postDischargeContact: { discharges: number; contactedInWindow: number; rate: number | null };
   readmissions: { admissions: number; within30Days: number };
   escalationsByLevel: Record<'0' | '1' | '2', number>;
-  closures: { total: number; byReason: Record<string, number>; byGoalsMet: Record<string, number>; placeOfDeathAchieved: { yes: number; no: number } };
+  closures: {
+    total: number;
+    byReason: Record<string, number>;
+    byGoalsMet: Record<string, number>;
+    placeOfDeathAchieved: { yes: number; no: number };
+  };
 }
 
 export interface SimulatedYear {
@@ -156,68 +188,183 @@ interface Profile {
 const shapes: Record<string, ProgrammeShape> = {
   'palliative-care-home': {
     share: 0.2,
-    sources: [['gp', 4], ['hospital', 4], ['community', 2], ['voluntary', 1]],
-    reasons: ['Metastatic cancer, wishes to die at home', 'End-stage heart failure, increasing breathlessness', 'Motor neurone disease, deteriorating'],
+    sources: [
+      ['gp', 4],
+      ['hospital', 4],
+      ['community', 2],
+      ['voluntary', 1],
+    ],
+    reasons: [
+      'Metastatic cancer, wishes to die at home',
+      'End-stage heart failure, increasing breathlessness',
+      'Motor neurone disease, deteriorating',
+    ],
     profiles: {
       auto: { age: [76, 95], conditions: ['cancer'], admissions: 2, livesAlone: true },
-      manual: { age: [30, 69], conditions: ['cancer'], admissions: 1, livesAlone: false, carer: { relationship: 'wife', strain: false } },
+      manual: {
+        age: [30, 69],
+        conditions: ['cancer'],
+        admissions: 1,
+        livesAlone: false,
+        carer: { relationship: 'wife', strain: false },
+      },
       ineligible: { age: [14, 17], conditions: ['cancer'], admissions: 0, livesAlone: false },
     },
     admissionsPerYear: 1.8,
-    closure: (rnd) => ({ afterDays: uniform(rnd, 15, 220), reason: weighted(rnd, [['deceased', 9], ['transferred', 1]] as const) }),
+    closure: (rnd) => ({
+      afterDays: uniform(rnd, 15, 220),
+      reason: weighted(rnd, [
+        ['deceased', 9],
+        ['transferred', 1],
+      ] as const),
+    }),
     closeAfterReviews: () => Infinity,
   },
   'dementia-home': {
     share: 0.2,
-    sources: [['gp', 5], ['community', 2], ['social-care', 2], ['hospital', 1]],
-    reasons: ['Advanced dementia, carer exhausted', 'Wandering at night, two falls', 'Dementia with delirium after admission'],
+    sources: [
+      ['gp', 5],
+      ['community', 2],
+      ['social-care', 2],
+      ['hospital', 1],
+    ],
+    reasons: [
+      'Advanced dementia, carer exhausted',
+      'Wandering at night, two falls',
+      'Dementia with delirium after admission',
+    ],
     profiles: {
       auto: { age: [85, 96], conditions: ['dementia', 'falls', 'delirium'], admissions: 1, livesAlone: true },
-      manual: { age: [70, 80], conditions: ['dementia'], admissions: 0, livesAlone: false, carer: { relationship: 'son', strain: false } },
+      manual: {
+        age: [70, 80],
+        conditions: ['dementia'],
+        admissions: 0,
+        livesAlone: false,
+        carer: { relationship: 'son', strain: false },
+      },
       ineligible: { age: [30, 38], conditions: ['dementia'], admissions: 0, livesAlone: false },
     },
     admissionsPerYear: 1,
     closure: (rnd) =>
-      chance(rnd, 0.3) ? { afterDays: uniform(rnd, 60, 330), reason: weighted(rnd, [['deceased', 3], ['transferred', 2], ['moved-away', 1]] as const) } : undefined,
+      chance(rnd, 0.3)
+        ? {
+            afterDays: uniform(rnd, 60, 330),
+            reason: weighted(rnd, [
+              ['deceased', 3],
+              ['transferred', 2],
+              ['moved-away', 1],
+            ] as const),
+          }
+        : undefined,
     closeAfterReviews: () => Infinity,
   },
   'complex-mental-health': {
     share: 0.2,
-    sources: [['gp', 4], ['self', 2], ['probation', 1], ['social-care', 1], ['hospital', 1], ['other', 1]],
-    reasons: ['Psychosis, recently homeless', 'Bipolar disorder, relapse, substance misuse', 'Repeated self-harm, housing at risk'],
+    sources: [
+      ['gp', 4],
+      ['self', 2],
+      ['probation', 1],
+      ['social-care', 1],
+      ['hospital', 1],
+      ['other', 1],
+    ],
+    reasons: [
+      'Psychosis, recently homeless',
+      'Bipolar disorder, relapse, substance misuse',
+      'Repeated self-harm, housing at risk',
+    ],
     profiles: {
       manual: { age: [19, 64], conditions: ['psychosis', 'substance misuse'], admissions: 1, livesAlone: true },
       ineligible: { age: [15, 17], conditions: ['self-harm'], admissions: 0, livesAlone: false },
     },
     admissionsPerYear: 0.8,
     closure: (rnd) =>
-      chance(rnd, 0.25) ? { afterDays: uniform(rnd, 40, 300), reason: weighted(rnd, [['withdrawn', 3], ['moved-away', 2], ['transferred', 1]] as const), goalsMet: 'some' } : undefined,
+      chance(rnd, 0.25)
+        ? {
+            afterDays: uniform(rnd, 40, 300),
+            reason: weighted(rnd, [
+              ['withdrawn', 3],
+              ['moved-away', 2],
+              ['transferred', 1],
+            ] as const),
+            goalsMet: 'some',
+          }
+        : undefined,
     closeAfterReviews: (rnd) => (chance(rnd, 0.5) ? int(rnd, 2, 4) : Infinity),
   },
   'frailty-virtual-ward': {
     share: 0.25,
-    sources: [['hospital', 5], ['gp', 3], ['community', 2]],
-    reasons: ['Frequent falls and two admissions this year', 'Frailty, heart failure, lives alone', 'Step-down from acute ward, high readmission risk'],
+    sources: [
+      ['hospital', 5],
+      ['gp', 3],
+      ['community', 2],
+    ],
+    reasons: [
+      'Frequent falls and two admissions this year',
+      'Frailty, heart failure, lives alone',
+      'Step-down from acute ward, high readmission risk',
+    ],
     profiles: {
       auto: { age: [86, 97], conditions: ['falls', 'heart failure', 'copd'], admissions: 2, livesAlone: true },
-      manual: { age: [80, 84], conditions: ['falls', 'diabetes'], admissions: 1, livesAlone: false, carer: { relationship: 'husband', strain: false } },
+      manual: {
+        age: [80, 84],
+        conditions: ['falls', 'diabetes'],
+        admissions: 1,
+        livesAlone: false,
+        carer: { relationship: 'husband', strain: false },
+      },
       ineligible: { age: [66, 72], conditions: ['diabetes'], admissions: 0, livesAlone: false },
     },
     admissionsPerYear: 2.5,
-    closure: (rnd) => (chance(rnd, 0.2) ? { afterDays: uniform(rnd, 20, 200), reason: weighted(rnd, [['deceased', 2], ['moved-away', 1]] as const) } : undefined),
+    closure: (rnd) =>
+      chance(rnd, 0.2)
+        ? {
+            afterDays: uniform(rnd, 20, 200),
+            reason: weighted(rnd, [
+              ['deceased', 2],
+              ['moved-away', 1],
+            ] as const),
+          }
+        : undefined,
     closeAfterReviews: (rnd) => (chance(rnd, 0.7) ? int(rnd, 2, 6) : Infinity),
   },
   'community-resource-team': {
     share: 0.15,
-    sources: [['gp', 3], ['social-care', 3], ['community', 2], ['voluntary', 1], ['self', 1]],
-    reasons: ['Struggling at home after a stroke', 'Long-term conditions, needs equipment and care', 'Carer breakdown, needs reablement'],
+    sources: [
+      ['gp', 3],
+      ['social-care', 3],
+      ['community', 2],
+      ['voluntary', 1],
+      ['self', 1],
+    ],
+    reasons: [
+      'Struggling at home after a stroke',
+      'Long-term conditions, needs equipment and care',
+      'Carer breakdown, needs reablement',
+    ],
     profiles: {
       auto: { age: [84, 95], conditions: ['falls', 'heart failure', 'stroke'], admissions: 1, livesAlone: true },
-      manual: { age: [55, 70], conditions: ['copd'], admissions: 0, livesAlone: false, carer: { relationship: 'daughter', strain: false } },
+      manual: {
+        age: [55, 70],
+        conditions: ['copd'],
+        admissions: 0,
+        livesAlone: false,
+        carer: { relationship: 'daughter', strain: false },
+      },
       ineligible: { age: [15, 17], conditions: ['copd'], admissions: 0, livesAlone: false },
     },
     admissionsPerYear: 0.8,
-    closure: (rnd) => (chance(rnd, 0.15) ? { afterDays: uniform(rnd, 30, 300), reason: weighted(rnd, [['moved-away', 1], ['withdrawn', 1], ['deceased', 1]] as const) } : undefined),
+    closure: (rnd) =>
+      chance(rnd, 0.15)
+        ? {
+            afterDays: uniform(rnd, 30, 300),
+            reason: weighted(rnd, [
+              ['moved-away', 1],
+              ['withdrawn', 1],
+              ['deceased', 1],
+            ] as const),
+          }
+        : undefined,
     closeAfterReviews: (rnd) => (chance(rnd, 0.6) ? int(rnd, 1, 3) : Infinity),
   },
 };
@@ -247,7 +394,14 @@ interface ModelDeadline {
 class JourneyModel {
   readonly events: SimEvent[] = [];
   readonly deadlines: ModelDeadline[] = [];
-  readonly record: JourneyRecord = { referralSources: [], met: [], steps: [], admissions: [], discharges: 0, phase: 'referred' };
+  readonly record: JourneyRecord = {
+    referralSources: [],
+    met: [],
+    steps: [],
+    admissions: [],
+    discharges: 0,
+    phase: 'referred',
+  };
   last = -Infinity;
   inHospital = false;
   tier: Tier = 'medium';
@@ -259,7 +413,11 @@ class JourneyModel {
     readonly start: number,
     readonly end: number,
   ) {
-    this.ladder = p.escalation.map((s) => ({ offset: s.at, kind: s.kind, level: s.notify === 'coordinator' ? 0 : s.notify === 'team-lead' ? 1 : 2 }));
+    this.ladder = p.escalation.map((s) => ({
+      offset: s.at,
+      kind: s.kind,
+      level: s.notify === 'coordinator' ? 0 : s.notify === 'team-lead' ? 1 : 2,
+    }));
   }
 
   stepAt(d: ModelDeadline, i: number): number {
@@ -383,14 +541,30 @@ function newNhsNumber(rnd: Rnd, used: Set<string>): string {
   }
 }
 
-function simulateJourney(index: number, p: Programme, rnd: Rnd, start: number, end: number, nhsNumber: string): { journey: SimJourney; model: JourneyModel } {
+function simulateJourney(
+  index: number,
+  p: Programme,
+  rnd: Rnd,
+  start: number,
+  end: number,
+  nhsNumber: string,
+): { journey: SimJourney; model: JourneyModel } {
   const shape = shapes[p.id]!;
   const m = new JourneyModel(index, p, start, end);
   const team = pick(rnd, p.teams);
   const namesTeam = p.teams.length === 1 || chance(rnd, 0.3);
   const path: SimJourney['triage'] =
-    shape.profiles.ineligible && chance(rnd, 0.08) ? 'auto-decline' : shape.profiles.auto && chance(rnd, 0.45) ? 'auto-accept' : 'manual';
-  const profile = path === 'auto-decline' ? shape.profiles.ineligible! : path === 'auto-accept' ? shape.profiles.auto! : shape.profiles.manual;
+    shape.profiles.ineligible && chance(rnd, 0.08)
+      ? 'auto-decline'
+      : shape.profiles.auto && chance(rnd, 0.45)
+        ? 'auto-accept'
+        : 'manual';
+  const profile =
+    path === 'auto-decline'
+      ? shape.profiles.ineligible!
+      : path === 'auto-accept'
+        ? shape.profiles.auto!
+        : shape.profiles.manual;
   const age = int(rnd, profile.age[0], profile.age[1]);
   const journey: SimJourney = {
     index,
@@ -409,7 +583,16 @@ function simulateJourney(index: number, p: Programme, rnd: Rnd, start: number, e
     source: weighted(rnd, shape.sources),
     urgency: chance(rnd, 0.25) && referralNo === 1 ? 'urgent' : 'routine',
     reason: pick(rnd, shape.reasons),
-    ...(chance(rnd, 0.5) ? { referrerOrganisation: pick(rnd, ['Riverside Surgery', 'City General Hospital', 'Age UK', 'Adult Social Care']) } : {}),
+    ...(chance(rnd, 0.5)
+      ? {
+          referrerOrganisation: pick(rnd, [
+            'Riverside Surgery',
+            'City General Hospital',
+            'Age UK',
+            'Adult Social Care',
+          ]),
+        }
+      : {}),
     conditions: profile.conditions,
     livesAlone: profile.livesAlone,
     ...(profile.carer ? { carer: profile.carer } : {}),
@@ -434,10 +617,20 @@ function simulateJourney(index: number, p: Programme, rnd: Rnd, start: number, e
   let secondReferralAt = chance(rnd, 0.12) ? referredAt + uniform(rnd, 3, 120) * DAY : Infinity;
 
   const close = (t: number, reason: CloseReason, goalsMet?: GoalsMet): void => {
-    const placeOfDeathAchieved = p.recordsPlaceOfDeath && reason === 'deceased' ? !m.inHospital && chance(rnd, 0.8) : undefined;
-    m.emit(t, { type: 'close', reason, ...(goalsMet ? { goalsMet } : {}), ...(placeOfDeathAchieved !== undefined ? { placeOfDeathAchieved } : {}) });
+    const placeOfDeathAchieved =
+      p.recordsPlaceOfDeath && reason === 'deceased' ? !m.inHospital && chance(rnd, 0.8) : undefined;
+    m.emit(t, {
+      type: 'close',
+      reason,
+      ...(goalsMet ? { goalsMet } : {}),
+      ...(placeOfDeathAchieved !== undefined ? { placeOfDeathAchieved } : {}),
+    });
     m.closeAll();
-    m.record.closure = { reason, ...(goalsMet ? { goalsMet } : {}), ...(placeOfDeathAchieved !== undefined ? { placeOfDeathAchieved } : {}) };
+    m.record.closure = {
+      reason,
+      ...(goalsMet ? { goalsMet } : {}),
+      ...(placeOfDeathAchieved !== undefined ? { placeOfDeathAchieved } : {}),
+    };
     m.record.phase = 'closed';
   };
   /** Before the next planned step: a closure or a second referral may come first. Returns true once closed. */
@@ -465,7 +658,12 @@ function simulateJourney(index: number, p: Programme, rnd: Rnd, start: number, e
     if (t === undefined || interludes(t)) return { journey, model: m };
     const decline = chance(rnd, 0.12);
     if (decline) {
-      const closeReason = weighted(rnd, [['declined', 2], ['ineligible', 1], ['withdrawn', 1], ['transferred', 1]] as const);
+      const closeReason = weighted(rnd, [
+        ['declined', 2],
+        ['ineligible', 1],
+        ['withdrawn', 1],
+        ['transferred', 1],
+      ] as const);
       m.emit(t, { type: 'triage', decision: 'decline', reason: `Declined at triage: ${closeReason}`, closeReason });
       m.meet(m.find('triage'), t);
       m.closeAll();
@@ -473,7 +671,12 @@ function simulateJourney(index: number, p: Programme, rnd: Rnd, start: number, e
       m.record.phase = 'closed';
       return { journey, model: m };
     }
-    m.emit(t, { type: 'triage', decision: 'accept', reason: 'Meets the criteria; accepted by the team lead', ...(chance(rnd, 0.3) ? { riskTier: pick(rnd, ['high', 'medium'] as const) } : {}) });
+    m.emit(t, {
+      type: 'triage',
+      decision: 'accept',
+      reason: 'Meets the criteria; accepted by the team lead',
+      ...(chance(rnd, 0.3) ? { riskTier: pick(rnd, ['high', 'medium'] as const) } : {}),
+    });
     m.meet(m.find('triage'), t);
     m.open('assessment', 'assessment', t, addDuration(referredAt, p.deadlines.assessment[urgency]));
     m.fire(t);
@@ -484,35 +687,73 @@ function simulateJourney(index: number, p: Programme, rnd: Rnd, start: number, e
   m.record.phase = 'assessment';
 
   // ---- Assessment and care plan: mostly on time, some late, a few never done.
-  const doneOrNever = (d: ModelDeadline, early: [number, number], late: [number, number], pLate: number, pNever: number): number | undefined => {
+  const doneOrNever = (
+    d: ModelDeadline,
+    early: [number, number],
+    late: [number, number],
+    pLate: number,
+    pNever: number,
+  ): number | undefined => {
     if (chance(rnd, pNever)) return undefined;
     const offset = chance(rnd, pLate) ? uniform(rnd, late[0], late[1]) : -uniform(rnd, early[0], early[1]);
     return m.slot(Math.max(m.last + HOUR, d.dueAt + offset));
   };
   const assessment = m.find('assessment')!;
-  const assessedAt = doneOrNever(assessment, [0.1 * (assessment.dueAt - m.last), 0.8 * (assessment.dueAt - m.last)], [4 * HOUR, 6 * DAY], 0.12, 0.06);
+  const assessedAt = doneOrNever(
+    assessment,
+    [0.1 * (assessment.dueAt - m.last), 0.8 * (assessment.dueAt - m.last)],
+    [4 * HOUR, 6 * DAY],
+    0.12,
+    0.06,
+  );
   if (interludes(assessedAt ?? end) || assessedAt === undefined) return { journey, model: m };
-  m.tier = weighted(rnd, [['high', 3], ['medium', 4], ['low', 2]] as const);
+  m.tier = weighted(rnd, [
+    ['high', 3],
+    ['medium', 4],
+    ['low', 2],
+  ] as const);
   m.emit(assessedAt, {
     type: 'assessment',
     riskTier: m.tier,
     livesAlone: profile.livesAlone,
-    ...(profile.carer ? { carer: { present: true, strain: chance(rnd, 0.3), assessmentOffered: chance(rnd, 0.8) } } : {}),
+    ...(profile.carer
+      ? { carer: { present: true, strain: chance(rnd, 0.3), assessmentOffered: chance(rnd, 0.8) } }
+      : {}),
   });
   m.meet(assessment, assessedAt);
   m.record.assessmentWaitDays = Math.round(((assessedAt - referredAt) / DAY) * 100) / 100;
   const carePlan = m.open('care-plan', 'care-plan', assessedAt, addDuration(assessedAt, p.deadlines.carePlan));
   m.record.phase = 'care-planning';
-  const plannedAt = doneOrNever(carePlan, [0.5 * DAY, 0.7 * (carePlan.dueAt - assessedAt)], [4 * HOUR, 5 * DAY], 0.15, 0.04);
+  const plannedAt = doneOrNever(
+    carePlan,
+    [0.5 * DAY, 0.7 * (carePlan.dueAt - assessedAt)],
+    [4 * HOUR, 5 * DAY],
+    0.15,
+    0.04,
+  );
   if (interludes(plannedAt ?? end) || plannedAt === undefined) return { journey, model: m };
 
   const actions = Array.from({ length: int(rnd, 1, 3) }, (_, i) => ({
     id: `a${i + 1}`,
-    description: pick(rnd, ['Fit grab rails and a key safe', 'Medication review with the pharmacist', 'Carer respite booked', 'Benefits check', 'Advance care plan discussed', 'Community nurse visits set up']),
+    description: pick(rnd, [
+      'Fit grab rails and a key safe',
+      'Medication review with the pharmacist',
+      'Carer respite booked',
+      'Benefits check',
+      'Advance care plan discussed',
+      'Community nurse visits set up',
+    ]),
     // Due at five in the afternoon, a week to two months out.
     due: start + (Math.floor((plannedAt - start) / DAY) + int(rnd, 7, 60)) * DAY + 17 * HOUR,
   }));
-  m.emit(plannedAt, { type: 'carePlan', goals: [{ id: 'g1', description: 'Stay safely at home' }, { id: 'g2', description: 'What matters to the person' }], actions });
+  m.emit(plannedAt, {
+    type: 'carePlan',
+    goals: [
+      { id: 'g1', description: 'Stay safely at home' },
+      { id: 'g2', description: 'What matters to the person' },
+    ],
+    actions,
+  });
   m.meet(carePlan, plannedAt);
   m.record.phase = 'active';
   const planWork = (): number | 'never' => {
@@ -575,7 +816,12 @@ function simulateJourney(index: number, p: Programme, rnd: Rnd, start: number, e
                 next = m.tier === 'high' ? 'medium' : 'low';
               }
               const goalsMet = closing ? pick(rnd, ['all', 'some'] as const) : undefined;
-              m.emit(t, { type: 'review', outcome, ...(riskTier ? { riskTier } : {}), ...(goalsMet ? { goalsMet } : {}) });
+              m.emit(t, {
+                type: 'review',
+                outcome,
+                ...(riskTier ? { riskTier } : {}),
+                ...(goalsMet ? { goalsMet } : {}),
+              });
               m.meet(d, t);
               if (closing) {
                 m.closeAll();
@@ -603,7 +849,12 @@ function simulateJourney(index: number, p: Programme, rnd: Rnd, start: number, e
             run: (t) => {
               // Often written up a little after the call.
               const at = chance(rnd, 0.5) ? t - 40 * MINUTE : t;
-              m.emit(t, { type: 'contact', kind: 'post-discharge', channel: pick(rnd, ['phone', 'visit'] as const), ...(at !== t ? { at } : {}) });
+              m.emit(t, {
+                type: 'contact',
+                kind: 'post-discharge',
+                channel: pick(rnd, ['phone', 'visit'] as const),
+                ...(at !== t ? { at } : {}),
+              });
               m.meet(d, at);
             },
           });
@@ -613,7 +864,11 @@ function simulateJourney(index: number, p: Programme, rnd: Rnd, start: number, e
         at: contactAt,
         what: 'contactAt',
         run: (t) => {
-          m.emit(t, { type: 'contact', kind: pick(rnd, ['routine', 'carer', 'mdt'] as const), channel: pick(rnd, ['phone', 'visit', 'video', 'message'] as const) });
+          m.emit(t, {
+            type: 'contact',
+            kind: pick(rnd, ['routine', 'carer', 'mdt'] as const),
+            channel: pick(rnd, ['phone', 'visit', 'video', 'message'] as const),
+          });
           contactAt = t + uniform(rnd, 30, 90) * DAY;
         },
       });
@@ -642,11 +897,19 @@ function simulateJourney(index: number, p: Programme, rnd: Rnd, start: number, e
           const at = t - ADT_LAG;
           const readmission = lastDischarge !== undefined && at <= addDuration(lastDischarge, p.readmissionWindow);
           stays += 1;
-          m.emit(t, { type: 'hospital', event: 'A01', controlId: `sim-${index}-adm-${stays}`, occurredAt: at, location: pick(rnd, ['Ward 7', 'AMU', 'Ward 12 (elderly care)', 'Respiratory ward']), resend: chance(rnd, 0.1) });
+          m.emit(t, {
+            type: 'hospital',
+            event: 'A01',
+            controlId: `sim-${index}-adm-${stays}`,
+            occurredAt: at,
+            location: pick(rnd, ['Ward 7', 'AMU', 'Ward 12 (elderly care)', 'Respiratory ward']),
+            resend: chance(rnd, 0.1),
+          });
           m.record.admissions.push({ readmission });
           readmittedBefore = stepUpAfterReadmission;
           if (readmission) stepUpAfterReadmission = true;
-          for (const d of m.deadlines) if (d.open && d.name !== 'triage' && d.pausedSince === undefined) d.pausedSince = at;
+          for (const d of m.deadlines)
+            if (d.open && d.name !== 'triage' && d.pausedSince === undefined) d.pausedSince = at;
           m.inHospital = true;
           dischargeAt = at + uniform(rnd, 1.2, 14) * DAY;
           transferAt = chance(rnd, 0.25) ? at + uniform(rnd, 0.3, 0.8) * (dischargeAt - at) : Infinity;
@@ -660,7 +923,14 @@ function simulateJourney(index: number, p: Programme, rnd: Rnd, start: number, e
         at: transferAt,
         what: 'transferAt',
         run: (t) => {
-          m.emit(t, { type: 'hospital', event: 'A02', controlId: `sim-${index}-trf-${stays}`, occurredAt: t - ADT_LAG, location: pick(rnd, ['Ward 9', 'Stroke unit', 'Community hospital']), resend: false });
+          m.emit(t, {
+            type: 'hospital',
+            event: 'A02',
+            controlId: `sim-${index}-trf-${stays}`,
+            occurredAt: t - ADT_LAG,
+            location: pick(rnd, ['Ward 9', 'Stroke unit', 'Community hospital']),
+            resend: false,
+          });
           transferAt = Infinity;
         },
       });
@@ -668,7 +938,14 @@ function simulateJourney(index: number, p: Programme, rnd: Rnd, start: number, e
         at: cancelAdmissionAt,
         what: 'cancelAdmissionAt',
         run: (t) => {
-          m.emit(t, { type: 'hospital', event: 'A11', controlId: `sim-${index}-cxl-${stays}`, occurredAt: t - ADT_LAG, location: 'AMU', resend: false });
+          m.emit(t, {
+            type: 'hospital',
+            event: 'A11',
+            controlId: `sim-${index}-cxl-${stays}`,
+            occurredAt: t - ADT_LAG,
+            location: 'AMU',
+            resend: false,
+          });
           // An admission that never happened: not an admission, and the clocks run on as though never stopped.
           m.record.admissions.pop();
           stepUpAfterReadmission = readmittedBefore;
@@ -683,7 +960,14 @@ function simulateJourney(index: number, p: Programme, rnd: Rnd, start: number, e
         what: 'dischargeAt',
         run: (t) => {
           const at = t - ADT_LAG;
-          m.emit(t, { type: 'hospital', event: 'A03', controlId: `sim-${index}-dis-${stays}`, occurredAt: at, location: 'Discharge lounge', resend: chance(rnd, 0.1) });
+          m.emit(t, {
+            type: 'hospital',
+            event: 'A03',
+            controlId: `sim-${index}-dis-${stays}`,
+            occurredAt: at,
+            location: 'Discharge lounge',
+            resend: chance(rnd, 0.1),
+          });
           m.inHospital = false;
           m.record.discharges += 1;
           lastDischarge = at;
@@ -697,18 +981,32 @@ function simulateJourney(index: number, p: Programme, rnd: Rnd, start: number, e
           const broughtForward = addDuration(at, p.deadlines.reviewAfterDischarge);
           if (review && broughtForward < review.dueAt) review.dueAt = Math.max(broughtForward, t);
           const r = rnd();
-          const plan: number | 'never' = r < 0.08 ? 'never' : r < 0.2 ? uniform(rnd, 3 * HOUR, 2 * DAY) : -uniform(rnd, 0.2, 0.9) * nominal(p.deadlines.postDischargeContact, at);
-          m.open('post-discharge-contact', `post-discharge-contact#${stays}`, t, addDuration(at, p.deadlines.postDischargeContact), plan);
+          const plan: number | 'never' =
+            r < 0.08
+              ? 'never'
+              : r < 0.2
+                ? uniform(rnd, 3 * HOUR, 2 * DAY)
+                : -uniform(rnd, 0.2, 0.9) * nominal(p.deadlines.postDischargeContact, at);
+          m.open(
+            'post-discharge-contact',
+            `post-discharge-contact#${stays}`,
+            t,
+            addDuration(at, p.deadlines.postDischargeContact),
+            plan,
+          );
           m.fire(t);
           dischargeAt = transferAt = cancelAdmissionAt = Infinity;
-          admitAt = chance(rnd, 0.35) ? at + uniform(rnd, 3, 25) * DAY : at + uniform(rnd, 35, (365 / rate) * 1.5) * DAY;
+          admitAt = chance(rnd, 0.35)
+            ? at + uniform(rnd, 3, 25) * DAY
+            : at + uniform(rnd, 35, (365 / rate) * 1.5) * DAY;
         },
       });
     }
     let next = options.filter((o) => o.at < end).sort((a, b) => a.at - b.at)[0];
     if (!next) break;
     // A closure other than a death waits until the person is home.
-    if (next.what === 'close' && m.inHospital && unplannedClosure!.reason !== 'deceased') next = options.find((o) => o.what === 'dischargeAt')!;
+    if (next.what === 'close' && m.inHospital && unplannedClosure!.reason !== 'deceased')
+      next = options.find((o) => o.what === 'dischargeAt')!;
     const t = m.slot(next.at);
     if (t === undefined) break;
     next.run(t);
@@ -723,9 +1021,12 @@ const nominal = (duration: string, from: number) => addDuration(from, duration) 
 
 // ---------------------------------------------------------------------------------------------
 
-const percentile = (sorted: number[], p: number): number | null => (sorted.length === 0 ? null : sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!);
-const rate = (part: number, whole: number): number | null => (whole === 0 ? null : Math.round((part / whole) * 1000) / 1000);
-const tally = (keys: string[]) => keys.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
+const percentile = (sorted: number[], p: number): number | null =>
+  sorted.length === 0 ? null : sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const rate = (part: number, whole: number): number | null =>
+  whole === 0 ? null : Math.round((part / whole) * 1000) / 1000;
+const tally = (keys: string[]) =>
+  keys.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
 
 /** What the evaluation metrics of a programme should say for the year, from the generator's record alone. */
 export function expectedMetrics(year: SimulatedYear, programmeId: string): ExpectedMetrics {
@@ -736,7 +1037,9 @@ export function expectedMetrics(year: SimulatedYear, programmeId: string): Expec
     const ok = list.filter((x) => x.onTime).length;
     return { met: list.length, onTime: ok, rate: rate(ok, list.length) };
   };
-  const waits = records.flatMap((r) => (r.assessmentWaitDays === undefined ? [] : [r.assessmentWaitDays])).sort((a, b) => a - b);
+  const waits = records
+    .flatMap((r) => (r.assessmentWaitDays === undefined ? [] : [r.assessmentWaitDays]))
+    .sort((a, b) => a - b);
   const steps = records.flatMap((r) => r.steps).filter((s) => s.kind !== 'reminder');
   const closures = records.flatMap((r) => (r.closure ? [r.closure] : []));
   const discharges = records.reduce((n, r) => n + r.discharges, 0);

@@ -35,7 +35,10 @@ export interface ApiStack {
   call: Call;
 }
 
-export function useApiStack(programmes: () => Programme[], opts: { codec?: PayloadCodec; rateLimits?: RateLimits } = {}): { get: () => ApiStack } {
+export function useApiStack(
+  programmes: () => Programme[],
+  opts: { codec?: PayloadCodec; rateLimits?: RateLimits } = {},
+): { get: () => ApiStack } {
   useDynamoDbLocal();
   let env: TestWorkflowEnvironment;
   let worker: Worker;
@@ -44,7 +47,11 @@ export function useApiStack(programmes: () => Programme[], opts: { codec?: Paylo
   let stack: ApiStack;
   beforeAll(async () => {
     env = await TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: inject('toolchain').temporalCli }, searchAttributes: [...journeySearchAttributes], ip: '127.0.0.1' },
+      server: {
+        executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
+        searchAttributes: [...journeySearchAttributes],
+        ip: '127.0.0.1',
+      },
     });
     const table = currentTable();
     worker = await Worker.create({
@@ -57,7 +64,10 @@ export function useApiStack(programmes: () => Programme[], opts: { codec?: Paylo
     running = worker.run();
     const pseudonymKey = randomBytes(32);
     const auth = devAuthenticator(randomBytes(32).toString('hex'));
-    const client = new Client({ connection: env.client.connection, ...(opts.codec ? { dataConverter: { payloadCodecs: [opts.codec] } } : {}) });
+    const client = new Client({
+      connection: env.client.connection,
+      ...(opts.codec ? { dataConverter: { payloadCodecs: [opts.codec] } } : {}),
+    });
     server = await startApiServer(
       {
         programmes: programmes(),
@@ -68,8 +78,14 @@ export function useApiStack(programmes: () => Programme[], opts: { codec?: Paylo
         ...(opts.codec ? { codec: opts.codec } : {}),
         ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
         health: async () => ({
-          temporal: await env.connection.healthService.check({}).then(() => true, () => false),
-          dynamodb: await table.doc.send(new DescribeTableCommand({ TableName: table.tableName })).then(() => true, () => false),
+          temporal: await env.connection.healthService.check({}).then(
+            () => true,
+            () => false,
+          ),
+          dynamodb: await table.doc.send(new DescribeTableCommand({ TableName: table.tableName })).then(
+            () => true,
+            () => false,
+          ),
         }),
       },
       0,

@@ -17,7 +17,8 @@ export async function assigned(handle: WorkflowHandle, withinMs = 30_000) {
   for (;;) {
     const s = await handle.query(journeyQuery);
     if (s.coordinatorId) return s;
-    if (Date.now() > until) throw new Error(`no co-ordinator named within ${withinMs / 1000} s; the journey is in ${s.phase}`);
+    if (Date.now() > until)
+      throw new Error(`no co-ordinator named within ${withinMs / 1000} s; the journey is in ${s.phase}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -31,7 +32,12 @@ export async function activate(handle: WorkflowHandle, now: number, actions: { i
   return command(handle, 'care-plan', {
     by,
     goals: [{ id: 'g1', description: 'Stay safely at home' }],
-    actions: actions.map((a) => ({ id: a.id, description: `do ${a.id}`, owner: by.sub, due: new Date(now + a.inDays * DAY).toISOString() })),
+    actions: actions.map((a) => ({
+      id: a.id,
+      description: `do ${a.id}`,
+      owner: by.sub,
+      due: new Date(now + a.inDays * DAY).toISOString(),
+    })),
     agreedWithPatient: true,
   });
 }

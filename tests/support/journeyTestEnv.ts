@@ -141,7 +141,12 @@ export async function refer(
   const handle = await env.client.workflow.signalWithStart(careJourney, {
     workflowId,
     taskQueue,
-    args: [{ start: { patientId: opts.patientId, programme: opts.programme, teamId: opts.referral.teamId }, maxHistoryEvents: opts.maxHistoryEvents }],
+    args: [
+      {
+        start: { patientId: opts.patientId, programme: opts.programme, teamId: opts.referral.teamId },
+        maxHistoryEvents: opts.maxHistoryEvents,
+      },
+    ],
     signal: referralSignal,
     signalArgs: [opts.referral],
   });

@@ -23,7 +23,10 @@ export interface Platform {
   start(): Promise<void>;
   /** Ctrl-C, and waits for it to exit. */
   stop(): Promise<void>;
-  json(path: string, init?: RequestInit & { token?: string }): Promise<{ status: number; body: Record<string, unknown> }>;
+  json(
+    path: string,
+    init?: RequestInit & { token?: string },
+  ): Promise<{ status: number; body: Record<string, unknown> }>;
   tokenFor(sub: string, role: string, teams?: string[]): Promise<string>;
 }
 
@@ -51,7 +54,14 @@ export async function platform(programmes: ProgrammeInput[]): Promise<Platform> 
 
   const json: Platform['json'] = async (path, init = {}) => {
     const { token, ...rest } = init;
-    const r = await fetch(`${base}${path}`, { ...rest, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...(rest.headers ?? {}) } });
+    const r = await fetch(`${base}${path}`, {
+      ...rest,
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(rest.headers ?? {}),
+      },
+    });
     return { status: r.status, body: (await r.json().catch(() => undefined)) as Record<string, unknown> };
   };
 
@@ -62,12 +72,18 @@ export async function platform(programmes: ProgrammeInput[]): Promise<Platform> 
     dataDir,
     output: () => output,
     json,
-    tokenFor: async (sub, role, teams = []) => (await json('/auth/dev-token', { method: 'POST', body: JSON.stringify({ sub, role, teams }) })).body.token as string,
+    tokenFor: async (sub, role, teams = []) =>
+      (await json('/auth/dev-token', { method: 'POST', body: JSON.stringify({ sub, role, teams }) })).body
+        .token as string,
     async start() {
       output = '';
       // Its own process group, so that if `npm start` itself dies the services it started can
       // still be stopped with it (see stop()).
-      const started = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const started = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
       child = started;
       started.stdout!.on('data', (d: Buffer) => (output += d.toString()));
       started.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -84,7 +100,8 @@ export async function platform(programmes: ProgrammeInput[]): Promise<Platform> 
           const health = await json('/health').catch(() => undefined);
           if (health?.status === 200) break;
           if (started.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
-          if (Date.now() > deadline) throw new Error(`npm start is not healthy: ${JSON.stringify(health?.body)}\n${output}`);
+          if (Date.now() > deadline)
+            throw new Error(`npm start is not healthy: ${JSON.stringify(health?.body)}\n${output}`);
           await new Promise((r) => setTimeout(r, 250));
         }
       } catch (error) {
@@ -99,7 +116,10 @@ export async function platform(programmes: ProgrammeInput[]): Promise<Platform> 
       running.kill('SIGINT');
       // Ctrl-C stops everything within seconds; if it does not, kill the whole process group
       // (the dev server and DynamoDB Local with it) rather than leave them running after the test.
-      const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 60_000))]);
+      const stopped = await Promise.race([
+        exited.then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 60_000)),
+      ]);
       if (!stopped) {
         try {
           process.kill(-running.pid!, 'SIGKILL');

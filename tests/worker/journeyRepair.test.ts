@@ -37,18 +37,33 @@ describe('where a repair resets to', () => {
     event(10, E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
   ];
   it('goes back to the last completed task before the event replay could not reproduce', () => {
-    expect(resetPointFor(events, '[TMPRL1100] Nondeterminism error: Timer machine does not handle this event: HistoryEvent(id: 10, ActivityTaskScheduled)')).toBe(9);
-    expect(resetPointFor(events, '[TMPRL1100] Nondeterminism error: No command scheduled for event HistoryEvent(id: 5, TimerStarted)')).toBe(4);
+    expect(
+      resetPointFor(
+        events,
+        '[TMPRL1100] Nondeterminism error: Timer machine does not handle this event: HistoryEvent(id: 10, ActivityTaskScheduled)',
+      ),
+    ).toBe(9);
+    expect(
+      resetPointFor(
+        events,
+        '[TMPRL1100] Nondeterminism error: No command scheduled for event HistoryEvent(id: 5, TimerStarted)',
+      ),
+    ).toBe(4);
   });
   it('leaves a journey for a person when the failure names no event, or nothing completed before it', () => {
     expect(resetPointFor(events, '[TMPRL1100] Nondeterminism error: something else')).toBeUndefined();
-    expect(resetPointFor(events, '[TMPRL1100] Nondeterminism error: HistoryEvent(id: 2, WorkflowTaskScheduled)')).toBeUndefined();
+    expect(
+      resetPointFor(events, '[TMPRL1100] Nondeterminism error: HistoryEvent(id: 2, WorkflowTaskScheduled)'),
+    ).toBeUndefined();
   });
   it('repairs replay divergences only, never a task that fails for another reason', async () => {
     expect(isReplayDivergence('[TMPRL1100] Nondeterminism error: …')).toBe(true);
     expect(isReplayDivergence('TypeError: cannot read properties of undefined')).toBe(false);
     const repair = new JourneyRepair({ client: undefined as never, log: undefined as never });
-    await expect(repair.repair('0197a2ab-e97d-7623-bf5c-6ee849d3c915', 'Error: a bug')).resolves.toEqual({ repaired: false, reason: 'not-a-divergence' });
+    await expect(repair.repair('0197a2ab-e97d-7623-bf5c-6ee849d3c915', 'Error: a bug')).resolves.toEqual({
+      repaired: false,
+      reason: 'not-a-divergence',
+    });
   });
 });
 
@@ -61,7 +76,11 @@ describe('a journey stuck on a replay divergence', () => {
     // Before anything creates the runtime: sdk-core's warnings are how the worker learns of the failure.
     expect(installWorkerRuntime('WARN')).toBe(true);
     env = await TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: inject('toolchain').temporalCli }, searchAttributes: [...journeySearchAttributes], ip: '127.0.0.1' },
+      server: {
+        executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
+        searchAttributes: [...journeySearchAttributes],
+        ip: '127.0.0.1',
+      },
     });
     client = env.client;
   }, 120_000);
@@ -77,7 +96,12 @@ describe('a journey stuck on a replay divergence', () => {
     const taskQueue = `${JOURNEY_TASK_QUEUE}-repair`;
 
     // 1. The journey begins on a worker whose careJourney decides differently.
-    const impostor = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: fileURLToPath(new URL('../fixtures/divergentJourney.ts', import.meta.url)), activities });
+    const impostor = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath: fileURLToPath(new URL('../fixtures/divergentJourney.ts', import.meta.url)),
+      activities,
+    });
     const begun = await impostor.runUntil(async () => {
       const h = await client.workflow.signalWithStart(careJourney, {
         workflowId,
@@ -94,21 +118,37 @@ describe('a journey stuck on a replay divergence', () => {
     });
     const firstRunId = begun.signaledRunId;
     // A hospital message arrives while no worker can move the journey.
-    await begun.signal(hospitalEventSignal, { controlId: 'repair-a01', event: 'A01', occurredAt: new Date().toISOString(), location: 'Ward 3' });
+    await begun.signal(hospitalEventSignal, {
+      controlId: 'repair-a01',
+      event: 'A01',
+      occurredAt: new Date().toISOString(),
+      location: 'Ward 3',
+    });
 
     // 2. The real worker, with the repair listening, picks it up: replay fails, the repair resets.
-    const repair = new JourneyRepair({ client, log: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+    const repair = new JourneyRepair({
+      client,
+      log: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+    });
     const stop = onFailingWorkflowTask((task) => {
       failing.push(task.failure);
       repair.notice(task.runId, task.failure);
     });
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      activities,
+    });
     try {
       const state = await worker.runUntil(async () => {
         const current = client.workflow.getHandle(workflowId);
         for (let i = 0; i < 300; i += 1) {
           // A stuck journey cannot answer a query (it would wait 30 s): wait for the new run first.
-          const s = (await current.describe()).runId === firstRunId ? undefined : await current.query(journeyQuery).catch(() => undefined);
+          const s =
+            (await current.describe()).runId === firstRunId
+              ? undefined
+              : await current.query(journeyQuery).catch(() => undefined);
           if (s && s.hospitalStays.length && s.counters.audited === s.counters.seq) return s;
           await new Promise((r) => setTimeout(r, 100));
         }

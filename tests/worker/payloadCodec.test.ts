@@ -26,7 +26,9 @@ describe('payload codec', () => {
     expect(defaultPayloadConverter.fromPayload((await rotated.decode([sealedOld!]))[0]!)).toMatchObject({ age: 87 });
     const [sealedNew] = await rotated.encode([payload]);
     expect(new TextDecoder().decode(sealedNew!.metadata!['encryption-key-id'])).toBe('k2');
-    await expect(new EncryptionCodec(parseCodecKeys(`k1:${old}`)).decode([sealedNew!])).rejects.toThrow(/unknown key "k2"/);
+    await expect(new EncryptionCodec(parseCodecKeys(`k1:${old}`)).decode([sealedNew!])).rejects.toThrow(
+      /unknown key "k2"/,
+    );
   });
 
   it('refuses tampered ciphertext, passes unencrypted payloads through, and rejects bad key specs', async () => {

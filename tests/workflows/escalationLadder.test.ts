@@ -5,7 +5,16 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
-import { command, DAY, newPatientId, programme, refer, referral, useJourneyTestEnv, withJourneyWorker } from '../support/journeyTestEnv.js';
+import {
+  command,
+  DAY,
+  newPatientId,
+  programme,
+  refer,
+  referral,
+  useJourneyTestEnv,
+  withJourneyWorker,
+} from '../support/journeyTestEnv.js';
 
 let env: TestWorkflowEnvironment;
 useJourneyTestEnv((started) => (env = started));
@@ -29,7 +38,8 @@ describe('assessment deadline ladder', () => {
       const coordinatorId = s1.coordinatorId;
       expect(coordinatorId).toMatch(/^coord-/);
       const due = receivedAt + 10 * DAY;
-      const ladder = () => seen.notifications.filter((n) => n.journeyId === s1.journeyId && n.deadline === 'assessment');
+      const ladder = () =>
+        seen.notifications.filter((n) => n.journeyId === s1.journeyId && n.deadline === 'assessment');
       expect(ladder().map((n) => [n.kind, n.level, n.recipients])).toEqual([
         ['reminder', 0, [coordinatorId]],
         ['overdue', 0, [coordinatorId]],
@@ -63,20 +73,23 @@ describe('assessment deadline ladder', () => {
       });
       await env.sleep(9.5 * DAY); // the reminder has gone
       const s = await state();
-      await command(handle, 'assessment', { by: { ...coordinator, sub: s.coordinatorId! }, summary: 'Holistic assessment at home', needs: [{ domain: 'physical', description: 'falls' }] });
+      await command(handle, 'assessment', {
+        by: { ...coordinator, sub: s.coordinatorId! },
+        summary: 'Holistic assessment at home',
+        needs: [{ domain: 'physical', description: 'falls' }],
+      });
       await env.sleep(20 * DAY);
-      const assessmentSteps = seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'assessment');
+      const assessmentSteps = seen.notifications.filter(
+        (n) => n.journeyId === s.journeyId && n.deadline === 'assessment',
+      );
       expect(assessmentSteps.map((n) => n.kind)).toEqual(['reminder']);
       const after = await state();
       expect(after.deadlines.find((d) => d.name === 'assessment')).toMatchObject({ status: 'met', ladderStep: 1 });
       expect(after.phase).toBe('care-planning');
       // The care-plan deadline (7 days after assessment) runs its own ladder meanwhile.
-      expect(seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'care-plan').map((n) => n.kind)).toEqual([
-        'reminder',
-        'overdue',
-        'escalation',
-        'escalation',
-      ]);
+      expect(
+        seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'care-plan').map((n) => n.kind),
+      ).toEqual(['reminder', 'overdue', 'escalation', 'escalation']);
     });
   });
 });

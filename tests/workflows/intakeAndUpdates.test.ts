@@ -5,10 +5,18 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
+import { journeyQuery } from '../../workflows/careJourney.js';
 import {
-  journeyQuery,
-} from '../../workflows/careJourney.js';
-import { DAY, newPatientId, programme, refer, referral, useJourneyTestEnv, command, CommandRefused, withJourneyWorker } from '../support/journeyTestEnv.js';
+  DAY,
+  newPatientId,
+  programme,
+  refer,
+  referral,
+  useJourneyTestEnv,
+  command,
+  CommandRefused,
+  withJourneyWorker,
+} from '../support/journeyTestEnv.js';
 import { activate, asCoordinator, assigned, lead } from '../support/journeySteps.js';
 
 let env: TestWorkflowEnvironment;
@@ -17,7 +25,13 @@ useJourneyTestEnv((started) => (env = started));
 const frailty = programme('frailty-virtual-ward');
 /** A referral the frailty risk model leaves for a person to decide (score between 0.3 and 0.6). */
 const borderline = (receivedAt: number) =>
-  referral({ receivedAt: new Date(receivedAt).toISOString(), age: 78, conditions: ['copd', 'diabetes'], livesAlone: false, admissionsLast12Months: 1 });
+  referral({
+    receivedAt: new Date(receivedAt).toISOString(),
+    age: 78,
+    conditions: ['copd', 'diabetes'],
+    livesAlone: false,
+    admissionsLast12Months: 1,
+  });
 
 describe('single point of entry', () => {
   it('merges a second referral into the open journey, and opens a new episode after closure', async () => {
@@ -33,7 +47,14 @@ describe('single point of entry', () => {
       const second = await refer(env, taskQueue, {
         patientId,
         programme: frailty,
-        referral: referral({ receivedAt: new Date(now).toISOString(), source: 'hospital', urgency: 'urgent', age: 78, conditions: [], admissionsLast12Months: 1 }),
+        referral: referral({
+          receivedAt: new Date(now).toISOString(),
+          source: 'hospital',
+          urgency: 'urgent',
+          age: 78,
+          conditions: [],
+          admissionsLast12Months: 1,
+        }),
       });
       expect(second.status).toEqual({ journeyId, merged: true, phase: 'triage' });
       let s = await first.state();
@@ -42,7 +63,8 @@ describe('single point of entry', () => {
       expect(s.timeline.map((e) => e.type)).toContain('referral.merged');
 
       await command(first.handle, 'triage', { by: lead, decision: 'accept', reason: 'urgent hospital referral' });
-      const load = async (id: string) => (await seen.read.caseloads('south-devon-1')).find((c) => c.coordinatorId === id)?.count ?? 0;
+      const load = async (id: string) =>
+        (await seen.read.caseloads('south-devon-1')).find((c) => c.coordinatorId === id)?.count ?? 0;
       s = await assigned(first.handle);
       const holding = await load(s.coordinatorId!);
       expect(holding).toBeGreaterThan(0);
@@ -56,7 +78,11 @@ describe('single point of entry', () => {
       // Closing gave the co-ordinator's place back.
       expect(await load(s.coordinatorId!)).toBe(holding - 1);
 
-      const third = await refer(env, taskQueue, { patientId, programme: frailty, referral: borderline(await env.currentTimeMs()) });
+      const third = await refer(env, taskQueue, {
+        patientId,
+        programme: frailty,
+        referral: borderline(await env.currentTimeMs()),
+      });
       expect(third.status).toMatchObject({ merged: false, phase: 'triage' });
       const newId = (third.status as { journeyId: string }).journeyId;
       expect(newId).not.toBe(journeyId);
@@ -70,7 +96,11 @@ describe('single point of entry', () => {
   it('closes a clearly ineligible referral without waiting for anyone', async () => {
     await withJourneyWorker(env, async ({ taskQueue }) => {
       const now = await env.currentTimeMs();
-      const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: new Date(now).toISOString(), age: 52 }) });
+      const j = await refer(env, taskQueue, {
+        patientId: newPatientId(),
+        programme: frailty,
+        referral: referral({ receivedAt: new Date(now).toISOString(), age: 52 }),
+      });
       expect(j.status).toMatchObject({ merged: false, phase: 'closed' });
       const result = await j.handle.result();
       expect(result.closure).toMatchObject({ reason: 'ineligible' });
@@ -82,9 +112,14 @@ describe('commands that do not fit are refused and change nothing', () => {
   it('rejects wrong-phase, unknown-action and bad-payload commands without touching the journey', async () => {
     await withJourneyWorker(env, async ({ taskQueue }) => {
       const now = await env.currentTimeMs();
-      const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: borderline(now) });
+      const j = await refer(env, taskQueue, {
+        patientId: newPatientId(),
+        programme: frailty,
+        referral: borderline(now),
+      });
       // Settled first: the triage reminder that fell due at once has been sent.
-      const reminded = (x: Awaited<ReturnType<typeof j.state>>) => x.outbox.length === 0 && x.deadlines.find((d) => d.name === 'triage')?.ladderStep === 1;
+      const reminded = (x: Awaited<ReturnType<typeof j.state>>) =>
+        x.outbox.length === 0 && x.deadlines.find((d) => d.name === 'triage')?.ladderStep === 1;
       await expect.poll(async () => reminded(await j.state())).toBe(true);
       const before = { ...(await j.state()), counters: { ...(await j.state()).counters, audited: 0 } };
       expect(before.phase).toBe('triage');
@@ -119,7 +154,12 @@ describe('commands that do not fit are refused and change nothing', () => {
       const settled = await content();
       await rejected(command(j.handle, 'complete-action', { by, actionId: 'a1' }), 'phase');
       await rejected(
-        command(j.handle, 'care-plan', { by, goals: [{ id: 'g1', description: 'x' }], actions: [{ id: 'late', description: 'x', owner: 'me', due: new Date(now - DAY).toISOString() }], agreedWithPatient: true }),
+        command(j.handle, 'care-plan', {
+          by,
+          goals: [{ id: 'g1', description: 'x' }],
+          actions: [{ id: 'late', description: 'x', owner: 'me', due: new Date(now - DAY).toISOString() }],
+          agreedWithPatient: true,
+        }),
         'invalid',
       );
       await rejected(command(j.handle, 'reassign', { by: lead, coordinatorId: 'coord-nobody' }), 'invalid');
@@ -132,10 +172,15 @@ describe('commands that do not fit are refused and change nothing', () => {
   it('moves the named co-ordinator on reassignment, and refuses one with no capacity', async () => {
     await withJourneyWorker(env, async ({ taskQueue, seen }) => {
       const now = await env.currentTimeMs();
-      const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: new Date(now).toISOString() }) });
+      const j = await refer(env, taskQueue, {
+        patientId: newPatientId(),
+        programme: frailty,
+        referral: referral({ receivedAt: new Date(now).toISOString() }),
+      });
       const s = await activate(j.handle, now);
       const other = s.coordinatorId === 'coord-ana' ? 'coord-joe' : 'coord-ana';
-      const load = async (id: string) => (await seen.read.caseloads('south-devon-1')).find((c) => c.coordinatorId === id)?.count ?? 0;
+      const load = async (id: string) =>
+        (await seen.read.caseloads('south-devon-1')).find((c) => c.coordinatorId === id)?.count ?? 0;
       const before = { mine: await load(s.coordinatorId!), other: await load(other) };
       const moved = await command(j.handle, 'reassign', { by: lead, coordinatorId: other });
       expect(moved.coordinatorId).toBe(other);
@@ -144,7 +189,13 @@ describe('commands that do not fit are refused and change nothing', () => {
       // Fill the original co-ordinator to capacity, then try to move the journey back.
       const coordinators = frailty.teams[0]!.coordinators;
       for (let i = await load(s.coordinatorId!); i < 40; i += 1) {
-        await seen.store.assignCoordinator({ journeyId: `filler-${i}`, programmeId: frailty.id, teamId: 'south-devon-1', coordinators, to: s.coordinatorId! });
+        await seen.store.assignCoordinator({
+          journeyId: `filler-${i}`,
+          programmeId: frailty.id,
+          teamId: 'south-devon-1',
+          coordinators,
+          to: s.coordinatorId!,
+        });
       }
       expect(await load(s.coordinatorId!)).toBe(40);
       await expect(command(j.handle, 'reassign', { by: lead, coordinatorId: s.coordinatorId! })).rejects.toThrow();

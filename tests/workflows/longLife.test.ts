@@ -8,7 +8,19 @@ import { describe, expect, it } from 'vitest';
 import { currentTable } from '../support/dynamoDbLocal.js';
 import { journeyQuery } from '../../workflows/careJourney.js';
 import { recordActivities } from '../support/recordingActivities.js';
-import { DAY, journeyWorker, newPatientId, programme, refer, referral, settle, useJourneyTestEnv, command, terminateStartedJourneys, withJourneyWorker } from '../support/journeyTestEnv.js';
+import {
+  DAY,
+  journeyWorker,
+  newPatientId,
+  programme,
+  refer,
+  referral,
+  settle,
+  useJourneyTestEnv,
+  command,
+  terminateStartedJourneys,
+  withJourneyWorker,
+} from '../support/journeyTestEnv.js';
 import { activate, asCoordinator } from '../support/journeySteps.js';
 
 let env: TestWorkflowEnvironment;
@@ -24,52 +36,61 @@ const frailty = programme('frailty-virtual-ward');
 const THREE_YEARS_TIMEOUT_MS = 300_000;
 
 describe('a three-year journey', () => {
-  it('reviews fortnightly for three years, continues as new, and keeps every open deadline across runs', async () => {
-    const maxHistoryEvents = 400;
-    await withJourneyWorker(env, async ({ taskQueue, seen }) => {
-      const start = await env.currentTimeMs();
-      const j = await refer(env, taskQueue, {
-        patientId: newPatientId(),
-        programme: frailty,
-        referral: referral({ receivedAt: new Date(start).toISOString() }),
-        maxHistoryEvents,
+  it(
+    'reviews fortnightly for three years, continues as new, and keeps every open deadline across runs',
+    async () => {
+      const maxHistoryEvents = 400;
+      await withJourneyWorker(env, async ({ taskQueue, seen }) => {
+        const start = await env.currentTimeMs();
+        const j = await refer(env, taskQueue, {
+          patientId: newPatientId(),
+          programme: frailty,
+          referral: referral({ receivedAt: new Date(start).toISOString() }),
+          maxHistoryEvents,
+        });
+        // A care-plan action due in three and a half years must keep its exact due time throughout.
+        const planned = await activate(j.handle, start, [{ id: 'adaptations', inDays: 1280 }]);
+        const longAction = planned.deadlines.find((d) => d.name === 'action:adaptations')!;
+        const by = asCoordinator(planned.coordinatorId!);
+
+        const runs = new Set<string>();
+        let maxLength = 0;
+        let reviews = 0;
+        while ((await env.currentTimeMs()) - start < 3 * 365 * DAY) {
+          await env.sleep(13.5 * DAY); // the reminder (a day before) has fired; the review is not yet overdue
+          const s = await command(j.handle, 'review', { by, outcome: 'continue', notes: `review ${reviews + 1}` });
+          reviews += 1;
+          expect(s.deadlines.find((d) => d.id === longAction.id)).toMatchObject({
+            dueAt: longAction.dueAt,
+            status: 'open',
+          });
+          const d = await j.handle.describe();
+          runs.add(d.runId);
+          maxLength = Math.max(maxLength, d.historyLength);
+        }
+        expect(reviews).toBeGreaterThanOrEqual(78);
+        expect(runs.size).toBeGreaterThan(3); // it continued as new, several times
+        expect(maxLength).toBeLessThan(maxHistoryEvents + 60); // and no run came near Temporal's history limits
+
+        const end = await j.handle.query(journeyQuery);
+        expect(end.counters.reviews).toBe(reviews + 1);
+        const reviewDue = end.deadlines.filter((d) => d.name === 'review' && d.status === 'open');
+        expect(reviewDue).toHaveLength(1);
+        expect(Date.parse(reviewDue[0]!.dueAt)).toBe(Date.parse(end.reviews.at(-1)!.at) + 14 * DAY);
+        // Every review was on time, so no review ever went overdue; each reminder went out once.
+        const reviewNotices = seen.notifications.filter(
+          (n) => n.journeyId === end.journeyId && n.deadline === 'review',
+        );
+        expect(reviewNotices.every((n) => n.kind === 'reminder')).toBe(true);
+        expect(reviewNotices).toHaveLength(reviews);
+        expect(new Set(seen.notifyCalls).size).toBe(seen.notifyCalls.length);
+        // The audit trail is complete and gap-free across all the runs.
+        const trail = (await seen.read.auditTrail(end.journeyId, 5000)).items.map((e) => e.seq);
+        expect(trail).toEqual(Array.from({ length: end.counters.seq }, (_, i) => i + 1));
       });
-      // A care-plan action due in three and a half years must keep its exact due time throughout.
-      const planned = await activate(j.handle, start, [{ id: 'adaptations', inDays: 1280 }]);
-      const longAction = planned.deadlines.find((d) => d.name === 'action:adaptations')!;
-      const by = asCoordinator(planned.coordinatorId!);
-
-      const runs = new Set<string>();
-      let maxLength = 0;
-      let reviews = 0;
-      while ((await env.currentTimeMs()) - start < 3 * 365 * DAY) {
-        await env.sleep(13.5 * DAY); // the reminder (a day before) has fired; the review is not yet overdue
-        const s = await command(j.handle, 'review', { by, outcome: 'continue', notes: `review ${reviews + 1}` });
-        reviews += 1;
-        expect(s.deadlines.find((d) => d.id === longAction.id)).toMatchObject({ dueAt: longAction.dueAt, status: 'open' });
-        const d = await j.handle.describe();
-        runs.add(d.runId);
-        maxLength = Math.max(maxLength, d.historyLength);
-      }
-      expect(reviews).toBeGreaterThanOrEqual(78);
-      expect(runs.size).toBeGreaterThan(3); // it continued as new, several times
-      expect(maxLength).toBeLessThan(maxHistoryEvents + 60); // and no run came near Temporal's history limits
-
-      const end = await j.handle.query(journeyQuery);
-      expect(end.counters.reviews).toBe(reviews + 1);
-      const reviewDue = end.deadlines.filter((d) => d.name === 'review' && d.status === 'open');
-      expect(reviewDue).toHaveLength(1);
-      expect(Date.parse(reviewDue[0]!.dueAt)).toBe(Date.parse(end.reviews.at(-1)!.at) + 14 * DAY);
-      // Every review was on time, so no review ever went overdue; each reminder went out once.
-      const reviewNotices = seen.notifications.filter((n) => n.journeyId === end.journeyId && n.deadline === 'review');
-      expect(reviewNotices.every((n) => n.kind === 'reminder')).toBe(true);
-      expect(reviewNotices).toHaveLength(reviews);
-      expect(new Set(seen.notifyCalls).size).toBe(seen.notifyCalls.length);
-      // The audit trail is complete and gap-free across all the runs.
-      const trail = (await seen.read.auditTrail(end.journeyId, 5000)).items.map((e) => e.seq);
-      expect(trail).toEqual(Array.from({ length: end.counters.seq }, (_, i) => i + 1));
-    });
-  }, THREE_YEARS_TIMEOUT_MS);
+    },
+    THREE_YEARS_TIMEOUT_MS,
+  );
 });
 
 describe('a worker restart in the middle of a ladder', () => {
@@ -84,7 +105,11 @@ describe('a worker restart in the middle of a ladder', () => {
     const first = await journeyWorker(env, taskQueue, seen, 0);
     let journeyId = '';
     await first.worker.runUntil(async () => {
-      const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: new Date(receivedAt).toISOString() }) });
+      const j = await refer(env, taskQueue, {
+        patientId: newPatientId(),
+        programme: frailty,
+        referral: referral({ receivedAt: new Date(receivedAt).toISOString() }),
+      });
       journeyId = (await j.state()).journeyId;
       await env.sleep(9.5 * DAY); // the reminder has gone out
       expect(seen.notifications.filter((n) => n.journeyId === journeyId).map((n) => n.kind)).toEqual(['reminder']);

@@ -8,7 +8,17 @@ import { describe, expect, it } from 'vitest';
 import type { HospitalEvent } from '../../domain/commands.js';
 import * as SA from '../../domain/searchAttributes.js';
 import { hospitalEventSignal, journeyQuery } from '../../workflows/careJourney.js';
-import { DAY, HOUR, newPatientId, programme, refer, referral, useJourneyTestEnv, command, withJourneyWorker } from '../support/journeyTestEnv.js';
+import {
+  DAY,
+  HOUR,
+  newPatientId,
+  programme,
+  refer,
+  referral,
+  useJourneyTestEnv,
+  command,
+  withJourneyWorker,
+} from '../support/journeyTestEnv.js';
 import { activate, asCoordinator } from '../support/journeySteps.js';
 
 let env: TestWorkflowEnvironment;
@@ -21,7 +31,11 @@ const due = (s: { deadlines: { name: string; status: string; dueAt: string; paus
 
 async function activeJourney(taskQueue: string) {
   const now = await env.currentTimeMs();
-  const j = await refer(env, taskQueue, { patientId: newPatientId(), programme: frailty, referral: referral({ receivedAt: new Date(now).toISOString() }) });
+  const j = await refer(env, taskQueue, {
+    patientId: newPatientId(),
+    programme: frailty,
+    referral: referral({ receivedAt: new Date(now).toISOString() }),
+  });
   const s = await activate(j.handle, now);
   return { ...j, s, activatedAt: await env.currentTimeMs() };
 }
@@ -72,8 +86,12 @@ describe('hospital transitions', () => {
       await env.sleep(HOUR);
       let now = await handle.query(journeyQuery);
       expect(now.phase).toBe('in-hospital');
-      expect(now.hospitalStays).toMatchObject([{ admittedAt: new Date(admittedAt).toISOString(), readmission: false, location: 'Ward 3' }]);
-      expect(seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'hospital-admission')).toHaveLength(1);
+      expect(now.hospitalStays).toMatchObject([
+        { admittedAt: new Date(admittedAt).toISOString(), readmission: false, location: 'Ward 3' },
+      ]);
+      expect(
+        seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'hospital-admission'),
+      ).toHaveLength(1);
       // Search attributes say where the journey stands — and nothing about who the patient is.
       const attributes = (await handle.describe()).typedSearchAttributes;
       expect(attributes.get(SA.CarePhase)).toBe('in-hospital');
@@ -100,9 +118,15 @@ describe('hospital transitions', () => {
 
       // The contact meets the post-discharge deadline, so its ladder stops before the overdue notice.
       await env.sleep(60 * HOUR);
-      await command(handle, 'contact', { by: asCoordinator(s.coordinatorId!), kind: 'post-discharge', channel: 'phone' });
+      await command(handle, 'contact', {
+        by: asCoordinator(s.coordinatorId!),
+        kind: 'post-discharge',
+        channel: 'phone',
+      });
       await env.sleep(5 * DAY);
-      const pdc = seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'post-discharge-contact');
+      const pdc = seen.notifications.filter(
+        (n) => n.journeyId === s.journeyId && n.deadline === 'post-discharge-contact',
+      );
       expect(pdc.map((n) => n.kind)).toEqual(['notice', 'reminder']);
       now = await handle.query(journeyQuery);
       expect(now.deadlines.find((d) => d.name === 'post-discharge-contact')).toMatchObject({ status: 'met' });
@@ -143,7 +167,8 @@ describe('hospital transitions', () => {
       expect(now.phase).toBe('in-hospital');
       expect(now.hospitalStays.at(-1)!.dischargedAt).toBeUndefined();
       expect(due(now, 'post-discharge-contact')).toEqual([]);
-      const paused = (x: typeof now) => x.deadlines.filter((d) => d.status === 'open').map((d) => [d.id, d.dueAt, d.pausedSince]);
+      const paused = (x: typeof now) =>
+        x.deadlines.filter((d) => d.status === 'open').map((d) => [d.id, d.dueAt, d.pausedSince]);
       expect(paused(now)).toEqual(paused(before));
     });
   });

@@ -2,9 +2,36 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartFigure } from './ChartFigure';
 
-export function BarFigure({ id, caption, rows, categoryName, valueName, colour = '#005eb8', percent = false, table }: { id: string; caption: string; rows: { label: string; value: number }[]; /** Heads the table's first column: "Phase", "Reason" … */ categoryName: string; valueName: string; colour?: string; percent?: boolean; table?: { headers: string[]; rows: (string | number)[][] } }) {
+export function BarFigure({
+  id,
+  caption,
+  rows,
+  categoryName,
+  valueName,
+  colour = '#005eb8',
+  percent = false,
+  table,
+}: {
+  id: string;
+  caption: string;
+  rows: { label: string; value: number }[];
+  /** Heads the table's first column: "Phase", "Reason" … */ categoryName: string;
+  valueName: string;
+  colour?: string;
+  percent?: boolean;
+  table?: { headers: string[]; rows: (string | number)[][] };
+}) {
   return (
-    <ChartFigure id={id} caption={caption} table={table ?? { headers: [categoryName, valueName], rows: rows.map((r) => [r.label, percent ? `${r.value}%` : r.value]) }}>
+    <ChartFigure
+      id={id}
+      caption={caption}
+      table={
+        table ?? {
+          headers: [categoryName, valueName],
+          rows: rows.map((r) => [r.label, percent ? `${r.value}%` : r.value]),
+        }
+      }
+    >
       <ResponsiveContainer width="100%" height={240}>
         <BarChart data={rows}>
           <CartesianGrid strokeDasharray="3 3" />

@@ -4,7 +4,17 @@
  */
 import type { ReactNode } from 'react';
 
-export function ChartFigure({ id, caption, children, table }: { id: string; caption: string; children: ReactNode; table: { headers: string[]; rows: (string | number)[][] } }) {
+export function ChartFigure({
+  id,
+  caption,
+  children,
+  table,
+}: {
+  id: string;
+  caption: string;
+  children: ReactNode;
+  table: { headers: string[]; rows: (string | number)[][] };
+}) {
   return (
     <figure className="chart" aria-labelledby={`${id}-caption`} data-chart={id}>
       <figcaption id={`${id}-caption`}>{caption}</figcaption>

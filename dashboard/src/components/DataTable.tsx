@@ -12,7 +12,21 @@ export interface Column<R> {
   sortValue?: (row: R) => string | number | null;
 }
 
-export function DataTable<R>({ caption, columns, rows, rowKey, initialSort, empty = 'Nothing to show.' }: { caption: string; columns: Column<R>[]; rows: R[]; rowKey: (row: R) => string; initialSort?: { key: string; direction: 'ascending' | 'descending' }; empty?: string }) {
+export function DataTable<R>({
+  caption,
+  columns,
+  rows,
+  rowKey,
+  initialSort,
+  empty = 'Nothing to show.',
+}: {
+  caption: string;
+  columns: Column<R>[];
+  rows: R[];
+  rowKey: (row: R) => string;
+  initialSort?: { key: string; direction: 'ascending' | 'descending' };
+  empty?: string;
+}) {
   const [sort, setSort] = useState(initialSort);
   const column = columns.find((c) => c.key === sort?.key);
   const sorted = column?.sortValue
@@ -24,18 +38,25 @@ export function DataTable<R>({ caption, columns, rows, rowKey, initialSort, empt
         return sort!.direction === 'ascending' ? order : -order;
       })
     : rows;
-  const toggle = (key: string) => setSort((s) => ({ key, direction: s?.key === key && s.direction === 'ascending' ? 'descending' : 'ascending' }));
+  const toggle = (key: string) =>
+    setSort((s) => ({ key, direction: s?.key === key && s.direction === 'ascending' ? 'descending' : 'ascending' }));
   return (
     <table>
       <caption>{caption}</caption>
       <thead>
         <tr>
           {columns.map((c) => (
-            <th key={c.key} scope="col" aria-sort={sort?.key === c.key ? sort.direction : c.sortValue ? 'none' : undefined}>
+            <th
+              key={c.key}
+              scope="col"
+              aria-sort={sort?.key === c.key ? sort.direction : c.sortValue ? 'none' : undefined}
+            >
               {c.sortValue ? (
                 <button type="button" className="sort" onClick={() => toggle(c.key)}>
                   {c.header}
-                  <span aria-hidden="true">{sort?.key === c.key ? (sort.direction === 'ascending' ? ' ▲' : ' ▼') : ' ↕'}</span>
+                  <span aria-hidden="true">
+                    {sort?.key === c.key ? (sort.direction === 'ascending' ? ' ▲' : ' ▼') : ' ↕'}
+                  </span>
                 </button>
               ) : (
                 c.header

@@ -23,17 +23,49 @@ function Labelled({ id, label, hint, children }: Base & { id: string; children: 
   );
 }
 
-export function TextField({ label, hint, value, onChange, required, multiline, type = 'text' }: Base & { value: string; onChange: (v: string) => void; required?: boolean; multiline?: boolean; type?: 'text' | 'datetime-local' | 'date' }) {
+export function TextField({
+  label,
+  hint,
+  value,
+  onChange,
+  required,
+  multiline,
+  type = 'text',
+}: Base & {
+  value: string;
+  onChange: (v: string) => void;
+  required?: boolean;
+  multiline?: boolean;
+  type?: 'text' | 'datetime-local' | 'date';
+}) {
   const id = useId();
   const common = { id, value, required, 'aria-describedby': hint ? `${id}-hint` : undefined };
   return (
     <Labelled id={id} label={label} {...(hint ? { hint } : {})}>
-      {multiline ? <textarea {...common} rows={3} onChange={(e) => onChange(e.target.value)} /> : <input {...common} type={type} onChange={(e) => onChange(e.target.value)} />}
+      {multiline ? (
+        <textarea {...common} rows={3} onChange={(e) => onChange(e.target.value)} />
+      ) : (
+        <input {...common} type={type} onChange={(e) => onChange(e.target.value)} />
+      )}
     </Labelled>
   );
 }
 
-export function SelectField<T extends string>({ label, hint, value, onChange, options, required, emptyLabel = '(not given)' }: Base & { value: T | ''; onChange: (v: T) => void; options: { value: T; label: string }[]; required?: boolean; /** What the empty choice says when one may choose nothing (a filter: "All"). */ emptyLabel?: string }) {
+export function SelectField<T extends string>({
+  label,
+  hint,
+  value,
+  onChange,
+  options,
+  required,
+  emptyLabel = '(not given)',
+}: Base & {
+  value: T | '';
+  onChange: (v: T) => void;
+  options: { value: T; label: string }[];
+  required?: boolean;
+  /** What the empty choice says when one may choose nothing (a filter: "All"). */ emptyLabel?: string;
+}) {
   const id = useId();
   return (
     <Labelled id={id} label={label} {...(hint ? { hint } : {})}>
@@ -54,7 +86,15 @@ export function SelectField<T extends string>({ label, hint, value, onChange, op
   );
 }
 
-export function CheckField({ label, checked, onChange }: { label: string; checked: boolean; onChange: (v: boolean) => void }) {
+export function CheckField({
+  label,
+  checked,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (v: boolean) => void;
+}) {
   const id = useId();
   return (
     <div className="field check">

@@ -13,7 +13,23 @@ export interface ActionProps {
   onDone: (updated: JourneyDetail) => void;
 }
 
-export function ActionForm({ title, path, journeyId, body, onDone, submitLabel, children }: { title: string; path: string; journeyId: string; body: () => unknown; onDone: (j: JourneyDetail) => void; submitLabel: string; children: ReactNode }) {
+export function ActionForm({
+  title,
+  path,
+  journeyId,
+  body,
+  onDone,
+  submitLabel,
+  children,
+}: {
+  title: string;
+  path: string;
+  journeyId: string;
+  body: () => unknown;
+  onDone: (j: JourneyDetail) => void;
+  submitLabel: string;
+  children: ReactNode;
+}) {
   const headingId = useId();
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
@@ -29,7 +45,9 @@ export function ActionForm({ title, path, journeyId, body, onDone, submitLabel, 
     const sent = JSON.stringify(payload);
     if (unanswered.current?.sent !== sent) unanswered.current = { key: crypto.randomUUID(), sent };
     try {
-      const updated = await api<JourneyDetail>('POST', `/journeys/${encodeURIComponent(journeyId)}/${path}`, payload, { idempotencyKey: unanswered.current.key });
+      const updated = await api<JourneyDetail>('POST', `/journeys/${encodeURIComponent(journeyId)}/${path}`, payload, {
+        idempotencyKey: unanswered.current.key,
+      });
       unanswered.current = undefined;
       setError(undefined);
       setDone(true);
@@ -37,7 +55,9 @@ export function ActionForm({ title, path, journeyId, body, onDone, submitLabel, 
     } catch (e) {
       const answered = e instanceof ApiError && e.problem.status > 0 && e.problem.status < 500;
       if (answered) unanswered.current = undefined;
-      setError(e instanceof ApiError ? e : new ApiError({ status: 0, title: 'Network error', detail: (e as Error).message }));
+      setError(
+        e instanceof ApiError ? e : new ApiError({ status: 0, title: 'Network error', detail: (e as Error).message }),
+      );
     } finally {
       setBusy(false);
     }

@@ -15,7 +15,8 @@ export function AssessmentForm({ journey, onDone }: ActionProps) {
   const [strain, setStrain] = useState(false);
   const [assessmentOffered, setAssessmentOffered] = useState(false);
   const [riskTier, setRiskTier] = useState<'high' | 'medium' | 'low' | ''>('');
-  const setNeed = (i: number, patch: Partial<(typeof needs)[number]>) => setNeeds((list) => list.map((n, j) => (j === i ? { ...n, ...patch } : n)));
+  const setNeed = (i: number, patch: Partial<(typeof needs)[number]>) =>
+    setNeeds((list) => list.map((n, j) => (j === i ? { ...n, ...patch } : n)));
   return (
     <ActionForm
       title="Holistic assessment"
@@ -28,7 +29,9 @@ export function AssessmentForm({ journey, onDone }: ActionProps) {
         needs: needs.filter((n) => n.description.trim()),
         ...(whatMatters ? { whatMatters } : {}),
         livesAlone,
-        carer: carerPresent ? { present: true, ...(relationship ? { relationship } : {}), strain, assessmentOffered } : { present: false },
+        carer: carerPresent
+          ? { present: true, ...(relationship ? { relationship } : {}), strain, assessmentOffered }
+          : { present: false },
         ...(riskTier ? { riskTier } : {}),
       })}
     >
@@ -37,15 +40,35 @@ export function AssessmentForm({ journey, onDone }: ActionProps) {
         <legend>Needs</legend>
         {needs.map((n, i) => (
           <div className="row" key={i}>
-            <SelectField label={`Need ${i + 1}: domain`} value={n.domain} required onChange={(domain) => setNeed(i, { domain })} options={DOMAINS.map((d) => ({ value: d, label: d }))} />
-            <TextField label={`Need ${i + 1}: description`} value={n.description} onChange={(description) => setNeed(i, { description })} />
+            <SelectField
+              label={`Need ${i + 1}: domain`}
+              value={n.domain}
+              required
+              onChange={(domain) => setNeed(i, { domain })}
+              options={DOMAINS.map((d) => ({ value: d, label: d }))}
+            />
+            <TextField
+              label={`Need ${i + 1}: description`}
+              value={n.description}
+              onChange={(description) => setNeed(i, { description })}
+            />
           </div>
         ))}
-        <button type="button" className="secondary" onClick={() => setNeeds((list) => [...list, { domain: 'social', description: '' }])}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => setNeeds((list) => [...list, { domain: 'social', description: '' }])}
+        >
           Add a need
         </button>
       </fieldset>
-      <TextField label="What matters to the person" hint="Wishes and preferences, including preferred place of care" value={whatMatters} onChange={setWhatMatters} multiline />
+      <TextField
+        label="What matters to the person"
+        hint="Wishes and preferences, including preferred place of care"
+        value={whatMatters}
+        onChange={setWhatMatters}
+        multiline
+      />
       <CheckField label="Lives alone" checked={livesAlone} onChange={setLivesAlone} />
       <fieldset>
         <legend>Carer</legend>
@@ -54,11 +77,21 @@ export function AssessmentForm({ journey, onDone }: ActionProps) {
           <>
             <TextField label="Carer's relationship" value={relationship} onChange={setRelationship} />
             <CheckField label="Carer under strain" checked={strain} onChange={setStrain} />
-            <CheckField label="Carer's assessment offered" checked={assessmentOffered} onChange={setAssessmentOffered} />
+            <CheckField
+              label="Carer's assessment offered"
+              checked={assessmentOffered}
+              onChange={setAssessmentOffered}
+            />
           </>
         ) : null}
       </fieldset>
-      <SelectField label="Risk tier" hint="Leave unset to keep the scored tier" value={riskTier} onChange={setRiskTier} options={riskOptions} />
+      <SelectField
+        label="Risk tier"
+        hint="Leave unset to keep the scored tier"
+        value={riskTier}
+        onChange={setRiskTier}
+        options={riskOptions}
+      />
     </ActionForm>
   );
 }

@@ -15,11 +15,33 @@ export function CloseForm({ journey, onDone, recordsPlaceOfDeath }: ActionProps 
       journeyId={journey.id}
       submitLabel="Close journey"
       onDone={onDone}
-      body={() => ({ reason: reason || undefined, outcome: { ...(goalsMet ? { goalsMet } : {}), ...(recordsPlaceOfDeath && reason === 'deceased' ? { placeOfDeathAchieved } : {}), ...(notes ? { notes } : {}) } })}
+      body={() => ({
+        reason: reason || undefined,
+        outcome: {
+          ...(goalsMet ? { goalsMet } : {}),
+          ...(recordsPlaceOfDeath && reason === 'deceased' ? { placeOfDeathAchieved } : {}),
+          ...(notes ? { notes } : {}),
+        },
+      })}
     >
       <SelectField label="Reason" value={reason} required onChange={setReason} options={closeReasonOptions} />
-      <SelectField label="Goals met" value={goalsMet} onChange={setGoalsMet} options={[{ value: 'all', label: 'All' }, { value: 'some', label: 'Some' }, { value: 'none', label: 'None' }]} />
-      {recordsPlaceOfDeath && reason === 'deceased' ? <CheckField label="Died in their preferred place" checked={placeOfDeathAchieved} onChange={setPlaceOfDeathAchieved} /> : null}
+      <SelectField
+        label="Goals met"
+        value={goalsMet}
+        onChange={setGoalsMet}
+        options={[
+          { value: 'all', label: 'All' },
+          { value: 'some', label: 'Some' },
+          { value: 'none', label: 'None' },
+        ]}
+      />
+      {recordsPlaceOfDeath && reason === 'deceased' ? (
+        <CheckField
+          label="Died in their preferred place"
+          checked={placeOfDeathAchieved}
+          onChange={setPlaceOfDeathAchieved}
+        />
+      ) : null}
       <TextField label="Notes" value={notes} onChange={setNotes} multiline />
     </ActionForm>
   );

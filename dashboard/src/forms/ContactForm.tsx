@@ -5,7 +5,9 @@ import { ActionForm, type ActionProps } from './ActionForm';
 /** A contact with the person or their carer; a post-discharge contact meets that deadline. */
 export function ContactForm({ journey, onDone }: ActionProps) {
   const waitingForContact = journey.deadlines.some((d) => d.name === 'post-discharge-contact' && d.status !== 'met');
-  const [kind, setKind] = useState<'post-discharge' | 'routine' | 'crisis' | 'carer' | 'mdt' | ''>(waitingForContact ? 'post-discharge' : 'routine');
+  const [kind, setKind] = useState<'post-discharge' | 'routine' | 'crisis' | 'carer' | 'mdt' | ''>(
+    waitingForContact ? 'post-discharge' : 'routine',
+  );
   const [channel, setChannel] = useState<'phone' | 'visit' | 'video' | 'message' | ''>('phone');
   const [at, setAt] = useState('');
   const [notes, setNotes] = useState('');
@@ -16,10 +18,38 @@ export function ContactForm({ journey, onDone }: ActionProps) {
       journeyId={journey.id}
       submitLabel="Record contact"
       onDone={onDone}
-      body={() => ({ kind: kind || undefined, channel: channel || undefined, ...(at ? { at: localToIso(at) } : {}), ...(notes ? { notes } : {}) })}
+      body={() => ({
+        kind: kind || undefined,
+        channel: channel || undefined,
+        ...(at ? { at: localToIso(at) } : {}),
+        ...(notes ? { notes } : {}),
+      })}
     >
-      <SelectField label="Kind" value={kind} required onChange={setKind} options={[{ value: 'post-discharge', label: 'Post-discharge' }, { value: 'routine', label: 'Routine' }, { value: 'crisis', label: 'Crisis' }, { value: 'carer', label: 'With the carer' }, { value: 'mdt', label: 'MDT discussion' }]} />
-      <SelectField label="Channel" value={channel} required onChange={setChannel} options={[{ value: 'phone', label: 'Phone' }, { value: 'visit', label: 'Visit' }, { value: 'video', label: 'Video' }, { value: 'message', label: 'Message' }]} />
+      <SelectField
+        label="Kind"
+        value={kind}
+        required
+        onChange={setKind}
+        options={[
+          { value: 'post-discharge', label: 'Post-discharge' },
+          { value: 'routine', label: 'Routine' },
+          { value: 'crisis', label: 'Crisis' },
+          { value: 'carer', label: 'With the carer' },
+          { value: 'mdt', label: 'MDT discussion' },
+        ]}
+      />
+      <SelectField
+        label="Channel"
+        value={channel}
+        required
+        onChange={setChannel}
+        options={[
+          { value: 'phone', label: 'Phone' },
+          { value: 'visit', label: 'Visit' },
+          { value: 'video', label: 'Video' },
+          { value: 'message', label: 'Message' },
+        ]}
+      />
       <TextField label="When" hint="Leave empty for now" type="datetime-local" value={at} onChange={setAt} />
       <TextField label="Notes" value={notes} onChange={setNotes} multiline />
     </ActionForm>

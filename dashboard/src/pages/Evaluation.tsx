@@ -31,7 +31,9 @@ function query(programme: string, team: string, from: Date, to: Date) {
 export function Evaluation() {
   const user = useUser();
   const directory = useLoad(loadDirectory, []);
-  const teams = directory.data ? allTeams(directory.data).filter((t) => !isTeamScoped(user.role) || user.teams.includes(t.id)) : [];
+  const teams = directory.data
+    ? allTeams(directory.data).filter((t) => !isTeamScoped(user.role) || user.teams.includes(t.id))
+    : [];
   const [programme, setProgramme] = useState('');
   const [team, setTeam] = useState(isTeamScoped(user.role) ? (user.teams[0] ?? '') : '');
   const [period, setPeriod] = useState<Period>('90');
@@ -64,9 +66,33 @@ export function Evaluation() {
     <>
       <h1>Evaluation</h1>
       <div className="filters" role="group" aria-label="Choose what to evaluate">
-        <SelectField label="Programme" emptyLabel="All programmes" value={programme} onChange={(p) => { setProgramme(p); setTeam(isTeamScoped(user.role) ? team : ''); }} options={programmes.map((p) => ({ value: p.id, label: p.name }))} />
-        <SelectField label="Team" emptyLabel="All teams" value={team} required={isTeamScoped(user.role)} onChange={setTeam} options={teams.filter((t) => !programme || t.programme.id === programme).map((t) => ({ value: t.id, label: t.name }))} />
-        <SelectField label="Period" value={period} required onChange={setPeriod} options={Object.entries(periods).map(([value, label]) => ({ value: value as Period, label }))} />
+        <SelectField
+          label="Programme"
+          emptyLabel="All programmes"
+          value={programme}
+          onChange={(p) => {
+            setProgramme(p);
+            setTeam(isTeamScoped(user.role) ? team : '');
+          }}
+          options={programmes.map((p) => ({ value: p.id, label: p.name }))}
+        />
+        <SelectField
+          label="Team"
+          emptyLabel="All teams"
+          value={team}
+          required={isTeamScoped(user.role)}
+          onChange={setTeam}
+          options={teams
+            .filter((t) => !programme || t.programme.id === programme)
+            .map((t) => ({ value: t.id, label: t.name }))}
+        />
+        <SelectField
+          label="Period"
+          value={period}
+          required
+          onChange={setPeriod}
+          options={Object.entries(periods).map(([value, label]) => ({ value: value as Period, label }))}
+        />
       </div>
       <ProblemAlert error={metrics.error ?? trend.error} />
       {m ? (
@@ -74,11 +100,33 @@ export function Evaluation() {
           <section aria-labelledby="headline-heading">
             <h2 id="headline-heading">Headlines</h2>
             <dl className="tiles">
-              <div><dt>Referrals</dt><dd data-testid="referrals-total">{m.referrals.total}</dd></div>
-              <div><dt>Referral to assessment (median)</dt><dd>{m.referralToAssessmentDays.median === null ? '—' : `${m.referralToAssessmentDays.median} days`}</dd></div>
-              <div><dt>Referral to assessment (90th centile)</dt><dd>{m.referralToAssessmentDays.p90 === null ? '—' : `${m.referralToAssessmentDays.p90} days`}</dd></div>
-              <div><dt>Post-discharge contact in window</dt><dd>{percent(m.postDischargeContact.rate)} <span className="muted">of {m.postDischargeContact.discharges}</span></dd></div>
-              <div><dt>30-day readmissions</dt><dd>{m.readmissions.within30Days} <span className="muted">of {m.readmissions.admissions} admissions</span></dd></div>
+              <div>
+                <dt>Referrals</dt>
+                <dd data-testid="referrals-total">{m.referrals.total}</dd>
+              </div>
+              <div>
+                <dt>Referral to assessment (median)</dt>
+                <dd>
+                  {m.referralToAssessmentDays.median === null ? '—' : `${m.referralToAssessmentDays.median} days`}
+                </dd>
+              </div>
+              <div>
+                <dt>Referral to assessment (90th centile)</dt>
+                <dd>{m.referralToAssessmentDays.p90 === null ? '—' : `${m.referralToAssessmentDays.p90} days`}</dd>
+              </div>
+              <div>
+                <dt>Post-discharge contact in window</dt>
+                <dd>
+                  {percent(m.postDischargeContact.rate)}{' '}
+                  <span className="muted">of {m.postDischargeContact.discharges}</span>
+                </dd>
+              </div>
+              <div>
+                <dt>30-day readmissions</dt>
+                <dd>
+                  {m.readmissions.within30Days} <span className="muted">of {m.readmissions.admissions} admissions</span>
+                </dd>
+              </div>
             </dl>
           </section>
           <div className="grid two">
@@ -88,12 +136,46 @@ export function Evaluation() {
               categoryName="Deadline"
               valueName="On time (%)"
               percent
-              rows={(['assessment', 'care-plan', 'review'] as const).map((k) => ({ label: k, value: Math.round((m.onTime[k].rate ?? 0) * 100) }))}
-              table={{ headers: ['Deadline', 'Met', 'On time', 'Rate'], rows: (['assessment', 'care-plan', 'review'] as const).map((k) => [k, m.onTime[k].met, m.onTime[k].onTime, percent(m.onTime[k].rate)]) }}
+              rows={(['assessment', 'care-plan', 'review'] as const).map((k) => ({
+                label: k,
+                value: Math.round((m.onTime[k].rate ?? 0) * 100),
+              }))}
+              table={{
+                headers: ['Deadline', 'Met', 'On time', 'Rate'],
+                rows: (['assessment', 'care-plan', 'review'] as const).map((k) => [
+                  k,
+                  m.onTime[k].met,
+                  m.onTime[k].onTime,
+                  percent(m.onTime[k].rate),
+                ]),
+              }}
             />
-            <BarFigure id="closures" caption="Closures by reason" categoryName="Reason" valueName="Closed" colour="#007f3b" rows={Object.entries(m.closures.byReason).map(([label, value]) => ({ label, value }))} />
-            <BarFigure id="sources" caption="Referrals by source" categoryName="Source" valueName="Referrals" rows={Object.entries(m.referrals.bySource).map(([label, value]) => ({ label, value }))} />
-            <BarFigure id="escalations" caption="Overdue notices and escalations by level" categoryName="Level" valueName="Notices" colour="#d5281b" rows={(['0', '1', '2'] as const).map((l) => ({ label: levelLabel[Number(l)]!, value: m.escalationsByLevel[l] }))} />
+            <BarFigure
+              id="closures"
+              caption="Closures by reason"
+              categoryName="Reason"
+              valueName="Closed"
+              colour="#007f3b"
+              rows={Object.entries(m.closures.byReason).map(([label, value]) => ({ label, value }))}
+            />
+            <BarFigure
+              id="sources"
+              caption="Referrals by source"
+              categoryName="Source"
+              valueName="Referrals"
+              rows={Object.entries(m.referrals.bySource).map(([label, value]) => ({ label, value }))}
+            />
+            <BarFigure
+              id="escalations"
+              caption="Overdue notices and escalations by level"
+              categoryName="Level"
+              valueName="Notices"
+              colour="#d5281b"
+              rows={(['0', '1', '2'] as const).map((l) => ({
+                label: levelLabel[Number(l)]!,
+                value: m.escalationsByLevel[l],
+              }))}
+            />
           </div>
         </>
       ) : (
@@ -103,10 +185,35 @@ export function Evaluation() {
         <ChartFigure
           id="trend"
           caption="Month by month: on-time rates and post-discharge contact"
-          table={{ headers: ['Month', 'Referrals', 'Assessment on time', 'Care plan on time', 'Review on time', 'Contact in window'], rows: trend.data.map((t) => [t.month, t.referrals, percent(t.assessment), percent(t.carePlan), percent(t.review), percent(t.contact)]) }}
+          table={{
+            headers: [
+              'Month',
+              'Referrals',
+              'Assessment on time',
+              'Care plan on time',
+              'Review on time',
+              'Contact in window',
+            ],
+            rows: trend.data.map((t) => [
+              t.month,
+              t.referrals,
+              percent(t.assessment),
+              percent(t.carePlan),
+              percent(t.review),
+              percent(t.contact),
+            ]),
+          }}
         >
           <ResponsiveContainer width="100%" height={260}>
-            <LineChart data={trend.data.map((t) => ({ ...t, assessment: pct(t.assessment), carePlan: pct(t.carePlan), review: pct(t.review), contact: pct(t.contact) }))}>
+            <LineChart
+              data={trend.data.map((t) => ({
+                ...t,
+                assessment: pct(t.assessment),
+                carePlan: pct(t.carePlan),
+                review: pct(t.review),
+                contact: pct(t.contact),
+              }))}
+            >
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="month" />
               <YAxis unit="%" domain={[0, 100]} />

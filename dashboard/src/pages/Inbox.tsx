@@ -40,12 +40,26 @@ export function Inbox() {
           initialSort={{ key: 'created', direction: 'descending' }}
           empty="Nothing waiting for you."
           columns={[
-            { key: 'kind', header: 'Kind', cell: (i) => <span className={`badge ${i.kind}`}>{i.kind}</span>, sortValue: (i) => i.kind },
+            {
+              key: 'kind',
+              header: 'Kind',
+              cell: (i) => <span className={`badge ${i.kind}`}>{i.kind}</span>,
+              sortValue: (i) => i.kind,
+            },
             { key: 'level', header: 'For', cell: (i) => levelLabel[i.level], sortValue: (i) => i.level },
-            { key: 'deadline', header: 'Deadline', cell: (i) => deadlineLabel(i.deadline), sortValue: (i) => i.deadline },
+            {
+              key: 'deadline',
+              header: 'Deadline',
+              cell: (i) => deadlineLabel(i.deadline),
+              sortValue: (i) => i.deadline,
+            },
             { key: 'due', header: 'Due', cell: (i) => when(i.dueAt), sortValue: (i) => i.dueAt },
             { key: 'message', header: 'Message', cell: (i) => i.message ?? '' },
-            { key: 'journey', header: 'Journey', cell: (i) => <Link to={`/journeys/${encodeURIComponent(i.journeyId)}`}>{shortId(i.journeyId)}</Link> },
+            {
+              key: 'journey',
+              header: 'Journey',
+              cell: (i) => <Link to={`/journeys/${encodeURIComponent(i.journeyId)}`}>{shortId(i.journeyId)}</Link>,
+            },
             { key: 'created', header: 'Received', cell: (i) => when(i.createdAt), sortValue: (i) => i.createdAt },
             {
               key: 'ack',
@@ -54,7 +68,11 @@ export function Inbox() {
                 i.ackedAt ? (
                   `Acknowledged ${when(i.ackedAt)}`
                 ) : (
-                  <button type="button" onClick={() => void acknowledge(i)} aria-label={`Acknowledge ${i.kind}: ${deadlineLabel(i.deadline)} for journey ${shortId(i.journeyId)}`}>
+                  <button
+                    type="button"
+                    onClick={() => void acknowledge(i)}
+                    aria-label={`Acknowledge ${i.kind}: ${deadlineLabel(i.deadline)} for journey ${shortId(i.journeyId)}`}
+                  >
                     Acknowledge
                   </button>
                 ),

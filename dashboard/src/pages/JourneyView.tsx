@@ -30,7 +30,12 @@ export function JourneyView() {
   const directory = useLoad(loadDirectory, []);
   const [journey, setJourney] = useState<JourneyDetail | Earlier>();
   useEffect(() => setJourney(loaded.data), [loaded.data]);
-  if (!journey || !directory.data) return loaded.error || directory.error ? <ProblemAlert error={loaded.error ?? directory.error} /> : <p aria-busy="true">Loading…</p>;
+  if (!journey || !directory.data)
+    return loaded.error || directory.error ? (
+      <ProblemAlert error={loaded.error ?? directory.error} />
+    ) : (
+      <p aria-busy="true">Loading…</p>
+    );
   if (!('deadlines' in journey)) return <EarlierEpisode journey={journey} programmes={directory.data} />;
   return <LiveJourney journey={journey} programmes={directory.data} onChange={setJourney} />;
 }
@@ -63,7 +68,11 @@ function Header({ journey, programmes }: { journey: JourneySummary; programmes: 
       </dl>
       {ui && workflowId ? (
         <p>
-          <a href={`${ui.url}/namespaces/${encodeURIComponent(ui.namespace)}/workflows?query=${encodeURIComponent(`WorkflowId="${workflowId}"`)}`} target="_blank" rel="noreferrer">
+          <a
+            href={`${ui.url}/namespaces/${encodeURIComponent(ui.namespace)}/workflows?query=${encodeURIComponent(`WorkflowId="${workflowId}"`)}`}
+            target="_blank"
+            rel="noreferrer"
+          >
             Open this journey's workflow in the Temporal Web UI
           </a>
         </p>
@@ -72,7 +81,15 @@ function Header({ journey, programmes }: { journey: JourneySummary; programmes: 
   );
 }
 
-function LiveJourney({ journey, programmes, onChange }: { journey: JourneyDetail; programmes: ProgrammeDirectory[]; onChange: (j: JourneyDetail) => void }) {
+function LiveJourney({
+  journey,
+  programmes,
+  onChange,
+}: {
+  journey: JourneyDetail;
+  programmes: ProgrammeDirectory[];
+  onChange: (j: JourneyDetail) => void;
+}) {
   const user = useUser();
   const team = allTeams(programmes).find((t) => t.id === journey.teamId);
   const programme = programmes.find((p) => p.id === journey.programme);
@@ -81,13 +98,32 @@ function LiveJourney({ journey, programmes, onChange }: { journey: JourneyDetail
   const coordinator = user.role === 'coordinator';
   const lead = user.role === 'team-lead';
   const forms = [
-    where === 'triage' && (coordinator || lead) ? <TriageForm key="triage" journey={journey} onDone={onChange} /> : null,
-    where === 'assessment' && coordinator ? <AssessmentForm key="assessment" journey={journey} onDone={onChange} /> : null,
-    (where === 'care-planning' || where === 'active') && open && coordinator ? <CarePlanForm key={`plan-${journey.carePlan?.version ?? 0}`} journey={journey} onDone={onChange} /> : null,
-    where === 'active' && open && (coordinator || lead) ? <ReviewForm key="review" journey={journey} onDone={onChange} /> : null,
-    open && journey.phase !== 'referred' && coordinator ? <ContactForm key="contact" journey={journey} onDone={onChange} /> : null,
-    open && lead && where !== 'referred' && where !== 'triage' ? <ReassignForm key="reassign" journey={journey} onDone={onChange} team={team} /> : null,
-    open && (coordinator || lead) ? <CloseForm key="close" journey={journey} onDone={onChange} recordsPlaceOfDeath={programme?.recordsPlaceOfDeath ?? false} /> : null,
+    where === 'triage' && (coordinator || lead) ? (
+      <TriageForm key="triage" journey={journey} onDone={onChange} />
+    ) : null,
+    where === 'assessment' && coordinator ? (
+      <AssessmentForm key="assessment" journey={journey} onDone={onChange} />
+    ) : null,
+    (where === 'care-planning' || where === 'active') && open && coordinator ? (
+      <CarePlanForm key={`plan-${journey.carePlan?.version ?? 0}`} journey={journey} onDone={onChange} />
+    ) : null,
+    where === 'active' && open && (coordinator || lead) ? (
+      <ReviewForm key="review" journey={journey} onDone={onChange} />
+    ) : null,
+    open && journey.phase !== 'referred' && coordinator ? (
+      <ContactForm key="contact" journey={journey} onDone={onChange} />
+    ) : null,
+    open && lead && where !== 'referred' && where !== 'triage' ? (
+      <ReassignForm key="reassign" journey={journey} onDone={onChange} team={team} />
+    ) : null,
+    open && (coordinator || lead) ? (
+      <CloseForm
+        key="close"
+        journey={journey}
+        onDone={onChange}
+        recordsPlaceOfDeath={programme?.recordsPlaceOfDeath ?? false}
+      />
+    ) : null,
   ].filter(Boolean);
   const now = Date.now();
   return (
@@ -103,19 +139,46 @@ function LiveJourney({ journey, programmes, onChange }: { journey: JourneyDetail
               rowKey={(d) => d.id}
               initialSort={{ key: 'due', direction: 'ascending' }}
               columns={[
-                { key: 'name', header: 'Deadline', cell: (d) => deadlineLabel(d.name, journey.carePlan?.actions), sortValue: (d) => d.name },
-                { key: 'due', header: 'Due', cell: (d) => `${when(d.dueAt)} (${relative(d.dueAt, now)})`, sortValue: (d) => d.dueAt },
-                { key: 'status', header: 'Status', cell: (d) => <span className={`badge ${d.status}`}>{d.paused ? 'paused (in hospital)' : d.status === 'met' ? `met ${when(d.metAt)}` : d.status}</span>, sortValue: (d) => d.status },
+                {
+                  key: 'name',
+                  header: 'Deadline',
+                  cell: (d) => deadlineLabel(d.name, journey.carePlan?.actions),
+                  sortValue: (d) => d.name,
+                },
+                {
+                  key: 'due',
+                  header: 'Due',
+                  cell: (d) => `${when(d.dueAt)} (${relative(d.dueAt, now)})`,
+                  sortValue: (d) => d.dueAt,
+                },
+                {
+                  key: 'status',
+                  header: 'Status',
+                  cell: (d) => (
+                    <span className={`badge ${d.status}`}>
+                      {d.paused ? 'paused (in hospital)' : d.status === 'met' ? `met ${when(d.metAt)}` : d.status}
+                    </span>
+                  ),
+                  sortValue: (d) => d.status,
+                },
                 {
                   key: 'ladder',
                   header: 'Ladder',
                   cell: (d) =>
-                    d.status === 'met' ? '—' : `${d.ladderStep} step${d.ladderStep === 1 ? '' : 's'} taken${d.nextStep ? `; next: ${d.nextStep.kind} to ${levelLabel[d.nextStep.notify === 'coordinator' ? 0 : d.nextStep.notify === 'team-lead' ? 1 : 2].toLowerCase()} ${offsetLabel(d.nextStep.at)}` : ''}`,
+                    d.status === 'met'
+                      ? '—'
+                      : `${d.ladderStep} step${d.ladderStep === 1 ? '' : 's'} taken${d.nextStep ? `; next: ${d.nextStep.kind} to ${levelLabel[d.nextStep.notify === 'coordinator' ? 0 : d.nextStep.notify === 'team-lead' ? 1 : 2].toLowerCase()} ${offsetLabel(d.nextStep.at)}` : ''}`,
                 },
               ]}
             />
           </section>
-          {journey.carePlan ? <CarePlanView journey={journey} onChange={onChange} canComplete={user.role === 'coordinator' && where === 'active'} /> : null}
+          {journey.carePlan ? (
+            <CarePlanView
+              journey={journey}
+              onChange={onChange}
+              canComplete={user.role === 'coordinator' && where === 'active'}
+            />
+          ) : null}
           {journey.assessment ? (
             <section aria-labelledby="assessment-heading">
               <h2 id="assessment-heading">Assessment</h2>
@@ -162,7 +225,15 @@ function LiveJourney({ journey, programmes, onChange }: { journey: JourneyDetail
   );
 }
 
-function CarePlanView({ journey, onChange, canComplete }: { journey: JourneyDetail; onChange: (j: JourneyDetail) => void; canComplete: boolean }) {
+function CarePlanView({
+  journey,
+  onChange,
+  canComplete,
+}: {
+  journey: JourneyDetail;
+  onChange: (j: JourneyDetail) => void;
+  canComplete: boolean;
+}) {
   const plan = journey.carePlan!;
   return (
     <section aria-labelledby="plan-heading">
@@ -183,10 +254,18 @@ function CarePlanView({ journey, onChange, canComplete }: { journey: JourneyDeta
         {plan.actions.map((a) => (
           <li key={a.id} className="plan-action">
             <span>
-              <strong>{a.description}</strong> — {a.owner}, due {when(a.due)} {a.completedAt ? <span className="badge met">done {day(a.completedAt)}</span> : null}
+              <strong>{a.description}</strong> — {a.owner}, due {when(a.due)}{' '}
+              {a.completedAt ? <span className="badge met">done {day(a.completedAt)}</span> : null}
             </span>
             {canComplete && !a.completedAt ? (
-              <ActionForm title={`Complete “${a.description}”`} path={`actions/${encodeURIComponent(a.id)}/complete`} journeyId={journey.id} submitLabel="Mark done" onDone={onChange} body={() => ({})}>
+              <ActionForm
+                title={`Complete “${a.description}”`}
+                path={`actions/${encodeURIComponent(a.id)}/complete`}
+                journeyId={journey.id}
+                submitLabel="Mark done"
+                onDone={onChange}
+                body={() => ({})}
+              >
                 {null}
               </ActionForm>
             ) : null}

@@ -46,7 +46,11 @@ function DevSignIn() {
     const user = users.find((u) => key(u) === choice);
     if (!user) return;
     try {
-      const { token } = await api<{ token: string }>('POST', '/auth/dev-token', { sub: user.sub, role: user.role, teams: user.teams });
+      const { token } = await api<{ token: string }>('POST', '/auth/dev-token', {
+        sub: user.sub,
+        role: user.role,
+        teams: user.teams,
+      });
       await signIn(token, user);
       land(user);
     } catch (e) {
@@ -56,7 +60,10 @@ function DevSignIn() {
   return (
     <main className="sign-in">
       <h1>Sign in to carepath</h1>
-      <p>Local development sign-in: choose who you are. Each person comes with the role and teams the programme configuration gives them.</p>
+      <p>
+        Local development sign-in: choose who you are. Each person comes with the role and teams the programme
+        configuration gives them.
+      </p>
       <ProblemAlert error={directory.error ?? error} />
       <form onSubmit={submit}>
         <div className="field">

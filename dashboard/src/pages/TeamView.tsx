@@ -26,7 +26,10 @@ async function openJourneys(teamId: string): Promise<JourneySummary[]> {
   const all: JourneySummary[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 25; page++) {
-    const r = await api<{ items: JourneySummary[]; nextCursor?: string }>('GET', `/journeys?team=${encodeURIComponent(teamId)}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const r = await api<{ items: JourneySummary[]; nextCursor?: string }>(
+      'GET',
+      `/journeys?team=${encodeURIComponent(teamId)}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     all.push(...r.items);
     if (!r.nextCursor) break;
     cursor = r.nextCursor;
@@ -38,7 +41,9 @@ export function TeamView() {
   const user = useUser();
   const navigate = useNavigate();
   const directory = useLoad(loadDirectory, []);
-  const teams = directory.data ? allTeams(directory.data).filter((t) => !isTeamScoped(user.role) || user.teams.includes(t.id)) : [];
+  const teams = directory.data
+    ? allTeams(directory.data).filter((t) => !isTeamScoped(user.role) || user.teams.includes(t.id))
+    : [];
   const teamId = useParams().teamId ?? teams[0]?.id;
   const team = teams.find((t) => t.id === teamId);
   if (!directory.data) return <ProblemAlert error={directory.error} />;
@@ -49,7 +54,13 @@ export function TeamView() {
         {team.name} <span className="muted">· {team.programme.name}</span>
       </h1>
       {teams.length > 1 ? (
-        <SelectField label="Team" value={team.id} required onChange={(id) => navigate(`/team/${id}`)} options={teams.map((t) => ({ value: t.id, label: `${t.name} (${t.programme.name})` }))} />
+        <SelectField
+          label="Team"
+          value={team.id}
+          required
+          onChange={(id) => navigate(`/team/${id}`)}
+          options={teams.map((t) => ({ value: t.id, label: `${t.name} (${t.programme.name})` }))}
+        />
       ) : null}
       <TeamBoard key={team.id} teamId={team.id} programmes={directory.data} />
     </>
@@ -57,13 +68,18 @@ export function TeamView() {
 }
 
 function TeamBoard({ teamId, programmes }: { teamId: string; programmes: ProgrammeDirectory[] }) {
-  const caseloads = useLoad(() => api<{ items: Caseload[] }>('GET', `/caseloads?team=${encodeURIComponent(teamId)}`).then((r) => r.items), [teamId]);
+  const caseloads = useLoad(
+    () => api<{ items: Caseload[] }>('GET', `/caseloads?team=${encodeURIComponent(teamId)}`).then((r) => r.items),
+    [teamId],
+  );
   const journeys = useLoad(() => openJourneys(teamId), [teamId]);
   const [now] = useState(() => Date.now());
   const name = (id: string | null) => coordinatorName(programmes, id);
   const open = journeys.data ?? [];
   const overdue = open.filter((j) => j.overdue);
-  const dueThisWeek = open.filter((j) => j.nextDeadline === 'review' && j.nextDueAt && Date.parse(j.nextDueAt) - now <= WEEK);
+  const dueThisWeek = open.filter(
+    (j) => j.nextDeadline === 'review' && j.nextDueAt && Date.parse(j.nextDueAt) - now <= WEEK,
+  );
   const readmitted = open.filter((j) => j.lastReadmissionAt && now - Date.parse(j.lastReadmissionAt) <= MONTH);
   const byPhase = Object.keys(phaseLabel)
     .filter((p) => p !== 'closed')
@@ -79,7 +95,15 @@ function TeamBoard({ teamId, programmes }: { teamId: string; programmes: Program
             <ChartFigure
               id="caseload"
               caption="Open journeys per co-ordinator, against the most each should hold"
-              table={{ headers: ['Co-ordinator', 'Caseload', 'Capacity', 'Use'], rows: caseloads.data.map((c) => [c.name, c.caseload, c.capacity, `${Math.round((c.caseload / c.capacity) * 100)}%`]) }}
+              table={{
+                headers: ['Co-ordinator', 'Caseload', 'Capacity', 'Use'],
+                rows: caseloads.data.map((c) => [
+                  c.name,
+                  c.caseload,
+                  c.capacity,
+                  `${Math.round((c.caseload / c.capacity) * 100)}%`,
+                ]),
+              }}
             >
               <ResponsiveContainer width="100%" height={220}>
                 <BarChart data={caseloads.data} layout="vertical" margin={{ left: 24 }}>
@@ -99,28 +123,63 @@ function TeamBoard({ teamId, programmes }: { teamId: string; programmes: Program
         </section>
         <section aria-labelledby="phase-heading">
           <h2 id="phase-heading">Journeys by phase</h2>
-          <BarFigure id="phases" caption="Open journeys in each phase" categoryName="Phase" valueName="Journeys" rows={byPhase.map((p) => ({ label: p.phase, value: p.count }))} />
+          <BarFigure
+            id="phases"
+            caption="Open journeys in each phase"
+            categoryName="Phase"
+            valueName="Journeys"
+            rows={byPhase.map((p) => ({ label: p.phase, value: p.count }))}
+          />
         </section>
       </div>
 
       <section aria-labelledby="mdt-heading">
         <h2 id="mdt-heading">MDT review list</h2>
         <div className="grid three">
-          <MdtList title="Reviews due this week" journeys={dueThisWeek} detail={(j) => `review ${relative(j.nextDueAt, now)}`} name={name} />
-          <MdtList title="Readmitted in the last 30 days" journeys={readmitted} detail={(j) => `readmitted ${day(j.lastReadmissionAt)}`} name={name} />
-          <MdtList title="Overdue and escalated" journeys={overdue} detail={(j) => `${deadlineLabel(j.nextDeadline ?? 'deadline')} due ${relative(j.nextDueAt, now)}`} name={name} />
+          <MdtList
+            title="Reviews due this week"
+            journeys={dueThisWeek}
+            detail={(j) => `review ${relative(j.nextDueAt, now)}`}
+            name={name}
+          />
+          <MdtList
+            title="Readmitted in the last 30 days"
+            journeys={readmitted}
+            detail={(j) => `readmitted ${day(j.lastReadmissionAt)}`}
+            name={name}
+          />
+          <MdtList
+            title="Overdue and escalated"
+            journeys={overdue}
+            detail={(j) => `${deadlineLabel(j.nextDeadline ?? 'deadline')} due ${relative(j.nextDueAt, now)}`}
+            name={name}
+          />
         </div>
       </section>
 
       <section aria-labelledby="journeys-heading">
         <h2 id="journeys-heading">Open journeys</h2>
-        {journeys.loading && !journeys.data ? <p aria-busy="true">Loading…</p> : <JourneyTable journeys={open} name={name} now={now} coordinators={caseloads.data ?? []} />}
+        {journeys.loading && !journeys.data ? (
+          <p aria-busy="true">Loading…</p>
+        ) : (
+          <JourneyTable journeys={open} name={name} now={now} coordinators={caseloads.data ?? []} />
+        )}
       </section>
     </>
   );
 }
 
-function MdtList({ title, journeys, detail, name }: { title: string; journeys: JourneySummary[]; detail: (j: JourneySummary) => string; name: (id: string | null) => string }) {
+function MdtList({
+  title,
+  journeys,
+  detail,
+  name,
+}: {
+  title: string;
+  journeys: JourneySummary[];
+  detail: (j: JourneySummary) => string;
+  name: (id: string | null) => string;
+}) {
   return (
     <div className="card">
       <h3>
@@ -132,7 +191,8 @@ function MdtList({ title, journeys, detail, name }: { title: string; journeys: J
         <ul className="plain">
           {journeys.slice(0, 12).map((j) => (
             <li key={j.id}>
-              <Link to={`/journeys/${encodeURIComponent(j.id)}`}>{shortId(j.id)}</Link> · {name(j.coordinatorId)} · {detail(j)}
+              <Link to={`/journeys/${encodeURIComponent(j.id)}`}>{shortId(j.id)}</Link> · {name(j.coordinatorId)} ·{' '}
+              {detail(j)}
             </li>
           ))}
         </ul>
@@ -141,27 +201,101 @@ function MdtList({ title, journeys, detail, name }: { title: string; journeys: J
   );
 }
 
-function JourneyTable({ journeys, name, now, coordinators }: { journeys: JourneySummary[]; name: (id: string | null) => string; now: number; coordinators: Caseload[] }) {
+function JourneyTable({
+  journeys,
+  name,
+  now,
+  coordinators,
+}: {
+  journeys: JourneySummary[];
+  name: (id: string | null) => string;
+  now: number;
+  coordinators: Caseload[];
+}) {
   const [phase, setPhase] = useState('');
   const [coordinator, setCoordinator] = useState('');
   const [overdueOnly, setOverdueOnly] = useState(false);
-  const rows = journeys.filter((j) => (!phase || j.phase === phase) && (!coordinator || (j.coordinatorId ?? 'none') === coordinator) && (!overdueOnly || j.overdue));
+  const rows = journeys.filter(
+    (j) =>
+      (!phase || j.phase === phase) &&
+      (!coordinator || (j.coordinatorId ?? 'none') === coordinator) &&
+      (!overdueOnly || j.overdue),
+  );
   const columns: Column<JourneySummary>[] = [
-    { key: 'id', header: 'Journey', cell: (j) => <Link to={`/journeys/${encodeURIComponent(j.id)}`}>{shortId(j.id)}</Link>, sortValue: (j) => j.id },
-    { key: 'phase', header: 'Phase', cell: (j) => phaseLabel[j.phase], sortValue: (j) => Object.keys(phaseLabel).indexOf(j.phase) },
-    { key: 'coordinator', header: 'Co-ordinator', cell: (j) => name(j.coordinatorId), sortValue: (j) => name(j.coordinatorId) },
-    { key: 'risk', header: 'Risk', cell: (j) => j.riskTier, sortValue: (j) => ['high', 'medium', 'low'].indexOf(j.riskTier) },
-    { key: 'next', header: 'Next due', cell: (j) => (j.nextDeadline ? `${deadlineLabel(j.nextDeadline)} · ${when(j.nextDueAt)}` : '—'), sortValue: (j) => j.nextDueAt },
-    { key: 'overdue', header: 'Status', cell: (j) => (j.overdue ? <span className="badge overdue">Overdue {relative(j.nextDueAt, now).replace(' ago', '')}</span> : <span className="badge">On track</span>), sortValue: (j) => (j.overdue ? 0 : 1) },
+    {
+      key: 'id',
+      header: 'Journey',
+      cell: (j) => <Link to={`/journeys/${encodeURIComponent(j.id)}`}>{shortId(j.id)}</Link>,
+      sortValue: (j) => j.id,
+    },
+    {
+      key: 'phase',
+      header: 'Phase',
+      cell: (j) => phaseLabel[j.phase],
+      sortValue: (j) => Object.keys(phaseLabel).indexOf(j.phase),
+    },
+    {
+      key: 'coordinator',
+      header: 'Co-ordinator',
+      cell: (j) => name(j.coordinatorId),
+      sortValue: (j) => name(j.coordinatorId),
+    },
+    {
+      key: 'risk',
+      header: 'Risk',
+      cell: (j) => j.riskTier,
+      sortValue: (j) => ['high', 'medium', 'low'].indexOf(j.riskTier),
+    },
+    {
+      key: 'next',
+      header: 'Next due',
+      cell: (j) => (j.nextDeadline ? `${deadlineLabel(j.nextDeadline)} · ${when(j.nextDueAt)}` : '—'),
+      sortValue: (j) => j.nextDueAt,
+    },
+    {
+      key: 'overdue',
+      header: 'Status',
+      cell: (j) =>
+        j.overdue ? (
+          <span className="badge overdue">Overdue {relative(j.nextDueAt, now).replace(' ago', '')}</span>
+        ) : (
+          <span className="badge">On track</span>
+        ),
+      sortValue: (j) => (j.overdue ? 0 : 1),
+    },
   ];
   return (
     <>
       <div className="filters" role="group" aria-label="Filter journeys">
-        <SelectField label="Phase" emptyLabel="All phases" value={phase} onChange={setPhase} options={Object.entries(phaseLabel).filter(([p]) => p !== 'closed').map(([value, label]) => ({ value, label }))} />
-        <SelectField label="Co-ordinator" emptyLabel="Everyone" value={coordinator} onChange={setCoordinator} options={[...coordinators.map((c) => ({ value: c.coordinatorId, label: c.name })), { value: 'none', label: 'Unassigned' }]} />
+        <SelectField
+          label="Phase"
+          emptyLabel="All phases"
+          value={phase}
+          onChange={setPhase}
+          options={Object.entries(phaseLabel)
+            .filter(([p]) => p !== 'closed')
+            .map(([value, label]) => ({ value, label }))}
+        />
+        <SelectField
+          label="Co-ordinator"
+          emptyLabel="Everyone"
+          value={coordinator}
+          onChange={setCoordinator}
+          options={[
+            ...coordinators.map((c) => ({ value: c.coordinatorId, label: c.name })),
+            { value: 'none', label: 'Unassigned' },
+          ]}
+        />
         <CheckField label="Overdue only" checked={overdueOnly} onChange={setOverdueOnly} />
       </div>
-      <DataTable caption={`${rows.length} of ${journeys.length} open journeys`} columns={columns} rows={rows} rowKey={(j) => j.id} initialSort={{ key: 'next', direction: 'ascending' }} empty="No journeys match." />
+      <DataTable
+        caption={`${rows.length} of ${journeys.length} open journeys`}
+        columns={columns}
+        rows={rows}
+        rowKey={(j) => j.id}
+        initialSort={{ key: 'next', direction: 'ascending' }}
+        empty="No journeys match."
+      />
     </>
   );
 }
