@@ -11,6 +11,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY domain ./domain
 COPY workflows ./workflows
+COPY temporal ./temporal
+COPY config ./config
 COPY activities ./activities
 COPY worker ./worker
 COPY scripts/buildWorker.ts ./scripts/buildWorker.ts

@@ -3,6 +3,11 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
+const sandboxOnly = {
+  group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', '@aws-sdk/*'],
+  message: 'Workflow and domain code must stay sandbox-safe: no Node modules or I/O.',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -39,18 +44,62 @@ export default tseslint.config(
       ],
     },
   },
+  // The layers, and what each may import (docs/architecture.md). ESLint applies the last
+  // matching no-restricted-imports, so each block names every rule for its files.
   {
-    // Workflow code runs in Temporal's deterministic sandbox: no Node modules, no I/O.
-    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
-    ignores: ['domain/loadProgrammes.ts'],
+    // Workflow code, and the Temporal definitions it shares with the API and the worker, run in
+    // Temporal's deterministic sandbox: no Node modules, no I/O.
+    files: [
+      'workflows/**/*.ts',
+      'temporal/journeyMessages.ts',
+      'temporal/searchAttributes.ts',
+      'temporal/taskQueue.ts',
+    ],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [sandboxOnly] }],
+    },
+  },
+  {
+    // The domain is pure rules: no Node modules, no I/O, and no Temporal either, so it can be
+    // read, tested and reused without knowing how journeys are run.
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            sandboxOnly,
+            {
+              group: ['@temporalio/*'],
+              message: 'domain/ is pure rules: Temporal belongs in workflows/ and temporal/.',
+            },
+            {
+              group: [
+                '**/activities/*',
+                '**/worker/*',
+                '**/lambdas/*',
+                '**/workflows/*',
+                '**/temporal/*',
+                '**/config/*',
+              ],
+              message: 'domain/ imports only domain/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The API shares Temporal's connection, codec and messages through temporal/, never the worker's process code.
+    files: ['lambdas/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process', '@aws-sdk/*'],
-              message: 'Workflow and domain code must stay sandbox-safe: no Node modules or I/O.',
+              group: ['**/worker/*'],
+              message: 'lambdas/ and worker/ share code through temporal/, not with each other.',
             },
           ],
         },

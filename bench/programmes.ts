@@ -4,7 +4,7 @@
  * They are ordinary programme configuration, validated by the same schema.
  */
 import { builtInProgrammes } from '../domain/builtInProgrammes.js';
-import { parseProgrammes } from '../domain/loadProgrammes.js';
+import { parseProgrammes } from '../config/programmeFiles.js';
 import type { Programme, ProgrammeInput } from '../domain/programme.js';
 
 export const HOLD = { programme: 'bench-hold', team: 'bench-hold-team', lead: 'bench-hold-lead' } as const;

@@ -4,8 +4,6 @@
  * so a journey opened after a closure has an id of its own. Both use the pseudonymous patient id,
  * never the NHS number.
  */
-export const JOURNEY_TASK_QUEUE = 'carepath-journeys';
-
 export const journeyWorkflowId = (programmeId: string, patientId: string): string => `${programmeId}.${patientId}`;
 
 /** An episode is named after the first run of its workflow (a repair reset or continue-as-new keeps the name). */

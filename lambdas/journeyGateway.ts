@@ -11,20 +11,21 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { HospitalEvent } from '../domain/commands.js';
-import { JOURNEY_TASK_QUEUE, journeyIdFor, journeyWorkflowId, parseJourneyId } from '../domain/journeyIds.js';
+import { journeyIdFor, journeyWorkflowId, parseJourneyId } from '../domain/journeyIds.js';
+import { JOURNEY_TASK_QUEUE } from '../temporal/taskQueue.js';
 import { phaseOnOpening, type JourneyState } from '../domain/journey.js';
 import type { CommandOutcome, CommandType } from '../domain/journeyCommands.js';
 import type { Programme } from '../domain/programme.js';
 import type { JourneyReferral } from '../domain/referral.js';
+import { careJourney } from '../workflows/careJourney.js';
 import {
-  careJourney,
   commandOutcomeQuery,
   commandSignal,
   hospitalEventSignal,
   journeyQuery,
   referralSignal,
   referralStatusQuery,
-} from '../workflows/careJourney.js';
+} from '../temporal/journeyMessages.js';
 
 export interface ReferralAccepted {
   journeyId: string;

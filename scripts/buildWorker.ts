@@ -51,11 +51,21 @@ export async function buildWorker(outDir: string): Promise<{ sourceFolders: stri
     logLevel: 'warning',
     metafile: true,
   });
-  const folders = Object.keys(result.metafile.inputs)
+  // The workflow bundle is built by Temporal's bundler (worker/workflowBundle.ts), which reports
+  // no inputs: esbuild walks the same entry point, writing nothing, to list them.
+  const workflows = await build({
+    entryPoints: [join(root, 'workflows', 'index.ts')],
+    bundle: true,
+    packages: 'external',
+    platform: 'neutral',
+    write: false,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const folders = [...Object.keys(result.metafile.inputs), ...Object.keys(workflows.metafile.inputs)]
     .map((input) => relative(root, resolve(root, input)).split(sep)[0]!)
     .filter((folder) => folder !== 'node_modules' && !folder.startsWith('..'));
-  // The workflow bundle is built by Temporal's bundler from workflows/ (worker/workflowBundle.ts).
-  return { sourceFolders: [...new Set([...folders, 'workflows'])].sort() };
+  return { sourceFolders: [...new Set(folders)].sort() };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -9,7 +9,7 @@ import { checkJourney, type Violation } from '../domain/invariants.js';
 import { parseJourneyId } from '../domain/journeyIds.js';
 import type { JourneyState } from '../domain/journey.js';
 import type { Programme } from '../domain/programme.js';
-import { journeyQuery } from '../workflows/careJourney.js';
+import { journeyQuery } from '../temporal/journeyMessages.js';
 
 export interface CheckResult {
   journeys: number;

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import type { Toolchain } from './toolchain.js';
-import { journeySearchAttributes } from '../domain/searchAttributes.js';
+import { journeySearchAttributes } from '../temporal/searchAttributes.js';
 
 export interface Service {
   name: string;

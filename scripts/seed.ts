@@ -5,7 +5,7 @@
  * Everything goes through the public API (dev sign-in) and the ADT endpoint, never into tables.
  * Seeded, so the same command makes the same people.
  */
-import { loadProgrammes } from '../domain/loadProgrammes.js';
+import { loadProgrammes } from '../config/programmeFiles.js';
 import { nhsCheckDigit } from '../domain/nhsNumber.js';
 import { adtMessage } from './adtMessage.js';
 import type { Programme } from '../domain/programme.js';

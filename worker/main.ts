@@ -6,13 +6,13 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { activitiesFromEnv } from '../activities/index.js';
-import { JOURNEY_TASK_QUEUE } from '../domain/journeyIds.js';
-import { codecFromEnv } from './payloadCodec.js';
+import { JOURNEY_TASK_QUEUE } from '../temporal/taskQueue.js';
+import { codecFromEnv } from '../temporal/payloadCodec.js';
 import { startHeartbeat } from './heartbeat.js';
 import { JourneyRepair } from './journeyRepair.js';
 import { installWorkerRuntime, onFailingWorkflowTask } from './runtime.js';
 import { journeyBundlerOptions, journeyWorkflowsPath } from './workflowBundle.js';
-import { connectOptions, temporalConnectionFromEnv, type TemporalConnectionSettings } from './temporalConnection.js';
+import { connectOptions, temporalConnectionFromEnv, type TemporalConnectionSettings } from '../temporal/connection.js';
 
 export interface WorkerSettings extends TemporalConnectionSettings {
   /** Workflows kept in memory between tasks; beyond it they are replayed from history when needed. */

@@ -15,8 +15,6 @@ import {
   CancellationScope,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   isCancellation,
   log,
   proxyActivities,
@@ -30,29 +28,19 @@ import * as c from '../domain/commands.js';
 import { nextStepAt } from '../domain/deadlines.js';
 import * as J from '../domain/journey.js';
 import { journeyIdFor } from '../domain/journeyIds.js';
-import { checkCommand, commandRules, type CommandOutcome, type CommandRequest } from '../domain/journeyCommands.js';
+import { checkCommand, commandRules, type CommandOutcome } from '../domain/journeyCommands.js';
 import type { Programme } from '../domain/programme.js';
 import { journeyReferralSchema, type JourneyReferral } from '../domain/referral.js';
 import { journeySummary } from '../domain/views.js';
-import * as SA from '../domain/searchAttributes.js';
-
-// ---- Messages -------------------------------------------------------------------------------
-// Everything that changes a journey arrives as a signal (see domain/journeyCommands.ts for why
-// not updates); senders read what became of it through the queries.
-export const referralSignal = defineSignal<[JourneyReferral]>('referral');
-export const hospitalEventSignal = defineSignal<[c.HospitalEvent]>('hospitalEvent');
-/** A co-ordinator's or lead's action: triage, assessment, care plan, review, contact, reassign, close. */
-export const commandSignal = defineSignal<[CommandRequest]>('command');
-export const journeyQuery = defineQuery<J.JourneyState>('journey');
-/** What became of a command: undefined until the journey has taken it in. */
-export const commandOutcomeQuery = defineQuery<CommandOutcome | undefined, [string]>('commandOutcome');
-/** What became of a referral sent by signal-with-start: undefined until the journey has taken it in. */
-export const referralStatusQuery = defineQuery<ReferralStatus | undefined, [string]>('referralStatus');
-
-export type ReferralStatus =
-  | { journeyId: string; merged: boolean; phase: c.Phase }
-  /** It arrived as the journey closed: it opens the next episode, which the caller should ask about. */
-  | { nextEpisode: true };
+import * as SA from '../temporal/searchAttributes.js';
+import {
+  commandOutcomeQuery,
+  commandSignal,
+  hospitalEventSignal,
+  journeyQuery,
+  referralSignal,
+  referralStatusQuery,
+} from '../temporal/journeyMessages.js';
 
 export type CareJourneyInput = {
   /** Workflow history length at which the journey continues as new (Temporal may suggest sooner). */

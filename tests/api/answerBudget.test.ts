@@ -7,9 +7,9 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
-import { JOURNEY_TASK_QUEUE } from '../../domain/journeyIds.js';
-import { parseProgrammes } from '../../domain/loadProgrammes.js';
-import { journeySearchAttributes } from '../../domain/searchAttributes.js';
+import { JOURNEY_TASK_QUEUE } from '../../temporal/taskQueue.js';
+import { parseProgrammes } from '../../config/programmeFiles.js';
+import { journeySearchAttributes } from '../../temporal/searchAttributes.js';
 import { createJourneyGateway, type JourneyGateway } from '../../lambdas/journeyGateway.js';
 import { isDependencyUnavailable } from '../../lambdas/unavailable.js';
 

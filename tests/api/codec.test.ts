@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
-import { parseProgrammes } from '../../domain/loadProgrammes.js';
-import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../../worker/payloadCodec.js';
+import { parseProgrammes } from '../../config/programmeFiles.js';
+import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../../temporal/payloadCodec.js';
 import { useApiStack } from '../support/apiStack.js';
 
 const api = useApiStack(() => parseProgrammes({ programmes: builtInProgrammes }, 'built-in'), {

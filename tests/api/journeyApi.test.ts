@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { patientIdFor } from '../../activities/pseudonym.js';
 import { nhsCheckDigit } from '../../domain/nhsNumber.js';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
-import { parseProgrammes } from '../../domain/loadProgrammes.js';
+import { parseProgrammes } from '../../config/programmeFiles.js';
 import { useApiStack } from '../support/apiStack.js';
 
 /** POST with node:http, which reads an early answer (413) even while the server stops the upload. */

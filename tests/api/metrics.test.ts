@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createJourneyActivities } from '../../activities/journeyStore.js';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import type { TimelineEntry } from '../../domain/journey.js';
-import { parseProgrammes } from '../../domain/loadProgrammes.js';
+import { parseProgrammes } from '../../config/programmeFiles.js';
 import { seededRandom } from '../../scripts/seededRandom.js';
 import { useApiStack } from '../support/apiStack.js';
 import { currentTable } from '../support/dynamoDbLocal.js';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
-import { parseProgrammes } from '../../domain/loadProgrammes.js';
+import { parseProgrammes } from '../../config/programmeFiles.js';
 import { roles } from '../../lambdas/auth.js';
 import { routes } from '../../lambdas/routes.js';
 import { useApiStack } from '../support/apiStack.js';

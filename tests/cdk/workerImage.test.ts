@@ -102,7 +102,9 @@ describe('the image build step and what it produces', () => {
     const copiedFolders = instructions
       .filter((l) => l.startsWith('COPY ') && !l.includes('--from='))
       .map((l) => l.split(/\s+/)[1]!.replace(/\/$/, ''));
-    expect(built.sourceFolders).toEqual(expect.arrayContaining(['activities', 'domain', 'worker', 'workflows']));
+    expect(built.sourceFolders).toEqual(
+      expect.arrayContaining(['activities', 'domain', 'temporal', 'worker', 'workflows']),
+    );
     for (const folder of built.sourceFolders)
       expect(copiedFolders, `the Dockerfile does not COPY ${folder}/`).toContain(folder);
   });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import * as J from '../../domain/journey.js';
-import { parseProgrammes } from '../../domain/loadProgrammes.js';
+import { parseProgrammes } from '../../config/programmeFiles.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2027, 4, 3, 9, 10);

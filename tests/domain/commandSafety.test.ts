@@ -14,7 +14,7 @@ import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import { closeReasons, contactKinds, type Actor } from '../../domain/commands.js';
 import * as J from '../../domain/journey.js';
 import { checkCommand, commandRules, commandTypes, type CommandType } from '../../domain/journeyCommands.js';
-import { parseProgrammes } from '../../domain/loadProgrammes.js';
+import { parseProgrammes } from '../../config/programmeFiles.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2027, 2, 1, 9, 30);

@@ -8,7 +8,7 @@ import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import type { Actor } from '../../domain/commands.js';
 import { checkJourney, type JourneyEvidence, type Violation } from '../../domain/invariants.js';
 import * as J from '../../domain/journey.js';
-import { parseProgrammes } from '../../domain/loadProgrammes.js';
+import { parseProgrammes } from '../../config/programmeFiles.js';
 import type { Programme, ProgrammeInput } from '../../domain/programme.js';
 import type { JourneyReferral } from '../../domain/referral.js';
 import { journeySummary } from '../../domain/views.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
-import { loadProgrammes, loadProgrammesFile, ProgrammeConfigError } from '../../domain/loadProgrammes.js';
+import { loadProgrammes, loadProgrammesFile, ProgrammeConfigError } from '../../config/programmeFiles.js';
 import { routeToTeam } from '../../domain/programme.js';
 import { scoreRisk } from '../../domain/risk.js';
 

@@ -14,10 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
-import { parseProgrammes } from '../../domain/loadProgrammes.js';
+import { parseProgrammes } from '../../config/programmeFiles.js';
 import { roles } from '../../lambdas/auth.js';
 import { SCHEMATHESIS_VERSION, schemathesisCommand } from '../../scripts/schemathesis.js';
-import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../../worker/payloadCodec.js';
+import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../../temporal/payloadCodec.js';
 import { useApiStack } from '../support/apiStack.js';
 import { recordFigures } from './figures.js';
 

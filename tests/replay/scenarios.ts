@@ -6,7 +6,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { HospitalEvent } from '../../domain/commands.js';
-import { hospitalEventSignal } from '../../workflows/careJourney.js';
+import { hospitalEventSignal } from '../../temporal/journeyMessages.js';
 import { command, DAY, HOUR, newPatientId, programme, refer, referral } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator, lead } from '../support/journeySteps.js';
 

@@ -1,7 +1,7 @@
 /** `npm run seed` builds a demo population through the public API: every stage, overdue work and escalations. */
 import { describe, expect, it } from 'vitest';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
-import { parseProgrammes } from '../../domain/loadProgrammes.js';
+import { parseProgrammes } from '../../config/programmeFiles.js';
 import { seed } from '../../scripts/seed.js';
 import { useApiStack } from '../support/apiStack.js';
 

@@ -16,13 +16,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createJourneyActivities } from '../../activities/journeyStore.js';
 import { createReadModel } from '../../activities/readModel.js';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
-import { JOURNEY_TASK_QUEUE } from '../../domain/journeyIds.js';
-import { parseProgrammes } from '../../domain/loadProgrammes.js';
-import { journeySearchAttributes } from '../../domain/searchAttributes.js';
+import { JOURNEY_TASK_QUEUE } from '../../temporal/taskQueue.js';
+import { parseProgrammes } from '../../config/programmeFiles.js';
+import { journeySearchAttributes } from '../../temporal/searchAttributes.js';
 import { devAuthenticator } from '../../lambdas/auth.js';
 import { createJourneyGateway } from '../../lambdas/journeyGateway.js';
 import { startApiServer } from '../../lambdas/server.js';
-import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../../worker/payloadCodec.js';
+import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../../temporal/payloadCodec.js';
 import { currentTable, useDynamoDbLocal } from '../support/dynamoDbLocal.js';
 
 useDynamoDbLocal();

@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { patientIdFor } from '../../activities/pseudonym.js';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import { journeyWorkflowId } from '../../domain/journeyIds.js';
-import { parseProgrammes } from '../../domain/loadProgrammes.js';
-import { journeyQuery } from '../../workflows/careJourney.js';
+import { parseProgrammes } from '../../config/programmeFiles.js';
+import { journeyQuery } from '../../temporal/journeyMessages.js';
 import { useApiStack } from '../support/apiStack.js';
 
 const INTAKE = 3;

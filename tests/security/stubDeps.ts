@@ -4,7 +4,7 @@
  * 401/403 also proves nothing behind the door was read or written.
  */
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
-import { parseProgrammes } from '../../domain/loadProgrammes.js';
+import { parseProgrammes } from '../../config/programmeFiles.js';
 import type { AppDeps } from '../../lambdas/app.js';
 import type { Authenticator } from '../../lambdas/auth.js';
 

@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
-import { parseProgrammes } from '../../domain/loadProgrammes.js';
-import { journeyQuery } from '../../workflows/careJourney.js';
+import { parseProgrammes } from '../../config/programmeFiles.js';
+import { journeyQuery } from '../../temporal/journeyMessages.js';
 import { useApiStack } from '../support/apiStack.js';
 
 const api = useApiStack(() => parseProgrammes({ programmes: builtInProgrammes }, 'built-in'));

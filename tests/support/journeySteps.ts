@@ -1,7 +1,7 @@
 /** Co-ordinator actions used by several workflow tests, sent as the API would send them. */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Actor } from '../../domain/commands.js';
-import { journeyQuery } from '../../workflows/careJourney.js';
+import { journeyQuery } from '../../temporal/journeyMessages.js';
 import { command, DAY } from './journeyTestEnv.js';
 
 export const lead: Actor = { sub: 'lead-raj', role: 'team-lead' };

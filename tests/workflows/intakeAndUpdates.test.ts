@@ -5,7 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
-import { journeyQuery } from '../../workflows/careJourney.js';
+import { journeyQuery } from '../../temporal/journeyMessages.js';
 import {
   DAY,
   newPatientId,

@@ -6,7 +6,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import { currentTable } from '../support/dynamoDbLocal.js';
-import { journeyQuery } from '../../workflows/careJourney.js';
+import { journeyQuery } from '../../temporal/journeyMessages.js';
 import { recordActivities } from '../support/recordingActivities.js';
 import {
   DAY,

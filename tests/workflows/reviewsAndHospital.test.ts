@@ -6,8 +6,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import type { HospitalEvent } from '../../domain/commands.js';
-import * as SA from '../../domain/searchAttributes.js';
-import { hospitalEventSignal, journeyQuery } from '../../workflows/careJourney.js';
+import * as SA from '../../temporal/searchAttributes.js';
+import { hospitalEventSignal, journeyQuery } from '../../temporal/journeyMessages.js';
 import {
   DAY,
   HOUR,

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { builtInProgrammes } from './builtInProgrammes.js';
-import { programmesFileSchema, type Programme } from './programme.js';
+import { builtInProgrammes } from '../domain/builtInProgrammes.js';
+import { programmesFileSchema, type Programme } from '../domain/programme.js';
 
 export class ProgrammeConfigError extends Error {
   override name = 'ProgrammeConfigError';

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../../worker/payloadCodec.js';
+import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../../temporal/payloadCodec.js';
 
 const payload = defaultPayloadConverter.toPayload({ reason: 'carer at breaking point', age: 87 });
 

@@ -1,6 +1,6 @@
 /** How the environment becomes a Temporal connection, for the worker and the API alike. */
 import { describe, expect, it } from 'vitest';
-import { connectOptions, temporalConnectionFromEnv } from '../../worker/temporalConnection.js';
+import { connectOptions, temporalConnectionFromEnv } from '../../temporal/connection.js';
 
 const pem = (kind: string) => `-----BEGIN ${kind}-----\nMIIBfake\n-----END ${kind}-----\n`;
 const bytes = (s: string) => new TextEncoder().encode(s);

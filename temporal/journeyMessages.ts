@@ -1,0 +1,27 @@
+/**
+ * The careJourney workflow's messages: what the API and the worker agree on. Everything that
+ * changes a journey arrives as a signal (docs/adr explains why not updates); senders read what
+ * became of it through the queries. Sandbox-safe: the workflow bundle imports this file, so it
+ * may import only `@temporalio/workflow` and domain types. The names are part of every recorded
+ * history: renaming one breaks the replay of open journeys.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type * as c from '../domain/commands.js';
+import type * as J from '../domain/journey.js';
+import type { CommandOutcome, CommandRequest } from '../domain/journeyCommands.js';
+import type { JourneyReferral } from '../domain/referral.js';
+
+export const referralSignal = defineSignal<[JourneyReferral]>('referral');
+export const hospitalEventSignal = defineSignal<[c.HospitalEvent]>('hospitalEvent');
+/** A co-ordinator's or lead's action: triage, assessment, care plan, review, contact, reassign, close. */
+export const commandSignal = defineSignal<[CommandRequest]>('command');
+export const journeyQuery = defineQuery<J.JourneyState>('journey');
+/** What became of a command: undefined until the journey has taken it in. */
+export const commandOutcomeQuery = defineQuery<CommandOutcome | undefined, [string]>('commandOutcome');
+/** What became of a referral sent by signal-with-start: undefined until the journey has taken it in. */
+export const referralStatusQuery = defineQuery<ReferralStatus | undefined, [string]>('referralStatus');
+
+export type ReferralStatus =
+  | { journeyId: string; merged: boolean; phase: c.Phase }
+  /** It arrived as the journey closed: it opens the next episode, which the caller should ask about. */
+  | { nextEpisode: true };
