@@ -1,0 +1,202 @@
+/**
+ * Hospital stays, from the hospital's ADT messages: admissions pause community deadlines,
+ * transfers and updates move the stay, discharges restart the clocks, bring the review forward
+ * and open the post-discharge follow-up, and cancelled admissions (A11) and discharges (A13)
+ * put things back. It is separate because it can happen at any stage and is driven by the
+ * hospital's messages, not by people's commands, and it is the only code that changes
+ * `in-hospital`.
+ */
+import { addDuration, iso, ms } from './durations.js';
+import type { HospitalEvent } from './commands.js';
+import {
+  cancel,
+  CONTROL_IDS_KEPT,
+  findDeadline,
+  notify,
+  openDeadlineNamed,
+  openReview,
+  recipientsFor,
+  record,
+  team,
+  touch,
+  type HospitalStay,
+  type JourneyState,
+} from './journeyState.js';
+
+// ---------------------------------------------------------------------------------------------
+// Hospital admissions and discharges
+
+const currentStay = (s: JourneyState): HospitalStay | undefined => {
+  const last = s.hospitalStays.at(-1);
+  return last && !last.dischargedAt ? last : undefined;
+};
+
+/** Applies an ADT event. Returns false when it changes nothing (a repeat, or nothing to undo). */
+export function hospitalEvent(s: JourneyState, e: HospitalEvent, now: number): boolean {
+  if (s.phase === 'closed' || s.seenControlIds.includes(e.controlId)) return false;
+  s.seenControlIds.push(e.controlId);
+  if (s.seenControlIds.length > CONTROL_IDS_KEPT) s.seenControlIds.shift();
+  touch(s);
+  // Hospital clocks drift and messages queue: an event is never later than when it reached us.
+  const at = Math.min(e.occurredAt ? ms(e.occurredAt) : now, now);
+  const by = 'hospital-adt';
+  switch (e.event) {
+    case 'A01':
+      return admit(s, at, now, e.location);
+    case 'A02': {
+      const stay = currentStay(s);
+      if (!stay) return admit(s, at, now, e.location); // the admission message never reached us
+      stay.location = e.location ?? stay.location;
+      record(s, now, 'hospital.transferred', by, `transferred${e.location ? ` to ${e.location}` : ''}`);
+      return true;
+    }
+    case 'A08': {
+      const stay = currentStay(s);
+      if (stay && e.location && e.location !== stay.location) {
+        stay.location = e.location;
+        record(s, now, 'hospital.updated', by, `location now ${e.location}`);
+        return true;
+      }
+      return false;
+    }
+    case 'A03':
+      return discharge(s, at, now);
+    case 'A11':
+      return cancelAdmission(s, now);
+    case 'A13':
+      return cancelDischarge(s, now);
+  }
+}
+
+function admit(s: JourneyState, at: number, now: number, location?: string): boolean {
+  if (currentStay(s)) return false;
+  const last = s.hospitalStays.at(-1);
+  const readmission = !!last?.dischargedAt && at <= addDuration(ms(last.dischargedAt), s.programme.readmissionWindow);
+  s.counters.stays += 1;
+  const stayNo = s.counters.stays;
+  s.hospitalStays.push({ stayNo, admittedAt: iso(at), readmission, ...(location ? { location } : {}) });
+  if (s.hospitalStays.length > 50) s.hospitalStays.shift();
+  record(
+    s,
+    now,
+    'hospital.admitted',
+    'hospital-adt',
+    `admitted${location ? ` to ${location}` : ''}${readmission ? ' (readmission)' : ''}`,
+    { readmission, stayNo },
+  );
+
+  // Community work cannot happen while the person is on a ward: stop its clocks.
+  const movesPhase = ['assessment', 'care-planning', 'active'].includes(s.communityPhase);
+  if (movesPhase) {
+    for (const d of s.deadlines)
+      if (d.status === 'open' && d.name !== 'triage' && !d.pausedSince) d.pausedSince = iso(at);
+    s.phase = 'in-hospital';
+  }
+  notify(s, now, {
+    key: `admission#${stayNo}`,
+    kind: 'notice',
+    level: 0,
+    deadline: 'hospital-admission',
+    recipients: recipientsFor(s, 'coordinator'),
+    message: `Admitted to hospital${readmission ? ' within the readmission window' : ''}. Community deadlines are paused.`,
+  });
+  if (readmission) {
+    notify(s, now, {
+      key: `readmission#${stayNo}`,
+      kind: 'escalation',
+      level: 1,
+      deadline: 'readmission',
+      recipients: team(s).leads,
+      message: `Readmitted within ${s.programme.readmissionWindow} of the last discharge: for MDT review.`,
+    });
+  }
+  return true;
+}
+
+function discharge(s: JourneyState, at: number, now: number): boolean {
+  let stay = currentStay(s);
+  if (!stay) {
+    // A discharge whose admission we never heard of still needs its follow-up.
+    s.counters.stays += 1;
+    stay = { stayNo: s.counters.stays, admittedAt: iso(at), readmission: false };
+    s.hospitalStays.push(stay);
+  }
+  stay.dischargedAt = iso(Math.max(at, ms(stay.admittedAt)));
+  const dischargedAt = ms(stay.dischargedAt);
+
+  // Restart the clocks where they stopped, and remember how, in case the discharge is cancelled.
+  const undo: NonNullable<HospitalStay['undoDischarge']>['deadlines'] = [];
+  for (const d of s.deadlines) {
+    if (d.status !== 'open' || !d.pausedSince) continue;
+    undo.push({ id: d.id, dueAt: d.dueAt, pausedSince: d.pausedSince });
+    d.dueAt = iso(ms(d.dueAt) + Math.max(0, dischargedAt - ms(d.pausedSince)));
+    delete d.pausedSince;
+  }
+  // An older post-discharge follow-up is overtaken by this one.
+  for (const d of s.deadlines.filter((x) => x.name === 'post-discharge-contact' && x.status === 'open'))
+    cancel(s, d, 'superseded by a later discharge');
+  const review = openReview(s);
+  if (review) {
+    const broughtForward = addDuration(dischargedAt, s.programme.deadlines.reviewAfterDischarge);
+    if (broughtForward < ms(review.dueAt)) {
+      if (!undo.some((u) => u.id === review.id)) undo.push({ id: review.id, dueAt: review.dueAt });
+      review.dueAt = iso(Math.max(broughtForward, now));
+    }
+  }
+  if (s.phase === 'in-hospital') s.phase = s.communityPhase;
+  // A discharge after a cancelled one (A03, A13, A03) gets ids of its own: a new follow-up deadline
+  // and a new notice, never a second notification under the first one's id.
+  stay.discharges = (stay.discharges ?? 0) + 1;
+  const nth = stay.discharges === 1 ? `${stay.stayNo}` : `${stay.stayNo}.${stay.discharges}`;
+  const followUp = openDeadlineNamed(
+    s,
+    'post-discharge-contact',
+    now,
+    addDuration(dischargedAt, s.programme.deadlines.postDischargeContact),
+    `post-discharge-contact#${nth}`,
+  );
+  stay.undoDischarge = { deadlines: undo, postDischargeDeadlineId: followUp.id };
+  record(s, now, 'hospital.discharged', 'hospital-adt', 'discharged from hospital', {
+    stayNo: stay.stayNo,
+    readmission: stay.readmission,
+  });
+  notify(s, now, {
+    key: `discharge#${nth}`,
+    kind: 'notice',
+    level: 0,
+    deadline: 'post-discharge-contact',
+    dueAt: followUp.dueAt,
+    recipients: recipientsFor(s, 'coordinator'),
+    message: `Discharged from hospital: contact due by ${followUp.dueAt}.`,
+  });
+  return true;
+}
+
+function cancelAdmission(s: JourneyState, now: number): boolean {
+  const stay = currentStay(s);
+  if (!stay) return false;
+  s.hospitalStays.pop();
+  // The admission never happened: clocks run on as if they had never stopped.
+  for (const d of s.deadlines) if (d.status === 'open') delete d.pausedSince;
+  if (s.phase === 'in-hospital') s.phase = s.communityPhase;
+  record(s, now, 'hospital.admission-cancelled', 'hospital-adt', 'admission cancelled (A11)', { stayNo: stay.stayNo });
+  return true;
+}
+
+function cancelDischarge(s: JourneyState, now: number): boolean {
+  const stay = s.hospitalStays.at(-1);
+  if (!stay?.dischargedAt || !stay.undoDischarge) return false;
+  const undo = stay.undoDischarge;
+  for (const u of undo.deadlines) {
+    const d = findDeadline(s, u.id);
+    if (!d || d.status !== 'open') continue;
+    d.dueAt = u.dueAt;
+    if (u.pausedSince) d.pausedSince = u.pausedSince;
+  }
+  cancel(s, findDeadline(s, undo.postDischargeDeadlineId), 'discharge cancelled');
+  delete stay.dischargedAt;
+  delete stay.undoDischarge;
+  if (['assessment', 'care-planning', 'active'].includes(s.communityPhase)) s.phase = 'in-hospital';
+  record(s, now, 'hospital.discharge-cancelled', 'hospital-adt', 'discharge cancelled (A13)', { stayNo: stay.stayNo });
+  return true;
+}

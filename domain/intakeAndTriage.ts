@@ -1,0 +1,189 @@
+/**
+ * The first stage of a journey: opening it, taking referrals in (the first opens the journey,
+ * later ones merge into it) and triage, which decides clear cases at once and waits for a person
+ * otherwise. Accepting opens the assessment deadline and asks for a co-ordinator; declining closes
+ * the journey. It is separate because it is the only stage that runs before anyone is assigned,
+ * and the API uses it on its own (`phaseOnOpening`) to answer the referrer.
+ */
+import { addDuration, iso, ms } from './durations.js';
+import { findTeam, type Programme } from './programme.js';
+import type { JourneyReferral } from './referral.js';
+import type { By, Phase, TriageCommand } from './commands.js';
+import { systemActor } from './commands.js';
+import {
+  findDeadline,
+  inHospital,
+  JourneyRuleError,
+  meet,
+  openDeadlineNamed,
+  phaseError,
+  record,
+  referredAt,
+  rescore,
+  setPhase,
+  type JourneyState,
+} from './journeyState.js';
+import { close } from './closing.js';
+
+// ---------------------------------------------------------------------------------------------
+// Opening a journey and receiving referrals
+
+export interface NewJourney {
+  journeyId: string;
+  workflowId: string;
+  patientId: string;
+  programme: Programme;
+  teamId: string;
+}
+
+export function newJourney(input: NewJourney, now: number): JourneyState {
+  return {
+    schema: 1,
+    journeyId: input.journeyId,
+    workflowId: input.workflowId,
+    patientId: input.patientId,
+    programme: input.programme,
+    teamId: input.teamId,
+    phase: 'referred',
+    communityPhase: 'referred',
+    openedAt: iso(now),
+    urgency: 'routine',
+    coordinatorId: null,
+    assignment: 'none',
+    risk: { score: 0, tier: 'low', factors: [], tierSetBy: 'score' },
+    referrals: [],
+    reviews: [],
+    contacts: [],
+    hospitalStays: [],
+    deadlines: [],
+    timeline: [],
+    outbox: [],
+    seenControlIds: [],
+    counters: { seq: 0, audited: 0, reviews: 0, stays: 0, revision: 0 },
+  };
+}
+
+/**
+ * The phase a journey opened by `referral` is in once it has taken the referral in. Triage decides
+ * clear cases from the referral and the programme alone, so whoever starts the journey can tell the
+ * referrer at once, without asking the journey.
+ */
+export function phaseOnOpening(programme: Programme, referral: JourneyReferral): Phase {
+  const at = ms(referral.receivedAt);
+  const s = newJourney({ journeyId: '', workflowId: '', patientId: '', programme, teamId: referral.teamId }, at);
+  receiveReferral(s, referral, at);
+  return s.phase;
+}
+
+export function checkReferral(s: JourneyState, referral: JourneyReferral): void {
+  if (s.phase === 'closed')
+    throw new JourneyRuleError('phase', 'this journey has closed; the referral opens a new episode');
+  // A later referral naming another team still joins the one open journey (single point of entry).
+  if (s.referrals.length === 0 && !findTeam(s.programme, referral.teamId))
+    throw new JourneyRuleError('invalid', `team ${referral.teamId} is not in programme ${s.programme.id}`);
+}
+
+/** A referral opens the journey, or is merged into the open one as another source. */
+export function receiveReferral(s: JourneyState, referral: JourneyReferral, now: number): { merged: boolean } {
+  if (s.referrals.some((r) => r.referralId === referral.referralId))
+    return { merged: s.referrals[0]!.referralId !== referral.referralId };
+  checkReferral(s, referral);
+  const merged = s.referrals.length > 0;
+  s.referrals.push(referral);
+  const by = referral.referrerOrganisation ?? referral.source;
+  record(
+    s,
+    now,
+    merged ? 'referral.merged' : 'referral.received',
+    by,
+    `${referral.urgency} referral from ${referral.source}`,
+    {
+      source: referral.source,
+      urgency: referral.urgency,
+      referralId: referral.referralId,
+    },
+  );
+  if (!merged) {
+    s.teamId = referral.teamId;
+    s.urgency = referral.urgency;
+    rescore(s);
+    triage(s, now);
+    return { merged };
+  }
+  rescore(s);
+  if (referral.urgency === 'urgent' && s.urgency === 'routine') {
+    s.urgency = 'urgent';
+    // An urgent second referral brings a routine assessment forward.
+    const a = findDeadline(s, 'assessment');
+    if (a?.status === 'open') {
+      const urgentDue = addDuration(referredAt(s, now), s.programme.deadlines.assessment.urgent);
+      if (urgentDue < ms(a.dueAt)) {
+        // Steps already sent stay sent; the rest of the ladder follows the new due time.
+        a.dueAt = iso(Math.max(urgentDue, now));
+        record(s, now, 'deadline.moved', systemActor, 'assessment brought forward by an urgent referral', {
+          deadline: 'assessment',
+          dueAt: a.dueAt,
+        });
+      }
+    }
+  }
+  return { merged };
+}
+
+/** Eligibility and risk decide clear cases at once; the rest wait for a person. */
+function triage(s: JourneyState, now: number): void {
+  setPhase(s, 'triage');
+  const e = s.programme.eligibility;
+  const first = s.referrals[0]!;
+  const reasons: string[] = [];
+  if (e.minAge !== undefined && first.age < e.minAge) reasons.push(`age ${first.age} is under ${e.minAge}`);
+  if (e.maxAge !== undefined && first.age > e.maxAge) reasons.push(`age ${first.age} is over ${e.maxAge}`);
+  if (e.minRiskScore !== undefined && s.risk.score < e.minRiskScore)
+    reasons.push(`risk score ${s.risk.score} is below ${e.minRiskScore}`);
+  if (reasons.length > 0) {
+    decideTriage(
+      s,
+      { decision: 'decline', reason: reasons.join('; '), closeReason: 'ineligible', by: systemActor },
+      now,
+      true,
+    );
+    return;
+  }
+  if (first.consentGiven && e.autoAcceptRiskScore !== undefined && s.risk.score >= e.autoAcceptRiskScore) {
+    decideTriage(
+      s,
+      { decision: 'accept', reason: `risk score ${s.risk.score} meets ${e.autoAcceptRiskScore}`, by: systemActor },
+      now,
+      true,
+    );
+    return;
+  }
+  const within = s.programme.deadlines.triage;
+  if (within) openDeadlineNamed(s, 'triage', now, addDuration(now, within));
+}
+
+export function checkTriage(s: JourneyState): void {
+  if (s.phase !== 'triage' && !(inHospital(s) && s.communityPhase === 'triage'))
+    throw phaseError(s, 'record a triage decision');
+}
+
+export function decideTriage(s: JourneyState, cmd: By<TriageCommand>, now: number, automatic = false): void {
+  checkTriage(s);
+  s.triage = { decision: cmd.decision, reason: cmd.reason, by: cmd.by.sub, at: iso(now), automatic };
+  record(s, now, 'triage.decided', cmd.by, `${cmd.decision}: ${cmd.reason}`, {
+    decision: cmd.decision,
+    automatic,
+    riskScore: s.risk.score,
+  });
+  meet(s, findDeadline(s, 'triage'), now, cmd.by);
+  if (cmd.decision === 'decline') {
+    close(s, { reason: cmd.closeReason ?? 'ineligible', outcome: {}, by: cmd.by }, now);
+    return;
+  }
+  if (cmd.riskTier) s.risk = { ...s.risk, tier: cmd.riskTier, tierSetBy: 'person' };
+  setPhase(s, 'assessment');
+  s.assignment = 'pending';
+  s.outbox.push({ type: 'assign', teamId: s.teamId });
+  const due = s.programme.deadlines.assessment[s.urgency];
+  openDeadlineNamed(s, 'assessment', now, addDuration(referredAt(s, now), due));
+}

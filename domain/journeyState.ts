@@ -1,0 +1,336 @@
+/**
+ * The state of one patient's journey, and the helpers every stage of it shares.
+ *
+ * The state is one plain serialisable object: it is the workflow's query answer, the source of
+ * the read model and the argument to continue-as-new. This file holds its types, the rule error,
+ * and what every stage's rules use to change it: timeline entries (`record`), the outbox
+ * (`notify`), phases, deadlines (open, meet, cancel, the escalation ladder, the review schedule)
+ * and the risk score. It is separate so that each stage file imports it and nothing else of the
+ * journey's; it imports no stage file. `journey.ts` re-exports only what was public before the
+ * split: the other helpers here are for the stage files, not for callers.
+ */
+import { addDuration, iso, ms } from './durations.js';
+import { dueSteps, openDeadline, type Deadline } from './deadlines.js';
+import { findTeam, levelOf, type Programme, type RecipientRole, type Team } from './programme.js';
+import type { JourneyReferral, Urgency } from './referral.js';
+import { scoreRisk, type RiskFactor, type RiskTier } from './risk.js';
+import type {
+  Actor,
+  AssessmentCommand,
+  By,
+  CloseOutcome,
+  CloseReason,
+  ContactCommand,
+  Phase,
+  ReassignCommand,
+  ReviewCommand,
+} from './commands.js';
+import { systemActor } from './commands.js';
+
+export type CommunityPhase = Exclude<Phase, 'in-hospital'>;
+
+export interface TimelineEntry {
+  /** Position in the journey's audit trail; the audit store's sort key, so retries never duplicate. */
+  seq: number;
+  at: string;
+  type: string;
+  by: string;
+  detail: string;
+  data?: Record<string, string | number | boolean | null>;
+}
+
+export interface Notification {
+  /** Deterministic per journey, deadline and ladder step: the same step never notifies twice. */
+  id: string;
+  journeyId: string;
+  programmeId: string;
+  teamId: string;
+  kind: 'reminder' | 'overdue' | 'escalation' | 'notice';
+  level: 0 | 1 | 2;
+  deadline: string;
+  dueAt?: string;
+  recipients: string[];
+  message: string;
+  createdAt: string;
+}
+
+export type Effect =
+  | { type: 'assign'; teamId: string }
+  | { type: 'release'; coordinatorId: string }
+  | { type: 'notify'; notification: Notification }
+  | ReassignEffect;
+
+/** Move the named co-ordinator once the caseload store has a place; `commandId` gets the outcome. */
+export interface ReassignEffect {
+  type: 'reassign';
+  commandId: string;
+  command: By<ReassignCommand>;
+}
+
+export interface HospitalStay {
+  stayNo: number;
+  admittedAt: string;
+  dischargedAt?: string;
+  location?: string;
+  readmission: boolean;
+  /** Discharges recorded for this stay (a cancelled one, A13, then a new A03 makes two). */
+  discharges?: number;
+  /** What the discharge changed, so that a cancelled discharge (A13) can put it back. */
+  undoDischarge?: { deadlines: { id: string; dueAt: string; pausedSince?: string }[]; postDischargeDeadlineId: string };
+}
+
+export interface CarePlan {
+  version: number;
+  agreedAt: string;
+  agreedBy: string;
+  goals: { id: string; description: string }[];
+  actions: { id: string; description: string; owner: string; due: string; completedAt?: string }[];
+  agreedWithPatient: boolean;
+  agreedWithCarer?: boolean;
+  notAgreedReason?: string;
+}
+
+export interface JourneyState {
+  /** Shape version of this object, for migrations of long-lived journeys. */
+  schema: 1;
+  /** `<workflowId>.<episode key>`: unique per episode, never derived from an identifier. */
+  journeyId: string;
+  workflowId: string;
+  patientId: string;
+  programme: Programme;
+  teamId: string;
+  phase: Phase;
+  /** Where the journey stands outside hospital; equals `phase` except while in hospital. */
+  communityPhase: CommunityPhase;
+  openedAt: string;
+  urgency: Urgency;
+  coordinatorId: string | null;
+  assignment: 'none' | 'pending' | 'assigned' | 'unassigned';
+  risk: { score: number; tier: RiskTier; factors: RiskFactor[]; tierSetBy: 'score' | 'person' };
+  referrals: JourneyReferral[];
+  triage?: { decision: 'accept' | 'decline'; reason: string; by: string; at: string; automatic: boolean };
+  assessment?: AssessmentCommand & { at: string; by: string };
+  carePlan?: CarePlan;
+  reviews: {
+    at: string;
+    by: string;
+    outcome: ReviewCommand['outcome'];
+    riskTier: RiskTier;
+    notes: string;
+    dueAt?: string;
+  }[];
+  contacts: { at: string; by: string; kind: ContactCommand['kind']; channel: ContactCommand['channel'] }[];
+  hospitalStays: HospitalStay[];
+  deadlines: Deadline[];
+  closure?: { reason: CloseReason; outcome: CloseOutcome; at: string; by: string };
+  /** The most recent entries only; the full trail is in the audit store. */
+  timeline: TimelineEntry[];
+  /** Side effects waiting for the workflow to carry them out. */
+  outbox: Effect[];
+  /** Recent hospital message ids, so a repeated message changes nothing. */
+  seenControlIds: string[];
+  /** `seq`: last timeline entry; `audited`: last one written to the audit store; `revision`: bumps on every change. */
+  counters: { seq: number; audited: number; reviews: number; stays: number; revision: number };
+}
+
+export const TIMELINE_KEPT = 200;
+export const CONTROL_IDS_KEPT = 200;
+/** Deadlines no longer open are kept this many at most (the audit store has them all). */
+export const FINISHED_DEADLINES_KEPT = 30;
+
+export class JourneyRuleError extends Error {
+  override name = 'JourneyRuleError';
+  constructor(
+    /** `phase`: not now; `not-found`: no such thing in this journey; `invalid`: the content is wrong. */
+    readonly code: 'phase' | 'not-found' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const phaseError = (s: JourneyState, what: string): JourneyRuleError =>
+  new JourneyRuleError(
+    'phase',
+    `cannot ${what} while the journey is ${s.phase === 'in-hospital' ? `in hospital (${s.communityPhase})` : s.phase}`,
+  );
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+export function team(s: JourneyState): Team {
+  const t = findTeam(s.programme, s.teamId);
+  if (!t) throw new Error(`team ${s.teamId} is not in programme ${s.programme.id}`);
+  return t;
+}
+
+export function touch(s: JourneyState): void {
+  s.counters.revision += 1;
+}
+
+export function record(
+  s: JourneyState,
+  now: number,
+  type: string,
+  by: Actor | string,
+  detail: string,
+  data?: TimelineEntry['data'],
+): void {
+  s.counters.seq += 1;
+  s.timeline.push({
+    seq: s.counters.seq,
+    at: iso(now),
+    type,
+    by: typeof by === 'string' ? by : by.sub,
+    detail,
+    ...(data ? { data } : {}),
+  });
+  if (s.timeline.length > TIMELINE_KEPT) s.timeline.splice(0, s.timeline.length - TIMELINE_KEPT);
+  touch(s);
+}
+
+export function setPhase(s: JourneyState, phase: CommunityPhase): void {
+  s.communityPhase = phase;
+  if (s.phase !== 'in-hospital' || phase === 'closed') s.phase = phase;
+}
+
+export const inHospital = (s: JourneyState): boolean => s.phase === 'in-hospital';
+
+export function findDeadline(s: JourneyState, id: string): Deadline | undefined {
+  return s.deadlines.find((d) => d.id === id);
+}
+
+export function openDeadlineNamed(s: JourneyState, name: string, now: number, dueAt: number, id = name): Deadline {
+  // Deadlines opened while the person is in hospital start paused (except triage, which goes on).
+  const d = openDeadline(name, id, now, dueAt, inHospital(s) && name !== 'triage');
+  s.deadlines.push(d);
+  touch(s);
+  return d;
+}
+
+export function meet(s: JourneyState, d: Deadline | undefined, now: number, by: Actor): void {
+  if (!d || d.status !== 'open') return;
+  d.status = 'met';
+  d.metAt = iso(now);
+  delete d.pausedSince;
+  const onTime = now <= ms(d.dueAt);
+  record(s, now, 'deadline.met', by, `${d.name} met ${onTime ? 'on time' : 'late'}`, {
+    deadline: d.name,
+    dueAt: d.dueAt,
+    onTime,
+  });
+  pruneFinishedDeadlines(s);
+}
+
+export function cancel(s: JourneyState, d: Deadline | undefined, because: string): void {
+  if (!d || d.status !== 'open') return;
+  d.status = 'cancelled';
+  d.cancelledBecause = because;
+  delete d.pausedSince;
+  touch(s);
+  pruneFinishedDeadlines(s);
+}
+
+export function pruneFinishedDeadlines(s: JourneyState): void {
+  const finished = s.deadlines.filter((d) => d.status !== 'open');
+  if (finished.length <= FINISHED_DEADLINES_KEPT) return;
+  const drop = new Set(finished.slice(0, finished.length - FINISHED_DEADLINES_KEPT));
+  s.deadlines = s.deadlines.filter((d) => !drop.has(d));
+}
+
+export function notify(
+  s: JourneyState,
+  now: number,
+  n: Omit<Notification, 'journeyId' | 'programmeId' | 'teamId' | 'createdAt' | 'id'> & { key: string },
+): void {
+  const { key, ...rest } = n;
+  s.outbox.push({
+    type: 'notify',
+    notification: {
+      id: `${s.journeyId}/${key}`,
+      journeyId: s.journeyId,
+      programmeId: s.programme.id,
+      teamId: s.teamId,
+      createdAt: iso(now),
+      ...rest,
+    },
+  });
+}
+
+/** Who a ladder step reaches. Work addressed to a co-ordinator goes to the team lead while there is none. */
+export function recipientsFor(s: JourneyState, role: RecipientRole): string[] {
+  const t = team(s);
+  if (role === 'coordinator') return s.coordinatorId ? [s.coordinatorId] : t.leads;
+  return role === 'team-lead' ? t.leads : t.serviceManagers;
+}
+
+/**
+ * Marks every ladder step due by `upTo` as sent and queues its notification, oldest first; `now`
+ * stamps them (the workflow fires what its timer was set for, which is not always the clock).
+ */
+export function fireDueSteps(s: JourneyState, upTo: number, now = upTo): void {
+  for (const { deadline: d, step, stepIndex } of dueSteps(s.deadlines, s.programme.escalation, upTo)) {
+    d.ladderStep = stepIndex + 1;
+    const level = levelOf(step.notify);
+    notify(s, now, {
+      key: `${d.id}/${stepIndex}`,
+      kind: step.kind,
+      level,
+      deadline: d.name,
+      dueAt: d.dueAt,
+      recipients: recipientsFor(s, step.notify),
+      message: `${d.name} ${step.kind === 'reminder' ? 'is due' : 'was due'} ${d.dueAt}`,
+    });
+    record(s, now, 'deadline.step', systemActor, `${d.name}: ${step.kind} to ${step.notify}`, {
+      deadline: d.name,
+      kind: step.kind,
+      level,
+      step: stepIndex,
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared by the stages: the risk score (referrals and assessment), the referral clock
+// (triage and assessment) and the review schedule (care plan, reviews and discharges)
+
+export function rescore(s: JourneyState): void {
+  const first = s.referrals[0];
+  if (!first) return;
+  const a = s.assessment;
+  const conditions = [...s.referrals.flatMap((r) => r.conditions), ...(a?.conditions ?? [])];
+  const carerStrain = a?.carer?.strain ?? s.referrals.some((r) => r.carer?.strain === true);
+  const hasCarer = a?.carer ? a.carer.present : s.referrals.some((r) => r.carer) ? true : undefined;
+  const scored = scoreRisk(s.programme.risk, {
+    age: Math.max(...s.referrals.map((r) => r.age)),
+    conditions,
+    admissionsLast12Months: Math.max(0, ...s.referrals.map((r) => r.admissionsLast12Months ?? 0)),
+    livesAlone: a?.livesAlone ?? s.referrals.some((r) => r.livesAlone === true),
+    hasCarer,
+    carerStrain,
+  });
+  s.risk = { ...scored, tier: s.risk.tierSetBy === 'person' ? s.risk.tier : scored.tier, tierSetBy: s.risk.tierSetBy };
+  touch(s);
+}
+
+/** The referral-to-assessment clock starts when the first referral was received (never in the future). */
+export const referredAt = (s: JourneyState, now: number): number => Math.min(ms(s.referrals[0]!.receivedAt), now);
+
+export const reviewInterval = (s: JourneyState, tier: RiskTier): string => s.programme.deadlines.review[tier];
+
+export function openNextReview(s: JourneyState, now: number, interval: string): void {
+  s.counters.reviews += 1;
+  openDeadlineNamed(s, 'review', now, addDuration(now, interval), `review#${s.counters.reviews}`);
+}
+
+export const openReview = (s: JourneyState): Deadline | undefined =>
+  s.deadlines.find((d) => d.name === 'review' && d.status === 'open');
+
+// ---------------------------------------------------------------------------------------------
+// Views
+
+export const nextDueAt = (s: JourneyState): string | undefined =>
+  s.deadlines
+    .filter((d) => d.status === 'open' && !d.pausedSince)
+    .map((d) => d.dueAt)
+    .sort()[0];

@@ -1,0 +1,84 @@
+/**
+ * The active stage of a journey: scheduled reviews (which may step the risk tier down, set it, or
+ * close the journey) and contacts with the person, one kind of which meets the post-discharge
+ * follow-up. It is separate because it is the long-running part of a journey, repeated until it
+ * closes, and its rules are about what has happened since the plan rather than about the plan.
+ */
+import { iso, ms } from './durations.js';
+import { stepDown } from './risk.js';
+import type { By, CloseCommand, ContactCommand, ReviewCommand } from './commands.js';
+import {
+  JourneyRuleError,
+  meet,
+  openNextReview,
+  openReview,
+  phaseError,
+  record,
+  reviewInterval,
+  type JourneyState,
+} from './journeyState.js';
+import { checkClose, close } from './closing.js';
+
+// ---------------------------------------------------------------------------------------------
+// Reviews and contacts
+
+export function checkReview(s: JourneyState, cmd: ReviewCommand): void {
+  if (s.phase === 'closed' || s.communityPhase !== 'active') throw phaseError(s, 'record a review');
+  // A review that closes the journey must satisfy closing's rules before the review is recorded.
+  if (cmd.outcome === 'close') checkClose(s, reviewClosure(cmd));
+}
+
+const reviewClosure = (cmd: ReviewCommand): CloseCommand => ({
+  reason: cmd.closeReason ?? 'goals-met',
+  outcome: cmd.closeOutcome ?? {},
+});
+
+export function recordReview(s: JourneyState, cmd: By<ReviewCommand>, now: number): void {
+  checkReview(s, cmd);
+  const due = openReview(s);
+  const tier = cmd.riskTier ?? (cmd.outcome === 'step-down' ? stepDown(s.risk.tier) : s.risk.tier);
+  if (tier !== s.risk.tier || cmd.riskTier) s.risk = { ...s.risk, tier, tierSetBy: 'person' };
+  s.reviews.push({
+    at: iso(now),
+    by: cmd.by.sub,
+    outcome: cmd.outcome,
+    riskTier: tier,
+    notes: cmd.notes,
+    ...(due ? { dueAt: due.dueAt } : {}),
+  });
+  if (s.reviews.length > 50) s.reviews.splice(0, s.reviews.length - 50);
+  record(s, now, 'review.recorded', cmd.by, `review: ${cmd.outcome}, risk ${tier}`, {
+    outcome: cmd.outcome,
+    riskTier: tier,
+  });
+  meet(s, due, now, cmd.by);
+  if (cmd.outcome === 'close') {
+    close(s, { ...reviewClosure(cmd), by: cmd.by }, now);
+    return;
+  }
+  openNextReview(s, now, reviewInterval(s, tier));
+}
+
+export function checkContact(s: JourneyState, cmd: ContactCommand, now: number): void {
+  if (s.phase === 'closed' || s.phase === 'referred') throw phaseError(s, 'record a contact');
+  if (cmd.at && ms(cmd.at) > now)
+    throw new JourneyRuleError('invalid', `a contact cannot be in the future (${cmd.at})`);
+  if (cmd.at && ms(cmd.at) < ms(s.openedAt))
+    throw new JourneyRuleError('invalid', `a contact cannot be before the journey opened (${s.openedAt})`);
+}
+
+export function recordContact(s: JourneyState, cmd: By<ContactCommand>, now: number): void {
+  checkContact(s, cmd, now);
+  const at = cmd.at ? ms(cmd.at) : now;
+  s.contacts.push({ at: iso(at), by: cmd.by.sub, kind: cmd.kind, channel: cmd.channel });
+  if (s.contacts.length > 100) s.contacts.splice(0, s.contacts.length - 100);
+  record(s, now, 'contact.recorded', cmd.by, `${cmd.kind} contact by ${cmd.channel}`, {
+    kind: cmd.kind,
+    channel: cmd.channel,
+    at: iso(at),
+  });
+  if (cmd.kind === 'post-discharge') {
+    const d = s.deadlines.find((x) => x.name === 'post-discharge-contact' && x.status === 'open');
+    meet(s, d, at, cmd.by);
+  }
+}
