@@ -1,5 +1,5 @@
 /**
- * The carepath HTTP API (DESIGN.md "HTTP API"): one Hono app, served by Node locally and by
+ * The carepath HTTP API (docs/interfaces.md): one Hono app, served by Node locally and by
  * Lambda in AWS. Handlers validate with the domain's zod schemas, check role and team, and talk
  * to journeys only through the gateway (Temporal client calls). Errors are problem+json.
  */
