@@ -17,7 +17,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const secretPatterns: [string, RegExp][] = [
   ['private key', /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----/],
   ['AWS access key id', /\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b/],
-  ['AWS secret access key', /aws_?secret_?access_?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+]{40}\b/i],
+  // Ends where the base64 ends, not at a word boundary: a key whose last character is '/' or '+'
+  // has no \b after it, and was missed one time in 32.
+  ['AWS secret access key', /aws_?secret_?access_?key["']?\s*[:=]\s*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/i],
   ['JWT', /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{20,}/],
   ['codec key spec (<id>:<base64 of 32 bytes>)', /\b[\w-]{1,40}:[A-Za-z0-9+/]{43}=(?![A-Za-z0-9+/=])/],
   // A literal value, not a reference to one: an all-capitals value is the name of another variable.
