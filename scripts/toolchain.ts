@@ -8,16 +8,19 @@
  * Run directly: `npm run toolchain` (prints the paths it resolved).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,23 +152,165 @@ async function fetchFromMaven(scratch: string, groupId: string, artifactId: stri
   );
 }
 
+/**
+ * Our fixes to the test server, as patches to its own source (see scripts/testServerPatch/README.md).
+ * They are compiled over the released jar; the cache folder is named after their digest, so a
+ * changed patch is rebuilt.
+ */
+const testServerPatchDir = join(repoRoot, 'scripts', 'testServerPatch');
+const testServerPatches = (): string[] =>
+  readdirSync(testServerPatchDir)
+    .filter((f) => f.endsWith('.patch'))
+    .sort()
+    .map((f) => join(testServerPatchDir, f));
+
 async function ensureTemporalTestServer(): Promise<string> {
-  const target = join(cacheDir, `temporal-test-server-${PINS.temporalTestServer}`);
+  const patches = testServerPatches();
+  const digest = createHash('sha256');
+  for (const patch of patches) digest.update(readFileSync(patch));
+  digest.update(testServerJvmOptions('').join(' ')); // how it is run is part of what is installed
+  const target = join(cacheDir, `temporal-test-server-${PINS.temporalTestServer}-${digest.digest('hex').slice(0, 10)}`);
   await installOnce(
     target,
-    `Temporal time-skipping test server ${PINS.temporalTestServer} (Maven)`,
+    `Temporal time-skipping test server ${PINS.temporalTestServer} (Maven), with carepath's patches`,
     async (scratch) => {
-      await fetchFromMaven(scratch, 'io.temporal', 'temporal-test-server', PINS.temporalTestServer);
-      const wrapper = join(scratch, 'temporal-test-server');
-      // The SDK starts this with `<port>` (plus any extra args); the final path is known once renamed.
-      writeFileSync(
-        wrapper,
-        `#!/bin/sh\nexec java -Xss4m -cp "${join(target, 'lib')}/*" io.temporal.testserver.TestServer "$@"\n`,
+      requireCommand(
+        'javac',
+        ['-version'],
+        'compile the test server patches',
+        'Install a Java 17 JDK (`apt-get install openjdk-17-jdk-headless`).',
       );
+      await fetchFromMaven(scratch, 'io.temporal', 'temporal-test-server', PINS.temporalTestServer);
+      await run(
+        'mvn',
+        [
+          '-B',
+          '--no-transfer-progress',
+          'dependency:copy',
+          `-Dartifact=io.temporal:temporal-test-server:${PINS.temporalTestServer}:jar:sources`,
+          '-DoutputDirectory=sources',
+        ],
+        { cwd: scratch },
+      );
+      const sourcesJar = join(scratch, 'sources', `temporal-test-server-${PINS.temporalTestServer}-sources.jar`);
+      const source = join(scratch, 'patched-source');
+      mkdirSync(source);
+      const patchedFiles = patches.flatMap((patch) =>
+        [...readFileSync(patch, 'utf8').matchAll(/^\+\+\+ b\/(\S+)/gm)].map((m) => m[1]!),
+      );
+      await run('jar', ['xf', sourcesJar, ...new Set(patchedFiles)], { cwd: source });
+      for (const patch of patches) {
+        // `git apply` works as a plain patch tool outside a repository; the ceiling keeps it from
+        // finding one above the cache.
+        await run('git', ['apply', '--verbose', patch], {
+          cwd: source,
+          env: { ...process.env, GIT_CEILING_DIRECTORIES: dirname(source) },
+        });
+      }
+      const classpath = `${join(scratch, 'lib')}/*`;
+      await run(
+        'javac',
+        [
+          '-nowarn',
+          '-encoding',
+          'UTF-8',
+          '--release',
+          '17',
+          '-cp',
+          classpath,
+          '-d',
+          join(scratch, 'patched-classes'),
+        ].concat([...new Set(patchedFiles)]),
+        { cwd: source },
+      );
+      // CDS archives take jars, not folders.
+      await run('jar', ['cf', join(scratch, 'carepath-patches.jar'), '-C', join(scratch, 'patched-classes'), '.'], {});
+      const wrapper = join(scratch, 'temporal-test-server');
+      // The SDK starts this with `<port>` (plus any extra args); the final path is known once
+      // renamed. The patched classes come first, so they stand in for the jar's own.
+      writeFileSync(wrapper, `#!/bin/sh\nexec java ${testServerJvmOptions(target).join(' ')} "$@"\n`);
       chmodSync(wrapper, 0o755);
     },
   );
+  await ensureStartupArchive(target);
   return join(target, 'temporal-test-server');
+}
+
+/**
+ * sdk-core gives the test server a fixed 5 s to start listening, and every workflow test file
+ * starts one or more. On two busy cores a cold JVM took 5-6 s, and the test failed before it began
+ * ("ephemeral server … did not start within 5s"). Two things bring it to about a second on the same
+ * machine: a class-data-sharing archive of the classes it loads at start (made once, after
+ * installing), and the client compiler only, which warms up far sooner and is plenty for a test
+ * server that lives for one test.
+ */
+function testServerJvmOptions(target: string, archive: 'use' | 'create' = 'use'): string[] {
+  const archiveFile = join(target, 'startup.jsa');
+  return [
+    archive === 'use'
+      ? `-XX:SharedArchiveFile=${archiveFile}`
+      : `-XX:ArchiveClassesAtExit=${archiveFile}.${process.pid}`,
+    '-XX:TieredStopAtLevel=1',
+    '-Xss4m',
+    '-cp',
+    `"${join(target, 'carepath-patches.jar')}:${join(target, 'lib')}/*"`,
+    'io.temporal.testserver.TestServer',
+  ];
+}
+
+/**
+ * Starts the installed server once with archiving on, waits for it to listen, and stops it; the
+ * JVM writes the archive as it exits. The archive records the classpath, so it is made in place.
+ * A JVM that cannot use it (upgraded since) ignores it and starts as before, only slower; so
+ * does a machine where this fails.
+ */
+async function ensureStartupArchive(target: string): Promise<void> {
+  const archiveFile = join(target, 'startup.jsa');
+  if (existsSync(archiveFile)) return;
+  const port = await freePort();
+  const options = testServerJvmOptions(target, 'create').map((o) => o.replace(/^"|"$/g, ''));
+  const server = spawn('java', [...options, String(port)], { stdio: 'ignore' });
+  const exited = new Promise<number | null>((r) => server.on('exit', (code) => r(code)));
+  try {
+    const listening = await waitForPort(port, 120_000);
+    server.kill('SIGTERM');
+    await exited;
+    const made = `${archiveFile}.${process.pid}`;
+    if (listening && existsSync(made)) {
+      renameSync(made, archiveFile);
+      log('made the test server start-up archive');
+    } else log('could not make the test server start-up archive; it will start more slowly');
+  } finally {
+    server.kill('SIGKILL');
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, withinMs: number): Promise<boolean> {
+  const until = Date.now() + withinMs;
+  while (Date.now() < until) {
+    const open = await new Promise<boolean>((r) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        r(true);
+      });
+      socket.once('error', () => r(false));
+    });
+    if (open) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
 }
 
 async function ensureDynamoDbLocal(): Promise<Toolchain['dynamoDbLocal']> {
