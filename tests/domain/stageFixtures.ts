@@ -154,6 +154,13 @@ export const notifications = (s: JourneyState) =>
 
 export const lastEntry = (s: JourneyState) => s.timeline.at(-1)!;
 
+/** The latest timeline entry of this type. */
+export const entry = (s: JourneyState, type: string) => {
+  const e = s.timeline.findLast((x) => x.type === type);
+  if (!e) throw new Error(`no ${type} entry: ${s.timeline.map((x) => x.type).join(', ')}`);
+  return e;
+};
+
 export const deadline = (s: JourneyState, id: string) => {
   const d = s.deadlines.find((x) => x.id === id);
   if (!d) throw new Error(`no deadline ${id}: ${s.deadlines.map((x) => x.id).join(', ')}`);
