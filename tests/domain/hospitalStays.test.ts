@@ -1,0 +1,301 @@
+/**
+ * Hospital stays from ADT messages (domain/hospitalStays.ts): admissions pause community
+ * deadlines, transfers and updates move the stay, discharges restart the clocks, bring the review
+ * forward and open the post-discharge follow-up, and A11 / A13 put things back.
+ */
+import { describe, expect, it } from 'vitest';
+import type { HospitalEvent } from '../../domain/commands.js';
+import { close } from '../../domain/closing.js';
+import { CONTROL_IDS_KEPT, type JourneyState } from '../../domain/journeyState.js';
+import { hospitalEvent } from '../../domain/hospitalStays.js';
+import { active, atTriage, coordinator, DAY, deadline, entry, notifications, programme, T0 } from './stageFixtures.js';
+
+// The active journey (care plan agreed 4 March) has action:a1#v1 due 21 March and review#1 due 2 June.
+const ADMITTED = T0 + 9 * DAY; // 10 March 09:00
+const DISCHARGED = T0 + 13 * DAY; // 14 March 09:00: four days on the ward
+
+let control = 0;
+const adt = (s: JourneyState, event: HospitalEvent['event'], now: number, more: Partial<HospitalEvent> = {}) =>
+  hospitalEvent(s, { controlId: `msg-${(control += 1)}`, event, ...more }, now);
+
+const admitted = (p = programme()): JourneyState => {
+  const s = active(p);
+  adt(s, 'A01', ADMITTED, { location: 'Ward 7' });
+  return s;
+};
+
+const dischargedAgain = (): JourneyState => {
+  const s = admitted();
+  adt(s, 'A03', DISCHARGED);
+  return s;
+};
+
+describe('repeated and late messages', () => {
+  it('the same message twice changes nothing the second time', () => {
+    const s = active();
+    expect(hospitalEvent(s, { controlId: 'm1', event: 'A01' }, ADMITTED)).toBe(true);
+    const before = structuredClone(s);
+    expect(hospitalEvent(s, { controlId: 'm1', event: 'A03' }, ADMITTED + DAY)).toBe(false);
+    expect(s).toEqual(before);
+  });
+
+  it(`remembers the last ${CONTROL_IDS_KEPT} message ids`, () => {
+    const s = active();
+    for (let i = 0; i <= CONTROL_IDS_KEPT; i += 1) hospitalEvent(s, { controlId: `m${i}`, event: 'A08' }, ADMITTED);
+    expect(s.seenControlIds).toHaveLength(CONTROL_IDS_KEPT);
+    expect(s.seenControlIds[0]).toBe('m1');
+  });
+
+  it('a closed journey ignores the hospital', () => {
+    const s = active();
+    close(s, { reason: 'moved-away', outcome: {}, by: coordinator }, ADMITTED);
+    const before = structuredClone(s);
+    expect(adt(s, 'A01', ADMITTED + DAY)).toBe(false);
+    expect(s).toEqual(before);
+  });
+});
+
+describe('an admission', () => {
+  it('stops the community clocks and puts the journey in hospital', () => {
+    const s = admitted();
+    expect([s.phase, s.communityPhase]).toEqual(['in-hospital', 'active']);
+    expect(s.hospitalStays).toEqual([
+      { stayNo: 1, admittedAt: '2027-03-10T09:00:00.000Z', readmission: false, location: 'Ward 7' },
+    ]);
+    expect(s.deadlines.filter((d) => d.status === 'open').map((d) => [d.id, d.pausedSince])).toEqual([
+      ['action:a1#v1', '2027-03-10T09:00:00.000Z'],
+      ['review#1', '2027-03-10T09:00:00.000Z'],
+    ]);
+    expect(entry(s, 'hospital.admitted')).toMatchObject({ by: 'hospital-adt', detail: 'admitted to Ward 7' });
+    expect(notifications(s)).toMatchObject([
+      {
+        id: 'test-programme.pabc.0001/admission#1',
+        kind: 'notice',
+        level: 0,
+        deadline: 'hospital-admission',
+        recipients: ['coord-ana'],
+        message: 'Admitted to hospital. Community deadlines are paused.',
+      },
+    ]);
+  });
+
+  it('the clocks stop from when the hospital says it happened, but never from a time still to come', () => {
+    const earlier = active();
+    adt(earlier, 'A01', ADMITTED, { occurredAt: '2027-03-09T22:00:00.000Z' });
+    expect(deadline(earlier, 'review#1').pausedSince).toBe('2027-03-09T22:00:00.000Z');
+    const ahead = active();
+    adt(ahead, 'A01', ADMITTED, { occurredAt: '2027-03-10T11:00:00.000Z' });
+    expect(ahead.hospitalStays[0]!.admittedAt).toBe('2027-03-10T09:00:00.000Z');
+  });
+
+  it('during triage the journey stays in triage, its clock runs on, and the team lead hears of it', () => {
+    const s = atTriage();
+    adt(s, 'A01', T0 + 3_600_000);
+    expect(s.phase).toBe('triage');
+    expect(deadline(s, 'triage').pausedSince).toBeUndefined();
+    expect(notifications(s)[0]!.recipients).toEqual(['lead-lou']);
+  });
+
+  it('a second admission while still in hospital changes nothing', () => {
+    const s = admitted();
+    expect(adt(s, 'A01', ADMITTED + DAY)).toBe(false);
+    expect(s.hospitalStays).toHaveLength(1);
+  });
+});
+
+describe('a readmission', () => {
+  it('within 30 days of discharge, to the day, is a readmission and goes to the team lead for MDT review', () => {
+    const s = dischargedAgain();
+    adt(s, 'A01', DISCHARGED + 30 * DAY);
+    expect(s.hospitalStays[1]).toMatchObject({ stayNo: 2, readmission: true });
+    expect(entry(s, 'hospital.admitted').detail).toBe('admitted (readmission)');
+    expect(notifications(s).at(-1)).toMatchObject({
+      id: 'test-programme.pabc.0001/readmission#2',
+      kind: 'escalation',
+      level: 1,
+      deadline: 'readmission',
+      recipients: ['lead-lou'],
+      message: 'Readmitted within P30D of the last discharge: for MDT review.',
+    });
+    expect(notifications(s).at(-2)!.message).toBe(
+      'Admitted to hospital within the readmission window. Community deadlines are paused.',
+    );
+  });
+
+  it('a millisecond after the window is a new admission, not a readmission', () => {
+    const s = dischargedAgain();
+    adt(s, 'A01', DISCHARGED + 30 * DAY + 1);
+    expect(s.hospitalStays[1]!.readmission).toBe(false);
+    expect(notifications(s).some((n) => n.deadline === 'readmission')).toBe(false);
+  });
+});
+
+describe('transfers and updates', () => {
+  it('a transfer moves the stay to the new ward', () => {
+    const s = admitted();
+    expect(adt(s, 'A02', ADMITTED + DAY, { location: 'Ward 9' })).toBe(true);
+    expect(s.hospitalStays[0]!.location).toBe('Ward 9');
+    expect(entry(s, 'hospital.transferred').detail).toBe('transferred to Ward 9');
+  });
+
+  it('a transfer naming no ward keeps the one known', () => {
+    const s = admitted();
+    adt(s, 'A02', ADMITTED + DAY);
+    expect(s.hospitalStays[0]!.location).toBe('Ward 7');
+    expect(entry(s, 'hospital.transferred').detail).toBe('transferred');
+  });
+
+  it('a transfer whose admission never reached us admits the person', () => {
+    const s = active();
+    expect(adt(s, 'A02', ADMITTED, { location: 'Ward 9' })).toBe(true);
+    expect(s.phase).toBe('in-hospital');
+    expect(s.hospitalStays[0]).toMatchObject({ stayNo: 1, location: 'Ward 9' });
+  });
+
+  it('an update changes the ward only when it names a different one', () => {
+    const s = admitted();
+    expect(adt(s, 'A08', ADMITTED + DAY, { location: 'Ward 7' })).toBe(false);
+    expect(adt(s, 'A08', ADMITTED + DAY)).toBe(false);
+    expect(adt(s, 'A08', ADMITTED + DAY, { location: 'Ward 3' })).toBe(true);
+    expect(entry(s, 'hospital.updated').detail).toBe('location now Ward 3');
+    expect(adt(active(), 'A08', ADMITTED, { location: 'Ward 3' })).toBe(false);
+  });
+});
+
+describe('a discharge', () => {
+  it('restarts the clocks with the time spent on the ward added on', () => {
+    const s = dischargedAgain();
+    expect([s.phase, s.communityPhase]).toEqual(['active', 'active']);
+    expect(deadline(s, 'action:a1#v1')).toMatchObject({ dueAt: '2027-03-25T09:00:00.000Z' });
+    expect(deadline(s, 'action:a1#v1').pausedSince).toBeUndefined();
+    expect(s.hospitalStays[0]).toMatchObject({ dischargedAt: '2027-03-14T09:00:00.000Z', discharges: 1 });
+  });
+
+  it('brings the next review forward to a week after discharge', () => {
+    const s = dischargedAgain();
+    expect(deadline(s, 'review#1').dueAt).toBe('2027-03-21T09:00:00.000Z');
+  });
+
+  it('leaves a review that is already sooner than that where it is (after the stay is added on)', () => {
+    const s = admitted(
+      programme((p) => {
+        p.deadlines.reviewAfterDischarge = 'P120D';
+      }),
+    );
+    adt(s, 'A03', DISCHARGED);
+    expect(deadline(s, 'review#1').dueAt).toBe('2027-06-06T09:00:00.000Z');
+  });
+
+  it('opens the 72-hour follow-up contact and tells the co-ordinator when it is due', () => {
+    const s = dischargedAgain();
+    expect(deadline(s, 'post-discharge-contact#1')).toMatchObject({
+      status: 'open',
+      openedAt: '2027-03-14T09:00:00.000Z',
+      dueAt: '2027-03-17T09:00:00.000Z',
+    });
+    expect(notifications(s).at(-1)).toMatchObject({
+      id: 'test-programme.pabc.0001/discharge#1',
+      kind: 'notice',
+      deadline: 'post-discharge-contact',
+      dueAt: '2027-03-17T09:00:00.000Z',
+      recipients: ['coord-ana'],
+      message: 'Discharged from hospital: contact due by 2027-03-17T09:00:00.000Z.',
+    });
+  });
+
+  it('reported late, the follow-up counts from the discharge and the review is due no earlier than now', () => {
+    const s = admitted();
+    const now = DISCHARGED + 10 * DAY; // 24 March, ten days after the discharge
+    adt(s, 'A03', now, { occurredAt: '2027-03-14T09:00:00.000Z' });
+    expect(deadline(s, 'post-discharge-contact#1').dueAt).toBe('2027-03-17T09:00:00.000Z');
+    expect(deadline(s, 'review#1').dueAt).toBe('2027-03-24T09:00:00.000Z');
+  });
+
+  it('a discharge time before the admission is taken as the admission time', () => {
+    const s = admitted();
+    adt(s, 'A03', DISCHARGED, { occurredAt: '2027-03-09T09:00:00.000Z' });
+    expect(s.hospitalStays[0]!.dischargedAt).toBe('2027-03-10T09:00:00.000Z');
+    expect(deadline(s, 'action:a1#v1').dueAt).toBe('2027-03-21T09:00:00.000Z'); // no time on the ward
+  });
+
+  it('a discharge whose admission we never heard of still opens its follow-up', () => {
+    const s = active();
+    expect(adt(s, 'A03', DISCHARGED)).toBe(true);
+    expect(s.hospitalStays).toEqual([
+      expect.objectContaining({ stayNo: 1, admittedAt: '2027-03-14T09:00:00.000Z', readmission: false }),
+    ]);
+    expect(deadline(s, 'post-discharge-contact#1').status).toBe('open');
+  });
+
+  it('a later discharge supersedes an earlier follow-up still open', () => {
+    const s = dischargedAgain();
+    adt(s, 'A01', DISCHARGED + DAY);
+    adt(s, 'A03', DISCHARGED + 2 * DAY);
+    expect(deadline(s, 'post-discharge-contact#1')).toMatchObject({
+      status: 'cancelled',
+      cancelledBecause: 'superseded by a later discharge',
+    });
+    expect(deadline(s, 'post-discharge-contact#2').status).toBe('open');
+  });
+});
+
+describe('cancelled admissions (A11)', () => {
+  it('the clocks run on as if they had never stopped, and the stay is forgotten', () => {
+    const s = admitted();
+    expect(adt(s, 'A11', ADMITTED + DAY)).toBe(true);
+    expect(s.hospitalStays).toEqual([]);
+    expect(s.phase).toBe('active');
+    expect(deadline(s, 'action:a1#v1')).toMatchObject({ dueAt: '2027-03-21T09:00:00.000Z' });
+    expect(deadline(s, 'action:a1#v1').pausedSince).toBeUndefined();
+    expect(entry(s, 'hospital.admission-cancelled').data).toEqual({ stayNo: 1 });
+  });
+
+  it('with nobody in hospital there is nothing to cancel', () => {
+    expect(adt(dischargedAgain(), 'A11', DISCHARGED + DAY)).toBe(false);
+  });
+});
+
+describe('cancelled discharges (A13)', () => {
+  it('puts the person back on the ward with the clocks stopped where they were', () => {
+    const s = dischargedAgain();
+    expect(adt(s, 'A13', DISCHARGED + 3_600_000)).toBe(true);
+    expect([s.phase, s.communityPhase]).toEqual(['in-hospital', 'active']);
+    expect(deadline(s, 'action:a1#v1')).toMatchObject({
+      dueAt: '2027-03-21T09:00:00.000Z',
+      pausedSince: '2027-03-10T09:00:00.000Z',
+    });
+    expect(deadline(s, 'review#1')).toMatchObject({
+      dueAt: '2027-06-02T09:00:00.000Z',
+      pausedSince: '2027-03-10T09:00:00.000Z',
+    });
+    expect(deadline(s, 'post-discharge-contact#1')).toMatchObject({
+      status: 'cancelled',
+      cancelledBecause: 'discharge cancelled',
+    });
+    expect(s.hospitalStays[0]).not.toHaveProperty('dischargedAt');
+  });
+
+  it('a second A13 has nothing left to undo', () => {
+    const s = dischargedAgain();
+    adt(s, 'A13', DISCHARGED + 3_600_000);
+    expect(adt(s, 'A13', DISCHARGED + 7_200_000)).toBe(false);
+  });
+
+  it('a review brought forward by the discharge goes back, even when it was not paused', () => {
+    const s = active();
+    adt(s, 'A03', DISCHARGED); // no admission heard of: nothing was paused
+    expect(deadline(s, 'review#1').dueAt).toBe('2027-03-21T09:00:00.000Z');
+    adt(s, 'A13', DISCHARGED + 3_600_000);
+    expect(deadline(s, 'review#1').dueAt).toBe('2027-06-02T09:00:00.000Z');
+    expect(deadline(s, 'review#1').pausedSince).toBeUndefined();
+    expect(deadline(s, 'action:a1#v1').dueAt).toBe('2027-03-21T09:00:00.000Z');
+  });
+
+  it('during triage it does not put the journey in hospital', () => {
+    const s = atTriage();
+    adt(s, 'A01', T0 + 3_600_000);
+    adt(s, 'A03', T0 + DAY);
+    adt(s, 'A13', T0 + DAY + 3_600_000);
+    expect(s.phase).toBe('triage');
+  });
+});
