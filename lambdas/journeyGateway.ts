@@ -41,17 +41,36 @@ export class JourneyNotAnswering extends Error {
   override name = 'JourneyNotAnswering';
 }
 
+/** What can put a deadline on the Temporal calls made inside `fn` (any Temporal client). */
+export interface DeadlineScope {
+  withDeadline<R>(deadline: number, fn: () => Promise<R>): Promise<R>;
+}
+
+/**
+ * How long one query waits for its answer before it is asked afresh. A query is answered in
+ * milliseconds, seconds when the worker is busy; one that has waited this long has gone to a run
+ * that closed under it (a journey continuing as new) or to a worker that died, and will never be
+ * answered. Asked again, it reaches the journey's current run. Two attempts fit the API's budget.
+ */
+export const QUERY_ATTEMPT_MS = 8_000;
+
 /**
  * Asks `read` until it has an answer: a journey takes a signal in within a workflow task, usually a
- * few milliseconds, but seconds when its worker is busy or restarting.
+ * few milliseconds, but seconds when its worker is busy or restarting. Each attempt has its own
+ * deadline within `waitMs` (`QUERY_ATTEMPT_MS`), so one lost query cannot spend the whole wait.
  */
-export async function pollUntilAnswered<T>(read: () => Promise<T | undefined>, waitMs: number): Promise<T> {
+export async function pollUntilAnswered<T>(
+  client: DeadlineScope,
+  read: () => Promise<T | undefined>,
+  waitMs: number,
+  attemptMs = QUERY_ATTEMPT_MS,
+): Promise<T> {
   const deadline = Date.now() + waitMs;
   let pause = 10;
   let lastError: unknown;
   for (;;) {
     try {
-      const value = await read();
+      const value = await client.withDeadline(Math.min(Date.now() + attemptMs, deadline), read);
       if (value !== undefined) return value;
     } catch (error) {
       // Before its first workflow task the journey cannot be queried yet; a not-found is the caller's to handle.
@@ -85,9 +104,10 @@ export async function sendCommand(
     command,
     ...(options.sentAt ? { sentAt: options.sentAt.toISOString() } : {}),
   });
-  const outcome = await pollUntilAnswered(() => handle.query(commandOutcomeQuery, commandId), options.waitMs ?? 30_000);
+  const waitMs = options.waitMs ?? 30_000;
+  const outcome = await pollUntilAnswered(handle.client, () => handle.query(commandOutcomeQuery, commandId), waitMs);
   if (!outcome.ok) return { rejected: outcome };
-  return { state: await handle.query(journeyQuery) };
+  return { state: await pollUntilAnswered(handle.client, () => handle.query(journeyQuery), waitMs) };
 }
 
 /**
@@ -139,10 +159,14 @@ export function createJourneyGateway(client: Client, options: { answerWithinMs?:
         });
         // If it arrived as an episode closed, the next episode takes it: ask until that one has.
         const handle = client.workflow.getHandle(workflowId);
-        return pollUntilAnswered(async () => {
-          const status = await handle.query(referralStatusQuery, referral.referralId);
-          return status && !('nextEpisode' in status) ? status : undefined;
-        }, waitMs);
+        return pollUntilAnswered(
+          client,
+          async () => {
+            const status = await handle.query(referralStatusQuery, referral.referralId);
+            return status && !('nextEpisode' in status) ? status : undefined;
+          },
+          waitMs,
+        );
       }),
 
     /** The live state of a journey episode, or undefined if it is not the workflow's current episode. */

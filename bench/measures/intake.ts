@@ -68,7 +68,7 @@ export async function measureIntake(ctx: BenchContext) {
       signal: pokeSignal,
       signalArgs: [1],
     });
-    await pollUntilAnswered(async () => ((await handle.query(pokesQuery)) > 0 ? true : undefined), 30_000);
+    await pollUntilAnswered(client, async () => ((await handle.query(pokesQuery)) > 0 ? true : undefined), 30_000);
   };
   const refer = async () => {
     const r = await api.call('POST', '/referrals', {

@@ -122,7 +122,7 @@ export async function measureReplay(ctx: BenchContext) {
         signal: referralSignal,
         signalArgs: [referral],
       });
-      await pollUntilAnswered(() => handle.query(referralStatusQuery, referral.referralId), 30_000);
+      await pollUntilAnswered(handle.client, () => handle.query(referralStatusQuery, referral.referralId), 30_000);
       const command = async (type: CommandType, arg: unknown) => {
         const result = await sendCommand(handle, type, arg);
         if ('rejected' in result) throw new Error(`${type} refused: ${result.rejected.message}`);

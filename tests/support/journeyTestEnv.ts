@@ -152,7 +152,11 @@ export async function refer(
     signalArgs: [opts.referral],
   });
   started.push(handle);
-  const status = await pollUntilAnswered(() => handle.query(referralStatusQuery, opts.referral.referralId), 30_000);
+  const status = await pollUntilAnswered(
+    handle.client,
+    () => handle.query(referralStatusQuery, opts.referral.referralId),
+    30_000,
+  );
   return { handle, status, state: () => handle.query(journeyQuery) };
 }
 

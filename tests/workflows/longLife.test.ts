@@ -29,10 +29,12 @@ useJourneyTestEnv((started) => (env = started));
 const frailty = programme('frailty-virtual-ward');
 
 // Seventy-eight fortnights of timers, reminders and reviews take about 20 s on an idle machine and
-// 23-37 s in `npm test`, beside other files' servers. On a busy machine it could hang when the test
-// server answered the client's keepalive pings with GOAWAY (fixed: scripts/javaTestServer.ts); one
-// hang seen since, on an idle machine, is not explained yet. The test is about what happens, not
-// how fast, so it has room beyond the default 120 s, but not so much that a hang costs CI long.
+// 23-80 s in `npm test` or on a loaded machine. It used to hang, about one run in thirty, for the
+// whole timeout: a review's outcome query landed on the run that was just continuing as new, the
+// test server never answered it, and the query had no deadline. Each query attempt now has one
+// (QUERY_ATTEMPT_MS, lambdas/journeyGateway.ts; tests/api/queryAttempts.test.ts) and the next
+// reaches the new run. The test is about what happens, not how fast, so it has room beyond the
+// default 120 s, but not so much that a hang costs CI long.
 const THREE_YEARS_TIMEOUT_MS = 300_000;
 
 describe('a three-year journey', () => {
