@@ -13,7 +13,7 @@ import {
 } from '../../domain/assessmentAndCarePlan.js';
 import type { CarePlanCommand } from '../../domain/commands.js';
 import { decideTriage } from '../../domain/intakeAndTriage.js';
-import { JourneyRuleError, type JourneyState } from '../../domain/journeyState.js';
+import type { JourneyState } from '../../domain/journeyState.js';
 import {
   active,
   atAssessment,
@@ -28,6 +28,7 @@ import {
   programme,
   T0,
 } from './stageFixtures.js';
+import { ruleError as error } from './stageFixtures.js';
 
 const assess = (s: JourneyState, changes: Partial<Parameters<typeof recordAssessment>[1]> = {}, now = T0 + 2 * DAY) =>
   recordAssessment(s, { summary: 'holistic assessment', needs: [], by: coordinator, ...changes }, now);
@@ -43,15 +44,6 @@ const plan = (actions: Action[], changes: Partial<CarePlanCommand> = {}): CarePl
 });
 
 const agree = (s: JourneyState, p: CarePlanCommand, now: number) => agreeCarePlan(s, { ...p, by: coordinator }, now);
-
-const error = (f: () => void): JourneyRuleError | undefined => {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    return e as JourneyRuleError;
-  }
-};
 
 describe('the holistic assessment', () => {
   it('meets the assessment deadline, moves to care planning and gives seven days for the plan', () => {

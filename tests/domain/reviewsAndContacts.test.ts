@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReviewCommand } from '../../domain/commands.js';
 import { ms } from '../../domain/durations.js';
-import { cancel, JourneyRuleError, openDeadlineNamed, type JourneyState } from '../../domain/journeyState.js';
+import { cancel, openDeadlineNamed, type JourneyState } from '../../domain/journeyState.js';
 import { checkContact, checkReview, recordContact, recordReview } from '../../domain/reviewsAndContacts.js';
 import {
   active,
@@ -22,6 +22,7 @@ import {
   programme,
   T0,
 } from './stageFixtures.js';
+import { ruleError as error } from './stageFixtures.js';
 
 /** Active (first review, review#1, due 2 June 2027), at the tier given. */
 function activeAt(tier: 'high' | 'medium' | 'low', p = programme()): JourneyState {
@@ -33,15 +34,6 @@ function activeAt(tier: 'high' | 'medium' | 'low', p = programme()): JourneyStat
 const REVIEW_DAY = T0 + 30 * DAY; // 31 March 2027, 09:00
 const review = (s: JourneyState, cmd: Partial<ReviewCommand> = {}, now = REVIEW_DAY) =>
   recordReview(s, { outcome: 'continue', notes: 'doing well', by: coordinator, ...cmd }, now);
-
-const error = (f: () => void): JourneyRuleError | undefined => {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    return e as JourneyRuleError;
-  }
-};
 
 describe('a review', () => {
   it('meets the review due, records it against that due date and schedules the next from today', () => {

@@ -13,7 +13,7 @@ import type { JourneyReferral } from '../../domain/referral.js';
 import { agreeCarePlan, recordAssessment } from '../../domain/assessmentAndCarePlan.js';
 import { assigned } from '../../domain/coordinator.js';
 import { decideTriage, newJourney, receiveReferral } from '../../domain/intakeAndTriage.js';
-import type { JourneyState } from '../../domain/journeyState.js';
+import type { JourneyRuleError, JourneyState } from '../../domain/journeyState.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -165,4 +165,14 @@ export const deadline = (s: JourneyState, id: string) => {
   const d = s.deadlines.find((x) => x.id === id);
   if (!d) throw new Error(`no deadline ${id}: ${s.deadlines.map((x) => x.id).join(', ')}`);
   return d;
+};
+
+/** The rule error `f` throws, or undefined if it throws none. */
+export const ruleError = (f: () => void): JourneyRuleError | undefined => {
+  try {
+    f();
+    return undefined;
+  } catch (e) {
+    return e as JourneyRuleError;
+  }
 };
