@@ -18,15 +18,45 @@ export interface Service {
 
 export class PortInUse extends Error {}
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Ports for the services a test or `npm start` launches, taken from below the kernel's ephemeral
+ * range. A port from `listen(0)` is an ephemeral one, and any outgoing connection on the machine
+ * (a test's HTTP client, the AWS SDK, a Temporal client) may be given it as its local port in the
+ * gap before our child binds it, or while a restarted platform is down; the child then fails with
+ * "address already in use". Outgoing connections never get a port below the range.
+ *
+ * Each vitest worker process (VITEST_POOL_ID) and each other process takes its own slice of the
+ * range and hands out its ports in turn, so two test files never pick the same port either.
+ */
+const LISTEN_PORTS = { first: 20_000, slices: 24, sliceSize: 500 } as const;
+let nextInSlice = -1;
+
+export async function freePort(): Promise<number> {
+  const slice = sliceForThisProcess();
+  const base = LISTEN_PORTS.first + slice * LISTEN_PORTS.sliceSize;
+  // A child process (chaos, npm start) inherits its parent's pool id; starting at a place set by
+  // the pid keeps it away from the ports its parent handed out first.
+  if (nextInSlice < 0) nextInSlice = (process.pid * 131) % LISTEN_PORTS.sliceSize;
+  for (let tried = 0; tried < LISTEN_PORTS.sliceSize; tried++) {
+    const port = base + (nextInSlice++ % LISTEN_PORTS.sliceSize);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${base}–${base + LISTEN_PORTS.sliceSize - 1} on 127.0.0.1`);
+}
+
+function sliceForThisProcess(): number {
+  const pool = Number(process.env.VITEST_POOL_ID);
+  // Slice 0 is for processes outside vitest's pool (globalSetup, npm start, bench, chaos).
+  if (Number.isInteger(pool) && pool > 0) return 1 + ((pool - 1) % (LISTEN_PORTS.slices - 1));
+  return 0;
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

@@ -22,6 +22,7 @@ import { journeyQuery, referralSignal, referralStatusQuery } from '../../tempora
 import { replayFloor, type FloorActivities } from '../floorWorkflows.js';
 import type { BenchContext } from '../context.js';
 import { round } from '../stats.js';
+import { freePort } from '../../scripts/localServices.js';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 const DAY = 86_400_000;
@@ -72,7 +73,7 @@ export async function measureReplay(ctx: BenchContext) {
   const { years, repeats } = ctx.sizes.replay;
   const programme = ctx.programmes.find((p) => p.id === 'frailty-virtual-ward')!;
   const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: ctx.toolchain.temporalTestServer } },
+    server: { executable: { type: 'existing-path', path: ctx.toolchain.temporalTestServer }, port: await freePort() },
     plugins: [javaTestServerKeepalive],
   });
   try {

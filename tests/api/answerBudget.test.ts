@@ -12,6 +12,7 @@ import { parseProgrammes } from '../../config/programmeFiles.js';
 import { journeySearchAttributes } from '../../temporal/searchAttributes.js';
 import { createJourneyGateway, type JourneyGateway } from '../../lambdas/journeyGateway.js';
 import { isDependencyUnavailable } from '../../lambdas/unavailable.js';
+import { freePort } from '../../scripts/localServices.js';
 
 const BUDGET_MS = 1500;
 const [frailty] = parseProgrammes(
@@ -26,6 +27,7 @@ beforeAll(async () => {
   env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
+      port: await freePort(),
       searchAttributes: [...journeySearchAttributes],
       ip: '127.0.0.1',
     },

@@ -62,6 +62,7 @@ beforeAll(async () => {
   env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
+      port: await freePort(),
       searchAttributes: [...journeySearchAttributes],
       ip: '127.0.0.1',
     },

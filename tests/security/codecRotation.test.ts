@@ -24,6 +24,7 @@ import { createJourneyGateway } from '../../lambdas/journeyGateway.js';
 import { startApiServer } from '../../lambdas/server.js';
 import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../../temporal/payloadCodec.js';
 import { currentTable, useDynamoDbLocal } from '../support/dynamoDbLocal.js';
+import { freePort } from '../../scripts/localServices.js';
 
 useDynamoDbLocal();
 
@@ -82,6 +83,7 @@ beforeAll(async () => {
   env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
+      port: await freePort(),
       searchAttributes: [...journeySearchAttributes],
       ip: '127.0.0.1',
     },

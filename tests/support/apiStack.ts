@@ -23,6 +23,7 @@ import type { RateLimits } from '../../lambdas/rateLimits.js';
 import { startApiServer } from '../../lambdas/server.js';
 import { httpClient, type Call } from '../../scripts/httpClient.js';
 import { currentTable, useDynamoDbLocal } from './dynamoDbLocal.js';
+import { freePort } from '../../scripts/localServices.js';
 
 export interface ApiStack {
   base: string;
@@ -49,6 +50,7 @@ export function useApiStack(
     env = await TestWorkflowEnvironment.createLocal({
       server: {
         executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
+        port: await freePort(),
         searchAttributes: [...journeySearchAttributes],
         ip: '127.0.0.1',
       },

@@ -22,6 +22,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import { currentTable, useDynamoDbLocal } from './dynamoDbLocal.js';
 import { recordActivities, type RecordedActivities } from './recordingActivities.js';
 import { javaTestServerKeepalive } from '../../scripts/javaTestServer.js';
+import { freePort } from '../../scripts/localServices.js';
 
 let runtimeInstalled = false;
 
@@ -39,7 +40,10 @@ export async function startTestEnv(): Promise<TestWorkflowEnvironment> {
     runtimeInstalled = true;
   }
   const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('toolchain').temporalTestServer } },
+    server: {
+      executable: { type: 'existing-path', path: inject('toolchain').temporalTestServer },
+      port: await freePort(),
+    },
     plugins: [javaTestServerKeepalive],
   });
   await env.connection.operatorService.addSearchAttributes({

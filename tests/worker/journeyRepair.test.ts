@@ -19,6 +19,7 @@ import { JourneyRepair, isReplayDivergence, resetPointFor } from '../../worker/j
 import { installWorkerRuntime, onFailingWorkflowTask } from '../../worker/runtime.js';
 import { currentTable, useDynamoDbLocal } from '../support/dynamoDbLocal.js';
 import { newPatientId, programme, referral } from '../support/journeyTestEnv.js';
+import { freePort } from '../../scripts/localServices.js';
 
 const { temporal } = proto;
 const E = temporal.api.enums.v1.EventType;
@@ -79,6 +80,7 @@ describe('a journey stuck on a replay divergence', () => {
     env = await TestWorkflowEnvironment.createLocal({
       server: {
         executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
+        port: await freePort(),
         searchAttributes: [...journeySearchAttributes],
         ip: '127.0.0.1',
       },
