@@ -7,6 +7,7 @@ import { z } from 'zod';
 import * as c from '../domain/commands.js';
 import { referralSchema } from '../domain/referral.js';
 import { devTokenRequest, roles, type Role } from './auth.js';
+import { jsonSchemaOf, problemResponse, responses, type JsonSchema } from './responses.js';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'DELETE';
@@ -33,8 +34,6 @@ export interface ResponseSpec {
   alternatives?: Record<string, JsonSchema>;
 }
 
-type JsonSchema = Record<string, unknown>;
-
 /** Temporal's JSON form of payloads: metadata values and data as base64. */
 export const codecBody = z.object({
   payloads: z
@@ -42,152 +41,10 @@ export const codecBody = z.object({
     .max(1000),
 });
 
-// ---- Response bodies ---------------------------------------------------------------------------
-// JSON Schema (2020-12, as OpenAPI 3.1 takes it) for what each route answers. They say what
-// clients rely on: the fields are required and typed, and more fields are allowed, so a new
-// field is not a break but a missing or mistyped one is. The schemathesis fuzz test checks every
-// answer against these.
-const str: JsonSchema = { type: 'string' };
-const int: JsonSchema = { type: 'integer' };
-const bool: JsonSchema = { type: 'boolean' };
-const instant: JsonSchema = { type: 'string', format: 'date-time' };
-const nullable = (schema: JsonSchema): JsonSchema => ({ anyOf: [schema, { type: 'null' }] });
-const object = (properties: Record<string, JsonSchema>, optional: string[] = []): JsonSchema => ({
-  type: 'object',
-  properties,
-  required: Object.keys(properties).filter((k) => !optional.includes(k)),
-});
-const list = (items: JsonSchema): JsonSchema => ({ type: 'array', items });
-const page = (items: JsonSchema) => object({ items: list(items), nextCursor: str }, ['nextCursor']);
-
-const phaseSchema: JsonSchema = { type: 'string', enum: [...c.phases] };
-const tierSchema: JsonSchema = { type: 'string', enum: ['high', 'medium', 'low'] };
-
-/** What every journey answer carries: the list item (`JourneySummary`) is also the head of the detail. */
-const summaryFields = {
-  id: str,
-  programme: str,
-  teamId: str,
-  phase: phaseSchema,
-  coordinatorId: nullable(str),
-  riskTier: tierSchema,
-  nextDueAt: nullable(instant),
-  overdue: bool,
-};
-
-export const responseSchemas = {
-  health: object({
-    status: { enum: ['ok', 'degraded'] },
-    temporal: { enum: ['up', 'down'] },
-    dynamodb: { enum: ['up', 'down'] },
-  }),
-  openapi: object({ openapi: str, info: { type: 'object' }, paths: { type: 'object' } }),
-  token: object({ token: { type: 'string', pattern: '^[\\w-]+\\.[\\w-]+\\.[\\w-]+$' } }),
-  devDirectory: object({ users: list(object({ sub: str, name: str, role: { enum: [...roles] }, teams: list(str) })) }),
-  programmes: object({
-    items: list(
-      object(
-        {
-          id: str,
-          name: str,
-          description: str,
-          recordsPlaceOfDeath: bool,
-          teams: list(
-            object({
-              id: str,
-              name: str,
-              coordinators: list(object({ id: str, name: str, maxCaseload: int })),
-              leads: list(str),
-              serviceManagers: list(str),
-            }),
-          ),
-        },
-        ['description'],
-      ),
-    ),
-  }),
-  caseloads: object({
-    teamId: str,
-    items: list(object({ coordinatorId: str, name: str, caseload: int, capacity: int })),
-  }),
-  referralAccepted: object({ journeyId: str, merged: bool, phase: phaseSchema }),
-  encounterAccepted: object({ applied: int, duplicate: bool }),
-  hl7Ack: { type: 'string', pattern: '^MSH\\|[\\s\\S]*\\rMSA\\|A[AER]\\|' },
-  journeySummary: object(summaryFields),
-  /** A live journey in full; an earlier, closed episode answers its summary and its audit trail. */
-  journeyDetail: object(
-    {
-      ...summaryFields,
-      referrals: list({ type: 'object' }),
-      assessment: nullable({ type: 'object' }),
-      carePlan: nullable({ type: 'object' }),
-      hospitalStays: list(object({ admittedAt: instant, dischargedAt: instant, readmission: bool }, ['dischargedAt'])),
-      deadlines: list(
-        object({
-          name: str,
-          dueAt: instant,
-          status: { enum: ['open', 'met', 'overdue', 'cancelled'] },
-          ladderStep: int,
-        }),
-      ),
-      timeline: list(object({ at: instant, type: str, by: str, detail: str })),
-    },
-    ['referrals', 'assessment', 'carePlan', 'hospitalStays', 'deadlines'],
-  ),
-  fhirBundle: object({
-    resourceType: { const: 'Bundle' },
-    type: str,
-    entry: list(object({ resource: object({ resourceType: str }) })),
-  }),
-  inbox: object(
-    {
-      items: list(
-        object(
-          {
-            id: str,
-            journeyId: str,
-            kind: { enum: ['reminder', 'overdue', 'escalation', 'notice'] },
-            deadline: str,
-            level: { enum: [0, 1, 2] },
-            dueAt: nullable(instant),
-            createdAt: instant,
-            message: str,
-            ackedAt: instant,
-          },
-          ['ackedAt'],
-        ),
-      ),
-      nextCursor: str,
-    },
-    ['nextCursor'],
-  ),
-  codec: object({ payloads: list(object({ metadata: { type: 'object', additionalProperties: str }, data: str })) }),
-  metrics: object({
-    programme: nullable(str),
-    teams: list(str),
-    period: object({ from: instant, to: instant }),
-    referrals: object({ total: int, bySource: { type: 'object', additionalProperties: int } }),
-    referralToAssessmentDays: object({
-      count: int,
-      median: nullable({ type: 'number' }),
-      p90: nullable({ type: 'number' }),
-    }),
-    onTime: {
-      type: 'object',
-      additionalProperties: object({ met: int, onTime: int, rate: nullable({ type: 'number' }) }),
-    },
-    postDischargeContact: object({ discharges: int, contactedInWindow: int, rate: nullable({ type: 'number' }) }),
-    readmissions: object({ admissions: int, within30Days: int }),
-    escalationsByLevel: object({ 0: int, 1: int, 2: int }),
-    closures: { type: 'object', required: ['total', 'byReason'] },
-    caseload: list(object({ programme: str, teamId: str, coordinatorId: str, caseload: int, capacity: int })),
-  }),
-} satisfies Record<string, JsonSchema>;
-
-export const problemSchema: JsonSchema = object(
-  { type: str, title: str, status: int, detail: str, errors: list(object({ path: str, message: str })) },
-  ['errors'],
-);
+const responseSchemas = Object.fromEntries(
+  Object.entries(responses).map(([name, schema]) => [name, jsonSchemaOf(schema)]),
+) as Record<keyof typeof responses, JsonSchema>;
+const problemSchema = jsonSchemaOf(problemResponse);
 
 const json = (description: string, schema: JsonSchema): ResponseSpec => ({ description, schema });
 const HL7 = 'application/hl7-v2';
@@ -356,7 +213,7 @@ export const routes: RouteSpec[] = [
     teamScoped: true,
     query: ['team', 'coordinator', 'phase', 'overdue', 'programme', 'limit', 'cursor'],
     responses: {
-      200: json('{items: JourneySummary[], nextCursor?}', page(responseSchemas.journeySummary)),
+      200: json('{items: JourneySummary[], nextCursor?}', responseSchemas.journeyPage),
       400: 'no team or co-ordinator given, or a bad cursor',
       403: 'not your team',
     },
