@@ -1,457 +1,41 @@
 /**
- * Every route of the API in one table: who may call it, what it takes and what it answers. The app
- * takes its role checks from here, `/openapi.json` is generated from here (request bodies from the
- * same zod schemas that validate them), and the role × route test walks it.
+ * Every route of the API in one table, assembled from the route modules in routes/ (each declares
+ * its routes' specs with their handlers): who may call a route, what it takes and what it answers.
+ * The app registers its routes from here, `/openapi.json` is generated from here (request bodies
+ * from the same zod schemas that validate them, response bodies from responses.ts), and the role ×
+ * route test walks it.
  */
 import { z } from 'zod';
-import * as c from '../domain/commands.js';
-import { referralSchema } from '../domain/referral.js';
-import { devTokenRequest, roles, type Role } from './auth.js';
+import { roles, type Role } from './auth.js';
+import { jsonSchemaOf, problemResponse } from './responses.js';
+import { adtRoutes } from './routes/adt.js';
+import { codecRoutes } from './routes/codec.js';
+import { inboxRoutes } from './routes/inbox.js';
+import { journeyRoutes } from './routes/journeys.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { programmeRoutes } from './routes/programmes.js';
+import { referralRoutes } from './routes/referrals.js';
+import { sessionRoutes } from './routes/session.js';
+import type { ResponseSpec, Route, RouteSpec } from './routes/shared.js';
+import { systemRoutes } from './routes/system.js';
 
-export interface RouteSpec {
-  method: 'GET' | 'POST' | 'DELETE';
-  /** OpenAPI-style path: `/journeys/{id}`. */
-  path: string;
-  summary: string;
-  /** `anyone` needs no token. */
-  roles: Role[] | 'anyone';
-  /** Coordinators and team leads reach only their teams' journeys here. */
-  teamScoped?: boolean;
-  body?: { contentType: string; schema?: z.ZodType; description?: string }[];
-  query?: string[];
-  /** Optional request headers the route reads. */
-  headers?: { name: string; description: string; pattern: string }[];
-  /** Status → description, or description with the body's schema (JSON unless `contentType`). */
-  responses: Record<number, string | ResponseSpec>;
-}
+export type { ResponseSpec, Route, RouteSpec };
 
-export interface ResponseSpec {
-  description: string;
-  schema?: JsonSchema;
-  contentType?: string;
-  /** Further media types this status may answer with (the ADT feed answers HL7 or JSON). */
-  alternatives?: Record<string, JsonSchema>;
-}
-
-type JsonSchema = Record<string, unknown>;
-
-/** Temporal's JSON form of payloads: metadata values and data as base64. */
-export const codecBody = z.object({
-  payloads: z
-    .array(z.object({ metadata: z.record(z.string(), z.string()).default({}), data: z.string().default('') }))
-    .max(1000),
-});
-
-// ---- Response bodies ---------------------------------------------------------------------------
-// JSON Schema (2020-12, as OpenAPI 3.1 takes it) for what each route answers. They say what
-// clients rely on: the fields are required and typed, and more fields are allowed, so a new
-// field is not a break but a missing or mistyped one is. The schemathesis fuzz test checks every
-// answer against these.
-const str: JsonSchema = { type: 'string' };
-const int: JsonSchema = { type: 'integer' };
-const bool: JsonSchema = { type: 'boolean' };
-const instant: JsonSchema = { type: 'string', format: 'date-time' };
-const nullable = (schema: JsonSchema): JsonSchema => ({ anyOf: [schema, { type: 'null' }] });
-const object = (properties: Record<string, JsonSchema>, optional: string[] = []): JsonSchema => ({
-  type: 'object',
-  properties,
-  required: Object.keys(properties).filter((k) => !optional.includes(k)),
-});
-const list = (items: JsonSchema): JsonSchema => ({ type: 'array', items });
-const page = (items: JsonSchema) => object({ items: list(items), nextCursor: str }, ['nextCursor']);
-
-const phaseSchema: JsonSchema = { type: 'string', enum: [...c.phases] };
-const tierSchema: JsonSchema = { type: 'string', enum: ['high', 'medium', 'low'] };
-
-/** What every journey answer carries: the list item (`JourneySummary`) is also the head of the detail. */
-const summaryFields = {
-  id: str,
-  programme: str,
-  teamId: str,
-  phase: phaseSchema,
-  coordinatorId: nullable(str),
-  riskTier: tierSchema,
-  nextDueAt: nullable(instant),
-  overdue: bool,
-};
-
-export const responseSchemas = {
-  health: object({
-    status: { enum: ['ok', 'degraded'] },
-    temporal: { enum: ['up', 'down'] },
-    dynamodb: { enum: ['up', 'down'] },
-  }),
-  openapi: object({ openapi: str, info: { type: 'object' }, paths: { type: 'object' } }),
-  token: object({ token: { type: 'string', pattern: '^[\\w-]+\\.[\\w-]+\\.[\\w-]+$' } }),
-  devDirectory: object({ users: list(object({ sub: str, name: str, role: { enum: [...roles] }, teams: list(str) })) }),
-  programmes: object({
-    items: list(
-      object(
-        {
-          id: str,
-          name: str,
-          description: str,
-          recordsPlaceOfDeath: bool,
-          teams: list(
-            object({
-              id: str,
-              name: str,
-              coordinators: list(object({ id: str, name: str, maxCaseload: int })),
-              leads: list(str),
-              serviceManagers: list(str),
-            }),
-          ),
-        },
-        ['description'],
-      ),
-    ),
-  }),
-  caseloads: object({
-    teamId: str,
-    items: list(object({ coordinatorId: str, name: str, caseload: int, capacity: int })),
-  }),
-  referralAccepted: object({ journeyId: str, merged: bool, phase: phaseSchema }),
-  encounterAccepted: object({ applied: int, duplicate: bool }),
-  hl7Ack: { type: 'string', pattern: '^MSH\\|[\\s\\S]*\\rMSA\\|A[AER]\\|' },
-  journeySummary: object(summaryFields),
-  /** A live journey in full; an earlier, closed episode answers its summary and its audit trail. */
-  journeyDetail: object(
-    {
-      ...summaryFields,
-      referrals: list({ type: 'object' }),
-      assessment: nullable({ type: 'object' }),
-      carePlan: nullable({ type: 'object' }),
-      hospitalStays: list(object({ admittedAt: instant, dischargedAt: instant, readmission: bool }, ['dischargedAt'])),
-      deadlines: list(
-        object({
-          name: str,
-          dueAt: instant,
-          status: { enum: ['open', 'met', 'overdue', 'cancelled'] },
-          ladderStep: int,
-        }),
-      ),
-      timeline: list(object({ at: instant, type: str, by: str, detail: str })),
-    },
-    ['referrals', 'assessment', 'carePlan', 'hospitalStays', 'deadlines'],
-  ),
-  fhirBundle: object({
-    resourceType: { const: 'Bundle' },
-    type: str,
-    entry: list(object({ resource: object({ resourceType: str }) })),
-  }),
-  inbox: object(
-    {
-      items: list(
-        object(
-          {
-            id: str,
-            journeyId: str,
-            kind: { enum: ['reminder', 'overdue', 'escalation', 'notice'] },
-            deadline: str,
-            level: { enum: [0, 1, 2] },
-            dueAt: nullable(instant),
-            createdAt: instant,
-            message: str,
-            ackedAt: instant,
-          },
-          ['ackedAt'],
-        ),
-      ),
-      nextCursor: str,
-    },
-    ['nextCursor'],
-  ),
-  codec: object({ payloads: list(object({ metadata: { type: 'object', additionalProperties: str }, data: str })) }),
-  metrics: object({
-    programme: nullable(str),
-    teams: list(str),
-    period: object({ from: instant, to: instant }),
-    referrals: object({ total: int, bySource: { type: 'object', additionalProperties: int } }),
-    referralToAssessmentDays: object({
-      count: int,
-      median: nullable({ type: 'number' }),
-      p90: nullable({ type: 'number' }),
-    }),
-    onTime: {
-      type: 'object',
-      additionalProperties: object({ met: int, onTime: int, rate: nullable({ type: 'number' }) }),
-    },
-    postDischargeContact: object({ discharges: int, contactedInWindow: int, rate: nullable({ type: 'number' }) }),
-    readmissions: object({ admissions: int, within30Days: int }),
-    escalationsByLevel: object({ 0: int, 1: int, 2: int }),
-    closures: { type: 'object', required: ['total', 'byReason'] },
-    caseload: list(object({ programme: str, teamId: str, coordinatorId: str, caseload: int, capacity: int })),
-  }),
-} satisfies Record<string, JsonSchema>;
-
-export const problemSchema: JsonSchema = object(
-  { type: str, title: str, status: int, detail: str, errors: list(object({ path: str, message: str })) },
-  ['errors'],
-);
-
-const json = (description: string, schema: JsonSchema): ResponseSpec => ({ description, schema });
-const HL7 = 'application/hl7-v2';
-const hl7 = (description: string): ResponseSpec => ({ description, contentType: HL7, schema: responseSchemas.hl7Ack });
-
-const STAFF: Role[] = ['coordinator', 'team-lead', 'service-manager', 'ops', 'admin'];
-const EVERYONE_SIGNED_IN: Role[] = [
-  'referrer',
-  'coordinator',
-  'team-lead',
-  'service-manager',
-  'discharge-team',
-  'integration',
-  'ops',
-  'admin',
-];
-const journeyAction = (path: string, summary: string, roles: Role[], schema: z.ZodType): RouteSpec => ({
-  method: 'POST',
-  path: `/journeys/{id}/${path}`,
-  summary,
-  roles,
-  teamScoped: true,
-  body: [{ contentType: 'application/json', schema }],
-  headers: [
-    {
-      name: 'Idempotency-Key',
-      description:
-        'Names the command so that sending it again (after a timeout) returns the first answer and does nothing twice.',
-      pattern: '^[A-Za-z0-9_.:-]{1,100}$',
-    },
-  ],
-  responses: {
-    200: json('the updated journey', responseSchemas.journeyDetail),
-    400: 'invalid body or Idempotency-Key',
-    404: 'no such journey (or action)',
-    409: 'does not fit the journey now; nothing changed',
-    422: 'refused by the journey; nothing changed',
-    503: 'the journey has the command but has not confirmed it yet (its worker is down): look before sending it again, or send it with the same Idempotency-Key',
-  },
-});
-
-export const routes: RouteSpec[] = [
-  {
-    method: 'GET',
-    path: '/health',
-    summary: 'Health of the API and its dependencies',
-    roles: 'anyone',
-    responses: {
-      200: json('all up', responseSchemas.health),
-      503: json('a dependency is down', responseSchemas.health),
-    },
-  },
-  {
-    method: 'GET',
-    path: '/openapi.json',
-    summary: 'This document',
-    roles: 'anyone',
-    responses: { 200: json('OpenAPI 3.1 document', responseSchemas.openapi) },
-  },
-  {
-    method: 'POST',
-    path: '/auth/dev-token',
-    summary: 'Development sign-in (only with CAREPATH_DEV_AUTH=1)',
-    roles: 'anyone',
-    body: [{ contentType: 'application/json', schema: devTokenRequest }],
-    responses: {
-      200: json('{token}', responseSchemas.token),
-      400: 'invalid request',
-      404: 'development sign-in is off',
-    },
-  },
-  {
-    method: 'GET',
-    path: '/auth/dev-directory',
-    summary: 'Development sign-in: the people of the configured teams, to pick one (only with CAREPATH_DEV_AUTH=1)',
-    roles: 'anyone',
-    responses: {
-      200: json('{users[{sub, name, role, teams}]}', responseSchemas.devDirectory),
-      404: 'development sign-in is off',
-    },
-  },
-  {
-    method: 'POST',
-    path: '/auth/session',
-    summary:
-      "Sets the caller's token as an HttpOnly cookie scoped to /codec, so the Temporal Web UI can decode history for them",
-    roles: EVERYONE_SIGNED_IN,
-    responses: { 204: 'cookie set' },
-  },
-  {
-    method: 'DELETE',
-    path: '/auth/session',
-    summary: 'Clears the codec cookie (sign-out)',
-    roles: 'anyone',
-    responses: { 204: 'cookie cleared' },
-  },
-  {
-    method: 'GET',
-    path: '/programmes',
-    summary: 'The configured programmes, their teams, co-ordinators (with capacity), leads and service managers',
-    roles: STAFF,
-    responses: { 200: json('{items: Programme[]}', responseSchemas.programmes) },
-  },
-  {
-    method: 'GET',
-    path: '/caseloads',
-    summary: "A team's caseload per co-ordinator against capacity",
-    roles: STAFF,
-    teamScoped: true,
-    query: ['team'],
-    responses: {
-      200: json('{teamId, items[{coordinatorId, name, caseload, capacity}]}', responseSchemas.caseloads),
-      400: 'no team given',
-      403: 'not your team',
-      404: 'no such team',
-    },
-  },
-  {
-    method: 'POST',
-    path: '/referrals',
-    summary: 'Refer a person into a programme (merged into their open journey if they have one)',
-    roles: ['referrer', 'coordinator', 'team-lead', 'integration', 'admin'],
-    body: [
-      { contentType: 'application/json', schema: referralSchema },
-      {
-        contentType: 'application/fhir+json',
-        description: 'FHIR R4 ServiceRequest with the Patient contained, or a Bundle holding both',
-      },
-    ],
-    responses: {
-      202: json('{journeyId, merged, phase}', responseSchemas.referralAccepted),
-      400: 'invalid referral',
-      413: 'body too large',
-      422: 'unknown programme or no team covers the person',
-      429: 'rate limited (Retry-After says when to try again)',
-    },
-  },
-  {
-    method: 'POST',
-    path: '/adt',
-    summary: 'Hospital admission, transfer and discharge events',
-    roles: ['integration', 'discharge-team'],
-    body: [
-      {
-        contentType: 'application/hl7-v2',
-        description: 'HL7 v2.3–2.5 ADT (A01, A02, A03, A08, A11, A13), ER7 with CR, LF or CRLF',
-      },
-      { contentType: 'application/fhir+json', description: 'FHIR R4 Encounter' },
-    ],
-    responses: {
-      200: hl7('HL7 ACK (MSA|AA)'),
-      202: json('Encounter accepted', responseSchemas.encounterAccepted),
-      400: {
-        ...hl7('negative ACK (AE/AR), or an invalid Encounter (problem+json)'),
-        alternatives: { 'application/problem+json': problemSchema },
-      },
-      413: hl7('negative ACK (AR): message too large'),
-      429: hl7('negative ACK (AR): rate limited (Retry-After says when to try again)'),
-    },
-  },
-  {
-    method: 'GET',
-    path: '/journeys',
-    summary: 'Journeys of a team (or co-ordinator), soonest due first',
-    roles: STAFF,
-    teamScoped: true,
-    query: ['team', 'coordinator', 'phase', 'overdue', 'programme', 'limit', 'cursor'],
-    responses: {
-      200: json('{items: JourneySummary[], nextCursor?}', page(responseSchemas.journeySummary)),
-      400: 'no team or co-ordinator given, or a bad cursor',
-      403: 'not your team',
-    },
-  },
-  {
-    method: 'GET',
-    path: '/journeys/{id}',
-    summary: 'One journey in full',
-    roles: STAFF,
-    teamScoped: true,
-    responses: { 200: json('the journey', responseSchemas.journeyDetail), 404: 'no such journey' },
-  },
-  journeyAction('triage', 'Accept or decline a referral', ['coordinator', 'team-lead'], c.triageCommand),
-  journeyAction(
-    'assessment',
-    'Record the holistic assessment (including the carer)',
-    ['coordinator'],
-    c.assessmentCommand,
-  ),
-  journeyAction('care-plan', 'Agree (or revise) the personalised care plan', ['coordinator'], c.carePlanCommand),
-  {
-    ...journeyAction(
-      'actions/{actionId}/complete',
-      'Complete a care-plan action',
-      ['coordinator'],
-      c.completeActionCommand.omit({ actionId: true }),
-    ),
-  },
-  journeyAction('reviews', 'Record a review', ['coordinator', 'team-lead'], c.reviewCommand),
-  journeyAction(
-    'contacts',
-    'Record a contact (a post-discharge contact meets that deadline)',
-    ['coordinator'],
-    c.contactCommand,
-  ),
-  journeyAction('coordinator', 'Reassign the named co-ordinator', ['team-lead'], c.reassignCommand),
-  journeyAction('close', 'Close the journey with its outcome', ['coordinator', 'team-lead'], c.closeCommand),
-  {
-    method: 'GET',
-    path: '/journeys/{id}/fhir',
-    summary: 'The journey as a FHIR R4 Bundle',
-    roles: ['coordinator', 'team-lead', 'admin'],
-    teamScoped: true,
-    responses: {
-      200: { description: 'FHIR Bundle', contentType: 'application/fhir+json', schema: responseSchemas.fhirBundle },
-      404: 'no such journey',
-    },
-  },
-  {
-    method: 'GET',
-    path: '/inbox',
-    summary: "The caller's reminders, overdue notices and escalations",
-    roles: EVERYONE_SIGNED_IN,
-    query: ['limit', 'cursor'],
-    responses: { 200: json('{items, nextCursor?}', responseSchemas.inbox), 400: 'a bad cursor' },
-  },
-  {
-    method: 'POST',
-    path: '/inbox/{id}/ack',
-    summary: 'Acknowledge an inbox item',
-    roles: EVERYONE_SIGNED_IN,
-    responses: { 204: 'acknowledged', 404: 'no such item' },
-  },
-  ...(['decode', 'encode'] as const).map((op): RouteSpec => ({
-    method: 'POST',
-    path: `/codec/${op}`,
-    summary: `Temporal remote codec: ${op} payloads (for the Temporal Web UI and CLI)`,
-    roles: ['ops', 'admin'],
-    body: [{ contentType: 'application/json', schema: codecBody }],
-    responses: {
-      200: json('{payloads}', responseSchemas.codec),
-      400: 'not a payloads document',
-      404: 'payload encryption is off',
-      422: 'a payload could not be opened',
-    },
-  })),
-  {
-    method: 'GET',
-    path: '/metrics',
-    summary: 'Evaluation metrics per programme, team and period',
-    roles: ['team-lead', 'service-manager', 'ops', 'admin'],
-    teamScoped: true,
-    query: ['programme', 'team', 'from', 'to'],
-    responses: {
-      200: json('metrics', responseSchemas.metrics),
-      400: 'bad period',
-      403: 'not your team',
-      404: 'no such programme or team',
-    },
-  },
+export const routes: Route[] = [
+  ...systemRoutes,
+  ...sessionRoutes,
+  ...programmeRoutes,
+  ...referralRoutes,
+  ...adtRoutes,
+  ...journeyRoutes,
+  ...inboxRoutes,
+  ...codecRoutes,
+  ...metricsRoutes,
 ];
 
 export function rolesFor(method: RouteSpec['method'], path: string): Role[] {
   const spec = routes.find((r) => r.method === method && r.path === path);
-  if (!spec || spec.roles === 'anyone') throw new Error(`no role-checked route ${method} ${path} in routes.ts`);
+  if (!spec || spec.roles === 'anyone') throw new Error(`no role-checked route ${method} ${path} in the route table`);
   return spec.roles;
 }
 
@@ -474,22 +58,22 @@ function responsesOf(r: RouteSpec): Record<number, string | ResponseSpec> {
 function responseObject(status: number, spec: string | ResponseSpec) {
   const { description, schema, contentType, alternatives } = typeof spec === 'string' ? { description: spec } : spec;
   // Errors are problem+json unless the route says otherwise (the ADT feed answers in HL7).
-  const body = schema ?? (status >= 400 ? problemSchema : undefined);
+  const body = schema ? jsonSchemaOf(schema) : status >= 400 ? jsonSchemaOf(problemResponse) : undefined;
   const type = contentType ?? (schema ? 'application/json' : 'application/problem+json');
   if (!body) return { description };
   return {
     description,
     content: {
       [type]: { schema: body },
-      ...Object.fromEntries(Object.entries(alternatives ?? {}).map(([t, s]) => [t, { schema: s }])),
+      ...Object.fromEntries(Object.entries(alternatives ?? {}).map(([t, s]) => [t, { schema: jsonSchemaOf(s) }])),
     },
   };
 }
 
 /** The OpenAPI 3.1 document, built from the table and the zod schemas. */
-export function openApiDocument() {
+export function openApiDocument(table: RouteSpec[] = routes) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of routes) {
+  for (const r of table) {
     const parameters = [
       ...[...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
         name: m[1],

@@ -1,0 +1,190 @@
+/**
+ * What each route answers, as zod schemas, and their JSON Schema (2020-12, as OpenAPI 3.1 takes it)
+ * for `/openapi.json`. They say what clients rely on: the fields are required and typed, and more
+ * fields are allowed (loose objects), so a new field is not a break but a missing or mistyped one
+ * is. The schemathesis fuzz test checks every answer against these.
+ */
+import { z } from 'zod';
+import * as c from '../domain/commands.js';
+import type { Metrics } from '../domain/metrics.js';
+import type { JourneySummary } from '../domain/views.js';
+import { roles } from './auth.js';
+import type { DevUser } from './directory.js';
+
+export type JsonSchema = Record<string, unknown>;
+
+/** The fields a schema promises, without the "more fields allowed" index signature of a loose object. */
+type Known<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
+/** Compiles only when the domain type `T` has every field the schema `S` promises, typed alike. */
+type Fits<T, S extends z.ZodType> = T extends Known<z.output<S>> ? true : never;
+
+const str = z.string();
+const int = z.int();
+const bool = z.boolean();
+const instant = z.iso.datetime();
+const anyObject = z.looseObject({});
+const page = <T extends z.ZodType>(items: T) => z.looseObject({ items: z.array(items), nextCursor: str.optional() });
+
+const phase = z.enum(c.phases);
+const tier = z.enum(['high', 'medium', 'low']);
+
+/** What every journey answer carries: the list item (`JourneySummary`) is also the head of the detail. */
+const summaryFields = {
+  id: str,
+  programme: str,
+  teamId: str,
+  phase,
+  coordinatorId: str.nullable(),
+  riskTier: tier,
+  nextDueAt: instant.nullable(),
+  overdue: bool,
+};
+
+const journeySummary = z.looseObject(summaryFields);
+const _summaryFits: Fits<JourneySummary, typeof journeySummary> = true;
+
+const devDirectory = z.looseObject({
+  users: z.array(z.looseObject({ sub: str, name: str, role: z.enum(roles), teams: z.array(str) })),
+});
+const _devUserFits: Fits<DevUser, (typeof devDirectory)['shape']['users']['element']> = true;
+
+const rate = z.number().nullable();
+/** What computeMetrics works out; the route adds which programme and teams it covers, and caseloads. */
+const computed = z.looseObject({
+  period: z.looseObject({ from: instant, to: instant }),
+  referrals: z.looseObject({ total: int, bySource: z.record(z.string(), int) }),
+  referralToAssessmentDays: z.looseObject({ count: int, median: rate, p90: rate }),
+  onTime: z.record(z.string(), z.looseObject({ met: int, onTime: int, rate })),
+  postDischargeContact: z.looseObject({ discharges: int, contactedInWindow: int, rate }),
+  readmissions: z.looseObject({ admissions: int, within30Days: int }),
+  escalationsByLevel: z.looseObject({ 0: int, 1: int, 2: int }),
+  closures: z.looseObject({ total: z.unknown(), byReason: z.unknown() }),
+});
+const _metricsFits: Fits<Metrics, typeof computed> = true;
+const metrics = z.looseObject({
+  programme: str.nullable(),
+  teams: z.array(str),
+  ...computed.shape,
+  caseload: z.array(z.looseObject({ programme: str, teamId: str, coordinatorId: str, caseload: int, capacity: int })),
+});
+
+export const responses = {
+  health: z.looseObject({
+    status: z.enum(['ok', 'degraded']),
+    temporal: z.enum(['up', 'down']),
+    dynamodb: z.enum(['up', 'down']),
+  }),
+  openapi: z.looseObject({ openapi: str, info: anyObject, paths: anyObject }),
+  token: z.looseObject({ token: z.string().regex(/^[\w-]+\.[\w-]+\.[\w-]+$/) }),
+  devDirectory,
+  programmes: z.looseObject({
+    items: z.array(
+      z.looseObject({
+        id: str,
+        name: str,
+        description: str.optional(),
+        recordsPlaceOfDeath: bool,
+        teams: z.array(
+          z.looseObject({
+            id: str,
+            name: str,
+            coordinators: z.array(z.looseObject({ id: str, name: str, maxCaseload: int })),
+            leads: z.array(str),
+            serviceManagers: z.array(str),
+          }),
+        ),
+      }),
+    ),
+  }),
+  caseloads: z.looseObject({
+    teamId: str,
+    items: z.array(z.looseObject({ coordinatorId: str, name: str, caseload: int, capacity: int })),
+  }),
+  referralAccepted: z.looseObject({ journeyId: str, merged: bool, phase }),
+  encounterAccepted: z.looseObject({ applied: int, duplicate: bool }),
+  hl7Ack: z.string().regex(/^MSH\|[\s\S]*\rMSA\|A[AER]\|/),
+  journeySummary,
+  journeyPage: page(journeySummary),
+  /** A live journey in full; an earlier, closed episode answers its summary and its audit trail. */
+  journeyDetail: z.looseObject({
+    ...summaryFields,
+    referrals: z.array(anyObject).optional(),
+    assessment: anyObject.nullable().optional(),
+    carePlan: anyObject.nullable().optional(),
+    hospitalStays: z
+      .array(z.looseObject({ admittedAt: instant, dischargedAt: instant.optional(), readmission: bool }))
+      .optional(),
+    deadlines: z
+      .array(
+        z.looseObject({
+          name: str,
+          dueAt: instant,
+          status: z.enum(['open', 'met', 'overdue', 'cancelled']),
+          ladderStep: int,
+        }),
+      )
+      .optional(),
+    timeline: z.array(z.looseObject({ at: instant, type: str, by: str, detail: str })),
+  }),
+  fhirBundle: z.looseObject({
+    resourceType: z.literal('Bundle'),
+    type: str,
+    entry: z.array(z.looseObject({ resource: z.looseObject({ resourceType: str }) })),
+  }),
+  inbox: page(
+    z.looseObject({
+      id: str,
+      journeyId: str,
+      kind: z.enum(['reminder', 'overdue', 'escalation', 'notice']),
+      deadline: str,
+      level: z.literal([0, 1, 2]),
+      dueAt: instant.nullable(),
+      createdAt: instant,
+      message: str,
+      ackedAt: instant.optional(),
+    }),
+  ),
+  codec: z.looseObject({
+    payloads: z.array(z.looseObject({ metadata: z.record(z.string(), str), data: str })),
+  }),
+  metrics,
+} satisfies Record<string, z.ZodType>;
+
+export const problemResponse = z.looseObject({
+  type: str,
+  title: str,
+  status: int,
+  detail: str,
+  errors: z.array(z.looseObject({ path: str, message: str })).optional(),
+});
+
+const SAFE_INTEGER = { minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
+
+/**
+ * A response schema as JSON Schema. zod says some things JSON Schema already means, and some it
+ * never promised clients: those are left out, so the document says what it said when it was
+ * written by hand.
+ */
+export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    override: ({ jsonSchema: s }) => {
+      // More fields allowed is JSON Schema's default; `{}` says the same at more length.
+      if (isEmptyObject(s.additionalProperties)) delete s.additionalProperties;
+      if (isEmptyObject(s.properties)) delete s.properties;
+      // Every JSON property name is a string.
+      if ((s.propertyNames as JsonSchema | undefined)?.type === 'string') delete s.propertyNames;
+      // An instant is promised as a date-time, not as zod's own (narrower) pattern for one.
+      if (s.format === 'date-time') delete s.pattern;
+      // An integer is an integer; JavaScript's safe range is not part of the contract.
+      if (s.type === 'integer' && s.minimum === SAFE_INTEGER.minimum && s.maximum === SAFE_INTEGER.maximum) {
+        delete s.minimum;
+        delete s.maximum;
+      }
+    },
+  });
+  return rest;
+}
+
+const isEmptyObject = (value: unknown) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;

@@ -1,0 +1,123 @@
+/**
+ * The hospital ADT feed: admissions, transfers and discharges as HL7 v2 (answered with an HL7 ACK)
+ * or as a FHIR Encounter (answered in JSON), applied to the patient's open journeys.
+ */
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { patientIdFor } from '../../activities/pseudonym.js';
+import { normaliseNhsNumber } from '../../domain/nhsNumber.js';
+import { hospitalEventFromEncounter } from '../fhirIntake.js';
+import { ack, parseAdt } from '../hl7.js';
+import { perCallerLimit } from '../rateLimits.js';
+import { problemResponse, responses } from '../responses.js';
+import { json, problem, type Env, type ResponseSpec, type Route } from './shared.js';
+
+const HL7 = 'application/hl7-v2';
+const hl7 = (description: string): ResponseSpec => ({ description, contentType: HL7, schema: responses.hl7Ack });
+const isJson = (ctx: Context) => /json/.test(ctx.req.header('content-type') ?? '');
+
+export const adtRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/adt',
+    summary: 'Hospital admission, transfer and discharge events',
+    roles: ['integration', 'discharge-team'],
+    body: [
+      {
+        contentType: 'application/hl7-v2',
+        description: 'HL7 v2.3–2.5 ADT (A01, A02, A03, A08, A11, A13), ER7 with CR, LF or CRLF',
+      },
+      { contentType: 'application/fhir+json', description: 'FHIR R4 Encounter' },
+    ],
+    responses: {
+      200: hl7('HL7 ACK (MSA|AA)'),
+      202: json('Encounter accepted', responses.encounterAccepted),
+      400: {
+        ...hl7('negative ACK (AE/AR), or an invalid Encounter (problem+json)'),
+        alternatives: { 'application/problem+json': problemResponse },
+      },
+      413: hl7('negative ACK (AR): message too large'),
+      429: hl7('negative ACK (AR): rate limited (Retry-After says when to try again)'),
+    },
+    // An integration engine waits for an ACK: AE tells it to send the message again.
+    whenUnavailable: (ctx) =>
+      isJson(ctx)
+        ? undefined
+        : ctx.body(ack(undefined, 'AE', 'temporarily unavailable: send again'), 503, {
+            'content-type': 'application/hl7-v2; charset=utf-8',
+          }),
+    before: [
+      bodyLimit({
+        maxSize: 64 * 1024,
+        onError: (ctx) =>
+          ctx.body(ack(undefined, 'AR', 'message too large'), 413, { 'content-type': 'application/hl7-v2' }),
+      }),
+    ],
+    after: (deps) => {
+      const perMinute = deps.rateLimits?.adtPerMinute ?? 0;
+      return [
+        perCallerLimit<Env>(perMinute, (ctx, retryAfter) =>
+          ctx.body(
+            ack(undefined, 'AR', `rate limited: at most ${perMinute} messages a minute; retry in ${retryAfter} s`),
+            429,
+            { 'content-type': 'application/hl7-v2; charset=utf-8', 'retry-after': String(retryAfter) },
+          ),
+        ),
+      ];
+    },
+    handler: async (ctx, deps) => {
+      const now = deps.now;
+      if (isJson(ctx)) {
+        // The FHIR alternative: an Encounter.
+        const encounter = hospitalEventFromEncounter(await ctx.req.json().catch(() => undefined));
+        if (!encounter.ok)
+          return problem(
+            ctx,
+            400,
+            'Invalid Encounter',
+            encounter.errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+            { errors: encounter.errors },
+          );
+        const { nhsNumber, facility, event } = encounter.value;
+        const nhs = normaliseNhsNumber(nhsNumber);
+        if (!nhs)
+          return problem(ctx, 400, 'Invalid Encounter', 'Encounter.subject.identifier: not a valid NHS number', {
+            errors: [{ path: 'Encounter.subject.identifier', message: 'not a valid NHS number' }],
+          });
+        if (!(await deps.read.isNewAdtMessage(facility, event.controlId)))
+          return ctx.json({ applied: 0, duplicate: true }, 202);
+        const reached = await deps.gateway.hospitalEvent(deps.programmes, patientIdFor(nhs, deps.pseudonymKey), {
+          ...event,
+          controlId: `${facility}:${event.controlId}`,
+        });
+        await deps.read.recordAdtMessage(facility, event.controlId, now());
+        return ctx.json({ applied: reached, duplicate: false }, 202);
+      }
+      const hl7 = (status: number, body: string) =>
+        ctx.body(body, status as 200, { 'content-type': 'application/hl7-v2; charset=utf-8' });
+      const parsed = parseAdt(await ctx.req.text());
+      if (!parsed.ok) return hl7(400, ack(parsed.message, parsed.code, parsed.reason, parsed.controlId));
+      const { adt } = parsed;
+      const at = now();
+      // A message we have processed before is acknowledged and changes nothing.
+      if (!(await deps.read.isNewAdtMessage(adt.sendingFacility, adt.controlId)))
+        return hl7(200, ack(adt.message, 'AA', 'duplicate: already processed'));
+      const patientId = patientIdFor(adt.nhsNumber, deps.pseudonymKey);
+      const reached = await deps.gateway.hospitalEvent(deps.programmes, patientId, {
+        controlId: `${adt.sendingFacility}:${adt.controlId}`,
+        event: adt.event,
+        ...(adt.occurredAt ? { occurredAt: adt.occurredAt } : {}),
+        ...(adt.location ? { location: adt.location } : {}),
+      });
+      await deps.read.recordAdtMessage(adt.sendingFacility, adt.controlId, at);
+      return hl7(
+        200,
+        ack(
+          adt.message,
+          'AA',
+          reached > 0 ? `applied to ${reached} journey(s)` : 'no open journey for this patient: nothing changed',
+        ),
+      );
+    },
+  },
+];

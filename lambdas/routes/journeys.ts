@@ -1,0 +1,260 @@
+/**
+ * Journeys: a team's (or co-ordinator's) list, one journey in full or as a FHIR Bundle, and the
+ * co-ordinators' and leads' commands, checked here and decided by the journey.
+ */
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import * as c from '../../domain/commands.js';
+import { parseJourneyId } from '../../domain/journeyIds.js';
+import { checkCommand, commandPayloads, type CommandOutcome, type CommandType } from '../../domain/journeyCommands.js';
+import { journeyDetail } from '../../domain/views.js';
+import type { Role } from '../auth.js';
+import { journeyBundle } from '../fhirExport.js';
+import { JourneyNotAnswering, type JourneyGateway } from '../journeyGateway.js';
+import { responses } from '../responses.js';
+import {
+  badCursor,
+  canSeeTeam,
+  isInvalidKey,
+  json,
+  pageLimit,
+  problem,
+  STAFF,
+  TEAM_SCOPED,
+  validationProblem,
+  type Ctx,
+  type Route,
+  type RouteDeps,
+} from './shared.js';
+
+/** Why a journey refused a command, as HTTP statuses. */
+const failureStatus: Record<string, number> = { phase: 409, 'not-found': 404, invalid: 422, capacity: 409 };
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,100}$/;
+
+function refused(ctx: Ctx, rejection: Extract<CommandOutcome, { ok: false }>) {
+  const status = failureStatus[rejection.type] ?? 422;
+  return problem(
+    ctx,
+    status,
+    status === 409 ? 'Conflict' : status === 404 ? 'Not found' : 'Unprocessable',
+    rejection.message,
+  );
+}
+
+/** Loads a journey the caller may see, or answers 404/403 for them. */
+async function journeyFor(
+  ctx: Ctx,
+  deps: RouteDeps,
+): Promise<{ response: Response } | { id: string; live: Awaited<ReturnType<JourneyGateway['load']>> }> {
+  const id = ctx.req.param('id') ?? '';
+  // Not the shape of a journey id: nothing to look up (and no over-long key to send DynamoDB).
+  if (!parseJourneyId(id)) return { response: problem(ctx, 404, 'Not found', `No journey ${id.slice(0, 200)}.`) };
+  const live = await deps.gateway.load(id);
+  const teamId = live?.state.teamId ?? (await deps.read.getJourney(id))?.teamId;
+  if (!teamId) return { response: problem(ctx, 404, 'Not found', `No journey ${id}.`) };
+  if (!canSeeTeam(ctx.get('caller'), teamId))
+    return { response: problem(ctx, 403, 'Forbidden', `Journey ${id} belongs to a team you are not in.`) };
+  return { id, live };
+}
+
+/** A co-ordinator's or lead's command: checked against the journey here, decided by the journey. */
+function journeyAction(
+  path: string,
+  summary: string,
+  roles: Role[],
+  type: CommandType,
+  /** The body as documented, when some of the command comes from the path. */
+  body: z.ZodType = commandPayloads[type],
+  fromPath?: (ctx: Ctx) => Record<string, string>,
+): Route {
+  const schema = commandPayloads[type];
+  return {
+    method: 'POST',
+    path: `/journeys/{id}/${path}`,
+    summary,
+    roles,
+    teamScoped: true,
+    body: [{ contentType: 'application/json', schema: body }],
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        description:
+          'Names the command so that sending it again (after a timeout) returns the first answer and does nothing twice.',
+        pattern: IDEMPOTENCY_KEY.source,
+      },
+    ],
+    responses: {
+      200: json('the updated journey', responses.journeyDetail),
+      400: 'invalid body or Idempotency-Key',
+      404: 'no such journey (or action)',
+      409: 'does not fit the journey now; nothing changed',
+      422: 'refused by the journey; nothing changed',
+      503: 'the journey has the command but has not confirmed it yet (its worker is down): look before sending it again, or send it with the same Idempotency-Key',
+    },
+    handler: async (ctx, deps) => {
+      const now = deps.now;
+      // Who may touch this journey is settled before anything about the request is said.
+      const found = await journeyFor(ctx, deps);
+      if ('response' in found) return found.response;
+      const body = await ctx.req.json().catch(() => undefined);
+      const parsed = schema.safeParse({
+        ...(typeof body === 'object' && body ? body : {}),
+        ...(fromPath?.(ctx) ?? {}),
+      });
+      if (!parsed.success) return validationProblem(ctx, parsed.error);
+      const caller = ctx.get('caller');
+      // A client that may send the same command twice (a retry after a timeout) names it; the
+      // second time it gets the first one's answer and nothing is done again.
+      const key = ctx.req.header('idempotency-key');
+      if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
+        return problem(ctx, 400, 'Bad request', 'Idempotency-Key must be 1 to 100 letters, digits, or _ . : -');
+      const commandId = key ? `${caller.sub}/${key}` : randomUUID();
+      const earlier = key && found.live ? await deps.gateway.outcome(found.live.handle, commandId) : undefined;
+      if (earlier?.ok) return ctx.json(journeyDetail(found.live!.state, now().getTime()));
+      if (earlier) return refused(ctx, earlier);
+      if (!found.live || found.live.state.phase === 'closed')
+        return problem(
+          ctx,
+          409,
+          'Journey closed',
+          `Journey ${found.id} has closed; refer again to open a new episode.`,
+        );
+      const command = { ...(parsed.data as object), by: { sub: caller.sub, role: caller.role } };
+      // Most commands that do not fit are refused here, without troubling the journey.
+      const checked = checkCommand(found.live.state, type, command, now().getTime());
+      const result =
+        'rejected' in checked
+          ? checked
+          : await deps.gateway.command(found.live.handle, type, checked.command, commandId).catch((error: unknown) => {
+              if (error instanceof JourneyNotAnswering) return { notAnswering: true as const };
+              throw error;
+            });
+      if ('notAnswering' in result) {
+        ctx.header('retry-after', '5');
+        return problem(
+          ctx,
+          503,
+          'Not confirmed yet',
+          `Journey ${found.id} has your request but has not confirmed it yet. Look at the journey before sending it again.`,
+        );
+      }
+      if ('rejected' in result) return refused(ctx, result.rejected);
+      return ctx.json(journeyDetail(result.state, now().getTime()));
+    },
+  };
+}
+
+export const journeyRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/journeys',
+    summary: 'Journeys of a team (or co-ordinator), soonest due first',
+    roles: STAFF,
+    teamScoped: true,
+    query: ['team', 'coordinator', 'phase', 'overdue', 'programme', 'limit', 'cursor'],
+    responses: {
+      200: json('{items: JourneySummary[], nextCursor?}', responses.journeyPage),
+      400: 'no team or co-ordinator given, or a bad cursor',
+      403: 'not your team',
+    },
+    handler: async (ctx, deps) => {
+      const caller = ctx.get('caller');
+      const q = ctx.req.query();
+      const limit = pageLimit(q.limit);
+      const teamId =
+        q.team ?? (TEAM_SCOPED.includes(caller.role) && caller.teams.length === 1 ? caller.teams[0] : undefined);
+      if (teamId && !canSeeTeam(caller, teamId))
+        return problem(ctx, 403, 'Forbidden', `You are not in team ${teamId}.`);
+      if (badCursor(q.cursor)) return problem(ctx, 400, 'Invalid request', 'cursor: not a cursor this API gave out.');
+      if (!q.coordinator && !teamId)
+        return problem(ctx, 400, 'Invalid request', 'Give a team (or coordinator): lists are per team.');
+      let page;
+      try {
+        if (q.coordinator) page = await deps.read.journeysByCoordinator(q.coordinator, limit, q.cursor);
+        else if (q.overdue === 'true') page = await deps.read.overdueByTeam(teamId!, deps.now(), limit, q.cursor);
+        else if (q.phase) page = await deps.read.journeysByTeamPhase(teamId!, q.phase, limit, q.cursor);
+        else page = await deps.read.openByTeam(teamId!, limit, q.cursor);
+      } catch (error) {
+        if (isInvalidKey(error))
+          return problem(ctx, 400, 'Invalid request', 'The cursor or a filter is not valid for this list.');
+        throw error;
+      }
+      const at = deps.now().getTime();
+      const items = page.items
+        .filter(
+          (j) =>
+            canSeeTeam(caller, j.teamId) &&
+            (!q.programme || j.programme === q.programme) &&
+            (!q.phase || j.phase === q.phase),
+        )
+        .map((j) => ({
+          ...j,
+          overdue: j.phase !== 'closed' && j.nextDueAt !== null && Date.parse(j.nextDueAt) <= at,
+        }));
+      return ctx.json({ items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/journeys/{id}',
+    summary: 'One journey in full',
+    roles: STAFF,
+    teamScoped: true,
+    responses: { 200: json('the journey', responses.journeyDetail), 404: 'no such journey' },
+    handler: async (ctx, deps) => {
+      const found = await journeyFor(ctx, deps);
+      if ('response' in found) return found.response;
+      if (found.live) return ctx.json(journeyDetail(found.live.state, deps.now().getTime()));
+      // An earlier, closed episode: the read model keeps its summary and the audit trail its story.
+      const summary = (await deps.read.getJourney(found.id))!;
+      const timeline = (await deps.read.auditTrail(found.id, 500)).items;
+      return ctx.json({ ...summary, timeline });
+    },
+  },
+  journeyAction('triage', 'Accept or decline a referral', ['coordinator', 'team-lead'], 'triage'),
+  journeyAction('assessment', 'Record the holistic assessment (including the carer)', ['coordinator'], 'assessment'),
+  journeyAction('care-plan', 'Agree (or revise) the personalised care plan', ['coordinator'], 'care-plan'),
+  journeyAction(
+    'actions/{actionId}/complete',
+    'Complete a care-plan action',
+    ['coordinator'],
+    'complete-action',
+    c.completeActionCommand.omit({ actionId: true }),
+    (ctx) => ({ actionId: ctx.req.param('actionId') ?? '' }),
+  ),
+  journeyAction('reviews', 'Record a review', ['coordinator', 'team-lead'], 'review'),
+  journeyAction(
+    'contacts',
+    'Record a contact (a post-discharge contact meets that deadline)',
+    ['coordinator'],
+    'contact',
+  ),
+  journeyAction('coordinator', 'Reassign the named co-ordinator', ['team-lead'], 'reassign'),
+  journeyAction('close', 'Close the journey with its outcome', ['coordinator', 'team-lead'], 'close'),
+  {
+    method: 'GET',
+    path: '/journeys/{id}/fhir',
+    summary: 'The journey as a FHIR R4 Bundle',
+    roles: ['coordinator', 'team-lead', 'admin'],
+    teamScoped: true,
+    responses: {
+      200: { description: 'FHIR Bundle', contentType: 'application/fhir+json', schema: responses.fhirBundle },
+      404: 'no such journey',
+    },
+    handler: async (ctx, deps) => {
+      const found = await journeyFor(ctx, deps);
+      if ('response' in found) return found.response;
+      if (!found.live)
+        return problem(
+          ctx,
+          404,
+          'Not found',
+          `Journey ${found.id} is an earlier episode; its FHIR export is no longer held.`,
+        );
+      const patient = await deps.read.getPatient(found.live.state.patientId);
+      return ctx.body(JSON.stringify(journeyBundle(found.live.state, patient, deps.now())), 200, {
+        'content-type': 'application/fhir+json',
+      });
+    },
+  },
+];

@@ -1,0 +1,66 @@
+/**
+ * Evaluation metrics per programme, team and period, with each co-ordinator's caseload.
+ */
+import { computeMetrics } from '../../domain/metrics.js';
+import { responses } from '../responses.js';
+import { canSeeTeam, json, problem, type Route } from './shared.js';
+
+const DAY = 86_400_000;
+
+export const metricsRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/metrics',
+    summary: 'Evaluation metrics per programme, team and period',
+    roles: ['team-lead', 'service-manager', 'ops', 'admin'],
+    teamScoped: true,
+    query: ['programme', 'team', 'from', 'to'],
+    responses: {
+      200: json('metrics', responses.metrics),
+      400: 'bad period',
+      403: 'not your team',
+      404: 'no such programme or team',
+    },
+    handler: async (ctx, deps) => {
+      const caller = ctx.get('caller');
+      const q = ctx.req.query();
+      const to = q.to ? new Date(q.to) : deps.now();
+      const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY);
+      if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to)
+        return problem(ctx, 400, 'Invalid request', 'from and to must be ISO dates with from before to.');
+      if (to.getTime() - from.getTime() > 400 * DAY)
+        return problem(ctx, 400, 'Invalid request', 'A period is at most 400 days.');
+      const scope = q.programme ? deps.programmes.filter((p) => p.id === q.programme) : deps.programmes;
+      if (q.programme && scope.length === 0) return problem(ctx, 404, 'Not found', `No programme ${q.programme}.`);
+      const teams = scope
+        .flatMap((p) => p.teams.map((t) => ({ programme: p, team: t })))
+        .filter(({ team }) => !q.team || team.id === q.team);
+      if (q.team && teams.length === 0)
+        return problem(ctx, 404, 'Not found', `No team ${q.team}${q.programme ? ` in ${q.programme}` : ''}.`);
+      const visible = teams.filter(({ team }) => canSeeTeam(caller, team.id));
+      if (visible.length === 0) return problem(ctx, 403, 'Forbidden', 'None of these teams is yours.');
+      const teamIds = [...new Set(visible.map((v) => v.team.id))];
+      const events = (await Promise.all(teamIds.map((t) => deps.read.eventsOfTeam(t, from, to))))
+        .flat()
+        .filter((e) => !q.programme || e.programmeId === q.programme);
+      const caseload = await Promise.all(
+        visible.map(async ({ programme: p, team }) => {
+          const counts = new Map((await deps.read.caseloads(team.id)).map((c) => [c.coordinatorId, c.count]));
+          return team.coordinators.map((c) => ({
+            programme: p.id,
+            teamId: team.id,
+            coordinatorId: c.id,
+            caseload: counts.get(c.id) ?? 0,
+            capacity: c.maxCaseload,
+          }));
+        }),
+      );
+      return ctx.json({
+        programme: q.programme ?? null,
+        teams: teamIds,
+        ...computeMetrics(events, { from, to }),
+        caseload: caseload.flat(),
+      });
+    },
+  },
+];

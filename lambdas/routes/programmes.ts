@@ -1,0 +1,50 @@
+/**
+ * The directory: the configured programmes and their teams, and each team's caseload against
+ * its co-ordinators' capacity.
+ */
+import { programmeDirectory } from '../directory.js';
+import { responses } from '../responses.js';
+import { canSeeTeam, json, problem, STAFF, type Route } from './shared.js';
+
+export const programmeRoutes: Route[] = [
+  {
+    method: 'GET',
+    path: '/programmes',
+    summary: 'The configured programmes, their teams, co-ordinators (with capacity), leads and service managers',
+    roles: STAFF,
+    responses: { 200: json('{items: Programme[]}', responses.programmes) },
+    handler: (ctx, deps) => ctx.json({ items: programmeDirectory(deps.programmes) }),
+  },
+  {
+    method: 'GET',
+    path: '/caseloads',
+    summary: "A team's caseload per co-ordinator against capacity",
+    roles: STAFF,
+    teamScoped: true,
+    query: ['team'],
+    responses: {
+      200: json('{teamId, items[{coordinatorId, name, caseload, capacity}]}', responses.caseloads),
+      400: 'no team given',
+      403: 'not your team',
+      404: 'no such team',
+    },
+    handler: async (ctx, deps) => {
+      const teamId = ctx.req.query('team');
+      if (!teamId) return problem(ctx, 400, 'Invalid request', 'Give a team.');
+      const team = deps.programmes.flatMap((p) => p.teams).find((t) => t.id === teamId);
+      if (!team) return problem(ctx, 404, 'Not found', `No team ${teamId}.`);
+      if (!canSeeTeam(ctx.get('caller'), teamId))
+        return problem(ctx, 403, 'Forbidden', `You are not in team ${teamId}.`);
+      const counts = new Map((await deps.read.caseloads(teamId)).map((c) => [c.coordinatorId, c.count]));
+      return ctx.json({
+        teamId,
+        items: team.coordinators.map((c) => ({
+          coordinatorId: c.id,
+          name: c.name,
+          caseload: counts.get(c.id) ?? 0,
+          capacity: c.maxCaseload,
+        })),
+      });
+    },
+  },
+];

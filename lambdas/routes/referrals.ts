@@ -1,0 +1,133 @@
+/**
+ * Referral intake: a person referred into a programme, as JSON or as a FHIR ServiceRequest,
+ * routed to a team and merged into their open journey if they have one.
+ */
+import { randomUUID } from 'node:crypto';
+import { bodyLimit } from 'hono/body-limit';
+import { patientIdFor } from '../../activities/pseudonym.js';
+import { normaliseNhsNumber } from '../../domain/nhsNumber.js';
+import { routeToTeam } from '../../domain/programme.js';
+import { ageOn, referralSchema } from '../../domain/referral.js';
+import { referralFromFhir } from '../fhirIntake.js';
+import { perCallerLimit } from '../rateLimits.js';
+import { responses } from '../responses.js';
+import { json, problem, TEAM_SCOPED, validationProblem, type Env, type Route } from './shared.js';
+
+export const referralRoutes: Route[] = [
+  {
+    method: 'POST',
+    path: '/referrals',
+    summary: 'Refer a person into a programme (merged into their open journey if they have one)',
+    roles: ['referrer', 'coordinator', 'team-lead', 'integration', 'admin'],
+    body: [
+      { contentType: 'application/json', schema: referralSchema },
+      {
+        contentType: 'application/fhir+json',
+        description: 'FHIR R4 ServiceRequest with the Patient contained, or a Bundle holding both',
+      },
+    ],
+    responses: {
+      202: json('{journeyId, merged, phase}', responses.referralAccepted),
+      400: 'invalid referral',
+      413: 'body too large',
+      422: 'unknown programme or no team covers the person',
+      429: 'rate limited (Retry-After says when to try again)',
+    },
+    before: [
+      bodyLimit({
+        maxSize: 256 * 1024,
+        onError: (ctx) => problem(ctx, 413, 'Too large', 'Referral bodies are limited to 256 KiB.'),
+      }),
+    ],
+    after: (deps) => {
+      const perMinute = deps.rateLimits?.intakePerMinute ?? 0;
+      return [
+        perCallerLimit<Env>(perMinute, (ctx, retryAfter) => {
+          ctx.header('retry-after', String(retryAfter));
+          return problem(
+            ctx,
+            429,
+            'Too many requests',
+            `At most ${perMinute} referrals a minute from one caller; try again in ${retryAfter} s.`,
+          );
+        }),
+      ];
+    },
+    handler: async (ctx, deps) => {
+      const now = deps.now;
+      let body: unknown = await ctx.req.json().catch(() => undefined);
+      if (ctx.req.header('content-type')?.includes('application/fhir+json')) {
+        const fhir = referralFromFhir(body);
+        if (!fhir.ok)
+          return problem(
+            ctx,
+            400,
+            'Invalid FHIR referral',
+            fhir.errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+            { errors: fhir.errors },
+          );
+        body = fhir.value;
+      }
+      const parsed = referralSchema.safeParse(body);
+      if (!parsed.success) return validationProblem(ctx, parsed.error);
+      const r = parsed.data;
+      const p = deps.programmes.find((x) => x.id === r.programme);
+      if (!p)
+        return problem(
+          ctx,
+          422,
+          'Unknown programme',
+          `There is no programme ${r.programme}; known: ${deps.programmes.map((x) => x.id).join(', ')}.`,
+        );
+      const team = routeToTeam(p, {
+        ...(r.teamId ? { teamId: r.teamId } : {}),
+        ...(r.patient.postcode ? { postcode: r.patient.postcode } : {}),
+      });
+      if (!team)
+        return problem(
+          ctx,
+          422,
+          'No team',
+          r.teamId
+            ? `Programme ${p.id} has no team ${r.teamId}.`
+            : `No team of ${p.id} covers postcode ${r.patient.postcode ?? '(none given)'}; name a teamId.`,
+        );
+      const caller = ctx.get('caller');
+      if (TEAM_SCOPED.includes(caller.role) && !caller.teams.includes(team.id))
+        return problem(ctx, 403, 'Forbidden', `You are not in team ${team.id}.`);
+      const receivedAt = r.referredAt
+        ? new Date(Math.min(Date.parse(r.referredAt), now().getTime())).toISOString()
+        : now().toISOString();
+      const age = ageOn(r.patient.birthDate, receivedAt);
+      if (age < 0 || age > 130)
+        return problem(ctx, 400, 'Invalid request', 'patient.birthDate: not a plausible date of birth', {
+          errors: [{ path: 'patient.birthDate', message: 'not a plausible date of birth' }],
+        });
+      const patientId = patientIdFor(r.patient.nhsNumber, deps.pseudonymKey);
+      await deps.read.registerPatient({ patientId, ...r.patient, nhsNumber: normaliseNhsNumber(r.patient.nhsNumber)! });
+      const accepted = await deps.gateway.refer(p, patientId, {
+        referralId: randomUUID(),
+        receivedAt,
+        source: r.source,
+        ...(r.referrer?.organisation ? { referrerOrganisation: r.referrer.organisation } : {}),
+        reason: r.reason,
+        urgency: r.urgency,
+        age,
+        teamId: team.id,
+        conditions: r.conditions ?? [],
+        ...(r.livesAlone !== undefined ? { livesAlone: r.livesAlone } : {}),
+        ...(r.carer
+          ? {
+              carer: {
+                ...(r.carer.relationship ? { relationship: r.carer.relationship } : {}),
+                ...(r.carer.strain !== undefined ? { strain: r.carer.strain } : {}),
+              },
+            }
+          : {}),
+        ...(r.admissionsLast12Months !== undefined ? { admissionsLast12Months: r.admissionsLast12Months } : {}),
+        consentGiven: r.consent.given,
+      });
+      return ctx.json(accepted, 202);
+    },
+  },
+];

@@ -1,0 +1,136 @@
+/**
+ * What the route modules share: the route type (a route's spec for the table, `/openapi.json` and
+ * the role × route test, together with its handler), what handlers are given, and the
+ * problem+json answers they make.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
+import type { AppDeps } from '../app.js';
+import type { Caller, Role } from '../auth.js';
+
+export type Env = {
+  Variables: {
+    caller: Caller;
+    /** The route's own answer when a dependency is not answering (see `Route.whenUnavailable`). */
+    whenUnavailable?: (ctx: Context) => Response | undefined;
+  };
+};
+export type Ctx = Context<Env>;
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** OpenAPI-style path: `/journeys/{id}`. */
+  path: string;
+  summary: string;
+  /** `anyone` needs no token. */
+  roles: Role[] | 'anyone';
+  /** Coordinators and team leads reach only their teams' journeys here. */
+  teamScoped?: boolean;
+  body?: { contentType: string; schema?: z.ZodType; description?: string }[];
+  query?: string[];
+  /** Optional request headers the route reads. */
+  headers?: { name: string; description: string; pattern: string }[];
+  /** Status → description, or description with the body's schema (JSON unless `contentType`). */
+  responses: Record<number, string | ResponseSpec>;
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+  /** Further media types this status may answer with (the ADT feed answers HL7 or JSON). */
+  alternatives?: Record<string, z.ZodType>;
+}
+
+/** What handlers are given: the app's dependencies, with the clock settled. */
+export type RouteDeps = Omit<AppDeps, 'now' | 'dashboard' | 'temporalUiOrigin'> & {
+  now: () => Date;
+  /** The OpenAPI document, built once from the route table. */
+  document: unknown;
+};
+
+/** A route: its spec and its handler, written once, registered by the app from the table. */
+export interface Route extends RouteSpec {
+  /** Runs before the role check: a body limit answers before anyone is asked who they are. */
+  before?: MiddlewareHandler<Env>[];
+  /** Made once per app, runs after the role check: per-caller rate limits need the caller. */
+  after?: (deps: RouteDeps) => MiddlewareHandler<Env>[];
+  /** The bearer token may instead come in the codec cookie (for the Temporal Web UI). */
+  cookieAuth?: boolean;
+  /** The route's own answer when a dependency is not answering; problem+json when absent or undefined. */
+  whenUnavailable?: (ctx: Context) => Response | undefined;
+  handler: (ctx: Ctx, deps: RouteDeps) => Response | Promise<Response>;
+}
+
+export const STAFF: Role[] = ['coordinator', 'team-lead', 'service-manager', 'ops', 'admin'];
+export const EVERYONE_SIGNED_IN: Role[] = [
+  'referrer',
+  'coordinator',
+  'team-lead',
+  'service-manager',
+  'discharge-team',
+  'integration',
+  'ops',
+  'admin',
+];
+
+/** Roles whose view is limited to the teams in their token. */
+export const TEAM_SCOPED: Role[] = ['coordinator', 'team-lead'];
+export const canSeeTeam = (caller: Caller, teamId: string) =>
+  !TEAM_SCOPED.includes(caller.role) || caller.teams.includes(teamId);
+
+export const json = (description: string, schema: z.ZodType): ResponseSpec => ({ description, schema });
+
+export const bearer = (ctx: Context) => /^Bearer (.+)$/i.exec(ctx.req.header('authorization') ?? '')?.[1];
+
+export function problem(
+  ctx: Context,
+  status: number,
+  title: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+) {
+  return ctx.body(JSON.stringify({ type: 'about:blank', title, status, detail, ...extra }), status as 400, {
+    'content-type': 'application/problem+json',
+  });
+}
+
+export const validationProblem = (ctx: Context, error: z.ZodError) =>
+  problem(
+    ctx,
+    400,
+    'Invalid request',
+    error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '),
+    {
+      errors: error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+    },
+  );
+
+/**
+ * A list cursor is the key a page ended on, as base64url JSON. Anything else (or a key longer than
+ * DynamoDB allows) is the client's mistake and answers 400, never a 500 from deep in a query.
+ */
+export function badCursor(cursor: string | undefined): boolean {
+  if (cursor === undefined) return false;
+  if (cursor.length > 4096) return true;
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    return (
+      !key ||
+      typeof key !== 'object' ||
+      Array.isArray(key) ||
+      !Object.values(key).every((v) => typeof v === 'string' || typeof v === 'number')
+    );
+  } catch {
+    return true;
+  }
+}
+
+/** DynamoDB refuses a key it cannot use (a forged cursor, an over-long id) as a ValidationException. */
+export const isInvalidKey = (error: unknown) => (error as { name?: string })?.name === 'ValidationException';
+
+/** A list's page size: 50 unless asked, 1 to 200. */
+export const pageLimit = (limit: string | undefined) =>
+  Math.min(Math.max(Math.floor(Number(limit ?? 50)) || 50, 1), 200);
