@@ -626,10 +626,19 @@ export function updateDocs(root = repoRoot): string[] {
   return changed;
 }
 
-/** For the writers: regenerate after writing `written`, if it is one of the committed results files. */
+/**
+ * For the writers: regenerate after writing `written`, if it is one of the committed results
+ * files. A failure is reported, not thrown: the results are written either way, and the drift test
+ * (tests/scripts/docsFigures.test.ts) then names the stale region.
+ */
 export function updateDocsAfterWriting(written: string, root = repoRoot): string[] {
   if (!REGIONS.some((r) => resolve(root, r.source) === resolve(written))) return [];
-  return updateDocs(root);
+  try {
+    return updateDocs(root);
+  } catch (error) {
+    process.stderr.write(`docs:figures: could not rewrite the docs' figures: ${(error as Error).message}\n`);
+    return [];
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
