@@ -13,7 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { updateDocsAfterWriting } from '../scripts/docsFigures.js';
+import { sourceCommit, updateDocsAfterWriting } from '../scripts/docsFigures.js';
 import { ensureToolchain } from '../scripts/toolchain.js';
 import { measureNames, parseArgs, type MeasureName } from './config.js';
 import { type BenchContext, patientSource } from './context.js';
@@ -140,6 +140,7 @@ export async function runBench(argv: string[]): Promise<{ failed: string[]; path
     command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
     mode: opts.mode,
     startedAt: startedAt.toISOString(),
+    commit: sourceCommit(),
     wallSeconds: round((performance.now() - t0) / 1000, 1),
     machine: { ...host, loadAverage1mAtEnd: round(loadavg()[0]!, 2), cpuDuringRun: cpuShares(cpuAtStart) },
     versions: versions(toolchain),

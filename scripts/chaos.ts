@@ -24,7 +24,7 @@ import { startApiServer } from '../lambdas/server.js';
 import { appDepsFromEnv } from '../lambdas/wiring.js';
 import { codecFromEnv, newCodecKey } from '../temporal/payloadCodec.js';
 import { checkAll, type CheckResult } from './chaosCheck.js';
-import { updateDocsAfterWriting } from './docsFigures.js';
+import { sourceCommit, updateDocsAfterWriting } from './docsFigures.js';
 import { Faults, type FaultCounts } from './chaosFaults.js';
 import { runLoad, type LoadStats } from './chaosLoad.js';
 import { freePort } from './localServices.js';
@@ -52,6 +52,8 @@ export interface ChaosOptions {
 
 export interface ChaosReport {
   generatedAt: string;
+  /** The commit the run was made from (`-dirty` with uncommitted changes). */
+  commit?: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
   settings: Omit<ChaosOptions, 'out' | 'log'>;
   faults: FaultCounts;
@@ -210,6 +212,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const { unexpected, gaveUp, ...loadCounts } = load.stats;
     const report: ChaosReport = {
       generatedAt: new Date().toISOString(),
+      commit: sourceCommit(),
       machine: {
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model ?? 'unknown',

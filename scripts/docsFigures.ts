@@ -17,6 +17,7 @@
  * `updateDocs` after writing the committed results file, so a new run updates the docs. Output is
  * deterministic: fixed order, fixed number formats, no clock.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -624,6 +625,17 @@ export function updateDocs(root = repoRoot): string[] {
     changed.push(doc);
   }
   return changed;
+}
+
+/**
+ * For the writers to record in their results: the commit the run was made from (12 hex digits,
+ * `-dirty` when tracked files had changes), or undefined outside a git checkout.
+ */
+export function sourceCommit(root = repoRoot): string | undefined {
+  const git = (...args: string[]) => spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' });
+  const head = git('rev-parse', '--short=12', 'HEAD');
+  if (head.status !== 0 || !head.stdout.trim()) return undefined;
+  return `${head.stdout.trim()}${git('diff', '--quiet', 'HEAD').status === 0 ? '' : '-dirty'}`;
 }
 
 /**

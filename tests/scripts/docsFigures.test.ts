@@ -22,6 +22,7 @@ import {
   renderDocs,
   renderSimulatedYear,
   replaceRegion,
+  sourceCommit,
   updateDocs,
   updateDocsAfterWriting,
 } from '../../scripts/docsFigures.js';
@@ -125,6 +126,13 @@ describe('docs figures', () => {
     expect(updateDocsAfterWriting(join(dir, 'elsewhere', 'reliability.json'), dir)).toEqual([]);
     expect(updateDocsAfterWriting(join(dir, 'bench/results/reliability.json'), dir)).toEqual(['docs/reliability.md']);
     expect(readFileSync(join(dir, 'docs/reliability.md'), 'utf8')).toContain('**3 violations**');
+  });
+});
+
+describe('the writers', () => {
+  it('record the commit a run was made from', () => {
+    expect(sourceCommit()).toMatch(/^[0-9a-f]{12}(-dirty)?$/);
+    expect(sourceCommit(tmpdir())).toBeUndefined();
   });
 });
 
