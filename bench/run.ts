@@ -13,6 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { sourceCommit, updateDocsAfterWriting } from '../scripts/docsFigures.js';
 import { ensureToolchain } from '../scripts/toolchain.js';
 import { measureNames, parseArgs, type MeasureName } from './config.js';
 import { type BenchContext, patientSource } from './context.js';
@@ -139,6 +140,7 @@ export async function runBench(argv: string[]): Promise<{ failed: string[]; path
     command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
     mode: opts.mode,
     startedAt: startedAt.toISOString(),
+    commit: sourceCommit(),
     wallSeconds: round((performance.now() - t0) / 1000, 1),
     machine: { ...host, loadAverage1mAtEnd: round(loadavg()[0]!, 2), cpuDuringRun: cpuShares(cpuAtStart) },
     versions: versions(toolchain),
@@ -155,6 +157,9 @@ export async function runBench(argv: string[]): Promise<{ failed: string[]; path
     carryOver(opts.outDir, results as Parameters<typeof carryOver>[1], opts.only);
   const paths = write(opts.outDir, results as Parameters<typeof write>[1]);
   log(`wrote ${paths.json}, ${paths.dated} and ${paths.md}`);
+  // The committed results (no --out): the figures in docs/performance.md follow them.
+  const docs = updateDocsAfterWriting(paths.json);
+  if (docs.length > 0) log(`rewrote the figures in ${docs.join(', ')}`);
   const failed = Object.entries(measures)
     .filter(([, m]) => 'error' in m!)
     .map(([n]) => n);

@@ -24,6 +24,7 @@ import { startApiServer } from '../lambdas/server.js';
 import { appDepsFromEnv } from '../lambdas/wiring.js';
 import { codecFromEnv, newCodecKey } from '../temporal/payloadCodec.js';
 import { checkAll, type CheckResult } from './chaosCheck.js';
+import { sourceCommit, updateDocsAfterWriting } from './docsFigures.js';
 import { Faults, type FaultCounts } from './chaosFaults.js';
 import { runLoad, type LoadStats } from './chaosLoad.js';
 import { freePort } from './localServices.js';
@@ -51,6 +52,8 @@ export interface ChaosOptions {
 
 export interface ChaosReport {
   generatedAt: string;
+  /** The commit the run was made from (`-dirty` with uncommitted changes). */
+  commit?: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
   settings: Omit<ChaosOptions, 'out' | 'log'>;
   faults: FaultCounts;
@@ -209,6 +212,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const { unexpected, gaveUp, ...loadCounts } = load.stats;
     const report: ChaosReport = {
       generatedAt: new Date().toISOString(),
+      commit: sourceCommit(),
       machine: {
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model ?? 'unknown',
@@ -267,6 +271,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     log: (line) => process.stdout.write(`${line}\n`),
   }).then(
     (r) => {
+      // The figures in docs/reliability.md follow the results file.
+      const docs = updateDocsAfterWriting(join(root, 'bench', 'results', 'reliability.json'));
+      if (docs.length > 0) process.stdout.write(`chaos: rewrote the figures in ${docs.join(', ')}\n`);
       process.stdout.write(
         `\nchaos: ${r.checked.journeys} journeys, ${r.checked.auditEvents} audit events, ${r.checked.ladderSteps} ladder steps, ${r.checked.notifications} notifications; faults ${JSON.stringify(r.faults)}; ${r.violations} violations ${JSON.stringify(r.byInvariant)} — bench/results/reliability.json\n`,
       );

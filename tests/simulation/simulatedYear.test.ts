@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sourceCommit, updateDocsAfterWriting } from '../../scripts/docsFigures.js';
 import { useDynamoDbLocal } from '../support/dynamoDbLocal.js';
 import { startTestEnv } from '../support/journeyTestEnv.js';
 import { simulateYear } from './yearDriver.js';
@@ -41,7 +42,10 @@ describe('a simulated year', () => {
   it(`${journeys} journeys through 365 days: every invariant holds and the metrics match the generator's record`, async () => {
     const { figures, violations, divergences, comparisons } = await simulateYear(env, { journeys, seed });
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify({ command, ...figures, programmes: comparisons }, null, 2)}\n`);
+    const run = { command, generatedAt: new Date().toISOString(), commit: sourceCommit() };
+    writeFileSync(out, `${JSON.stringify({ ...run, ...figures, programmes: comparisons }, null, 2)}\n`);
+    // `npm run simulate-year` writes the committed results file; the figures in docs/reliability.md follow it.
+    updateDocsAfterWriting(out);
     console.log(`simulated year: ${JSON.stringify(figures)} → ${out}`);
 
     // The generator keeps each journey's events half an hour clear of its ladder steps; a slot must take far less.
