@@ -1,7 +1,7 @@
 /**
- * The API's way into journeys: Temporal client calls only — signal-with-start a referral, query a
- * journey, signal a command or a hospital event, and read back what became of it. It never reaches
- * into workflow internals.
+ * The API's way into journeys: Temporal client calls only — start a journey with its referral (or
+ * signal a referral to the open one), query a journey, signal a command or a hospital event, and
+ * read back what became of it. Every call has a deadline. It never reaches into workflow internals.
  */
 import { randomUUID } from 'node:crypto';
 import {
