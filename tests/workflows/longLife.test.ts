@@ -30,11 +30,14 @@ const frailty = programme('frailty-virtual-ward');
 
 // Seventy-eight fortnights of timers, reminders and reviews take about 20 s on an idle machine and
 // 23-80 s in `npm test` or on a loaded machine. It used to hang, about one run in thirty, for the
-// whole timeout: a review's outcome query landed on the run that was just continuing as new, the
-// test server never answered it, and the query had no deadline. Each query attempt now has one
-// (QUERY_ATTEMPT_MS, lambdas/journeyGateway.ts; tests/api/queryAttempts.test.ts) and the next
-// reaches the new run. The test is about what happens, not how fast, so it has room beyond the
-// default 120 s, but not so much that a hang costs CI long.
+// whole timeout. Each cause was in the time-skipping test server, and each is patched with a test
+// of its own (scripts/testServerPatch/README.md): a review landing as a ladder timer fired
+// (tests/scripts/testServerTimerRace.test.ts), and a review's outcome query waiting on the task
+// that continued the journey as new, which stopped time for good
+// (tests/scripts/testServerClosedRun.test.ts). Each query attempt also has its own deadline
+// (QUERY_ATTEMPT_MS, lambdas/journeyGateway.ts), so a query lost to a closed run is asked again.
+// The test is about what happens, not how fast, so it has room beyond the default 120 s, but not
+// so much that a hang costs CI long.
 const THREE_YEARS_TIMEOUT_MS = 300_000;
 
 describe('a three-year journey', () => {
