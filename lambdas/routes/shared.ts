@@ -6,7 +6,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { AppDeps } from '../app.js';
-import type { Caller, Role } from '../auth.js';
+import { roles, type Caller, type Role } from '../auth.js';
 
 export type Env = {
   Variables: {
@@ -65,16 +65,8 @@ export interface Route extends RouteSpec {
 }
 
 export const STAFF: Role[] = ['coordinator', 'team-lead', 'service-manager', 'ops', 'admin'];
-export const EVERYONE_SIGNED_IN: Role[] = [
-  'referrer',
-  'coordinator',
-  'team-lead',
-  'service-manager',
-  'discharge-team',
-  'integration',
-  'ops',
-  'admin',
-];
+/** Every role a person signs in with: a role added in auth.ts reaches its inbox and session. */
+export const EVERYONE_SIGNED_IN: Role[] = [...roles];
 
 /** Roles whose view is limited to the teams in their token. */
 export const TEAM_SCOPED: Role[] = ['coordinator', 'team-lead'];

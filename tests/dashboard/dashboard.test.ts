@@ -135,6 +135,20 @@ async function unlabelledControls(page: Page): Promise<string[]> {
 const shoot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 const phase = (page: Page) => page.getByTestId('phase');
 
+/**
+ * The API's answer to the next POST the page sends to a path ending so. The page is only asked
+ * what it shows once its request has been answered: how long the journey takes to confirm a
+ * command depends on the machine, and is not what these tests measure.
+ */
+async function answerTo(page: Page, pathEnd: string, act: () => Promise<void>): Promise<number> {
+  const answered = page.waitForResponse(
+    (r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith(pathEnd),
+    { timeout: 60_000 },
+  );
+  await act();
+  return (await answered).status();
+}
+
 describe('dashboard', () => {
   let routineJourney: string;
   let urgentJourney: string;
@@ -177,9 +191,12 @@ describe('dashboard', () => {
     await shoot(page, '02-triage-error');
     await triage.getByLabel('Reason').fill('Frail, two falls, lives alone: meets the criteria');
     const sent = page.waitForRequest((r) => r.url().endsWith('/triage') && r.method() === 'POST');
-    await triage.getByRole('button', { name: 'Record triage decision' }).click();
+    const triaged = await answerTo(page, '/triage', () =>
+      triage.getByRole('button', { name: 'Record triage decision' }).click(),
+    );
     // Every action carries an Idempotency-Key, so a retry after a lost answer is not done twice.
     expect((await sent).headers()['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(triaged).toBe(200);
     await expect.poll(() => phase(page).textContent()).toBe('Assessment');
     expect(await unlabelledControls(page)).toEqual([]);
 
@@ -211,14 +228,20 @@ describe('dashboard', () => {
     await assessment.getByLabel("Carer's relationship").fill('daughter');
     expect(await unlabelledControls(page)).toEqual([]);
     await shoot(page, '03-assessment-form');
-    await assessment.getByRole('button', { name: 'Record assessment' }).click();
+    const assessed = await answerTo(page, '/assessment', () =>
+      assessment.getByRole('button', { name: 'Record assessment' }).click(),
+    );
+    expect(assessed).toBe(200);
     await expect.poll(() => phase(page).textContent()).toBe('Care planning');
 
     const plan = page.getByRole('form', { name: 'Care plan' });
     await plan.getByLabel('Goal 1').fill('Walk to the corner shop safely');
     await plan.getByLabel('Action 1: what').fill('Occupational therapy home assessment');
     await plan.getByLabel('Action 1: who').fill('OT team');
-    await plan.getByRole('button', { name: 'Agree care plan' }).click();
+    const planned = await answerTo(page, '/care-plan', () =>
+      plan.getByRole('button', { name: 'Agree care plan' }).click(),
+    );
+    expect(planned).toBe(200);
     await expect.poll(() => phase(page).textContent()).toBe('Active');
     await expect(page.getByRole('heading', { name: 'Care plan (version 1)' }).count()).resolves.toBe(1);
     await expect(page.getByText('Occupational therapy home assessment').count()).resolves.toBeGreaterThan(0);
@@ -233,7 +256,7 @@ describe('dashboard', () => {
     await tabTo(page, 'Notes');
     await page.keyboard.type('Phoned to check the OT visit is booked');
     await tabTo(page, 'Record contact');
-    await page.keyboard.press('Enter');
+    expect(await answerTo(page, '/contacts', () => page.keyboard.press('Enter'))).toBe(200);
     await expect.poll(() => page.getByRole('form', { name: 'Contact' }).getByRole('status').count()).toBe(1);
     expect(await unlabelledControls(page)).toEqual([]);
     await shoot(page, '04-journey-active');
@@ -292,7 +315,7 @@ describe('dashboard', () => {
     await expect.poll(() => overdue.getByRole('link', { name: `…${urgentJourney.slice(-12)}` }).count()).toBe(1);
 
     await page.goto(`${stack.base}/#/inbox`);
-    await acknowledge.click();
+    expect(await answerTo(page, '/ack', () => acknowledge.click())).toBe(204);
     await expect.poll(() => acknowledge.count()).toBe(0);
     const inbox = (await stack.json('/inbox', { token: lead })).body.items as {
       journeyId: string;
