@@ -9,5 +9,11 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // `expect.poll` waits for something the system does on its own time: a journey's workflow
+    // task, then an activity's DynamoDB writes. vitest's default of 1 s is a guess about how busy
+    // the machine is, and CI lost two runs to it (a reminder, a command's answer, each later than
+    // 1 s beside a full suite). The bound is the API's answer budget (ANSWER_WITHIN_MS): anything
+    // slower than that is a failure a user would see too.
+    expect: { poll: { timeout: 20_000 } },
   },
 });
