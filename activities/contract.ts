@@ -5,6 +5,7 @@
  * notify twice, audit twice or take two caseload places.
  */
 import type { Notification, TimelineEntry } from '../domain/journey.js';
+import type { JourneySnapshot } from '../domain/record.js';
 import type { JourneySummary } from '../domain/views.js';
 
 export interface AssignRequest {
@@ -26,13 +27,18 @@ export interface JourneyActivities {
   /** Delivers a notification to each recipient's inbox (and other channels); once per id. */
   notify(notification: Notification): Promise<void>;
   /**
-   * What a journey calls after each change: its new timeline entries appended to the audit trail,
-   * then its read-model summary written — one activity, so a change costs the journey one round
-   * trip to a worker, not two.
+   * What a journey calls after each change: its new timeline entries appended to the record and
+   * the audit trail, then its state (the snapshot every read answers from) and its read-model
+   * summary written — one activity, so a change costs the journey one round trip to a worker.
    */
-  recordJourney(request: { audit?: AuditRequest; summary?: JourneySummary }): Promise<void>;
-  /** Appends timeline entries to the audit trail; an entry already written (same seq) is skipped. */
+  recordJourney(request: { audit?: AuditRequest; summary?: JourneySummary; snapshot?: JourneySnapshot }): Promise<void>;
+  /**
+   * Appends timeline entries to the audit trail, and those with content to the record's entries;
+   * an entry already written (same seq) is skipped.
+   */
   appendAudit(request: AuditRequest): Promise<void>;
+  /** Records the journey's state at a revision; an older revision never overwrites a newer one. */
+  recordSnapshot(snapshot: JourneySnapshot): Promise<void>;
   /** Writes the read model; an older revision never overwrites a newer one. */
   projectJourney(summary: JourneySummary): Promise<void>;
 }

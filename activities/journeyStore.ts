@@ -5,6 +5,7 @@
  * - the read model keeps the highest revision it has seen;
  * - a caseload place is a transaction of "counter below capacity" and "place not yet taken".
  */
+import { gzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
@@ -14,6 +15,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../domain/journey.js';
+import { auditCopy, isRecordEntry } from '../domain/record.js';
 import type { AssignRequest, JourneyActivities } from './contract.js';
 import type { NotificationChannel } from './channels.js';
 import { dueSortKey, eventIndexKeys, keys } from './table.js';
@@ -181,7 +183,27 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
     },
 
     async appendAudit({ journeyId, programmeId, teamId, events }) {
-      for (const e of events) {
+      // The record's entries first: an audit entry is never ahead of what it records.
+      for (const e of events.filter(isRecordEntry)) {
+        try {
+          await doc.send(
+            new PutCommand({
+              TableName,
+              Item: {
+                ...keys.recordEntry(journeyId, e.seq),
+                journeyId,
+                ...auditCopy(e),
+                // As JSON text: what was entered, exactly, whatever its shape (DynamoDB keeps no empty strings in maps).
+                content: JSON.stringify(e.content),
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error; // written by an earlier attempt
+        }
+      }
+      for (const e of events.map(auditCopy)) {
         try {
           await doc.send(
             new PutCommand({
@@ -228,9 +250,38 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
       }
     },
 
-    async recordJourney({ audit, summary }) {
-      // Audit first: a summary is never ahead of the trail it summarises.
+    async recordSnapshot(snapshot) {
+      const journeyId = snapshot.journeyId;
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: {
+              ...keys.journeyState(journeyId),
+              journeyId,
+              patientId: snapshot.patientId,
+              programmeId: snapshot.programme.id,
+              teamId: snapshot.teamId,
+              phase: snapshot.phase,
+              revision: snapshot.counters.revision,
+              closedAt: snapshot.closure?.at ?? null,
+              // Compressed: a journey's state is tens of KiB of JSON, a tenth of that gzipped.
+              state: gzipSync(JSON.stringify(snapshot)),
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR revision < :revision',
+            ExpressionAttributeValues: { ':revision': snapshot.counters.revision },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error; // a newer state is already recorded
+      }
+    },
+
+    async recordJourney({ audit, summary, snapshot }) {
+      // Entries and audit first, then the state, then the summary: nothing a reader is shown is
+      // ever ahead of the record it comes from.
       if (audit && audit.events.length > 0) await activities.appendAudit(audit);
+      if (snapshot) await activities.recordSnapshot(snapshot);
       if (summary) await activities.projectJourney(summary);
     },
   };

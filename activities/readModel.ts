@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Notification, TimelineEntry } from '../domain/journey.js';
 import type { JourneySummary } from '../domain/views.js';
+import { createRecordReads } from './journeyRecord.js';
 import { indexes, keys, monthsBetween, TTL_ATTRIBUTE } from './table.js';
 
 export interface Page<T> {
@@ -55,14 +56,29 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
   }
 
   return {
+    ...createRecordReads(doc, TableName),
+
     async getPatient(patientId: string): Promise<PatientRecord | undefined> {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: keys.patient(patientId) }));
       return Item ? strip<PatientRecord>(Item) : undefined;
     },
 
-    /** Stores demographics once per patient; a later referral with newer details updates them. */
+    /**
+     * Stores demographics the first time a person is referred. A later referral never changes them
+     * (it keeps its own, as received): current demographics change only by an audited amendment.
+     */
     async registerPatient(patient: PatientRecord): Promise<void> {
-      await doc.send(new PutCommand({ TableName, Item: { ...keys.patient(patient.patientId), ...patient } }));
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...keys.patient(patient.patientId), ...patient },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
     },
 
     async getJourney(journeyId: string): Promise<JourneySummary | undefined> {

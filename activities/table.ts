@@ -7,6 +7,9 @@
  * | patient by pseudonymous id                      | GetItem  pk=PATIENT#<patientId>  sk=PROFILE             |
  * | patient by NHS number                           | HMAC(NHS number) → patient id, then the GetItem above   |
  * | journey summary by id                           | GetItem  pk=JOURNEY#<journeyId>  sk=SUMMARY             |
+ * | journey state as recorded (what reads answer)   | GetItem  pk=JOURNEY#<journeyId>  sk=STATE               |
+ * | the record's entries of a journey, in order     | Query    pk=JOURNEY#<journeyId>  sk begins_with ENTRY#  |
+ * | a referral's demographics as received           | GetItem  pk=PATIENT#<patientId>  sk=REFERRAL#<id>       |
  * | journeys of a team in a phase, by next due time | Query GSI1 pk=TEAM#<team>#PHASE#<phase>, sk=<due>#<id>  |
  * | open journeys of a co-ordinator, by next due    | Query GSI2 pk=COORD#<coordinatorId>, sk=<due>#<id>      |
  * | overdue journeys of a team (range query)        | Query GSI3 pk=TEAM#<team>#OPEN, sk < <now>              |
@@ -63,6 +66,15 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 export const keys = {
   patient: (patientId: string) => ({ pk: `PATIENT#${patientId}`, sk: 'PROFILE' }),
   journey: (journeyId: string) => ({ pk: `JOURNEY#${journeyId}`, sk: 'SUMMARY' }),
+  journeyState: (journeyId: string) => ({ pk: `JOURNEY#${journeyId}`, sk: 'STATE' }),
+  recordEntry: (journeyId: string, seq: number) => ({
+    pk: `JOURNEY#${journeyId}`,
+    sk: `ENTRY#${String(seq).padStart(10, '0')}`,
+  }),
+  referralAsReceived: (patientId: string, referralId: string) => ({
+    pk: `PATIENT#${patientId}`,
+    sk: `REFERRAL#${referralId}`,
+  }),
   audit: (journeyId: string, seq: number) => ({
     pk: `JOURNEY#${journeyId}`,
     sk: `AUDIT#${String(seq).padStart(10, '0')}`,

@@ -20,6 +20,7 @@ import {
   rescore,
   reviewInterval,
   setPhase,
+  type CarePlan,
   type JourneyState,
 } from './journeyState.js';
 
@@ -61,10 +62,20 @@ export function checkCarePlan(s: JourneyState, cmd: CarePlanCommand, now: number
   }
 }
 
+const completionOf = (done: CarePlan['actions'][number] | undefined) =>
+  done
+    ? {
+        completedAt: done.completedAt!,
+        ...(done.completedBy ? { completedBy: done.completedBy } : {}),
+        ...(done.completionNotes ? { completionNotes: done.completionNotes } : {}),
+      }
+    : {};
+
 export function agreeCarePlan(s: JourneyState, cmd: By<CarePlanCommand>, now: number): void {
   checkCarePlan(s, cmd, now);
   const previous = s.carePlan;
-  const completed = new Map(previous?.actions.filter((a) => a.completedAt).map((a) => [a.id, a.completedAt!]) ?? []);
+  // A revised plan keeps what was done under the last one: when, by whom, and the notes.
+  const completed = new Map(previous?.actions.filter((a) => a.completedAt).map((a) => [a.id, a]) ?? []);
   s.carePlan = {
     version: (previous?.version ?? 0) + 1,
     agreedAt: iso(now),
@@ -73,7 +84,7 @@ export function agreeCarePlan(s: JourneyState, cmd: By<CarePlanCommand>, now: nu
     actions: cmd.actions.map((a) => ({
       ...a,
       due: iso(ms(a.due)),
-      ...(completed.has(a.id) ? { completedAt: completed.get(a.id)! } : {}),
+      ...completionOf(completed.get(a.id)),
     })),
     agreedWithPatient: cmd.agreedWithPatient,
     ...(cmd.agreedWithCarer !== undefined ? { agreedWithCarer: cmd.agreedWithCarer } : {}),
@@ -123,6 +134,8 @@ export function completeAction(s: JourneyState, cmd: By<CompleteActionCommand>, 
   checkCompleteAction(s, cmd);
   const action = s.carePlan!.actions.find((a) => a.id === cmd.actionId)!;
   action.completedAt = iso(now);
+  action.completedBy = cmd.by.sub;
+  if (cmd.notes) action.completionNotes = cmd.notes;
   record(s, now, 'action.completed', cmd.by, `action ${cmd.actionId} completed`, { actionId: cmd.actionId });
   meet(
     s,

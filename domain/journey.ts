@@ -30,6 +30,7 @@ export {
   type JourneyState,
   type Notification,
   type ReassignEffect,
+  type RecordContent,
   type TimelineEntry,
 } from './journeyState.js';
 export * from './intakeAndTriage.js';

@@ -35,6 +35,11 @@ export interface CommandRequest {
   command: unknown;
   /** When it was sent (ISO 8601): the time the journey checks "not in the past" against. */
   sentAt?: string;
+  /**
+   * The episode the sender meant. The API reads journeys from the record, which may be an earlier,
+   * closed episode of the same workflow: the journey refuses a command meant for another episode.
+   */
+  journeyId?: string;
 }
 
 export type RejectionType = 'phase' | 'not-found' | 'invalid' | 'capacity';

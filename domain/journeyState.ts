@@ -37,6 +37,20 @@ export interface TimelineEntry {
   by: string;
   detail: string;
   data?: Record<string, string | number | boolean | null>;
+  /**
+   * What a person (or a hospital feed) entered to cause this entry, whole: the command, referral or
+   * hospital event as accepted. It is the clinical record's entry (record.ts); it travels only as
+   * far as the record store and is dropped from the journey's state once written there.
+   */
+  content?: RecordContent;
+}
+
+/** An entry's content: what was entered, as plain JSON. */
+export interface RecordContent {
+  kind: 'command' | 'referral' | 'hospital-event';
+  /** The command type (`assessment`, `contact` …), `referral`, or the ADT event (`A01` …). */
+  type: string;
+  value: unknown;
 }
 
 export interface Notification {
@@ -84,7 +98,15 @@ export interface CarePlan {
   agreedAt: string;
   agreedBy: string;
   goals: { id: string; description: string }[];
-  actions: { id: string; description: string; owner: string; due: string; completedAt?: string }[];
+  actions: {
+    id: string;
+    description: string;
+    owner: string;
+    due: string;
+    completedAt?: string;
+    completedBy?: string;
+    completionNotes?: string;
+  }[];
   agreedWithPatient: boolean;
   agreedWithCarer?: boolean;
   notAgreedReason?: string;
@@ -119,7 +141,13 @@ export interface JourneyState {
     notes: string;
     dueAt?: string;
   }[];
-  contacts: { at: string; by: string; kind: ContactCommand['kind']; channel: ContactCommand['channel'] }[];
+  contacts: {
+    at: string;
+    by: string;
+    kind: ContactCommand['kind'];
+    channel: ContactCommand['channel'];
+    notes?: string;
+  }[];
   hospitalStays: HospitalStay[];
   deadlines: Deadline[];
   closure?: { reason: CloseReason; outcome: CloseOutcome; at: string; by: string };

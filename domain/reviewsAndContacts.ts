@@ -70,7 +70,13 @@ export function checkContact(s: JourneyState, cmd: ContactCommand, now: number):
 export function recordContact(s: JourneyState, cmd: By<ContactCommand>, now: number): void {
   checkContact(s, cmd, now);
   const at = cmd.at ? ms(cmd.at) : now;
-  s.contacts.push({ at: iso(at), by: cmd.by.sub, kind: cmd.kind, channel: cmd.channel });
+  s.contacts.push({
+    at: iso(at),
+    by: cmd.by.sub,
+    kind: cmd.kind,
+    channel: cmd.channel,
+    ...(cmd.notes ? { notes: cmd.notes } : {}),
+  });
   if (s.contacts.length > 100) s.contacts.splice(0, s.contacts.length - 100);
   record(s, now, 'contact.recorded', cmd.by, `${cmd.kind} contact by ${cmd.channel}`, {
     kind: cmd.kind,

@@ -1,7 +1,8 @@
 /**
  * The API's way into journeys: Temporal client calls only — start a journey with its referral (or
- * signal a referral to the open one), query a journey, signal a command or a hospital event, and
- * read back what became of it. Every call has a deadline. It never reaches into workflow internals.
+ * signal a referral to the open one), signal a command or a hospital event, and ask what became of
+ * a command. Every call has a deadline. It never reaches into workflow internals, and it never
+ * reads a journey: reads come from the record in DynamoDB (ADR 0009).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -22,7 +23,6 @@ import {
   commandOutcomeQuery,
   commandSignal,
   hospitalEventSignal,
-  journeyQuery,
   referralSignal,
   referralStatusQuery,
 } from '../temporal/journeyMessages.js';
@@ -87,27 +87,27 @@ export async function pollUntilAnswered<T>(
 }
 
 /**
- * Sends a co-ordinator's command and waits for the journey's decision: the journey as it then
- * stands, or why it refused. `commandId` lets a caller that retries be recognised; `sentAt` is the
- * time the journey checks "not in the past" against (the journey's own clock when absent).
+ * Sends a co-ordinator's command and waits for the journey's decision: the revision it produced, or
+ * why it refused. `commandId` lets a caller that retries be recognised; `sentAt` is the time the
+ * journey checks "not in the past" against (the journey's own clock when absent); `journeyId` names
+ * the episode meant, which the journey refuses the command for if it is not its current one.
  */
 export async function sendCommand(
   handle: WorkflowHandle,
   type: CommandType,
   command: unknown,
-  options: { commandId?: string; waitMs?: number; sentAt?: Date } = {},
-): Promise<{ state: JourneyState } | { rejected: Extract<CommandOutcome, { ok: false }> }> {
+  options: { commandId?: string; waitMs?: number; sentAt?: Date; journeyId?: string } = {},
+): Promise<CommandOutcome> {
   const commandId = options.commandId ?? randomUUID();
   await handle.signal(commandSignal, {
     commandId,
     type,
     command,
     ...(options.sentAt ? { sentAt: options.sentAt.toISOString() } : {}),
+    ...(options.journeyId ? { journeyId: options.journeyId } : {}),
   });
   const waitMs = options.waitMs ?? 30_000;
-  const outcome = await pollUntilAnswered(handle.client, () => handle.query(commandOutcomeQuery, commandId), waitMs);
-  if (!outcome.ok) return { rejected: outcome };
-  return { state: await pollUntilAnswered(handle.client, () => handle.query(journeyQuery), waitMs) };
+  return pollUntilAnswered(handle.client, () => handle.query(commandOutcomeQuery, commandId), waitMs);
 }
 
 /**
@@ -121,6 +121,10 @@ export function createJourneyGateway(client: Client, options: { answerWithinMs?:
   const waitMs = options.answerWithinMs ?? ANSWER_WITHIN_MS;
   /** Every Temporal call `fn` makes shares one gRPC deadline: a hung query cannot outlast the budget. */
   const withinBudget = <T>(fn: () => Promise<T>): Promise<T> => client.withDeadline(Date.now() + waitMs, fn);
+  const handleOf = (journeyId: string): WorkflowHandle | undefined => {
+    const ids = parseJourneyId(journeyId);
+    return ids ? client.workflow.getHandle(ids.workflowId) : undefined;
+  };
 
   return {
     /**
@@ -169,27 +173,29 @@ export function createJourneyGateway(client: Client, options: { answerWithinMs?:
         );
       }),
 
-    /** The live state of a journey episode, or undefined if it is not the workflow's current episode. */
-    async load(journeyId: string): Promise<{ state: JourneyState; handle: WorkflowHandle } | undefined> {
-      const ids = parseJourneyId(journeyId);
-      if (!ids) return undefined;
-      const handle = client.workflow.getHandle(ids.workflowId);
+    /**
+     * What became of a command sent earlier, if the journey still remembers it; undefined too when
+     * the journey's workflow has closed or is gone (then nothing more can become of it).
+     */
+    async outcome(journeyId: string, commandId: string): Promise<CommandOutcome | undefined> {
+      const handle = handleOf(journeyId);
+      if (!handle) return undefined;
       try {
-        const state = await withinBudget(() => handle.query(journeyQuery));
-        return state.journeyId === journeyId ? { state, handle } : undefined;
+        return await withinBudget(() => handle.query(commandOutcomeQuery, commandId));
       } catch (error) {
         if (isGone(error)) return undefined;
         throw error;
       }
     },
 
-    /** What became of a command sent earlier, if the journey still remembers it. */
-    outcome: (handle: WorkflowHandle, commandId: string): Promise<CommandOutcome | undefined> =>
-      withinBudget(() => handle.query(commandOutcomeQuery, commandId)),
-
-    /** Sends a co-ordinator's command; see `sendCommand`. */
-    command: (handle: WorkflowHandle, type: CommandType, command: unknown, commandId?: string) =>
-      withinBudget(() => sendCommand(handle, type, command, { commandId, waitMs, sentAt: new Date() })),
+    /** Sends a co-ordinator's command to the journey's episode; see `sendCommand`. */
+    command: (journeyId: string, type: CommandType, command: unknown, commandId?: string): Promise<CommandOutcome> => {
+      const handle = handleOf(journeyId);
+      if (!handle) throw new Error(`${journeyId} is not a journey id`);
+      return withinBudget(() =>
+        sendCommand(handle, type, command, { commandId, waitMs, sentAt: new Date(), journeyId }),
+      );
+    },
 
     /**
      * Signals the patient's open journey in every programme, all at once (one round trip, not one

@@ -30,6 +30,7 @@ import * as J from '../domain/journey.js';
 import { journeyIdFor } from '../domain/journeyIds.js';
 import { checkCommand, commandRules, type CommandOutcome } from '../domain/journeyCommands.js';
 import type { Programme } from '../domain/programme.js';
+import { attachContent, snapshotOf } from '../domain/record.js';
 import { journeyReferralSchema, type JourneyReferral } from '../domain/referral.js';
 import { journeySummary } from '../domain/views.js';
 import * as SA from '../temporal/searchAttributes.js';
@@ -123,7 +124,9 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     else {
       catchUp(parsed.data.receivedAt);
       try {
+        const seq = s.counters.seq;
         J.receiveReferral(s, parsed.data, Date.now()); // checks before it changes anything
+        attachContent(s, seq, 'referral', 'referral', parsed.data);
       } catch (error) {
         // The API checked it already; a refusal here must not fail the workflow task (that stops the journey).
         if (!(error instanceof J.JourneyRuleError)) throw error;
@@ -136,13 +139,22 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     const parsed = c.hospitalEventSchema.safeParse(event);
     if (!parsed.success) return log.warn('hospital event ignored: invalid', { journeyId: s.journeyId });
     catchUp(parsed.data.receivedAt);
+    const seq = s.counters.seq;
     J.hospitalEvent(s, parsed.data, Date.now());
+    attachContent(s, seq, 'hospital-event', parsed.data.event, parsed.data);
     changed = true;
   });
   setHandler(commandSignal, (request) => {
     if (typeof request?.commandId !== 'string' || !(request.type in commandRules))
       return log.warn('command signal ignored: malformed', { journeyId: s.journeyId });
     if (outcomes.has(request.commandId)) return; // sent twice: it has been decided already
+    // Sent to an earlier episode of this workflow (the API read the record of one that has closed).
+    if (request.journeyId !== undefined && request.journeyId !== s.journeyId)
+      return decided(request.commandId, {
+        ok: false,
+        type: 'phase',
+        message: `Journey ${request.journeyId} has closed; refer again to open a new episode.`,
+      });
     // The command is checked again here (the journey may have moved on since the sender looked) and
     // applied as of when it was sent: the sender's clock travels in the signal, so "not in the past"
     // means the same live and on replay, and the timeline says when the person acted.
@@ -152,7 +164,9 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     const apply = commandRules[request.type].apply;
     if (apply) {
       try {
+        const seq = s.counters.seq;
         apply(s, checked.command, at); // rules check before they change anything
+        attachContent(s, seq, 'command', request.type, checked.command);
       } catch (error) {
         // A refusal must never fail the workflow task: that would stop the journey.
         if (!(error instanceof J.JourneyRuleError)) throw error;
@@ -171,7 +185,11 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   });
 
   // ---- Main loop ----------------------------------------------------------------------------
-  for (const referral of 'start' in input ? (input.referrals ?? []) : []) J.receiveReferral(s, referral, Date.now());
+  for (const referral of 'start' in input ? (input.referrals ?? []) : []) {
+    const seq = s.counters.seq;
+    J.receiveReferral(s, referral, Date.now());
+    attachContent(s, seq, 'referral', 'referral', referral);
+  }
   const maxHistory = input.maxHistoryEvents ?? 2000;
   let projected = -1;
   let searchKey = '';
@@ -255,8 +273,10 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
         ...(pending.length > 0
           ? { audit: { journeyId: s.journeyId, programmeId: s.programme.id, teamId: s.teamId, events: pending } }
           : {}),
-        ...(projected !== revision ? { summary: journeySummary(s, Date.now()) } : {}),
+        ...(projected !== revision ? { summary: journeySummary(s, Date.now()), snapshot: snapshotOf(s) } : {}),
       });
+      // The record has what was entered now; the journey's state need not carry it any further.
+      for (const e of pending) delete e.content;
       if (pending.length > 0) s.counters.audited = pending.at(-1)!.seq;
       projected = revision;
     }
@@ -339,6 +359,8 @@ async function reassign(
       message: `Journey ${s.journeyId} closed during the reassignment.`,
     });
   }
+  const seq = s.counters.seq;
   J.reassigned(s, command, Date.now());
+  attachContent(s, seq, 'command', 'reassign', command);
   decided(effect.commandId, { ok: true, revision: s.counters.revision, phase: s.phase });
 }

@@ -125,8 +125,8 @@ export async function measureReplay(ctx: BenchContext) {
       });
       await pollUntilAnswered(handle.client, () => handle.query(referralStatusQuery, referral.referralId), 30_000);
       const command = async (type: CommandType, arg: unknown) => {
-        const result = await sendCommand(handle, type, arg);
-        if ('rejected' in result) throw new Error(`${type} refused: ${result.rejected.message}`);
+        const outcome = await sendCommand(handle, type, arg);
+        if (!outcome.ok) throw new Error(`${type} refused: ${outcome.message}`);
       };
       const lead = { sub: 'lead-raj', role: 'team-lead' as const };
       let s = await handle.query(journeyQuery);

@@ -1,17 +1,24 @@
 /**
  * Journeys: a team's (or co-ordinator's) list, one journey in full or as a FHIR Bundle, and the
  * co-ordinators' and leads' commands, checked here and decided by the journey.
+ *
+ * Every read comes from the record in DynamoDB, never from Temporal (ADR 0009): a journey reads
+ * the same while its worker is down, and years after its workflow history is gone. Temporal is
+ * asked only what became of a command.
  */
 import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import * as c from '../../domain/commands.js';
 import { parseJourneyId } from '../../domain/journeyIds.js';
 import { checkCommand, commandPayloads, type CommandOutcome, type CommandType } from '../../domain/journeyCommands.js';
+import { stateOf, type JourneySnapshot } from '../../domain/record.js';
 import { journeyDetail } from '../../domain/views.js';
 import type { Role } from '../auth.js';
 import { journeyBundle } from '../fhirExport.js';
-import { JourneyNotAnswering, type JourneyGateway } from '../journeyGateway.js';
+import { JourneyNotAnswering } from '../journeyGateway.js';
 import { responses } from '../responses.js';
+import { untilRecorded } from './recorded.js';
 import {
   badCursor,
   canSeeTeam,
@@ -41,21 +48,49 @@ function refused(ctx: Ctx, rejection: Extract<CommandOutcome, { ok: false }>) {
   );
 }
 
-/** Loads a journey the caller may see, or answers 404/403 for them. */
+/**
+ * Reads a journey the caller may see from the record, or answers 404/403 for them. A journey
+ * recorded before the record kept state has only its summary (`snapshot` undefined).
+ */
 async function journeyFor(
   ctx: Ctx,
   deps: RouteDeps,
-): Promise<{ response: Response } | { id: string; live: Awaited<ReturnType<JourneyGateway['load']>> }> {
+): Promise<{ response: Response } | { id: string; snapshot: JourneySnapshot | undefined; closed: boolean }> {
   const id = ctx.req.param('id') ?? '';
   // Not the shape of a journey id: nothing to look up (and no over-long key to send DynamoDB).
   if (!parseJourneyId(id)) return { response: problem(ctx, 404, 'Not found', `No journey ${id.slice(0, 200)}.`) };
-  const live = await deps.gateway.load(id);
-  const teamId = live?.state.teamId ?? (await deps.read.getJourney(id))?.teamId;
+  const snapshot = await deps.read.journeySnapshot(id);
+  const summary = snapshot ? undefined : await deps.read.getJourney(id);
+  const teamId = snapshot?.teamId ?? summary?.teamId;
   if (!teamId) return { response: problem(ctx, 404, 'Not found', `No journey ${id}.`) };
   if (!canSeeTeam(ctx.get('caller'), teamId))
     return { response: problem(ctx, 403, 'Forbidden', `Journey ${id} belongs to a team you are not in.`) };
-  return { id, live };
+  return { id, snapshot, closed: (snapshot?.phase ?? summary?.phase) === 'closed' };
 }
+
+/**
+ * The journey as recorded at `revision` or later: the answer to whoever produced that revision.
+ * 503 if the record has not caught up within its wait (the change is made; it shows shortly).
+ */
+async function detailAtRevision(ctx: Ctx, deps: RouteDeps, id: string, revision: number) {
+  const snapshot = await untilRecorded(
+    () => deps.read.journeySnapshot(id),
+    (s) => s.counters.revision >= revision,
+  );
+  if (!snapshot) {
+    ctx.header('retry-after', '5');
+    return problem(
+      ctx,
+      503,
+      'Not recorded yet',
+      `Journey ${id} has made your change but has not recorded it yet. Look at the journey in a few seconds; do not send it again.`,
+    );
+  }
+  return ctx.json(journeyDetail(stateOf(snapshot), deps.now().getTime()));
+}
+
+const closedProblem = (ctx: Ctx, id: string) =>
+  problem(ctx, 409, 'Journey closed', `Journey ${id} has closed; refer again to open a new episode.`);
 
 /** A co-ordinator's or lead's command: checked against the journey here, decided by the journey. */
 function journeyAction(
@@ -89,7 +124,7 @@ function journeyAction(
       404: 'no such journey (or action)',
       409: 'does not fit the journey now; nothing changed',
       422: 'refused by the journey; nothing changed',
-      503: 'the journey has the command but has not confirmed it yet (its worker is down): look before sending it again, or send it with the same Idempotency-Key',
+      503: 'the journey has the command but has not confirmed it yet (its worker is down), or has made the change but not recorded it yet: look before sending it again, or send it with the same Idempotency-Key',
     },
     handler: async (ctx, deps) => {
       const now = deps.now;
@@ -109,26 +144,23 @@ function journeyAction(
       if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
         return problem(ctx, 400, 'Bad request', 'Idempotency-Key must be 1 to 100 letters, digits, or _ . : -');
       const commandId = key ? `${caller.sub}/${key}` : randomUUID();
-      const earlier = key && found.live ? await deps.gateway.outcome(found.live.handle, commandId) : undefined;
-      if (earlier?.ok) return ctx.json(journeyDetail(found.live!.state, now().getTime()));
+      const earlier = key ? await deps.gateway.outcome(found.id, commandId) : undefined;
+      if (earlier?.ok) return detailAtRevision(ctx, deps, found.id, earlier.revision);
       if (earlier) return refused(ctx, earlier);
-      if (!found.live || found.live.state.phase === 'closed')
-        return problem(
-          ctx,
-          409,
-          'Journey closed',
-          `Journey ${found.id} has closed; refer again to open a new episode.`,
-        );
+      if (found.closed) return closedProblem(ctx, found.id);
       const command = { ...(parsed.data as object), by: { sub: caller.sub, role: caller.role } };
-      // Most commands that do not fit are refused here, without troubling the journey.
-      const checked = checkCommand(found.live.state, type, command, now().getTime());
-      const result =
-        'rejected' in checked
-          ? checked
-          : await deps.gateway.command(found.live.handle, type, checked.command, commandId).catch((error: unknown) => {
-              if (error instanceof JourneyNotAnswering) return { notAnswering: true as const };
-              throw error;
-            });
+      // Most commands that do not fit are refused here, from the record, without troubling the
+      // journey (which checks again: it may have moved on since it was recorded).
+      const checked = found.snapshot
+        ? checkCommand(stateOf(found.snapshot), type, command, now().getTime())
+        : { command };
+      if ('rejected' in checked) return refused(ctx, checked.rejected);
+      const result = await deps.gateway.command(found.id, type, checked.command, commandId).catch((error: unknown) => {
+        if (error instanceof JourneyNotAnswering) return { notAnswering: true as const };
+        if (error instanceof WorkflowNotFoundError) return { gone: true as const };
+        throw error;
+      });
+      if ('gone' in result) return closedProblem(ctx, found.id);
       if ('notAnswering' in result) {
         ctx.header('retry-after', '5');
         return problem(
@@ -138,8 +170,8 @@ function journeyAction(
           `Journey ${found.id} has your request but has not confirmed it yet. Look at the journey before sending it again.`,
         );
       }
-      if ('rejected' in result) return refused(ctx, result.rejected);
-      return ctx.json(journeyDetail(result.state, now().getTime()));
+      if (!result.ok) return refused(ctx, result);
+      return detailAtRevision(ctx, deps, found.id, result.revision);
     },
   };
 }
@@ -204,8 +236,8 @@ export const journeyRoutes: Route[] = [
     handler: async (ctx, deps) => {
       const found = await journeyFor(ctx, deps);
       if ('response' in found) return found.response;
-      if (found.live) return ctx.json(journeyDetail(found.live.state, deps.now().getTime()));
-      // An earlier, closed episode: the read model keeps its summary and the audit trail its story.
+      if (found.snapshot) return ctx.json(journeyDetail(stateOf(found.snapshot), deps.now().getTime()));
+      // Recorded before the record kept journeys in full: its summary, and the audit trail its story.
       const summary = (await deps.read.getJourney(found.id))!;
       const timeline = (await deps.read.auditTrail(found.id, 500)).items;
       return ctx.json({ ...summary, timeline });
@@ -244,15 +276,16 @@ export const journeyRoutes: Route[] = [
     handler: async (ctx, deps) => {
       const found = await journeyFor(ctx, deps);
       if ('response' in found) return found.response;
-      if (!found.live)
+      if (!found.snapshot)
         return problem(
           ctx,
           404,
           'Not found',
-          `Journey ${found.id} is an earlier episode; its FHIR export is no longer held.`,
+          `Journey ${found.id} was recorded before journeys were kept in full; it has no FHIR export.`,
         );
-      const patient = await deps.read.getPatient(found.live.state.patientId);
-      return ctx.body(JSON.stringify(journeyBundle(found.live.state, patient, deps.now())), 200, {
+      const state = stateOf(found.snapshot);
+      const patient = await deps.read.getPatient(state.patientId);
+      return ctx.body(JSON.stringify(journeyBundle(state, patient, deps.now())), 200, {
         'content-type': 'application/fhir+json',
       });
     },

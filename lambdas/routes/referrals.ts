@@ -11,6 +11,7 @@ import { ageOn, referralSchema } from '../../domain/referral.js';
 import { referralFromFhir } from '../fhirIntake.js';
 import { perCallerLimit } from '../rateLimits.js';
 import { responses } from '../responses.js';
+import { untilRecorded } from './recorded.js';
 import { json, problem, TEAM_SCOPED, validationProblem, type Env, type Route } from './shared.js';
 
 export const referralRoutes: Route[] = [
@@ -104,9 +105,22 @@ export const referralRoutes: Route[] = [
           errors: [{ path: 'patient.birthDate', message: 'not a plausible date of birth' }],
         });
       const patientId = patientIdFor(r.patient.nhsNumber, deps.pseudonymKey);
-      await deps.read.registerPatient({ patientId, ...r.patient, nhsNumber: normaliseNhsNumber(r.patient.nhsNumber)! });
+      const nhsNumber = normaliseNhsNumber(r.patient.nhsNumber)!;
+      const referralId = randomUUID();
+      // The referral as it arrived, demographics and all, is kept before the journey hears of it:
+      // the record never has a referral without what the referrer said. The person's current
+      // demographics are set by their first referral only (later ones never overwrite them).
+      await deps.read.recordReferralAsReceived({
+        referralId,
+        patientId,
+        programmeId: p.id,
+        receivedAt,
+        receivedBy: caller.sub,
+        referral: { ...r, patient: { ...r.patient, nhsNumber } },
+      });
+      await deps.read.registerPatient({ patientId, ...r.patient, nhsNumber });
       const accepted = await deps.gateway.refer(p, patientId, {
-        referralId: randomUUID(),
+        referralId,
         receivedAt,
         source: r.source,
         ...(r.referrer?.organisation ? { referrerOrganisation: r.referrer.organisation } : {}),
@@ -127,6 +141,13 @@ export const referralRoutes: Route[] = [
         ...(r.admissionsLast12Months !== undefined ? { admissionsLast12Months: r.admissionsLast12Months } : {}),
         consentGiven: r.consent.given,
       });
+      // Whoever referred sees the journey with their referral in it when they look: wait, bounded,
+      // for the record to have it. A journey whose worker is down takes it in later; the answer
+      // stands either way (the referral is safe in the journey).
+      await untilRecorded(
+        () => deps.read.journeySnapshot(accepted.journeyId),
+        (s) => s.referrals.some((x) => x.referralId === referralId),
+      );
       return ctx.json(accepted, 202);
     },
   },

@@ -18,8 +18,14 @@ function appFailingWith(error: Error) {
   };
   return createApp(
     closedDeps(auth, {
-      gateway: { load: fail, refer: fail, command: fail, outcome: fail, hospitalEvent: fail },
-      read: { getJourney: fail, isNewAdtMessage: fail, registerPatient: fail } as never,
+      gateway: { refer: fail, command: fail, outcome: fail, hospitalEvent: fail },
+      read: {
+        getJourney: fail,
+        journeySnapshot: fail,
+        isNewAdtMessage: fail,
+        registerPatient: fail,
+        recordReferralAsReceived: fail,
+      } as never,
     }),
   );
 }

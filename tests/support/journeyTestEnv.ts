@@ -182,9 +182,9 @@ export class CommandRefused extends Error {
  * returns the journey as it then stands; throws CommandRefused when the journey refuses it.
  */
 export async function command(handle: WorkflowHandle, type: CommandType, arg: unknown) {
-  const result = await sendCommand(handle, type, arg);
-  if ('rejected' in result) throw new CommandRefused(result.rejected);
-  return result.state;
+  const outcome = await sendCommand(handle, type, arg);
+  if (!outcome.ok) throw new CommandRefused(outcome);
+  return pollUntilAnswered(handle.client, () => handle.query(journeyQuery), 30_000);
 }
 
 /**

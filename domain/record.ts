@@ -1,0 +1,52 @@
+/**
+ * The clinical record: what DynamoDB keeps of a journey, so that it can be read for years after
+ * Temporal has forgotten the workflow (ADR 0009).
+ *
+ * It has two parts, both written by the journey through `recordJourney`:
+ * - **entries**, append-only: every timeline entry a person (or a hospital feed) caused, with what
+ *   they entered, whole (`content`): the command, referral or hospital event as accepted. Nothing
+ *   entered is summarised away; a later entry never replaces an earlier one.
+ * - **the snapshot**: the journey's state at its latest revision, which is what every read answers
+ *   from (`GET /journeys/{id}`, the FHIR export, the dashboard). It is the workflow's state without
+ *   its working parts (the outbox and the recent ADT ids), so the view read from the record is the
+ *   view the live journey would give.
+ *
+ * Pure and deterministic: the workflow calls `attachContent` and `snapshotOf`.
+ */
+import type { JourneyState, RecordContent, TimelineEntry } from './journeyState.js';
+
+/** The journey's state as recorded: all of it but the workflow's working parts. */
+export type JourneySnapshot = Omit<JourneyState, 'outbox' | 'seenControlIds'>;
+
+/** One entry of the record: a timeline entry with what was entered to cause it. */
+export type RecordEntry = TimelineEntry & { content: RecordContent };
+
+export const isRecordEntry = (e: TimelineEntry): e is RecordEntry => e.content !== undefined;
+
+/** The timeline entry as the audit trail keeps it: no free text beyond the entry's own detail. */
+export const auditCopy = ({ content: _content, ...entry }: TimelineEntry): TimelineEntry => entry;
+
+/**
+ * Gives the first timeline entry after `seq` what was entered to cause it. `value` is copied as
+ * plain JSON (no `undefined`, no shared references), so the record holds what was accepted even if
+ * the state it went into changes later.
+ */
+export function attachContent(
+  s: JourneyState,
+  seq: number,
+  kind: RecordContent['kind'],
+  type: string,
+  value: unknown,
+): void {
+  const entry = s.timeline.find((e) => e.seq > seq);
+  if (!entry) return;
+  entry.content = { kind, type, value: JSON.parse(JSON.stringify(value ?? null)) as unknown };
+}
+
+export function snapshotOf(s: JourneyState): JourneySnapshot {
+  const { outbox: _outbox, seenControlIds: _seen, ...rest } = s;
+  return { ...rest, timeline: s.timeline.map(auditCopy) };
+}
+
+/** The state a snapshot was taken of, as the domain's views and checks take it. */
+export const stateOf = (snapshot: JourneySnapshot): JourneyState => ({ ...snapshot, outbox: [], seenControlIds: [] });
