@@ -34,6 +34,8 @@ export interface ApiStack {
   pseudonymKey: Buffer;
   token(sub: string, role: string, teams?: string[]): Promise<string>;
   call: Call;
+  /** Stops the journey worker for good (for "the worker is down" tests; put them last in a file). */
+  stopWorker(): Promise<void>;
 }
 
 export function useApiStack(
@@ -106,11 +108,15 @@ export function useApiStack(
       pseudonymKey,
       token: (sub, role, teams = []) => auth.devToken!({ sub, role: role as never, teams }),
       call: httpClient(base),
+      stopWorker: async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running.catch(() => undefined);
+      },
     };
   }, 120_000);
   afterAll(async () => {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-    worker?.shutdown();
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
     await running?.catch(() => undefined);
     await env?.teardown();
   });
