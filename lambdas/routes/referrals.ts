@@ -141,9 +141,10 @@ export const referralRoutes: Route[] = [
         ...(r.admissionsLast12Months !== undefined ? { admissionsLast12Months: r.admissionsLast12Months } : {}),
         consentGiven: r.consent.given,
       });
-      // Whoever referred sees the journey with their referral in it when they look: wait, bounded,
-      // for the record to have it. A journey whose worker is down takes it in later; the answer
-      // stands either way (the referral is safe in the journey).
+      // Whoever looks next (the referrer's colleague, the hub, the referrer's own system) finds the
+      // journey with this referral in it: wait, bounded, for the record to have it. While workers
+      // restart the wait runs out and the answer is given anyway, as ADR 0008 wants: the referral
+      // is safe in the journey, which records it when a worker runs it.
       await untilRecorded(
         () => deps.read.journeySnapshot(accepted.journeyId),
         (s) => s.referrals.some((x) => x.referralId === referralId),

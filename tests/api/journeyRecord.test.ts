@@ -87,6 +87,8 @@ describe('the clinical record', () => {
       json: { ...referral, patient: moved, source: 'community', reason: 'Community nurse: more falls' },
     });
     expect(second).toMatchObject({ status: 202, body: { journeyId, merged: true } });
+    // The merged referral is in the record by the time it is answered.
+    expect(((await call('GET', path, { token: ana })).body as View).referrals).toHaveLength(2);
 
     const send = async (token: string, route: string, json: unknown) => {
       const r = await call('POST', `${path}/${route}`, { token, json });
