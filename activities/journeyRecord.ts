@@ -1,13 +1,78 @@
 /**
- * Reads of the clinical record (domain/record.ts), and the one record write the API makes itself:
- * a referral's demographics exactly as they arrived. Each read is a GetItem or a Query of one
- * journey's (or one patient's) partition; none asks Temporal anything.
+ * Reads of the clinical record (domain/record.ts), and the record writes the API makes itself:
+ * - a referral's demographics exactly as they arrived;
+ * - corrections: an entry marked "entered in error", and amendments to a person's demographics,
+ *   each with an amendment item saying who, when, what and why (the original stays readable);
+ * - the access log: who read whose record, when and by which route (append-only).
+ * Each read is a GetItem or a Query of one partition; none asks Temporal anything.
  */
+import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { RecordContent } from '../domain/journey.js';
 import type { JourneySnapshot, RecordEntry } from '../domain/record.js';
-import { keys } from './table.js';
+import type { PatientRecord } from './readModel.js';
+import { indexes, keys } from './table.js';
+
+/** That a person has a journey (the pointer the API writes when a referral reaches one). */
+export interface PatientJourney {
+  patientId: string;
+  journeyId: string;
+  programmeId: string;
+  teamId: string;
+  referredAt: string;
+}
+
+/** Who made a correction, and why. */
+export interface Correction {
+  reason: string;
+  by: string;
+  role: string;
+  at: string;
+}
+
+/** An entry marked as entered in error: the entry stays, with this beside it. */
+export type EnteredInError = Correction & { seq: number };
+
+/** Demographics a person may have amended (never the NHS number: that is who they are). */
+export type Demographics = Omit<PatientRecord, 'patientId' | 'nhsNumber'>;
+export type DemographicChanges = {
+  [K in keyof Demographics]?: undefined extends Demographics[K] ? Demographics[K] | null : Demographics[K];
+};
+
+export interface DemographicAmendment extends Correction {
+  amendmentId: string;
+  before: Demographics;
+  after: Demographics;
+}
+
+/** One read of a person's record. */
+export interface RecordAccess {
+  patientId: string;
+  journeyId?: string;
+  /** The reader's subject and role. */
+  by: string;
+  role: string;
+  /** The route, e.g. `GET /journeys/{id}`. */
+  route: string;
+  at: string;
+}
+
+const isCancelled = (error: unknown, index: number): boolean =>
+  error instanceof TransactionCanceledException &&
+  error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
+
+const demographicsOf = ({ patientId: _p, nhsNumber: _n, ...rest }: PatientRecord & Record<string, unknown>) => {
+  const { pk: _pk, sk: _sk, revision: _r, amendedAt: _a, ...demographics } = rest;
+  return demographics as Demographics;
+};
 
 /** A referral as the referrer sent it, demographics included: kept apart from the journey. */
 export interface ReferralAsReceived {
@@ -41,24 +106,265 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
     return items;
   }
 
+  /** Every item of an index partition with sort key in [from, to), in order. */
+  async function range(
+    index: string | undefined,
+    pk: string,
+    from: string,
+    to: string,
+    limit: number,
+  ): Promise<Record<string, unknown>[]> {
+    const [pkName, skName] = index ? [`${index.toLowerCase()}pk`, `${index.toLowerCase()}sk`] : ['pk', 'sk'];
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName,
+          ...(index ? { IndexName: index } : {}),
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': pkName, '#sk': skName },
+          ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
+          Limit: limit - items.length,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    return items;
+  }
+
+  const accessOf = (i: Record<string, unknown>): RecordAccess => {
+    const { pk: _a, sk: _b, gsi1pk: _c, gsi1sk: _d, gsi2pk: _e, gsi2sk: _f, ...access } = i;
+    return access as unknown as RecordAccess;
+  };
+
   return {
     /**
-     * The journey as last recorded, or undefined if it never was (an unknown id, or a journey from
+     * The journey as last recorded, with the entries people have since marked as entered in error;
+     * undefined if it never was (an unknown id, or a journey from before the record kept state).
+     */
+    async recordedJourney(
+      journeyId: string,
+    ): Promise<{ snapshot: JourneySnapshot; enteredInError: EnteredInError[] } | undefined> {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName, Key: keys.journeyState(journeyId), ConsistentRead: true }),
+      );
+      if (!Item?.state) return undefined;
+      return {
+        snapshot: JSON.parse(gunzipSync(Item.state as Uint8Array).toString('utf8')) as JourneySnapshot,
+        enteredInError: (Item.enteredInError as EnteredInError[] | undefined) ?? [],
+      };
+    },
+
+    /**
+     * Marks an entry of a journey's record as entered in error, with why and by whom: the entry
+     * stays as it was, readable, with the mark beside it, and an amendment item says so. It changes
+     * what the record says, not what the journey did: a wrong entry's effects (a deadline it met)
+     * are put right with a new command.
+     */
+    async markEnteredInError(
+      journeyId: string,
+      seq: number,
+      correction: Correction,
+    ): Promise<'marked' | 'not-found' | 'already'> {
+      const mark: EnteredInError = { seq, ...correction };
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName,
+                  Key: keys.recordEntry(journeyId, seq),
+                  UpdateExpression: 'SET enteredInError = :mark',
+                  ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(enteredInError)',
+                  ExpressionAttributeValues: { ':mark': mark },
+                },
+              },
+              {
+                Update: {
+                  TableName,
+                  Key: keys.journeyState(journeyId),
+                  UpdateExpression: 'SET enteredInError = list_append(if_not_exists(enteredInError, :none), :marks)',
+                  ConditionExpression: 'attribute_exists(pk)',
+                  ExpressionAttributeValues: { ':none': [], ':marks': [mark] },
+                },
+              },
+              {
+                Put: {
+                  TableName,
+                  Item: {
+                    ...keys.amendment(`JOURNEY#${journeyId}`, correction.at, randomUUID()),
+                    kind: 'entered-in-error',
+                    journeyId,
+                    ...mark,
+                  },
+                },
+              },
+            ],
+          }),
+        );
+        return 'marked';
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        if (isCancelled(error, 0) || isCancelled(error, 1)) {
+          const { Item } = await doc.send(
+            new GetCommand({ TableName, Key: keys.recordEntry(journeyId, seq), ConsistentRead: true }),
+          );
+          return Item ? 'already' : 'not-found';
+        }
+        throw error;
+      }
+    },
+
+    /**
+     * Amends a person's current demographics: an optimistic update of their profile and, in the
+     * same transaction, an amendment item holding the details before and after. `null` removes an
+     * optional detail. Undefined when the person has no profile; 'conflict' when another amendment
+     * got there first (read again and retry).
+     */
+    async amendDemographics(
+      patientId: string,
+      changes: DemographicChanges,
+      correction: Correction,
+    ): Promise<DemographicAmendment | 'conflict' | undefined> {
+      const { Item } = await doc.send(
+        new GetCommand({ TableName, Key: keys.patient(patientId), ConsistentRead: true }),
+      );
+      if (!Item) return undefined;
+      const revision = (Item.revision as number | undefined) ?? 0;
+      const before = demographicsOf(Item as PatientRecord & Record<string, unknown>);
+      const after = { ...before } as Record<string, unknown>;
+      for (const [field, value] of Object.entries(changes)) {
+        if (value === undefined) continue;
+        if (value === null) delete after[field];
+        else after[field] = value;
+      }
+      const set = Object.entries(changes).filter(([, v]) => v !== undefined && v !== null);
+      const remove = Object.entries(changes).filter(([, v]) => v === null);
+      const amendment: DemographicAmendment = {
+        amendmentId: randomUUID(),
+        before,
+        after: after as Demographics,
+        ...correction,
+      };
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName,
+                  Key: keys.patient(patientId),
+                  UpdateExpression: [
+                    `SET ${[...set.map(([f]) => `#${f} = :${f}`), '#revision = :next', 'amendedAt = :at'].join(', ')}`,
+                    ...(remove.length ? [`REMOVE ${remove.map(([f]) => `#${f}`).join(', ')}`] : []),
+                  ].join(' '),
+                  ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#revision) OR #revision = :rev)',
+                  ExpressionAttributeNames: Object.fromEntries([
+                    ['#revision', 'revision'],
+                    ...[...set, ...remove].map(([f]) => [`#${f}`, f]),
+                  ]),
+                  ExpressionAttributeValues: {
+                    ...Object.fromEntries(set.map(([f, v]) => [`:${f}`, v])),
+                    ':next': revision + 1,
+                    ':rev': revision,
+                    ':at': correction.at,
+                  },
+                },
+              },
+              {
+                Put: {
+                  TableName,
+                  Item: {
+                    ...keys.amendment(`PATIENT#${patientId}`, correction.at, amendment.amendmentId),
+                    kind: 'demographics',
+                    patientId,
+                    ...amendment,
+                  },
+                },
+              },
+            ],
+          }),
+        );
+        return amendment;
+      } catch (error) {
+        if (isCancelled(error, 0)) return 'conflict';
+        throw error;
+      }
+    },
+
+    /** A person's demographic amendments, oldest first. */
+    async demographicAmendments(patientId: string): Promise<DemographicAmendment[]> {
+      const items = await all(`PATIENT#${patientId}`, 'AMENDMENT#');
+      return items.map(({ pk: _pk, sk: _sk, kind: _k, patientId: _p, ...a }) => a as unknown as DemographicAmendment);
+    },
+
+    /** Logs one read of a person's record. Append-only: each read is a new item, never changed. */
+    async recordAccess(access: RecordAccess): Promise<void> {
+      const id = randomUUID();
+      await doc.send(
+        new PutCommand({
+          TableName,
+          Item: { ...keys.access(access.patientId, access.by, access.at, id), ...access },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    /** Reads of one person's record in [from, to), oldest first (at most `limit`). */
+    accessToPatient: async (patientId: string, from: string, to: string, limit = 1000) =>
+      (await range(undefined, `ACCESS#${patientId}`, from, `${to}`, limit))
+        .filter((i) => (i.at as string) < to)
+        .map(accessOf),
+
+    /** One person's reads of anyone's record in [from, to), oldest first (at most `limit`). */
+    accessByUser: async (userId: string, from: string, to: string, limit = 1000) =>
+      (await range(indexes.byTeamPhase, `ACCESS-BY#${userId}`, from, to, limit))
+        .filter((i) => (i.at as string) < to)
+        .map(accessOf),
+
+    /** Every read in [from, to), oldest first (at most `limit`): one query per day touched. */
+    async accessInPeriod(from: string, to: string, limit = 1000): Promise<RecordAccess[]> {
+      const out: RecordAccess[] = [];
+      for (let day = Date.parse(from.slice(0, 10)); day < Date.parse(to) && out.length < limit; day += 86_400_000) {
+        const items = await range(
+          indexes.byCoordinator,
+          `ACCESS-ON#${new Date(day).toISOString().slice(0, 10)}`,
+          from,
+          to,
+          limit - out.length,
+        );
+        out.push(...items.filter((i) => (i.at as string) < to).map(accessOf));
+      }
+      return out;
+    },
+
+    /**
+     * The journey as last recorded, or undefined if it never was (an unknown id, or a journey from or undefined if it never was (an unknown id, or a journey from
      * before the record kept state). Read consistently: whoever just acted sees their change.
      */
     async journeySnapshot(journeyId: string): Promise<JourneySnapshot | undefined> {
       const { Item } = await doc.send(
-        new GetCommand({ TableName, Key: keys.journeyState(journeyId), ConsistentRead: true }),
+        new GetCommand({
+          TableName,
+          Key: keys.journeyState(journeyId),
+          ConsistentRead: true,
+          ProjectionExpression: '#state',
+          ExpressionAttributeNames: { '#state': 'state' },
+        }),
       );
-      if (!Item) return undefined;
+      if (!Item?.state) return undefined;
       return JSON.parse(gunzipSync(Item.state as Uint8Array).toString('utf8')) as JourneySnapshot;
     },
 
     /** Every entry of a journey's record, oldest first, each with what was entered. */
-    async recordEntries(journeyId: string): Promise<RecordEntry[]> {
+    async recordEntries(journeyId: string): Promise<(RecordEntry & { enteredInError?: EnteredInError })[]> {
       const items = await all(`JOURNEY#${journeyId}`, 'ENTRY#');
       return items.map(({ pk: _pk, sk: _sk, journeyId: _j, content, ...entry }) => ({
-        ...(entry as Omit<RecordEntry, 'content'>),
+        ...(entry as Omit<RecordEntry, 'content'> & { enteredInError?: EnteredInError }),
         content: JSON.parse(content as string) as RecordContent,
       }));
     },
@@ -76,6 +382,43 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
       } catch (error) {
         if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
       }
+    },
+
+    /** Notes that the person has this journey (idempotent): the record knows of it before it is recorded. */
+    async recordPatientJourney(j: PatientJourney): Promise<void> {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...keys.patientJourney(j.patientId, j.journeyId), ...j },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
+    },
+
+    async patientJourney(patientId: string, journeyId: string): Promise<PatientJourney | undefined> {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key: keys.patientJourney(patientId, journeyId) }));
+      if (!Item) return undefined;
+      const { pk: _pk, sk: _sk, ...j } = Item;
+      return j as PatientJourney;
+    },
+
+    /** Every journey of a person, in any programme. */
+    async journeysOfPatient(patientId: string): Promise<PatientJourney[]> {
+      return (await all(`PATIENT#${patientId}`, 'JOURNEY#')).map(
+        ({ pk: _pk, sk: _sk, ...j }) => j as unknown as PatientJourney,
+      );
+    },
+
+    /** A journey's amendments (entries marked entered in error), oldest first. */
+    async journeyAmendments(journeyId: string): Promise<(EnteredInError & { kind: string })[]> {
+      const items = await all(`JOURNEY#${journeyId}`, 'AMENDMENT#');
+      return items.map(
+        ({ pk: _pk, sk: _sk, journeyId: _j, ...a }) => a as unknown as EnteredInError & { kind: string },
+      );
     },
 
     async referralAsReceived(patientId: string, referralId: string): Promise<ReferralAsReceived | undefined> {

@@ -12,6 +12,7 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../domain/journey.js';
@@ -252,24 +253,29 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
 
     async recordSnapshot(snapshot) {
       const journeyId = snapshot.journeyId;
+      const values = {
+        journeyId,
+        patientId: snapshot.patientId,
+        programmeId: snapshot.programme.id,
+        teamId: snapshot.teamId,
+        phase: snapshot.phase,
+        revision: snapshot.counters.revision,
+        closedAt: snapshot.closure?.at ?? null,
+        // Compressed: a journey's state is tens of KiB of JSON, a tenth of that gzipped.
+        state: gzipSync(JSON.stringify(snapshot)),
+      };
+      const names = Object.keys(values);
       try {
+        // An update, not a put: the item also holds what people add beside the journey (the
+        // entered-in-error marks of journeyRecord.ts), which a new revision must not erase.
         await doc.send(
-          new PutCommand({
+          new UpdateCommand({
             TableName,
-            Item: {
-              ...keys.journeyState(journeyId),
-              journeyId,
-              patientId: snapshot.patientId,
-              programmeId: snapshot.programme.id,
-              teamId: snapshot.teamId,
-              phase: snapshot.phase,
-              revision: snapshot.counters.revision,
-              closedAt: snapshot.closure?.at ?? null,
-              // Compressed: a journey's state is tens of KiB of JSON, a tenth of that gzipped.
-              state: gzipSync(JSON.stringify(snapshot)),
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR revision < :revision',
-            ExpressionAttributeValues: { ':revision': snapshot.counters.revision },
+            Key: keys.journeyState(journeyId),
+            UpdateExpression: `SET ${names.map((n) => `#${n} = :${n}`).join(', ')}`,
+            ConditionExpression: 'attribute_not_exists(pk) OR #revision < :revision',
+            ExpressionAttributeNames: Object.fromEntries(names.map((n) => [`#${n}`, n])),
+            ExpressionAttributeValues: Object.fromEntries(Object.entries(values).map(([n, v]) => [`:${n}`, v])),
           }),
         );
       } catch (error) {

@@ -10,6 +10,11 @@
  * | journey state as recorded (what reads answer)   | GetItem  pk=JOURNEY#<journeyId>  sk=STATE               |
  * | the record's entries of a journey, in order     | Query    pk=JOURNEY#<journeyId>  sk begins_with ENTRY#  |
  * | a referral's demographics as received           | GetItem  pk=PATIENT#<patientId>  sk=REFERRAL#<id>       |
+ * | a person's journeys (erasure, and "not recorded yet") | Query pk=PATIENT#<patientId> sk begins_with JOURNEY# |
+ * | a journey's or a person's corrections, in order | Query    pk=JOURNEY#…|PATIENT#…  sk begins_with AMENDMENT# |
+ * | reads of a person's record in a period          | Query    pk=ACCESS#<patientId>  sk between times         |
+ * | a reader's reads in a period                    | Query GSI1 pk=ACCESS-BY#<userId>, sk between times      |
+ * | every read on a day                             | Query GSI2 pk=ACCESS-ON#<yyyy-mm-dd>, sk between times  |
  * | journeys of a team in a phase, by next due time | Query GSI1 pk=TEAM#<team>#PHASE#<phase>, sk=<due>#<id>  |
  * | open journeys of a co-ordinator, by next due    | Query GSI2 pk=COORD#<coordinatorId>, sk=<due>#<id>      |
  * | overdue journeys of a team (range query)        | Query GSI3 pk=TEAM#<team>#OPEN, sk < <now>              |
@@ -74,6 +79,22 @@ export const keys = {
   referralAsReceived: (patientId: string, referralId: string) => ({
     pk: `PATIENT#${patientId}`,
     sk: `REFERRAL#${referralId}`,
+  }),
+  /** That a journey of this person exists: written by the API when a referral opens or joins it. */
+  patientJourney: (patientId: string, journeyId: string) => ({
+    pk: `PATIENT#${patientId}`,
+    sk: `JOURNEY#${journeyId}`,
+  }),
+  /** A correction to what `owner` (`JOURNEY#…` or `PATIENT#…`) holds, in the order made. */
+  amendment: (owner: string, at: string, id: string) => ({ pk: owner, sk: `AMENDMENT#${at}#${id}` }),
+  /** A read of a person's record: by person here, by reader in GSI1, by day in GSI2. */
+  access: (patientId: string, userId: string, at: string, id: string) => ({
+    pk: `ACCESS#${patientId}`,
+    sk: `${at}#${id}`,
+    gsi1pk: `ACCESS-BY#${userId}`,
+    gsi1sk: `${at}#${id}`,
+    gsi2pk: `ACCESS-ON#${at.slice(0, 10)}`,
+    gsi2sk: `${at}#${id}`,
   }),
   audit: (journeyId: string, seq: number) => ({
     pk: `JOURNEY#${journeyId}`,

@@ -28,6 +28,8 @@ export const staffRoles = [
   'discharge-team',
   'integration',
   'ops',
+  /** Information governance lead: audits who read whose record (the access log). */
+  'ig-lead',
   'admin',
   'system',
 ] as const;

@@ -140,6 +140,8 @@ export interface JourneyState {
     riskTier: RiskTier;
     notes: string;
     dueAt?: string;
+    /** The record entry that holds it. */
+    seq?: number;
   }[];
   contacts: {
     at: string;
@@ -147,6 +149,8 @@ export interface JourneyState {
     kind: ContactCommand['kind'];
     channel: ContactCommand['channel'];
     notes?: string;
+    /** The record entry that holds it (so a correction to the entry can be shown beside it). */
+    seq?: number;
   }[];
   hospitalStays: HospitalStay[];
   deadlines: Deadline[];

@@ -50,3 +50,34 @@ export function snapshotOf(s: JourneyState): JourneySnapshot {
 
 /** The state a snapshot was taken of, as the domain's views and checks take it. */
 export const stateOf = (snapshot: JourneySnapshot): JourneyState => ({ ...snapshot, outbox: [], seenControlIds: [] });
+
+/** A correction beside an entry: it was entered in error, said who, when and why. */
+export interface EnteredInErrorMark {
+  seq: number;
+  reason: string;
+  by: string;
+  role: string;
+  at: string;
+}
+
+/**
+ * The journey view as the record has it: the live journey's view, with every entry people have
+ * marked as entered in error listed, and marked where the view shows it (the timeline, the
+ * contacts and the reviews). A marked entry is shown, not hidden: it happened, and was wrong.
+ */
+export function markedInError<
+  V extends { timeline: { seq: number }[]; contacts: { seq?: number }[]; reviews: { seq?: number }[] },
+>(view: V, marks: EnteredInErrorMark[]) {
+  const bySeq = new Map(marks.map((m) => [m.seq, m]));
+  const mark = <T extends { seq?: number }>(item: T) => {
+    const m = item.seq === undefined ? undefined : bySeq.get(item.seq);
+    return m ? { ...item, enteredInError: m } : item;
+  };
+  return {
+    ...view,
+    timeline: view.timeline.map(mark),
+    contacts: view.contacts.map(mark),
+    reviews: view.reviews.map(mark),
+    enteredInError: marks,
+  };
+}

@@ -23,7 +23,7 @@ export const referralSources = [
 export const urgencies = ['urgent', 'routine'] as const;
 export type Urgency = (typeof urgencies)[number];
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
 
 export const carerSchema = z.object({
   name: z.string().max(200).optional(),

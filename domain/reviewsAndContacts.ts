@@ -51,6 +51,7 @@ export function recordReview(s: JourneyState, cmd: By<ReviewCommand>, now: numbe
     outcome: cmd.outcome,
     riskTier: tier,
   });
+  s.reviews.at(-1)!.seq = s.counters.seq;
   meet(s, due, now, cmd.by);
   if (cmd.outcome === 'close') {
     close(s, { ...reviewClosure(cmd), by: cmd.by }, now);
@@ -83,6 +84,7 @@ export function recordContact(s: JourneyState, cmd: By<ContactCommand>, now: num
     channel: cmd.channel,
     at: iso(at),
   });
+  s.contacts.at(-1)!.seq = s.counters.seq;
   if (cmd.kind === 'post-discharge') {
     const d = s.deadlines.find((x) => x.name === 'post-discharge-contact' && x.status === 'open');
     meet(s, d, at, cmd.by);

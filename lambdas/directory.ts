@@ -47,6 +47,7 @@ export function devDirectory(programmes: Programme[]): DevUser[] {
   }
   add('ops-1', 'Operations (on call)', 'ops');
   add('admin-1', 'Administrator', 'admin');
+  add('ig-1', 'Information governance lead', 'ig-lead');
   add('gp-1', 'A referring GP', 'referrer');
   add('discharge-1', 'Hospital discharge team', 'discharge-team');
   return [...people.values()];

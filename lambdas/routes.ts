@@ -14,6 +14,7 @@ import { inboxRoutes } from './routes/inbox.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { programmeRoutes } from './routes/programmes.js';
+import { recordRoutes } from './routes/record.js';
 import { referralRoutes } from './routes/referrals.js';
 import { sessionRoutes } from './routes/session.js';
 import type { ResponseSpec, Route, RouteSpec } from './routes/shared.js';
@@ -28,6 +29,7 @@ export const routes: Route[] = [
   ...referralRoutes,
   ...adtRoutes,
   ...journeyRoutes,
+  ...recordRoutes,
   ...inboxRoutes,
   ...codecRoutes,
   ...metricsRoutes,

@@ -9,6 +9,7 @@ type CognitoAuth = Extract<DashboardConfig['auth'], { kind: 'cognito' }>;
 const VERIFIER = 'carepath.pkce';
 const ROLES: Role[] = [
   'admin',
+  'ig-lead',
   'ops',
   'service-manager',
   'team-lead',

@@ -7,7 +7,7 @@ export type { Metrics } from '../../domain/metrics';
 export type { DashboardConfig } from '../../domain/dashboardConfig';
 
 export type Role =
-  'referrer' | 'coordinator' | 'team-lead' | 'service-manager' | 'discharge-team' | 'integration' | 'ops' | 'admin';
+  'referrer' | 'coordinator' | 'team-lead' | 'service-manager' | 'discharge-team' | 'integration' | 'ops' | 'ig-lead' | 'admin';
 
 export interface User {
   sub: string;

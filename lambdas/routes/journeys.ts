@@ -12,7 +12,7 @@ import type { z } from 'zod';
 import * as c from '../../domain/commands.js';
 import { parseJourneyId } from '../../domain/journeyIds.js';
 import { checkCommand, commandPayloads, type CommandOutcome, type CommandType } from '../../domain/journeyCommands.js';
-import { stateOf, type JourneySnapshot } from '../../domain/record.js';
+import { markedInError, stateOf, type EnteredInErrorMark, type JourneySnapshot } from '../../domain/record.js';
 import { journeyDetail } from '../../domain/views.js';
 import type { Role } from '../auth.js';
 import { journeyBundle } from '../fhirExport.js';
@@ -52,32 +52,90 @@ function refused(ctx: Ctx, rejection: Extract<CommandOutcome, { ok: false }>) {
  * Reads a journey the caller may see from the record, or answers 404/403 for them. A journey
  * recorded before the record kept state has only its summary (`snapshot` undefined).
  */
-async function journeyFor(
+export async function journeyFor(
   ctx: Ctx,
   deps: RouteDeps,
-): Promise<{ response: Response } | { id: string; snapshot: JourneySnapshot | undefined; closed: boolean }> {
+): Promise<
+  | { response: Response }
+  | {
+      id: string;
+      patientId: string;
+      snapshot: JourneySnapshot | undefined;
+      enteredInError: EnteredInErrorMark[];
+      closed: boolean;
+    }
+> {
   const id = ctx.req.param('id') ?? '';
   // Not the shape of a journey id: nothing to look up (and no over-long key to send DynamoDB).
-  if (!parseJourneyId(id)) return { response: problem(ctx, 404, 'Not found', `No journey ${id.slice(0, 200)}.`) };
-  const snapshot = await deps.read.journeySnapshot(id);
-  const summary = snapshot ? undefined : await deps.read.getJourney(id);
-  const teamId = snapshot?.teamId ?? summary?.teamId;
+  const ids = parseJourneyId(id);
+  if (!ids) return { response: problem(ctx, 404, 'Not found', `No journey ${id.slice(0, 200)}.`) };
+  // The workflow id is `<programme>.<patient id>` (domain/journeyIds.ts); patient ids have no dot.
+  const patientId = ids.workflowId.slice(ids.workflowId.lastIndexOf('.') + 1);
+  const recorded = await deps.read.recordedJourney(id);
+  const summary = recorded ? undefined : await deps.read.getJourney(id);
+  // Referred, but not yet recorded (its worker has not run it yet): known, so not a 404.
+  const referred = recorded || summary ? undefined : await deps.read.patientJourney(patientId, id);
+  const teamId = recorded?.snapshot.teamId ?? summary?.teamId ?? referred?.teamId;
   if (!teamId) return { response: problem(ctx, 404, 'Not found', `No journey ${id}.`) };
   if (!canSeeTeam(ctx.get('caller'), teamId))
     return { response: problem(ctx, 403, 'Forbidden', `Journey ${id} belongs to a team you are not in.`) };
-  return { id, snapshot, closed: (snapshot?.phase ?? summary?.phase) === 'closed' };
+  if (referred) {
+    ctx.header('retry-after', '5');
+    return {
+      response: problem(
+        ctx,
+        503,
+        'Not recorded yet',
+        `Journey ${id} has its referral but has not recorded it yet (its worker is busy or restarting). Look again shortly.`,
+      ),
+    };
+  }
+  return {
+    id,
+    patientId: recorded?.snapshot.patientId ?? patientId,
+    snapshot: recorded?.snapshot,
+    enteredInError: recorded?.enteredInError ?? [],
+    closed: (recorded?.snapshot.phase ?? summary?.phase) === 'closed',
+  };
 }
+
+/**
+ * Logs a read of the person's record (the access log IG leads audit): every answer that shows a
+ * journey in full, commands' answers included. A read whose log cannot be written is not answered.
+ */
+export const logRead = (ctx: Ctx, deps: RouteDeps, found: { id: string; patientId: string }, route: string) => {
+  const caller = ctx.get('caller');
+  return deps.read.recordAccess({
+    patientId: found.patientId,
+    journeyId: found.id,
+    by: caller.sub,
+    role: caller.role,
+    route,
+    at: deps.now().toISOString(),
+  });
+};
+
+/** The journey view from the record, with its corrections. */
+const viewOf = (snapshot: JourneySnapshot, marks: EnteredInErrorMark[], now: number) =>
+  markedInError(journeyDetail(stateOf(snapshot), now), marks);
 
 /**
  * The journey as recorded at `revision` or later: the answer to whoever produced that revision.
  * 503 if the record has not caught up within its wait (the change is made; it shows shortly).
  */
-async function detailAtRevision(ctx: Ctx, deps: RouteDeps, id: string, revision: number) {
-  const snapshot = await untilRecorded(
-    () => deps.read.journeySnapshot(id),
-    (s) => s.counters.revision >= revision,
+async function detailAtRevision(
+  ctx: Ctx,
+  deps: RouteDeps,
+  found: { id: string; patientId: string },
+  revision: number,
+  route: string,
+) {
+  const id = found.id;
+  const recorded = await untilRecorded(
+    () => deps.read.recordedJourney(id),
+    (r) => r.snapshot.counters.revision >= revision,
   );
-  if (!snapshot) {
+  if (!recorded) {
     ctx.header('retry-after', '5');
     return problem(
       ctx,
@@ -86,7 +144,8 @@ async function detailAtRevision(ctx: Ctx, deps: RouteDeps, id: string, revision:
       `Journey ${id} has made your change but has not recorded it yet. Look at the journey in a few seconds; do not send it again.`,
     );
   }
-  return ctx.json(journeyDetail(stateOf(snapshot), deps.now().getTime()));
+  await logRead(ctx, deps, found, route);
+  return ctx.json(viewOf(recorded.snapshot, recorded.enteredInError, deps.now().getTime()));
 }
 
 const closedProblem = (ctx: Ctx, id: string) =>
@@ -145,7 +204,8 @@ function journeyAction(
         return problem(ctx, 400, 'Bad request', 'Idempotency-Key must be 1 to 100 letters, digits, or _ . : -');
       const commandId = key ? `${caller.sub}/${key}` : randomUUID();
       const earlier = key ? await deps.gateway.outcome(found.id, commandId) : undefined;
-      if (earlier?.ok) return detailAtRevision(ctx, deps, found.id, earlier.revision);
+      const route = `POST /journeys/{id}/${path}`;
+      if (earlier?.ok) return detailAtRevision(ctx, deps, found, earlier.revision, route);
       if (earlier) return refused(ctx, earlier);
       if (found.closed) return closedProblem(ctx, found.id);
       const command = { ...(parsed.data as object), by: { sub: caller.sub, role: caller.role } };
@@ -171,7 +231,7 @@ function journeyAction(
         );
       }
       if (!result.ok) return refused(ctx, result);
-      return detailAtRevision(ctx, deps, found.id, result.revision);
+      return detailAtRevision(ctx, deps, found, result.revision, route);
     },
   };
 }
@@ -236,7 +296,8 @@ export const journeyRoutes: Route[] = [
     handler: async (ctx, deps) => {
       const found = await journeyFor(ctx, deps);
       if ('response' in found) return found.response;
-      if (found.snapshot) return ctx.json(journeyDetail(stateOf(found.snapshot), deps.now().getTime()));
+      await logRead(ctx, deps, found, 'GET /journeys/{id}');
+      if (found.snapshot) return ctx.json(viewOf(found.snapshot, found.enteredInError, deps.now().getTime()));
       // Recorded before the record kept journeys in full: its summary, and the audit trail its story.
       const summary = (await deps.read.getJourney(found.id))!;
       const timeline = (await deps.read.auditTrail(found.id, 500)).items;
@@ -284,7 +345,10 @@ export const journeyRoutes: Route[] = [
           `Journey ${found.id} was recorded before journeys were kept in full; it has no FHIR export.`,
         );
       const state = stateOf(found.snapshot);
-      const patient = await deps.read.getPatient(state.patientId);
+      const [patient] = await Promise.all([
+        deps.read.getPatient(state.patientId),
+        logRead(ctx, deps, found, 'GET /journeys/{id}/fhir'),
+      ]);
       return ctx.body(JSON.stringify(journeyBundle(state, patient, deps.now())), 200, {
         'content-type': 'application/fhir+json',
       });

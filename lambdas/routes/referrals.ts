@@ -141,6 +141,13 @@ export const referralRoutes: Route[] = [
         ...(r.admissionsLast12Months !== undefined ? { admissionsLast12Months: r.admissionsLast12Months } : {}),
         consentGiven: r.consent.given,
       });
+      await deps.read.recordPatientJourney({
+        patientId,
+        journeyId: accepted.journeyId,
+        programmeId: p.id,
+        teamId: team.id,
+        referredAt: receivedAt,
+      });
       // Whoever looks next (the referrer's colleague, the hub, the referrer's own system) finds the
       // journey with this referral in it: wait, bounded, for the record to have it. While workers
       // restart the wait runs out and the answer is given anyway, as ADR 0008 wants: the referral

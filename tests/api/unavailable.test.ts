@@ -22,6 +22,10 @@ function appFailingWith(error: Error) {
       read: {
         getJourney: fail,
         journeySnapshot: fail,
+        recordedJourney: fail,
+        recordAccess: fail,
+        recordPatientJourney: fail,
+        patientJourney: fail,
         isNewAdtMessage: fail,
         registerPatient: fail,
         recordReferralAsReceived: fail,

@@ -28,10 +28,11 @@ describe('the user pool', () => {
         'discharge-team',
         'integration',
         'ops',
+        'ig-lead',
         'admin',
       ].filter((r) => roles.includes(r as never)),
     );
-    expect(roles).toHaveLength(8);
+    expect(roles).toHaveLength(9);
     for (const g of groups) {
       expect(g.Precedence).toBe(roles.indexOf(g.GroupName as never));
       expect(g.UserPoolId).toEqual({ Ref: logicalId(stack, stack.identity.userPool) });

@@ -48,6 +48,7 @@ describe('a review', () => {
         riskTier: 'medium',
         notes: 'doing well',
         dueAt: '2027-06-02T09:00:00.000Z',
+        seq: entry(s, 'review.recorded')!.seq,
       },
     ]);
     // medium risk: every 28 days, counted from the review, not from when it was due
@@ -154,10 +155,19 @@ describe('contacts', () => {
   it('are recorded as happening now unless a time is given', () => {
     const s = active();
     contact(s);
-    contact(s, { kind: 'carer', channel: 'visit', at: '2027-03-05T14:00:00.000Z' });
+    contact(s, { kind: 'carer', channel: 'visit', at: '2027-03-05T14:00:00.000Z', notes: 'son is struggling' });
+    // Each keeps its notes, and the timeline entry (the record's) that holds it.
+    const [first, second] = s.timeline.filter((e) => e.type === 'contact.recorded').map((e) => e.seq);
     expect(s.contacts).toEqual([
-      { at: '2027-03-06T09:00:00.000Z', by: 'coord-ana', kind: 'routine', channel: 'phone' },
-      { at: '2027-03-05T14:00:00.000Z', by: 'coord-ana', kind: 'carer', channel: 'visit' },
+      { at: '2027-03-06T09:00:00.000Z', by: 'coord-ana', kind: 'routine', channel: 'phone', seq: first },
+      {
+        at: '2027-03-05T14:00:00.000Z',
+        by: 'coord-ana',
+        kind: 'carer',
+        channel: 'visit',
+        notes: 'son is struggling',
+        seq: second,
+      },
     ]);
     expect(entry(s, 'contact.recorded')).toMatchObject({
       at: '2027-03-06T09:00:00.000Z',

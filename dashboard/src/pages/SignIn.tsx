@@ -17,6 +17,7 @@ const roleNames: Record<string, string> = {
   'service-manager': 'Service managers',
   ops: 'Operations',
   admin: 'Administrators',
+  'ig-lead': 'Information governance leads',
   referrer: 'Referrers',
   'discharge-team': 'Hospital discharge teams',
 };
