@@ -16,10 +16,10 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../domain/journey.js';
-import { auditCopy, isRecordEntry } from '../domain/record.js';
+import { auditCopy, isRecordEntry, retainUntil } from '../domain/record.js';
 import type { AssignRequest, JourneyActivities } from './contract.js';
 import type { NotificationChannel } from './channels.js';
-import { dueSortKey, eventIndexKeys, keys } from './table.js';
+import { dueSortKey, eventIndexKeys, keys, retentionIndexKeys } from './table.js';
 
 export interface StoreDeps {
   doc: DynamoDBDocumentClient;
@@ -261,6 +261,8 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
         phase: snapshot.phase,
         revision: snapshot.counters.revision,
         closedAt: snapshot.closure?.at ?? null,
+        // A closed record is listed by when it may be deleted (activities/retention.ts).
+        ...retentionIndexKeys(snapshot.journeyId, retainUntil(snapshot)),
         // Compressed: a journey's state is tens of KiB of JSON, a tenth of that gzipped.
         state: gzipSync(JSON.stringify(snapshot)),
       };

@@ -15,6 +15,8 @@
  * | reads of a person's record in a period          | Query    pk=ACCESS#<patientId>  sk between times         |
  * | a reader's reads in a period                    | Query GSI1 pk=ACCESS-BY#<userId>, sk between times      |
  * | every read on a day                             | Query GSI2 pk=ACCESS-ON#<yyyy-mm-dd>, sk between times  |
+ * | closed records past retention                   | Query GSI3 pk=RETAIN-UNTIL#<yyyy>, sk < <now>           |
+ * | deletions (retention and erasure), by year      | Query    pk=DELETIONS#<yyyy>                            |
  * | journeys of a team in a phase, by next due time | Query GSI1 pk=TEAM#<team>#PHASE#<phase>, sk=<due>#<id>  |
  * | open journeys of a co-ordinator, by next due    | Query GSI2 pk=COORD#<coordinatorId>, sk=<due>#<id>      |
  * | overdue journeys of a team (range query)        | Query GSI3 pk=TEAM#<team>#OPEN, sk < <now>              |
@@ -117,6 +119,15 @@ export const eventIndexKeys = (teamId: string, at: string, journeyId: string, se
   gsi1pk: `EVENTS#${teamId}#${at.slice(0, 7)}`,
   gsi1sk: `${at}#${journeyId}#${String(seq).padStart(10, '0')}`,
 });
+
+/**
+ * A closed journey's state item in GSI3, partitioned by the year its retention ends, so the records
+ * past retention are a range query per year (the open-journey lists share the index).
+ */
+export const retentionIndexKeys = (journeyId: string, retainUntil: string | undefined) =>
+  retainUntil
+    ? { retainUntil, gsi3pk: `RETAIN-UNTIL#${retainUntil.slice(0, 4)}`, gsi3sk: `${retainUntil}#${journeyId}` }
+    : {};
 
 /** The months (`yyyy-mm`) a period touches, for the event index's partitions. */
 export function monthsBetween(from: Date, to: Date): string[] {

@@ -125,6 +125,11 @@ export const programmeSchema = z.lazy(() =>
       readmissionWindow: positiveDuration.default('P30D'),
       /** Palliative programmes record whether the person died in their preferred place. */
       recordsPlaceOfDeath: z.boolean().default(false),
+      /**
+       * How long a closed journey's record is kept (docs/operations.md, "Retention"): 8 years after
+       * care ends when not given, the NHS Records Management Code of Practice's minimum for adults.
+       */
+      retention: z.object({ yearsAfterClosure: z.number().int().min(1).max(100) }).optional(),
     })
     .superRefine((p, ctx) => {
       const teamIds = new Set<string>();

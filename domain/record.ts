@@ -81,3 +81,14 @@ export function markedInError<
     enteredInError: marks,
   };
 }
+
+/** Years a closed record is kept when its programme does not say (NHS Records Management Code, adults). */
+export const DEFAULT_RETENTION_YEARS = 8;
+
+/** When a closed journey's record may be deleted: its programme's retention after closure. */
+export function retainUntil(s: Pick<JourneyState, 'closure' | 'programme'>): string | undefined {
+  if (!s.closure) return undefined;
+  const until = new Date(s.closure.at);
+  until.setUTCFullYear(until.getUTCFullYear() + (s.programme.retention?.yearsAfterClosure ?? DEFAULT_RETENTION_YEARS));
+  return until.toISOString();
+}

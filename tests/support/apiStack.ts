@@ -66,7 +66,8 @@ export function useApiStack(
       ...(opts.codec ? { dataConverter: { payloadCodecs: [opts.codec] } } : {}),
     });
     running = worker.run();
-    const pseudonymKey = randomBytes(32);
+    // As the environment gives it (CAREPATH_PSEUDONYM_KEY is text): the same key in `env`.
+    const pseudonymKey = Buffer.from(randomBytes(32).toString('hex'), 'utf8');
     const auth = devAuthenticator(randomBytes(32).toString('hex'));
     const client = new Client({
       connection: env.client.connection,
@@ -103,7 +104,7 @@ export function useApiStack(
         TEMPORAL_ADDRESS: env.address,
         CAREPATH_DYNAMODB_ENDPOINT: table.endpoint,
         CAREPATH_TABLE: table.tableName,
-        CAREPATH_PSEUDONYM_KEY: pseudonymKey.toString('hex'),
+        CAREPATH_PSEUDONYM_KEY: pseudonymKey.toString('utf8'),
       },
       pseudonymKey,
       token: (sub, role, teams = []) => auth.devToken!({ sub, role: role as never, teams }),
