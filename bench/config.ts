@@ -12,9 +12,10 @@ export interface Sizes {
   timers: { probes: number; spreadSeconds: number; leadSeconds: number; pollMs: number };
   replay: { years: number; repeats: number };
   lists: { summaries: number; teams: number; coordinatorsPerTeam: number; requests: number };
+  read: { journeys: number; teams: number; coordinatorsPerTeam: number; requests: number; populateConcurrency: number };
 }
 
-export const measureNames = ['lists', 'intake', 'transitions', 'memory', 'timers', 'replay'] as const;
+export const measureNames = ['lists', 'read', 'intake', 'transitions', 'memory', 'timers', 'replay'] as const;
 export type MeasureName = (typeof measureNames)[number];
 
 export const presets: Record<'full' | 'quick' | 'tiny', Sizes> = {
@@ -34,6 +35,8 @@ export const presets: Record<'full' | 'quick' | 'tiny', Sizes> = {
     timers: { probes: 200, spreadSeconds: 40, leadSeconds: 60, pollMs: 50 },
     replay: { years: 3, repeats: 3 },
     lists: { summaries: 100_000, teams: 20, coordinatorsPerTeam: 10, requests: 500 },
+    // 1 000 reads: p99 is the tenth-worst.
+    read: { journeys: 100_000, teams: 10, coordinatorsPerTeam: 4, requests: 1000, populateConcurrency: 16 },
   },
   // Under three minutes on a busy two-core VM (it took 220 s with a three-year replay, five-second
   // intake levels and 400 journeys). Two and a quarter years still continue as new once.
@@ -50,6 +53,7 @@ export const presets: Record<'full' | 'quick' | 'tiny', Sizes> = {
     timers: { probes: 20, spreadSeconds: 5, leadSeconds: 8, pollMs: 50 },
     replay: { years: 2.25, repeats: 1 },
     lists: { summaries: 5000, teams: 10, coordinatorsPerTeam: 10, requests: 100 },
+    read: { journeys: 5000, teams: 10, coordinatorsPerTeam: 4, requests: 200, populateConcurrency: 16 },
   },
   tiny: {
     intake: { concurrency: [1, 4], secondsPerLevel: 1 },
@@ -58,6 +62,7 @@ export const presets: Record<'full' | 'quick' | 'tiny', Sizes> = {
     timers: { probes: 3, spreadSeconds: 1, leadSeconds: 4, pollMs: 50 },
     replay: { years: 0.1, repeats: 1 },
     lists: { summaries: 200, teams: 4, coordinatorsPerTeam: 4, requests: 20 },
+    read: { journeys: 50, teams: 2, coordinatorsPerTeam: 2, requests: 20, populateConcurrency: 8 },
   },
 };
 

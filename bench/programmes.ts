@@ -10,6 +10,7 @@ import type { Programme, ProgrammeInput } from '../domain/programme.js';
 export const HOLD = { programme: 'bench-hold', team: 'bench-hold-team', lead: 'bench-hold-lead' } as const;
 export const TIMER = { programme: 'bench-timer', team: 'bench-timer-team', lead: 'bench-timer-lead' } as const;
 export const FLOW = { programme: 'bench-flow', team: 'bench-flow-team', lead: 'bench-flow-lead' } as const;
+export const RECORD = { programme: 'bench-record' } as const;
 
 const frailty = builtInProgrammes.find((p) => p.id === 'frailty-virtual-ward')!;
 
@@ -57,3 +58,23 @@ export function benchProgrammes(timerLeadSeconds: number): Programme[] {
   ];
   return parseProgrammes({ programmes: [...builtInProgrammes, ...bench] }, 'bench programmes');
 }
+
+/**
+ * The programme of the journeys the read measure records straight into DynamoDB (bench/recordedJourneys.ts):
+ * the frailty virtual ward's rules with `teams` teams of `coordinatorsPerTeam`. The API is not told
+ * of it: a journey is read from its recorded state, which carries its programme.
+ */
+export function recordProgramme(teams: number, coordinatorsPerTeam: number): Programme {
+  const input: ProgrammeInput = {
+    ...frailty,
+    id: RECORD.programme,
+    name: 'Bench: recorded journeys',
+    // Several teams route referrals by postcode district: one each.
+    teams: Array.from({ length: teams }, (_, t) => ({
+      ...team(recordTeam(t), `${recordTeam(t)}-lead`, coordinatorsPerTeam),
+      postcodes: [`TQ${t + 1}`],
+    })),
+  };
+  return parseProgrammes({ programmes: [input] }, 'bench record programme')[0]!;
+}
+export const recordTeam = (t: number): string => `record-team-${t}`;

@@ -130,6 +130,15 @@ interface Measure {
   caseload?: ListSide;
   overdueQueryDirectMs?: Latency;
   scans?: number;
+  // read
+  journeys?: number;
+  populateSeconds?: number;
+  temporalQueriesPerRead?: number;
+  temporalCallsPerRead?: number;
+  dynamodbCommandsPerRead?: number;
+  dynamodbCommandsByName?: Record<string, number>;
+  stateGzipBytes?: { mean?: number; max?: number };
+  recordReadDirectMs?: Latency;
 }
 interface ListSide {
   latencyMs?: Latency;
@@ -168,7 +177,7 @@ export interface BenchResults {
   measuredBy?: Record<string, { command?: string; startedAt?: string }>;
 }
 
-const MEASURE_ORDER = ['intake', 'transitions', 'timers', 'memory', 'replay', 'lists'];
+const MEASURE_ORDER = ['intake', 'transitions', 'timers', 'memory', 'replay', 'lists', 'read'];
 
 function measureNames(r: BenchResults): string[] {
   const names = Object.keys(r.measures ?? {});
@@ -236,6 +245,19 @@ function benchRow(name: string, m: Measure): string[] {
         r,
         target,
       ];
+    case 'read': {
+      const commands = Object.entries(m.dynamodbCommandsByName ?? {})
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([c]) => c.replace(/Command$/, ''))
+        .join(', ');
+      return [
+        `read: \`GET /journeys/{id}\`, ${num(m.journeys)} recorded journeys`,
+        `${lat(m.headline?.latencyMs)} (${num(m.headline?.latencyMs?.n)} reads); ${m.temporalQueriesPerRead ?? '—'} Temporal queries and ${m.dynamodbCommandsPerRead ?? '—'} DynamoDB command per read (${commands || '—'}); state ${num((m.stateGzipBytes?.mean ?? NaN) / 1024, 1)} KiB gzipped on average; without HTTP p99 ${ms(m.recordReadDirectMs?.p99)}; recorded in ${duration(m.populateSeconds)}`,
+        `one consistent GetItem of the state: ${lat(m.floor?.latencyMs)}`,
+        r,
+        target,
+      ];
+    }
     default:
       return [
         name,
