@@ -1,7 +1,7 @@
 /**
  * 7. Read: one journey in full (GET /journeys/{id}) through the HTTP API with `read.journeys`
  * journeys recorded in DynamoDB, as ADR 0009 has it: one consistent GetItem of the journey's
- * recorded state, and no Temporal. The states are lived by the domain's rules
+ * recorded state, the access log's PutItem (in flight while the view is built), and no Temporal. The states are lived by the domain's rules
  * (bench/recordedJourneys.ts) and written by the worker's own `recordSnapshot` activity into a table
  * of their own (a DynamoDB Local of their own, as the lists' summaries are).
  *
