@@ -21,6 +21,9 @@ export const tableActions = {
   worker: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
 } as const;
 
+/** Partition keys whose items are never changed once written (the access and deletion logs). */
+export const APPEND_ONLY_KEYS = ['ACCESS#*', 'DELETIONS#*'];
+
 export interface DataProps {
   /** e.g. `carepath-prod`. */
   tableName: string;
@@ -119,11 +122,25 @@ export class Data extends Construct {
     return [this.table.tableArn, ...Object.values(indexes).map((name) => `${this.table.tableArn}/index/${name}`)];
   }
 
-  /** Grants exactly `actions` on the table and the key operations DynamoDB performs for them. */
+  /**
+   * Grants exactly `actions` on the table and the key operations DynamoDB performs for them. The
+   * access log and the deletion log are append-only for every process: whatever else it may do, it
+   * may not update or delete their items (activities/table.ts: `ACCESS#…`, `DELETIONS#…`).
+   */
   grant(grantee: iam.IGrantable, actions: readonly string[]): void {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: this.resourceArns() }),
     );
+    const rewrites = actions.filter((a) => a === 'UpdateItem' || a === 'DeleteItem');
+    if (rewrites.length > 0)
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          effect: iam.Effect.DENY,
+          actions: rewrites.map((a) => `dynamodb:${a}`),
+          resources: [this.table.tableArn],
+          conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': APPEND_ONLY_KEYS } },
+        }),
+      );
     grantee.grantPrincipal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: [

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { indexes, tableDefinition, TTL_ATTRIBUTE } from '../../activities/table.js';
-import { tableActions } from '../../cdk/data.js';
+import { APPEND_ONLY_KEYS, tableActions } from '../../cdk/data.js';
 import { actionsOf, iamStatements, logicalId, statementsOfRole, synthCarepath } from './synth.js';
 
 const dev = synthCarepath({ env: 'dev' });
@@ -103,8 +103,19 @@ describe.each([
     };
     for (const [who, role] of Object.entries(roles) as [keyof typeof tableActions, string][]) {
       const statements = statementsOfRole(template, role);
-      const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+      const dynamo = statements.filter(
+        (s) => s.Effect !== 'Deny' && actionsOf(s).some((a) => a.startsWith('dynamodb:')),
+      );
       expect(dynamo).toHaveLength(1);
+      // The access and deletion logs are append-only: no update or delete of their items.
+      const denied = statements.filter((s) => s.Effect === 'Deny');
+      expect(denied).toHaveLength(1);
+      expect(new Set(actionsOf(denied[0]!))).toEqual(
+        new Set(tableActions[who].filter((a) => /Update|Delete/.test(a)).map((a) => `dynamodb:${a}`)),
+      );
+      expect(denied[0]!.Condition).toEqual({
+        'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': APPEND_ONLY_KEYS },
+      });
       expect(new Set(actionsOf(dynamo[0]!))).toEqual(new Set(tableActions[who].map((a) => `dynamodb:${a}`)));
       expect(dynamo[0]!.Resource).toEqual(tableResources);
       const kms = statements.find(
