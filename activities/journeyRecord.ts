@@ -62,6 +62,8 @@ export interface RecordAccess {
   role: string;
   /** The route, e.g. `GET /journeys/{id}`. */
   route: string;
+  /** Every request is logged as `requested`; one then refused (403, 404) has a second, `refused`, entry. */
+  outcome: 'requested' | 'refused';
   at: string;
 }
 

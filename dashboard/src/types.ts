@@ -2,12 +2,31 @@
  * The shapes the dashboard reads. Journey views and metrics come straight from the domain code the
  * API itself uses; the directory mirrors lambdas/directory.ts.
  */
-export type { JourneyDetail, JourneySummary } from '../../domain/views';
+import type { EnteredInErrorMark } from '../../domain/record';
+import type { JourneyDetail as LiveDetail } from '../../domain/views';
+export type { JourneySummary } from '../../domain/views';
+
+type Marked<T> = T & { enteredInError?: EnteredInErrorMark };
+/** A journey as the API reads it from the record: the live view, with corrections beside entries. */
+export type JourneyDetail = Omit<LiveDetail, 'timeline' | 'contacts' | 'reviews'> & {
+  timeline: Marked<LiveDetail['timeline'][number]>[];
+  contacts: Marked<LiveDetail['contacts'][number]>[];
+  reviews: Marked<LiveDetail['reviews'][number]>[];
+  enteredInError?: EnteredInErrorMark[];
+};
 export type { Metrics } from '../../domain/metrics';
 export type { DashboardConfig } from '../../domain/dashboardConfig';
 
 export type Role =
-  'referrer' | 'coordinator' | 'team-lead' | 'service-manager' | 'discharge-team' | 'integration' | 'ops' | 'ig-lead' | 'admin';
+  | 'referrer'
+  | 'coordinator'
+  | 'team-lead'
+  | 'service-manager'
+  | 'discharge-team'
+  | 'integration'
+  | 'ops'
+  | 'ig-lead'
+  | 'admin';
 
 export interface User {
   sub: string;

@@ -51,10 +51,16 @@ function refused(ctx: Ctx, rejection: Extract<CommandOutcome, { ok: false }>) {
 /**
  * Reads a journey the caller may see from the record, or answers 404/403 for them. A journey
  * recorded before the record kept state has only its summary (`snapshot` undefined).
+ *
+ * Every request naming a journey is logged in the access log (the one IG leads audit) under
+ * `route`, written while the record is read, so that logging costs a read no extra round trip. A
+ * request then refused (403, 404) gets a second entry saying so. A request whose log cannot be
+ * written is not answered.
  */
 export async function journeyFor(
   ctx: Ctx,
   deps: RouteDeps,
+  route: string,
 ): Promise<
   | { response: Response }
   | {
@@ -71,14 +77,30 @@ export async function journeyFor(
   if (!ids) return { response: problem(ctx, 404, 'Not found', `No journey ${id.slice(0, 200)}.`) };
   // The workflow id is `<programme>.<patient id>` (domain/journeyIds.ts); patient ids have no dot.
   const patientId = ids.workflowId.slice(ids.workflowId.lastIndexOf('.') + 1);
-  const recorded = await deps.read.recordedJourney(id);
+  const caller = ctx.get('caller');
+  const log = (outcome: 'requested' | 'refused') =>
+    deps.read.recordAccess({
+      patientId,
+      journeyId: id,
+      by: caller.sub,
+      role: caller.role,
+      route,
+      outcome,
+      at: deps.now().toISOString(),
+    });
+  const [recorded] = await Promise.all([deps.read.recordedJourney(id), log('requested')]);
   const summary = recorded ? undefined : await deps.read.getJourney(id);
   // Referred, but not yet recorded (its worker has not run it yet): known, so not a 404.
   const referred = recorded || summary ? undefined : await deps.read.patientJourney(patientId, id);
   const teamId = recorded?.snapshot.teamId ?? summary?.teamId ?? referred?.teamId;
-  if (!teamId) return { response: problem(ctx, 404, 'Not found', `No journey ${id}.`) };
-  if (!canSeeTeam(ctx.get('caller'), teamId))
-    return { response: problem(ctx, 403, 'Forbidden', `Journey ${id} belongs to a team you are not in.`) };
+  if (!teamId || !canSeeTeam(caller, teamId)) {
+    await log('refused');
+    return {
+      response: teamId
+        ? problem(ctx, 403, 'Forbidden', `Journey ${id} belongs to a team you are not in.`)
+        : problem(ctx, 404, 'Not found', `No journey ${id}.`),
+    };
+  }
   if (referred) {
     ctx.header('retry-after', '5');
     return {
@@ -99,22 +121,6 @@ export async function journeyFor(
   };
 }
 
-/**
- * Logs a read of the person's record (the access log IG leads audit): every answer that shows a
- * journey in full, commands' answers included. A read whose log cannot be written is not answered.
- */
-export const logRead = (ctx: Ctx, deps: RouteDeps, found: { id: string; patientId: string }, route: string) => {
-  const caller = ctx.get('caller');
-  return deps.read.recordAccess({
-    patientId: found.patientId,
-    journeyId: found.id,
-    by: caller.sub,
-    role: caller.role,
-    route,
-    at: deps.now().toISOString(),
-  });
-};
-
 /** The journey view from the record, with its corrections. */
 const viewOf = (snapshot: JourneySnapshot, marks: EnteredInErrorMark[], now: number) =>
   markedInError(journeyDetail(stateOf(snapshot), now), marks);
@@ -123,13 +129,7 @@ const viewOf = (snapshot: JourneySnapshot, marks: EnteredInErrorMark[], now: num
  * The journey as recorded at `revision` or later: the answer to whoever produced that revision.
  * 503 if the record has not caught up within its wait (the change is made; it shows shortly).
  */
-async function detailAtRevision(
-  ctx: Ctx,
-  deps: RouteDeps,
-  found: { id: string; patientId: string },
-  revision: number,
-  route: string,
-) {
+async function detailAtRevision(ctx: Ctx, deps: RouteDeps, found: { id: string }, revision: number) {
   const id = found.id;
   const recorded = await untilRecorded(
     () => deps.read.recordedJourney(id),
@@ -144,7 +144,6 @@ async function detailAtRevision(
       `Journey ${id} has made your change but has not recorded it yet. Look at the journey in a few seconds; do not send it again.`,
     );
   }
-  await logRead(ctx, deps, found, route);
   return ctx.json(viewOf(recorded.snapshot, recorded.enteredInError, deps.now().getTime()));
 }
 
@@ -188,7 +187,8 @@ function journeyAction(
     handler: async (ctx, deps) => {
       const now = deps.now;
       // Who may touch this journey is settled before anything about the request is said.
-      const found = await journeyFor(ctx, deps);
+      const route = `POST /journeys/{id}/${path}`;
+      const found = await journeyFor(ctx, deps, route);
       if ('response' in found) return found.response;
       const body = await ctx.req.json().catch(() => undefined);
       const parsed = schema.safeParse({
@@ -204,8 +204,7 @@ function journeyAction(
         return problem(ctx, 400, 'Bad request', 'Idempotency-Key must be 1 to 100 letters, digits, or _ . : -');
       const commandId = key ? `${caller.sub}/${key}` : randomUUID();
       const earlier = key ? await deps.gateway.outcome(found.id, commandId) : undefined;
-      const route = `POST /journeys/{id}/${path}`;
-      if (earlier?.ok) return detailAtRevision(ctx, deps, found, earlier.revision, route);
+      if (earlier?.ok) return detailAtRevision(ctx, deps, found, earlier.revision);
       if (earlier) return refused(ctx, earlier);
       if (found.closed) return closedProblem(ctx, found.id);
       const command = { ...(parsed.data as object), by: { sub: caller.sub, role: caller.role } };
@@ -231,7 +230,7 @@ function journeyAction(
         );
       }
       if (!result.ok) return refused(ctx, result);
-      return detailAtRevision(ctx, deps, found, result.revision, route);
+      return detailAtRevision(ctx, deps, found, result.revision);
     },
   };
 }
@@ -294,16 +293,9 @@ export const journeyRoutes: Route[] = [
     teamScoped: true,
     responses: { 200: json('the journey', responses.journeyDetail), 404: 'no such journey' },
     handler: async (ctx, deps) => {
-      const found = await journeyFor(ctx, deps);
+      const found = await journeyFor(ctx, deps, 'GET /journeys/{id}');
       if ('response' in found) return found.response;
-      // The log's write is in flight while the view is built: the read costs little more than its GetItem.
-      const logged = logRead(ctx, deps, found, 'GET /journeys/{id}');
-      if (found.snapshot) {
-        const body = JSON.stringify(viewOf(found.snapshot, found.enteredInError, deps.now().getTime()));
-        await logged;
-        return ctx.body(body, 200, { 'content-type': 'application/json' });
-      }
-      await logged;
+      if (found.snapshot) return ctx.json(viewOf(found.snapshot, found.enteredInError, deps.now().getTime()));
       // Recorded before the record kept journeys in full: its summary, and the audit trail its story.
       const summary = (await deps.read.getJourney(found.id))!;
       const timeline = (await deps.read.auditTrail(found.id, 500)).items;
@@ -341,7 +333,7 @@ export const journeyRoutes: Route[] = [
       404: 'no such journey',
     },
     handler: async (ctx, deps) => {
-      const found = await journeyFor(ctx, deps);
+      const found = await journeyFor(ctx, deps, 'GET /journeys/{id}/fhir');
       if ('response' in found) return found.response;
       if (!found.snapshot)
         return problem(
@@ -351,10 +343,7 @@ export const journeyRoutes: Route[] = [
           `Journey ${found.id} was recorded before journeys were kept in full; it has no FHIR export.`,
         );
       const state = stateOf(found.snapshot);
-      const [patient] = await Promise.all([
-        deps.read.getPatient(state.patientId),
-        logRead(ctx, deps, found, 'GET /journeys/{id}/fhir'),
-      ]);
+      const patient = await deps.read.getPatient(state.patientId);
       return ctx.body(JSON.stringify(journeyBundle(state, patient, deps.now())), 200, {
         'content-type': 'application/fhir+json',
       });

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { patientIdFor } from '../../activities/pseudonym.js';
 import { normaliseNhsNumber } from '../../domain/nhsNumber.js';
 import { isoDate } from '../../domain/referral.js';
-import { journeyFor, logRead } from './journeys.js';
+import { journeyFor } from './journeys.js';
 import { json, problem, validationProblem, type Ctx, type Route, type RouteDeps } from './shared.js';
 
 const reason = z.string().trim().min(3).max(2000);
@@ -81,7 +81,7 @@ export const recordRoutes: Route[] = [
       404: 'no such journey',
     },
     handler: async (ctx, deps) => {
-      const found = await journeyFor(ctx, deps);
+      const found = await journeyFor(ctx, deps, 'GET /journeys/{id}/record');
       if ('response' in found) return found.response;
       const referralIds = found.snapshot?.referrals.map((r) => r.referralId) ?? [];
       const [entries, corrections, asReceived, patient, amendments] = await Promise.all([
@@ -90,7 +90,6 @@ export const recordRoutes: Route[] = [
         Promise.all(referralIds.map((id) => deps.read.referralAsReceived(found.patientId, id))),
         deps.read.getPatient(found.patientId),
         deps.read.demographicAmendments(found.patientId),
-        logRead(ctx, deps, found, 'GET /journeys/{id}/record'),
       ]);
       return ctx.json({
         journeyId: found.id,
@@ -115,7 +114,7 @@ export const recordRoutes: Route[] = [
       409: 'already marked as entered in error',
     },
     handler: async (ctx, deps) => {
-      const found = await journeyFor(ctx, deps);
+      const found = await journeyFor(ctx, deps, 'POST /journeys/{id}/entries/{seq}/entered-in-error');
       if ('response' in found) return found.response;
       const seq = Number(ctx.req.param('seq'));
       if (!Number.isSafeInteger(seq) || seq < 1)
@@ -147,7 +146,7 @@ export const recordRoutes: Route[] = [
       409: 'amended by someone else at the same moment: look again',
     },
     handler: async (ctx, deps) => {
-      const found = await journeyFor(ctx, deps);
+      const found = await journeyFor(ctx, deps, 'POST /journeys/{id}/demographics');
       if ('response' in found) return found.response;
       const parsed = await bodyOf(ctx, demographicsBody);
       if (!parsed.success) return validationProblem(ctx, parsed.error);

@@ -191,7 +191,7 @@ describe('the access log', () => {
     expect((await call('GET', `/journeys/${journeyId}`, { token: joe })).status).toBe(200);
     expect((await call('GET', `/journeys/${journeyId}/fhir`, { token: joe })).status).toBe(200);
     expect((await call('GET', `/journeys/${journeyId}/record`, { token: joe })).status).toBe(200);
-    // A refused read is not a read.
+    // A refused read is logged too, with a second entry saying it was refused.
     expect(
       (await call('GET', `/journeys/${journeyId}`, { token: await token('coord-lily', 'coordinator', ['exeter-1']) }))
         .status,
@@ -201,17 +201,24 @@ describe('the access log', () => {
     const search = (json: unknown, as = ig) => call('POST', '/access-log/search', { token: as, json });
     const byPerson = await search({ nhsNumber: '9434765870', from, to });
     expect(byPerson.status).toBe(200);
-    const items = (byPerson.body as { items: { by: string; route: string; journeyId: string; at: string }[] }).items;
-    expect(items.map((i) => [i.by, i.route])).toEqual([
-      ['coord-joe', 'GET /journeys/{id}'],
-      ['coord-joe', 'GET /journeys/{id}/fhir'],
-      ['coord-joe', 'GET /journeys/{id}/record'],
+    const items = (
+      byPerson.body as { items: { by: string; route: string; journeyId: string; at: string; outcome: string }[] }
+    ).items;
+    // (The refused request's two entries may share a millisecond, so they are compared as a set.)
+    expect(items.slice(0, 3).map((i) => [i.by, i.route, i.outcome])).toEqual([
+      ['coord-joe', 'GET /journeys/{id}', 'requested'],
+      ['coord-joe', 'GET /journeys/{id}/fhir', 'requested'],
+      ['coord-joe', 'GET /journeys/{id}/record', 'requested'],
     ]);
+    expect(new Set(items.slice(3).map((i) => `${i.by} ${i.route} ${i.outcome}`))).toEqual(
+      new Set(['coord-lily GET /journeys/{id} requested', 'coord-lily GET /journeys/{id} refused']),
+    );
+    expect(items).toHaveLength(5);
     expect(new Set(items.map((i) => i.journeyId))).toEqual(new Set([journeyId]));
     const byUser = (await search({ user: 'coord-joe', from, to })).body as { items: { journeyId: string }[] };
     expect(byUser.items.filter((i) => i.journeyId === journeyId)).toHaveLength(3);
     const inPeriod = (await search({ from, to })).body as { items: { journeyId: string }[] };
-    expect(inPeriod.items.filter((i) => i.journeyId === journeyId)).toHaveLength(3);
+    expect(inPeriod.items.filter((i) => i.journeyId === journeyId)).toHaveLength(5);
     // Only IG leads and admins may ask; a bad question is a problem, not an empty answer.
     isProblem(await search({ nhsNumber: '9434765870', from, to }, ana), 403);
     isProblem(await search({ nhsNumber: '123', from, to }), 400);

@@ -258,6 +258,9 @@ describe('dashboard', () => {
     await tabTo(page, 'Record contact');
     expect(await answerTo(page, '/contacts', () => page.keyboard.press('Enter'))).toBe(200);
     await expect.poll(() => page.getByRole('form', { name: 'Contact' }).getByRole('status').count()).toBe(1);
+    // What was written is kept and shown with the contact.
+    const notes = page.getByRole('region', { name: 'Reviews and contacts' });
+    await expect.poll(() => notes.getByText('Phoned to check the OT visit is booked').count()).toBe(1);
     expect(await unlabelledControls(page)).toEqual([]);
     await shoot(page, '04-journey-active');
 
@@ -266,11 +269,11 @@ describe('dashboard', () => {
     const detail = (await stack.json(`/journeys/${encodeURIComponent(routineJourney)}`, { token: lead })).body as {
       phase: string;
       carePlan: { goals: { description: string }[] };
-      contacts: { kind: string }[];
+      contacts: { kind: string; notes?: string }[];
     };
     expect(detail.phase).toBe('active');
     expect(detail.carePlan.goals[0]!.description).toBe('Walk to the corner shop safely');
-    expect(detail.contacts.map((c) => c.kind)).toEqual(['mdt']);
+    expect(detail.contacts.map((c) => [c.kind, c.notes])).toEqual([['mdt', 'Phoned to check the OT visit is booked']]);
     await page.context().close();
   }, 240_000);
 

@@ -9,6 +9,7 @@ import { api, currentConfig } from '../api';
 import { DataTable } from '../components/DataTable';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { allTeams, coordinatorName, loadDirectory } from '../directory';
+import { TextField } from '../components/Fields';
 import { ActionForm } from '../forms/ActionForm';
 import { AssessmentForm } from '../forms/AssessmentForm';
 import { CarePlanForm } from '../forms/CarePlanForm';
@@ -214,6 +215,7 @@ function LiveJourney({
               </ul>
             )}
           </section>
+          <NotesView journey={journey} />
           <Timeline entries={journey.timeline} />
         </div>
         <aside aria-labelledby="actions-heading">
@@ -255,23 +257,92 @@ function CarePlanView({
           <li key={a.id} className="plan-action">
             <span>
               <strong>{a.description}</strong> — {a.owner}, due {when(a.due)}{' '}
-              {a.completedAt ? <span className="badge met">done {day(a.completedAt)}</span> : null}
+              {a.completedAt ? (
+                <span className="badge met">
+                  done {day(a.completedAt)}
+                  {a.completedBy ? ` by ${a.completedBy}` : ''}
+                </span>
+              ) : null}
+              {a.completionNotes ? <span className="notes">{a.completionNotes}</span> : null}
             </span>
             {canComplete && !a.completedAt ? (
-              <ActionForm
-                title={`Complete “${a.description}”`}
-                path={`actions/${encodeURIComponent(a.id)}/complete`}
-                journeyId={journey.id}
-                submitLabel="Mark done"
-                onDone={onChange}
-                body={() => ({})}
-              >
-                {null}
-              </ActionForm>
+              <CompleteActionForm action={a} journeyId={journey.id} onDone={onChange} />
             ) : null}
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+/** Completing a care-plan action, with what was done (kept in the record with the completion). */
+function CompleteActionForm({
+  action,
+  journeyId,
+  onDone,
+}: {
+  action: { id: string; description: string };
+  journeyId: string;
+  onDone: (j: JourneyDetail) => void;
+}) {
+  const [notes, setNotes] = useState('');
+  return (
+    <ActionForm
+      title={`Complete “${action.description}”`}
+      path={`actions/${encodeURIComponent(action.id)}/complete`}
+      journeyId={journeyId}
+      submitLabel="Mark done"
+      onDone={onDone}
+      body={() => (notes ? { notes } : {})}
+    >
+      <TextField label="Notes" hint="What was done (optional)" value={notes} onChange={setNotes} multiline />
+    </ActionForm>
+  );
+}
+
+/** A correction beside an entry: shown, not hidden, so the record reads as it happened. */
+function EnteredInError({ mark }: { mark?: { reason: string; by: string; at: string } }) {
+  return mark ? (
+    <span className="badge overdue" title={`${mark.by}, ${when(mark.at)}`}>
+      entered in error: {mark.reason}
+    </span>
+  ) : null;
+}
+
+/** Reviews and contacts, newest first, with what the person recording them wrote. */
+function NotesView({ journey }: { journey: JourneyDetail }) {
+  const items = [
+    ...journey.reviews.map((r) => ({
+      at: r.at,
+      by: r.by,
+      what: `Review: ${r.outcome}, risk ${r.riskTier}`,
+      notes: r.notes,
+      mark: r.enteredInError,
+    })),
+    ...journey.contacts.map((c) => ({
+      at: c.at,
+      by: c.by,
+      what: `Contact (${c.kind}) by ${c.channel}`,
+      notes: c.notes,
+      mark: c.enteredInError,
+    })),
+  ].sort((a, b) => b.at.localeCompare(a.at));
+  return (
+    <section aria-labelledby="notes-heading">
+      <h2 id="notes-heading">Reviews and contacts</h2>
+      {items.length === 0 ? (
+        <p className="muted">None yet.</p>
+      ) : (
+        <ol className="plain">
+          {items.map((i, n) => (
+            <li key={`${i.at}-${n}`}>
+              <time dateTime={i.at}>{when(i.at)}</time> <span className="muted">{i.by}</span> — {i.what}{' '}
+              <EnteredInError mark={i.mark} />
+              {i.notes ? <p className="notes">{i.notes}</p> : null}
+            </li>
+          ))}
+        </ol>
+      )}
     </section>
   );
 }
