@@ -257,7 +257,8 @@ describe('the record invariant on a real run', () => {
       },
     });
     expect(report.checked.journeys, lines.join('\n')).toBe(4);
-    expect(report.checked.recordEntries).toBeGreaterThan(4);
+    // Every journey's referral has its entry, but the one taken out.
+    expect(report.checked.recordEntries).toBeGreaterThanOrEqual(3);
     expect(report.byInvariant).toEqual({ record: report.violations });
     const details = (id: string) => report.violationSamples.filter((v) => v.journeyId === id).map((v) => v.detail);
     expect(details(staleState)).toEqual([expect.stringMatching(/^STATE \(revision \d+\) differs .*timeline: /)]);
