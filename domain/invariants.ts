@@ -9,6 +9,9 @@
  *   none) — and no notification exists for a step the journey did not fire;
  * - read-model: the stored summary is the journey's own summary;
  * - escalated: no open deadline has a ladder step that fell due (beyond a grace period) unfired.
+ *
+ * The chaos run also checks `record` (scripts/chaosCheck.ts, `checkRecord`): the journey's record in
+ * DynamoDB (its STATE item and its ENTRY items, ADR 0009) is its workflow's state.
  */
 import { stepTime } from './deadlines.js';
 import { team, type JourneyState, type Notification, type TimelineEntry } from './journey.js';
@@ -16,8 +19,11 @@ import { journeySummary, type JourneySummary } from './views.js';
 
 export interface Violation {
   journeyId: string;
-  /** `stuck`: the journey's workflow can no longer answer or move (e.g. its task keeps failing). */
-  invariant: 'audit' | 'notified-once' | 'read-model' | 'escalated' | 'stuck';
+  /**
+   * `stuck`: the journey's workflow can no longer answer or move (e.g. its task keeps failing).
+   * `record`: the journey's record in DynamoDB differs from its workflow's state (scripts/chaosCheck.ts).
+   */
+  invariant: 'audit' | 'notified-once' | 'read-model' | 'escalated' | 'stuck' | 'record';
   detail: string;
 }
 

@@ -13,6 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Client, Connection } from '@temporalio/client';
 import { stringify } from 'yaml';
 import { createDocumentClient, dataConfigFromEnv, ensureTable } from '../activities/dynamo.js';
@@ -48,6 +49,11 @@ export interface ChaosOptions {
   /** Where the report goes; none when undefined. */
   out?: string;
   log: (line: string) => void;
+  /**
+   * Runs once the load is done, before the check: lets a test damage the record the check must
+   * then catch (tests/reliability/chaosRecord.test.ts).
+   */
+  beforeCheck?: (run: { doc: DynamoDBDocumentClient; tableName: string; journeyIds: string[] }) => Promise<void>;
 }
 
 export interface ChaosReport {
@@ -55,7 +61,7 @@ export interface ChaosReport {
   /** The commit the run was made from (`-dirty` with uncommitted changes). */
   commit?: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
-  settings: Omit<ChaosOptions, 'out' | 'log'>;
+  settings: Omit<ChaosOptions, 'out' | 'log' | 'beforeCheck'>;
   faults: FaultCounts;
   load: Omit<LoadStats, 'unexpected' | 'gaveUp'> & { unexpected: number; gaveUp: number };
   checked: Omit<CheckResult, 'violations'>;
@@ -160,7 +166,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const token = async (sub: string, role: string, teams: string[]) =>
       deps.auth.devToken!({ sub, role: role as never, teams });
     o.log(
-      `chaos: ${o.journeys} journeys over ${Math.round(o.lifeMs / 1000)} s; ${o.workerKills} worker kills, Temporal restarted once, DynamoDB down ${Math.round(o.dynamoDbOutageMs / 1000)} s`,
+      `chaos: ${o.journeys} journeys over ${Math.round(o.lifeMs / 1000)} s; ${o.workerKills} worker kills, Temporal restarted ${o.temporalDownMs > 0 ? 'once' : 'never'}, DynamoDB down ${Math.round(o.dynamoDbOutageMs / 1000)} s`,
     );
 
     // Faults, one at a time, at seeded moments while the load runs.
@@ -170,8 +176,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         at: (0.08 + random() * 0.72) * o.lifeMs,
         run: () => faults.killWorker().then(() => sleep(1500 + random() * 2500)),
       })),
-      { at: 0.3 * o.lifeMs, run: () => faults.dynamoDbOutage(o.dynamoDbOutageMs) },
-      { at: 0.55 * o.lifeMs, run: () => faults.restartTemporal(o.temporalDownMs) },
+      // An outage of 0 s is none (a test that needs no faults).
+      ...(o.dynamoDbOutageMs > 0 ? [{ at: 0.3 * o.lifeMs, run: () => faults.dynamoDbOutage(o.dynamoDbOutageMs) }] : []),
+      ...(o.temporalDownMs > 0 ? [{ at: 0.55 * o.lifeMs, run: () => faults.restartTemporal(o.temporalDownMs) }] : []),
     ].sort((a, b) => a.at - b.at);
     const t0 = Date.now();
     const faulting = (async () => {
@@ -195,6 +202,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       `chaos: load done (${load.journeyIds.length} journeys, ${load.stats.actions} actions, ${load.stats.adtMessages} ADT messages, ${load.stats.retries} retried calls); checking…`,
     );
 
+    await o.beforeCheck?.({ doc, tableName: data.tableName, journeyIds: load.journeyIds });
     const codec = codecFromEnv(env)!;
     connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
     const client = new Client({ connection, dataConverter: { payloadCodecs: [codec] } });
@@ -207,7 +215,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     });
     const byInvariant: Record<string, number> = {};
     for (const v of checked.violations) byInvariant[v.invariant] = (byInvariant[v.invariant] ?? 0) + 1;
-    const { log: _log, out: _out, ...settings } = o;
+    const { log: _log, out: _out, beforeCheck: _beforeCheck, ...settings } = o;
     const { violations, ...counts } = checked;
     const { unexpected, gaveUp, ...loadCounts } = load.stats;
     const report: ChaosReport = {

@@ -1,14 +1,17 @@
 /**
  * After a chaos run: each journey's own state (queried from its workflow), its audit trail, its
- * read-model summary and the inbox records of its team, gathered as one consistent snapshot and
- * checked against the invariants of domain/invariants.ts.
+ * read-model summary, its record (ADR 0009: the STATE item and the ENTRY items) and the inbox
+ * records of its team, gathered as one consistent snapshot and checked against the invariants of
+ * domain/invariants.ts, and against `checkRecord` below: the record is the workflow's state.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Client } from '@temporalio/client';
 import type { ReadModel } from '../activities/readModel.js';
 import { checkJourney, type Violation } from '../domain/invariants.js';
 import { parseJourneyId } from '../domain/journeyIds.js';
-import type { JourneyState } from '../domain/journey.js';
+import type { JourneyState, RecordContent, TimelineEntry } from '../domain/journey.js';
 import type { Programme } from '../domain/programme.js';
+import { auditCopy, snapshotOf, type JourneySnapshot, type RecordEntry } from '../domain/record.js';
 import { journeyQuery } from '../temporal/journeyMessages.js';
 
 export interface CheckResult {
@@ -16,7 +19,149 @@ export interface CheckResult {
   auditEvents: number;
   ladderSteps: number;
   notifications: number;
+  /** ENTRY items of the checked journeys' records (each carries what was entered). */
+  recordEntries: number;
   violations: Violation[];
+}
+
+/** A journey's record as DynamoDB holds it (`read.journeySnapshot`, `read.recordEntries`). */
+export interface RecordEvidence {
+  snapshot: JourneySnapshot | undefined;
+  entries: RecordEntry[];
+}
+
+/**
+ * What caused a timeline entry, when its type says so: the first entry a command, referral or
+ * hospital event produces is the one the workflow attaches what was entered to (`attachContent`),
+ * so each of these must have an ENTRY item. Entries a message produces after its first (a deadline
+ * met, a closure after a review that closes) and the system's own (ladder steps, assignments,
+ * automatic triage) have none. `journey.closed` is left out: it is the first entry of a close
+ * command, but also follows a review that closes or a triage that declines.
+ */
+function enteredAs(e: TimelineEntry): (Pick<RecordContent, 'kind'> & { type?: string }) | undefined {
+  if (e.type === 'referral.received' || e.type === 'referral.merged') return { kind: 'referral', type: 'referral' };
+  if (e.type.startsWith('hospital.') && e.by === 'hospital-adt') return { kind: 'hospital-event' };
+  const command: Record<string, string> = {
+    'assessment.recorded': 'assessment',
+    'care-plan.agreed': 'care-plan',
+    'care-plan.revised': 'care-plan',
+    'action.completed': 'complete-action',
+    'review.recorded': 'review',
+    'contact.recorded': 'contact',
+    'coordinator.reassigned': 'reassign',
+  };
+  if (e.type === 'triage.decided') return e.data?.automatic === false ? { kind: 'command', type: 'triage' } : undefined;
+  return command[e.type] ? { kind: 'command', type: command[e.type] } : undefined;
+}
+
+const shown = (v: unknown) => {
+  const text = v === undefined ? 'absent' : JSON.stringify(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+};
+
+/** Where two JSON values differ, as paths (`counters.audited`, `timeline[3].detail`). */
+function differences(recorded: unknown, live: unknown, path: string, out: string[]): string[] {
+  if (isDeepStrictEqual(recorded, live)) return out;
+  const object = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (Array.isArray(recorded) && Array.isArray(live)) {
+    if (recorded.length !== live.length)
+      out.push(`${path}: ${recorded.length} items recorded, ${live.length} in the workflow`);
+    for (let i = 0; i < Math.min(recorded.length, live.length); i += 1)
+      differences(recorded[i], live[i], `${path}[${i}]`, out);
+  } else if (object(recorded) && object(live) && !Array.isArray(recorded) && !Array.isArray(live)) {
+    for (const k of new Set([...Object.keys(recorded), ...Object.keys(live)]))
+      differences(recorded[k], live[k], path ? `${path}.${k}` : k, out);
+  } else out.push(`${path}: recorded ${shown(recorded)}, workflow ${shown(live)}`);
+  return out;
+}
+
+/**
+ * The record invariant: a settled journey's record in DynamoDB is its workflow's state.
+ * - the STATE item is `snapshotOf(live)`, exactly. Nothing may legitimately differ once the journey
+ *   is settled: content travels on timeline entries only until they are written (`audited` = `seq`
+ *   at settling, so the workflow has dropped it), and the snapshot leaves out only the outbox and
+ *   the recent ADT ids, which `snapshotOf` leaves out of the live side too;
+ * - the ENTRY items: one per seq, none beyond what the journey has written (`counters.audited`),
+ *   each the journey's own timeline entry (the live timeline's, or the audit trail's for entries
+ *   the state no longer keeps), with content of a known kind; every timeline entry a command,
+ *   referral or hospital event caused (`enteredAs`) has its ENTRY, of that kind; there is one
+ *   referral entry per referral the journey holds, carrying that referral as the journey took it in.
+ */
+export function checkRecord(
+  live: JourneyState,
+  record: RecordEvidence,
+  audit: Pick<TimelineEntry, 'seq' | 'at' | 'type' | 'by' | 'detail' | 'data'>[] = [],
+): Violation[] {
+  const out: Violation[] = [];
+  const fail = (detail: string) => out.push({ journeyId: live.journeyId, invariant: 'record', detail });
+
+  if (!record.snapshot) fail(`no STATE item recorded (the workflow is at revision ${live.counters.revision})`);
+  else {
+    // Compared as JSON, as both were carried (the query answer and the gzipped item are JSON).
+    const recorded = JSON.parse(JSON.stringify(record.snapshot)) as unknown;
+    const expected = JSON.parse(JSON.stringify(snapshotOf(live))) as unknown;
+    const differs = differences(recorded, expected, '', []);
+    if (differs.length)
+      fail(
+        `STATE (revision ${record.snapshot.counters?.revision}) differs from the workflow's state (revision ${live.counters.revision}) in ${differs.length} place${differs.length === 1 ? '' : 's'}: ${differs.slice(0, 6).join('; ')}${differs.length > 6 ? '; …' : ''}`,
+      );
+  }
+
+  const seqs = record.entries.map((e) => e.seq);
+  const repeated = [...new Set(seqs.filter((q, i) => seqs.indexOf(q) !== i))];
+  if (repeated.length) fail(`ENTRY seqs repeated: ${repeated.join(', ')}`);
+  const beyond = seqs.filter((q) => !(q <= live.counters.audited));
+  if (beyond.length)
+    fail(`ENTRY items beyond the journey's last written event (${live.counters.audited}): ${beyond.join(', ')}`);
+  const bySeq = new Map(record.entries.map((e) => [e.seq, e]));
+  const timeline = new Map(live.timeline.map((e) => [e.seq, e]));
+  const trail = new Map(audit.map((a) => [a.seq, a]));
+  const eventFields = (e: Partial<TimelineEntry>) =>
+    JSON.parse(
+      JSON.stringify({ seq: e.seq, at: e.at, type: e.type, by: e.by, detail: e.detail, data: e.data }),
+    ) as unknown;
+  for (const entry of record.entries) {
+    const own = timeline.get(entry.seq) ?? trail.get(entry.seq);
+    if (!own) fail(`ENTRY ${entry.seq} (${entry.type}) is no event of the journey`);
+    else if (!isDeepStrictEqual(eventFields(auditCopy(entry)), eventFields(own)))
+      fail(
+        `ENTRY ${entry.seq} is not the journey's event ${entry.seq}: ${differences(eventFields(auditCopy(entry)), eventFields(own), '', []).join('; ')}`,
+      );
+    const kind = entry.content?.kind;
+    if (kind !== 'command' && kind !== 'referral' && kind !== 'hospital-event')
+      fail(`ENTRY ${entry.seq} (${entry.type}) has content of no known kind: ${shown(entry.content)}`);
+  }
+  for (const e of live.timeline) {
+    if (e.seq > live.counters.audited) continue; // not written yet: its content is still on it
+    const cause = enteredAs(e);
+    if (!cause) continue;
+    const entry = bySeq.get(e.seq);
+    const what = cause.kind === 'command' ? `command ${cause.type}` : `a ${cause.kind.replace('-', ' ')}`;
+    if (!entry) fail(`no ENTRY for event ${e.seq} (${e.type}), caused by ${what}`);
+    else if (entry.content?.kind !== cause.kind || (cause.type && entry.content.type !== cause.type))
+      fail(`ENTRY ${e.seq} (${e.type}) records ${entry.content?.kind} ${entry.content?.type}, not ${what}`);
+  }
+  const referrals = record.entries.filter((e) => e.content?.kind === 'referral');
+  if (referrals.length !== live.referrals.length)
+    fail(`${referrals.length} referral ENTRY items for the journey's ${live.referrals.length} referrals`);
+  for (const entry of referrals) {
+    const value = entry.content.value as { referralId?: unknown } | null;
+    const taken = live.referrals.find((r) => r.referralId === value?.referralId);
+    if (!taken)
+      fail(`ENTRY ${entry.seq} records referral ${shown(value?.referralId)}, which the journey does not hold`);
+    else if (!isDeepStrictEqual(value, JSON.parse(JSON.stringify(taken))))
+      fail(
+        `ENTRY ${entry.seq} records referral ${taken.referralId} otherwise than the journey holds it: ${differences(
+          value,
+          JSON.parse(JSON.stringify(taken)),
+          '',
+          [],
+        )
+          .slice(0, 6)
+          .join('; ')}`,
+      );
+  }
+  return out;
 }
 
 async function all<T>(read: (cursor?: string) => Promise<{ items: T[]; nextCursor?: string }>): Promise<T[]> {
@@ -42,7 +187,14 @@ export async function checkAll(opts: {
     ...t.leads,
     ...t.serviceManagers,
   ]);
-  const result: CheckResult = { journeys: 0, auditEvents: 0, ladderSteps: 0, notifications: 0, violations: [] };
+  const result: CheckResult = {
+    journeys: 0,
+    auditEvents: 0,
+    ladderSteps: 0,
+    notifications: 0,
+    recordEntries: 0,
+    violations: [],
+  };
   const state = (journeyId: string): Promise<JourneyState> =>
     opts.client.workflow.getHandle(parseJourneyId(journeyId)!.workflowId).query(journeyQuery);
   // A journey whose workflow cannot answer a query after several tries is stuck: say why.
@@ -76,6 +228,16 @@ export async function checkAll(opts: {
     for (const journeyId of pending) {
       const audit = await all((cursor) => opts.read.auditTrail(journeyId, 500, cursor));
       const summary = await opts.read.getJourney(journeyId);
+      // The record is read after the summary and before the state it is compared with. The journey
+      // writes entries, then its STATE, then its summary (recordJourney), so a summary at the
+      // journey's revision means the STATE at that revision was written before it; and the journey
+      // is judged only if its revision did not move from `before` to `after`. So no wait or retry
+      // is needed here: if the round finds the journey quiet, its record must already equal its
+      // state, and any difference is a violation.
+      const record: RecordEvidence = {
+        snapshot: await opts.read.journeySnapshot(journeyId),
+        entries: await opts.read.recordEntries(journeyId),
+      };
       const after = await live(journeyId);
       if (!after) continue;
       if (after.journeyId !== journeyId) {
@@ -102,7 +264,9 @@ export async function checkAll(opts: {
       result.auditEvents += audit.length;
       result.ladderSteps += audit.filter((a) => a.type === 'deadline.step').length;
       result.notifications += mine.length;
+      result.recordEntries += record.entries.length;
       result.violations.push(...checkJourney({ state: after, audit, summary, inbox: mine }, Date.now(), opts.graceMs));
+      result.violations.push(...checkRecord(after, record, audit));
     }
     pending = next;
   }
