@@ -269,15 +269,23 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     const pending = s.timeline.filter((e) => e.seq > s.counters.audited);
     const revision = s.counters.revision;
     if (pending.length > 0 || projected !== revision) {
+      // The activity writes the entries and audit trail before the state, so the state it records
+      // can already say they are written: the record is the state as it stands after this write.
+      const audited = pending.length > 0 ? pending.at(-1)!.seq : s.counters.audited;
       await acts.recordJourney({
         ...(pending.length > 0
           ? { audit: { journeyId: s.journeyId, programmeId: s.programme.id, teamId: s.teamId, events: pending } }
           : {}),
-        ...(projected !== revision ? { summary: journeySummary(s, Date.now()), snapshot: snapshotOf(s) } : {}),
+        ...(projected !== revision
+          ? {
+              summary: journeySummary(s, Date.now()),
+              snapshot: { ...snapshotOf(s), counters: { ...s.counters, audited } },
+            }
+          : {}),
       });
       // The record has what was entered now; the journey's state need not carry it any further.
       for (const e of pending) delete e.content;
-      if (pending.length > 0) s.counters.audited = pending.at(-1)!.seq;
+      s.counters.audited = audited;
       projected = revision;
     }
     const next = J.nextDueAt(s);
