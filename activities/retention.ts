@@ -49,15 +49,15 @@ export class ErasureRefused extends Error {
 export function createRetention(doc: DynamoDBDocumentClient, TableName: string, temporal?: Client) {
   const record = createRecordReads(doc, TableName);
 
-  async function keysOf(pk: string, prefix?: string): Promise<{ pk: string; sk: string }[]> {
+  /** The keys of every item a query finds, page by page. */
+  async function keysFound(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
     const out: { pk: string; sk: string }[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await doc.send(
         new QueryCommand({
           TableName,
-          KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :prefix)' : 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk, ...(prefix ? { ':prefix': prefix } : {}) },
+          ...query,
           ProjectionExpression: 'pk, sk',
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
@@ -68,25 +68,15 @@ export function createRetention(doc: DynamoDBDocumentClient, TableName: string, 
     return out;
   }
 
-  async function inboxItemsOf(userId: string, journeyId: string): Promise<{ pk: string; sk: string }[]> {
-    const out: { pk: string; sk: string }[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName,
-          KeyConditionExpression: 'pk = :pk',
-          FilterExpression: 'journeyId = :j',
-          ExpressionAttributeValues: { ':pk': `INBOX#${userId}`, ':j': journeyId },
-          ProjectionExpression: 'pk, sk',
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      out.push(...((page.Items ?? []) as { pk: string; sk: string }[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
-  }
+  const keysOf = (pk: string) =>
+    keysFound({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } });
+
+  const inboxItemsOf = (userId: string, journeyId: string) =>
+    keysFound({
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: 'journeyId = :j',
+      ExpressionAttributeValues: { ':pk': `INBOX#${userId}`, ':j': journeyId },
+    });
 
   async function deleteAll(items: { pk: string; sk: string }[]): Promise<number> {
     for (let i = 0; i < items.length; i += 25) {
