@@ -31,7 +31,11 @@ export interface JourneyActivities {
    * the audit trail, then its state (the snapshot every read answers from) and its read-model
    * summary written — one activity, so a change costs the journey one round trip to a worker.
    */
-  recordJourney(request: { audit?: AuditRequest; summary?: JourneySummary; snapshot?: JourneySnapshot }): Promise<void>;
+  recordJourney(request: {
+    audit?: AuditRequest;
+    summary?: JourneySummary;
+    snapshot?: JourneySnapshot;
+  }): Promise<RecordedUpTo>;
   /**
    * Appends timeline entries to the audit trail, and those with content to the record's entries;
    * an entry already written (same seq) is skipped.
@@ -41,6 +45,17 @@ export interface JourneyActivities {
   recordSnapshot(snapshot: JourneySnapshot): Promise<void>;
   /** Writes the read model; an older revision never overwrites a newer one. */
   projectJourney(summary: JourneySummary): Promise<void>;
+}
+
+/**
+ * What `recordJourney` wrote: the last timeline entry and the revision. The journey takes these
+ * from the activity's result, which history keeps, rather than from what it asked: a replay can
+ * hand the journey a task's messages before the continuation that asked, so that what it would ask
+ * then is not what it asked live.
+ */
+export interface RecordedUpTo {
+  audited: number | null;
+  revision: number | null;
 }
 
 export interface AuditRequest {

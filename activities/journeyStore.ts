@@ -291,6 +291,10 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
       if (audit && audit.events.length > 0) await activities.appendAudit(audit);
       if (snapshot) await activities.recordSnapshot(snapshot);
       if (summary) await activities.projectJourney(summary);
+      return {
+        audited: audit?.events.at(-1)?.seq ?? null,
+        revision: snapshot?.counters.revision ?? summary?.revision ?? null,
+      };
     },
   };
   return activities;

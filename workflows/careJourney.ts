@@ -17,6 +17,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -84,6 +85,8 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
           Date.now(),
         );
   const ladder = s.programme.escalation;
+  // Journeys started before effects were carried out in hand (see carryOutEffects) replay as they ran.
+  const effectsInHand = patched('effects-in-hand');
   const lateReferrals: JourneyReferral[] = [];
   const outcomes = new Map<string, CommandOutcome>('resume' in input ? (input.outcomes ?? []) : []);
   let changed = true;
@@ -203,23 +206,23 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     // quirk seen in the chaos runs), and a decision taken from it would not replay.
     if (timerFiredFor !== undefined) J.fireDueSteps(s, timerFiredFor, Math.max(timerFiredFor, Date.now()));
     timerFiredFor = undefined;
-    await carryOutEffects(s, decided);
+    await carryOutEffects(s, decided, effectsInHand);
     await writeAuditAndReadModel();
     if (s.phase === 'closed') break;
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxHistory) {
       await condition(allHandlersFinished);
-      await carryOutEffects(s, decided);
-      await writeAuditAndReadModel();
+      await settle();
       return continueAsNew<typeof careJourney>({ resume: s, outcomes: [...outcomes], maxHistoryEvents: maxHistory });
     }
+    // Effects queued while the last ones were carried out go now, before any wait.
+    if (s.outbox.length > 0) continue;
     const next = nextStepAt(s.deadlines, ladder);
     if (next === undefined) await condition(() => changed);
     else timerFiredFor = await untilChangedOrDue(next);
   }
 
   await condition(allHandlersFinished);
-  await carryOutEffects(s, decided);
-  await writeAuditAndReadModel();
+  await settle();
   if (lateReferrals.length > 0) {
     // Referrals that arrived while this episode closed open the next one, under the same workflow id.
     const first = lateReferrals[0]!;
@@ -241,6 +244,14 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
    * of an activation are applied before any continuation runs; the flag is set one microtask after
    * the timer's job, and the loop looks only after yielding past it.
    */
+  /** Carries out every queued effect and records the journey, until nothing is left to do. */
+  async function settle(): Promise<void> {
+    do {
+      await carryOutEffects(s, decided, effectsInHand);
+      await writeAuditAndReadModel();
+    } while (s.outbox.length > 0);
+  }
+
   async function untilChangedOrDue(next: number): Promise<number | undefined> {
     let fired = false;
     const timer = new CancellationScope();
@@ -271,22 +282,28 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     if (pending.length > 0 || projected !== revision) {
       // The activity writes the entries and audit trail before the state, so the state it records
       // can already say they are written: the record is the state as it stands after this write.
-      const audited = pending.length > 0 ? pending.at(-1)!.seq : s.counters.audited;
-      await acts.recordJourney({
+      const asked = pending.length > 0 ? pending.at(-1)!.seq : s.counters.audited;
+      const recorded = await acts.recordJourney({
         ...(pending.length > 0
           ? { audit: { journeyId: s.journeyId, programmeId: s.programme.id, teamId: s.teamId, events: pending } }
           : {}),
         ...(projected !== revision
           ? {
               summary: journeySummary(s, Date.now()),
-              snapshot: { ...snapshotOf(s), counters: { ...s.counters, audited } },
+              snapshot: { ...snapshotOf(s), counters: { ...s.counters, audited: asked } },
             }
           : {}),
       });
+      // What was written is what the activity says (history keeps its result), not what this
+      // continuation computed: after a worker restart sdk-core can hand a task's events to the
+      // journey in two activations live and one on replay, so a message applied between them live
+      // is already in the state here on replay (README, "Reliability and security"). A result
+      // from before activities said so (undefined) is what was asked.
+      const audited = recorded ? (recorded.audited ?? s.counters.audited) : asked;
+      projected = recorded ? (recorded.revision ?? projected) : revision;
       // The record has what was entered now; the journey's state need not carry it any further.
-      for (const e of pending) delete e.content;
+      for (const e of s.timeline) if (e.seq <= audited) delete e.content;
       s.counters.audited = audited;
-      projected = revision;
     }
     const next = J.nextDueAt(s);
     const attributes = [
@@ -307,12 +324,19 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   }
 }
 
-/** Carries out queued side effects in order; each is removed only once its activity succeeded. */
+/**
+ * Carries out queued side effects in order; each is removed only once its activity succeeded.
+ * With `inHand`, only the effects queued when it starts: one a message queues meanwhile waits for
+ * the next round. Live, sdk-core may hand that message over after this call's continuation ran;
+ * on replay, before it — and what this call does must not depend on which.
+ */
 async function carryOutEffects(
   s: J.JourneyState,
   decided: (commandId: string, outcome: CommandOutcome) => void,
+  inHand: boolean,
 ): Promise<void> {
-  while (s.outbox.length > 0) {
+  let left = inHand ? s.outbox.length : Infinity;
+  while (s.outbox.length > 0 && left-- > 0) {
     const effect = s.outbox[0]!;
     if (effect.type === 'notify') await acts.notify(effect.notification);
     else if (effect.type === 'release')
