@@ -214,6 +214,12 @@ function journeyAction(
         ? checkCommand(stateOf(found.snapshot), type, command, now().getTime())
         : { command };
       if ('rejected' in checked) return refused(ctx, checked.rejected);
+      // A command goes only to a journey a worker is running: asked first (as with a key above), a
+      // journey whose worker is down answers 503 and is sent nothing. A command signalled to a
+      // journey with no worker lands in one workflow task with whatever else waits there, which
+      // sdk-core can apply in two activations live and one on replay after a restart — the chaos
+      // run's stuck journeys (docs/reliability.md).
+      if (!key) await deps.gateway.outcome(found.id, commandId);
       const result = await deps.gateway.command(found.id, type, checked.command, commandId).catch((error: unknown) => {
         if (error instanceof JourneyNotAnswering) return { notAnswering: true as const };
         if (error instanceof WorkflowNotFoundError) return { gone: true as const };
