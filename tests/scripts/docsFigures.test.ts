@@ -164,7 +164,8 @@ describe('the renderers', () => {
       `${num(chaos.checked!.ladderSteps)} ladder steps, ${num(chaos.checked!.notifications)} notifications`,
     );
     expect(c).toContain(`**${chaos.violations} violations**`);
-    expect(c).toContain('5 838 audit events');
+    expect(c).toContain(`${num(chaos.checked!.auditEvents)} audit events`);
+    expect(c).toContain('6 512 audit events'); // the figure as the results file had it on 2026-12-04
 
     const y = renderSimulatedYear(year);
     expect(y).toContain(`${num(year.eventsSent!.total)}: `);
