@@ -110,17 +110,27 @@ const keyOf = (p: Payload) => Buffer.from(p.metadata?.['encryption-key-id'] ?? n
 
 /**
  * Every payload in a history that the codec seals. Search attributes are not among them: Temporal
- * keeps them readable to index them, which is why they never hold an identifier.
+ * keeps them readable to index them, which is why they never hold an identifier. Nor are patch
+ * markers (`patched()` in the workflow), which sdk-core writes itself: they hold the patch's name
+ * and nothing else, as `patchMarkers` shows.
  */
-function payloadsIn(value: unknown, found: Payload[] = [], where = ''): Payload[] {
-  if (Array.isArray(value)) value.forEach((v) => payloadsIn(v, found, where));
+function payloadsIn(value: unknown, found: Payload[] = [], where = '', patchMarkers: Payload[] = []): Payload[] {
+  if (Array.isArray(value)) value.forEach((v) => payloadsIn(v, found, where, patchMarkers));
   else if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
     if (o.metadata && typeof o.metadata === 'object' && 'data' in o && !Array.isArray(o.metadata)) {
-      if (!where.includes('searchAttributes')) found.push(o as Payload);
-    } else Object.entries(o).forEach(([k, v]) => payloadsIn(v, found, `${where}.${k}`));
+      if (where.includes('markerRecordedEventAttributes.details.patch-data')) patchMarkers.push(o as Payload);
+      else if (!where.includes('searchAttributes')) found.push(o as Payload);
+    } else Object.entries(o).forEach(([k, v]) => payloadsIn(v, found, `${where}.${k}`, patchMarkers));
   }
   return found;
+}
+
+/** The patch markers of a history, as text: each names its patch and says nothing else. */
+function patchMarkersIn(history: unknown): string[] {
+  const markers: Payload[] = [];
+  payloadsIn(history, [], '', markers);
+  return markers.map((p) => Buffer.from(p.data ?? new Uint8Array()).toString());
 }
 
 describe('payload codec key rotation', () => {
@@ -158,6 +168,9 @@ describe('payload codec key rotation', () => {
       .poll(async () => payloadsIn(await handle.fetchHistory()).length, { timeout: 15_000 })
       .toBeGreaterThan(2);
     const before = payloadsIn(await handle.fetchHistory());
+    expect(patchMarkersIn(await handle.fetchHistory()).map((m) => JSON.parse(m) as unknown)).toEqual([
+      { id: 'effects-in-hand', deprecated: false },
+    ]);
     expect(new Set(before.map(keyOf))).toEqual(new Set(['k1']));
 
     // Rotate: the old worker goes, a worker and an API with k2 first take over.
