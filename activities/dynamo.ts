@@ -10,7 +10,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_TABLE_NAME, tableDefinition, TTL_ATTRIBUTE } from './table.js';
 
 export interface DataConfig {
@@ -62,4 +62,29 @@ export async function ensureTable(doc: DynamoDBDocumentClient, tableName: string
       }),
     )
     .catch(() => undefined); // DynamoDB Local accepts it; nothing depends on expiry locally
+}
+
+/**
+ * Every item a query finds, page after page (at most `limit`): for reads that need a whole
+ * partition or range, not one page of it.
+ */
+export async function queryAll(
+  doc: DynamoDBDocumentClient,
+  input: ConstructorParameters<typeof QueryCommand>[0],
+  limit = Infinity,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(
+      new QueryCommand({
+        ...input,
+        ...(Number.isFinite(limit) ? { Limit: limit - items.length } : {}),
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey && items.length < limit);
+  return items;
 }

@@ -9,16 +9,11 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RecordContent } from '../domain/journey.js';
 import type { JourneySnapshot, RecordEntry } from '../domain/record.js';
 import type { PatientRecord } from './readModel.js';
+import { queryAll } from './dynamo.js';
 import { indexes, keys } from './table.js';
 
 /** That a person has a journey (the pointer the API writes when a referral reaches one). */
@@ -90,52 +85,28 @@ export interface ReferralAsReceived {
 
 export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string) {
   /** Every item of a partition whose sort key begins with `prefix`, in order. */
-  async function all(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await doc.send(
-        new QueryCommand({
-          TableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
+  const all = (pk: string, prefix: string) =>
+    queryAll(doc, {
+      TableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+    });
 
-  /** Every item of an index partition with sort key in [from, to), in order. */
-  async function range(
-    index: string | undefined,
-    pk: string,
-    from: string,
-    to: string,
-    limit: number,
-  ): Promise<Record<string, unknown>[]> {
+  /** The items of a (index) partition with sort key between `from` and `to`, in order, at most `limit`. */
+  const range = (index: string | undefined, pk: string, from: string, to: string, limit: number) => {
     const [pkName, skName] = index ? [`${index.toLowerCase()}pk`, `${index.toLowerCase()}sk`] : ['pk', 'sk'];
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await doc.send(
-        new QueryCommand({
-          TableName,
-          ...(index ? { IndexName: index } : {}),
-          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#pk': pkName, '#sk': skName },
-          ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
-          Limit: limit - items.length,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey && items.length < limit);
-    return items;
-  }
+    return queryAll(
+      doc,
+      {
+        TableName,
+        ...(index ? { IndexName: index } : {}),
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+        ExpressionAttributeNames: { '#pk': pkName, '#sk': skName },
+        ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
+      },
+      limit,
+    );
+  };
 
   const accessOf = (i: Record<string, unknown>): RecordAccess => {
     const { pk: _a, sk: _b, gsi1pk: _c, gsi1sk: _d, gsi2pk: _e, gsi2sk: _f, ...access } = i;

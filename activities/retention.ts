@@ -14,6 +14,7 @@
 import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Client } from '@temporalio/client';
 import { parseJourneyId } from '../domain/journeyIds.js';
+import { queryAll } from './dynamo.js';
 import { createRecordReads } from './journeyRecord.js';
 import { indexes, keys } from './table.js';
 
@@ -49,24 +50,9 @@ export class ErasureRefused extends Error {
 export function createRetention(doc: DynamoDBDocumentClient, TableName: string, temporal?: Client) {
   const record = createRecordReads(doc, TableName);
 
-  /** The keys of every item a query finds, page by page. */
-  async function keysFound(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) {
-    const out: { pk: string; sk: string }[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName,
-          ...query,
-          ProjectionExpression: 'pk, sk',
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      out.push(...((page.Items ?? []) as { pk: string; sk: string }[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
-  }
+  /** The keys of every item a query finds. */
+  const keysFound = async (query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) =>
+    (await queryAll(doc, { TableName, ...query, ProjectionExpression: 'pk, sk' })) as { pk: string; sk: string }[];
 
   const keysOf = (pk: string) =>
     keysFound({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } });
@@ -161,21 +147,14 @@ export function createRetention(doc: DynamoDBDocumentClient, TableName: string, 
   async function pastRetention(now: Date): Promise<PastRetention[]> {
     const out: PastRetention[] = [];
     for (let year = FIRST_RETENTION_YEAR; year <= now.getUTCFullYear(); year += 1) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName,
-            IndexName: indexes.openByTeam,
-            KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :now',
-            ExpressionAttributeValues: { ':pk': `RETAIN-UNTIL#${year}`, ':now': now.toISOString() },
-            ProjectionExpression: 'journeyId, programmeId, closedAt, retainUntil',
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        out.push(...((page.Items ?? []) as PastRetention[]));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      const items = await queryAll(doc, {
+        TableName,
+        IndexName: indexes.openByTeam,
+        KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk < :now',
+        ExpressionAttributeValues: { ':pk': `RETAIN-UNTIL#${year}`, ':now': now.toISOString() },
+        ProjectionExpression: 'journeyId, programmeId, closedAt, retainUntil',
+      });
+      out.push(...(items as unknown as PastRetention[]));
     }
     return out;
   }
