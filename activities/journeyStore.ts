@@ -171,7 +171,13 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
           await doc.send(
             new PutCommand({
               TableName,
-              Item: { ...keys.inbox(recipient, n.createdAt, n.id), ...n, recipient, recipients: undefined },
+              Item: {
+                ...keys.inbox(recipient, n.createdAt, n.id),
+                ...n,
+                recipient,
+                recipients: undefined,
+                deliveredAt: new Date().toISOString(),
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             }),
           );

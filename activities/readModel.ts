@@ -30,7 +30,15 @@ export interface PatientRecord {
   phone?: string;
 }
 
-export type InboxItem = Omit<Notification, 'recipients'> & { recipient: string; ackedAt?: string };
+/**
+ * `createdAt` is when the step fell due (the journey's record); `deliveredAt` when it reached the
+ * inbox, later after an outage. Items written before deliveredAt was kept have none.
+ */
+export type InboxItem = Omit<Notification, 'recipients'> & {
+  recipient: string;
+  deliveredAt?: string;
+  ackedAt?: string;
+};
 
 const encodeCursor = (key: Record<string, unknown> | undefined) =>
   key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;

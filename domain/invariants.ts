@@ -11,7 +11,8 @@
  * - escalated: no open deadline has a ladder step that fell due (beyond a grace period) unfired.
  *
  * The chaos run also checks `record` (scripts/chaosCheck.ts, `checkRecord`): the journey's record in
- * DynamoDB (its STATE item and its ENTRY items, ADR 0009) is its workflow's state.
+ * DynamoDB (its STATE item and its ENTRY items, ADR 0009) is its workflow's state; and `replay`
+ * (`checkReplays`): the journey's history replays from the start.
  */
 import { stepTime } from './deadlines.js';
 import { team, type JourneyState, type Notification, type TimelineEntry } from './journey.js';
@@ -22,8 +23,9 @@ export interface Violation {
   /**
    * `stuck`: the journey's workflow can no longer answer or move (e.g. its task keeps failing).
    * `record`: the journey's record in DynamoDB differs from its workflow's state (scripts/chaosCheck.ts).
+   * `replay`: the journey's history does not replay from the start with the code that made it.
    */
-  invariant: 'audit' | 'notified-once' | 'read-model' | 'escalated' | 'stuck' | 'record';
+  invariant: 'audit' | 'notified-once' | 'read-model' | 'escalated' | 'stuck' | 'record' | 'replay';
   detail: string;
 }
 

@@ -297,11 +297,14 @@ export function recipientsFor(s: JourneyState, role: RecipientRole): string[] {
 }
 
 /**
- * Marks every ladder step due by `upTo` as sent and queues its notification, oldest first; `now`
- * stamps them (the workflow fires what its timer was set for, which is not always the clock).
+ * Marks every ladder step due by `upTo` as sent and queues its notification, oldest first.
+ * `stamp` is the time they are recorded at: `'when-due'` records each at the time it fell due,
+ * which is the same whichever message or timer caught it up (the journey workflow's choice; the
+ * inbox item says when it was delivered). A number stamps them all with that time.
  */
-export function fireDueSteps(s: JourneyState, upTo: number, now = upTo): void {
-  for (const { deadline: d, step, stepIndex } of dueSteps(s.deadlines, s.programme.escalation, upTo)) {
+export function fireDueSteps(s: JourneyState, upTo: number, stamp: number | 'when-due' = upTo): void {
+  for (const { deadline: d, step, stepIndex, at } of dueSteps(s.deadlines, s.programme.escalation, upTo)) {
+    const now = stamp === 'when-due' ? at : stamp;
     d.ladderStep = stepIndex + 1;
     const level = levelOf(step.notify);
     notify(s, now, {

@@ -141,6 +141,7 @@ export const responses = {
       dueAt: instant.nullable(),
       createdAt: instant,
       message: str,
+      deliveredAt: instant.optional(),
       ackedAt: instant.optional(),
     }),
   ),

@@ -24,7 +24,7 @@ import type { Programme, ProgrammeInput } from '../domain/programme.js';
 import { startApiServer } from '../lambdas/server.js';
 import { appDepsFromEnv } from '../lambdas/wiring.js';
 import { codecFromEnv, newCodecKey } from '../temporal/payloadCodec.js';
-import { checkAll, type CheckResult } from './chaosCheck.js';
+import { checkAll, checkReplays, type CheckResult } from './chaosCheck.js';
 import { sourceCommit, updateDocsAfterWriting } from './docsFigures.js';
 import { Faults, type FaultCounts } from './chaosFaults.js';
 import { runLoad, type LoadStats } from './chaosLoad.js';
@@ -213,6 +213,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       journeyIds: load.journeyIds,
       graceMs: o.graceMs,
     });
+    const replays = await checkReplays({
+      client,
+      workflowBundlePath: bundlePath,
+      dataConverter: { payloadCodecs: [codec] },
+      journeyIds: load.journeyIds,
+    });
+    checked.violations.push(...replays.violations);
+    checked.historiesReplayed = replays.replayed;
     const byInvariant: Record<string, number> = {};
     for (const v of checked.violations) byInvariant[v.invariant] = (byInvariant[v.invariant] ?? 0) + 1;
     const { log: _log, out: _out, beforeCheck: _beforeCheck, ...settings } = o;

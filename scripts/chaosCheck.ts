@@ -6,6 +6,8 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
 import type { ReadModel } from '../activities/readModel.js';
 import { checkJourney, type Violation } from '../domain/invariants.js';
 import { parseJourneyId } from '../domain/journeyIds.js';
@@ -21,6 +23,8 @@ export interface CheckResult {
   notifications: number;
   /** ENTRY items of the checked journeys' records (each carries what was entered). */
   recordEntries: number;
+  /** Journey histories replayed from the start (`checkReplays`); set by the chaos run. */
+  historiesReplayed?: number;
   violations: Violation[];
 }
 
@@ -290,4 +294,38 @@ async function whyStuck(client: Client, journeyId: string, queryError: Error): P
   } catch {
     return `cannot be queried: ${queryError.message}`;
   }
+}
+
+/**
+ * Every journey's history, replayed from the start with the workflow bundle the run's workers ran.
+ * A journey that answers queries may still be unable to replay: its worker kept it in its cache,
+ * and the divergence surfaces only when a fresh worker picks it up, months later. Replaying each
+ * history here finds it now (invariant `replay`).
+ */
+export async function checkReplays(opts: {
+  client: Client;
+  workflowBundlePath: string;
+  dataConverter: DataConverter;
+  journeyIds: string[];
+}): Promise<{ replayed: number; violations: Violation[] }> {
+  const byWorkflow = new Map(opts.journeyIds.map((j) => [parseJourneyId(j)!.workflowId, j]));
+  const histories = (async function* () {
+    for (const workflowId of byWorkflow.keys())
+      yield { workflowId, history: await opts.client.workflow.getHandle(workflowId).fetchHistory() };
+  })();
+  const violations: Violation[] = [];
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: { codePath: opts.workflowBundlePath }, dataConverter: opts.dataConverter },
+    histories,
+  )) {
+    replayed += 1;
+    if (result.error)
+      violations.push({
+        journeyId: byWorkflow.get(result.workflowId) ?? result.workflowId,
+        invariant: 'replay',
+        detail: `its history does not replay: ${result.error.message.slice(0, 300)}`,
+      });
+  }
+  return { replayed, violations };
 }

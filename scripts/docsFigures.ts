@@ -395,7 +395,14 @@ export interface ChaosResults {
     unexpected?: number;
     gaveUp?: number;
   };
-  checked?: { journeys?: number; auditEvents?: number; ladderSteps?: number; notifications?: number };
+  checked?: {
+    journeys?: number;
+    auditEvents?: number;
+    ladderSteps?: number;
+    notifications?: number;
+    recordEntries?: number;
+    historiesReplayed?: number;
+  };
   violations?: number;
   byInvariant?: Record<string, number>;
   durationSeconds?: number;
@@ -429,7 +436,11 @@ export function renderChaos(r: ChaosResults, source = 'bench/results/reliability
         ],
         [
           'checked',
-          `${num(c.journeys)} journeys, ${num(c.auditEvents)} audit events, ${num(c.ladderSteps)} ladder steps, ${num(c.notifications)} notifications`,
+          `${num(c.journeys)} journeys, ${num(c.auditEvents)} audit events, ${num(c.ladderSteps)} ladder steps, ${num(c.notifications)} notifications` +
+            (c.recordEntries === undefined ? '' : `, ${num(c.recordEntries)} record entries`) +
+            (c.historiesReplayed === undefined
+              ? ''
+              : `; ${num(c.historiesReplayed)} histories replayed from the start`),
         ],
         [
           'result',

@@ -4,11 +4,11 @@
  *
  *   referred → triage → assessment → care-planning → active ⇄ in-hospital → closed
  *
- * Handlers only check and change state (the rules live in domain/journey.ts). The main loop
- * finds the earliest escalation step of every open deadline, sleeps until it or until something
- * changes, fires what is due, carries out queued side effects through activities, writes the
- * audit trail and read model, and goes round again. One timer at a time; every due time is data,
- * so continue-as-new and worker restarts lose none.
+ * Handlers take messages in; the main loop applies them (the rules live in domain/journey.ts). It
+ * finds the earliest escalation step of every open deadline, sleeps until it or until a message
+ * arrives, fires what is due or applies what arrived, carries out queued side effects through
+ * activities, writes the record, and goes round again. One timer at a time; every due time is
+ * data, so continue-as-new and worker restarts lose none.
  */
 import {
   allHandlersFinished,
@@ -29,7 +29,7 @@ import * as c from '../domain/commands.js';
 import { nextStepAt } from '../domain/deadlines.js';
 import * as J from '../domain/journey.js';
 import { journeyIdFor } from '../domain/journeyIds.js';
-import { checkCommand, commandRules, type CommandOutcome } from '../domain/journeyCommands.js';
+import { checkCommand, commandRules, type CommandOutcome, type CommandRequest } from '../domain/journeyCommands.js';
 import type { Programme } from '../domain/programme.js';
 import { attachContent, snapshotOf } from '../domain/record.js';
 import { journeyReferralSchema, type JourneyReferral } from '../domain/referral.js';
@@ -87,9 +87,29 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   const ladder = s.programme.escalation;
   // Journeys started before effects were carried out in hand (see carryOutEffects) replay as they ran.
   const effectsInHand = patched('effects-in-hand');
+  // Journeys started before messages waited for the main loop (see `receive`) replay as they ran.
+  const sameHoweverChunked = patched('same-however-chunked');
   const lateReferrals: JourneyReferral[] = [];
   const outcomes = new Map<string, CommandOutcome>('resume' in input ? (input.outcomes ?? []) : []);
   let changed = true;
+  /**
+   * Messages as they arrived, each to be applied by the main loop when it next waits (in
+   * `untilArrivedOrDue`), never by its handler.
+   *
+   * Why: after a worker restart, sdk-core can hand a fresh worker the events of one workflow task
+   * in two activations live — a timer's firing or an activity's result first, then the signals
+   * that arrived after the task was scheduled — and in one activation on every replay, with the
+   * signals first. A message applied by its handler would be applied at a different point of the
+   * loop live than on replay, and the loop would then set a different timer or schedule a different
+   * activity (`[TMPRL1100]`, seen in the chaos runs). Applied at the wait, a message takes effect at
+   * the same point of the loop however the task was handed over, and a timer that fired with it
+   * goes first, as it does live.
+   */
+  const arrived: (() => void)[] = [];
+  const receive = (apply: () => void): void => {
+    if (sameHoweverChunked) arrived.push(apply);
+    else apply();
+  };
 
   const decided = (commandId: string, outcome: CommandOutcome): void => {
     outcomes.set(commandId, outcome);
@@ -104,11 +124,16 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
    * fire, in that order. Decided from the message's own time (history), not from whether the
    * timer's firing was seen first: sdk-core has handed a signal and a timer in one task to the
    * journey in one order live and the other on replay.
+   *
+   * The steps are stamped with the time each fell due, not the message's: the same step fires on
+   * the timer when the timer's firing is handed over first, and it must read the same either way.
+   * A message is applied at its own time too, never the activation's clock, which differs between
+   * a task handed over in two activations and the same task replayed in one.
    */
   const catchUp = (sentAt: string | undefined): number => {
     const at = sentAt === undefined ? NaN : Date.parse(sentAt);
     if (Number.isNaN(at)) return Date.now();
-    J.fireDueSteps(s, at);
+    J.fireDueSteps(s, at, sameHoweverChunked ? 'when-due' : at);
     return at;
   };
 
@@ -120,15 +145,19 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     return { journeyId: s.journeyId, merged: s.referrals[0]!.referralId !== referralId, phase: s.phase };
   });
 
-  setHandler(referralSignal, (referral) => {
+  setHandler(referralSignal, (referral) => receive(() => applyReferral(referral)));
+  setHandler(hospitalEventSignal, (event) => receive(() => applyHospitalEvent(event)));
+  setHandler(commandSignal, (request) => receive(() => applyCommand(request)));
+
+  function applyReferral(referral: JourneyReferral): void {
     const parsed = journeyReferralSchema.safeParse(referral);
     if (!parsed.success) return log.warn('referral signal ignored: invalid', { journeyId: s.journeyId });
     if (s.phase === 'closed') lateReferrals.push(parsed.data);
     else {
-      catchUp(parsed.data.receivedAt);
+      const at = catchUp(parsed.data.receivedAt);
       try {
         const seq = s.counters.seq;
-        J.receiveReferral(s, parsed.data, Date.now()); // checks before it changes anything
+        J.receiveReferral(s, parsed.data, sameHoweverChunked ? at : Date.now()); // checks before it changes anything
         attachContent(s, seq, 'referral', 'referral', parsed.data);
       } catch (error) {
         // The API checked it already; a refusal here must not fail the workflow task (that stops the journey).
@@ -137,17 +166,17 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
       }
     }
     changed = true;
-  });
-  setHandler(hospitalEventSignal, (event) => {
+  }
+  function applyHospitalEvent(event: c.HospitalEvent): void {
     const parsed = c.hospitalEventSchema.safeParse(event);
     if (!parsed.success) return log.warn('hospital event ignored: invalid', { journeyId: s.journeyId });
-    catchUp(parsed.data.receivedAt);
+    const at = catchUp(parsed.data.receivedAt);
     const seq = s.counters.seq;
-    J.hospitalEvent(s, parsed.data, Date.now());
+    J.hospitalEvent(s, parsed.data, sameHoweverChunked ? at : Date.now());
     attachContent(s, seq, 'hospital-event', parsed.data.event, parsed.data);
     changed = true;
-  });
-  setHandler(commandSignal, (request) => {
+  }
+  function applyCommand(request: CommandRequest): void {
     if (typeof request?.commandId !== 'string' || !(request.type in commandRules))
       return log.warn('command signal ignored: malformed', { journeyId: s.journeyId });
     if (outcomes.has(request.commandId)) return; // sent twice: it has been decided already
@@ -185,7 +214,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
       });
     }
     changed = true;
-  });
+  }
 
   // ---- Main loop ----------------------------------------------------------------------------
   for (const referral of 'start' in input ? (input.referrals ?? []) : []) {
@@ -198,18 +227,22 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   let searchKey = '';
   /** The ladder time the last timer was set for, once that timer has fired. */
   let timerFiredFor: number | undefined;
+  /** The timer set for the next ladder step (`untilArrivedOrDue`). */
+  let alarm: Alarm | undefined;
 
   for (;;) {
     changed = false;
     // Steps fire when the timer set for them fires, never by reading the clock: a worker that
     // picks a journey up after a restart can be handed a stale clock for that task (an sdk-core
     // quirk seen in the chaos runs), and a decision taken from it would not replay.
-    if (timerFiredFor !== undefined) J.fireDueSteps(s, timerFiredFor, Math.max(timerFiredFor, Date.now()));
+    if (timerFiredFor !== undefined)
+      J.fireDueSteps(s, timerFiredFor, sameHoweverChunked ? 'when-due' : Math.max(timerFiredFor, Date.now()));
     timerFiredFor = undefined;
     await carryOutEffects(s, decided, effectsInHand);
     await writeAuditAndReadModel();
     if (s.phase === 'closed') break;
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxHistory) {
+    const longEnough = workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxHistory;
+    if (longEnough && arrived.length === 0) {
       await condition(allHandlersFinished);
       await settle();
       return continueAsNew<typeof careJourney>({ resume: s, outcomes: [...outcomes], maxHistoryEvents: maxHistory });
@@ -217,7 +250,8 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     // Effects queued while the last ones were carried out go now, before any wait.
     if (s.outbox.length > 0) continue;
     const next = nextStepAt(s.deadlines, ladder);
-    if (next === undefined) await condition(() => changed);
+    if (sameHoweverChunked) timerFiredFor = await untilArrivedOrDue(next);
+    else if (next === undefined) await condition(() => changed);
     else timerFiredFor = await untilChangedOrDue(next);
   }
 
@@ -244,12 +278,39 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
    * of an activation are applied before any continuation runs; the flag is set one microtask after
    * the timer's job, and the loop looks only after yielding past it.
    */
-  /** Carries out every queued effect and records the journey, until nothing is left to do. */
+  /** Applies what arrived, carries out every queued effect and records the journey, until nothing is left to do. */
   async function settle(): Promise<void> {
     do {
+      for (const apply of arrived.splice(0)) apply();
       await carryOutEffects(s, decided, effectsInHand);
       await writeAuditAndReadModel();
-    } while (s.outbox.length > 0);
+    } while (s.outbox.length > 0 || arrived.length > 0);
+  }
+
+  /**
+   * Waits for a message or for the ladder step due at `next`. Answers `next` if the timer fired
+   * (the loop then fires what is due), or applies what arrived and answers undefined.
+   *
+   * The timer is set again only when `next` moved, so a message that leaves the ladder as it was
+   * costs no timer. A timer that fired in the same activation as a message is taken first, and the
+   * message at the next wait: live, sdk-core hands the timer over first (see `arrived`). Its
+   * firing is read from its own flag, set one microtask after the timer's job; the loop looks only
+   * after yielding past it.
+   */
+  async function untilArrivedOrDue(next: number | undefined): Promise<number | undefined> {
+    if (!alarm?.fired && alarm?.at !== next) {
+      alarm?.scope.cancel();
+      alarm = next === undefined ? undefined : setAlarm(next);
+    }
+    await condition(() => arrived.length > 0 || alarm?.fired === true);
+    for (let i = 0; i < 3; i += 1) await Promise.resolve(); // let this activation's other jobs land
+    if (alarm?.fired) {
+      const at = alarm.at;
+      alarm = undefined;
+      return at;
+    }
+    for (const apply of arrived.splice(0)) apply();
+    return undefined;
   }
 
   async function untilChangedOrDue(next: number): Promise<number | undefined> {
@@ -322,6 +383,27 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
       );
     }
   }
+}
+
+/** A timer for a ladder step; `fired` is set once it fires, not when it is cancelled. */
+interface Alarm {
+  at: number;
+  scope: CancellationScope;
+  fired: boolean;
+}
+
+/** A timer for the ladder step due at `at` (at least 1 ms, so a step already due is a history event). */
+function setAlarm(at: number): Alarm {
+  const alarm: Alarm = { at, scope: new CancellationScope(), fired: false };
+  alarm.scope
+    .run(() => sleep(Math.max(1, at - Date.now())))
+    .then(
+      () => void (alarm.fired = true),
+      (error: unknown) => {
+        if (!isCancellation(error)) throw error;
+      },
+    );
+  return alarm;
 }
 
 /**

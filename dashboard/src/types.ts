@@ -59,6 +59,7 @@ export interface InboxItem {
   level: 0 | 1 | 2;
   dueAt: string | null;
   createdAt: string;
+  deliveredAt?: string;
   message?: string;
   ackedAt?: string;
 }

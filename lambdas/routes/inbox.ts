@@ -37,6 +37,7 @@ export const inboxRoutes: Route[] = [
           dueAt: i.dueAt ?? null,
           createdAt: i.createdAt,
           message: i.message,
+          ...(i.deliveredAt ? { deliveredAt: i.deliveredAt } : {}),
           ...(i.ackedAt ? { ackedAt: i.ackedAt } : {}),
         })),
         ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),

@@ -27,6 +27,8 @@ describe('chaos', () => {
     expect(report.load.referrals).toBe(16);
     expect(report.checked.journeys).toBe(16);
     expect(report.checked.ladderSteps).toBeGreaterThan(0);
+    // Every history was replayed from the start with the bundle the workers ran.
+    expect(report.checked.historiesReplayed).toBe(16);
     // … and nothing was lost or doubled. A journey that sdk-core left unable to replay after a kill
     // (README, "Reliability and security") is reset by the worker and must pass like the rest.
     expect(report.violationSamples, lines.join('\n')).toEqual([]);

@@ -170,6 +170,7 @@ describe('payload codec key rotation', () => {
     const before = payloadsIn(await handle.fetchHistory());
     expect(patchMarkersIn(await handle.fetchHistory()).map((m) => JSON.parse(m) as unknown)).toEqual([
       { id: 'effects-in-hand', deprecated: false },
+      { id: 'same-however-chunked', deprecated: false },
     ]);
     expect(new Set(before.map(keyOf))).toEqual(new Set(['k1']));
 

@@ -1,0 +1,92 @@
+/**
+ * The chaos run's `replay` invariant (scripts/chaosCheck.ts, `checkReplays`): every journey's
+ * history is replayed from the start with the bundle the workers ran. It must pass a journey the
+ * real workflow made, and fail one the real workflow cannot replay — the shape a worker kill left
+ * behind before messages waited for the main loop (docs/reliability.md). On the Temporal dev
+ * server and DynamoDB Local.
+ */
+import { fileURLToPath } from 'node:url';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import proto from '@temporalio/proto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createJourneyActivities } from '../../activities/journeyStore.js';
+import { journeyIdFor } from '../../domain/journeyIds.js';
+import { freePort } from '../../scripts/localServices.js';
+import { checkReplays } from '../../scripts/chaosCheck.js';
+import { journeySearchAttributes } from '../../temporal/searchAttributes.js';
+import { referralSignal } from '../../temporal/journeyMessages.js';
+import { JOURNEY_TASK_QUEUE } from '../../temporal/taskQueue.js';
+import { careJourney } from '../../workflows/careJourney.js';
+import { currentTable, useDynamoDbLocal } from '../support/dynamoDbLocal.js';
+import { newPatientId, programme, referral } from '../support/journeyTestEnv.js';
+
+const E = proto.temporal.api.enums.v1.EventType;
+
+describe('replaying every journey history after a chaos run', () => {
+  useDynamoDbLocal();
+  let env: TestWorkflowEnvironment;
+  beforeAll(async () => {
+    env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
+        port: await freePort(),
+        searchAttributes: [...journeySearchAttributes],
+        ip: '127.0.0.1',
+      },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  /** Begins a journey on a worker running `workflowsPath`, and waits until it has set its first timer. */
+  async function begin(workflowsPath: string, taskQueue: string): Promise<string> {
+    const table = currentTable();
+    const p = programme('frailty-virtual-ward');
+    const workflowId = `${p.id}.${newPatientId()}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath,
+      activities: createJourneyActivities({ doc: table.doc, tableName: table.tableName }),
+    });
+    return worker.runUntil(async () => {
+      const h = await env.client.workflow.signalWithStart(careJourney, {
+        workflowId,
+        taskQueue,
+        args: [{ start: { patientId: 'p-replay', programme: p, teamId: p.teams[0]!.id } }],
+        signal: referralSignal,
+        signalArgs: [referral({ teamId: p.teams[0]!.id })],
+      });
+      for (;;) {
+        const { events } = await h.fetchHistory();
+        if (events?.some((e) => e.eventType === E.EVENT_TYPE_TIMER_STARTED)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return journeyIdFor(workflowId, h.signaledRunId);
+    });
+  }
+
+  it('passes a journey the real workflow made and names the one it cannot replay', async () => {
+    const real = await begin(
+      fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
+      `${JOURNEY_TASK_QUEUE}-replay-real`,
+    );
+    const divergent = await begin(
+      fileURLToPath(new URL('../fixtures/divergentJourney.ts', import.meta.url)),
+      `${JOURNEY_TASK_QUEUE}-replay-divergent`,
+    );
+
+    const { replayed, violations } = await checkReplays({
+      client: env.client,
+      workflowBundlePath: inject('workflowBundlePath'),
+      dataConverter: {},
+      journeyIds: [real, divergent],
+    });
+    expect(replayed).toBe(2);
+    expect(violations).toEqual([
+      { journeyId: divergent, invariant: 'replay', detail: expect.stringContaining('[TMPRL1100]') as string },
+    ]);
+  }, 120_000);
+});
