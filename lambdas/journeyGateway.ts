@@ -117,8 +117,20 @@ export async function sendCommand(
  */
 export const ANSWER_WITHIN_MS = 20_000;
 
-export function createJourneyGateway(client: Client, options: { answerWithinMs?: number } = {}) {
+export function createJourneyGateway(
+  client: Client,
+  options: {
+    answerWithinMs?: number;
+    /**
+     * The clock a command's or hospital event's signal is stamped with; the journey applies the
+     * message as of that time. The wall clock, but for a test on the time-skipping server, whose
+     * clock runs ahead of it.
+     */
+    now?: () => Date;
+  } = {},
+) {
   const waitMs = options.answerWithinMs ?? ANSWER_WITHIN_MS;
+  const now = options.now ?? (() => new Date());
   /** Every Temporal call `fn` makes shares one gRPC deadline: a hung query cannot outlast the budget. */
   const withinBudget = <T>(fn: () => Promise<T>): Promise<T> => client.withDeadline(Date.now() + waitMs, fn);
   const handleOf = (journeyId: string): WorkflowHandle | undefined => {
@@ -159,7 +171,7 @@ export function createJourneyGateway(client: Client, options: { answerWithinMs?:
           taskQueue: JOURNEY_TASK_QUEUE,
           args: [{ start }],
           signal: referralSignal,
-          signalArgs: [referral],
+          signalArgs: [referral, { sentAt: now().toISOString() }],
         });
         // If it arrived as an episode closed, the next episode takes it: ask until that one has.
         const handle = client.workflow.getHandle(workflowId);
@@ -192,9 +204,7 @@ export function createJourneyGateway(client: Client, options: { answerWithinMs?:
     command: (journeyId: string, type: CommandType, command: unknown, commandId?: string): Promise<CommandOutcome> => {
       const handle = handleOf(journeyId);
       if (!handle) throw new Error(`${journeyId} is not a journey id`);
-      return withinBudget(() =>
-        sendCommand(handle, type, command, { commandId, waitMs, sentAt: new Date(), journeyId }),
-      );
+      return withinBudget(() => sendCommand(handle, type, command, { commandId, waitMs, sentAt: now(), journeyId }));
     },
 
     /**
@@ -208,7 +218,7 @@ export function createJourneyGateway(client: Client, options: { answerWithinMs?:
             const handle = client.workflow.getHandle(journeyWorkflowId(programme.id, patientId));
             try {
               // A signal to a closed or never-started journey fails as not found: nothing to change there.
-              await handle.signal(hospitalEventSignal, { ...event, receivedAt: new Date().toISOString() });
+              await handle.signal(hospitalEventSignal, { ...event, receivedAt: now().toISOString() });
               return 1;
             } catch (error) {
               if (!isGone(error)) throw error;

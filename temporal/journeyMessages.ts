@@ -11,7 +11,11 @@ import type * as J from '../domain/journey.js';
 import type { CommandOutcome, CommandRequest } from '../domain/journeyCommands.js';
 import type { JourneyReferral } from '../domain/referral.js';
 
-export const referralSignal = defineSignal<[JourneyReferral]>('referral');
+/**
+ * A referral for an open journey. `sent.sentAt` is when the API signalled it: the journey applies
+ * it as of then (its `receivedAt` may be earlier, the referrer's date). Older senders sent none.
+ */
+export const referralSignal = defineSignal<[JourneyReferral, { sentAt?: string }?]>('referral');
 export const hospitalEventSignal = defineSignal<[c.HospitalEvent]>('hospitalEvent');
 /** A co-ordinator's or lead's action: triage, assessment, care plan, review, contact, reassign, close. */
 export const commandSignal = defineSignal<[CommandRequest]>('command');

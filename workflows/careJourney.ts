@@ -105,10 +105,17 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
    * the same point of the loop however the task was handed over, and a timer that fired with it
    * goes first, as it does live.
    */
-  const arrived: (() => void)[] = [];
-  const receive = (apply: () => void): void => {
-    if (sameHoweverChunked) arrived.push(apply);
-    else apply();
+  const arrived: { sentAt: number; apply: () => void }[] = [];
+  const receive = (sentAt: unknown, apply: () => void): void => {
+    if (!sameHoweverChunked) return apply();
+    const at = typeof sentAt === 'string' ? Date.parse(sentAt) : NaN;
+    arrived.push({ sentAt: Number.isNaN(at) ? Infinity : at, apply });
+  };
+  /** Applies the messages sent before `sentBefore` (all of them without it), in the order they arrived. */
+  const applyArrived = (sentBefore?: number): void => {
+    const now = arrived.filter((m) => sentBefore === undefined || m.sentAt < sentBefore);
+    arrived.splice(0, arrived.length, ...arrived.filter((m) => !now.includes(m)));
+    for (const m of now) m.apply();
   };
 
   const decided = (commandId: string, outcome: CommandOutcome): void => {
@@ -145,16 +152,18 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     return { journeyId: s.journeyId, merged: s.referrals[0]!.referralId !== referralId, phase: s.phase };
   });
 
-  setHandler(referralSignal, (referral) => receive(() => applyReferral(referral)));
-  setHandler(hospitalEventSignal, (event) => receive(() => applyHospitalEvent(event)));
-  setHandler(commandSignal, (request) => receive(() => applyCommand(request)));
+  setHandler(referralSignal, (referral, sent) =>
+    receive(sent?.sentAt ?? referral?.receivedAt, () => applyReferral(referral, sent?.sentAt)),
+  );
+  setHandler(hospitalEventSignal, (event) => receive(event?.receivedAt, () => applyHospitalEvent(event)));
+  setHandler(commandSignal, (request) => receive(request?.sentAt, () => applyCommand(request)));
 
-  function applyReferral(referral: JourneyReferral): void {
+  function applyReferral(referral: JourneyReferral, sentAt: string | undefined): void {
     const parsed = journeyReferralSchema.safeParse(referral);
     if (!parsed.success) return log.warn('referral signal ignored: invalid', { journeyId: s.journeyId });
     if (s.phase === 'closed') lateReferrals.push(parsed.data);
     else {
-      const at = catchUp(parsed.data.receivedAt);
+      const at = catchUp(sameHoweverChunked ? (sentAt ?? parsed.data.receivedAt) : parsed.data.receivedAt);
       try {
         const seq = s.counters.seq;
         J.receiveReferral(s, parsed.data, sameHoweverChunked ? at : Date.now()); // checks before it changes anything
@@ -281,7 +290,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   /** Applies what arrived, carries out every queued effect and records the journey, until nothing is left to do. */
   async function settle(): Promise<void> {
     do {
-      for (const apply of arrived.splice(0)) apply();
+      applyArrived();
       await carryOutEffects(s, decided, effectsInHand);
       await writeAuditAndReadModel();
     } while (s.outbox.length > 0 || arrived.length > 0);
@@ -292,10 +301,12 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
    * (the loop then fires what is due), or applies what arrived and answers undefined.
    *
    * The timer is set again only when `next` moved, so a message that leaves the ladder as it was
-   * costs no timer. A timer that fired in the same activation as a message is taken first, and the
-   * message at the next wait: live, sdk-core hands the timer over first (see `arrived`). Its
-   * firing is read from its own flag, set one microtask after the timer's job; the loop looks only
-   * after yielding past it.
+   * costs no timer. When the timer fired with messages waiting, those sent before the step fell
+   * due are applied first (so work done in time is not chased), then the step fires, and the rest
+   * wait for the next wait: a message that came with the timer in one task was sent after the
+   * task was scheduled, so after the step fell due, and live sdk-core hands the timer over first
+   * (see `arrived`). The timer's firing is read from its own flag, set one microtask after the
+   * timer's job; the loop looks only after yielding past it.
    */
   async function untilArrivedOrDue(next: number | undefined): Promise<number | undefined> {
     if (!alarm?.fired && alarm?.at !== next) {
@@ -307,9 +318,10 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     if (alarm?.fired) {
       const at = alarm.at;
       alarm = undefined;
+      applyArrived(at);
       return at;
     }
-    for (const apply of arrived.splice(0)) apply();
+    applyArrived();
     return undefined;
   }
 

@@ -115,7 +115,9 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
   const seen = recordActivities(table);
   opts.sabotage?.(seen);
   const { worker } = await journeyWorker(env, JOURNEY_TASK_QUEUE, seen, opts.journeys + 50);
-  const gateway = createJourneyGateway(env.client);
+  // Messages are stamped with the slot's time: the server's clock, which jumps ahead of the wall clock.
+  let slotAt = start;
+  const gateway = createJourneyGateway(env.client, { now: () => new Date(slotAt) });
   const divergences: string[] = [];
   const handles = new Map<number, WorkflowHandle>();
   const journeyIds = new Map<number, string>();
@@ -274,6 +276,7 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
         if (at > now) await env.sleep(at - now);
         sleeping += Date.now() - s0;
         previous = at;
+        slotAt = Math.max(at, now);
         await pool(events, concurrency, async (e) => {
           try {
             await apply(e);
