@@ -13,8 +13,10 @@
  * - DynamoDB: every command the API's document client sends is recorded by name, per read.
  *
  * The floor: the same consistent GetItem of a journey's state through the same client, interleaved
- * with the reads sample by sample. `recordReadDirectMs` is the API's read without HTTP (GetItem,
- * gunzip, parse, the view), so what HTTP and auth add can be told from what DynamoDB Local takes.
+ * with the reads sample by sample. `getWithAccessLogPutMs` is that GetItem with the access log's
+ * PutItem beside it, and `recordReadDirectMs` the API's read without HTTP (GetItem, gunzip, parse,
+ * the view), so what HTTP and auth add can be told from what DynamoDB Local takes. A read is timed
+ * to the answer's last byte; the bench's checks of the answer come after.
  */
 import { gzipSync } from 'node:zlib';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';

@@ -165,7 +165,11 @@ describe('the renderers', () => {
     );
     expect(c).toContain(`**${chaos.violations} violations**`);
     expect(c).toContain(`${num(chaos.checked!.auditEvents)} audit events`);
-    expect(c).toContain('6 512 audit events'); // the figure as the results file had it on 2026-12-04
+    expect(c).toContain('6 016 audit events'); // the figure as the results file had it on 2026-12-04
+    expect(c).toContain(`${num(chaos.checked!.historiesReplayed)} histories replayed from the start`);
+    expect(c).toContain('299 histories replayed from the start');
+    const { historiesReplayed: _h, ...notReplayed } = chaos.checked!;
+    expect(renderChaos({ ...chaos, checked: notReplayed })).not.toContain('replayed');
 
     const y = renderSimulatedYear(year);
     expect(y).toContain(`${num(year.eventsSent!.total)}: `);
