@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/support/globalSetup.ts'],
+    // The hazard log's controls are proved by named tests: the run fails if one of them did not pass.
+    reporters: ['default', './tests/support/hazardLogReporter.ts'],
     // Each workflow test file runs its own Temporal test server; two cores fit two at a time.
     pool: 'forks',
     maxWorkers: 2,

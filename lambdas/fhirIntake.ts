@@ -8,7 +8,7 @@
  * A hospital Encounter maps to the ADT event it stands for: in-progress inpatient → admit (A01),
  * finished → discharge (A03), entered-in-error / cancelled → cancel admit (A11).
  */
-import type { Bundle, Encounter, Extension, Patient, Resource, ServiceRequest } from '@medplum/fhirtypes';
+import { z } from 'zod';
 import type { HospitalEvent } from '../domain/commands.js';
 import { NHS_NUMBER_SYSTEM } from './fhirExport.js';
 
@@ -25,6 +25,85 @@ export const FHIR_SYSTEMS = {
 
 export type Intake<T> = { ok: true; value: T } | { ok: false; errors: { path: string; message: string }[] };
 const fail = <T>(path: string, message: string): Intake<T> => ({ ok: false, errors: [{ path, message }] });
+
+// The parts of each resource intake reads, typed as FHIR R4 has them; anything else is let through.
+// A body of any other shape (a number where a Reference belongs, a null in `contained`, a Bundle of
+// strings) is refused with the path to what is wrong, before any of it is read.
+const str = z.string();
+const coding = z.looseObject({ system: str.optional(), code: str.optional(), display: str.optional() });
+const codeableConcept = z.looseObject({ coding: z.array(coding).optional(), text: str.optional() });
+const identifier = z.looseObject({ system: str.optional(), value: str.optional() });
+const reference = z.looseObject({
+  reference: str.optional(),
+  identifier: identifier.optional(),
+  display: str.optional(),
+});
+const extension = z.looseObject({
+  url: str,
+  valueBoolean: z.boolean().optional(),
+  valueInteger: z.number().int().optional(),
+});
+/** FHIR `dateTime`: a year, a month, a day, or a time with its offset. */
+const FHIR_DATE_TIME = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/;
+const fhirDateTime = z
+  .string()
+  .refine((t) => FHIR_DATE_TIME.test(t) && !Number.isNaN(Date.parse(t)), 'not a FHIR dateTime that exists');
+const anyResource = z.looseObject({ resourceType: str, id: str.optional() });
+const patientShape = z.looseObject({
+  resourceType: z.literal('Patient'),
+  id: str.optional(),
+  identifier: z.array(identifier).optional(),
+  name: z.array(z.looseObject({ given: z.array(str).optional(), family: str.optional() })).optional(),
+  birthDate: str.optional(),
+  address: z.array(z.looseObject({ postalCode: str.optional() })).optional(),
+  telecom: z.array(z.looseObject({ system: str.optional(), value: str.optional() })).optional(),
+});
+const serviceRequestShape = z.looseObject({
+  resourceType: z.literal('ServiceRequest'),
+  subject: reference.optional(),
+  contained: z.array(anyResource).optional(),
+  code: codeableConcept.optional(),
+  performer: z.array(reference).optional(),
+  category: z.array(codeableConcept).optional(),
+  requester: reference.optional(),
+  reasonCode: z.array(codeableConcept).optional(),
+  note: z.array(z.looseObject({ text: str.optional() })).optional(),
+  priority: str.optional(),
+  extension: z.array(extension).optional(),
+});
+const bundleShape = z.looseObject({
+  resourceType: z.literal('Bundle'),
+  entry: z.array(z.looseObject({ resource: anyResource.optional() })).optional(),
+});
+const encounterShape = z.looseObject({
+  resourceType: z.literal('Encounter'),
+  id: str.optional(),
+  meta: z.looseObject({ versionId: str.optional() }).optional(),
+  status: str.optional(),
+  identifier: z.array(identifier).optional(),
+  subject: reference.optional(),
+  period: z.looseObject({ start: fhirDateTime.optional(), end: fhirDateTime.optional() }).optional(),
+  location: z.array(z.looseObject({ location: reference.optional() })).optional(),
+  serviceProvider: reference.optional(),
+});
+
+type ServiceRequest = z.output<typeof serviceRequestShape>;
+type Resource = z.output<typeof anyResource>;
+type Patient = z.output<typeof patientShape>;
+type Extension = z.output<typeof extension>;
+
+/** `value` as `shape` has it, or the problems with it, each at its FHIR path under `at`. */
+function shaped<T>(shape: z.ZodType<T>, value: unknown, at: string): Intake<T> {
+  const parsed = shape.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return {
+    ok: false,
+    errors: parsed.error.issues.map((i) => ({
+      path: [at, ...i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))].join('.').replace(/\.\[/g, '['),
+      message: i.message,
+    })),
+  };
+}
 
 const ext = (list: Extension[] | undefined, url: string) => list?.find((e) => e.url === url);
 
@@ -45,21 +124,32 @@ function findPatient(request: ServiceRequest, siblings: Resource[]): Patient | u
 
 /** ServiceRequest (or a Bundle holding one) → the JSON Referral shape, before zod validation. */
 export function referralFromFhir(body: unknown): Intake<Record<string, unknown>> {
-  const resource = body as Resource | undefined;
+  const kind = (body as { resourceType?: unknown } | null)?.resourceType;
   let request: ServiceRequest | undefined;
   let siblings: Resource[] = [];
-  if (resource?.resourceType === 'ServiceRequest') request = resource;
-  else if (resource?.resourceType === 'Bundle') {
-    siblings = ((resource as Bundle).entry ?? []).map((e) => e.resource).filter((r): r is Resource => !!r);
-    request = siblings.find((r): r is ServiceRequest => r.resourceType === 'ServiceRequest');
+  if (kind === 'ServiceRequest') {
+    const sr = shaped(serviceRequestShape, body, 'ServiceRequest');
+    if (!sr.ok) return sr;
+    request = sr.value;
+  } else if (kind === 'Bundle') {
+    const bundle = shaped(bundleShape, body, 'Bundle');
+    if (!bundle.ok) return bundle;
+    siblings = (bundle.value.entry ?? []).flatMap((e) => (e.resource ? [e.resource] : []));
+    const at = siblings.findIndex((r) => r.resourceType === 'ServiceRequest');
+    if (at < 0) return fail('entry', 'the Bundle holds no ServiceRequest');
+    const sr = shaped(serviceRequestShape, siblings[at], `Bundle.entry[${at}].resource`);
+    if (!sr.ok) return sr;
+    request = sr.value;
   } else return fail('resourceType', 'expected a ServiceRequest, or a Bundle containing one');
-  if (!request) return fail('entry', 'the Bundle holds no ServiceRequest');
-  const patient = findPatient(request, siblings);
-  if (!patient)
+  const found = findPatient(request, siblings);
+  if (!found)
     return fail(
       'ServiceRequest.subject',
       'the subject Patient must be contained in the ServiceRequest or be in the Bundle',
     );
+  const checked = shaped(patientShape, found, 'Patient');
+  if (!checked.ok) return checked;
+  const patient = checked.value;
 
   const nhsNumber = patient.identifier?.find((i) => i.system === NHS_NUMBER_SYSTEM)?.value;
   const name = patient.name?.[0];
@@ -115,8 +205,11 @@ export function referralFromFhir(body: unknown): Intake<Record<string, unknown>>
 export function hospitalEventFromEncounter(
   body: unknown,
 ): Intake<{ nhsNumber: string; facility: string; event: HospitalEvent }> {
-  const encounter = body as Encounter | undefined;
-  if (encounter?.resourceType !== 'Encounter') return fail('resourceType', 'expected an Encounter');
+  if ((body as { resourceType?: unknown } | null)?.resourceType !== 'Encounter')
+    return fail('resourceType', 'expected an Encounter');
+  const shapedEncounter = shaped(encounterShape, body, 'Encounter');
+  if (!shapedEncounter.ok) return shapedEncounter;
+  const encounter = shapedEncounter.value;
   const nhsNumber =
     encounter.subject?.identifier?.system === NHS_NUMBER_SYSTEM ? encounter.subject.identifier.value : undefined;
   if (!nhsNumber)

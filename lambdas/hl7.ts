@@ -7,6 +7,7 @@
  */
 import { Hl7Message } from '@medplum/core';
 import type { HospitalEvent } from '../domain/commands.js';
+import { londonWallTime } from '../domain/londonTime.js';
 import { normaliseNhsNumber } from '../domain/nhsNumber.js';
 
 export const supportedEvents = ['A01', 'A02', 'A03', 'A08', 'A11', 'A13'] as const;
@@ -55,21 +56,36 @@ function rawControlId(text: string): string | undefined {
   return id?.trim() ? id : undefined;
 }
 
-/** `20261123093000` (optionally with seconds fraction and offset) → ISO instant; UK local time if no offset. */
+/**
+ * `20261123093000` (optionally with a seconds fraction and an offset) → ISO instant. Without an
+ * offset it is UK local time, as hospitals send it: BST in summer, GMT in winter, and the repeated
+ * hour in October read as the earlier instant (`londonWallTime`).
+ */
 export function hl7Timestamp(ts: string | undefined): string | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})?(\d{2})?(\d{2})?(?:\.\d+)?([+-]\d{4})?$/.exec(ts?.trim() ?? '');
   if (!m) return undefined;
   const [, y, mo, d, h = '00', mi = '00', s = '00', offset] = m;
   const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}${offset ? `${offset.slice(0, 3)}:${offset.slice(3)}` : 'Z'}`;
-  const at = Date.parse(iso);
-  return Number.isNaN(at) ? undefined : new Date(at).toISOString();
+  // Parsed as written first, so that a day or hour that does not exist (31 June, 25:00) is refused.
+  const written = Date.parse(iso);
+  if (Number.isNaN(written) || new Date(Date.parse(`${y}-${mo}-${d}T00:00:00Z`)).getUTCDate() !== Number(d))
+    return undefined;
+  const at = offset ? written : londonWallTime(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s));
+  return new Date(at).toISOString();
+}
+
+/**
+ * The text without the segment terminators at its end. Not `/\r+$/`: a regular expression engine
+ * tries that from every carriage return, so a body of them costs time quadratic in its length.
+ */
+function withoutTrailingCRs(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 13) end -= 1;
+  return text.slice(0, end);
 }
 
 export function parseAdt(text: string): AdtParse {
-  const normalised = text
-    .replace(/^\s+/, '')
-    .replace(/\r\n|\n|\r/g, '\r')
-    .replace(/\r+$/, '');
+  const normalised = withoutTrailingCRs(text.replace(/^\s+/, '').replace(/\r\n|\n|\r/g, '\r'));
   if (!normalised.startsWith('MSH'))
     return { ok: false, code: 'AR', reason: 'not an HL7 v2 message: it must start with an MSH segment' };
   const controlIdIfAny = rawControlId(normalised);

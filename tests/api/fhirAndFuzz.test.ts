@@ -141,6 +141,57 @@ describe('FHIR intake', () => {
   });
 });
 
+describe('FHIR intake of bodies of the wrong shape', () => {
+  it('refuses each with 400 problem+json naming what is wrong', async () => {
+    const { call, token } = api.get();
+    const tie = await token('tie-1', 'referrer');
+    const feed = await token('tie-1', 'integration');
+    const refused = async (path: string, body: unknown) => {
+      const r = await call('POST', path, {
+        token: path === '/adt' ? feed : tie,
+        body: JSON.stringify(body),
+        contentType: 'application/fhir+json',
+      });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.headers.get('content-type')).toContain('application/problem+json');
+      return (r.body as { errors?: { path: string }[] }).errors?.map((e) => e.path) ?? [];
+    };
+    // The three bodies that answered 500 (issue 16).
+    expect(
+      await refused('/referrals', serviceRequest('#p', { subject: 42, contained: [patient('9434765919', 'p')] })),
+    ).toEqual(['ServiceRequest.subject']);
+    expect(await refused('/referrals', serviceRequest('#p', { contained: [null] }))).toEqual([
+      'ServiceRequest.contained[0]',
+    ]);
+    expect(await refused('/referrals', { resourceType: 'Bundle', entry: ['a', 'b'] })).toEqual([
+      'Bundle.entry[0]',
+      'Bundle.entry[1]',
+    ]);
+    // And their kin: a patient of the wrong shape, an extension without its url, an Encounter's bad time.
+    expect(
+      await refused(
+        '/referrals',
+        serviceRequest('#p', { contained: [{ ...patient('9434765919', 'p'), name: 'Grace' }] }),
+      ),
+    ).toEqual(['Patient.name']);
+    expect(
+      await refused(
+        '/referrals',
+        serviceRequest('#p', { contained: [patient('9434765919', 'p')], extension: [{ valueBoolean: true }] }),
+      ),
+    ).toEqual(['ServiceRequest.extension[0].url']);
+    expect(
+      await refused('/adt', {
+        resourceType: 'Encounter',
+        id: 'enc-1',
+        status: 'in-progress',
+        subject: { identifier: { system: NHS, value: '9434765919' } },
+        period: { start: 'yesterday' },
+      }),
+    ).toEqual(['Encounter.period.start']);
+  });
+});
+
 describe('property: the edge never breaks', () => {
   it('arbitrary bytes on /adt always get an HL7 ACK and never a 5xx', async () => {
     const { call, token } = api.get();
@@ -162,6 +213,46 @@ describe('property: the edge never breaks', () => {
           expect(r.text).toMatch(/\rMSA\|A[AER]\|/);
         },
       ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('any JSON sent as FHIR, of any shape, is answered without a 5xx', async () => {
+    const { call, token } = api.get();
+    const tie = await token('tie-1', 'referrer');
+    const feed = await token('tie-1', 'integration');
+    // Bodies that look like the resources intake reads, with anything at any depth in their fields.
+    const field = fc.anything({ maxDepth: 2, withNullPrototype: false });
+    const resource = fc
+      .tuple(
+        fc.constantFrom('ServiceRequest', 'Bundle', 'Encounter', 'Patient'),
+        fc.dictionary(
+          fc.constantFrom(
+            'subject',
+            'contained',
+            'entry',
+            'extension',
+            'code',
+            'performer',
+            'period',
+            'status',
+            'identifier',
+            'reasonCode',
+            'name',
+          ),
+          field,
+        ),
+      )
+      .map(([resourceType, fields]) => ({ ...fields, resourceType }));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(resource, field), fc.constantFrom('/referrals', '/adt'), async (body, path) => {
+        const r = await call('POST', path, {
+          token: path === '/adt' ? feed : tie,
+          body: JSON.stringify(body) ?? 'null',
+          contentType: 'application/fhir+json',
+        });
+        expect(r.status, JSON.stringify(body)).toBeLessThan(500);
+      }),
       { numRuns: 150 },
     );
   });

@@ -44,5 +44,50 @@ describe('ADT parsing', () => {
     expect(hl7Timestamp('20261123')).toBe('2026-11-23T00:00:00.000Z');
     expect(hl7Timestamp('2026-11-23')).toBeUndefined();
     expect(hl7Timestamp(undefined)).toBeUndefined();
+    // Days and hours that do not exist are refused, not rolled over.
+    expect(hl7Timestamp('20260631')).toBeUndefined();
+    expect(hl7Timestamp('20270229')).toBeUndefined();
+    expect(hl7Timestamp('2026112325')).toBeUndefined();
+  });
+
+  it('reads times without an offset as UK local time, on both sides of each clock change', () => {
+    // Summer: BST, an hour ahead of UTC (the September admission that was stored as 09:30Z).
+    expect(hl7Timestamp('20260709093000')).toBe('2026-07-09T08:30:00.000Z');
+    expect(hl7Timestamp('20260915093000')).toBe('2026-09-15T08:30:00.000Z');
+    // Winter: GMT.
+    expect(hl7Timestamp('20261123093000')).toBe('2026-11-23T09:30:00.000Z');
+    // 25 October 2026, clocks go back at 02:00 BST: 01:00–01:59 happens twice; the earlier is taken.
+    expect(hl7Timestamp('20261025003000')).toBe('2026-10-24T23:30:00.000Z');
+    expect(hl7Timestamp('20261025013000')).toBe('2026-10-25T00:30:00.000Z');
+    expect(hl7Timestamp('20261025023000')).toBe('2026-10-25T02:30:00.000Z');
+    // 29 March 2026, clocks go forward at 01:00 GMT: 01:30 never happens and is read as GMT.
+    expect(hl7Timestamp('20260329003000')).toBe('2026-03-29T00:30:00.000Z');
+    expect(hl7Timestamp('20260329013000')).toBe('2026-03-29T01:30:00.000Z');
+    expect(hl7Timestamp('20260329023000')).toBe('2026-03-29T01:30:00.000Z');
+    // An offset, when sent, is what counts.
+    expect(hl7Timestamp('20260709093000+0000')).toBe('2026-07-09T09:30:00.000Z');
+  });
+
+  it('dates a summer discharge in BST', () => {
+    const summer = msg('A03', '9434765919^^^NHS^NH').replace(/20261123091500/, '20260709091500');
+    const r = parseAdt(summer);
+    expect(r.ok && r.adt.occurredAt).toBe('2026-07-09T08:15:00.000Z');
+  });
+
+  it('takes linear time over a body of segment terminators, however long', () => {
+    // `/\r+$/` over 64 KB of carriage returns cost about 9 s of CPU; the body limit is 64 KB.
+    const cases: [string, boolean][] = [
+      [`${msg('A01', '9434765919^^^NHS^NH')}${'\r'.repeat(65_000)}`, true],
+      [`${msg('A01', '9434765919^^^NHS^NH')}${'\r'.repeat(65_000)}x`, true],
+      ['\r'.repeat(65_000), false],
+      [`${'\r'.repeat(65_000)}x`, false],
+    ];
+    for (const [body, usable] of cases) {
+      const before = process.cpuUsage();
+      const r = parseAdt(body);
+      const { user, system } = process.cpuUsage(before);
+      expect(r.ok).toBe(usable);
+      expect((user + system) / 1000).toBeLessThan(100);
+    }
   });
 });
