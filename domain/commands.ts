@@ -160,6 +160,11 @@ export const hospitalEventSchema = z.lazy(() =>
     /** When it happened in the hospital (EVN-6 / PV1-44 / PV1-45); defaults to when it was received. */
     occurredAt: dateTime.optional(),
     location: z.string().max(200).optional(),
+    /**
+     * On an A03: the person died in hospital (PID-30 `Y`, or a discharge method or destination of
+     * death). The stay ends, but not as a discharge home: nothing follows it but closure.
+     */
+    died: z.boolean().optional(),
     /** When carepath received it: ladder steps due before then fire before it is applied. */
     receivedAt: dateTime.optional(),
   }),

@@ -60,7 +60,7 @@ export function hospitalEvent(s: JourneyState, e: HospitalEvent, now: number): b
       return false;
     }
     case 'A03':
-      return discharge(s, at, now);
+      return e.died ? diedInHospital(s, at, now) : discharge(s, at, now);
     case 'A11':
       return cancelAdmission(s, now);
     case 'A13':
@@ -71,7 +71,8 @@ export function hospitalEvent(s: JourneyState, e: HospitalEvent, now: number): b
 function admit(s: JourneyState, at: number, now: number, location?: string): boolean {
   if (currentStay(s)) return false;
   const last = s.hospitalStays.at(-1);
-  const readmission = !!last?.dischargedAt && at <= addDuration(ms(last.dischargedAt), s.programme.readmissionWindow);
+  const readmission =
+    !!last?.dischargedAt && !last.died && at <= addDuration(ms(last.dischargedAt), s.programme.readmissionWindow);
   s.counters.stays += 1;
   const stayNo = s.counters.stays;
   s.hospitalStays.push({ stayNo, admittedAt: iso(at), readmission, ...(location ? { location } : {}) });
@@ -172,6 +173,39 @@ function discharge(s: JourneyState, at: number, now: number): boolean {
   return true;
 }
 
+/**
+ * A death in hospital. The stay ends, and nothing that follows a discharge home happens: no
+ * post-discharge contact, no review brought forward. Every deadline stays stopped — paused by the
+ * admission, or paused now if the admission never reached us — so no ladder chases anyone about
+ * a person who has died. The co-ordinator is told and asked to close the journey as deceased.
+ * An A13 that cancels it puts the person back on the ward, the deadlines still paused.
+ */
+function diedInHospital(s: JourneyState, at: number, now: number): boolean {
+  let stay = currentStay(s);
+  if (!stay) {
+    s.counters.stays += 1;
+    stay = { stayNo: s.counters.stays, admittedAt: iso(at), readmission: false };
+    s.hospitalStays.push(stay);
+  }
+  stay.dischargedAt = iso(Math.max(at, ms(stay.admittedAt)));
+  stay.died = true;
+  stay.discharges = (stay.discharges ?? 0) + 1;
+  stay.undoDischarge = { deadlines: [] };
+  for (const d of s.deadlines) if (d.status === 'open' && !d.pausedSince) d.pausedSince = stay.dischargedAt;
+  if (s.phase === 'in-hospital') s.phase = s.communityPhase;
+  const nth = stay.discharges === 1 ? `${stay.stayNo}` : `${stay.stayNo}.${stay.discharges}`;
+  record(s, now, 'hospital.died', 'hospital-adt', 'died in hospital', { stayNo: stay.stayNo });
+  notify(s, now, {
+    key: `death#${nth}`,
+    kind: 'notice',
+    level: 0,
+    deadline: 'hospital-death',
+    recipients: recipientsFor(s, 'coordinator'),
+    message: `Died in hospital on ${stay.dischargedAt.slice(0, 10)}. Nothing more is chased; please close this journey as deceased.`,
+  });
+  return true;
+}
+
 function cancelAdmission(s: JourneyState, now: number): boolean {
   const stay = currentStay(s);
   if (!stay) return false;
@@ -193,8 +227,9 @@ function cancelDischarge(s: JourneyState, now: number): boolean {
     d.dueAt = u.dueAt;
     if (u.pausedSince) d.pausedSince = u.pausedSince;
   }
-  cancel(s, findDeadline(s, undo.postDischargeDeadlineId), 'discharge cancelled');
+  if (undo.postDischargeDeadlineId) cancel(s, findDeadline(s, undo.postDischargeDeadlineId), 'discharge cancelled');
   delete stay.dischargedAt;
+  delete stay.died;
   delete stay.undoDischarge;
   if (['assessment', 'care-planning', 'active'].includes(s.communityPhase)) s.phase = 'in-hospital';
   record(s, now, 'hospital.discharge-cancelled', 'hospital-adt', 'discharge cancelled (A13)', { stayNo: stay.stayNo });

@@ -87,10 +87,15 @@ export interface HospitalStay {
   dischargedAt?: string;
   location?: string;
   readmission: boolean;
+  /** The stay ended in the person's death (an A03 saying so), not a discharge home. */
+  died?: boolean;
   /** Discharges recorded for this stay (a cancelled one, A13, then a new A03 makes two). */
   discharges?: number;
   /** What the discharge changed, so that a cancelled discharge (A13) can put it back. */
-  undoDischarge?: { deadlines: { id: string; dueAt: string; pausedSince?: string }[]; postDischargeDeadlineId: string };
+  undoDischarge?: {
+    deadlines: { id: string; dueAt: string; pausedSince?: string }[];
+    postDischargeDeadlineId?: string;
+  };
 }
 
 export interface CarePlan {

@@ -13,6 +13,7 @@ import type { HospitalEvent } from '../domain/commands.js';
 import { NHS_NUMBER_SYSTEM } from './fhirExport.js';
 
 const CAREPATH = 'https://carepath.nhs.uk';
+const DISCHARGE_DISPOSITION = 'http://terminology.hl7.org/CodeSystem/discharge-disposition';
 export const FHIR_SYSTEMS = {
   programme: `${CAREPATH}/programme`,
   team: `${CAREPATH}/team`,
@@ -85,6 +86,7 @@ const encounterShape = z.looseObject({
   period: z.looseObject({ start: fhirDateTime.optional(), end: fhirDateTime.optional() }).optional(),
   location: z.array(z.looseObject({ location: reference.optional() })).optional(),
   serviceProvider: reference.optional(),
+  hospitalization: z.looseObject({ dischargeDisposition: codeableConcept.optional() }).optional(),
 });
 
 type ServiceRequest = z.output<typeof serviceRequestShape>;
@@ -232,6 +234,12 @@ export function hospitalEventFromEncounter(
     );
   const occurredAt = kind === 'A03' ? encounter.period?.end : encounter.period?.start;
   const location = encounter.location?.[0]?.location?.display;
+  // FHIR's discharge-disposition code for a death is `exp` (expired).
+  const died =
+    kind === 'A03' &&
+    !!encounter.hospitalization?.dischargeDisposition?.coding?.some(
+      (c) => c.system === DISCHARGE_DISPOSITION && c.code === 'exp',
+    );
   return {
     ok: true,
     value: {
@@ -242,6 +250,7 @@ export function hospitalEventFromEncounter(
         event: kind,
         ...(occurredAt ? { occurredAt: new Date(occurredAt).toISOString() } : {}),
         ...(location ? { location } : {}),
+        ...(died ? { died } : {}),
       },
     },
   };

@@ -5,7 +5,7 @@
  * a message means for carepath and builds the acknowledgement. It never throws: a message it
  * cannot use becomes a rejection with a reason.
  */
-import { Hl7Message } from '@medplum/core';
+import { Hl7Message, type Hl7Segment } from '@medplum/core';
 import type { HospitalEvent } from '../domain/commands.js';
 import { londonWallTime } from '../domain/londonTime.js';
 import { normaliseNhsNumber } from '../domain/nhsNumber.js';
@@ -20,7 +20,23 @@ export interface AdtMessage {
   nhsNumber: string;
   occurredAt?: string;
   location?: string;
+  /** An A03 that says the person died (`deathIn`). */
+  died?: boolean;
 }
+
+/**
+ * Whether a discharge (A03) says the person died: PID-30 (patient death indicator) `Y`; PV1-36
+ * (discharge disposition) an NHS Data Dictionary discharge method of death (`4`) or an HL7 table
+ * 0112 "expired" code (`20`, `40`, `41`, `42`); or PV1-37 (discharged to location) the NHS discharge
+ * destination `79`, "not applicable: patient died or stillbirth". A table per sending facility,
+ * for trusts that use local codes, is to come (issue 16).
+ */
+export function deathIn(pid: Hl7Segment, pv1: Hl7Segment | undefined): boolean {
+  const code = (segment: Hl7Segment | undefined, i: number) =>
+    segment?.getField(i)?.toString().split('^')[0]?.trim() ?? '';
+  return code(pid, 30).toUpperCase() === 'Y' || DEATH_DISPOSITIONS.includes(code(pv1, 36)) || code(pv1, 37) === '79';
+}
+const DEATH_DISPOSITIONS = ['4', '20', '40', '41', '42'];
 
 /** A refusal carries the message when it could be read, else at least MSH-10 if it could be found, for the ACK to echo. */
 export type AdtParse =
@@ -148,6 +164,7 @@ export function parseAdt(text: string): AdtParse {
         : evn?.getField(6)?.toString();
   const occurredAt = hl7Timestamp(when) ?? hl7Timestamp(evn?.getField(2)?.toString());
   const location = pv1?.getField(3)?.toString().split('^').filter(Boolean).join(' ') || undefined;
+  const died = event === 'A03' && deathIn(pid, pv1);
   return {
     ok: true,
     adt: {
@@ -158,6 +175,7 @@ export function parseAdt(text: string): AdtParse {
       nhsNumber,
       ...(occurredAt ? { occurredAt } : {}),
       ...(location ? { location } : {}),
+      ...(died ? { died } : {}),
     },
   };
 }

@@ -112,7 +112,15 @@ export const responses = {
     assessment: anyObject.nullable().optional(),
     carePlan: anyObject.nullable().optional(),
     hospitalStays: z
-      .array(z.looseObject({ admittedAt: instant, dischargedAt: instant.optional(), readmission: bool }))
+      .array(
+        z.looseObject({
+          admittedAt: instant,
+          dischargedAt: instant.optional(),
+          readmission: bool,
+          /** The stay ended in the person's death, not a discharge home. */
+          died: bool.optional(),
+        }),
+      )
       .optional(),
     deadlines: z
       .array(

@@ -108,6 +108,7 @@ export const adtRoutes: Route[] = [
         event: adt.event,
         ...(adt.occurredAt ? { occurredAt: adt.occurredAt } : {}),
         ...(adt.location ? { location: adt.location } : {}),
+        ...(adt.died ? { died: true } : {}),
       });
       await deps.read.recordAdtMessage(adt.sendingFacility, adt.controlId, at);
       return hl7(

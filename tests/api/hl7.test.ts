@@ -74,6 +74,43 @@ describe('ADT parsing', () => {
     expect(r.ok && r.adt.occurredAt).toBe('2026-07-09T08:15:00.000Z');
   });
 
+  it('reads a death in hospital from PID-30, or a discharge method or destination of death', () => {
+    /** A real-shaped A03: PID-30 the death indicator, PV1-36 the discharge method, PV1-37 the destination. */
+    const discharge = (deathIndicator: string, method: string, destination: string, event = 'A03') => {
+      const pid = ['PID', '1', '', '9434765919^^^NHS^NH', '', 'Doe^Jane', '19400101', 'F'];
+      while (pid.length <= 30) pid.push('');
+      pid[29] = deathIndicator ? '20260709081500' : '';
+      pid[30] = deathIndicator;
+      const pv1 = ['PV1', '1', 'I', 'WARD7^BED3^RDE'];
+      while (pv1.length <= 45) pv1.push('');
+      pv1[36] = method;
+      pv1[37] = destination;
+      pv1[45] = '20260709081500';
+      return [
+        `MSH|^~\\&|PAS|RBZ^Royal Devon^L|CAREPATH|ICS|20260709093000||ADT^${event}^ADT_A03|D1|P|2.4`,
+        `EVN|${event}|20260709093000`,
+        pid.join('|'),
+        pv1.join('|'),
+      ].join('\r');
+    };
+    const died = (m: string) => {
+      const r = parseAdt(m);
+      if (!r.ok) throw new Error(r.reason);
+      return r.adt.died === true;
+    };
+    expect(died(discharge('Y', '', ''))).toBe(true); // PID-30
+    expect(died(discharge('', '4', ''))).toBe(true); // NHS discharge method 4: patient died
+    expect(died(discharge('', '20', ''))).toBe(true); // HL7 table 0112: expired
+    expect(died(discharge('', '', '79'))).toBe(true); // NHS destination 79: not applicable, patient died
+    // A discharge home on clinical advice, to the usual place of residence, is not a death.
+    expect(died(discharge('N', '1', '19'))).toBe(false);
+    expect(died(discharge('', '', ''))).toBe(false);
+    // Only a discharge can say so: an update carrying the indicator is not read as a death.
+    expect(died(discharge('Y', '4', '79', 'A08'))).toBe(false);
+    const r = parseAdt(discharge('Y', '4', '79'));
+    expect(r.ok && r.adt.occurredAt).toBe('2026-07-09T07:15:00.000Z'); // PV1-45, in BST
+  });
+
   it('takes linear time over a body of segment terminators, however long', () => {
     // `/\r+$/` over 64 KB of carriage returns cost about 9 s of CPU; the body limit is 64 KB.
     const cases: [string, boolean][] = [

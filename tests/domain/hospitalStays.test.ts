@@ -8,7 +8,18 @@ import type { HospitalEvent } from '../../domain/commands.js';
 import { close } from '../../domain/closing.js';
 import { CONTROL_IDS_KEPT, type JourneyState } from '../../domain/journeyState.js';
 import { hospitalEvent } from '../../domain/hospitalStays.js';
-import { active, atTriage, coordinator, DAY, deadline, entry, notifications, programme, T0 } from './stageFixtures.js';
+import {
+  active,
+  atTriage,
+  coordinator,
+  DAY,
+  deadline,
+  entry,
+  HOUR,
+  notifications,
+  programme,
+  T0,
+} from './stageFixtures.js';
 
 // The active journey (care plan agreed 4 March) has action:a1#v1 due 21 March and review#1 due 2 June.
 const ADMITTED = T0 + 9 * DAY; // 10 March 09:00
@@ -297,5 +308,65 @@ describe('cancelled discharges (A13)', () => {
     adt(s, 'A03', T0 + DAY);
     adt(s, 'A13', T0 + DAY + 3_600_000);
     expect(s.phase).toBe('triage');
+  });
+});
+
+describe('a death in hospital', () => {
+  const died = (s: JourneyState, now = DISCHARGED) => adt(s, 'A03', now, { died: true });
+
+  it('opens no post-discharge contact, brings no review forward and leaves every ladder stopped', () => {
+    const s = admitted();
+    const before = structuredClone(s.deadlines);
+    expect(died(s)).toBe(true);
+    expect(s.deadlines.some((d) => d.name === 'post-discharge-contact')).toBe(false);
+    // Each deadline as the admission left it: paused from the admission, its due time unmoved.
+    expect(s.deadlines).toEqual(before);
+    expect(
+      s.deadlines.filter((d) => d.status === 'open').every((d) => d.pausedSince === '2027-03-10T09:00:00.000Z'),
+    ).toBe(true);
+    expect(s.hospitalStays[0]).toMatchObject({ dischargedAt: '2027-03-14T09:00:00.000Z', died: true });
+    expect(s.phase).toBe('active');
+  });
+
+  it('records the death and asks the co-ordinator, once, to close the journey as deceased', () => {
+    const s = admitted();
+    died(s);
+    expect(entry(s, 'hospital.died')).toMatchObject({ by: 'hospital-adt', detail: 'died in hospital' });
+    expect(s.timeline.some((e) => e.type === 'hospital.discharged')).toBe(false);
+    const sent = notifications(s).filter((n) => n.deadline === 'hospital-death');
+    expect(sent).toEqual([
+      expect.objectContaining({
+        kind: 'notice',
+        recipients: ['coord-ana'],
+        message: 'Died in hospital on 2027-03-14. Nothing more is chased; please close this journey as deceased.',
+      }),
+    ]);
+    expect(notifications(s).some((n) => n.deadline === 'post-discharge-contact')).toBe(false);
+  });
+
+  it('whose admission never reached us stops the running clocks from the death', () => {
+    const s = active();
+    died(s);
+    const open = s.deadlines.filter((d) => d.status === 'open');
+    expect(open.length).toBeGreaterThan(0);
+    expect(open.every((d) => d.pausedSince === '2027-03-14T09:00:00.000Z')).toBe(true);
+  });
+
+  it('is not a stay a later admission is a readmission of', () => {
+    const s = admitted();
+    died(s);
+    adt(s, 'A01', DISCHARGED + DAY);
+    expect(s.hospitalStays.at(-1)?.readmission).toBe(false);
+  });
+
+  it('cancelled by an A13, puts the person back on the ward with the clocks still stopped', () => {
+    const s = admitted();
+    const before = structuredClone(s.deadlines);
+    died(s);
+    adt(s, 'A13', DISCHARGED + HOUR);
+    expect(s.phase).toBe('in-hospital');
+    expect(s.hospitalStays[0]!.died).toBeUndefined();
+    expect(s.hospitalStays[0]!.dischargedAt).toBeUndefined();
+    expect(s.deadlines).toEqual(before);
   });
 });
