@@ -11,7 +11,7 @@
  */
 import { addDuration, iso, ms } from './durations.js';
 import { dueSteps, openDeadline, type Deadline } from './deadlines.js';
-import { findTeam, levelOf, type Programme, type RecipientRole, type Team } from './programme.js';
+import { findTeam, levelOf, type EscalationStep, type Programme, type RecipientRole, type Team } from './programme.js';
 import type { JourneyReferral, Urgency } from './referral.js';
 import { scoreRisk, type RiskFactor, type RiskTier } from './risk.js';
 import type {
@@ -129,6 +129,12 @@ export interface JourneyState {
   phase: Phase;
   /** Where the journey stands outside hospital; equals `phase` except while in hospital. */
   communityPhase: CommunityPhase;
+  /**
+   * A deadline opened with several ladder steps behind it fires one of them, not all
+   * (`firePastStepsOnce`). Set by the journey workflow for journeys started since (patch
+   * `past-steps-once`); journeys started before fire the whole ladder, as they did.
+   */
+  firesPastStepsOnce?: true;
   openedAt: string;
   urgency: Urgency;
   coordinatorId: string | null;
@@ -241,8 +247,24 @@ export function openDeadlineNamed(s: JourneyState, name: string, now: number, du
   // Deadlines opened while the person is in hospital start paused (except triage, which goes on).
   const d = openDeadline(name, id, now, dueAt, inHospital(s) && name !== 'triage');
   s.deadlines.push(d);
+  if (s.firesPastStepsOnce) firePastStepsOnce(s, d, now);
   touch(s);
   return d;
+}
+
+/**
+ * A deadline opened with more than one ladder step already behind it (a backdated referral, a
+ * discharge reported days late) fires one of them, once: the overdue notice if the deadline is
+ * already past, else the step most recently due. Never the whole ladder at once, reminder and
+ * escalations to the lead and the manager together, for work that has only just arrived (HAZ-06).
+ * The steps still to come fire as usual.
+ */
+function firePastStepsOnce(s: JourneyState, d: Deadline, now: number): void {
+  const past = dueSteps([d], s.programme.escalation, now);
+  if (past.length < 2) return; // none, or one the timer fires at once as usual
+  const once = past.find((p) => p.step.kind === 'overdue') ?? past.at(-1)!;
+  fireStep(s, d, once.stepIndex, once.step, now);
+  d.ladderStep = past.at(-1)!.stepIndex + 1;
 }
 
 export function meet(s: JourneyState, d: Deadline | undefined, now: number, by: Actor): void {
@@ -308,26 +330,29 @@ export function recipientsFor(s: JourneyState, role: RecipientRole): string[] {
  * inbox item says when it was delivered). A number stamps them all with that time.
  */
 export function fireDueSteps(s: JourneyState, upTo: number, stamp: number | 'when-due' = upTo): void {
-  for (const { deadline: d, step, stepIndex, at } of dueSteps(s.deadlines, s.programme.escalation, upTo)) {
-    const now = stamp === 'when-due' ? at : stamp;
-    d.ladderStep = stepIndex + 1;
-    const level = levelOf(step.notify);
-    notify(s, now, {
-      key: `${d.id}/${stepIndex}`,
-      kind: step.kind,
-      level,
-      deadline: d.name,
-      dueAt: d.dueAt,
-      recipients: recipientsFor(s, step.notify),
-      message: `${d.name} ${step.kind === 'reminder' ? 'is due' : 'was due'} ${d.dueAt}`,
-    });
-    record(s, now, 'deadline.step', systemActor, `${d.name}: ${step.kind} to ${step.notify}`, {
-      deadline: d.name,
-      kind: step.kind,
-      level,
-      step: stepIndex,
-    });
-  }
+  for (const { deadline: d, step, stepIndex, at } of dueSteps(s.deadlines, s.programme.escalation, upTo))
+    fireStep(s, d, stepIndex, step, stamp === 'when-due' ? at : stamp);
+}
+
+/** Marks one ladder step sent, queues its notification and records it, at `now`. */
+function fireStep(s: JourneyState, d: Deadline, stepIndex: number, step: EscalationStep, now: number): void {
+  d.ladderStep = stepIndex + 1;
+  const level = levelOf(step.notify);
+  notify(s, now, {
+    key: `${d.id}/${stepIndex}`,
+    kind: step.kind,
+    level,
+    deadline: d.name,
+    dueAt: d.dueAt,
+    recipients: recipientsFor(s, step.notify),
+    message: `${d.name} ${step.kind === 'reminder' ? 'is due' : 'was due'} ${d.dueAt}`,
+  });
+  record(s, now, 'deadline.step', systemActor, `${d.name}: ${step.kind} to ${step.notify}`, {
+    deadline: d.name,
+    kind: step.kind,
+    level,
+    step: stepIndex,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -89,6 +89,8 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   const effectsInHand = patched('effects-in-hand');
   // Journeys started before messages waited for the main loop (see `receive`) replay as they ran.
   const sameHoweverChunked = patched('same-however-chunked');
+  // A deadline opened with its ladder already behind it fires one step, not all (HAZ-06).
+  if (patched('past-steps-once')) s.firesPastStepsOnce = true;
   const lateReferrals: JourneyReferral[] = [];
   const outcomes = new Map<string, CommandOutcome>('resume' in input ? (input.outcomes ?? []) : []);
   let changed = true;

@@ -295,6 +295,44 @@ describe('the escalation ladder', () => {
     expect(deadline(s, 'care-plan').ladderStep).toBe(3);
   });
 
+  it('a deadline opened with its ladder behind it fires the overdue notice once, not the whole ladder', () => {
+    // A referral backdated by ten days: triage (due a day after it was made) is nine days overdue.
+    const s = openJourney();
+    s.firesPastStepsOnce = true;
+    const made = ms('2027-02-19T09:00:00.000Z');
+    openDeadlineNamed(s, 'triage', T0, made + DAY);
+    expect(notifications(s).map((n) => [n.kind, n.level, n.recipients, n.createdAt])).toEqual([
+      ['overdue', 0, ['lead-lou'], iso(T0)],
+    ]);
+    expect(s.timeline.filter((e) => e.type === 'deadline.step').map((e) => e.detail)).toEqual([
+      'triage: overdue to coordinator',
+    ]);
+    // Every step behind it counts as done; nothing more fires now, and nothing is left unfired.
+    expect(deadline(s, 'triage').ladderStep).toBe(4);
+    fireDueSteps(s, T0);
+    expect(notifications(s)).toHaveLength(1);
+  });
+
+  it('only the reminder behind it: that one fires, and the rest of the ladder follows on time', () => {
+    const s = openJourney();
+    s.firesPastStepsOnce = true;
+    s.coordinatorId = 'coord-ana';
+    // Due in twelve hours: the reminder (a day before) is behind, the overdue notice ahead.
+    openDeadlineNamed(s, 'care-plan', T0, T0 + 12 * HOUR);
+    expect(deadline(s, 'care-plan').ladderStep).toBe(0); // one step behind: the timer fires it at once
+    fireDueSteps(s, T0);
+    expect(notifications(s).map((n) => n.kind)).toEqual(['reminder']);
+    fireDueSteps(s, T0 + 12 * HOUR);
+    expect(notifications(s).map((n) => n.kind)).toEqual(['reminder', 'overdue']);
+  });
+
+  it('journeys started before then still fire the whole ladder they open behind', () => {
+    const s = openJourney();
+    openDeadlineNamed(s, 'triage', T0, ms('2027-02-20T09:00:00.000Z'));
+    fireDueSteps(s, T0);
+    expect(notifications(s).map((n) => n.kind)).toEqual(['reminder', 'overdue', 'escalation', 'escalation']);
+  });
+
   it('a paused or met deadline sends nothing', () => {
     const s = withCarePlanDue();
     deadline(s, 'care-plan').pausedSince = iso(T0);

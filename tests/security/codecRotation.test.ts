@@ -171,6 +171,7 @@ describe('payload codec key rotation', () => {
     expect(patchMarkersIn(await handle.fetchHistory()).map((m) => JSON.parse(m) as unknown)).toEqual([
       { id: 'effects-in-hand', deprecated: false },
       { id: 'same-however-chunked', deprecated: false },
+      { id: 'past-steps-once', deprecated: false },
     ]);
     expect(new Set(before.map(keyOf))).toEqual(new Set(['k1']));
 

@@ -473,6 +473,15 @@ class JourneyModel {
     const d: ModelDeadline = { id, name, dueAt, next: 0, open: true, ...(plan !== undefined ? { plan } : {}) };
     if (this.inHospital && name !== 'triage') d.pausedSince = now;
     this.deadlines.push(d);
+    // Opened with more than one step behind it (a late triage, say): one fires, the overdue notice
+    // if it is behind, else the latest; the others count as done (HAZ-06).
+    const behind = this.ladder.map((_, i) => i).filter((i) => this.stepAt(d, i) <= now);
+    if (d.pausedSince === undefined && behind.length > 1) {
+      const once = behind.find((i) => this.ladder[i]!.kind === 'overdue') ?? behind.at(-1)!;
+      const step = this.ladder[once]!;
+      this.record.steps.push({ deadline: name, kind: step.kind, level: step.level, at: now });
+      d.next = behind.at(-1)! + 1;
+    }
     return d;
   }
 
