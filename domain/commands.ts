@@ -135,10 +135,14 @@ export const reviewCommand = z.lazy(() =>
 );
 
 export const contactKinds = ['post-discharge', 'routine', 'crisis', 'carer', 'mdt'] as const;
+/** What came of it: only `reached`, by phone, visit or video, is a conversation with the person. */
+export const contactOutcomes = ['reached', 'no-answer', 'message-left', 'declined'] as const;
 export const contactCommand = z.lazy(() =>
   z.object({
     kind: z.enum(contactKinds),
     channel: z.enum(['phone', 'visit', 'video', 'message']),
+    /** What came of it; without one, `reached`, as every contact was before outcomes were recorded. */
+    outcome: z.enum(contactOutcomes).optional(),
     /** When the contact happened; defaults to now, never in the future. */
     at: dateTime.optional(),
     notes: z.string().max(4000).optional(),

@@ -21,6 +21,8 @@ export {
   openReview,
   recipientsFor,
   record,
+  RULE_CHANGES,
+  ruleInForce,
   team,
   TIMELINE_KEPT,
   type CarePlan,
@@ -31,6 +33,7 @@ export {
   type Notification,
   type ReassignEffect,
   type RecordContent,
+  type RuleChange,
   type TimelineEntry,
 } from './journeyState.js';
 export * from './intakeAndTriage.js';

@@ -117,6 +117,18 @@ export interface CarePlan {
   notAgreedReason?: string;
 }
 
+/**
+ * Changes to the rules a running journey could notice, each named as the workflow patch that
+ * turns it on for journeys started since:
+ * - `past-steps-once`: a deadline opened with more than one ladder step behind it fires one (HAZ-06);
+ * - `two-way-contacts`: only a conversation at or after the discharge meets the post-discharge
+ *   contact deadline; an unanswered call, a message or a refusal is an attempt (HAZ-05).
+ */
+export const RULE_CHANGES = ['past-steps-once', 'two-way-contacts'] as const;
+export type RuleChange = (typeof RULE_CHANGES)[number];
+
+export const ruleInForce = (s: JourneyState, rule: RuleChange): boolean => s.rulesInForce?.includes(rule) ?? false;
+
 export interface JourneyState {
   /** Shape version of this object, for migrations of long-lived journeys. */
   schema: 1;
@@ -130,11 +142,11 @@ export interface JourneyState {
   /** Where the journey stands outside hospital; equals `phase` except while in hospital. */
   communityPhase: CommunityPhase;
   /**
-   * A deadline opened with several ladder steps behind it fires one of them, not all
-   * (`firePastStepsOnce`). Set by the journey workflow for journeys started since (patch
-   * `past-steps-once`); journeys started before fire the whole ladder, as they did.
+   * Rules that changed what a journey does, in force for this one: each is set by the journey
+   * workflow for journeys started since its patch of the same name (`RULE_CHANGES`), so journeys
+   * started before go on as they were. See `ruleInForce`.
    */
-  firesPastStepsOnce?: true;
+  rulesInForce?: RuleChange[];
   openedAt: string;
   urgency: Urgency;
   coordinatorId: string | null;
@@ -159,6 +171,8 @@ export interface JourneyState {
     by: string;
     kind: ContactCommand['kind'];
     channel: ContactCommand['channel'];
+    /** Absent on contacts recorded before outcomes were: those reached the person. */
+    outcome?: ContactCommand['outcome'];
     notes?: string;
     /** The record entry that holds it (so a correction to the entry can be shown beside it). */
     seq?: number;
@@ -247,7 +261,7 @@ export function openDeadlineNamed(s: JourneyState, name: string, now: number, du
   // Deadlines opened while the person is in hospital start paused (except triage, which goes on).
   const d = openDeadline(name, id, now, dueAt, inHospital(s) && name !== 'triage');
   s.deadlines.push(d);
-  if (s.firesPastStepsOnce) firePastStepsOnce(s, d, now);
+  if (ruleInForce(s, 'past-steps-once')) firePastStepsOnce(s, d, now);
   touch(s);
   return d;
 }

@@ -7,6 +7,7 @@
 import { iso, ms } from './durations.js';
 import { stepDown } from './risk.js';
 import type { By, CloseCommand, ContactCommand, ReviewCommand } from './commands.js';
+import type { Deadline } from './deadlines.js';
 import {
   JourneyRuleError,
   meet,
@@ -15,8 +16,11 @@ import {
   phaseError,
   record,
   reviewInterval,
+  ruleInForce,
   type JourneyState,
 } from './journeyState.js';
+
+type ContactOutcome = NonNullable<ContactCommand['outcome']>;
 import { checkClose, close } from './closing.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -71,22 +75,41 @@ export function checkContact(s: JourneyState, cmd: ContactCommand, now: number):
 export function recordContact(s: JourneyState, cmd: By<ContactCommand>, now: number): void {
   checkContact(s, cmd, now);
   const at = cmd.at ? ms(cmd.at) : now;
+  const outcome = cmd.outcome ?? 'reached';
+  const twoWay = ruleInForce(s, 'two-way-contacts');
   s.contacts.push({
     at: iso(at),
     by: cmd.by.sub,
     kind: cmd.kind,
     channel: cmd.channel,
+    ...(twoWay ? { outcome } : {}),
     ...(cmd.notes ? { notes: cmd.notes } : {}),
   });
   if (s.contacts.length > 100) s.contacts.splice(0, s.contacts.length - 100);
-  record(s, now, 'contact.recorded', cmd.by, `${cmd.kind} contact by ${cmd.channel}`, {
-    kind: cmd.kind,
-    channel: cmd.channel,
-    at: iso(at),
-  });
+  const attempt = twoWay && !isConversation(cmd.channel, outcome);
+  record(
+    s,
+    now,
+    'contact.recorded',
+    cmd.by,
+    `${cmd.kind} contact by ${cmd.channel}${twoWay ? `: ${outcome.replace('-', ' ')}` : ''}`,
+    { kind: cmd.kind, channel: cmd.channel, at: iso(at), ...(twoWay ? { outcome, attempt } : {}) },
+  );
   s.contacts.at(-1)!.seq = s.counters.seq;
-  if (cmd.kind === 'post-discharge') {
-    const d = s.deadlines.find((x) => x.name === 'post-discharge-contact' && x.status === 'open');
-    meet(s, d, at, cmd.by);
-  }
+  if (cmd.kind !== 'post-discharge') return;
+  const d = s.deadlines.find((x) => x.name === 'post-discharge-contact' && x.status === 'open');
+  // The follow-up is a conversation after the person came home, not an attempt or one before it.
+  if (twoWay && (attempt || at < dischargedAt(s, d))) return;
+  meet(s, d, at, cmd.by);
+}
+
+/** A two-way contact that reached the person: an answered call, a visit or a video call. */
+const isConversation = (channel: ContactCommand['channel'], outcome: ContactOutcome): boolean =>
+  outcome === 'reached' && channel !== 'message';
+
+/** When the discharge that the open post-discharge deadline follows happened (the latest one home). */
+function dischargedAt(s: JourneyState, d: Deadline | undefined): number {
+  if (!d) return -Infinity;
+  const stay = [...s.hospitalStays].reverse().find((x) => x.dischargedAt && !x.died);
+  return stay?.dischargedAt ? ms(stay.dischargedAt) : -Infinity;
 }

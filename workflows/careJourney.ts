@@ -89,8 +89,9 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   const effectsInHand = patched('effects-in-hand');
   // Journeys started before messages waited for the main loop (see `receive`) replay as they ran.
   const sameHoweverChunked = patched('same-however-chunked');
-  // A deadline opened with its ladder already behind it fires one step, not all (HAZ-06).
-  if (patched('past-steps-once')) s.firesPastStepsOnce = true;
+  // Rule changes a running journey could notice apply to journeys started since (domain/journeyState.ts).
+  for (const rule of J.RULE_CHANGES)
+    if (patched(rule) && !J.ruleInForce(s, rule)) s.rulesInForce = [...(s.rulesInForce ?? []), rule];
   const lateReferrals: JourneyReferral[] = [];
   const outcomes = new Map<string, CommandOutcome>('resume' in input ? (input.outcomes ?? []) : []);
   let changed = true;

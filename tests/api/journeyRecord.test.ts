@@ -137,6 +137,7 @@ describe('the clinical record', () => {
     const contact = {
       kind: 'carer',
       channel: 'phone',
+      outcome: 'message-left',
       // Earlier than now, and (as a contact must be) after the journey opened.
       at: new Date(Math.floor((opened + Date.now()) / 2)).toISOString(),
       notes: 'Son asked about a carer’s allowance',

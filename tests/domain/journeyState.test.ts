@@ -298,7 +298,7 @@ describe('the escalation ladder', () => {
   it('a deadline opened with its ladder behind it fires the overdue notice once, not the whole ladder', () => {
     // A referral backdated by ten days: triage (due a day after it was made) is nine days overdue.
     const s = openJourney();
-    s.firesPastStepsOnce = true;
+    s.rulesInForce = ['past-steps-once'];
     const made = ms('2027-02-19T09:00:00.000Z');
     openDeadlineNamed(s, 'triage', T0, made + DAY);
     expect(notifications(s).map((n) => [n.kind, n.level, n.recipients, n.createdAt])).toEqual([
@@ -315,7 +315,7 @@ describe('the escalation ladder', () => {
 
   it('only the reminder behind it: that one fires, and the rest of the ladder follows on time', () => {
     const s = openJourney();
-    s.firesPastStepsOnce = true;
+    s.rulesInForce = ['past-steps-once'];
     s.coordinatorId = 'coord-ana';
     // Due in twelve hours: the reminder (a day before) is behind, the overdue notice ahead.
     openDeadlineNamed(s, 'care-plan', T0, T0 + 12 * HOUR);

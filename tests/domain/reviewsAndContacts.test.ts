@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReviewCommand } from '../../domain/commands.js';
 import { ms } from '../../domain/durations.js';
 import { cancel, openDeadlineNamed, type JourneyState } from '../../domain/journeyState.js';
+import { hospitalEvent } from '../../domain/hospitalStays.js';
 import { checkContact, checkReview, recordContact, recordReview } from '../../domain/reviewsAndContacts.js';
 import {
   active,
@@ -252,5 +253,62 @@ describe('the post-discharge contact', () => {
     expect(s.timeline.some((e) => e.type === 'deadline.met' && e.data?.deadline === 'post-discharge-contact')).toBe(
       false,
     );
+  });
+});
+
+describe('the post-discharge contact, with outcomes (two-way-contacts)', () => {
+  /** Admitted 5 March, discharged 6 March 09:00: the 72-hour follow-up is due 9 March 09:00. */
+  function homeFromHospital(): JourneyState {
+    const s = active();
+    s.rulesInForce = ['two-way-contacts'];
+    hospitalEvent(s, { controlId: 'adm', event: 'A01' }, T0 + 4 * DAY);
+    hospitalEvent(s, { controlId: 'dis', event: 'A03' }, T0 + 5 * DAY);
+    return s;
+  }
+  const followUp = (s: JourneyState) => s.deadlines.find((d) => d.name === 'post-discharge-contact')!;
+  const call = (s: JourneyState, changes: Partial<Parameters<typeof recordContact>[1]>, now = T0 + 6 * DAY) =>
+    recordContact(s, { kind: 'post-discharge', channel: 'phone', by: coordinator, ...changes }, now);
+
+  it('an unanswered call, a message left or a refusal is an attempt: recorded, shown, and the follow-up stays open', () => {
+    const s = homeFromHospital();
+    call(s, { outcome: 'no-answer' });
+    call(s, { outcome: 'message-left' });
+    call(s, { outcome: 'declined', channel: 'visit' });
+    expect(followUp(s).status).toBe('open');
+    expect(s.contacts.map((c) => c.outcome)).toEqual(['no-answer', 'message-left', 'declined']);
+    const entries = s.timeline.filter((e) => e.type === 'contact.recorded');
+    expect(entries.map((e) => [e.detail, e.data?.attempt])).toEqual([
+      ['post-discharge contact by phone: no answer', true],
+      ['post-discharge contact by phone: message left', true],
+      ['post-discharge contact by visit: declined', true],
+    ]);
+  });
+
+  it('a one-way message does not meet it, even when it reached the person', () => {
+    const s = homeFromHospital();
+    call(s, { channel: 'message', outcome: 'reached' });
+    expect(followUp(s).status).toBe('open');
+  });
+
+  it('a conversation dated before the discharge does not meet it', () => {
+    const s = homeFromHospital();
+    call(s, { outcome: 'reached', channel: 'visit', at: '2027-03-06T08:00:00.000Z' });
+    expect(followUp(s).status).toBe('open');
+  });
+
+  it('a call that reached the person after the discharge meets it; no outcome given means reached', () => {
+    const s = homeFromHospital();
+    call(s, { outcome: 'no-answer' });
+    call(s, {});
+    expect(followUp(s)).toMatchObject({ status: 'met', metAt: '2027-03-07T09:00:00.000Z' });
+    expect(s.contacts.map((c) => c.outcome)).toEqual(['no-answer', 'reached']);
+  });
+
+  it('journeys started before then count any post-discharge contact, as they did', () => {
+    const s = homeFromHospital();
+    s.rulesInForce = [];
+    call(s, { channel: 'message' });
+    expect(followUp(s).status).toBe('met');
+    expect(s.contacts[0]!.outcome).toBeUndefined();
   });
 });

@@ -172,6 +172,7 @@ describe('payload codec key rotation', () => {
       { id: 'effects-in-hand', deprecated: false },
       { id: 'same-however-chunked', deprecated: false },
       { id: 'past-steps-once', deprecated: false },
+      { id: 'two-way-contacts', deprecated: false },
     ]);
     expect(new Set(before.map(keyOf))).toEqual(new Set(['k1']));
 

@@ -322,7 +322,7 @@ function NotesView({ journey }: { journey: JourneyDetail }) {
     ...journey.contacts.map((c) => ({
       at: c.at,
       by: c.by,
-      what: `Contact (${c.kind}) by ${c.channel}`,
+      what: `Contact (${c.kind}) by ${c.channel}${c.outcome && c.outcome !== 'reached' ? `: attempt, ${c.outcome.replace('-', ' ')}` : ''}`,
       notes: c.notes,
       mark: c.enteredInError,
     })),
