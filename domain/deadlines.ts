@@ -26,6 +26,11 @@ export interface Deadline {
   metAt?: string;
   /** Why it was cancelled, for the timeline (superseded, journey closed, action removed). */
   cancelledBecause?: string;
+  /**
+   * Where the ladder's offsets count from, when not `dueAt`: a deadline opened already overdue
+   * gives its overdue notice on opening, and the steps after it follow from then (HAZ-06).
+   */
+  ladderFrom?: string;
 }
 
 export interface DueStep {
@@ -36,7 +41,7 @@ export interface DueStep {
 }
 
 export function stepTime(deadline: Deadline, step: EscalationStep): number {
-  return addDuration(ms(deadline.dueAt), step.at);
+  return addDuration(ms(deadline.ladderFrom ?? deadline.dueAt), step.at);
 }
 
 /** Live deadlines whose ladder still has steps to fire. */

@@ -267,18 +267,28 @@ export function openDeadlineNamed(s: JourneyState, name: string, now: number, du
 }
 
 /**
- * A deadline opened with more than one ladder step already behind it (a backdated referral, a
- * discharge reported days late) fires one of them, once: the overdue notice if the deadline is
- * already past, else the step most recently due. Never the whole ladder at once, reminder and
- * escalations to the lead and the manager together, for work that has only just arrived (HAZ-06).
- * The steps still to come fire as usual.
+ * A deadline opened with more than one ladder step already behind it (a backdated referral, a late
+ * triage, a discharge reported days late) fires one of them, once. Never the whole ladder at once —
+ * reminder, overdue notice and escalations to the lead and the manager together — for work that has
+ * only just arrived (HAZ-06).
+ * - Already past due: the overdue notice, now; the ladder after it then counts from now, so the
+ *   lead hears a day later (by the default ladder) if the work is still not done.
+ * - Not yet due: the step most recently due; the rest of the ladder follows as usual.
  */
 function firePastStepsOnce(s: JourneyState, d: Deadline, now: number): void {
-  const past = dueSteps([d], s.programme.escalation, now);
+  const ladder = s.programme.escalation;
+  const past = dueSteps([d], ladder, now);
   if (past.length < 2) return; // none, or one the timer fires at once as usual
-  const once = past.find((p) => p.step.kind === 'overdue') ?? past.at(-1)!;
-  fireStep(s, d, once.stepIndex, once.step, now);
-  d.ladderStep = past.at(-1)!.stepIndex + 1;
+  const overdue = past.find((p) => p.step.kind === 'overdue');
+  if (overdue) {
+    fireStep(s, d, overdue.stepIndex, overdue.step, now);
+    // So that the overdue step falls at now (its offset is at the due time in most ladders).
+    const back = overdue.step.at.startsWith('-') ? overdue.step.at.slice(1) : `-${overdue.step.at}`;
+    d.ladderFrom = iso(addDuration(now, back as typeof overdue.step.at));
+    return;
+  }
+  const latest = past.at(-1)!;
+  fireStep(s, d, latest.stepIndex, latest.step, now);
 }
 
 export function meet(s: JourneyState, d: Deadline | undefined, now: number, by: Actor): void {

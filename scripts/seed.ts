@@ -1,7 +1,8 @@
 /**
  * `npm run seed -- --patients 500`: a realistic demo population across the programmes, at every
  * stage — waiting for triage, being assessed, active with care plans, in hospital, recently
- * discharged, closed, and some referred weeks ago whose assessments are overdue and escalated.
+ * discharged, closed, and some referred weeks ago whose assessments are overdue (each has sent its
+ * overdue notice; a deadline opened already overdue escalates a day later).
  * Everything goes through the public API (dev sign-in) and the ADT endpoint, never into tables.
  * Seeded, so the same command makes the same people.
  */

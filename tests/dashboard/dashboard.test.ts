@@ -250,9 +250,11 @@ describe('dashboard', () => {
       page.getByRole('cell', { name: 'Action: Occupational therapy home assessment' }).count(),
     ).resolves.toBe(1);
 
-    // A contact recorded with the keyboard alone.
+    // A contact recorded with the keyboard alone: an attempt, which the journey keeps and shows as one.
     await tabTo(page, 'Kind');
     await page.keyboard.press('End'); // last option of the native select
+    await tabTo(page, 'Outcome');
+    await page.keyboard.press('End'); // declined
     await tabTo(page, 'Notes');
     await page.keyboard.type('Phoned to check the OT visit is booked');
     await tabTo(page, 'Record contact');
@@ -261,6 +263,7 @@ describe('dashboard', () => {
     // What was written is kept and shown with the contact.
     const notes = page.getByRole('region', { name: 'Reviews and contacts' });
     await expect.poll(() => notes.getByText('Phoned to check the OT visit is booked').count()).toBe(1);
+    await expect.poll(() => notes.getByText(/attempt, declined/).count()).toBe(1);
     expect(await unlabelledControls(page)).toEqual([]);
     await shoot(page, '04-journey-active');
 
@@ -269,11 +272,13 @@ describe('dashboard', () => {
     const detail = (await stack.json(`/journeys/${encodeURIComponent(routineJourney)}`, { token: lead })).body as {
       phase: string;
       carePlan: { goals: { description: string }[] };
-      contacts: { kind: string; notes?: string }[];
+      contacts: { kind: string; outcome?: string; notes?: string }[];
     };
     expect(detail.phase).toBe('active');
     expect(detail.carePlan.goals[0]!.description).toBe('Walk to the corner shop safely');
-    expect(detail.contacts.map((c) => [c.kind, c.notes])).toEqual([['mdt', 'Phoned to check the OT visit is booked']]);
+    expect(detail.contacts.map((c) => [c.kind, c.outcome, c.notes])).toEqual([
+      ['mdt', 'declined', 'Phoned to check the OT visit is booked'],
+    ]);
     await page.context().close();
   }, 240_000);
 

@@ -295,7 +295,7 @@ describe('the escalation ladder', () => {
     expect(deadline(s, 'care-plan').ladderStep).toBe(3);
   });
 
-  it('a deadline opened with its ladder behind it fires the overdue notice once, not the whole ladder', () => {
+  it('a deadline opened with its ladder behind it fires the overdue notice once, and escalates from then, not all at once', () => {
     // A referral backdated by ten days: triage (due a day after it was made) is nine days overdue.
     const s = openJourney();
     s.rulesInForce = ['past-steps-once'];
@@ -307,10 +307,17 @@ describe('the escalation ladder', () => {
     expect(s.timeline.filter((e) => e.type === 'deadline.step').map((e) => e.detail)).toEqual([
       'triage: overdue to coordinator',
     ]);
-    // Every step behind it counts as done; nothing more fires now, and nothing is left unfired.
-    expect(deadline(s, 'triage').ladderStep).toBe(4);
-    fireDueSteps(s, T0);
+    // The reminder is skipped; the escalations follow the overdue notice as they would follow a due
+    // time: the lead a day later, the manager three days later, if triage is still not done.
+    expect(deadline(s, 'triage')).toMatchObject({ ladderStep: 2, ladderFrom: iso(T0) });
+    fireDueSteps(s, T0 + DAY - 1);
     expect(notifications(s)).toHaveLength(1);
+    fireDueSteps(s, T0 + 3 * DAY);
+    expect(notifications(s).map((n) => [n.kind, n.level])).toEqual([
+      ['overdue', 0],
+      ['escalation', 1],
+      ['escalation', 2],
+    ]);
   });
 
   it('only the reminder behind it: that one fires, and the rest of the ladder follows on time', () => {

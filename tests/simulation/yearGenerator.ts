@@ -387,6 +387,8 @@ interface ModelDeadline {
   next: number;
   open: boolean;
   pausedSince?: number;
+  /** Where the ladder counts from when not the due time (opened already overdue). */
+  ladderFrom?: number;
   /** How the work will be done: offset from the due time, or never. */
   plan?: number | 'never';
 }
@@ -421,7 +423,7 @@ class JourneyModel {
   }
 
   stepAt(d: ModelDeadline, i: number): number {
-    return addDuration(d.dueAt, this.ladder[i]!.offset);
+    return addDuration(d.ladderFrom ?? d.dueAt, this.ladder[i]!.offset);
   }
 
   /** Fires every ladder step that has fallen due by `t`, as the workflow's timers would. */
@@ -473,14 +475,19 @@ class JourneyModel {
     const d: ModelDeadline = { id, name, dueAt, next: 0, open: true, ...(plan !== undefined ? { plan } : {}) };
     if (this.inHospital && name !== 'triage') d.pausedSince = now;
     this.deadlines.push(d);
-    // Opened with more than one step behind it (a late triage, say): one fires, the overdue notice
-    // if it is behind, else the latest; the others count as done (HAZ-06).
+    // Opened with more than one step behind it (a late triage, say): one fires (HAZ-06). The
+    // overdue notice if it is behind, the ladder after it counting from now; else the latest.
     const behind = this.ladder.map((_, i) => i).filter((i) => this.stepAt(d, i) <= now);
     if (d.pausedSince === undefined && behind.length > 1) {
-      const once = behind.find((i) => this.ladder[i]!.kind === 'overdue') ?? behind.at(-1)!;
+      const overdue = behind.find((i) => this.ladder[i]!.kind === 'overdue');
+      const once = overdue ?? behind.at(-1)!;
       const step = this.ladder[once]!;
       this.record.steps.push({ deadline: name, kind: step.kind, level: step.level, at: now });
-      d.next = behind.at(-1)! + 1;
+      d.next = once + 1;
+      if (overdue !== undefined) {
+        const back = step.offset.startsWith('-') ? step.offset.slice(1) : `-${step.offset}`;
+        d.ladderFrom = addDuration(now, back);
+      }
     }
     return d;
   }
