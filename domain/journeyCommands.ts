@@ -113,6 +113,9 @@ export const commandRules: Record<CommandType, CommandRule<unknown>> = {
  * Parses and checks a command against the journey. Returns the parsed command, or the rejection
  * the caller is told about (rule errors by their code, schema errors as `invalid` field by field).
  */
+/** The commands a journey still takes after the person died in hospital. */
+const AFTER_A_DEATH: readonly CommandType[] = ['close', 'contact', 'reassign'];
+
 export function checkCommand(
   s: J.JourneyState,
   type: CommandType,
@@ -134,6 +137,16 @@ export function checkCommand(
   }
   if (s.phase === 'closed')
     return { rejected: { ok: false, type: 'phase', message: `Journey ${s.journeyId} has closed.` } };
+  // After a death in hospital nothing new is planned or chased: the journey is closed as
+  // deceased. A contact (with the family) and a reassignment are still recorded.
+  if (s.hospitalStays.at(-1)?.died && !AFTER_A_DEATH.includes(type))
+    return {
+      rejected: {
+        ok: false,
+        type: 'phase',
+        message: `The person died in hospital; close journey ${s.journeyId} as deceased.`,
+      },
+    };
   try {
     r.check(s, parsed.data, now);
   } catch (error) {

@@ -8,6 +8,7 @@ import type { HospitalEvent } from '../../domain/commands.js';
 import { close } from '../../domain/closing.js';
 import { CONTROL_IDS_KEPT, type JourneyState } from '../../domain/journeyState.js';
 import { hospitalEvent } from '../../domain/hospitalStays.js';
+import { checkCommand } from '../../domain/journeyCommands.js';
 import {
   active,
   atTriage,
@@ -357,6 +358,20 @@ describe('a death in hospital', () => {
     died(s);
     adt(s, 'A01', DISCHARGED + DAY);
     expect(s.hospitalStays.at(-1)?.readmission).toBe(false);
+  });
+
+  it('after it, the journey takes only its closure, a contact and a reassignment', () => {
+    const s = admitted();
+    died(s);
+    const by = coordinator;
+    const outcome = (type: Parameters<typeof checkCommand>[1], command: object) => {
+      const checked = checkCommand(s, type, { by, ...command }, DISCHARGED + DAY);
+      return 'rejected' in checked ? checked.rejected.type : 'accepted';
+    };
+    expect(outcome('review', { outcome: 'continue', notes: 'Steady at home' })).toBe('phase');
+    expect(outcome('complete-action', { actionId: 'a1' })).toBe('phase');
+    expect(outcome('contact', { kind: 'carer', channel: 'phone' })).toBe('accepted');
+    expect(outcome('close', { reason: 'deceased', outcome: {} })).toBe('accepted');
   });
 
   it('cancelled by an A13, puts the person back on the ward with the clocks still stopped', () => {
