@@ -114,15 +114,22 @@ function admit(s: JourneyState, at: number, now: number, location?: string): boo
   return true;
 }
 
-function discharge(s: JourneyState, at: number, now: number): boolean {
+/**
+ * The stay an A03 ends, ended at `at` (never before it began): the current one, or one begun then
+ * when the admission never reached us, since a discharge still needs what follows it.
+ */
+function endStay(s: JourneyState, at: number): HospitalStay & { dischargedAt: string } {
   let stay = currentStay(s);
   if (!stay) {
-    // A discharge whose admission we never heard of still needs its follow-up.
     s.counters.stays += 1;
     stay = { stayNo: s.counters.stays, admittedAt: iso(at), readmission: false };
     s.hospitalStays.push(stay);
   }
-  stay.dischargedAt = iso(Math.max(at, ms(stay.admittedAt)));
+  return Object.assign(stay, { dischargedAt: iso(Math.max(at, ms(stay.admittedAt))) });
+}
+
+function discharge(s: JourneyState, at: number, now: number): boolean {
+  const stay = endStay(s, at);
   const dischargedAt = ms(stay.dischargedAt);
 
   // Restart the clocks where they stopped, and remember how, in case the discharge is cancelled.
@@ -181,13 +188,7 @@ function discharge(s: JourneyState, at: number, now: number): boolean {
  * An A13 that cancels it puts the person back on the ward, the deadlines still paused.
  */
 function diedInHospital(s: JourneyState, at: number, now: number): boolean {
-  let stay = currentStay(s);
-  if (!stay) {
-    s.counters.stays += 1;
-    stay = { stayNo: s.counters.stays, admittedAt: iso(at), readmission: false };
-    s.hospitalStays.push(stay);
-  }
-  stay.dischargedAt = iso(Math.max(at, ms(stay.admittedAt)));
+  const stay = endStay(s, at);
   stay.died = true;
   stay.discharges = (stay.discharges ?? 0) + 1;
   stay.undoDischarge = { deadlines: [] };
