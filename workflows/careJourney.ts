@@ -280,16 +280,6 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   }
   return { journeyId: s.journeyId, closure: s.closure };
 
-  /**
-   * Waits for a change or for the ladder step due at `next`; answers `next` if its timer fired. A
-   * step already due still waits for a (1 ms) timer, so that firing it is a history event.
-   *
-   * The timer's firing is read from its own flag, not from which of the two woke the loop first:
-   * when a signal and the timer land in the same activation, sdk-core has handed them over in one
-   * order live and the other on replay, and the journey must decide the same both times. All jobs
-   * of an activation are applied before any continuation runs; the flag is set one microtask after
-   * the timer's job, and the loop looks only after yielding past it.
-   */
   /** Applies what arrived, carries out every queued effect and records the journey, until nothing is left to do. */
   async function settle(): Promise<void> {
     do {
@@ -328,6 +318,17 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     return undefined;
   }
 
+  /**
+   * For journeys started before `same-however-chunked`: waits for a change or for the ladder step
+   * due at `next`; answers `next` if its timer fired. A step already due still waits for a (1 ms)
+   * timer, so that firing it is a history event.
+   *
+   * The timer's firing is read from its own flag, not from which of the two woke the loop first:
+   * when a signal and the timer land in the same activation, sdk-core has handed them over in one
+   * order live and the other on replay, and the journey must decide the same both times. All jobs
+   * of an activation are applied before any continuation runs; the flag is set one microtask after
+   * the timer's job, and the loop looks only after yielding past it.
+   */
   async function untilChangedOrDue(next: number): Promise<number | undefined> {
     let fired = false;
     const timer = new CancellationScope();
