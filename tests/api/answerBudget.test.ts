@@ -5,14 +5,13 @@
  * 504 from API Gateway).
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import { JOURNEY_TASK_QUEUE } from '../../temporal/taskQueue.js';
 import { parseProgrammes } from '../../config/programmeFiles.js';
-import { journeySearchAttributes } from '../../temporal/searchAttributes.js';
 import { createJourneyGateway, type JourneyGateway } from '../../lambdas/journeyGateway.js';
 import { isDependencyUnavailable } from '../../lambdas/unavailable.js';
-import { freePort } from '../../scripts/localServices.js';
+import { startDevServer } from '../support/devServer.js';
 
 const BUDGET_MS = 1500;
 const [frailty] = parseProgrammes(
@@ -24,14 +23,7 @@ let env: TestWorkflowEnvironment;
 let gateway: JourneyGateway;
 beforeAll(async () => {
   // A dev server with no worker on the journeys' task queue: journeys start, but nobody answers for them.
-  env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
-      port: await freePort(),
-      searchAttributes: [...journeySearchAttributes],
-      ip: '127.0.0.1',
-    },
-  });
+  env = await startDevServer();
   gateway = createJourneyGateway(env.client, { answerWithinMs: BUDGET_MS });
 });
 afterAll(async () => {

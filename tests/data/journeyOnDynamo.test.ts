@@ -14,13 +14,13 @@ import { createDocumentClient, ensureTable } from '../../activities/dynamo.js';
 import { createJourneyActivities } from '../../activities/journeyStore.js';
 import { createReadModel } from '../../activities/readModel.js';
 import { parseProgrammes } from '../../config/programmeFiles.js';
-import { journeySearchAttributes } from '../../temporal/searchAttributes.js';
 import { journeySummary } from '../../domain/views.js';
 import { freePort, startDynamoDbLocal, type Service } from '../../scripts/localServices.js';
 import { hospitalEventSignal, journeyQuery } from '../../temporal/journeyMessages.js';
 import { command, newPatientId, refer, referral } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator, lead } from '../support/journeySteps.js';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
+import { startDevServer } from '../support/devServer.js';
 
 // Short durations make the timers observable in seconds on a real-time server.
 const base = parseProgrammes({ programmes: builtInProgrammes }, 'built-in').find(
@@ -59,14 +59,7 @@ const waitFor = async (check: () => Promise<boolean>, what: string, ms = 30_000)
 beforeAll(async () => {
   port = await freePort();
   dynamo = await startDynamoDbLocal(inject('toolchain'), { port, dbPath });
-  env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
-      port: await freePort(),
-      searchAttributes: [...journeySearchAttributes],
-      ip: '127.0.0.1',
-    },
-  });
+  env = await startDevServer();
 });
 afterAll(async () => {
   await env?.teardown();

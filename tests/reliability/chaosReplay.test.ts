@@ -12,14 +12,13 @@ import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createJourneyActivities } from '../../activities/journeyStore.js';
 import { journeyIdFor } from '../../domain/journeyIds.js';
-import { freePort } from '../../scripts/localServices.js';
 import { checkReplays } from '../../scripts/chaosCheck.js';
-import { journeySearchAttributes } from '../../temporal/searchAttributes.js';
 import { referralSignal } from '../../temporal/journeyMessages.js';
 import { JOURNEY_TASK_QUEUE } from '../../temporal/taskQueue.js';
 import { careJourney } from '../../workflows/careJourney.js';
 import { currentTable, useDynamoDbLocal } from '../support/dynamoDbLocal.js';
 import { newPatientId, programme, referral } from '../support/journeyTestEnv.js';
+import { startDevServer } from '../support/devServer.js';
 
 const E = proto.temporal.api.enums.v1.EventType;
 
@@ -27,14 +26,7 @@ describe('replaying every journey history after a chaos run', () => {
   useDynamoDbLocal();
   let env: TestWorkflowEnvironment;
   beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
-        port: await freePort(),
-        searchAttributes: [...journeySearchAttributes],
-        ip: '127.0.0.1',
-      },
-    });
+    env = await startDevServer();
   }, 120_000);
   afterAll(async () => {
     await env?.teardown();

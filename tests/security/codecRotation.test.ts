@@ -18,13 +18,12 @@ import { createReadModel } from '../../activities/readModel.js';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import { JOURNEY_TASK_QUEUE } from '../../temporal/taskQueue.js';
 import { parseProgrammes } from '../../config/programmeFiles.js';
-import { journeySearchAttributes } from '../../temporal/searchAttributes.js';
 import { devAuthenticator } from '../../lambdas/auth.js';
 import { createJourneyGateway } from '../../lambdas/journeyGateway.js';
 import { startApiServer } from '../../lambdas/server.js';
 import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../../temporal/payloadCodec.js';
 import { currentTable, useDynamoDbLocal } from '../support/dynamoDbLocal.js';
-import { freePort } from '../../scripts/localServices.js';
+import { startDevServer } from '../support/devServer.js';
 
 useDynamoDbLocal();
 
@@ -80,14 +79,7 @@ async function startApi(keys: string) {
 }
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
-      port: await freePort(),
-      searchAttributes: [...journeySearchAttributes],
-      ip: '127.0.0.1',
-    },
-  });
+  env = await startDevServer();
 }, 120_000);
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));

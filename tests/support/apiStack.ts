@@ -16,14 +16,13 @@ import { createJourneyActivities } from '../../activities/journeyStore.js';
 import { createReadModel } from '../../activities/readModel.js';
 import { JOURNEY_TASK_QUEUE } from '../../temporal/taskQueue.js';
 import type { Programme } from '../../domain/programme.js';
-import { journeySearchAttributes } from '../../temporal/searchAttributes.js';
 import { devAuthenticator } from '../../lambdas/auth.js';
 import { createJourneyGateway } from '../../lambdas/journeyGateway.js';
 import type { RateLimits } from '../../lambdas/rateLimits.js';
 import { startApiServer } from '../../lambdas/server.js';
 import { httpClient, type Call } from '../../scripts/httpClient.js';
 import { currentTable, useDynamoDbLocal } from './dynamoDbLocal.js';
-import { freePort } from '../../scripts/localServices.js';
+import { startDevServer } from './devServer.js';
 
 export interface ApiStack {
   base: string;
@@ -49,14 +48,7 @@ export function useApiStack(
   let server: ServerType;
   let stack: ApiStack;
   beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
-        port: await freePort(),
-        searchAttributes: [...journeySearchAttributes],
-        ip: '127.0.0.1',
-      },
-    });
+    env = await startDevServer();
     const table = currentTable();
     worker = await Worker.create({
       connection: env.nativeConnection,

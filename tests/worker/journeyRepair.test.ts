@@ -12,14 +12,13 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createJourneyActivities } from '../../activities/journeyStore.js';
 import { JOURNEY_TASK_QUEUE } from '../../temporal/taskQueue.js';
-import { journeySearchAttributes } from '../../temporal/searchAttributes.js';
 import { careJourney } from '../../workflows/careJourney.js';
 import { hospitalEventSignal, journeyQuery, referralSignal } from '../../temporal/journeyMessages.js';
 import { JourneyRepair, isReplayDivergence, resetPointFor } from '../../worker/journeyRepair.js';
 import { installWorkerRuntime, onFailingWorkflowTask } from '../../worker/runtime.js';
 import { currentTable, useDynamoDbLocal } from '../support/dynamoDbLocal.js';
 import { newPatientId, programme, referral } from '../support/journeyTestEnv.js';
-import { freePort } from '../../scripts/localServices.js';
+import { startDevServer } from '../support/devServer.js';
 
 const { temporal } = proto;
 const E = temporal.api.enums.v1.EventType;
@@ -77,14 +76,7 @@ describe('a journey stuck on a replay divergence', () => {
   beforeAll(async () => {
     // Before anything creates the runtime: sdk-core's warnings are how the worker learns of the failure.
     expect(installWorkerRuntime('WARN')).toBe(true);
-    env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: inject('toolchain').temporalCli },
-        port: await freePort(),
-        searchAttributes: [...journeySearchAttributes],
-        ip: '127.0.0.1',
-      },
-    });
+    env = await startDevServer();
     client = env.client;
   }, 120_000);
   afterAll(async () => {
