@@ -69,7 +69,7 @@ export const builtInProgrammes: ProgrammeInput[] = [
         serviceManagers: ['mgr-owen'],
       },
     ],
-    eligibility: { minAge: 18, autoAcceptRiskScore: 0.5 },
+    eligibility: { minAge: 18, autoAcceptRiskScore: 0.5, closesAutomatically: ['minAge'] },
     risk: {
       ageFrom: 70,
       weights: {
@@ -168,7 +168,7 @@ export const builtInProgrammes: ProgrammeInput[] = [
         serviceManagers: ['mgr-helen'],
       },
     ],
-    eligibility: { minAge: 18 },
+    eligibility: { minAge: 18, closesAutomatically: ['minAge'] },
     risk: {
       ageFrom: 65,
       weights: {
@@ -255,7 +255,7 @@ export const builtInProgrammes: ProgrammeInput[] = [
         serviceManagers: ['mgr-gareth'],
       },
     ],
-    eligibility: { minAge: 18, autoAcceptRiskScore: 0.5 },
+    eligibility: { minAge: 18, autoAcceptRiskScore: 0.5, closesAutomatically: ['minAge'] },
     risk: frailtyRisk,
     deadlines: {
       triage: 'P2D',

@@ -3,10 +3,10 @@
  * later ones merge into it) and triage, which decides clear cases at once and waits for a person
  * otherwise. Accepting opens the assessment deadline and asks for a co-ordinator; declining closes
  * the journey. It is separate because it is the only stage that runs before anyone is assigned,
- * and the API uses it on its own (`phaseOnOpening`) to answer the referrer.
+ * and the API uses it on its own (`openingFor`) to answer the referrer.
  */
 import { addDuration, iso, ms } from './durations.js';
-import { findTeam, type Programme } from './programme.js';
+import { findTeam, type EligibilityCriterion, type Programme } from './programme.js';
 import type { JourneyReferral } from './referral.js';
 import type { By, Phase, TriageCommand } from './commands.js';
 import { systemActor } from './commands.js';
@@ -15,12 +15,16 @@ import {
   inHospital,
   JourneyRuleError,
   meet,
+  notify,
   openDeadlineNamed,
   phaseError,
   record,
   referredAt,
   rescore,
+  ruleInForce,
+  RULE_CHANGES,
   setPhase,
+  team,
   type JourneyState,
 } from './journeyState.js';
 import { close } from './closing.js';
@@ -68,11 +72,24 @@ export function newJourney(input: NewJourney, now: number): JourneyState {
  * clear cases from the referral and the programme alone, so whoever starts the journey can tell the
  * referrer at once, without asking the journey.
  */
-export function phaseOnOpening(programme: Programme, referral: JourneyReferral): Phase {
+export function openingFor(programme: Programme, referral: JourneyReferral): Opening {
   const at = ms(referral.receivedAt);
   const s = newJourney({ journeyId: '', workflowId: '', patientId: '', programme, teamId: referral.teamId }, at);
+  // A journey started now runs under every rule change (journeyState.ts, `RULE_CHANGES`).
+  s.rulesInForce = [...RULE_CHANGES];
   receiveReferral(s, referral, at);
-  return s.phase;
+  return {
+    phase: s.phase,
+    ...(s.triage ? { triage: { decision: s.triage.decision, reason: s.triage.reason } } : {}),
+    ...(s.triageConcerns ? { triageConcerns: s.triageConcerns } : {}),
+  };
+}
+
+/** What a new journey's first referral comes to: its phase, and triage's decision or concerns. */
+export interface Opening {
+  phase: Phase;
+  triage?: { decision: 'accept' | 'decline'; reason: string };
+  triageConcerns?: string[];
 }
 
 export function checkReferral(s: JourneyState, referral: JourneyReferral): void {
@@ -130,26 +147,49 @@ export function receiveReferral(s: JourneyState, referral: JourneyReferral, now:
   return { merged };
 }
 
-/** Eligibility and risk decide clear cases at once; the rest wait for a person. */
+/**
+ * Eligibility and risk decide clear cases at once; the rest wait for a person. Since
+ * `person-decides-triage`, a criterion the referral fails closes it only when the programme says
+ * that criterion may (`closesAutomatically`) and the referral is routine; otherwise the referral
+ * waits with the reasons shown (HAZ-01). Journeys started before close on any failed criterion.
+ */
 function triage(s: JourneyState, now: number): void {
   setPhase(s, 'triage');
   const e = s.programme.eligibility;
   const first = s.referrals[0]!;
-  const reasons: string[] = [];
-  if (e.minAge !== undefined && first.age < e.minAge) reasons.push(`age ${first.age} is under ${e.minAge}`);
-  if (e.maxAge !== undefined && first.age > e.maxAge) reasons.push(`age ${first.age} is over ${e.maxAge}`);
+  const failed: { criterion: EligibilityCriterion; reason: string }[] = [];
+  if (e.minAge !== undefined && first.age < e.minAge)
+    failed.push({ criterion: 'minAge', reason: `age ${first.age} is under ${e.minAge}` });
+  if (e.maxAge !== undefined && first.age > e.maxAge)
+    failed.push({ criterion: 'maxAge', reason: `age ${first.age} is over ${e.maxAge}` });
   if (e.minRiskScore !== undefined && s.risk.score < e.minRiskScore)
-    reasons.push(`risk score ${s.risk.score} is below ${e.minRiskScore}`);
-  if (reasons.length > 0) {
+    failed.push({ criterion: 'minRiskScore', reason: `risk score ${s.risk.score} is below ${e.minRiskScore}` });
+  const personDecides = ruleInForce(s, 'person-decides-triage');
+  const closing = personDecides
+    ? s.urgency === 'urgent'
+      ? []
+      : failed.filter((f) => e.closesAutomatically?.includes(f.criterion))
+    : failed;
+  if (closing.length > 0) {
     decideTriage(
       s,
-      { decision: 'decline', reason: reasons.join('; '), closeReason: 'ineligible', by: systemActor },
+      {
+        decision: 'decline',
+        reason: closing.map((f) => f.reason).join('; '),
+        closeReason: 'ineligible',
+        by: systemActor,
+      },
       now,
       true,
     );
     return;
   }
-  if (first.consentGiven && e.autoAcceptRiskScore !== undefined && s.risk.score >= e.autoAcceptRiskScore) {
+  if (failed.length > 0) {
+    s.triageConcerns = failed.map((f) => f.reason);
+    record(s, now, 'triage.needs-decision', systemActor, `for a person to decide: ${s.triageConcerns.join('; ')}`, {
+      concerns: s.triageConcerns.length,
+    });
+  } else if (first.consentGiven && e.autoAcceptRiskScore !== undefined && s.risk.score >= e.autoAcceptRiskScore) {
     decideTriage(
       s,
       { decision: 'accept', reason: `risk score ${s.risk.score} meets ${e.autoAcceptRiskScore}`, by: systemActor },
@@ -176,7 +216,9 @@ export function decideTriage(s: JourneyState, cmd: By<TriageCommand>, now: numbe
     riskScore: s.risk.score,
   });
   meet(s, findDeadline(s, 'triage'), now, cmd.by);
+  delete s.triageConcerns;
   if (cmd.decision === 'decline') {
+    if (ruleInForce(s, 'person-decides-triage')) tellReferrers(s, cmd.reason, now);
     close(s, { reason: cmd.closeReason ?? 'ineligible', outcome: {}, by: cmd.by }, now);
     return;
   }
@@ -186,4 +228,34 @@ export function decideTriage(s: JourneyState, cmd: By<TriageCommand>, now: numbe
   s.outbox.push({ type: 'assign', teamId: s.teamId });
   const due = s.programme.deadlines.assessment[s.urgency];
   openDeadlineNamed(s, 'assessment', now, addDuration(referredAt(s, now), due));
+}
+
+/**
+ * A decline goes back to whoever referred, with its reason: to each person who sent a referral
+ * (`referredBy`), and to the team lead for referrals an integration engine sent, naming the
+ * organisation to tell. No referrer is left believing the person is being seen (HAZ-01).
+ */
+function tellReferrers(s: JourneyState, reason: string, now: number): void {
+  const people = [...new Set(s.referrals.flatMap((r) => (r.referredBy ? [r.referredBy] : [])))];
+  const unsigned = s.referrals.filter((r) => !r.referredBy);
+  if (people.length > 0)
+    notify(s, now, {
+      key: 'declined#referrer',
+      kind: 'notice',
+      level: 0,
+      deadline: 'referral-declined',
+      recipients: people,
+      message: `Your referral was declined: ${reason}.`,
+    });
+  if (unsigned.length > 0) {
+    const whom = [...new Set(unsigned.map((r) => r.referrerOrganisation ?? r.source))].join(', ');
+    notify(s, now, {
+      key: 'declined#team-lead',
+      kind: 'notice',
+      level: 1,
+      deadline: 'referral-declined',
+      recipients: team(s).leads,
+      message: `Referral declined: ${reason}. Please tell the referrer (${whom}).`,
+    });
+  }
 }

@@ -122,9 +122,12 @@ export interface CarePlan {
  * turns it on for journeys started since:
  * - `past-steps-once`: a deadline opened with more than one ladder step behind it fires one (HAZ-06);
  * - `two-way-contacts`: only a conversation at or after the discharge meets the post-discharge
- *   contact deadline; an unanswered call, a message or a refusal is an attempt (HAZ-05).
+ *   contact deadline; an unanswered call, a message or a refusal is an attempt (HAZ-05);
+ * - `person-decides-triage`: a referral failing an eligibility criterion waits for a person unless
+ *   the programme lets that criterion close it (never an urgent one), and every decline is sent to
+ *   the referrer (HAZ-01).
  */
-export const RULE_CHANGES = ['past-steps-once', 'two-way-contacts'] as const;
+export const RULE_CHANGES = ['past-steps-once', 'two-way-contacts', 'person-decides-triage'] as const;
 export type RuleChange = (typeof RULE_CHANGES)[number];
 
 export const ruleInForce = (s: JourneyState, rule: RuleChange): boolean => s.rulesInForce?.includes(rule) ?? false;
@@ -154,6 +157,8 @@ export interface JourneyState {
   risk: { score: number; tier: RiskTier; factors: RiskFactor[]; tierSetBy: 'score' | 'person' };
   referrals: JourneyReferral[];
   triage?: { decision: 'accept' | 'decline'; reason: string; by: string; at: string; automatic: boolean };
+  /** Why the referral may not be eligible, while it waits for a person to decide (HAZ-01). */
+  triageConcerns?: string[];
   assessment?: AssessmentCommand & { at: string; by: string };
   carePlan?: CarePlan;
   reviews: {

@@ -43,6 +43,10 @@ export const teamSchema = z.lazy(() =>
   }),
 );
 
+/** The eligibility criteria a referral can fail, by the programme setting that states each. */
+export const eligibilityCriteria = ['minAge', 'maxAge', 'minRiskScore'] as const;
+export type EligibilityCriterion = (typeof eligibilityCriteria)[number];
+
 export const recipientRoles = ['coordinator', 'team-lead', 'service-manager'] as const;
 export type RecipientRole = (typeof recipientRoles)[number];
 
@@ -94,10 +98,20 @@ export const programmeSchema = z.lazy(() =>
       eligibility: z.object({
         minAge: z.number().int().min(0).optional(),
         maxAge: z.number().int().min(0).optional(),
-        /** Below this score a referral is closed as ineligible without waiting for a person. */
+        /**
+         * Below this score a referral is not eligible. It waits for a person's decision with the
+         * reason shown, unless `closesAutomatically` names it.
+         */
         minRiskScore: z.number().min(0).max(1).optional(),
         /** At or above this score an eligible referral is accepted without waiting for a person. */
         autoAcceptRiskScore: z.number().min(0).max(1).optional(),
+        /**
+         * The criteria above that may close a routine referral without a person looking at it, for
+         * clear-cut rules such as a child referred to an adult service. Left out, none may: every
+         * referral that fails a criterion waits for a triage decision with the reason shown. An
+         * urgent referral always waits (HAZ-01).
+         */
+        closesAutomatically: z.array(z.enum(eligibilityCriteria)).optional(),
       }),
       risk: riskModelSchema,
       deadlines: z.object({

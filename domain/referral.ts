@@ -66,6 +66,14 @@ export const referralSchema = z.lazy(() =>
         message: 'must be within the last 90 days',
       })
       .optional(),
+    /**
+     * When the person was last discharged home from hospital, if the referral follows a stay: an
+     * admission within the programme's readmission window of it is a readmission. Never ahead.
+     */
+    lastDischargeAt: z.iso
+      .datetime({ offset: true })
+      .refine((t) => Date.parse(t) <= Date.now() + 60_000, { message: 'must not be in the future' })
+      .optional(),
   }),
 );
 export type Referral = z.output<typeof referralSchema>;
@@ -87,6 +95,16 @@ export const journeyReferralSchema = z.lazy(() =>
     carer: z.object({ relationship: z.string().max(100).optional(), strain: z.boolean().optional() }).optional(),
     admissionsLast12Months: z.number().int().min(0).max(365).optional(),
     consentGiven: z.boolean(),
+    /**
+     * Who sent it, when a person did (their sign-in id, never the patient's): a decision to decline
+     * goes back to them. Left out for an integration engine; the team lead then tells the referrer.
+     */
+    referredBy: z.string().min(1).max(200).optional(),
+    /**
+     * The end of the hospital stay that led to the referral, when the referrer states it: an
+     * admission soon after it is a readmission though carepath never saw that stay.
+     */
+    lastDischargeAt: z.iso.datetime().optional(),
   }),
 );
 export type JourneyReferral = z.output<typeof journeyReferralSchema>;

@@ -59,6 +59,7 @@ export function journeyDetail(s: JourneyState, now: number) {
     risk: s.risk,
     referrals: s.referrals,
     triage: s.triage ?? null,
+    triageConcerns: s.triageConcerns ?? [],
     assessment: s.assessment ?? null,
     carePlan: s.carePlan ?? null,
     reviews: s.reviews,

@@ -14,7 +14,7 @@ import {
 import type { HospitalEvent } from '../domain/commands.js';
 import { journeyIdFor, journeyWorkflowId, parseJourneyId } from '../domain/journeyIds.js';
 import { JOURNEY_TASK_QUEUE } from '../temporal/taskQueue.js';
-import { phaseOnOpening, type JourneyState } from '../domain/journey.js';
+import { openingFor, type JourneyState, type Opening } from '../domain/journey.js';
 import type { CommandOutcome, CommandType } from '../domain/journeyCommands.js';
 import type { Programme } from '../domain/programme.js';
 import type { JourneyReferral } from '../domain/referral.js';
@@ -27,7 +27,8 @@ import {
   referralStatusQuery,
 } from '../temporal/journeyMessages.js';
 
-export interface ReferralAccepted {
+/** The answer to a referral: its journey, and for a new one what triage made of it (`Opening`). */
+export interface ReferralAccepted extends Partial<Omit<Opening, 'phase'>> {
   journeyId: string;
   merged: boolean;
   phase: JourneyState['phase'];
@@ -161,7 +162,7 @@ export function createJourneyGateway(
           return {
             journeyId: journeyIdFor(workflowId, opened.firstExecutionRunId),
             merged: false,
-            phase: phaseOnOpening(programme, referral),
+            ...openingFor(programme, referral),
           };
         } catch (error) {
           if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

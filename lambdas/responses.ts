@@ -100,7 +100,15 @@ export const responses = {
     teamId: str,
     items: z.array(z.looseObject({ coordinatorId: str, name: str, caseload: int, capacity: int })),
   }),
-  referralAccepted: z.looseObject({ journeyId: str, merged: bool, phase }),
+  referralAccepted: z.looseObject({
+    journeyId: str,
+    merged: bool,
+    phase,
+    /** For a new journey, triage's decision when it was made at once (a clear case)… */
+    triage: z.object({ decision: z.enum(['accept', 'decline']), reason: str }).optional(),
+    /** …or why it waits for a person when the referral may not be eligible. */
+    triageConcerns: z.array(str).optional(),
+  }),
   encounterAccepted: z.looseObject({ applied: int, duplicate: bool }),
   hl7Ack: z.string().regex(/^MSH\|[\s\S]*\rMSA\|A[AER]\|/),
   journeySummary,

@@ -68,7 +68,8 @@ describe('a new referral', () => {
     const gp = await token('gp-1', 'referrer');
     const lead = await token('lead-raj', 'team-lead', ['south-devon-1']);
     const cases = [
-      // Under the programme's minimum age: declined as ineligible, closed at once.
+      // Under the programme's minimum age, which this programme does not let close a referral by
+      // itself: waits for a person's decision (HAZ-01; tests/api/triageByAPerson.test.ts).
       {
         over: {
           patient: {
@@ -79,7 +80,7 @@ describe('a new referral', () => {
             postcode: 'TQ2 5AB',
           },
         },
-        phase: 'closed',
+        phase: 'triage',
       },
       // Middling risk: waits for a person's triage decision.
       { over: {}, phase: 'triage' },

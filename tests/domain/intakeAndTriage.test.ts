@@ -9,7 +9,7 @@ import {
   checkTriage,
   decideTriage,
   newJourney,
-  phaseOnOpening,
+  openingFor,
   receiveReferral,
 } from '../../domain/intakeAndTriage.js';
 import { JourneyRuleError, type JourneyState } from '../../domain/journeyState.js';
@@ -52,16 +52,26 @@ describe('opening a journey', () => {
   });
 });
 
-describe('the phase a referrer is told', () => {
+describe('what a referrer is told', () => {
   const p = programme();
   it('a high-risk referral with consent goes straight to assessment', () => {
-    expect(phaseOnOpening(p, highRiskReferral())).toBe('assessment');
+    expect(openingFor(p, highRiskReferral())).toEqual({
+      phase: 'assessment',
+      triage: { decision: 'accept', reason: 'risk score 0.7 meets 0.6' },
+    });
   });
   it('an eligible referral that is not clear-cut waits for triage', () => {
-    expect(phaseOnOpening(p, referral())).toBe('triage');
+    expect(openingFor(p, referral())).toEqual({ phase: 'triage' });
   });
-  it('a referral under the programme’s minimum age is closed', () => {
-    expect(phaseOnOpening(p, referral({ age: 17 }))).toBe('closed');
+  it('a referral under the minimum age waits for a person, and says why, unless the programme lets age close it', () => {
+    expect(openingFor(p, referral({ age: 17 }))).toEqual({ phase: 'triage', triageConcerns: ['age 17 is under 18'] });
+    const closesOnAge = programme((x) => {
+      x.eligibility.closesAutomatically = ['minAge'];
+    });
+    expect(openingFor(closesOnAge, referral({ age: 17 }))).toEqual({
+      phase: 'closed',
+      triage: { decision: 'decline', reason: 'age 17 is under 18' },
+    });
   });
 });
 
@@ -123,7 +133,7 @@ describe('receiving referrals', () => {
   });
 });
 
-describe('automatic triage', () => {
+describe('automatic triage in journeys started before person-decides-triage', () => {
   const declined = (changes: Parameters<typeof referral>[0], p = programme()) => {
     const s = openJourney(p);
     refer(s, changes);
@@ -199,6 +209,90 @@ describe('automatic triage', () => {
     expect(s.outbox).toEqual([{ type: 'assign', teamId: 'team-a' }]);
     // routine: 10 days from when the referral was received, not from triage
     expect(deadline(s, 'assessment').dueAt).toBe('2027-03-09T09:00:00.000Z');
+  });
+});
+
+describe('a person decides triage (person-decides-triage, HAZ-01)', () => {
+  /** A journey started since the rule, as every new journey is. */
+  const underRule = (p = programme()) => {
+    const s = openJourney(p);
+    s.rulesInForce = ['person-decides-triage'];
+    return s;
+  };
+  const closesOnAge = programme((p) => {
+    p.eligibility.closesAutomatically = ['minAge'];
+  });
+  const notices = (s: JourneyState) =>
+    s.outbox
+      .flatMap((e) => (e.type === 'notify' ? [e.notification] : []))
+      .filter((n) => n.deadline === 'referral-declined');
+
+  it('a referral failing a criterion waits for a person with the reasons shown, and a triage deadline', () => {
+    const s = underRule();
+    refer(s, { age: 16, conditions: [], referredBy: 'gp-ravi' });
+    expect(s.phase).toBe('triage');
+    expect(s.triage).toBeUndefined();
+    expect(s.closure).toBeUndefined();
+    expect(s.triageConcerns).toEqual(['age 16 is under 18', 'risk score 0 is below 0.1']);
+    expect(s.timeline.at(-1)).toMatchObject({
+      type: 'triage.needs-decision',
+      by: 'carepath',
+      detail: 'for a person to decide: age 16 is under 18; risk score 0 is below 0.1',
+    });
+    expect(deadline(s, 'triage').dueAt).toBe('2027-03-03T09:00:00.000Z');
+    expect(notices(s)).toEqual([]);
+  });
+
+  it('a failing referral is never accepted automatically, however high it scores', () => {
+    const s = underRule();
+    receiveReferral(s, highRiskReferral({ age: 106 }), T0);
+    expect(s).toMatchObject({ phase: 'triage', triageConcerns: ['age 106 is over 105'] });
+  });
+
+  it('a routine referral closes automatically only on a criterion the programme names, and the referrer is told why', () => {
+    const s = underRule(closesOnAge);
+    refer(s, { age: 17, conditions: ['a', 'b'], referredBy: 'gp-ravi' });
+    expect(s).toMatchObject({
+      phase: 'closed',
+      triage: { decision: 'decline', reason: 'age 17 is under 18', automatic: true },
+      closure: { reason: 'ineligible' },
+    });
+    expect(notices(s)).toMatchObject([
+      { kind: 'notice', recipients: ['gp-ravi'], message: 'Your referral was declined: age 17 is under 18.' },
+    ]);
+    // A criterion the programme did not name still waits for a person.
+    const lowRisk = underRule(closesOnAge);
+    refer(lowRisk, { age: 74, conditions: [] });
+    expect(lowRisk).toMatchObject({ phase: 'triage', triageConcerns: ['risk score 0.09 is below 0.1'] });
+  });
+
+  it('an urgent referral is never closed automatically', () => {
+    const s = underRule(closesOnAge);
+    refer(s, { age: 17, urgency: 'urgent', referredBy: 'gp-ravi' });
+    expect(s).toMatchObject({ phase: 'triage', triageConcerns: ['age 17 is under 18'] });
+    expect(s.closure).toBeUndefined();
+  });
+
+  it('a person’s decision clears the concerns; a decline reaches every referrer, through the team lead for an integration engine', () => {
+    const s = underRule();
+    refer(s, { age: 74, conditions: [], referredBy: 'gp-ravi' });
+    refer(s, { referralId: 'r2', source: 'hospital', referrerOrganisation: 'Torbay Hospital' }, T0 + HOUR);
+    decideTriage(s, { decision: 'decline', reason: 'needs met by the district nurses', by: lead }, T0 + 2 * HOUR);
+    expect(s.triageConcerns).toBeUndefined();
+    expect(s.phase).toBe('closed');
+    expect(notices(s)).toMatchObject([
+      { level: 0, recipients: ['gp-ravi'], message: 'Your referral was declined: needs met by the district nurses.' },
+      {
+        level: 1,
+        recipients: ['lead-lou'],
+        message: 'Referral declined: needs met by the district nurses. Please tell the referrer (Torbay Hospital).',
+      },
+    ]);
+    const accepted = underRule();
+    refer(accepted, { age: 74, conditions: [] });
+    decideTriage(accepted, { decision: 'accept', reason: 'frail, lives alone', by: lead }, T0 + HOUR);
+    expect(accepted.triageConcerns).toBeUndefined();
+    expect(notices(accepted)).toEqual([]);
   });
 });
 

@@ -165,6 +165,7 @@ describe('payload codec key rotation', () => {
       { id: 'same-however-chunked', deprecated: false },
       { id: 'past-steps-once', deprecated: false },
       { id: 'two-way-contacts', deprecated: false },
+      { id: 'person-decides-triage', deprecated: false },
     ]);
     expect(new Set(before.map(keyOf))).toEqual(new Set(['k1']));
 

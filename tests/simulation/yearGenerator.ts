@@ -557,6 +557,23 @@ function newNhsNumber(rnd: Rnd, used: Set<string>): string {
   }
 }
 
+/**
+ * Whether triage closes a referral of someone `age` years old without a person: only on an age
+ * criterion the programme names in `closesAutomatically`, and never for an urgent referral. The
+ * ineligible profiles fail on age or on risk; the model does not score risk, so no programme here
+ * may let risk close a referral by itself.
+ */
+function closesAtOnce(p: Programme, age: number, urgency: 'urgent' | 'routine'): boolean {
+  const e = p.eligibility;
+  if (e.closesAutomatically?.includes('minRiskScore'))
+    throw new Error(`${p.id}: the simulated year does not model risk closing a referral by itself`);
+  if (urgency === 'urgent') return false;
+  return (
+    (e.closesAutomatically?.includes('minAge') === true && e.minAge !== undefined && age < e.minAge) ||
+    (e.closesAutomatically?.includes('maxAge') === true && e.maxAge !== undefined && age > e.maxAge)
+  );
+}
+
 function simulateJourney(
   index: number,
   p: Programme,
@@ -569,18 +586,19 @@ function simulateJourney(
   const m = new JourneyModel(index, p, start, end);
   const team = pick(rnd, p.teams);
   const namesTeam = p.teams.length === 1 || chance(rnd, 0.3);
-  const path: SimJourney['triage'] =
-    shape.profiles.ineligible && chance(rnd, 0.08)
-      ? 'auto-decline'
-      : shape.profiles.auto && chance(rnd, 0.45)
-        ? 'auto-accept'
-        : 'manual';
-  const profile =
-    path === 'auto-decline'
-      ? shape.profiles.ineligible!
-      : path === 'auto-accept'
-        ? shape.profiles.auto!
-        : shape.profiles.manual;
+  // Someone the programme's criteria exclude: closed at once only when the programme lets that
+  // criterion close a routine referral, else a person at triage declines it (HAZ-01).
+  const ineligible = !!shape.profiles.ineligible && chance(rnd, 0.08);
+  let path: SimJourney['triage'] = ineligible
+    ? 'manual'
+    : shape.profiles.auto && chance(rnd, 0.45)
+      ? 'auto-accept'
+      : 'manual';
+  const profile = ineligible
+    ? shape.profiles.ineligible!
+    : path === 'auto-accept'
+      ? shape.profiles.auto!
+      : shape.profiles.manual;
   const age = int(rnd, profile.age[0], profile.age[1]);
   const journey: SimJourney = {
     index,
@@ -617,6 +635,7 @@ function simulateJourney(
 
   // ---- Referral and triage
   const first = referral(1);
+  if (ineligible && closesAtOnce(p, age, first.urgency)) journey.triage = path = 'auto-decline';
   const referredAt = m.slot(start + int(rnd, 0, 339) * DAY)!;
   m.record.referralSources.push(first.source);
   const afterReferral: Phase = path === 'auto-decline' ? 'closed' : path === 'auto-accept' ? 'assessment' : 'triage';
@@ -672,14 +691,16 @@ function simulateJourney(
     if (within) m.open('triage', 'triage', referredAt, addDuration(referredAt, within));
     const t = m.slot(referredAt + uniform(rnd, 0.1, 2.5) * DAY);
     if (t === undefined || interludes(t)) return { journey, model: m };
-    const decline = chance(rnd, 0.12);
+    const decline = ineligible || chance(rnd, 0.12);
     if (decline) {
-      const closeReason = weighted(rnd, [
-        ['declined', 2],
-        ['ineligible', 1],
-        ['withdrawn', 1],
-        ['transferred', 1],
-      ] as const);
+      const closeReason = ineligible
+        ? 'ineligible'
+        : weighted(rnd, [
+            ['declined', 2],
+            ['ineligible', 1],
+            ['withdrawn', 1],
+            ['transferred', 1],
+          ] as const);
       m.emit(t, { type: 'triage', decision: 'decline', reason: `Declined at triage: ${closeReason}`, closeReason });
       m.meet(m.find('triage'), t);
       m.closeAll();

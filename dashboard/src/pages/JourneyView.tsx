@@ -130,6 +130,17 @@ function LiveJourney({
   return (
     <>
       <Header journey={journey} programmes={programmes} />
+      {where === 'triage' && open && journey.triageConcerns.length > 0 ? (
+        <section className="notice" role="status" aria-labelledby="triage-concerns-heading">
+          <h2 id="triage-concerns-heading">Waiting for a triage decision</h2>
+          <p>This referral may not be eligible. A person decides; nothing closes it automatically:</p>
+          <ul data-testid="triage-concerns">
+            {journey.triageConcerns.map((c) => (
+              <li key={c}>{c}</li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <div className="grid journey">
         <div>
           <section aria-labelledby="deadlines-heading">
