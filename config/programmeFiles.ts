@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { builtInHospitalFeeds } from '../domain/builtInHospitalFeeds.js';
 import { builtInProgrammes } from '../domain/builtInProgrammes.js';
+import type { HospitalFeeds } from '../domain/hospitalFeeds.js';
 import { programmesFileSchema, type Programme } from '../domain/programme.js';
 
 export class ProgrammeConfigError extends Error {
@@ -29,12 +31,36 @@ function describeIssues(source: string, raw: unknown, error: z.ZodError): string
 }
 
 export function parseProgrammes(raw: unknown, source: string): Programme[] {
+  return parseConfiguration(raw, source).programmes;
+}
+
+function parseConfiguration(raw: unknown, source: string) {
   const result = programmesFileSchema.safeParse(raw);
   if (!result.success) throw new ProgrammeConfigError(describeIssues(source, raw, result.error));
-  return result.data.programmes;
+  return result.data;
 }
 
 export function loadProgrammesFile(file: string): Programme[] {
+  return parseConfiguration(readConfigurationFile(file), `CAREPATH_PROGRAMMES=${file}`).programmes;
+}
+
+/**
+ * Who may send hospital events, and each facility's codes: the `hospitalFeeds` of the file named by
+ * `CAREPATH_PROGRAMMES`, or the built-in examples' when it is not set. A file without the section
+ * names no sender, so every hospital event is refused until one is named (HAZ-10).
+ */
+export function loadHospitalFeeds(env: NodeJS.ProcessEnv = process.env): HospitalFeeds {
+  const file = env.CAREPATH_PROGRAMMES;
+  if (!file) return builtInHospitalFeeds;
+  return (
+    parseConfiguration(readConfigurationFile(file), `CAREPATH_PROGRAMMES=${file}`).hospitalFeeds ?? {
+      senders: [],
+      codeTables: {},
+    }
+  );
+}
+
+function readConfigurationFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -49,7 +75,7 @@ export function loadProgrammesFile(file: string): Programme[] {
       `CAREPATH_PROGRAMMES=${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
     );
   }
-  return parseProgrammes(raw, `CAREPATH_PROGRAMMES=${file}`);
+  return raw;
 }
 
 /** The programmes this process runs: `CAREPATH_PROGRAMMES` if set, else the built-in examples. */

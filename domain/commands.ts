@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { riskTiers } from './risk.js';
+import { admissionKinds } from './hospitalFeeds.js';
 
 export const phases = ['referred', 'triage', 'assessment', 'care-planning', 'active', 'in-hospital', 'closed'] as const;
 export type Phase = (typeof phases)[number];
@@ -169,6 +170,15 @@ export const hospitalEventSchema = z.lazy(() =>
      * death). The stay ends, but not as a discharge home: nothing follows it but closure.
      */
     died: z.boolean().optional(),
+    /** On an A03: the person went to another hospital, so the stay goes on there (HAZ-04). */
+    transfer: z.boolean().optional(),
+    /**
+     * What the hospital says the person is (PV1-2, Encounter.class). A day case or an outpatient
+     * attendance is recorded but pauses nothing and is not a readmission. Left out: an inpatient.
+     */
+    patientClass: z.enum(['inpatient', 'day-case', 'outpatient']).optional(),
+    /** How the person was admitted (PV1-4). A planned admission is not a readmission. */
+    admission: z.enum(admissionKinds).optional(),
     /** When carepath received it: ladder steps due before then fire before it is applied. */
     receivedAt: dateTime.optional(),
   }),

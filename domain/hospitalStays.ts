@@ -40,12 +40,15 @@ export function hospitalEvent(s: JourneyState, e: HospitalEvent, now: number): b
   // Hospital clocks drift and messages queue: an event is never later than when it reached us.
   const at = Math.min(e.occurredAt ? ms(e.occurredAt) : now, now);
   const by = 'hospital-adt';
+  // A day case or an outpatient attendance is not a stay: recorded, it pauses nothing (HAZ-04).
+  const attendance = e.patientClass === 'day-case' || e.patientClass === 'outpatient' ? e.patientClass : undefined;
   switch (e.event) {
     case 'A01':
-      return admit(s, at, now, e.location);
+      return attendance ? attend(s, at, now, attendance, e.location) : admit(s, at, now, e);
     case 'A02': {
+      if (attendance) return false;
       const stay = currentStay(s);
-      if (!stay) return admit(s, at, now, e.location); // the admission message never reached us
+      if (!stay) return admit(s, at, now, e); // the admission message never reached us
       stay.location = e.location ?? stay.location;
       record(s, now, 'hospital.transferred', by, `transferred${e.location ? ` to ${e.location}` : ''}`);
       return true;
@@ -60,7 +63,9 @@ export function hospitalEvent(s: JourneyState, e: HospitalEvent, now: number): b
       return false;
     }
     case 'A03':
-      return e.died ? diedInHospital(s, at, now) : discharge(s, at, now);
+      if (e.died) return diedInHospital(s, at, now);
+      if (attendance || (!currentStay(s) && openAttendance(s, at))) return endAttendance(s, at, now);
+      return e.transfer ? transferOut(s, at, now, e) : discharge(s, at, now);
     case 'A11':
       return cancelAdmission(s, now);
     case 'A13':
@@ -68,14 +73,54 @@ export function hospitalEvent(s: JourneyState, e: HospitalEvent, now: number): b
   }
 }
 
-function admit(s: JourneyState, at: number, now: number, location?: string): boolean {
-  if (currentStay(s)) return false;
-  const last = s.hospitalStays.at(-1);
+/**
+ * When the person last went home from hospital: the latest stay that ended in a discharge home
+ * (not a death; a transfer does not end a stay), or the stay before the referral when a referral
+ * states it (`lastDischargeAt`).
+ */
+export function lastDischargeHome(s: JourneyState): number | undefined {
+  const times = [
+    ...s.hospitalStays.flatMap((x) => (x.dischargedAt && !x.died ? [ms(x.dischargedAt)] : [])),
+    ...s.referrals.flatMap((r) => (r.lastDischargeAt ? [ms(r.lastDischargeAt)] : [])),
+  ];
+  return times.length ? Math.max(...times) : undefined;
+}
+
+function admit(s: JourneyState, at: number, now: number, e: Pick<HospitalEvent, 'location' | 'admission'>): boolean {
+  const { location } = e;
+  const current = currentStay(s);
+  if (current?.transferredOut) {
+    // The hospital the person was transferred to admits them: the same stay goes on there.
+    delete current.transferredOut;
+    if (location) current.location = location;
+    record(
+      s,
+      now,
+      'hospital.transferred',
+      'hospital-adt',
+      `arrived from another hospital${location ? ` at ${location}` : ''}`,
+      {
+        stayNo: current.stayNo,
+      },
+    );
+    return true;
+  }
+  if (current) return false;
+  // Only an unplanned admission soon after going home is a readmission: not a planned operation,
+  // not a birth.
+  const planned = e.admission === 'planned' || e.admission === 'maternity';
+  const home = lastDischargeHome(s);
   const readmission =
-    !!last?.dischargedAt && !last.died && at <= addDuration(ms(last.dischargedAt), s.programme.readmissionWindow);
+    !planned && home !== undefined && home <= at && at <= addDuration(home, s.programme.readmissionWindow);
   s.counters.stays += 1;
   const stayNo = s.counters.stays;
-  s.hospitalStays.push({ stayNo, admittedAt: iso(at), readmission, ...(location ? { location } : {}) });
+  s.hospitalStays.push({
+    stayNo,
+    admittedAt: iso(at),
+    readmission,
+    ...(location ? { location } : {}),
+    ...(planned ? { planned } : {}),
+  });
   if (s.hospitalStays.length > 50) s.hospitalStays.shift();
   record(
     s,
@@ -125,7 +170,86 @@ function endStay(s: JourneyState, at: number): HospitalStay & { dischargedAt: st
     stay = { stayNo: s.counters.stays, admittedAt: iso(at), readmission: false };
     s.hospitalStays.push(stay);
   }
+  delete stay.transferredOut;
   return Object.assign(stay, { dischargedAt: iso(Math.max(at, ms(stay.admittedAt))) });
+}
+
+/**
+ * An A03 to another hospital. The person is still in hospital, so nothing a discharge home starts
+ * happens: the stay goes on, its deadlines stay paused, and the next hospital's admission or
+ * discharge continues it. The co-ordinator is told, since a hospital outside carepath's feeds
+ * will never send the discharge home (HAZ-20).
+ */
+function transferOut(s: JourneyState, at: number, now: number, e: HospitalEvent): boolean {
+  if (!currentStay(s)) admit(s, at, now, e); // the admission message never reached us
+  const stay = currentStay(s)!;
+  stay.transferredOut = { at: iso(Math.max(at, ms(stay.admittedAt))) };
+  stay.transfers = (stay.transfers ?? 0) + 1;
+  record(s, now, 'hospital.transferred-out', 'hospital-adt', 'transferred to another hospital; the stay goes on', {
+    stayNo: stay.stayNo,
+  });
+  notify(s, now, {
+    key: `transfer#${stay.stayNo}.${stay.transfers}`,
+    kind: 'notice',
+    level: 0,
+    deadline: 'hospital-transfer',
+    recipients: recipientsFor(s, 'coordinator'),
+    message:
+      'Transferred to another hospital. Community deadlines stay paused until the discharge home. ' +
+      'If that hospital does not send carepath its discharges, check with it when the person goes home.',
+  });
+  return true;
+}
+
+/**
+ * The attendance an A03 at `at` ends: the latest, if not ended and begun within the day before
+ * (a day case is the same day). An older one is not it: an A03 then is for a stay whose admission
+ * never reached us, and must open its follow-up.
+ */
+const openAttendance = (s: JourneyState, at?: number) => {
+  const last = s.attendances?.at(-1);
+  return last && !last.endedAt && (at === undefined || at - ms(last.at) <= ATTENDANCE_MS) ? last : undefined;
+};
+const ATTENDANCE_MS = 24 * 3_600_000;
+
+/** A day case or outpatient attendance: recorded, nothing paused, no readmission. */
+function attend(
+  s: JourneyState,
+  at: number,
+  now: number,
+  kind: 'day-case' | 'outpatient',
+  location: string | undefined,
+): boolean {
+  s.attendances = [...(s.attendances ?? []), { at: iso(at), kind, ...(location ? { location } : {}) }].slice(-50);
+  record(
+    s,
+    now,
+    'hospital.attended',
+    'hospital-adt',
+    `${kind === 'day-case' ? 'day case' : 'outpatient attendance'}${location ? ` at ${location}` : ''}`,
+    {
+      kind,
+    },
+  );
+  return true;
+}
+
+/** The end of an attendance (its A03): recorded; no post-discharge contact, nothing restarted. */
+function endAttendance(s: JourneyState, at: number, now: number): boolean {
+  const open = openAttendance(s, at);
+  if (!open) return false;
+  open.endedAt = iso(Math.max(at, ms(open.at)));
+  record(
+    s,
+    now,
+    'hospital.attendance-ended',
+    'hospital-adt',
+    `${open.kind === 'day-case' ? 'day case' : 'attendance'} ended`,
+    {
+      kind: open.kind,
+    },
+  );
+  return true;
 }
 
 function discharge(s: JourneyState, at: number, now: number): boolean {
@@ -220,6 +344,13 @@ function cancelAdmission(s: JourneyState, now: number): boolean {
 
 function cancelDischarge(s: JourneyState, now: number): boolean {
   const stay = s.hospitalStays.at(-1);
+  if (stay?.transferredOut && !stay.dischargedAt) {
+    delete stay.transferredOut;
+    record(s, now, 'hospital.transfer-cancelled', 'hospital-adt', 'transfer to another hospital cancelled (A13)', {
+      stayNo: stay.stayNo,
+    });
+    return true;
+  }
   if (!stay?.dischargedAt || !stay.undoDischarge) return false;
   const undo = stay.undoDischarge;
   for (const u of undo.deadlines) {

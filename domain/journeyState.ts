@@ -89,6 +89,15 @@ export interface HospitalStay {
   readmission: boolean;
   /** The stay ended in the person's death (an A03 saying so), not a discharge home. */
   died?: boolean;
+  /** A planned (elective) or maternity admission (PV1-4): never a readmission. */
+  planned?: boolean;
+  /**
+   * Discharged to another hospital (an A03 saying so) and not yet heard of there: the stay goes
+   * on, and the next hospital's admission or discharge continues it (HAZ-04).
+   */
+  transferredOut?: { at: string };
+  /** Transfers to another hospital during this stay, for their notices' ids. */
+  transfers?: number;
   /** Discharges recorded for this stay (a cancelled one, A13, then a new A03 makes two). */
   discharges?: number;
   /** What the discharge changed, so that a cancelled discharge (A13) can put it back. */
@@ -183,6 +192,11 @@ export interface JourneyState {
     seq?: number;
   }[];
   hospitalStays: HospitalStay[];
+  /**
+   * Day cases and outpatient attendances the hospital told us of: recorded, but no stay — they
+   * pause nothing and are no readmission (HAZ-04). The latest 50.
+   */
+  attendances?: { at: string; kind: 'day-case' | 'outpatient'; location?: string; endedAt?: string }[];
   deadlines: Deadline[];
   closure?: { reason: CloseReason; outcome: CloseOutcome; at: string; by: string };
   /** The most recent entries only; the full trail is in the audit store. */

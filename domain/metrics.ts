@@ -20,6 +20,13 @@ export interface Metrics {
   onTime: Record<'assessment' | 'care-plan' | 'review', { met: number; onTime: number; rate: number | null }>;
   postDischargeContact: { discharges: number; contactedInWindow: number; rate: number | null };
   readmissions: { admissions: number; within30Days: number };
+  /**
+   * What else hospitals told us, none of it an admission or a discharge home: deaths in hospital,
+   * transfers to another hospital, and day cases and outpatient attendances.
+   */
+  hospital: { deaths: number; transfers: number; attendances: number };
+  /** Contacts that did not reach the person (no answer, a message left, declined): never a contact made. */
+  contactAttempts: number;
   escalationsByLevel: Record<'0' | '1' | '2', number>;
   closures: {
     total: number;
@@ -102,6 +109,12 @@ export function computeMetrics(events: AuditEvent[], period: { from: Date; to: D
       admissions: admissions.length,
       within30Days: admissions.filter((e) => e.data?.readmission === true).length,
     },
+    hospital: {
+      deaths: of('hospital.died').length,
+      transfers: of('hospital.transferred-out').length - of('hospital.transfer-cancelled').length,
+      attendances: of('hospital.attended').length,
+    },
+    contactAttempts: of('contact.recorded').filter((e) => e.data?.attempt === true).length,
     escalationsByLevel: {
       '0': steps.filter((e) => e.data?.level === 0).length,
       '1': steps.filter((e) => e.data?.level === 1).length,

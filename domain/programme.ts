@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { isDuration, nominalMs } from './durations.js';
+import { hospitalFeedsSchema } from './hospitalFeeds.js';
 
 // Schemas are built on first use (`z.lazy`): Temporal's sandbox evaluates this module once per
 // journey workflow, which then builds only the schemas of the messages it actually receives —
@@ -167,7 +168,11 @@ export const programmeSchema = z.lazy(() =>
 );
 
 export const programmesFileSchema = z
-  .object({ programmes: z.array(programmeSchema).min(1) })
+  .object({
+    programmes: z.array(programmeSchema).min(1),
+    /** Who may send hospital events for which facilities, and each facility's codes. */
+    hospitalFeeds: hospitalFeedsSchema.optional(),
+  })
   .superRefine((file, ctx) => {
     const seen = new Set<string>();
     file.programmes.forEach((p, i) => {

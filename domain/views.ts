@@ -65,6 +65,7 @@ export function journeyDetail(s: JourneyState, now: number) {
     reviews: s.reviews,
     contacts: s.contacts,
     hospitalStays: s.hospitalStays.map(({ undoDischarge: _undo, ...stay }) => stay),
+    attendances: s.attendances ?? [],
     deadlines: s.deadlines.map((d) => ({
       id: d.id,
       name: d.name,

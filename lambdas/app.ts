@@ -18,6 +18,8 @@ import { CODEC_COOKIE } from './routes/session.js';
 import { bearer, problem, type Env, type RouteDeps } from './routes/shared.js';
 import { securityHeaders, serveDashboard, type DashboardSite } from './dashboardSite.js';
 import type { RateLimits } from './rateLimits.js';
+import { builtInHospitalFeeds } from '../domain/builtInHospitalFeeds.js';
+import type { HospitalFeeds } from '../domain/hospitalFeeds.js';
 import { isDependencyUnavailable } from './unavailable.js';
 
 export { CODEC_COOKIE, problem };
@@ -36,6 +38,11 @@ export interface AppDeps {
   health: () => Promise<{ temporal: boolean; dynamodb: boolean }>;
   /** Per-caller limits on referral intake and the ADT feed; none when absent (appDepsFromEnv always sets them). */
   rateLimits?: RateLimits;
+  /**
+   * Who may send hospital events for which facilities, and each facility's codes. The built-in
+   * examples' when absent, for tests; appDepsFromEnv always sets it from the configuration.
+   */
+  hospitalFeeds?: HospitalFeeds;
   /** The built dashboard, served by the Node server; in AWS it is on CloudFront instead. */
   dashboard?: DashboardSite;
   now?: () => Date;
@@ -43,7 +50,12 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps) {
   const { dashboard, temporalUiOrigin, now, ...rest } = deps;
-  const routeDeps: RouteDeps = { ...rest, now: now ?? (() => new Date()), document: openApiDocument() };
+  const routeDeps: RouteDeps = {
+    ...rest,
+    hospitalFeeds: rest.hospitalFeeds ?? builtInHospitalFeeds,
+    now: now ?? (() => new Date()),
+    document: openApiDocument(),
+  };
   const app = new Hono<Env>();
 
   app.onError((error, ctx) => {

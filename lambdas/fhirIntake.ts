@@ -87,7 +87,14 @@ const encounterShape = z.looseObject({
   location: z.array(z.looseObject({ location: reference.optional() })).optional(),
   serviceProvider: reference.optional(),
   hospitalization: z.looseObject({ dischargeDisposition: codeableConcept.optional() }).optional(),
+  /** R4: a Coding from v3 ActCode (`IMP`, `AMB`, `SS`, `EMER`, `PRENC` …). */
+  class: coding.optional(),
 });
+
+/** Encounter.class (v3 ActCode) as carepath reads it: only these are not an inpatient stay. */
+const ENCOUNTER_CLASSES: Record<string, 'day-case' | 'outpatient'> = { AMB: 'outpatient', SS: 'day-case' };
+/** Discharge dispositions that mean another hospital, where the stay goes on. */
+const TRANSFER_DISPOSITIONS = ['other-hcf', 'rehab', 'psy'];
 
 type ServiceRequest = z.output<typeof serviceRequestShape>;
 type Resource = z.output<typeof anyResource>;
@@ -232,14 +239,19 @@ export function hospitalEventFromEncounter(
       'Encounter.status',
       `status ${encounter.status} does not move a journey (in-progress, finished, cancelled or entered-in-error do)`,
     );
+  if (encounter.class?.code === 'PRENC')
+    return fail('Encounter.class', 'a pre-admission (PRENC) does not move a journey; send the admission itself');
+  const patientClass = encounter.class?.code ? ENCOUNTER_CLASSES[encounter.class.code] : undefined;
   const occurredAt = kind === 'A03' ? encounter.period?.end : encounter.period?.start;
   const location = encounter.location?.[0]?.location?.display;
   // FHIR's discharge-disposition code for a death is `exp` (expired).
-  const died =
+  const disposition = (codes: string[]) =>
     kind === 'A03' &&
     !!encounter.hospitalization?.dischargeDisposition?.coding?.some(
-      (c) => c.system === DISCHARGE_DISPOSITION && c.code === 'exp',
+      (c) => c.system === DISCHARGE_DISPOSITION && codes.includes(c.code ?? ''),
     );
+  const died = disposition(['exp']);
+  const transfer = !died && disposition(TRANSFER_DISPOSITIONS);
   return {
     ok: true,
     value: {
@@ -251,6 +263,8 @@ export function hospitalEventFromEncounter(
         ...(occurredAt ? { occurredAt: new Date(occurredAt).toISOString() } : {}),
         ...(location ? { location } : {}),
         ...(died ? { died } : {}),
+        ...(transfer ? { transfer } : {}),
+        ...(patientClass ? { patientClass } : {}),
       },
     },
   };

@@ -7,10 +7,19 @@
  */
 import { Hl7Message, type Hl7Segment } from '@medplum/core';
 import type { HospitalEvent } from '../domain/commands.js';
+import {
+  dischargeOutcome,
+  meaningOf,
+  type AdmissionKind,
+  type HospitalFeeds,
+  type PatientClass,
+} from '../domain/hospitalFeeds.js';
 import { londonWallTime } from '../domain/londonTime.js';
 import { normaliseNhsNumber } from '../domain/nhsNumber.js';
 
 export const supportedEvents = ['A01', 'A02', 'A03', 'A08', 'A11', 'A13'] as const;
+/** Events acknowledged and ignored: a pre-admission (A05) is a booking, not a stay. */
+export const ignoredEvents = ['A05'] as const;
 
 export interface AdtMessage {
   message: Hl7Message;
@@ -20,28 +29,32 @@ export interface AdtMessage {
   nhsNumber: string;
   occurredAt?: string;
   location?: string;
-  /** An A03 that says the person died (`deathIn`). */
+  /** PV1-2 through the facility's code table; left out when the code is not known. */
+  patientClass?: PatientClass;
+  /** PV1-4 (admission type or NHS admission method) through the facility's code table. */
+  admission?: AdmissionKind;
+  /** An A03 that says the person died: PID-30 `Y`, or a discharge method or destination of death. */
   died?: boolean;
+  /** An A03 to another hospital (PV1-36/37): the stay goes on there. */
+  transfer?: boolean;
 }
 
 /**
- * Whether a discharge (A03) says the person died: PID-30 (patient death indicator) `Y`; PV1-36
- * (discharge disposition) an NHS Data Dictionary discharge method of death (`4`) or an HL7 table
- * 0112 "expired" code (`20`, `40`, `41`, `42`); or PV1-37 (discharged to location) the NHS discharge
- * destination `79`, "not applicable: patient died or stillbirth". A table per sending facility,
- * for trusts that use local codes, is to come (issue 16).
+ * A refusal carries the message when it could be read, else at least MSH-10 if it could be found,
+ * for the ACK to echo. An ignored message (a pre-admission) is acknowledged and changes nothing.
  */
-export function deathIn(pid: Hl7Segment, pv1: Hl7Segment | undefined): boolean {
-  const code = (segment: Hl7Segment | undefined, i: number) =>
-    segment?.getField(i)?.toString().split('^')[0]?.trim() ?? '';
-  return code(pid, 30).toUpperCase() === 'Y' || DEATH_DISPOSITIONS.includes(code(pv1, 36)) || code(pv1, 37) === '79';
-}
-const DEATH_DISPOSITIONS = ['4', '20', '40', '41', '42'];
-
-/** A refusal carries the message when it could be read, else at least MSH-10 if it could be found, for the ACK to echo. */
 export type AdtParse =
-  | { ok: true; adt: AdtMessage }
-  | { ok: false; message?: Hl7Message; controlId?: string; code: 'AR' | 'AE'; reason: string };
+  | { ok: true; ignored?: undefined; adt: AdtMessage }
+  | {
+      ok: false;
+      ignored: true;
+      code: 'AA';
+      message: Hl7Message;
+      controlId: string;
+      sendingFacility: string;
+      reason: string;
+    }
+  | { ok: false; ignored?: undefined; message?: Hl7Message; controlId?: string; code: 'AR' | 'AE'; reason: string };
 
 const usableSeparator = (c: string | undefined) => !!c && c.length === 1 && !/[\p{L}\p{N}\p{Z}\p{C}]/u.test(c);
 
@@ -100,7 +113,11 @@ function withoutTrailingCRs(text: string): string {
   return text.slice(0, end);
 }
 
-export function parseAdt(text: string): AdtParse {
+/**
+ * Reads an ADT message. `feeds` gives the sending facility's own codes for patient class, admission
+ * and discharge over the defaults (domain/hospitalFeeds.ts).
+ */
+export function parseAdt(text: string, feeds?: HospitalFeeds): AdtParse {
   const normalised = withoutTrailingCRs(text.replace(/^\s+/, '').replace(/\r\n|\n|\r/g, '\r'));
   if (!normalised.startsWith('MSH'))
     return { ok: false, code: 'AR', reason: 'not an HL7 v2 message: it must start with an MSH segment' };
@@ -134,6 +151,17 @@ export function parseAdt(text: string): AdtParse {
       code: 'AR',
       reason: `unsupported message type ${type || '(none)'}: carepath takes ADT`,
     };
+  const sendingFacility = msh.getField(4)?.toString().split('^')[0] || 'unknown';
+  if ((ignoredEvents as readonly string[]).includes(trigger ?? ''))
+    return {
+      ok: false,
+      ignored: true,
+      code: 'AA',
+      message,
+      controlId,
+      sendingFacility,
+      reason: `${trigger} (pre-admission): nothing changes`,
+    };
   const event = (supportedEvents as readonly string[]).includes(trigger ?? '')
     ? (trigger as HospitalEvent['event'])
     : undefined;
@@ -164,18 +192,41 @@ export function parseAdt(text: string): AdtParse {
         : evn?.getField(6)?.toString();
   const occurredAt = hl7Timestamp(when) ?? hl7Timestamp(evn?.getField(2)?.toString());
   const location = pv1?.getField(3)?.toString().split('^').filter(Boolean).join(' ') || undefined;
-  const died = event === 'A03' && deathIn(pid, pv1);
+  const code = (segment: Hl7Segment | undefined, i: number) => segment?.getField(i)?.toString().split('^')[0];
+  const patientClass = meaningOf(feeds, sendingFacility, 'patientClass', code(pv1, 2));
+  if (patientClass === 'pre-admission')
+    return {
+      ok: false,
+      ignored: true,
+      code: 'AA',
+      message,
+      controlId,
+      sendingFacility,
+      reason: 'patient class pre-admission: nothing changes',
+    };
+  const admission = meaningOf(feeds, sendingFacility, 'admissionType', code(pv1, 4));
+  const outcome =
+    event === 'A03'
+      ? dischargeOutcome(feeds, sendingFacility, {
+          deathIndicator: code(pid, 30),
+          disposition: code(pv1, 36),
+          dischargedTo: code(pv1, 37),
+        })
+      : undefined;
   return {
     ok: true,
     adt: {
       message,
       controlId,
-      sendingFacility: msh.getField(4)?.toString().split('^')[0] || 'unknown',
+      sendingFacility,
       event,
       nhsNumber,
       ...(occurredAt ? { occurredAt } : {}),
       ...(location ? { location } : {}),
-      ...(died ? { died } : {}),
+      ...(patientClass ? { patientClass } : {}),
+      ...(admission ? { admission } : {}),
+      ...(outcome === 'died' ? { died: true } : {}),
+      ...(outcome === 'transfer' ? { transfer: true } : {}),
     },
   };
 }

@@ -49,7 +49,7 @@ export async function runLoad(o: LoadOptions): Promise<{ journeyIds: string[]; s
   const team = o.programme.teams[0]!;
   const gp = await o.token('gp-chaos', 'referrer', []);
   const lead = await o.token(team.leads[0]!, 'team-lead', [team.id]);
-  const feed = await o.token('pas-chaos', 'integration', []);
+  const feed = await o.token('tie-1', 'integration', []);
   const coordinators = new Map<string, string>();
   for (const c of team.coordinators) coordinators.set(c.id, await o.token(c.id, 'coordinator', [team.id]));
   const started = Date.now();

@@ -254,7 +254,7 @@ export async function seed(opts: SeedOptions): Promise<Record<string, number>> {
       agreedWithPatient: true,
       agreedWithCarer: !p.livesAlone,
     });
-    const feed = await token('demo-pas', 'integration');
+    const feed = await token('tie-1', 'integration');
     const adt = (id: string, event: 'A01' | 'A03', at: number) =>
       adtMessage({
         controlId: id,

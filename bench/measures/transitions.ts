@@ -18,7 +18,7 @@ export function adtMessage(event: 'A01' | 'A03', nhsNumber: string, at = Date.no
   control += 1;
   const id = `B${event}${Date.now().toString(36)}${control}`;
   return [
-    `MSH|^~\\&|PAS|BENCH^Bench General^L|CAREPATH|ICS|${stamp(at)}||ADT^${event}^ADT_${event}|${id}|P|2.3`,
+    `MSH|^~\\&|PAS|RBZ^Royal Devon^L|CAREPATH|ICS|${stamp(at)}||ADT^${event}^ADT_${event}|${id}|P|2.3`,
     `EVN|${event}|${stamp(at)}`,
     `PID|1||${nhsNumber}^^^NHS^NH||Patient^Bench`,
     'PV1|1|I|WARD7^BED3^BENCH',
@@ -36,7 +36,7 @@ export async function measureTransitions(ctx: BenchContext) {
   const { api, client } = ctx.stack;
   const gp = await api.token('bench-gp', 'referrer');
   const lead = await api.token(FLOW.lead, 'team-lead', [FLOW.team]);
-  const adt = await api.token('bench-pas', 'integration');
+  const adt = await api.token('tie-1', 'integration');
   const get = async (id: string) => {
     const r = await api.call('GET', `/journeys/${encodeURIComponent(id)}`, { token: lead });
     if (r.status !== 200) throw new Error(`GET journey ${r.status}: ${r.text.slice(0, 200)}`);

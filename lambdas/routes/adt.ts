@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { patientIdFor } from '../../activities/pseudonym.js';
+import { facilitiesOf } from '../../domain/hospitalFeeds.js';
 import { normaliseNhsNumber } from '../../domain/nhsNumber.js';
 import { hospitalEventFromEncounter } from '../fhirIntake.js';
 import { ack, parseAdt } from '../hl7.js';
@@ -25,13 +26,18 @@ export const adtRoutes: Route[] = [
     body: [
       {
         contentType: 'application/hl7-v2',
-        description: 'HL7 v2.3–2.5 ADT (A01, A02, A03, A08, A11, A13), ER7 with CR, LF or CRLF',
+        description:
+          'HL7 v2.3–2.5 ADT (A01, A02, A03, A08, A11, A13; A05 acknowledged and ignored), ER7 with CR, LF or CRLF',
       },
       { contentType: 'application/fhir+json', description: 'FHIR R4 Encounter' },
     ],
     responses: {
       200: hl7('HL7 ACK (MSA|AA)'),
       202: json('Encounter accepted', responses.encounterAccepted),
+      403: {
+        ...hl7('negative ACK (AR), or problem+json for an Encounter: a facility this sender may not send for'),
+        alternatives: { 'application/problem+json': problemResponse },
+      },
       400: {
         ...hl7('negative ACK (AE/AR), or an invalid Encounter (problem+json)'),
         alternatives: { 'application/problem+json': problemResponse },
@@ -67,6 +73,15 @@ export const adtRoutes: Route[] = [
     },
     handler: async (ctx, deps) => {
       const now = deps.now;
+      const caller = ctx.get('caller');
+      // A sender may send only for the facilities it is configured for (HAZ-10), and its message
+      // ids are its own: duplicates are detected per sender and facility.
+      const allowed = facilitiesOf(deps.hospitalFeeds, caller.sub);
+      const notFor = (facility: string) =>
+        allowed.length === 0
+          ? `${caller.sub} is not configured to send hospital events (hospitalFeeds.senders)`
+          : `${caller.sub} may not send for facility ${facility}; it may send for ${allowed.join(', ')}`;
+      const sender = (facility: string) => `${caller.sub}/${facility}`;
       if (isJson(ctx)) {
         // The FHIR alternative: an Encounter.
         const encounter = hospitalEventFromEncounter(await ctx.req.json().catch(() => undefined));
@@ -84,23 +99,31 @@ export const adtRoutes: Route[] = [
           return problem(ctx, 400, 'Invalid Encounter', 'Encounter.subject.identifier: not a valid NHS number', {
             errors: [{ path: 'Encounter.subject.identifier', message: 'not a valid NHS number' }],
           });
-        if (!(await deps.read.isNewAdtMessage(facility, event.controlId)))
+        if (!allowed.includes(facility))
+          return problem(ctx, 403, 'Not a sender for this facility', notFor(facility), {
+            errors: [{ path: 'Encounter.serviceProvider', message: notFor(facility) }],
+          });
+        if (!(await deps.read.isNewAdtMessage(sender(facility), event.controlId)))
           return ctx.json({ applied: 0, duplicate: true }, 202);
         const reached = await deps.gateway.hospitalEvent(deps.programmes, patientIdFor(nhs, deps.pseudonymKey), {
           ...event,
           controlId: `${facility}:${event.controlId}`,
         });
-        await deps.read.recordAdtMessage(facility, event.controlId, now());
+        await deps.read.recordAdtMessage(sender(facility), event.controlId, now());
         return ctx.json({ applied: reached, duplicate: false }, 202);
       }
       const hl7 = (status: number, body: string) =>
         ctx.body(body, status as 200, { 'content-type': 'application/hl7-v2; charset=utf-8' });
-      const parsed = parseAdt(await ctx.req.text());
+      const parsed = parseAdt(await ctx.req.text(), deps.hospitalFeeds);
+      if (parsed.ignored && !allowed.includes(parsed.sendingFacility))
+        return hl7(403, ack(parsed.message, 'AR', notFor(parsed.sendingFacility)));
+      if (parsed.ignored) return hl7(200, ack(parsed.message, 'AA', parsed.reason));
       if (!parsed.ok) return hl7(400, ack(parsed.message, parsed.code, parsed.reason, parsed.controlId));
       const { adt } = parsed;
+      if (!allowed.includes(adt.sendingFacility)) return hl7(403, ack(adt.message, 'AR', notFor(adt.sendingFacility)));
       const at = now();
       // A message we have processed before is acknowledged and changes nothing.
-      if (!(await deps.read.isNewAdtMessage(adt.sendingFacility, adt.controlId)))
+      if (!(await deps.read.isNewAdtMessage(sender(adt.sendingFacility), adt.controlId)))
         return hl7(200, ack(adt.message, 'AA', 'duplicate: already processed'));
       const patientId = patientIdFor(adt.nhsNumber, deps.pseudonymKey);
       const reached = await deps.gateway.hospitalEvent(deps.programmes, patientId, {
@@ -109,8 +132,14 @@ export const adtRoutes: Route[] = [
         ...(adt.occurredAt ? { occurredAt: adt.occurredAt } : {}),
         ...(adt.location ? { location: adt.location } : {}),
         ...(adt.died ? { died: true } : {}),
+        ...(adt.transfer ? { transfer: true } : {}),
+        // An inpatient is what a journey assumes when it is not told: only the others are sent.
+        ...(adt.patientClass === 'day-case' || adt.patientClass === 'outpatient'
+          ? { patientClass: adt.patientClass }
+          : {}),
+        ...(adt.admission ? { admission: adt.admission } : {}),
       });
-      await deps.read.recordAdtMessage(adt.sendingFacility, adt.controlId, at);
+      await deps.read.recordAdtMessage(sender(adt.sendingFacility), adt.controlId, at);
       return hl7(
         200,
         ack(

@@ -3,6 +3,7 @@
  * the role × route test, together with its handler), what handlers are given, and the
  * problem+json answers they make.
  */
+import type { HospitalFeeds } from '../../domain/hospitalFeeds.js';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { AppDeps } from '../app.js';
@@ -45,7 +46,8 @@ export interface ResponseSpec {
 }
 
 /** What handlers are given: the app's dependencies, with the clock settled. */
-export type RouteDeps = Omit<AppDeps, 'now' | 'dashboard' | 'temporalUiOrigin'> & {
+export type RouteDeps = Omit<AppDeps, 'now' | 'dashboard' | 'temporalUiOrigin' | 'hospitalFeeds'> & {
+  hospitalFeeds: HospitalFeeds;
   now: () => Date;
   /** The OpenAPI document, built once from the route table. */
   document: unknown;

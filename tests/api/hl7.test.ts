@@ -128,3 +128,85 @@ describe('ADT parsing', () => {
     }
   });
 });
+
+describe('hospital semantics from PV1 (HAZ-04)', () => {
+  /** A real-shaped v2.4 message from Torbay (RA9), with PV1-2, PV1-4 and PV1-36/37 as given. */
+  const adt = (
+    event: string,
+    f: { cls?: string; type?: string; method?: string; destination?: string; facility?: string },
+  ) => {
+    const pv1 = ['PV1', '1', f.cls ?? 'I', 'WARD4^BED2^TOR', f.type ?? ''];
+    while (pv1.length <= 45) pv1.push('');
+    pv1[36] = f.method ?? '';
+    pv1[37] = f.destination ?? '';
+    return [
+      `MSH|^~\\&|PAS|${f.facility ?? 'RA9'}^Torbay^L|CAREPATH|ICS|20261014093000||ADT^${event}^ADT_A01|M-${event}|P|2.4`,
+      `EVN|${event}|20261014093000`,
+      'PID|1||9434765919^^^NHS^NH||Crane^Edith||19380502|F',
+      pv1.join('|'),
+    ].join('\r');
+  };
+  const read = (m: string, feeds?: Parameters<typeof parseAdt>[1]) => {
+    const r = parseAdt(m, feeds);
+    if (!r.ok) throw new Error(r.reason);
+    return r.adt;
+  };
+
+  it('reads the patient class: inpatient, day case and outpatient by HL7 table 0004 and the NHS classification', () => {
+    expect(read(adt('A01', { cls: 'I' })).patientClass).toBe('inpatient');
+    expect(read(adt('A01', { cls: 'E' })).patientClass).toBe('inpatient');
+    expect(read(adt('A01', { cls: 'D' })).patientClass).toBe('day-case');
+    expect(read(adt('A01', { cls: '2' })).patientClass).toBe('day-case'); // NHS: day case admission
+    expect(read(adt('A01', { cls: 'O' })).patientClass).toBe('outpatient');
+    expect(read(adt('A01', { cls: 'ZZ' })).patientClass).toBeUndefined(); // unknown: treated as inpatient
+  });
+
+  it('reads the admission: planned by table 0007 or NHS method 11–13, emergency by 21–2D', () => {
+    expect(read(adt('A01', { type: 'C' })).admission).toBe('planned');
+    expect(read(adt('A01', { type: '11' })).admission).toBe('planned');
+    expect(read(adt('A01', { type: '21' })).admission).toBe('emergency');
+    expect(read(adt('A01', { type: 'E' })).admission).toBe('emergency');
+    expect(read(adt('A01', { type: '31' })).admission).toBe('maternity');
+  });
+
+  it('reads a discharge to another hospital as a transfer, and home as neither', () => {
+    expect(read(adt('A03', { destination: '51' }))).toMatchObject({ transfer: true }); // NHS other hospital provider
+    expect(read(adt('A03', { destination: '87' }))).toMatchObject({ transfer: true }); // non-NHS hospital
+    expect(read(adt('A03', { method: '02' }))).toMatchObject({ transfer: true }); // table 0112: short-term hospital
+    const home = read(adt('A03', { method: '1', destination: '19' }));
+    expect(home.transfer).toBeUndefined();
+    expect(home.died).toBeUndefined();
+    // A death wins over a destination that says otherwise.
+    expect(read(adt('A03', { method: '4', destination: '51' }))).toMatchObject({ died: true });
+  });
+
+  it('acknowledges and ignores a pre-admission: A05, or patient class P', () => {
+    for (const m of [adt('A05', {}), adt('A01', { cls: 'P' })]) {
+      const r = parseAdt(m);
+      expect(r).toMatchObject({
+        ok: false,
+        ignored: true,
+        code: 'AA',
+        controlId: expect.any(String),
+        sendingFacility: 'RA9',
+      });
+    }
+  });
+
+  it('reads a facility’s own codes over the defaults, and only for that facility', () => {
+    const feeds = {
+      senders: [{ client: 'tie-1', facilities: ['RA9', 'RBZ'] }],
+      codeTables: {
+        RA9: {
+          patientClass: { DC: 'day-case' as const, I: 'outpatient' as const },
+          dischargedTo: { T1: 'transfer' as const },
+        },
+      },
+    };
+    expect(read(adt('A01', { cls: 'DC' }), feeds).patientClass).toBe('day-case');
+    expect(read(adt('A01', { cls: 'I' }), feeds).patientClass).toBe('outpatient'); // a local code wins
+    expect(read(adt('A03', { destination: 'T1' }), feeds).transfer).toBe(true);
+    expect(read(adt('A01', { cls: 'DC', facility: 'RBZ' }), feeds).patientClass).toBeUndefined();
+    expect(read(adt('A01', { cls: 'I', facility: 'RBZ' }), feeds).patientClass).toBe('inpatient');
+  });
+});

@@ -52,7 +52,7 @@ describe('the clinical record', () => {
     const gp = await token('gp-rec', 'referrer');
     const ana = await token('coord-ana', 'coordinator', ['south-devon-1']);
     const raj = await token('lead-raj', 'team-lead', ['south-devon-1']);
-    const feed = await token('tie-rec', 'integration');
+    const feed = await token('tie-1', 'integration');
     const nhs = '9434765919';
     const patient = {
       nhsNumber: nhs,

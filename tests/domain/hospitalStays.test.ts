@@ -385,3 +385,113 @@ describe('a death in hospital', () => {
     expect(s.deadlines).toEqual(before);
   });
 });
+
+describe('hospital semantics (HAZ-04)', () => {
+  it('a day case is recorded but pauses nothing, is no readmission, and its end opens no follow-up', () => {
+    const s = dischargedAgain();
+    const before = structuredClone(s.deadlines);
+    adt(s, 'A01', DISCHARGED + 2 * DAY, { patientClass: 'day-case', location: 'Day surgery' });
+    expect(s.phase).toBe('active');
+    expect(s.deadlines).toEqual(before);
+    expect(s.hospitalStays).toHaveLength(1);
+    expect(s.attendances).toEqual([
+      { at: new Date(DISCHARGED + 2 * DAY).toISOString(), kind: 'day-case', location: 'Day surgery' },
+    ]);
+    expect(entry(s, 'hospital.attended').detail).toBe('day case at Day surgery');
+    expect(notifications(s).some((n) => n.deadline === 'readmission')).toBe(false);
+    // Its A03 — even one that does not repeat the patient class — ends the attendance, not a stay.
+    adt(s, 'A03', DISCHARGED + 2 * DAY + 6 * HOUR);
+    expect(s.attendances?.[0]?.endedAt).toBe(new Date(DISCHARGED + 2 * DAY + 6 * HOUR).toISOString());
+    expect(s.hospitalStays).toHaveLength(1);
+    expect(s.deadlines).toEqual(before);
+    expect(s.timeline.filter((e) => e.type === 'hospital.discharged')).toHaveLength(1);
+  });
+
+  it('an outpatient attendance is recorded and changes no clock', () => {
+    const s = active();
+    const before = structuredClone(s.deadlines);
+    adt(s, 'A01', ADMITTED, { patientClass: 'outpatient' });
+    expect(s).toMatchObject({ phase: 'active', attendances: [{ kind: 'outpatient' }] });
+    expect(s.deadlines).toEqual(before);
+  });
+
+  it('a planned admission pauses the clocks but is not a readmission', () => {
+    const s = dischargedAgain();
+    adt(s, 'A01', DISCHARGED + 5 * DAY, { admission: 'planned' });
+    expect(s.phase).toBe('in-hospital');
+    expect(s.hospitalStays[1]).toMatchObject({ readmission: false, planned: true });
+    expect(notifications(s).some((n) => n.deadline === 'readmission')).toBe(false);
+    // An emergency one in the same window is.
+    const t = dischargedAgain();
+    adt(t, 'A01', DISCHARGED + 5 * DAY, { admission: 'emergency' });
+    expect(t.hospitalStays[1]!.readmission).toBe(true);
+  });
+
+  it('a transfer to another hospital keeps the stay going: no follow-up, clocks still paused, the co-ordinator told', () => {
+    const s = admitted();
+    const paused = structuredClone(s.deadlines);
+    adt(s, 'A03', DISCHARGED, { transfer: true });
+    expect(s.phase).toBe('in-hospital');
+    expect(s.hospitalStays).toHaveLength(1);
+    expect(s.hospitalStays[0]).toMatchObject({ transferredOut: { at: new Date(DISCHARGED).toISOString() } });
+    expect(s.hospitalStays[0]!.dischargedAt).toBeUndefined();
+    expect(s.deadlines).toEqual(paused);
+    expect(notifications(s).at(-1)).toMatchObject({
+      deadline: 'hospital-transfer',
+      kind: 'notice',
+      recipients: ['coord-ana'],
+    });
+    // The receiving hospital's admission continues the same stay, and is no readmission.
+    adt(s, 'A01', DISCHARGED + HOUR, { location: 'Leeds General Ward 3' });
+    expect(s.hospitalStays).toHaveLength(1);
+    expect(s.hospitalStays[0]).toMatchObject({ location: 'Leeds General Ward 3', readmission: false });
+    expect(s.hospitalStays[0]!.transferredOut).toBeUndefined();
+    expect(entry(s, 'hospital.transferred').detail).toBe('arrived from another hospital at Leeds General Ward 3');
+    // Its discharge home is the one that restarts the clocks and opens the follow-up.
+    adt(s, 'A03', DISCHARGED + 5 * DAY);
+    expect(s.phase).toBe('active');
+    expect(deadline(s, 'post-discharge-contact#1').status).toBe('open');
+  });
+
+  it('a discharge home from the second hospital, its admission never sent, ends the transferred stay', () => {
+    const s = admitted();
+    adt(s, 'A03', DISCHARGED, { transfer: true });
+    adt(s, 'A03', DISCHARGED + 3 * DAY);
+    expect(s.hospitalStays).toHaveLength(1);
+    expect(s.hospitalStays[0]).toMatchObject({ dischargedAt: new Date(DISCHARGED + 3 * DAY).toISOString() });
+    expect(s.hospitalStays[0]!.transferredOut).toBeUndefined();
+    expect(s.phase).toBe('active');
+  });
+
+  it('a transfer cancelled by an A13 leaves the person on the first ward', () => {
+    const s = admitted();
+    adt(s, 'A03', DISCHARGED, { transfer: true });
+    adt(s, 'A13', DISCHARGED + HOUR);
+    expect(s.hospitalStays[0]!.transferredOut).toBeUndefined();
+    expect(s.phase).toBe('in-hospital');
+    expect(entry(s, 'hospital.transfer-cancelled').type).toBe('hospital.transfer-cancelled');
+  });
+
+  it('readmission is judged against the last discharge home, including the stay a referral says came before it', () => {
+    // A death is no discharge home; a transfer does not end the stay.
+    const s = atTriage();
+    s.referrals[0]!.lastDischargeAt = new Date(T0 - 10 * DAY).toISOString();
+    adt(s, 'A01', T0 + 5 * DAY);
+    expect(s.hospitalStays[0]!.readmission).toBe(true);
+    expect(notifications(s).some((n) => n.deadline === 'readmission')).toBe(true);
+    const late = atTriage();
+    late.referrals[0]!.lastDischargeAt = new Date(T0 - 40 * DAY).toISOString();
+    adt(late, 'A01', T0 + 5 * DAY);
+    expect(late.hospitalStays[0]!.readmission).toBe(false);
+  });
+});
+
+describe('an attendance left open', () => {
+  it('is not what an A03 a day later ends: that discharge still opens its follow-up', () => {
+    const s = active();
+    adt(s, 'A01', ADMITTED, { patientClass: 'day-case' });
+    adt(s, 'A03', ADMITTED + DAY + 1);
+    expect(s.attendances?.[0]?.endedAt).toBeUndefined();
+    expect(deadline(s, 'post-discharge-contact#1').status).toBe('open');
+  });
+});

@@ -82,7 +82,7 @@ describe('rate limits', () => {
     const handle = rawClient.workflow.getHandle(
       journeyWorkflowId('frailty-virtual-ward', patientIdFor(NHS[4]!, pseudonymKey)),
     );
-    const flood = await token('tie-flood', 'integration');
+    const flood = await token('tie-2', 'integration');
     for (let i = 0; i < ADT; i += 1)
       expect((await call('POST', '/adt', { token: flood, body: adt(`RL-NONE-${i}`, '9434765919') })).status).toBe(200);
     const before = (await handle.query(journeyQuery)).counters.revision;

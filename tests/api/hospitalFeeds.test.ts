@@ -1,0 +1,134 @@
+/**
+ * Hospital events as hospitals send them, through the API on the Temporal dev server and DynamoDB
+ * Local with the real worker: a sender may send only for its own facilities, and its duplicates
+ * are its own (HAZ-10); a transfer to another hospital continues the stay, a day case pauses
+ * nothing, and a pre-admission changes nothing (HAZ-04).
+ */
+import { describe, expect, it } from 'vitest';
+import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
+import { parseProgrammes } from '../../config/programmeFiles.js';
+import { useApiStack } from '../support/apiStack.js';
+
+const api = useApiStack(() => parseProgrammes({ programmes: builtInProgrammes }, 'built-in'));
+
+interface Detail {
+  phase: string;
+  hospitalStays: { stayNo: number; location?: string; dischargedAt?: string; transferredOut?: { at: string } }[];
+  attendances: { kind: string; endedAt?: string }[];
+  deadlines: { name: string; status: string; paused: boolean }[];
+  timeline: { type: string }[];
+}
+
+/** A real-shaped v2.4 ADT message. `pv1` sets fields by number (2 patient class, 37 destination …). */
+function adt(facility: string, event: string, controlId: string, nhs: string, pv1: Record<number, string> = {}) {
+  const fields = ['PV1', '1', 'I', 'WARD4^BED2^TOR'];
+  for (const [i, v] of Object.entries(pv1)) {
+    while (fields.length <= Number(i)) fields.push('');
+    fields[Number(i)] = v;
+  }
+  return [
+    `MSH|^~\\&|PAS|${facility}^Hospital^L|CAREPATH|ICS|20261014093000||ADT^${event}^ADT_A01|${controlId}|P|2.4`,
+    `EVN|${event}|20261014093000`,
+    `PID|1||${nhs}^^^NHS^NH||Crane^Edith||19380502|F`,
+    fields.join('|'),
+  ].join('\r');
+}
+
+describe('hospital feeds', () => {
+  async function referred(nhsNumber: string) {
+    const { call, token } = api.get();
+    const r = await call('POST', '/referrals', {
+      token: await token('gp-1', 'referrer'),
+      json: {
+        patient: { nhsNumber, givenName: 'Edith', familyName: 'Crane', birthDate: '1938-05-02', postcode: 'TQ5 9AA' },
+        programme: 'frailty-virtual-ward',
+        source: 'gp',
+        reason: 'frailty, two falls this month',
+        urgency: 'routine',
+        conditions: ['frailty'],
+        admissionsLast12Months: 1,
+        consent: { given: true, recordedBy: 'GP' },
+      },
+    });
+    expect(r).toMatchObject({ status: 202, body: { phase: 'triage' } });
+    return (r.body as { journeyId: string }).journeyId;
+  }
+  const send = async (sender: string, body: string) => {
+    const { call, token } = api.get();
+    return call('POST', '/adt', { token: await token(sender, 'integration'), contentType: 'application/hl7-v2', body });
+  };
+  const detail = async (journeyId: string): Promise<Detail> => {
+    const { call, token } = api.get();
+    return (
+      await call('GET', `/journeys/${journeyId}`, { token: await token('lead-raj', 'team-lead', ['south-devon-1']) })
+    ).body as Detail;
+  };
+
+  it('a sender may send only for its own facilities: anything else gets an AR and changes nothing', async () => {
+    const nhs = '9434765943';
+    const journeyId = await referred(nhs);
+    const before = await detail(journeyId);
+    // tie-2 sends for Royal Devon (RBZ) and Torbay (RA9), not for Leeds (RR8).
+    const refused = await send('tie-2', adt('RR8', 'A01', 'LEEDS-1', nhs));
+    expect(refused.status).toBe(403);
+    expect(refused.text).toMatch(/\rMSA\|AR\|LEEDS-1\|tie-2 may not send for facility RR8; it may send for RBZ, RA9/);
+    const unknown = await send('tie-9', adt('RA9', 'A01', 'TOR-0', nhs));
+    expect(unknown.status).toBe(403);
+    expect(unknown.text).toMatch(/\rMSA\|AR\|TOR-0\|tie-9 is not configured to send hospital events/);
+    // Nothing changed: the message was never signalled (the journey's record is as it was).
+    const { timeline: _t, ...unchanged } = before;
+    expect(await detail(journeyId)).toMatchObject(unchanged);
+    expect((await detail(journeyId)).hospitalStays).toEqual([]);
+
+    // The engine that does send for Leeds is heard, and the refused id was not spent for it.
+    expect((await send('tie-1', adt('RR8', 'A01', 'LEEDS-1', nhs))).text).toMatch(/\rMSA\|AA\|LEEDS-1\|applied to 1/);
+    await expect.poll(async () => (await detail(journeyId)).hospitalStays.length).toBe(1);
+  });
+
+  it('duplicates are per sender: another engine reusing a control id does not suppress this one’s message', async () => {
+    const [first, second] = ['9434765951', '9434765986'];
+    const a = await referred(first);
+    expect((await send('tie-1', adt('RBZ', 'A01', 'SHARED-7', first))).text).toMatch(
+      /\rMSA\|AA\|SHARED-7\|applied to 1/,
+    );
+    await expect.poll(async () => (await detail(a)).hospitalStays.length).toBe(1);
+    // A repeat from the same sender is a duplicate…
+    expect((await send('tie-1', adt('RBZ', 'A01', 'SHARED-7', first))).text).toMatch(/duplicate: already processed/);
+    // …but the same id from another sender for the same facility is that sender's own message.
+    const b = await referred(second);
+    expect((await send('tie-2', adt('RBZ', 'A01', 'SHARED-7', second))).text).toMatch(
+      /\rMSA\|AA\|SHARED-7\|applied to 1/,
+    );
+    await expect.poll(async () => (await detail(b)).hospitalStays.length).toBe(1);
+  });
+
+  it('a transfer to another hospital continues the stay; a day case pauses nothing; a pre-admission changes nothing', async () => {
+    const nhs = '9434765978';
+    const journeyId = await referred(nhs);
+    expect((await send('tie-1', adt('RA9', 'A05', 'PRE-1', nhs))).text).toMatch(
+      /\rMSA\|AA\|PRE-1\|A05 \(pre-admission\): nothing changes/,
+    );
+    expect((await send('tie-1', adt('RA9', 'A01', 'DC-1', nhs, { 2: 'D' }))).text).toMatch(/\rMSA\|AA\|/);
+    await expect.poll(async () => (await detail(journeyId)).attendances).toMatchObject([{ kind: 'day-case' }]);
+    expect((await detail(journeyId)).hospitalStays).toEqual([]);
+
+    await send('tie-1', adt('RA9', 'A01', 'ADM-1', nhs));
+    await send('tie-1', adt('RA9', 'A03', 'TRF-1', nhs, { 37: '51' })); // NHS other hospital provider
+    await expect.poll(async () => (await detail(journeyId)).hospitalStays[0]?.transferredOut).toBeDefined();
+    let d = await detail(journeyId);
+    expect(d.hospitalStays).toHaveLength(1);
+    expect(d.hospitalStays[0]!.dischargedAt).toBeUndefined();
+    expect(d.deadlines.some((x) => x.name === 'post-discharge-contact')).toBe(false);
+    expect(d.timeline.map((e) => e.type)).not.toContain('hospital.discharged');
+
+    await send('tie-1', adt('RR8', 'A01', 'LGI-1', nhs, { 3: 'WARD9^BED1^LGI' }));
+    await expect.poll(async () => (await detail(journeyId)).hospitalStays[0]?.location).toBe('WARD9 BED1 LGI');
+    d = await detail(journeyId);
+    expect(d.hospitalStays).toHaveLength(1);
+    expect(d.timeline.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['hospital.transferred-out', 'hospital.transferred']),
+    );
+    expect(d.timeline.map((e) => e.type)).not.toContain('referral.merged');
+    expect(d.timeline.filter((e) => e.type === 'hospital.admitted')).toHaveLength(1);
+  });
+});
