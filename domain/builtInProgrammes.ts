@@ -194,6 +194,8 @@ export const builtInProgrammes: ProgrammeInput[] = [
       assessment: { urgent: 'PT24H', routine: 'P28D' },
       carePlan: 'P14D',
       postDischargeContact: 'PT72H',
+      // NICE QS159: within 48 hours of discharge where there is a risk of suicide.
+      postDischargeContactIfSuicideRisk: 'PT48H',
       review: { first: 'P6W', high: 'P4W', medium: 'P3M', low: 'P6M' },
       reviewAfterDischarge: 'P7D',
     },

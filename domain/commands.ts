@@ -79,6 +79,11 @@ export const assessmentCommand = z.lazy(() =>
       })
       .optional(),
     riskTier: tier.optional(),
+    /**
+     * A risk of suicide, found (true) or ruled out (false) at assessment: it decides, over what the
+     * referral said, whether the programme's shorter post-discharge follow-up applies (HAZ-08).
+     */
+    suicideRisk: z.boolean().optional(),
   }),
 );
 

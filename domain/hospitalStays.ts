@@ -78,6 +78,14 @@ export function hospitalEvent(s: JourneyState, e: HospitalEvent, now: number): b
  * (not a death; a transfer does not end a stay), or the stay before the referral when a referral
  * states it (`lastDischargeAt`).
  */
+/**
+ * Whether a risk of suicide is flagged: as the assessment found it when it says, else as any
+ * referral reported it (HAZ-08).
+ */
+export function suicideRisk(s: JourneyState): boolean {
+  return s.assessment?.suicideRisk ?? s.referrals.some((r) => r.suicideRisk === true);
+}
+
 export function lastDischargeHome(s: JourneyState): number | undefined {
   const times = [
     ...s.hospitalStays.flatMap((x) => (x.dischargedAt && !x.died ? [ms(x.dischargedAt)] : [])),
@@ -280,17 +288,19 @@ function discharge(s: JourneyState, at: number, now: number): boolean {
   // and a new notice, never a second notification under the first one's id.
   stay.discharges = (stay.discharges ?? 0) + 1;
   const nth = stay.discharges === 1 ? `${stay.stayNo}` : `${stay.stayNo}.${stay.discharges}`;
+  const atRisk = suicideRisk(s) && s.programme.deadlines.postDischargeContactIfSuicideRisk;
   const followUp = openDeadlineNamed(
     s,
     'post-discharge-contact',
     now,
-    addDuration(dischargedAt, s.programme.deadlines.postDischargeContact),
+    addDuration(dischargedAt, atRisk || s.programme.deadlines.postDischargeContact),
     `post-discharge-contact#${nth}`,
   );
   stay.undoDischarge = { deadlines: undo, postDischargeDeadlineId: followUp.id };
   record(s, now, 'hospital.discharged', 'hospital-adt', 'discharged from hospital', {
     stayNo: stay.stayNo,
     readmission: stay.readmission,
+    ...(atRisk ? { suicideRisk: true } : {}),
   });
   notify(s, now, {
     key: `discharge#${nth}`,
@@ -299,7 +309,9 @@ function discharge(s: JourneyState, at: number, now: number): boolean {
     deadline: 'post-discharge-contact',
     dueAt: followUp.dueAt,
     recipients: recipientsFor(s, 'coordinator'),
-    message: `Discharged from hospital: contact due by ${followUp.dueAt}.`,
+    message: atRisk
+      ? `Discharged from hospital with a risk of suicide flagged: contact due by ${followUp.dueAt} (${atRisk}).`
+      : `Discharged from hospital: contact due by ${followUp.dueAt}.`,
   });
   return true;
 }

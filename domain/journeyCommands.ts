@@ -70,6 +70,26 @@ interface CommandRule<A> {
 
 const rule = <A>(r: CommandRule<A>) => r as CommandRule<unknown>;
 
+/**
+ * A co-ordinator's own work — an assessment, a care plan, an action completed, a contact — done by
+ * someone else (a team lead, or another co-ordinator, covering an absence) is recorded as cover:
+ * each entry it makes names whom it covered for, so the audit trail says who did the work and in
+ * whose place (HAZ-07).
+ */
+const coordinatorWork =
+  <A extends { by: c.Actor }>(apply: (s: J.JourneyState, cmd: A, now: number) => void) =>
+  (s: J.JourneyState, cmd: A, now: number): void => {
+    const before = s.counters.seq;
+    apply(s, cmd, now);
+    if (cmd.by.sub === s.coordinatorId) return;
+    const coverFor = s.coordinatorId;
+    for (const e of s.timeline)
+      if (e.seq > before) {
+        e.data = { ...e.data, coverFor };
+        e.detail += coverFor ? ` (as cover for ${coverFor})` : ' (as cover: no co-ordinator named yet)';
+      }
+  };
+
 export const commandRules: Record<CommandType, CommandRule<unknown>> = {
   triage: rule({
     schema: c.withActor(c.triageCommand),
@@ -79,17 +99,17 @@ export const commandRules: Record<CommandType, CommandRule<unknown>> = {
   assessment: rule({
     schema: c.withActor(c.assessmentCommand),
     check: (s) => J.checkAssessment(s),
-    apply: (s, cmd, now) => J.recordAssessment(s, cmd, now),
+    apply: coordinatorWork((s, cmd, now) => J.recordAssessment(s, cmd, now)),
   }),
   'care-plan': rule({
     schema: c.withActor(c.carePlanCommand),
     check: (s, cmd, now) => J.checkCarePlan(s, cmd, now),
-    apply: (s, cmd, now) => J.agreeCarePlan(s, cmd, now),
+    apply: coordinatorWork((s, cmd, now) => J.agreeCarePlan(s, cmd, now)),
   }),
   'complete-action': rule({
     schema: c.withActor(c.completeActionCommand),
     check: (s, cmd) => J.checkCompleteAction(s, cmd),
-    apply: (s, cmd, now) => J.completeAction(s, cmd, now),
+    apply: coordinatorWork((s, cmd, now) => J.completeAction(s, cmd, now)),
   }),
   review: rule({
     schema: c.withActor(c.reviewCommand),
@@ -99,7 +119,7 @@ export const commandRules: Record<CommandType, CommandRule<unknown>> = {
   contact: rule({
     schema: c.withActor(c.contactCommand),
     check: (s, cmd, now) => J.checkContact(s, cmd, now),
-    apply: (s, cmd, now) => J.recordContact(s, cmd, now),
+    apply: coordinatorWork((s, cmd, now) => J.recordContact(s, cmd, now)),
   }),
   reassign: rule({ schema: c.withActor(c.reassignCommand), check: (s, cmd) => J.checkReassign(s, cmd) }),
   close: rule({

@@ -121,6 +121,11 @@ export const programmeSchema = z.lazy(() =>
         assessment: z.object({ urgent: positiveDuration, routine: positiveDuration }),
         carePlan: positiveDuration,
         postDischargeContact: positiveDuration,
+        /**
+         * The follow-up after a discharge when a risk of suicide is flagged (on a referral, or at
+         * assessment): NICE QS159 asks for 48 hours where NHS England's standard is 72 (HAZ-08).
+         */
+        postDischargeContactIfSuicideRisk: positiveDuration.optional(),
         review: z.object({
           /** The first review after the care plan is agreed; defaults to the tier's interval. */
           first: positiveDuration.optional(),

@@ -55,6 +55,11 @@ export const referralSchema = z.lazy(() =>
     livesAlone: z.boolean().optional(),
     carer: carerSchema.optional(),
     admissionsLast12Months: z.number().int().min(0).max(365).optional(),
+    /**
+     * The referrer reports a risk of suicide: after a discharge the person is followed up within the
+     * programme's shorter time, where it sets one (NICE QS159: 48 hours).
+     */
+    suicideRisk: z.boolean().optional(),
     consent: z.object({ given: z.boolean(), recordedBy: z.string().min(1).max(200) }),
     /**
      * When the referrer made the referral, if earlier than it reached carepath (a letter, a backlog
@@ -95,6 +100,8 @@ export const journeyReferralSchema = z.lazy(() =>
     carer: z.object({ relationship: z.string().max(100).optional(), strain: z.boolean().optional() }).optional(),
     admissionsLast12Months: z.number().int().min(0).max(365).optional(),
     consentGiven: z.boolean(),
+    /** The referrer reports a risk of suicide (HAZ-08). */
+    suicideRisk: z.boolean().optional(),
     /**
      * Who sent it, when a person did (their sign-in id, never the patient's): a decision to decline
      * goes back to them. Left out for an integration engine; the team lead then tells the referrer.

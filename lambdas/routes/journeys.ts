@@ -309,12 +309,19 @@ export const journeyRoutes: Route[] = [
     },
   },
   journeyAction('triage', 'Accept or decline a referral', ['coordinator', 'team-lead'], 'triage'),
-  journeyAction('assessment', 'Record the holistic assessment (including the carer)', ['coordinator'], 'assessment'),
-  journeyAction('care-plan', 'Agree (or revise) the personalised care plan', ['coordinator'], 'care-plan'),
+  // A co-ordinator's own work may be done by a team lead covering an absence, audited as cover
+  // (domain/journeyCommands.ts, `coordinatorWork`; HAZ-07).
+  journeyAction(
+    'assessment',
+    'Record the holistic assessment (including the carer)',
+    ['coordinator', 'team-lead'],
+    'assessment',
+  ),
+  journeyAction('care-plan', 'Agree (or revise) the personalised care plan', ['coordinator', 'team-lead'], 'care-plan'),
   journeyAction(
     'actions/{actionId}/complete',
     'Complete a care-plan action',
-    ['coordinator'],
+    ['coordinator', 'team-lead'],
     'complete-action',
     c.completeActionCommand.omit({ actionId: true }),
     (ctx) => ({ actionId: ctx.req.param('actionId') ?? '' }),
@@ -323,7 +330,7 @@ export const journeyRoutes: Route[] = [
   journeyAction(
     'contacts',
     'Record a contact (a post-discharge contact meets that deadline)',
-    ['coordinator'],
+    ['coordinator', 'team-lead'],
     'contact',
   ),
   journeyAction('coordinator', 'Reassign the named co-ordinator', ['team-lead'], 'reassign'),

@@ -140,6 +140,7 @@ export const referralRoutes: Route[] = [
           : {}),
         ...(r.admissionsLast12Months !== undefined ? { admissionsLast12Months: r.admissionsLast12Months } : {}),
         consentGiven: r.consent.given,
+        ...(r.suicideRisk !== undefined ? { suicideRisk: r.suicideRisk } : {}),
         // A person is told if it is declined; an integration engine has no one to read its inbox.
         ...(caller.role !== 'integration' ? { referredBy: caller.sub } : {}),
         ...(r.lastDischargeAt ? { lastDischargeAt: new Date(Date.parse(r.lastDischargeAt)).toISOString() } : {}),

@@ -65,7 +65,7 @@ describe('dependencies unavailable', () => {
       expect(r.status).toBe(503);
       expect(r.headers.get('retry-after')).toBe('5');
       expect(r.headers.get('content-type')).toContain('application/problem+json');
-      const feed = await auth.devToken!({ sub: 'pas', role: 'integration', teams: [] });
+      const feed = await auth.devToken!({ sub: 'tie-1', role: 'integration', teams: [] });
       const a = await app.request('/adt', {
         method: 'POST',
         headers: { authorization: `Bearer ${feed}`, 'content-type': 'application/hl7-v2' },

@@ -495,3 +495,39 @@ describe('an attendance left open', () => {
     expect(deadline(s, 'post-discharge-contact#1').status).toBe('open');
   });
 });
+
+describe('a risk of suicide (HAZ-08)', () => {
+  const mentalHealth = programme((p) => {
+    p.deadlines.postDischargeContactIfSuicideRisk = 'PT48H';
+  });
+  const dischargedWith = (flag: { referral?: boolean; assessment?: boolean }, p = mentalHealth) => {
+    const s = active(p);
+    if (flag.referral !== undefined) s.referrals[0]!.suicideRisk = flag.referral;
+    if (flag.assessment !== undefined) s.assessment!.suicideRisk = flag.assessment;
+    adt(s, 'A01', ADMITTED);
+    adt(s, 'A03', DISCHARGED);
+    return s;
+  };
+  const due = (s: JourneyState) => deadline(s, 'post-discharge-contact#1').dueAt;
+
+  it('flagged on the referral, the post-discharge follow-up is due in the programme’s 48 hours, not 72', () => {
+    const s = dischargedWith({ referral: true });
+    expect(due(s)).toBe(new Date(DISCHARGED + 48 * HOUR).toISOString());
+    expect(notifications(s).at(-1)!.message).toBe(
+      `Discharged from hospital with a risk of suicide flagged: contact due by ${new Date(DISCHARGED + 48 * HOUR).toISOString()} (PT48H).`,
+    );
+    expect(entry(s, 'hospital.discharged').data).toMatchObject({ suicideRisk: true });
+    expect(due(dischargedWith({}))).toBe(new Date(DISCHARGED + 72 * HOUR).toISOString());
+  });
+
+  it('the assessment decides over the referral: found there, it applies; ruled out there, it does not', () => {
+    expect(due(dischargedWith({ assessment: true }))).toBe(new Date(DISCHARGED + 48 * HOUR).toISOString());
+    expect(due(dischargedWith({ referral: true, assessment: false }))).toBe(
+      new Date(DISCHARGED + 72 * HOUR).toISOString(),
+    );
+  });
+
+  it('a programme without the shorter deadline keeps its own', () => {
+    expect(due(dischargedWith({ referral: true }, programme()))).toBe(new Date(DISCHARGED + 72 * HOUR).toISOString());
+  });
+});

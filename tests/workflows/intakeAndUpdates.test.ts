@@ -94,17 +94,31 @@ describe('single point of entry', () => {
     });
   });
 
-  it('closes a clearly ineligible referral without waiting for anyone', async () => {
+  it('closes a referral at once only on a criterion the programme lets close it; otherwise it waits for a person', async () => {
     await withJourneyWorker(env, async ({ taskQueue }) => {
       const now = await env.currentTimeMs();
+      const closesOnAge = {
+        ...frailty,
+        eligibility: { ...frailty.eligibility, closesAutomatically: ['minAge' as const] },
+      };
       const j = await refer(env, taskQueue, {
         patientId: newPatientId(),
-        programme: frailty,
+        programme: closesOnAge,
         referral: referral({ receivedAt: new Date(now).toISOString(), age: 52 }),
       });
       expect(j.status).toMatchObject({ merged: false, phase: 'closed' });
       const result = await j.handle.result();
       expect(result.closure).toMatchObject({ reason: 'ineligible' });
+      // The frailty programme as built in does not let age close a referral: a person decides.
+      const waits = await refer(env, taskQueue, {
+        patientId: newPatientId(),
+        programme: frailty,
+        referral: referral({ receivedAt: new Date(now).toISOString(), age: 52 }),
+      });
+      expect(waits.status).toMatchObject({ merged: false, phase: 'triage' });
+      await expect
+        .poll(async () => (await waits.state()).triageConcerns)
+        .toEqual(expect.arrayContaining(['age 52 is under 65']));
     });
   });
 });

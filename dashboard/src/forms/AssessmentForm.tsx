@@ -10,6 +10,7 @@ export function AssessmentForm({ journey, onDone }: ActionProps) {
   const [needs, setNeeds] = useState([{ domain: 'physical', description: '' }]);
   const [whatMatters, setWhatMatters] = useState('');
   const [livesAlone, setLivesAlone] = useState(false);
+  const [suicideRisk, setSuicideRisk] = useState(false);
   const [carerPresent, setCarerPresent] = useState(false);
   const [relationship, setRelationship] = useState('');
   const [strain, setStrain] = useState(false);
@@ -29,6 +30,7 @@ export function AssessmentForm({ journey, onDone }: ActionProps) {
         needs: needs.filter((n) => n.description.trim()),
         ...(whatMatters ? { whatMatters } : {}),
         livesAlone,
+        suicideRisk,
         carer: carerPresent
           ? { present: true, ...(relationship ? { relationship } : {}), strain, assessmentOffered }
           : { present: false },
@@ -70,6 +72,12 @@ export function AssessmentForm({ journey, onDone }: ActionProps) {
         multiline
       />
       <CheckField label="Lives alone" checked={livesAlone} onChange={setLivesAlone} />
+      <CheckField
+        label="Risk of suicide"
+        hint="Follow-up after a hospital discharge is then due sooner, where the programme sets it (48 hours for mental health)"
+        checked={suicideRisk}
+        onChange={setSuicideRisk}
+      />
       <fieldset>
         <legend>Carer</legend>
         <CheckField label="Has a carer" checked={carerPresent} onChange={setCarerPresent} />

@@ -102,16 +102,16 @@ function LiveJourney({
     where === 'triage' && (coordinator || lead) ? (
       <TriageForm key="triage" journey={journey} onDone={onChange} />
     ) : null,
-    where === 'assessment' && coordinator ? (
+    where === 'assessment' && (coordinator || lead) ? (
       <AssessmentForm key="assessment" journey={journey} onDone={onChange} />
     ) : null,
-    (where === 'care-planning' || where === 'active') && open && coordinator ? (
+    (where === 'care-planning' || where === 'active') && open && (coordinator || lead) ? (
       <CarePlanForm key={`plan-${journey.carePlan?.version ?? 0}`} journey={journey} onDone={onChange} />
     ) : null,
     where === 'active' && open && (coordinator || lead) ? (
       <ReviewForm key="review" journey={journey} onDone={onChange} />
     ) : null,
-    open && journey.phase !== 'referred' && coordinator ? (
+    open && journey.phase !== 'referred' && (coordinator || lead) ? (
       <ContactForm key="contact" journey={journey} onDone={onChange} />
     ) : null,
     open && lead && where !== 'referred' && where !== 'triage' ? (
@@ -130,6 +130,16 @@ function LiveJourney({
   return (
     <>
       <Header journey={journey} programmes={programmes} />
+      {open &&
+      (coordinator || lead) &&
+      journey.coordinatorId !== user.sub &&
+      ['assessment', 'care-planning', 'active'].includes(where) ? (
+        <p className="notice" data-testid="cover-notice">
+          {journey.coordinatorId
+            ? `You are not this person's co-ordinator: what you record here is recorded as cover for ${coordinatorName(programmes, journey.coordinatorId)}.`
+            : 'No co-ordinator is named yet: what you record here is recorded as cover.'}
+        </p>
+      ) : null}
       {where === 'triage' && open && journey.triageConcerns.length > 0 ? (
         <section className="notice" role="status" aria-labelledby="triage-concerns-heading">
           <h2 id="triage-concerns-heading">Waiting for a triage decision</h2>
@@ -188,7 +198,7 @@ function LiveJourney({
             <CarePlanView
               journey={journey}
               onChange={onChange}
-              canComplete={user.role === 'coordinator' && where === 'active'}
+              canComplete={(coordinator || lead) && where === 'active'}
             />
           ) : null}
           {journey.assessment ? (
