@@ -25,7 +25,10 @@ export interface Metrics {
    * transfers to another hospital, and day cases and outpatient attendances.
    */
   hospital: { deaths: number; transfers: number; attendances: number };
-  /** Contacts that did not reach the person (no answer, a message left, declined): never a contact made. */
+  /**
+   * Contacts that did not reach the person in a conversation — no answer, a message left, declined,
+   * or a one-way message — never counted as a contact made.
+   */
   contactAttempts: number;
   escalationsByLevel: Record<'0' | '1' | '2', number>;
   closures: {

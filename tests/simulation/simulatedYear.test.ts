@@ -60,6 +60,11 @@ describe('a simulated year', () => {
     for (const level of ['0', '1', '2'] as const)
       expect(total((c) => c.actual.escalationsByLevel[level])).toBeGreaterThan(0);
     expect(total((c) => c.actual.readmissions.within30Days)).toBeGreaterThan(0);
+    // Deaths in hospital, transfers, day cases and unanswered calls, each counted as what it is.
+    expect(total((c) => c.actual.hospital.deaths)).toBeGreaterThan(0);
+    expect(total((c) => c.actual.hospital.transfers)).toBeGreaterThan(0);
+    expect(total((c) => c.actual.hospital.attendances)).toBeGreaterThan(0);
+    expect(total((c) => c.actual.contactAttempts)).toBeGreaterThan(0);
     expect(
       total((c) => c.actual.postDischargeContact.discharges - c.actual.postDischargeContact.contactedInWindow),
     ).toBeGreaterThan(0);

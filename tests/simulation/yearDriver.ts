@@ -224,6 +224,7 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
           kind: a.kind,
           channel: a.channel,
           ...(a.at !== undefined ? { at: iso(a.at) } : {}),
+          ...(a.outcome ? { outcome: a.outcome } : {}),
         });
         return;
       case 'reassign': {
@@ -245,7 +246,15 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
         return;
       case 'hospital': {
         // As the ADT feed does: the event goes to the patient's open journey in every programme.
-        const event = { controlId: a.controlId, event: a.event, occurredAt: iso(a.occurredAt), location: a.location };
+        const event = {
+          controlId: a.controlId,
+          event: a.event,
+          occurredAt: iso(a.occurredAt),
+          location: a.location,
+          ...(a.died ? { died: true } : {}),
+          ...(a.transfer ? { transfer: true } : {}),
+          ...(a.patientClass ? { patientClass: a.patientClass } : {}),
+        };
         for (let i = 0; i < (a.resend ? 2 : 1); i += 1) {
           const reached = await gateway.hospitalEvent(programmes, patientOf(j), event);
           if (reached !== 1) throw new Error(`hospital event reached ${reached} journeys`);
@@ -443,6 +452,8 @@ export function compareMetrics(actual: Metrics, expected: ExpectedMetrics): stri
   same('onTime', actual.onTime, expected.onTime);
   same('postDischargeContact', actual.postDischargeContact, expected.postDischargeContact);
   same('readmissions', actual.readmissions, expected.readmissions);
+  same('hospital', actual.hospital, expected.hospital);
+  same('contactAttempts', actual.contactAttempts, expected.contactAttempts);
   same('escalationsByLevel', actual.escalationsByLevel, expected.escalationsByLevel);
   same('closures', actual.closures, expected.closures);
   const w = actual.referralToAssessmentDays;

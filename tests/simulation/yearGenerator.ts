@@ -75,6 +75,8 @@ export type SimAction =
       kind: 'post-discharge' | 'routine' | 'carer' | 'mdt';
       channel: 'phone' | 'visit' | 'video' | 'message';
       at?: number;
+      /** A call nobody answered: an attempt, never a contact made. */
+      outcome?: 'no-answer';
     }
   | { type: 'reassign' }
   | { type: 'close'; reason: CloseReason; goalsMet?: GoalsMet; placeOfDeathAchieved?: boolean }
@@ -85,6 +87,10 @@ export type SimAction =
       occurredAt: number;
       location: string;
       resend: boolean;
+      /** An A03 saying the person died, or went to another hospital; an attendance that is a day case. */
+      died?: boolean;
+      transfer?: boolean;
+      patientClass?: 'day-case';
     };
 
 export interface SimEvent {
@@ -116,6 +122,11 @@ export interface JourneyRecord {
   steps: { deadline: string; kind: 'reminder' | 'overdue' | 'escalation'; level: 0 | 1 | 2; at: number }[];
   admissions: { readmission: boolean }[];
   discharges: number;
+  /** Deaths in hospital, transfers to another hospital, day cases, and unanswered follow-up calls. */
+  deaths: number;
+  transfers: number;
+  attendances: number;
+  attempts: number;
   assessmentWaitDays?: number;
   closure?: { reason: CloseReason; goalsMet?: GoalsMet; placeOfDeathAchieved?: boolean };
   /** Where the journey stands at the end of the year. */
@@ -128,6 +139,8 @@ export interface ExpectedMetrics {
   onTime: Record<'assessment' | 'care-plan' | 'review', { met: number; onTime: number; rate: number | null }>;
   postDischargeContact: { discharges: number; contactedInWindow: number; rate: number | null };
   readmissions: { admissions: number; within30Days: number };
+  hospital: { deaths: number; transfers: number; attendances: number };
+  contactAttempts: number;
   escalationsByLevel: Record<'0' | '1' | '2', number>;
   closures: {
     total: number;
@@ -402,6 +415,10 @@ class JourneyModel {
     steps: [],
     admissions: [],
     discharges: 0,
+    deaths: 0,
+    transfers: 0,
+    attendances: 0,
+    attempts: 0,
     phase: 'referred',
   };
   last = -Infinity;
@@ -821,8 +838,26 @@ function simulateJourney(
   let contactAt = plannedAt + uniform(rnd, 10, 40) * DAY;
   let reassignAt = chance(rnd, 0.1) && journey.canReassign ? plannedAt + uniform(rnd, 5, 100) * DAY : Infinity;
   let stepUpAfterReadmission = false;
+  // How the current stay ends, decided at its admission: a discharge home, a transfer to another
+  // hospital first, or a death (more often in palliative care).
+  let staysEnd: 'home' | 'transfer' | 'died' = 'home';
+  let diedAt: number | undefined;
+  // A day case now and then: recorded, changing nothing.
+  let dayCaseAt = chance(rnd, 0.35) ? plannedAt + uniform(rnd, 5, 250) * DAY : Infinity;
+  let dayCaseEndAt = Infinity;
+  // Post-discharge follow-ups whose first call goes unanswered: the time of that call, by deadline id.
+  const unanswered = new Map<string, number>();
 
   for (;;) {
+    if (diedAt !== undefined) {
+      // After a death in hospital the co-ordinator closes the journey as deceased; nothing else.
+      const t = m.slot(diedAt + uniform(rnd, 0.5, 3) * DAY);
+      if (t !== undefined) {
+        m.inHospital = true; // for the place of death: not the one the person chose at home
+        close(t, 'deceased');
+      } else m.record.phase = 'active';
+      break;
+    }
     type Next = { at: number; what: string; run: (t: number) => void };
     const options: Next[] = [];
     if (closeAt < Infinity) {
@@ -897,15 +932,64 @@ function simulateJourney(
           });
         }
       }
+      for (const [id, at] of unanswered) {
+        const d = m.deadlines.find((x) => x.id === id);
+        if (!d?.open) {
+          unanswered.delete(id);
+          continue;
+        }
+        options.push({
+          at,
+          what: `unanswered:${id}`,
+          run: (t) => {
+            m.emit(t, { type: 'contact', kind: 'post-discharge', channel: 'phone', outcome: 'no-answer' });
+            m.record.attempts += 1;
+            unanswered.delete(id);
+          },
+        });
+      }
+      options.push({
+        at: dayCaseAt,
+        what: 'dayCaseAt',
+        run: (t) => {
+          m.emit(t, {
+            type: 'hospital',
+            event: 'A01',
+            controlId: `sim-${index}-dc-a`,
+            occurredAt: t - ADT_LAG,
+            location: 'Day surgery unit',
+            resend: false,
+            patientClass: 'day-case',
+          });
+          m.record.attendances += 1;
+          dayCaseAt = Infinity;
+          dayCaseEndAt = t + 5 * HOUR;
+        },
+      });
+      options.push({
+        at: dayCaseEndAt,
+        what: 'dayCaseEndAt',
+        run: (t) => {
+          m.emit(t, {
+            type: 'hospital',
+            event: 'A03',
+            controlId: `sim-${index}-dc-d`,
+            occurredAt: t - ADT_LAG,
+            location: 'Day surgery unit',
+            resend: false,
+            patientClass: 'day-case',
+          });
+          dayCaseEndAt = Infinity;
+        },
+      });
       options.push({
         at: contactAt,
         what: 'contactAt',
         run: (t) => {
-          m.emit(t, {
-            type: 'contact',
-            kind: pick(rnd, ['routine', 'carer', 'mdt'] as const),
-            channel: pick(rnd, ['phone', 'visit', 'video', 'message'] as const),
-          });
+          const channel = pick(rnd, ['phone', 'visit', 'video', 'message'] as const);
+          m.emit(t, { type: 'contact', kind: pick(rnd, ['routine', 'carer', 'mdt'] as const), channel });
+          // A message is one way: it did not reach the person as a conversation does.
+          if (channel === 'message') m.record.attempts += 1;
           contactAt = t + uniform(rnd, 30, 90) * DAY;
         },
       });
@@ -950,6 +1034,8 @@ function simulateJourney(
           m.inHospital = true;
           dischargeAt = at + uniform(rnd, 1.2, 14) * DAY;
           transferAt = chance(rnd, 0.25) ? at + uniform(rnd, 0.3, 0.8) * (dischargeAt - at) : Infinity;
+          const end = rnd();
+          staysEnd = end < (p.recordsPlaceOfDeath ? 0.2 : 0.03) ? 'died' : end < 0.4 ? 'transfer' : 'home';
           // Now and then the admission was entered in error, and the ward cancels it (A11) later that day.
           cancelAdmissionAt = chance(rnd, 0.06) ? t + 2 * HOUR : Infinity;
           admitAt = Infinity;
@@ -997,6 +1083,32 @@ function simulateJourney(
         what: 'dischargeAt',
         run: (t) => {
           const at = t - ADT_LAG;
+          if (staysEnd !== 'home') {
+            // To another hospital, whose discharge home comes later; or a death, after which every
+            // clock stays stopped and the journey waits to be closed as deceased.
+            m.emit(t, {
+              type: 'hospital',
+              event: 'A03',
+              controlId: `sim-${index}-${staysEnd}-${stays}`,
+              occurredAt: at,
+              location: staysEnd === 'died' ? 'Ward 7' : 'Discharge lounge',
+              resend: chance(rnd, 0.1),
+              ...(staysEnd === 'died' ? { died: true } : { transfer: true }),
+            });
+            if (staysEnd === 'died') {
+              m.record.deaths += 1;
+              for (const d of m.deadlines) if (d.open && d.pausedSince === undefined) d.pausedSince = at;
+              m.inHospital = false;
+              diedAt = t;
+              dischargeAt = transferAt = cancelAdmissionAt = Infinity;
+            } else {
+              m.record.transfers += 1;
+              dischargeAt = t + uniform(rnd, 1, 7) * DAY;
+              transferAt = Infinity;
+            }
+            staysEnd = 'home';
+            return;
+          }
           m.emit(t, {
             type: 'hospital',
             event: 'A03',
@@ -1031,6 +1143,12 @@ function simulateJourney(
             addDuration(at, p.deadlines.postDischargeContact),
             plan,
           );
+          // A first call nobody answers, early in the window: an attempt, not the contact.
+          if (chance(rnd, 0.3))
+            unanswered.set(
+              `post-discharge-contact#${stays}`,
+              at + 0.05 * nominal(p.deadlines.postDischargeContact, at),
+            );
           m.fire(t);
           dischargeAt = transferAt = cancelAdmissionAt = Infinity;
           admitAt = chance(rnd, 0.35)
@@ -1089,6 +1207,12 @@ export function expectedMetrics(year: SimulatedYear, programmeId: string): Expec
     onTime: { assessment: onTime('assessment'), 'care-plan': onTime('care-plan'), review: onTime('review') },
     postDischargeContact: { discharges, contactedInWindow: contacted, rate: rate(contacted, discharges) },
     readmissions: { admissions: admissions.length, within30Days: admissions.filter((a) => a.readmission).length },
+    hospital: {
+      deaths: records.reduce((n, r) => n + r.deaths, 0),
+      transfers: records.reduce((n, r) => n + r.transfers, 0),
+      attendances: records.reduce((n, r) => n + r.attendances, 0),
+    },
+    contactAttempts: records.reduce((n, r) => n + r.attempts, 0),
     escalationsByLevel: {
       '0': steps.filter((s) => s.level === 0).length,
       '1': steps.filter((s) => s.level === 1).length,
