@@ -487,6 +487,8 @@ export interface SimulatedYearResults {
       onTime?: Record<string, OnTime | undefined>;
       postDischargeContact?: { discharges?: number; rate?: number };
       readmissions?: { admissions?: number; within30Days?: number };
+      hospital?: { deaths?: number; transfers?: number; attendances?: number };
+      contactAttempts?: number;
       closures?: { total?: number };
     };
     mismatches?: unknown[];
@@ -543,6 +545,8 @@ export function renderSimulatedYear(r: SimulatedYearResults, source = 'bench/res
         'reviews on time',
         'post-discharge contact in window',
         'readmissions within 30 days',
+        'deaths in hospital / transfers / day cases',
+        'contact attempts',
         'closures',
         'mismatches',
       ],
@@ -554,6 +558,10 @@ export function renderSimulatedYear(r: SimulatedYearResults, source = 'bench/res
         rate(p.actual?.onTime?.review),
         `${num((p.actual?.postDischargeContact?.rate ?? NaN) * 100, 0)} % of ${num(p.actual?.postDischargeContact?.discharges)}`,
         `${num(p.actual?.readmissions?.within30Days)} of ${num(p.actual?.readmissions?.admissions)}`,
+        p.actual?.hospital
+          ? `${num(p.actual.hospital.deaths)} / ${num(p.actual.hospital.transfers)} / ${num(p.actual.hospital.attendances)}`
+          : '—',
+        p.actual?.contactAttempts === undefined ? '—' : num(p.actual.contactAttempts),
         num(p.actual?.closures?.total),
         num(p.mismatches?.length ?? NaN),
       ]),

@@ -174,8 +174,24 @@ describe('the renderers', () => {
     const y = renderSimulatedYear(year);
     expect(y).toContain(`${num(year.eventsSent!.total)}: `);
     expect(y).toContain(`${num(year.auditEvents)} audit events, ${num(year.ladderStepsFired)} ladder steps fired`);
-    expect(y).toContain('run date not recorded');
-    expect(y).toContain('2 897: ');
+    expect(y).toContain(`run ${year.generatedAt}`);
+    const { generatedAt: _g, ...undated } = year;
+    expect(renderSimulatedYear(undated)).toContain('run date not recorded');
+    // Each programme's hospital outcomes and attempts, in their own columns.
+    for (const p of year.programmes!) {
+      const h = p.actual!.hospital!;
+      expect(y).toContain(
+        `| ${num(h.deaths)} / ${num(h.transfers)} / ${num(h.attendances)} | ${num(p.actual!.contactAttempts)} |`,
+      );
+    }
+    const noHospital = {
+      ...year,
+      programmes: year.programmes!.map((p) => ({
+        ...p,
+        actual: { ...p.actual, hospital: undefined, contactAttempts: undefined },
+      })),
+    };
+    expect(renderSimulatedYear(noHospital)).toContain('| — | — |');
 
     const { node: _node, ...machine } = chaos.machine!;
     expect(renderChaos({ ...chaos, machine })).toContain('Node version not recorded');
