@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
+import regexp from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
 
 const sandboxOnly = {
@@ -34,6 +35,21 @@ export default tseslint.config(
         'error',
         { checksVoidReturn: { arguments: false, attributes: false } },
       ],
+    },
+  },
+  {
+    // No regular expression may backtrack worse than linearly (HAZ-09): a request body of 64 KiB
+    // must not cost seconds of CPU. `no-super-linear-move` catches the unanchored kind (`/\r+$/`
+    // tried at every offset); `no-super-linear-backtracking` the nested or adjacent repetitions.
+    // Both analyse the pattern itself (scslre), so they hold for inputs no fuzzer thought of.
+    // Tests match only their own output, so they are left out.
+    files: ['**/*.ts', '**/*.tsx'],
+    ignores: ['tests/**'],
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': 'error',
+      'regexp/no-super-linear-move': ['error', { ignorePartial: false, ignoreSticky: false }],
+      'regexp/no-misleading-capturing-group': 'error',
     },
   },
   {

@@ -161,6 +161,14 @@ export const closeCommand = z.lazy(() =>
   z.object({ reason: z.enum(closeReasons), outcome: closeOutcomeSchema.default({}) }),
 );
 
+/**
+ * The longest message id (MSH-10, or an Encounter's identifier and version) and location a journey
+ * keeps. The id is kept as `facility:id`, within the schema's 200 characters; HL7 v2.5 itself
+ * allows 20. Intake refuses a longer id and cuts a longer location (a ward name) to fit.
+ */
+export const MAX_CONTROL_ID = 150;
+export const MAX_LOCATION = 200;
+
 /** A hospital event as the ADT or FHIR Encounter intake hands it to a journey (no identifiers). */
 export const hospitalEventSchema = z.lazy(() =>
   z.object({

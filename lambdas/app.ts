@@ -6,6 +6,7 @@
  * Errors are problem+json.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import type { PayloadCodec } from '@temporalio/common';
 import type { ReadModel } from '../activities/readModel.js';
@@ -15,7 +16,7 @@ import type { JourneyGateway } from './journeyGateway.js';
 import { openApiDocument, routes, type Route } from './routes.js';
 import { CODEC_PREFIX, codecCors } from './routes/codec.js';
 import { CODEC_COOKIE } from './routes/session.js';
-import { bearer, problem, type Env, type RouteDeps } from './routes/shared.js';
+import { bearer, bodyLimitOf, kib, problem, type Env, type RouteDeps } from './routes/shared.js';
 import { securityHeaders, serveDashboard, type DashboardSite } from './dashboardSite.js';
 import type { RateLimits } from './rateLimits.js';
 import { builtInHospitalFeeds } from '../domain/builtInHospitalFeeds.js';
@@ -108,7 +109,7 @@ export function createApp(deps: AppDeps) {
   // Hono's overloads count handlers; the chain's length varies by route, so it is given as one.
   for (const route of routes) app.on(route.method, honoPath(route.path), ...(chain(route) as [MiddlewareHandler<Env>]));
 
-  /** A route's middleware and handler, in order: its own answer when a dependency is down, body limits, role check, rate limits. */
+  /** A route's middleware and handler, in order: its own answer when a dependency is down, the body limit, role check, rate limits. */
   function chain(route: Route): MiddlewareHandler<Env>[] {
     const { whenUnavailable } = route;
     return [
@@ -120,7 +121,7 @@ export function createApp(deps: AppDeps) {
             }) satisfies MiddlewareHandler<Env>,
           ]
         : []),
-      ...(route.before ?? []),
+      ...(route.method === 'GET' ? [] : [limitBody(route)]),
       ...(route.roles === 'anyone' ? [] : [allow(route.roles, route.cookieAuth ?? false)]),
       ...(route.after?.(routeDeps) ?? []),
       async (ctx: Context<Env>) => route.handler(ctx, routeDeps),
@@ -129,6 +130,15 @@ export function createApp(deps: AppDeps) {
 
   return app;
 }
+
+/** Answers 413 to a body over the route's limit, counting as it streams (a Content-Length may lie). */
+const limitBody = (route: Route) =>
+  bodyLimit({
+    maxSize: bodyLimitOf(route),
+    onError: (ctx) =>
+      route.tooLarge?.(ctx) ??
+      problem(ctx, 413, 'Too large', `${route.method} ${route.path} takes a body of at most ${kib(bodyLimitOf(route))}.`),
+  });
 
 /** OpenAPI's `/journeys/{id}` is Hono's `/journeys/:id`. */
 const honoPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');

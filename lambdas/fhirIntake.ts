@@ -9,7 +9,7 @@
  * finished → discharge (A03), entered-in-error / cancelled → cancel admit (A11).
  */
 import { z } from 'zod';
-import type { HospitalEvent } from '../domain/commands.js';
+import { MAX_CONTROL_ID, MAX_LOCATION, type HospitalEvent } from '../domain/commands.js';
 import { NHS_NUMBER_SYSTEM } from './fhirExport.js';
 
 const CAREPATH = 'https://carepath.nhs.uk';
@@ -31,8 +31,13 @@ const fail = <T>(path: string, message: string): Intake<T> => ({ ok: false, erro
 // A body of any other shape (a number where a Reference belongs, a null in `contained`, a Bundle of
 // strings) is refused with the path to what is wrong, before any of it is read.
 const str = z.string();
+/**
+ * A FHIR list of at most `max` items. Counted before any item is read: a Bundle of 60 000 strings
+ * would otherwise cost an issue, and CPU, per item (HAZ-09). A referral's Bundle holds a handful.
+ */
+const list = <T extends z.ZodType>(item: T, max = 100) => z.array(z.unknown()).max(max).pipe(z.array(item));
 const coding = z.looseObject({ system: str.optional(), code: str.optional(), display: str.optional() });
-const codeableConcept = z.looseObject({ coding: z.array(coding).optional(), text: str.optional() });
+const codeableConcept = z.looseObject({ coding: list(coding).optional(), text: str.optional() });
 const identifier = z.looseObject({ system: str.optional(), value: str.optional() });
 const reference = z.looseObject({
   reference: str.optional(),
@@ -53,38 +58,38 @@ const anyResource = z.looseObject({ resourceType: str, id: str.optional() });
 const patientShape = z.looseObject({
   resourceType: z.literal('Patient'),
   id: str.optional(),
-  identifier: z.array(identifier).optional(),
-  name: z.array(z.looseObject({ given: z.array(str).optional(), family: str.optional() })).optional(),
+  identifier: list(identifier).optional(),
+  name: list(z.looseObject({ given: list(str).optional(), family: str.optional() })).optional(),
   birthDate: str.optional(),
-  address: z.array(z.looseObject({ postalCode: str.optional() })).optional(),
-  telecom: z.array(z.looseObject({ system: str.optional(), value: str.optional() })).optional(),
+  address: list(z.looseObject({ postalCode: str.optional() })).optional(),
+  telecom: list(z.looseObject({ system: str.optional(), value: str.optional() })).optional(),
 });
 const serviceRequestShape = z.looseObject({
   resourceType: z.literal('ServiceRequest'),
   subject: reference.optional(),
-  contained: z.array(anyResource).optional(),
+  contained: list(anyResource).optional(),
   code: codeableConcept.optional(),
-  performer: z.array(reference).optional(),
-  category: z.array(codeableConcept).optional(),
+  performer: list(reference).optional(),
+  category: list(codeableConcept).optional(),
   requester: reference.optional(),
-  reasonCode: z.array(codeableConcept).optional(),
-  note: z.array(z.looseObject({ text: str.optional() })).optional(),
+  reasonCode: list(codeableConcept).optional(),
+  note: list(z.looseObject({ text: str.optional() })).optional(),
   priority: str.optional(),
-  extension: z.array(extension).optional(),
+  extension: list(extension).optional(),
 });
 const bundleShape = z.looseObject({
   resourceType: z.literal('Bundle'),
-  entry: z.array(z.looseObject({ resource: anyResource.optional() })).optional(),
+  entry: list(z.looseObject({ resource: anyResource.optional() }), 1000).optional(),
 });
 const encounterShape = z.looseObject({
   resourceType: z.literal('Encounter'),
   id: str.optional(),
   meta: z.looseObject({ versionId: str.optional() }).optional(),
   status: str.optional(),
-  identifier: z.array(identifier).optional(),
+  identifier: list(identifier).optional(),
   subject: reference.optional(),
   period: z.looseObject({ start: fhirDateTime.optional(), end: fhirDateTime.optional() }).optional(),
-  location: z.array(z.looseObject({ location: reference.optional() })).optional(),
+  location: list(z.looseObject({ location: reference.optional() })).optional(),
   serviceProvider: reference.optional(),
   hospitalization: z.looseObject({ dischargeDisposition: codeableConcept.optional() }).optional(),
   /** R4: a Coding from v3 ActCode (`IMP`, `AMB`, `SS`, `EMER`, `PRENC` …). */
@@ -226,6 +231,11 @@ export function hospitalEventFromEncounter(
   const id = encounter.identifier?.[0]?.value ?? encounter.id;
   if (!id) return fail('Encounter.identifier', 'an identifier (or id) is required, so a repeat changes nothing');
   const version = encounter.meta?.versionId ?? encounter.status;
+  if (`${id}:${version}`.length > MAX_CONTROL_ID)
+    return fail(
+      'Encounter.identifier',
+      `the identifier and version together must be at most ${MAX_CONTROL_ID} characters, so a journey can keep them`,
+    );
   const kind =
     encounter.status === 'finished'
       ? 'A03'
@@ -243,7 +253,7 @@ export function hospitalEventFromEncounter(
     return fail('Encounter.class', 'a pre-admission (PRENC) does not move a journey; send the admission itself');
   const patientClass = encounter.class?.code ? ENCOUNTER_CLASSES[encounter.class.code] : undefined;
   const occurredAt = kind === 'A03' ? encounter.period?.end : encounter.period?.start;
-  const location = encounter.location?.[0]?.location?.display;
+  const location = encounter.location?.[0]?.location?.display?.slice(0, MAX_LOCATION);
   // FHIR's discharge-disposition code for a death is `exp` (expired).
   const disposition = (codes: string[]) =>
     kind === 'A03' &&

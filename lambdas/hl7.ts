@@ -6,7 +6,7 @@
  * cannot use becomes a rejection with a reason.
  */
 import { Hl7Message, type Hl7Segment } from '@medplum/core';
-import type { HospitalEvent } from '../domain/commands.js';
+import { MAX_CONTROL_ID, MAX_LOCATION, type HospitalEvent } from '../domain/commands.js';
 import {
   dischargeOutcome,
   meaningOf,
@@ -143,6 +143,15 @@ export function parseAdt(text: string, feeds?: HospitalFeeds): AdtParse {
   const msh = message.header;
   const controlId = msh.getField(10)?.toString().trim() ?? '';
   if (!controlId) return { ok: false, message, code: 'AR', reason: 'MSH-10 (message control id) is missing' };
+  // HL7 v2.5 gives MSH-10 20 characters (v2.7, 199); a journey keeps it beside the facility.
+  if (controlId.length > MAX_CONTROL_ID)
+    return {
+      ok: false,
+      message,
+      code: 'AR',
+      controlId,
+      reason: `MSH-10 (message control id) is longer than ${MAX_CONTROL_ID} characters`,
+    };
   const [type, trigger] = (msh.getField(9)?.toString() ?? '').split('^');
   if (type !== 'ADT')
     return {
@@ -191,7 +200,9 @@ export function parseAdt(text: string, feeds?: HospitalFeeds): AdtParse {
         ? (pv1?.getField(44)?.toString() ?? evn?.getField(6)?.toString())
         : evn?.getField(6)?.toString();
   const occurredAt = hl7Timestamp(when) ?? hl7Timestamp(evn?.getField(2)?.toString());
-  const location = pv1?.getField(3)?.toString().split('^').filter(Boolean).join(' ') || undefined;
+  // A ward and bed for staff to read; cut at what a journey keeps rather than lose the admission.
+  const location =
+    pv1?.getField(3)?.toString().split('^').filter(Boolean).join(' ').slice(0, MAX_LOCATION) || undefined;
   const code = (segment: Hl7Segment | undefined, i: number) => segment?.getField(i)?.toString().split('^')[0];
   const patientClass = meaningOf(feeds, sendingFacility, 'patientClass', code(pv1, 2));
   if (patientClass === 'pre-admission')

@@ -17,7 +17,7 @@ import { programmeRoutes } from './routes/programmes.js';
 import { recordRoutes } from './routes/record.js';
 import { referralRoutes } from './routes/referrals.js';
 import { sessionRoutes } from './routes/session.js';
-import type { ResponseSpec, Route, RouteSpec } from './routes/shared.js';
+import { bodyLimitOf, kib, type ResponseSpec, type Route, type RouteSpec } from './routes/shared.js';
 import { systemRoutes } from './routes/system.js';
 
 export type { ResponseSpec, Route, RouteSpec };
@@ -53,7 +53,10 @@ function responsesOf(r: RouteSpec): Record<number, string | ResponseSpec> {
     if (r.teamScoped || roles.some((role) => !(r.roles as Role[]).includes(role)))
       added[403] = 'not for this role (or not your team)';
   }
-  if (r.body) added[400] = 'invalid request';
+  if (r.body) {
+    added[400] = 'invalid request';
+    added[413] = `body larger than ${kib(bodyLimitOf(r))}`;
+  }
   return { ...added, ...r.responses };
 }
 

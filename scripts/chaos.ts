@@ -18,6 +18,7 @@ import { Client, Connection } from '@temporalio/client';
 import { stringify } from 'yaml';
 import { createDocumentClient, dataConfigFromEnv, ensureTable } from '../activities/dynamo.js';
 import { createReadModel } from '../activities/readModel.js';
+import { builtInHospitalFeeds } from '../domain/builtInHospitalFeeds.js';
 import { builtInProgrammes } from '../domain/builtInProgrammes.js';
 import { parseProgrammes } from '../config/programmeFiles.js';
 import type { Programme, ProgrammeInput } from '../domain/programme.js';
@@ -131,7 +132,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const ports = { api: await freePort(), dynamo: await freePort(), temporal: await freePort(), ui: await freePort() };
   const programme = chaosProgramme();
   const programmesFile = join(dataDir, 'programmes.yaml');
-  writeFileSync(programmesFile, stringify({ programmes: [programme] }));
+  // The example integration engines may send for the example hospitals, as with `npm start`.
+  writeFileSync(programmesFile, stringify({ programmes: [programme], hospitalFeeds: builtInHospitalFeeds }));
   const bundlePath = join(dataDir, 'workflow-bundle.js');
   writeFileSync(bundlePath, await bundleJourneyWorkflows());
   const env: NodeJS.ProcessEnv = {

@@ -27,7 +27,8 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 // ---------------------------------------------------------------------------------------------
 // Number formatting: fixed decimals, thousands grouped with a space (as the prose always was).
 
-const group = (digits: string) => digits.replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+const group = (digits: string) =>
+  [...digits].map((d, i) => (i > 0 && (digits.length - i) % 3 === 0 ? ` ${d}` : d)).join('');
 
 /** `v` with exactly `decimals` decimals; the whole part grouped from four digits up ("5 838", "10 000"). */
 export function num(v: number | undefined | null, decimals = 0): string {

@@ -23,7 +23,7 @@ const base64url = (bytes: Uint8Array) =>
   btoa(String.fromCharCode(...bytes))
     .replace(/\+/g, '-')
     .replace(/\//g, '_')
-    .replace(/=+$/, '');
+    .replace(/=/g, ''); // base64 pads only at the end
 const redirectUri = () => `${location.origin}${location.pathname}`;
 
 export async function startCognitoSignIn(auth: CognitoAuth): Promise<void> {

@@ -3,8 +3,8 @@
  * or as a FHIR Encounter (answered in JSON), applied to the patient's open journeys.
  */
 import type { Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { patientIdFor } from '../../activities/pseudonym.js';
+import { hospitalEventSchema, type HospitalEvent } from '../../domain/commands.js';
 import { facilitiesOf } from '../../domain/hospitalFeeds.js';
 import { normaliseNhsNumber } from '../../domain/nhsNumber.js';
 import { hospitalEventFromEncounter } from '../fhirIntake.js';
@@ -16,6 +16,21 @@ import { json, problem, type Env, type ResponseSpec, type Route } from './shared
 const HL7 = 'application/hl7-v2';
 const hl7 = (description: string): ResponseSpec => ({ description, contentType: HL7, schema: responses.hl7Ack });
 const isJson = (ctx: Context) => /json/.test(ctx.req.header('content-type') ?? '');
+
+/**
+ * The event as the journey will check it (domain/commands.ts). A journey ignores an event that
+ * fails its schema, since a refusal there would stop the workflow; so the API checks first and
+ * refuses it to the sender, who can correct it, rather than acknowledge an admission no journey
+ * records.
+ */
+function journeyEvent(event: HospitalEvent): { ok: true; event: HospitalEvent } | { ok: false; reason: string } {
+  const parsed = hospitalEventSchema.safeParse(event);
+  if (parsed.success) return { ok: true, event };
+  return {
+    ok: false,
+    reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'event'}: ${i.message}`).join('; '),
+  };
+}
 
 export const adtRoutes: Route[] = [
   {
@@ -52,13 +67,9 @@ export const adtRoutes: Route[] = [
         : ctx.body(ack(undefined, 'AE', 'temporarily unavailable: send again'), 503, {
             'content-type': 'application/hl7-v2; charset=utf-8',
           }),
-    before: [
-      bodyLimit({
-        maxSize: 64 * 1024,
-        onError: (ctx) =>
-          ctx.body(ack(undefined, 'AR', 'message too large'), 413, { 'content-type': 'application/hl7-v2' }),
-      }),
-    ],
+    maxBodyBytes: 64 * 1024,
+    tooLarge: (ctx) =>
+      ctx.body(ack(undefined, 'AR', 'message too large'), 413, { 'content-type': 'application/hl7-v2' }),
     after: (deps) => {
       const perMinute = deps.rateLimits?.adtPerMinute ?? 0;
       return [
@@ -103,12 +114,18 @@ export const adtRoutes: Route[] = [
           return problem(ctx, 403, 'Not a sender for this facility', notFor(facility), {
             errors: [{ path: 'Encounter.serviceProvider', message: notFor(facility) }],
           });
+        const forJourney = journeyEvent({ ...event, controlId: `${facility}:${event.controlId}` });
+        if (!forJourney.ok)
+          return problem(ctx, 400, 'Invalid Encounter', forJourney.reason, {
+            errors: [{ path: 'Encounter', message: forJourney.reason }],
+          });
         if (!(await deps.read.isNewAdtMessage(sender(facility), event.controlId)))
           return ctx.json({ applied: 0, duplicate: true }, 202);
-        const reached = await deps.gateway.hospitalEvent(deps.programmes, patientIdFor(nhs, deps.pseudonymKey), {
-          ...event,
-          controlId: `${facility}:${event.controlId}`,
-        });
+        const reached = await deps.gateway.hospitalEvent(
+          deps.programmes,
+          patientIdFor(nhs, deps.pseudonymKey),
+          forJourney.event,
+        );
         await deps.read.recordAdtMessage(sender(facility), event.controlId, now());
         return ctx.json({ applied: reached, duplicate: false }, 202);
       }
@@ -121,12 +138,7 @@ export const adtRoutes: Route[] = [
       if (!parsed.ok) return hl7(400, ack(parsed.message, parsed.code, parsed.reason, parsed.controlId));
       const { adt } = parsed;
       if (!allowed.includes(adt.sendingFacility)) return hl7(403, ack(adt.message, 'AR', notFor(adt.sendingFacility)));
-      const at = now();
-      // A message we have processed before is acknowledged and changes nothing.
-      if (!(await deps.read.isNewAdtMessage(sender(adt.sendingFacility), adt.controlId)))
-        return hl7(200, ack(adt.message, 'AA', 'duplicate: already processed'));
-      const patientId = patientIdFor(adt.nhsNumber, deps.pseudonymKey);
-      const reached = await deps.gateway.hospitalEvent(deps.programmes, patientId, {
+      const forJourney = journeyEvent({
         controlId: `${adt.sendingFacility}:${adt.controlId}`,
         event: adt.event,
         ...(adt.occurredAt ? { occurredAt: adt.occurredAt } : {}),
@@ -139,6 +151,13 @@ export const adtRoutes: Route[] = [
           : {}),
         ...(adt.admission ? { admission: adt.admission } : {}),
       });
+      if (!forJourney.ok) return hl7(400, ack(adt.message, 'AE', forJourney.reason));
+      const at = now();
+      // A message we have processed before is acknowledged and changes nothing.
+      if (!(await deps.read.isNewAdtMessage(sender(adt.sendingFacility), adt.controlId)))
+        return hl7(200, ack(adt.message, 'AA', 'duplicate: already processed'));
+      const patientId = patientIdFor(adt.nhsNumber, deps.pseudonymKey);
+      const reached = await deps.gateway.hospitalEvent(deps.programmes, patientId, forJourney.event);
       await deps.read.recordAdtMessage(sender(adt.sendingFacility), adt.controlId, at);
       return hl7(
         200,

@@ -34,6 +34,8 @@ export const codecRoutes: Route[] = (['decode', 'encode'] as const).map((op): Ro
   roles: ['ops', 'admin'],
   cookieAuth: true,
   body: [{ contentType: 'application/json', schema: codecBody }],
+  // Temporal limits one payload to 2 MB; encrypted and in base64 it is about a third larger.
+  maxBodyBytes: 4 * 1024 * 1024,
   responses: {
     200: json('{payloads}', responses.codec),
     400: 'not a payloads document',

@@ -3,7 +3,6 @@
  * routed to a team and merged into their open journey if they have one.
  */
 import { randomUUID } from 'node:crypto';
-import { bodyLimit } from 'hono/body-limit';
 import { patientIdFor } from '../../activities/pseudonym.js';
 import { normaliseNhsNumber } from '../../domain/nhsNumber.js';
 import { routeToTeam } from '../../domain/programme.js';
@@ -30,16 +29,12 @@ export const referralRoutes: Route[] = [
     responses: {
       202: json('{journeyId, merged, phase}', responses.referralAccepted),
       400: 'invalid referral',
-      413: 'body too large',
       422: 'unknown programme or no team covers the person',
       429: 'rate limited (Retry-After says when to try again)',
     },
-    before: [
-      bodyLimit({
-        maxSize: 256 * 1024,
-        onError: (ctx) => problem(ctx, 413, 'Too large', 'Referral bodies are limited to 256 KiB.'),
-      }),
-    ],
+    // A FHIR Bundle with its Patient, ServiceRequest and a letter's worth of notes.
+    maxBodyBytes: 256 * 1024,
+    tooLarge: (ctx) => problem(ctx, 413, 'Too large', 'Referral bodies are limited to 256 KiB.'),
     after: (deps) => {
       const perMinute = deps.rateLimits?.intakePerMinute ?? 0;
       return [

@@ -35,7 +35,18 @@ export interface RouteSpec {
   headers?: { name: string; description: string; pattern: string }[];
   /** Status → description, or description with the body's schema (JSON unless `contentType`). */
   responses: Record<number, string | ResponseSpec>;
+  /**
+   * The largest body the route accepts, in bytes; anything larger is answered 413 before the body
+   * is parsed or anyone is asked who they are. Every route that takes a body has one (HAZ-09):
+   * COMMAND_BODY_LIMIT unless it says otherwise.
+   */
+  maxBodyBytes?: number;
 }
+
+/** A command's body: a note, a care plan, a correction. 64 KiB is many pages of text. */
+export const COMMAND_BODY_LIMIT = 64 * 1024;
+export const bodyLimitOf = (r: RouteSpec) => r.maxBodyBytes ?? COMMAND_BODY_LIMIT;
+export const kib = (bytes: number) => `${bytes / 1024} KiB`;
 
 export interface ResponseSpec {
   description: string;
@@ -55,8 +66,8 @@ export type RouteDeps = Omit<AppDeps, 'now' | 'dashboard' | 'temporalUiOrigin' |
 
 /** A route: its spec and its handler, written once, registered by the app from the table. */
 export interface Route extends RouteSpec {
-  /** Runs before the role check: a body limit answers before anyone is asked who they are. */
-  before?: MiddlewareHandler<Env>[];
+  /** The route's own answer to a body over its limit; problem+json 413 when absent. */
+  tooLarge?: (ctx: Context) => Response;
   /** Made once per app, runs after the role check: per-caller rate limits need the caller. */
   after?: (deps: RouteDeps) => MiddlewareHandler<Env>[];
   /** The bearer token may instead come in the codec cookie (for the Temporal Web UI). */

@@ -131,4 +131,45 @@ describe('hospital feeds', () => {
     expect(d.timeline.map((e) => e.type)).not.toContain('referral.merged');
     expect(d.timeline.filter((e) => e.type === 'hospital.admitted')).toHaveLength(1);
   });
+
+  it('an event no journey could keep is refused to its sender, not acknowledged and lost (HAZ-21)', async () => {
+    const { call, token } = api.get();
+    const nhs = '9434764009';
+    const journeyId = await referred(nhs);
+    // A message id longer than a journey keeps: an AR naming the limit, and nothing recorded, so
+    // the same message with a usable id is still new.
+    const longId = 'L'.repeat(151);
+    const refused = await send('tie-1', adt('RBZ', 'A01', longId, nhs));
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('MSH-10 (message control id) is longer than 150 characters');
+    // A ward name longer than a journey keeps is cut to fit: the admission itself is kept.
+    const ward = 'W'.repeat(300);
+    const admitted = await send('tie-1', adt('RBZ', 'A01', 'LONG-WARD-1', nhs, { 3: ward }));
+    expect(admitted.text).toMatch(/\rMSA\|AA\|LONG-WARD-1\|applied to 1/);
+    await expect.poll(async () => (await detail(journeyId)).hospitalStays[0]?.location).toBe('W'.repeat(200));
+    // The same for an Encounter: an identifier too long is a 400 naming it, never a 500.
+    const encounter = (id: string) => ({
+      resourceType: 'Encounter',
+      identifier: [{ value: id }],
+      status: 'finished',
+      subject: { identifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: nhs } },
+      serviceProvider: { identifier: { value: 'RBZ' } },
+      period: { start: '2026-10-14T09:30:00+01:00', end: '2026-10-16T11:00:00+01:00' },
+    });
+    const feed = await token('tie-1', 'integration');
+    const tooLong = await call('POST', '/adt', {
+      token: feed,
+      contentType: 'application/fhir+json',
+      body: JSON.stringify(encounter('E'.repeat(200))),
+    });
+    expect(tooLong).toMatchObject({ status: 400, body: { errors: [{ path: 'Encounter.identifier' }] } });
+    expect((await detail(journeyId)).hospitalStays[0]?.dischargedAt).toBeUndefined();
+    const ok = await call('POST', '/adt', {
+      token: feed,
+      contentType: 'application/fhir+json',
+      body: JSON.stringify(encounter('ENC-1')),
+    });
+    expect(ok).toMatchObject({ status: 202, body: { applied: 1 } });
+    await expect.poll(async () => (await detail(journeyId)).hospitalStays[0]?.dischargedAt).toBeDefined();
+  });
 });
