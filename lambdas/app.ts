@@ -137,7 +137,12 @@ const limitBody = (route: Route) =>
     maxSize: bodyLimitOf(route),
     onError: (ctx) =>
       route.tooLarge?.(ctx) ??
-      problem(ctx, 413, 'Too large', `${route.method} ${route.path} takes a body of at most ${kib(bodyLimitOf(route))}.`),
+      problem(
+        ctx,
+        413,
+        'Too large',
+        `${route.method} ${route.path} takes a body of at most ${kib(bodyLimitOf(route))}.`,
+      ),
   });
 
 /** OpenAPI's `/journeys/{id}` is Hono's `/journeys/:id`. */
