@@ -100,6 +100,9 @@ export const builtInProgrammes: ProgrammeInput[] = [
     ],
     readmissionWindow: 'P30D',
     recordsPlaceOfDeath: true,
+    // A call to the carer within two weeks of a death in hospital. NICE QS13 (end of life care for
+    // adults) covers support for families and carers; the two weeks is this example service's choice.
+    bereavement: { contactWithin: 'P14D' },
   },
   {
     id: 'dementia-home',
@@ -142,6 +145,8 @@ export const builtInProgrammes: ProgrammeInput[] = [
     },
     escalation: standardLadder,
     readmissionWindow: 'P30D',
+    // Carers of people with dementia carry much of the care: a call within four weeks of a death.
+    bereavement: { contactWithin: 'P28D' },
   },
   {
     id: 'complex-mental-health',

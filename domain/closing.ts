@@ -18,6 +18,13 @@ export function checkClose(s: JourneyState, cmd: CloseCommand): void {
       'this programme records whether the person died in their preferred place: set outcome.placeOfDeathAchieved',
     );
   }
+  // Closing would cancel the one call still owed after a death: the carer's (HAZ-22).
+  const bereavement = s.deadlines.find((d) => d.name === 'bereavement-contact' && d.status === 'open');
+  if (bereavement)
+    throw new JourneyRuleError(
+      'invalid',
+      `a bereavement contact with the carer is due by ${bereavement.dueAt}: record it (reached, or declined by the carer) before closing`,
+    );
 }
 
 export function close(s: JourneyState, cmd: By<CloseCommand>, now: number): void {

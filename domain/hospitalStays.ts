@@ -332,15 +332,43 @@ function diedInHospital(s: JourneyState, at: number, now: number): boolean {
   if (s.phase === 'in-hospital') s.phase = s.communityPhase;
   const nth = stay.discharges === 1 ? `${stay.stayNo}` : `${stay.stayNo}.${stay.discharges}`;
   record(s, now, 'hospital.died', 'hospital-adt', 'died in hospital', { stayNo: stay.stayNo });
+  // The one call that is still owed, where the programme says so: to the carer (HAZ-22).
+  const within = s.programme.bereavement?.contactWithin;
+  const carer = knownCarer(s);
+  const bereavement =
+    within && carer
+      ? openDeadlineNamed(
+          s,
+          'bereavement-contact',
+          now,
+          addDuration(ms(stay.dischargedAt), within),
+          `bereavement-contact#${nth}`,
+        )
+      : undefined;
+  if (bereavement) stay.undoDischarge.postDischargeDeadlineId = bereavement.id;
   notify(s, now, {
     key: `death#${nth}`,
     kind: 'notice',
     level: 0,
     deadline: 'hospital-death',
+    ...(bereavement ? { dueAt: bereavement.dueAt } : {}),
     recipients: recipientsFor(s, 'coordinator'),
-    message: `Died in hospital on ${stay.dischargedAt.slice(0, 10)}. Nothing more is chased; please close this journey as deceased.`,
+    message: bereavement
+      ? `Died in hospital on ${stay.dischargedAt.slice(0, 10)}. Nothing more is chased but a bereavement contact with the carer${carer === true ? '' : ` (${carer})`}, due by ${bereavement.dueAt}; then please close this journey as deceased.`
+      : `Died in hospital on ${stay.dischargedAt.slice(0, 10)}. Nothing more is chased; please close this journey as deceased.`,
   });
   return true;
+}
+
+/**
+ * The person's carer as far as the journey knows: the assessment's word if it asked, else any
+ * referral's. Their relationship when one was given, `true` when not, `undefined` when none is known.
+ */
+function knownCarer(s: JourneyState): string | true | undefined {
+  const assessed = s.assessment?.carer;
+  if (assessed) return assessed.present ? (assessed.relationship ?? true) : undefined;
+  const referred = s.referrals.find((r) => r.carer)?.carer;
+  return referred ? (referred.relationship ?? true) : undefined;
 }
 
 function cancelAdmission(s: JourneyState, now: number): boolean {

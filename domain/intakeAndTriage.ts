@@ -27,7 +27,7 @@ import {
   team,
   type JourneyState,
 } from './journeyState.js';
-import { close } from './closing.js';
+import { checkClose, close } from './closing.js';
 
 // ---------------------------------------------------------------------------------------------
 // Opening a journey and receiving referrals
@@ -202,13 +202,15 @@ function triage(s: JourneyState, now: number): void {
   if (within) openDeadlineNamed(s, 'triage', now, addDuration(now, within));
 }
 
-export function checkTriage(s: JourneyState): void {
+export function checkTriage(s: JourneyState, cmd?: TriageCommand): void {
   if (s.phase !== 'triage' && !(inHospital(s) && s.communityPhase === 'triage'))
     throw phaseError(s, 'record a triage decision');
+  // A decline closes the journey, so it must pass closing's rules first.
+  if (cmd?.decision === 'decline') checkClose(s, { reason: cmd.closeReason ?? 'ineligible', outcome: {} });
 }
 
 export function decideTriage(s: JourneyState, cmd: By<TriageCommand>, now: number, automatic = false): void {
-  checkTriage(s);
+  checkTriage(s, cmd);
   s.triage = { decision: cmd.decision, reason: cmd.reason, by: cmd.by.sub, at: iso(now), automatic };
   record(s, now, 'triage.decided', cmd.by, `${cmd.decision}: ${cmd.reason}`, {
     decision: cmd.decision,

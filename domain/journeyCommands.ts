@@ -93,7 +93,7 @@ const coordinatorWork =
 export const commandRules: Record<CommandType, CommandRule<unknown>> = {
   triage: rule({
     schema: c.withActor(c.triageCommand),
-    check: (s) => J.checkTriage(s),
+    check: (s, cmd) => J.checkTriage(s, cmd),
     apply: (s, cmd, now) => J.decideTriage(s, cmd, now),
   }),
   assessment: rule({

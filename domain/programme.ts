@@ -146,6 +146,14 @@ export const programmeSchema = z.lazy(() =>
       /** Palliative programmes record whether the person died in their preferred place. */
       recordsPlaceOfDeath: z.boolean().default(false),
       /**
+       * Bereavement follow-up for the carer. When a person with a known carer dies in hospital, a
+       * `bereavement-contact` deadline opens, due this long after the death. It is met by a carer
+       * contact that reached the carer, or that the carer declined. Until then the journey cannot
+       * be closed as deceased. Left out, a death opens nothing, and the co-ordinator is asked only
+       * to close the journey.
+       */
+      bereavement: z.object({ contactWithin: positiveDuration }).optional(),
+      /**
        * How long a closed journey's record is kept (docs/operations.md, "Retention"): 8 years after
        * care ends when not given, the NHS Records Management Code of Practice's minimum for adults.
        */

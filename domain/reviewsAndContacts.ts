@@ -96,10 +96,25 @@ export function recordContact(s: JourneyState, cmd: By<ContactCommand>, now: num
     { kind: cmd.kind, channel: cmd.channel, at: iso(at), ...(twoWay ? { outcome, attempt } : {}) },
   );
   s.contacts.at(-1)!.seq = s.counters.seq;
+  if (cmd.kind === 'carer') return meetBereavementContact(s, cmd, at, outcome);
   if (cmd.kind !== 'post-discharge') return;
   const d = s.deadlines.find((x) => x.name === 'post-discharge-contact' && x.status === 'open');
   // The follow-up is a conversation after the person came home, not an attempt or one before it.
   if (twoWay && (attempt || at < dischargedAt(s, d))) return;
+  meet(s, d, at, cmd.by);
+}
+
+/**
+ * The bereavement contact after a death in hospital is met by speaking with the carer, or by the
+ * carer saying they want no call (`declined`): both are an answer from the carer. Not by a call no
+ * one answered, a message left, or a contact before the death.
+ */
+function meetBereavementContact(s: JourneyState, cmd: By<ContactCommand>, at: number, outcome: ContactOutcome): void {
+  const d = s.deadlines.find((x) => x.name === 'bereavement-contact' && x.status === 'open');
+  if (!d) return;
+  const answered = cmd.channel !== 'message' && (outcome === 'reached' || outcome === 'declined');
+  const died = [...s.hospitalStays].reverse().find((x) => x.died)?.dischargedAt;
+  if (!answered || (died && at < ms(died))) return;
   meet(s, d, at, cmd.by);
 }
 

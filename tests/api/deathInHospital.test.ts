@@ -42,7 +42,7 @@ describe('a death in hospital', () => {
     return (r.body as { journeyId: string }).journeyId;
   }
 
-  async function hl7(nhsNumber: string, event: string, controlId: string, pid30 = '') {
+  async function hl7(nhsNumber: string, event: string, controlId: string, pid30 = '', when = '20260709093000') {
     const { call, token } = api.get();
     const feed = await token('tie-1', 'integration');
     const pid = ['PID', '1', '', `${nhsNumber}^^^NHS^NH`, '', 'Crane^Edith', '19380502', 'F'];
@@ -52,8 +52,8 @@ describe('a death in hospital', () => {
       token: feed,
       contentType: 'application/hl7-v2',
       body: [
-        `MSH|^~\\&|PAS|RA9^Torbay^L|CAREPATH|ICS|20260709093000||ADT^${event}^ADT_A01|${controlId}|P|2.4`,
-        `EVN|${event}|20260709093000`,
+        `MSH|^~\\&|PAS|RA9^Torbay^L|CAREPATH|ICS|${when}||ADT^${event}^ADT_A01|${controlId}|P|2.4`,
+        `EVN|${event}|${when}`,
         pid.join('|'),
         'PV1|1|I|WARD4^BED2^TOR',
       ].join('\r'),
@@ -130,5 +130,70 @@ describe('a death in hospital', () => {
     expect(sent).toMatchObject({ status: 202, body: { applied: 1 } });
     await expect.poll(async () => (await detail(journeyId)).hospitalStays[0]?.died).toBe(true);
     expect((await detail(journeyId)).deadlines.some((x) => x.name === 'post-discharge-contact')).toBe(false);
+  });
+
+  it('with a carer, in a programme that asks for it: one call to the carer, and no closing until it is made (HAZ-22)', async () => {
+    const { call, token } = api.get();
+    const nhs = '9434764017';
+    const made = await call('POST', '/referrals', {
+      token: await token('gp-1', 'referrer'),
+      json: {
+        patient: {
+          nhsNumber: nhs,
+          givenName: 'Edith',
+          familyName: 'Crane',
+          birthDate: '1938-05-02',
+          postcode: 'TQ5 9AA',
+        },
+        programme: 'palliative-care-home',
+        source: 'gp',
+        reason: 'advanced cancer, wishes to die at home',
+        urgency: 'urgent',
+        conditions: ['cancer'],
+        carer: { name: 'Ann Crane', relationship: 'daughter' },
+        consent: { given: true, recordedBy: 'GP' },
+      },
+    });
+    expect(made.status).toBe(202);
+    const journeyId = (made.body as { journeyId: string }).journeyId;
+    const lead = await token('lead-grace', 'team-lead', ['palliative-west']);
+    const read = async () => (await call('GET', `/journeys/${journeyId}`, { token: lead })).body as Detail;
+    // Sent as it happens (UTC, with its offset), so that the call is not already overdue.
+    const now = `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}+0000`;
+    await hl7(nhs, 'A01', 'PAL-ADM-1', '', now);
+    await expect.poll(async () => (await read()).hospitalStays.length).toBe(1);
+    await hl7(nhs, 'A03', 'PAL-DIS-1', 'Y', now);
+    await expect.poll(async () => (await read()).hospitalStays[0]?.died).toBe(true);
+
+    const d = await read();
+    const bereavement = d.deadlines.filter((x) => x.name === 'bereavement-contact');
+    expect(bereavement).toMatchObject([{ status: 'open', paused: false }]);
+    expect(
+      d.deadlines.filter((x) => x.name !== 'bereavement-contact' && x.status === 'open').every((x) => x.paused),
+    ).toBe(true);
+    // Closing would drop the call: refused, saying why, and nothing changes.
+    const refused = await call('POST', `/journeys/${journeyId}/close`, {
+      token: lead,
+      json: { reason: 'deceased', outcome: { placeOfDeathAchieved: false } },
+    });
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(refused.body)).toContain('a bereavement contact with the carer is due by');
+    expect((await read()).phase).not.toBe('closed');
+    // A call nobody answered is an attempt; speaking with the daughter meets it.
+    for (const outcome of ['no-answer', 'reached'])
+      expect(
+        (
+          await call('POST', `/journeys/${journeyId}/contacts`, {
+            token: lead,
+            json: { kind: 'carer', channel: 'phone', outcome },
+          })
+        ).status,
+      ).toBe(200);
+    expect((await read()).deadlines.find((x) => x.name === 'bereavement-contact')?.status).toBe('met');
+    const closed = await call('POST', `/journeys/${journeyId}/close`, {
+      token: lead,
+      json: { reason: 'deceased', outcome: { placeOfDeathAchieved: false } },
+    });
+    expect(closed).toMatchObject({ status: 200, body: { phase: 'closed' } });
   });
 });

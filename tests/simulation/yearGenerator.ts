@@ -850,8 +850,23 @@ function simulateJourney(
 
   for (;;) {
     if (diedAt !== undefined) {
-      // After a death in hospital the co-ordinator closes the journey as deceased; nothing else.
-      const t = m.slot(diedAt + uniform(rnd, 0.5, 3) * DAY);
+      // After a death in hospital the co-ordinator rings the carer where the programme asks for a
+      // bereavement contact (once after a call nobody answered, now and then), then closes the
+      // journey as deceased; nothing else.
+      const bereavement = m.find('bereavement-contact');
+      let t = m.slot(diedAt + uniform(rnd, 0.5, 3) * DAY);
+      if (bereavement && t !== undefined) {
+        if (chance(rnd, 0.25)) {
+          m.emit(t, { type: 'contact', kind: 'carer', channel: 'phone', outcome: 'no-answer' });
+          m.record.attempts += 1;
+          t = m.slot(t + uniform(rnd, 0.5, 2) * DAY);
+        }
+        if (t !== undefined) {
+          m.emit(t, { type: 'contact', kind: 'carer', channel: 'phone' });
+          m.meet(bereavement, t);
+          t = m.slot(t + uniform(rnd, 0.2, 1) * DAY);
+        }
+      }
       if (t !== undefined) {
         m.inHospital = true; // for the place of death: not the one the person chose at home
         close(t, 'deceased');
@@ -1100,6 +1115,14 @@ function simulateJourney(
               for (const d of m.deadlines) if (d.open && d.pausedSince === undefined) d.pausedSince = at;
               m.inHospital = false;
               diedAt = t;
+              // A carer the journey knows of is owed a call (HAZ-22), on its own clock.
+              if (p.bereavement && profile.carer)
+                m.open(
+                  'bereavement-contact',
+                  `bereavement-contact#${stays}`,
+                  t,
+                  addDuration(at, p.bereavement.contactWithin),
+                );
               dischargeAt = transferAt = cancelAdmissionAt = Infinity;
             } else {
               m.record.transfers += 1;
