@@ -157,6 +157,23 @@ export const contactCommand = z.lazy(() =>
 
 export const reassignCommand = z.lazy(() => z.object({ coordinatorId: z.string().min(1).max(100) }));
 
+/**
+ * A discharge the hospital will never send: the person went home from (or died in) a hospital
+ * outside carepath's feeds, usually after a transfer, and someone there or the family said so
+ * (HAZ-20). It does what the hospital's own A03 would have done, recorded as this person's word.
+ */
+export const reportedDischargeCommand = z.lazy(() =>
+  z.object({
+    /** When the person left hospital (or died), as reported; not in the future. */
+    at: dateTime,
+    /** Who said so, for the audit trail: "Ward 9 nurse in charge, Leeds General", "daughter". */
+    reportedBy: text(200),
+    /** The person died in hospital, rather than going home. */
+    died: z.boolean().optional(),
+    notes: z.string().max(2000).optional(),
+  }),
+);
+
 export const closeCommand = z.lazy(() =>
   z.object({ reason: z.enum(closeReasons), outcome: closeOutcomeSchema.default({}) }),
 );
@@ -198,6 +215,7 @@ export const hospitalEventSchema = z.lazy(() =>
 );
 
 export type TriageCommand = z.output<typeof triageCommand>;
+export type ReportedDischargeCommand = z.output<typeof reportedDischargeCommand>;
 export type AssessmentCommand = z.output<typeof assessmentCommand>;
 export type CarePlanCommand = z.output<typeof carePlanCommand>;
 export type CompleteActionCommand = z.output<typeof completeActionCommand>;

@@ -7,14 +7,16 @@
  * `in-hospital`.
  */
 import { addDuration, iso, ms } from './durations.js';
-import type { HospitalEvent } from './commands.js';
+import type { Actor, By, HospitalEvent, ReportedDischargeCommand } from './commands.js';
 import {
   cancel,
   CONTROL_IDS_KEPT,
   findDeadline,
+  JourneyRuleError,
   notify,
   openDeadlineNamed,
   openReview,
+  phaseError,
   recipientsFor,
   record,
   team,
@@ -63,14 +65,39 @@ export function hospitalEvent(s: JourneyState, e: HospitalEvent, now: number): b
       return false;
     }
     case 'A03':
-      if (e.died) return diedInHospital(s, at, now);
+      if (e.died) return diedInHospital(s, at, now, HOSPITAL);
       if (attendance || (!currentStay(s) && openAttendance(s, at))) return endAttendance(s, at, now);
-      return e.transfer ? transferOut(s, at, now, e) : discharge(s, at, now);
+      return e.transfer ? transferOut(s, at, now, e) : discharge(s, at, now, HOSPITAL);
     case 'A11':
       return cancelAdmission(s, now);
     case 'A13':
       return cancelDischarge(s, now);
   }
+}
+
+/**
+ * A discharge reported by a person because the hospital will not send it (HAZ-20): only while the
+ * person is in hospital as far as the journey knows, at a time between the admission and now.
+ */
+export function checkReportedDischarge(s: JourneyState, cmd: ReportedDischargeCommand, now: number): void {
+  const stay = currentStay(s);
+  if (!stay) throw phaseError(s, 'record a discharge (the person is not in hospital)');
+  if (ms(cmd.at) > now) throw new JourneyRuleError('invalid', `a discharge cannot be in the future (${cmd.at})`);
+  if (ms(cmd.at) < ms(stay.admittedAt))
+    throw new JourneyRuleError('invalid', `the stay began at ${stay.admittedAt}: a discharge cannot be before it`);
+}
+
+export function recordReportedDischarge(s: JourneyState, cmd: By<ReportedDischargeCommand>, now: number): void {
+  checkReportedDischarge(s, cmd, now);
+  const where = currentStay(s)!.transferredOut ? ' from the hospital the person was transferred to' : '';
+  const ended: EndedBy = {
+    by: cmd.by,
+    reportedBy: cmd.reportedBy,
+    detail: `${cmd.died ? 'died in hospital' : 'discharged from hospital'}${where}, as reported by ${cmd.reportedBy}`,
+  };
+  touch(s);
+  if (cmd.died) diedInHospital(s, ms(cmd.at), now, ended);
+  else discharge(s, ms(cmd.at), now, ended);
 }
 
 /**
@@ -260,7 +287,13 @@ function endAttendance(s: JourneyState, at: number, now: number): boolean {
   return true;
 }
 
-function discharge(s: JourneyState, at: number, now: number): boolean {
+/** Who ended a stay: the hospital's own message, or a person reporting what the hospital did not send. */
+type EndedBy = { by: 'hospital-adt'; detail?: undefined } | { by: Actor; detail: string; reportedBy: string };
+const HOSPITAL: EndedBy = { by: 'hospital-adt' };
+const reported = (ended: EndedBy): Record<string, string> =>
+  'reportedBy' in ended ? { reportedBy: ended.reportedBy } : {};
+
+function discharge(s: JourneyState, at: number, now: number, ended: EndedBy): boolean {
   const stay = endStay(s, at);
   const dischargedAt = ms(stay.dischargedAt);
 
@@ -297,10 +330,11 @@ function discharge(s: JourneyState, at: number, now: number): boolean {
     `post-discharge-contact#${nth}`,
   );
   stay.undoDischarge = { deadlines: undo, postDischargeDeadlineId: followUp.id };
-  record(s, now, 'hospital.discharged', 'hospital-adt', 'discharged from hospital', {
+  record(s, now, 'hospital.discharged', ended.by, ended.detail ?? 'discharged from hospital', {
     stayNo: stay.stayNo,
     readmission: stay.readmission,
     ...(atRisk ? { suicideRisk: true } : {}),
+    ...reported(ended),
   });
   notify(s, now, {
     key: `discharge#${nth}`,
@@ -323,7 +357,7 @@ function discharge(s: JourneyState, at: number, now: number): boolean {
  * a person who has died. The co-ordinator is told and asked to close the journey as deceased.
  * An A13 that cancels it puts the person back on the ward, the deadlines still paused.
  */
-function diedInHospital(s: JourneyState, at: number, now: number): boolean {
+function diedInHospital(s: JourneyState, at: number, now: number, ended: EndedBy): boolean {
   const stay = endStay(s, at);
   stay.died = true;
   stay.discharges = (stay.discharges ?? 0) + 1;
@@ -331,7 +365,10 @@ function diedInHospital(s: JourneyState, at: number, now: number): boolean {
   for (const d of s.deadlines) if (d.status === 'open' && !d.pausedSince) d.pausedSince = stay.dischargedAt;
   if (s.phase === 'in-hospital') s.phase = s.communityPhase;
   const nth = stay.discharges === 1 ? `${stay.stayNo}` : `${stay.stayNo}.${stay.discharges}`;
-  record(s, now, 'hospital.died', 'hospital-adt', 'died in hospital', { stayNo: stay.stayNo });
+  record(s, now, 'hospital.died', ended.by, ended.detail ?? 'died in hospital', {
+    stayNo: stay.stayNo,
+    ...reported(ended),
+  });
   // The one call that is still owed, where the programme says so: to the carer (HAZ-22).
   const within = s.programme.bereavement?.contactWithin;
   const carer = knownCarer(s);

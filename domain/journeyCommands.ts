@@ -24,6 +24,7 @@ export const commandTypes = [
   'contact',
   'reassign',
   'close',
+  'reported-discharge',
 ] as const;
 export type CommandType = (typeof commandTypes)[number];
 
@@ -58,6 +59,7 @@ export const commandPayloads = {
   contact: c.contactCommand,
   reassign: c.reassignCommand,
   close: c.closeCommand,
+  'reported-discharge': c.reportedDischargeCommand,
 } satisfies Record<CommandType, z.ZodType>;
 
 interface CommandRule<A> {
@@ -126,6 +128,11 @@ export const commandRules: Record<CommandType, CommandRule<unknown>> = {
     schema: c.withActor(c.closeCommand),
     check: (s, cmd) => J.checkClose(s, cmd),
     apply: (s, cmd, now) => J.close(s, cmd, now),
+  }),
+  'reported-discharge': rule({
+    schema: c.withActor(c.reportedDischargeCommand),
+    check: (s, cmd, now) => J.checkReportedDischarge(s, cmd, now),
+    apply: coordinatorWork((s, cmd, now) => J.recordReportedDischarge(s, cmd, now)),
   }),
 };
 

@@ -335,6 +335,12 @@ export const journeyRoutes: Route[] = [
   ),
   journeyAction('coordinator', 'Reassign the named co-ordinator', ['team-lead'], 'reassign'),
   journeyAction('close', 'Close the journey with its outcome', ['coordinator', 'team-lead'], 'close'),
+  journeyAction(
+    'reported-discharge',
+    "Record a discharge (or a death) the hospital's feed will not send, as someone reported it",
+    ['coordinator', 'team-lead'],
+    'reported-discharge',
+  ),
   {
     method: 'GET',
     path: '/journeys/{id}/fhir',

@@ -172,4 +172,34 @@ describe('hospital feeds', () => {
     expect(ok).toMatchObject({ status: 202, body: { applied: 1 } });
     await expect.poll(async () => (await detail(journeyId)).hospitalStays[0]?.dischargedAt).toBeDefined();
   });
+
+  it('a discharge home from a hospital outside the feeds, reported by phone, ends the transferred stay (HAZ-20)', async () => {
+    const { call, token } = api.get();
+    const nhs = '9434764025';
+    const journeyId = await referred(nhs);
+    await send('tie-1', adt('RA9', 'A01', 'OUT-ADM-1', nhs));
+    await send('tie-1', adt('RA9', 'A03', 'OUT-TRF-1', nhs, { 37: '51' })); // to a hospital with no feed
+    await expect.poll(async () => (await detail(journeyId)).hospitalStays[0]?.transferredOut).toBeDefined();
+    const lead = await token('lead-raj', 'team-lead', ['south-devon-1']);
+    const path = `/journeys/${journeyId}/reported-discharge`;
+    // Not in the future; and a blank "who said so" is refused.
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await call('POST', path, { token: lead, json: { at: future, reportedBy: 'ward' } })).status).toBe(422);
+    expect(
+      (await call('POST', path, { token: lead, json: { at: new Date().toISOString(), reportedBy: '' } })).status,
+    ).toBe(400);
+    const reported = await call('POST', path, {
+      token: lead,
+      json: { at: new Date().toISOString(), reportedBy: 'Ward 9 nurse in charge, Leeds General' },
+    });
+    expect(reported.status).toBe(200);
+    const d = await detail(journeyId);
+    expect(d.phase).not.toBe('in-hospital');
+    expect(d.hospitalStays[0]?.dischargedAt).toBeDefined();
+    expect(d.deadlines.some((x) => x.name === 'post-discharge-contact' && x.status === 'open')).toBe(true);
+    // Once home, there is nothing left to report.
+    expect(
+      (await call('POST', path, { token: lead, json: { at: new Date().toISOString(), reportedBy: 'ward' } })).status,
+    ).toBe(409);
+  });
 });

@@ -160,6 +160,13 @@ function commandArb(type: CommandType, now: number): fc.Arbitrary<Record<string,
           ...programmes.flatMap((p) => p.teams.flatMap((t) => t.coordinators.map((c) => fc.constant(c.id)))),
         ),
       });
+    case 'reported-discharge':
+      return record({
+        at: fc.oneof(isoAt(now), anyText),
+        reportedBy: anyText,
+        died: maybe(fc.oneof(fc.boolean(), fc.constant('yes'))),
+        notes: maybe(anyText),
+      });
     case 'close':
       return record({
         reason: fc.constantFrom(...closeReasons, 'bored'),

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { HospitalEvent } from '../../domain/commands.js';
 import { close } from '../../domain/closing.js';
 import { CONTROL_IDS_KEPT, type JourneyState } from '../../domain/journeyState.js';
-import { hospitalEvent } from '../../domain/hospitalStays.js';
+import { hospitalEvent, recordReportedDischarge } from '../../domain/hospitalStays.js';
 import { checkCommand } from '../../domain/journeyCommands.js';
 import {
   active,
@@ -529,5 +529,57 @@ describe('a risk of suicide (HAZ-08)', () => {
 
   it('a programme without the shorter deadline keeps its own', () => {
     expect(due(dischargedWith({ referral: true }, programme()))).toBe(new Date(DISCHARGED + 72 * HOUR).toISOString());
+  });
+});
+
+describe('a discharge the hospital will not send (HAZ-20)', () => {
+  const report = (s: JourneyState, now: number, more: object) =>
+    checkCommand(s, 'reported-discharge', { by: coordinator, reportedBy: 'Ward 9 nurse in charge', ...more }, now);
+
+  it('reported by a person after a transfer out of the feeds: the stay ends, the clocks restart and the follow-up opens, audited as their word', () => {
+    const s = admitted();
+    adt(s, 'A03', DISCHARGED, { transfer: true });
+    const home = DISCHARGED + 4 * DAY;
+    const checked = report(s, home + 2 * HOUR, { at: new Date(home).toISOString() });
+    expect(checked).not.toHaveProperty('rejected');
+    recordReportedDischarge(s, (checked as { command: never }).command, home + 2 * HOUR);
+    expect(s.phase).toBe('active');
+    expect(s.hospitalStays[0]).toMatchObject({ dischargedAt: new Date(home).toISOString() });
+    expect(s.hospitalStays[0]!.transferredOut).toBeUndefined();
+    expect(deadline(s, 'post-discharge-contact#1')).toMatchObject({ status: 'open' });
+    expect(s.deadlines.filter((d) => d.status === 'open').every((d) => d.pausedSince === undefined)).toBe(true);
+    expect(entry(s, 'hospital.discharged')).toMatchObject({
+      by: 'coord-ana',
+      detail:
+        'discharged from hospital from the hospital the person was transferred to, as reported by Ward 9 nurse in charge',
+      data: expect.objectContaining({ reportedBy: 'Ward 9 nurse in charge' }),
+    });
+  });
+
+  it('a death reported by the family is a death: no follow-up, every clock stopped', () => {
+    const s = admitted();
+    const died = DISCHARGED + DAY;
+    const checked = report(s, died + HOUR, { at: new Date(died).toISOString(), died: true, reportedBy: 'daughter' });
+    recordReportedDischarge(s, (checked as { command: never }).command, died + HOUR);
+    expect(s.hospitalStays[0]!.died).toBe(true);
+    expect(s.deadlines.some((d) => d.name === 'post-discharge-contact')).toBe(false);
+    expect(entry(s, 'hospital.died').detail).toBe('died in hospital, as reported by daughter');
+  });
+
+  it('is refused when the person is not in hospital, in the future, or before the stay began', () => {
+    const home = active();
+    expect(report(home, DISCHARGED, { at: new Date(DISCHARGED).toISOString() })).toMatchObject({
+      rejected: { type: 'phase' },
+    });
+    const s = admitted();
+    expect(report(s, DISCHARGED, { at: new Date(DISCHARGED + HOUR).toISOString() })).toMatchObject({
+      rejected: { type: 'invalid', message: expect.stringContaining('future') },
+    });
+    expect(report(s, DISCHARGED, { at: new Date(ADMITTED - HOUR).toISOString() })).toMatchObject({
+      rejected: { type: 'invalid', message: expect.stringContaining('before it') },
+    });
+    expect(report(s, DISCHARGED, { at: new Date(DISCHARGED).toISOString(), reportedBy: ' ' })).toMatchObject({
+      rejected: { type: 'invalid' },
+    });
   });
 });

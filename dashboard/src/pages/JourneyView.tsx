@@ -15,6 +15,7 @@ import { AssessmentForm } from '../forms/AssessmentForm';
 import { CarePlanForm } from '../forms/CarePlanForm';
 import { CloseForm } from '../forms/CloseForm';
 import { ContactForm } from '../forms/ContactForm';
+import { ReportedDischargeForm } from '../forms/ReportedDischargeForm';
 import { ReassignForm } from '../forms/ReassignForm';
 import { ReviewForm } from '../forms/ReviewForm';
 import { TriageForm } from '../forms/TriageForm';
@@ -113,6 +114,9 @@ function LiveJourney({
     ) : null,
     open && journey.phase !== 'referred' && (coordinator || lead) ? (
       <ContactForm key="contact" journey={journey} onDone={onChange} />
+    ) : null,
+    open && journey.phase === 'in-hospital' && (coordinator || lead) ? (
+      <ReportedDischargeForm key="reported-discharge" journey={journey} onDone={onChange} />
     ) : null,
     open && lead && where !== 'referred' && where !== 'triage' ? (
       <ReassignForm key="reassign" journey={journey} onDone={onChange} team={team} />
