@@ -9,12 +9,19 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { RecordContent } from '../domain/journey.js';
 import type { JourneySnapshot, RecordEntry } from '../domain/record.js';
 import type { PatientRecord } from './readModel.js';
 import { queryAll } from './dynamo.js';
-import { indexes, keys } from './table.js';
+import { indexes, keys, personIndexKeys, referrerIndexKeys } from './table.js';
 
 /** That a person has a journey (the pointer the API writes when a referral reaches one). */
 export interface PatientJourney {
@@ -67,7 +74,7 @@ const isCancelled = (error: unknown, index: number): boolean =>
   error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 
 const demographicsOf = ({ patientId: _p, nhsNumber: _n, ...rest }: PatientRecord & Record<string, unknown>) => {
-  const { pk: _pk, sk: _sk, revision: _r, amendedAt: _a, ...demographics } = rest;
+  const { pk: _pk, sk: _sk, revision: _r, amendedAt: _a, gsi1pk: _g1, gsi1sk: _g2, ...demographics } = rest;
   return demographics as Demographics;
 };
 
@@ -232,7 +239,7 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
                   TableName,
                   Key: keys.patient(patientId),
                   UpdateExpression: [
-                    `SET ${[...set.map(([f]) => `#${f} = :${f}`), '#revision = :next', 'amendedAt = :at'].join(', ')}`,
+                    `SET ${[...set.map(([f]) => `#${f} = :${f}`), '#revision = :next', 'amendedAt = :at', 'gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk'].join(', ')}`,
                     ...(remove.length ? [`REMOVE ${remove.map(([f]) => `#${f}`).join(', ')}`] : []),
                   ].join(' '),
                   ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#revision) OR #revision = :rev)',
@@ -245,6 +252,13 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
                     ':next': revision + 1,
                     ':rev': revision,
                     ':at': correction.at,
+                    // Found by the name and date of birth it now has (search), not the old ones.
+                    ...Object.fromEntries(
+                      Object.entries(personIndexKeys({ patientId, ...(after as Demographics) })).map(([k, v]) => [
+                        `:${k}`,
+                        v,
+                      ]),
+                    ),
                   },
                 },
               },
@@ -348,13 +362,57 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
         await doc.send(
           new PutCommand({
             TableName,
-            Item: { ...keys.referralAsReceived(r.patientId, r.referralId), ...r, referral: JSON.stringify(r.referral) },
+            Item: {
+              ...keys.referralAsReceived(r.patientId, r.referralId),
+              ...r,
+              referral: JSON.stringify(r.referral),
+              ...referrerIndexKeys(r),
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
       } catch (error) {
         if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
       }
+    },
+
+    /** Which journey a referral reached (merged into an open one, or a new one): its referrer follows it there. */
+    async noteReferralJourney(patientId: string, referralId: string, journeyId: string): Promise<void> {
+      await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: keys.referralAsReceived(patientId, referralId),
+          UpdateExpression: 'SET journeyId = :j',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':j': journeyId },
+        }),
+      );
+    },
+
+    /** The referrals `sub` made, newest first: a page, with its cursor. */
+    async referralsBy(
+      sub: string,
+      limit: number,
+      cursor?: Record<string, unknown>,
+    ): Promise<{ items: (ReferralAsReceived & { journeyId?: string })[]; next?: Record<string, unknown> }> {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName,
+          IndexName: indexes.byCoordinator,
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': `REFERRED-BY#${sub}` },
+          ScanIndexForward: false,
+          Limit: limit,
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+        }),
+      );
+      return {
+        items: (out.Items ?? []).map(({ pk: _a, sk: _b, gsi2pk: _c, gsi2sk: _d, referral, ...r }) => ({
+          ...(r as Omit<ReferralAsReceived, 'referral'> & { journeyId?: string }),
+          referral: JSON.parse(referral as string) as unknown,
+        })),
+        ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}),
+      };
     },
 
     /** Notes that the person has this journey (idempotent): the record knows of it before it is recorded. */

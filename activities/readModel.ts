@@ -11,23 +11,20 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Notification, TimelineEntry } from '../domain/journey.js';
+import type { PersonDetails } from '../domain/person.js';
 import type { JourneySummary } from '../domain/views.js';
 import { createRecordReads } from './journeyRecord.js';
-import { indexes, keys, monthsBetween, TTL_ATTRIBUTE } from './table.js';
+import { batchGetAll, queryAll } from './dynamo.js';
+import { indexes, keys, monthsBetween, personIndexKeys, searchableName, TTL_ATTRIBUTE } from './table.js';
 
 export interface Page<T> {
   items: T[];
   nextCursor?: string;
 }
 
-export interface PatientRecord {
+/** The person's current details, as their first referral gave them or an amendment changed them. */
+export interface PatientRecord extends PersonDetails {
   patientId: string;
-  nhsNumber: string;
-  givenName: string;
-  familyName: string;
-  birthDate: string;
-  postcode?: string;
-  phone?: string;
 }
 
 /**
@@ -66,6 +63,53 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
   return {
     ...createRecordReads(doc, TableName),
 
+    /** The people with these ids, by id: one batch read for a page of journeys or inbox items. */
+    async people(patientIds: string[]): Promise<Map<string, PatientRecord>> {
+      const unique = [...new Set(patientIds)];
+      const items = await batchGetAll(doc, TableName, unique.map(keys.patient));
+      return new Map(items.map((i) => [i.patientId as string, strip<PatientRecord>(i)]));
+    },
+
+    /**
+     * Whose journeys these are, by journey id. The summary says, since it kept the pseudonym; a
+     * summary written before it did is answered from the journey's state item.
+     */
+    async patientsOfJourneys(journeyIds: string[]): Promise<Map<string, string>> {
+      const unique = [...new Set(journeyIds)];
+      const read = (key: (id: string) => Record<string, unknown>, ids: string[]) =>
+        batchGetAll(doc, TableName, ids.map(key), '#pk, patientId, journeyId', { '#pk': 'pk' });
+      const byJourney = new Map<string, string>();
+      const idOf = (i: Record<string, unknown>) => (i.pk as string).slice('JOURNEY#'.length);
+      for (const i of await read(keys.journey, unique))
+        if (typeof i.patientId === 'string') byJourney.set(idOf(i), i.patientId);
+      const older = unique.filter((id) => !byJourney.has(id));
+      if (older.length)
+        for (const i of await read(keys.journeyState, older))
+          if (typeof i.patientId === 'string') byJourney.set(idOf(i), i.patientId);
+      return byJourney;
+    },
+
+    /**
+     * People born on `birthDate` whose names match `name`: every word of it begins the family or a
+     * given name ("edith", "crane", "ed cra"). One query of a day's births, a handful of people.
+     */
+    async peopleNamed(name: string, birthDate: string): Promise<PatientRecord[]> {
+      const words = name.split(/\s+/).map(searchableName).filter(Boolean);
+      if (words.length === 0) return [];
+      const born = await queryAll(doc, {
+        TableName,
+        IndexName: indexes.byTeamPhase,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `BORN#${birthDate}` },
+      });
+      return born
+        .map((i) => strip<PatientRecord>(i))
+        .filter((p) => {
+          const names = [p.familyName, ...p.givenName.split(/\s+/)].map(searchableName);
+          return words.every((w) => names.some((n) => n.startsWith(w)));
+        });
+    },
+
     async getPatient(patientId: string): Promise<PatientRecord | undefined> {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: keys.patient(patientId) }));
       return Item ? strip<PatientRecord>(Item) : undefined;
@@ -80,13 +124,19 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
         await doc.send(
           new PutCommand({
             TableName,
-            Item: { ...keys.patient(patient.patientId), ...patient },
+            Item: { ...keys.patient(patient.patientId), ...patient, ...personIndexKeys(patient) },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
       } catch (error) {
         if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
       }
+    },
+
+    /** The summaries of these journeys, by id (those that exist): one batch read. */
+    async journeys(journeyIds: string[]): Promise<Map<string, JourneySummary>> {
+      const items = await batchGetAll(doc, TableName, [...new Set(journeyIds)].map(keys.journey));
+      return new Map(items.map((i) => [i.id as string, strip<JourneySummary>(i)]));
     },
 
     async getJourney(journeyId: string): Promise<JourneySummary | undefined> {

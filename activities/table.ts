@@ -6,6 +6,8 @@
  * |-------------------------------------------------|--------------------------------------------------------|
  * | patient by pseudonymous id                      | GetItem  pk=PATIENT#<patientId>  sk=PROFILE             |
  * | patient by NHS number                           | HMAC(NHS number) → patient id, then the GetItem above   |
+ * | patients born on a day, by name (search)        | Query GSI1 pk=BORN#<yyyy-mm-dd>, sk=<FAMILY>#<GIVEN>#<id> |
+ * | referrals a referrer made, newest first         | Query GSI2 pk=REFERRED-BY#<sub>, sk=<receivedAt>#<id>    |
  * | journey summary by id                           | GetItem  pk=JOURNEY#<journeyId>  sk=SUMMARY             |
  * | journey state as recorded (what reads answer)   | GetItem  pk=JOURNEY#<journeyId>  sk=STATE               |
  * | the record's entries of a journey, in order     | Query    pk=JOURNEY#<journeyId>  sk begins_with ENTRY#  |
@@ -69,6 +71,34 @@ export function tableDefinition(tableName = DEFAULT_TABLE_NAME): CreateTableComm
 
 /** Time-to-live attribute: processed ADT ids expire after a while. */
 export const TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * A name as search compares it: capitals, no accents, no spaces, hyphens or apostrophes
+ * ("O'Brien-Smith" and "obrien smith" are the same). Indexes and queries both use it.
+ */
+export const searchableName = (name: string) =>
+  name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/[^A-Z]/g, '');
+
+/** Where a person's profile is listed for search by name and date of birth (GSI1, on the profile item). */
+export const personIndexKeys = (p: {
+  patientId: string;
+  birthDate: string;
+  familyName: string;
+  givenName: string;
+}) => ({
+  gsi1pk: `BORN#${p.birthDate}`,
+  gsi1sk: `${searchableName(p.familyName)}#${searchableName(p.givenName)}#${p.patientId}`,
+});
+
+/** Where a referral as received is listed for its referrer (GSI2, on the referral item). */
+export const referrerIndexKeys = (r: { receivedBy: string; receivedAt: string; referralId: string }) => ({
+  gsi2pk: `REFERRED-BY#${r.receivedBy}`,
+  gsi2sk: `${r.receivedAt}#${r.referralId}`,
+});
 
 export const keys = {
   patient: (patientId: string) => ({ pk: `PATIENT#${patientId}`, sk: 'PROFILE' }),

@@ -25,6 +25,10 @@ export type Urgency = (typeof urgencies)[number];
 
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
 
+/** FHIR administrative gender: what the referrer recorded, when they did. */
+export const genders = ['female', 'male', 'other', 'unknown'] as const;
+export type Gender = (typeof genders)[number];
+
 export const carerSchema = z.object({
   name: z.string().max(200).optional(),
   relationship: z.string().max(100).optional(),
@@ -44,6 +48,19 @@ export const referralSchema = z.lazy(() =>
       birthDate: isoDate,
       postcode: z.string().max(10).optional(),
       phone: z.string().max(30).optional(),
+      gender: z.enum(genders).optional(),
+      /** The address without its postcode: house and street, town. */
+      address: z.array(z.string().trim().min(1).max(100)).max(5).optional(),
+      /** The person's registered GP practice, and its ODS code when known. */
+      gpPractice: z
+        .object({
+          name: z.string().trim().min(1).max(200),
+          odsCode: z
+            .string()
+            .regex(/^[A-Z0-9]{3,10}$/, 'must be an ODS code: capital letters and digits')
+            .optional(),
+        })
+        .optional(),
     }),
     programme: z.string().min(1),
     teamId: z.string().min(1).optional(),

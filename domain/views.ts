@@ -8,6 +8,11 @@ import { nextDueAt, type JourneyState } from './journey.js';
 
 export interface JourneySummary {
   id: string;
+  /**
+   * The person's pseudonym (never an identifier), so that the API can name the person from the
+   * patient record. Summaries written before it was kept have none. The API does not answer it.
+   */
+  patientId?: string;
   programme: string;
   teamId: string;
   phase: JourneyState['phase'];
@@ -24,6 +29,8 @@ export interface JourneySummary {
   openedAt: string;
   closedAt: string | null;
   closeReason: string | null;
+  /** Triage's decision and its reason, once made: what a referrer is told of their referral. */
+  triage?: { decision: 'accept' | 'decline'; reason: string } | null;
 }
 
 export function journeySummary(s: JourneyState, now: number): JourneySummary {
@@ -31,6 +38,7 @@ export function journeySummary(s: JourneyState, now: number): JourneySummary {
   const readmissions = s.hospitalStays.filter((stay) => stay.readmission);
   return {
     id: s.journeyId,
+    patientId: s.patientId,
     programme: s.programme.id,
     teamId: s.teamId,
     phase: s.phase,
@@ -47,6 +55,7 @@ export function journeySummary(s: JourneyState, now: number): JourneySummary {
     openedAt: s.openedAt,
     closedAt: s.closure?.at ?? null,
     closeReason: s.closure?.reason ?? null,
+    triage: s.triage ? { decision: s.triage.decision, reason: s.triage.reason } : null,
   };
 }
 

@@ -49,6 +49,8 @@ const extension = z.looseObject({
   valueBoolean: z.boolean().optional(),
   valueInteger: z.number().int().optional(),
 });
+/** NHS Organisation Data Service codes: a GP practice's identifier. */
+const ODS_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
 /** FHIR `dateTime`: a year, a month, a day, or a time with its offset. */
 const FHIR_DATE_TIME = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?$/;
 const fhirDateTime = z
@@ -61,7 +63,11 @@ const patientShape = z.looseObject({
   identifier: list(identifier).optional(),
   name: list(z.looseObject({ given: list(str).optional(), family: str.optional() })).optional(),
   birthDate: str.optional(),
-  address: list(z.looseObject({ postalCode: str.optional() })).optional(),
+  address: list(
+    z.looseObject({ postalCode: str.optional(), line: list(str).optional(), city: str.optional() }),
+  ).optional(),
+  gender: str.optional(),
+  generalPractitioner: list(reference).optional(),
   telecom: list(z.looseObject({ system: str.optional(), value: str.optional() })).optional(),
 });
 const serviceRequestShape = z.looseObject({
@@ -169,6 +175,13 @@ export function referralFromFhir(body: unknown): Intake<Record<string, unknown>>
   const name = patient.name?.[0];
   const coding = (list: { coding?: { system?: string; code?: string }[] }[] | undefined, system: string) =>
     list?.flatMap((c) => c.coding ?? []).find((c) => c.system === system)?.code;
+  const address = [
+    ...(patient.address?.[0]?.line ?? []),
+    ...(patient.address?.[0]?.city ? [patient.address[0].city] : []),
+  ];
+  // The registered practice: UK Core's generalPractitioner, an Organization with its ODS code.
+  const practice = patient.generalPractitioner?.[0];
+  const ods = practice?.identifier?.system === ODS_SYSTEM ? practice.identifier.value : undefined;
   const consentExtension = ext(request.extension, FHIR_SYSTEMS.consent);
   const strain = ext(request.extension, FHIR_SYSTEMS.carerStrain)?.valueBoolean;
   return {
@@ -183,6 +196,9 @@ export function referralFromFhir(body: unknown): Intake<Record<string, unknown>>
         ...(patient.telecom?.find((t) => t.system === 'phone')?.value
           ? { phone: patient.telecom.find((t) => t.system === 'phone')!.value }
           : {}),
+        ...(patient.gender ? { gender: patient.gender } : {}),
+        ...(address.length ? { address } : {}),
+        ...(practice?.display ? { gpPractice: { name: practice.display, ...(ods ? { odsCode: ods } : {}) } } : {}),
       },
       programme: coding(request.code ? [request.code] : [], FHIR_SYSTEMS.programme),
       ...(request.performer?.find((p) => p.identifier?.system === FHIR_SYSTEMS.team)

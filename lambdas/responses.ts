@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import * as c from '../domain/commands.js';
 import type { Metrics } from '../domain/metrics.js';
+import { genders } from '../domain/referral.js';
 import type { JourneySummary } from '../domain/views.js';
 import { roles } from './auth.js';
 import type { DevUser } from './directory.js';
@@ -28,8 +29,28 @@ const page = <T extends z.ZodType>(items: T) => z.looseObject({ items: z.array(i
 const phase = z.enum(c.phases);
 const tier = z.enum(['high', 'medium', 'low']);
 
+/**
+ * The person beside a journey or an inbox item, as the caller's role may see them
+ * (domain/person.ts): the banner for those who care for them, name, NHS number and date of birth
+ * for a service manager or a referrer, absent for others.
+ */
+const person = z.looseObject({
+  name: str,
+  givenName: str,
+  familyName: str,
+  nhsNumber: z.string().regex(/^\d{3} \d{3} \d{4}$/),
+  birthDate: z.iso.date(),
+  born: str,
+  age: int,
+  gender: z.enum(genders).optional(),
+  address: str.optional(),
+  phone: str.optional(),
+  gpPractice: str.optional(),
+});
+
 /** What every journey answer carries: the list item (`JourneySummary`) is also the head of the detail. */
 const summaryFields = {
+  person: person.optional(),
   id: str,
   programme: str,
   teamId: str,
@@ -113,6 +134,21 @@ export const responses = {
   hl7Ack: z.string().regex(/^MSH\|[\s\S]*\rMSA\|A[AER]\|/),
   journeySummary,
   journeyPage: page(journeySummary),
+  patients: z.looseObject({ items: z.array(z.looseObject({ person, journeys: z.array(journeySummary) })) }),
+  myReferrals: page(
+    z.looseObject({
+      referralId: str,
+      receivedAt: instant,
+      programme: str,
+      journeyId: str.optional(),
+      person: person.optional(),
+      status: z.enum(['received', 'accepted', 'declined', 'closed']),
+      /** Why it was declined, or how it closed. */
+      reason: str.optional(),
+      coordinator: z.looseObject({ id: str, name: str }).optional(),
+      closedAt: instant.optional(),
+    }),
+  ),
   /** A live journey in full; an earlier, closed episode answers its summary and its audit trail. */
   journeyDetail: z.looseObject({
     ...summaryFields,
@@ -157,6 +193,8 @@ export const responses = {
       dueAt: instant.nullable(),
       createdAt: instant,
       message: str,
+      /** Whom it is about, as the caller's role may see them. */
+      person: person.optional(),
       deliveredAt: instant.optional(),
       ackedAt: instant.optional(),
     }),

@@ -15,6 +15,7 @@ import { journeyRoutes } from './routes/journeys.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { programmeRoutes } from './routes/programmes.js';
 import { recordRoutes } from './routes/record.js';
+import { patientRoutes } from './routes/patients.js';
 import { referralRoutes } from './routes/referrals.js';
 import { sessionRoutes } from './routes/session.js';
 import { bodyLimitOf, kib, type ResponseSpec, type Route, type RouteSpec } from './routes/shared.js';
@@ -29,6 +30,7 @@ export const routes: Route[] = [
   ...referralRoutes,
   ...adtRoutes,
   ...journeyRoutes,
+  ...patientRoutes,
   ...recordRoutes,
   ...inboxRoutes,
   ...codecRoutes,

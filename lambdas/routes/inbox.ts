@@ -1,6 +1,7 @@
 /**
  * The caller's inbox: reminders, overdue notices and escalations, and acknowledging them.
  */
+import { withPeople } from '../people.js';
 import { responses } from '../responses.js';
 import { badCursor, EVERYONE_SIGNED_IN, isInvalidKey, json, pageLimit, problem, type Route } from './shared.js';
 
@@ -27,8 +28,9 @@ export const inboxRoutes: Route[] = [
           throw error;
         });
       if (!page) return problem(ctx, 400, 'Invalid request', 'cursor: not a cursor this API gave out.');
+      const items = await withPeople(deps.read, caller, page.items, deps.now(), (i) => i.journeyId);
       return ctx.json({
-        items: page.items.map((i) => ({
+        items: items.map((i) => ({
           id: inboxId(i.createdAt, i.id),
           journeyId: i.journeyId,
           kind: i.kind,
@@ -37,6 +39,7 @@ export const inboxRoutes: Route[] = [
           dueAt: i.dueAt ?? null,
           createdAt: i.createdAt,
           message: i.message,
+          ...(i.person ? { person: i.person } : {}),
           ...(i.deliveredAt ? { deliveredAt: i.deliveredAt } : {}),
           ...(i.ackedAt ? { ackedAt: i.ackedAt } : {}),
         })),

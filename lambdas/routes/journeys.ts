@@ -17,6 +17,7 @@ import { journeyDetail } from '../../domain/views.js';
 import type { Role } from '../auth.js';
 import { journeyBundle } from '../fhirExport.js';
 import { JourneyNotAnswering } from '../journeyGateway.js';
+import { withPeople } from '../people.js';
 import { responses } from '../responses.js';
 import { untilRecorded } from './recorded.js';
 import {
@@ -125,6 +126,12 @@ export async function journeyFor(
 const viewOf = (snapshot: JourneySnapshot, marks: EnteredInErrorMark[], now: number) =>
   markedInError(journeyDetail(stateOf(snapshot), now), marks);
 
+/** A journey as answered: the person named as the caller's role may see them (lambdas/people.ts). */
+async function named<T extends object>(ctx: Ctx, deps: RouteDeps, journey: T) {
+  const [shown] = await withPeople(deps.read, ctx.get('caller'), [journey], deps.now());
+  return ctx.json(shown);
+}
+
 /**
  * The journey as recorded at `revision` or later: the answer to whoever produced that revision.
  * 503 if the record has not caught up within its wait (the change is made; it shows shortly).
@@ -144,7 +151,7 @@ async function detailAtRevision(ctx: Ctx, deps: RouteDeps, found: { id: string }
       `Journey ${id} has made your change but has not recorded it yet. Look at the journey in a few seconds; do not send it again.`,
     );
   }
-  return ctx.json(viewOf(recorded.snapshot, recorded.enteredInError, deps.now().getTime()));
+  return named(ctx, deps, viewOf(recorded.snapshot, recorded.enteredInError, deps.now().getTime()));
 }
 
 const closedProblem = (ctx: Ctx, id: string) =>
@@ -288,7 +295,10 @@ export const journeyRoutes: Route[] = [
           ...j,
           overdue: j.phase !== 'closed' && j.nextDueAt !== null && Date.parse(j.nextDueAt) <= at,
         }));
-      return ctx.json({ items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) });
+      return ctx.json({
+        items: await withPeople(deps.read, caller, items, deps.now()),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      });
     },
   },
   {
@@ -301,11 +311,11 @@ export const journeyRoutes: Route[] = [
     handler: async (ctx, deps) => {
       const found = await journeyFor(ctx, deps, 'GET /journeys/{id}');
       if ('response' in found) return found.response;
-      if (found.snapshot) return ctx.json(viewOf(found.snapshot, found.enteredInError, deps.now().getTime()));
+      if (found.snapshot) return named(ctx, deps, viewOf(found.snapshot, found.enteredInError, deps.now().getTime()));
       // Recorded before the record kept journeys in full: its summary, and the audit trail its story.
       const summary = (await deps.read.getJourney(found.id))!;
       const timeline = (await deps.read.auditTrail(found.id, 500)).items;
-      return ctx.json({ ...summary, timeline });
+      return named(ctx, deps, { ...summary, patientId: found.patientId, timeline });
     },
   },
   journeyAction('triage', 'Accept or decline a referral', ['coordinator', 'team-lead'], 'triage'),

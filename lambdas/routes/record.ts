@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { patientIdFor } from '../../activities/pseudonym.js';
 import { normaliseNhsNumber } from '../../domain/nhsNumber.js';
-import { isoDate } from '../../domain/referral.js';
+import { genders, isoDate } from '../../domain/referral.js';
 import { journeyFor } from './journeys.js';
 import { json, problem, validationProblem, type Ctx, type Route, type RouteDeps } from './shared.js';
 
@@ -31,6 +31,21 @@ export const demographicsBody = z
     postcode: z.string().trim().max(10).nullable().optional(),
     /** `null` removes it. */
     phone: z.string().trim().max(30).nullable().optional(),
+    /** `null` removes it. */
+    gender: z.enum(genders).nullable().optional(),
+    /** `null` removes it. */
+    address: z.array(z.string().trim().min(1).max(100)).max(5).nullable().optional(),
+    /** `null` removes it. */
+    gpPractice: z
+      .object({
+        name: z.string().trim().min(1).max(200),
+        odsCode: z
+          .string()
+          .regex(/^[A-Z0-9]{3,10}$/)
+          .optional(),
+      })
+      .nullable()
+      .optional(),
     reason,
   })
   .strict()

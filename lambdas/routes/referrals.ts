@@ -6,12 +6,24 @@ import { randomUUID } from 'node:crypto';
 import { patientIdFor } from '../../activities/pseudonym.js';
 import { normaliseNhsNumber } from '../../domain/nhsNumber.js';
 import { routeToTeam } from '../../domain/programme.js';
+import { personShown } from '../../domain/person.js';
 import { ageOn, referralSchema } from '../../domain/referral.js';
+import type { JourneySummary } from '../../domain/views.js';
 import { referralFromFhir } from '../fhirIntake.js';
 import { perCallerLimit } from '../rateLimits.js';
 import { responses } from '../responses.js';
 import { untilRecorded } from './recorded.js';
-import { json, problem, TEAM_SCOPED, validationProblem, type Env, type Route } from './shared.js';
+import {
+  badCursor,
+  isInvalidKey,
+  json,
+  pageLimit,
+  problem,
+  TEAM_SCOPED,
+  validationProblem,
+  type Env,
+  type Route,
+} from './shared.js';
 
 export const referralRoutes: Route[] = [
   {
@@ -140,13 +152,17 @@ export const referralRoutes: Route[] = [
         ...(caller.role !== 'integration' ? { referredBy: caller.sub } : {}),
         ...(r.lastDischargeAt ? { lastDischargeAt: new Date(Date.parse(r.lastDischargeAt)).toISOString() } : {}),
       });
-      await deps.read.recordPatientJourney({
-        patientId,
-        journeyId: accepted.journeyId,
-        programmeId: p.id,
-        teamId: team.id,
-        referredAt: receivedAt,
-      });
+      await Promise.all([
+        deps.read.recordPatientJourney({
+          patientId,
+          journeyId: accepted.journeyId,
+          programmeId: p.id,
+          teamId: team.id,
+          referredAt: receivedAt,
+        }),
+        // So that its referrer can follow it ("My referrals").
+        deps.read.noteReferralJourney(patientId, referralId, accepted.journeyId),
+      ]);
       // Whoever looks next (the referrer's colleague, the hub, the referrer's own system) finds the
       // journey with this referral in it: wait, bounded, for the record to have it. While workers
       // restart the wait runs out and the answer is given anyway, as ADR 0008 wants: the referral
@@ -158,4 +174,75 @@ export const referralRoutes: Route[] = [
       return ctx.json(accepted, 202);
     },
   },
+  {
+    method: 'GET',
+    path: '/referrals',
+    summary: 'The referrals you made, newest first, and what became of each',
+    roles: ['referrer', 'coordinator', 'team-lead', 'admin'],
+    query: ['mine', 'limit', 'cursor'],
+    responses: {
+      200: json(
+        '{items: [{referralId, receivedAt, person, status, reason?, coordinator?}], nextCursor?}',
+        responses.myReferrals,
+      ),
+      400: 'mine=true is required (a referrer sees only their own), or a bad cursor',
+    },
+    handler: async (ctx, deps) => {
+      const caller = ctx.get('caller');
+      const q = ctx.req.query();
+      if (q.mine !== 'true')
+        return problem(ctx, 400, 'Invalid request', 'Ask for mine=true: each referrer follows their own referrals.');
+      if (badCursor(q.cursor)) return problem(ctx, 400, 'Invalid request', 'cursor: not a cursor this API gave out.');
+      const cursor = q.cursor
+        ? (JSON.parse(Buffer.from(q.cursor, 'base64url').toString()) as Record<string, unknown>)
+        : undefined;
+      const page = await deps.read.referralsBy(caller.sub, pageLimit(q.limit), cursor).catch((error: unknown) => {
+        if (isInvalidKey(error)) return undefined;
+        throw error;
+      });
+      if (!page) return problem(ctx, 400, 'Invalid request', 'cursor: not a cursor this API gave out.');
+      const journeys = await deps.read.journeys(page.items.flatMap((r) => r.journeyId ?? []));
+      const people = await deps.read.people(page.items.map((r) => r.patientId));
+      const now = deps.now();
+      const coordinatorName = (id: string) =>
+        deps.programmes.flatMap((p) => p.teams.flatMap((t) => t.coordinators)).find((c) => c.id === id)?.name ?? id;
+      const items = page.items.map((r) => {
+        const j = r.journeyId ? journeys.get(r.journeyId) : undefined;
+        const record = people.get(r.patientId);
+        // The referrer made it, so they see whom it was for; the banner's other fields are the team's.
+        const person = record ? personShown(record, 'identity', now) : undefined;
+        return {
+          referralId: r.referralId,
+          receivedAt: r.receivedAt,
+          programme: r.programmeId,
+          ...(r.journeyId ? { journeyId: r.journeyId } : {}),
+          ...(person ? { person } : {}),
+          ...referralStatus(j, coordinatorName),
+        };
+      });
+      const next = page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : undefined;
+      return ctx.json({ items, ...(next ? { nextCursor: next } : {}) });
+    },
+  },
 ];
+
+/**
+ * What became of a referral, in the referrer's words: received (waiting for triage, or not yet
+ * recorded), accepted (with the named co-ordinator once there is one), declined (with triage's
+ * reason), or closed (how).
+ */
+function referralStatus(j: JourneySummary | undefined, nameOf: (id: string) => string) {
+  if (!j || j.phase === 'triage' || j.phase === 'referred') return { status: 'received' as const };
+  if (j.phase === 'closed' && j.triage?.decision === 'decline')
+    return { status: 'declined' as const, reason: j.triage.reason, ...(j.closedAt ? { closedAt: j.closedAt } : {}) };
+  if (j.phase === 'closed')
+    return {
+      status: 'closed' as const,
+      ...(j.closeReason ? { reason: j.closeReason } : {}),
+      ...(j.closedAt ? { closedAt: j.closedAt } : {}),
+    };
+  return {
+    status: 'accepted' as const,
+    ...(j.coordinatorId ? { coordinator: { id: j.coordinatorId, name: nameOf(j.coordinatorId) } } : {}),
+  };
+}
