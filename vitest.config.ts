@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
+    // The dashboard's pure helpers are tested beside them (dashboard/src), under its own tsconfig.
+    include: ['tests/**/*.test.ts', 'dashboard/src/**/*.test.ts'],
     globalSetup: ['tests/support/globalSetup.ts'],
     // The hazard log's controls are proved by named tests: the run fails if one of them did not pass.
     reporters: ['default', './tests/support/hazardLogReporter.ts'],

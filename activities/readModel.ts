@@ -13,7 +13,7 @@ import {
 import type { Notification, TimelineEntry } from '../domain/journey.js';
 import type { PersonDetails } from '../domain/person.js';
 import type { JourneySummary } from '../domain/views.js';
-import { createRecordReads } from './journeyRecord.js';
+import { createRecordReads, type PatientJourney } from './journeyRecord.js';
 import { batchGetAll, queryAll } from './dynamo.js';
 import { indexes, keys, monthsBetween, personIndexKeys, searchableName, TTL_ATTRIBUTE } from './table.js';
 
@@ -108,6 +108,28 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
           const names = [p.familyName, ...p.givenName.split(/\s+/)].map(searchableName);
           return words.every((w) => names.some((n) => n.startsWith(w)));
         });
+    },
+
+    /**
+     * A person and the journeys they have, in one Query of their partition: the pointers
+     * (`JOURNEY#…`) sort just before the profile (`PROFILE`), and the referrals as received and
+     * the corrections (`REFERRAL#…`, `AMENDMENT#…`) fall outside the range, so the read is one
+     * keyed request however much the person's record holds (bench: search).
+     */
+    async personAndJourneys(
+      patientId: string,
+    ): Promise<{ person: PatientRecord; journeys: PatientJourney[] } | undefined> {
+      const items = await queryAll(doc, {
+        TableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': `PATIENT#${patientId}`, ':from': 'JOURNEY#', ':to': 'PROFILE' },
+      });
+      const profile = items.find((i) => i.sk === 'PROFILE');
+      if (!profile) return undefined;
+      const journeys = items
+        .filter((i) => (i.sk as string).startsWith('JOURNEY#'))
+        .map(({ pk: _pk, sk: _sk, ...j }) => j as unknown as PatientJourney);
+      return { person: strip<PatientRecord>(profile), journeys };
     },
 
     async getPatient(patientId: string): Promise<PatientRecord | undefined> {

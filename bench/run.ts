@@ -2,7 +2,7 @@
  * `npm run bench` — measures carepath on the local stack against Temporal's own floor, taken in the
  * same run, and writes bench/results/latest.json (plus a dated copy and latest.md).
  *
- *   npm run bench                    full sizes (100 000 summaries, 100 000 recorded journeys, 50 000 open journeys: tens of minutes)
+ *   npm run bench                    full sizes (100 000 summaries, 100 000 recorded journeys, 100 000 people, 50 000 open journeys: tens of minutes)
  *   npm run bench -- --quick         small sizes, under three minutes
  *   npm run bench -- --only lists,intake --memory.levels 1000,5000 --out /tmp/bench
  *
@@ -20,6 +20,7 @@ import { type BenchContext, patientSource } from './context.js';
 import { measureIntake } from './measures/intake.js';
 import { measureLists } from './measures/lists.js';
 import { measureRead } from './measures/read.js';
+import { measureSearch } from './measures/search.js';
 import { memoryFloor, memoryResult, populateTo, type MemoryLevel } from './measures/memory.js';
 import { measureReplay } from './measures/replay.js';
 import { measureTimers } from './measures/timers.js';
@@ -97,6 +98,7 @@ export async function runBench(argv: string[]): Promise<{ failed: string[]; path
   try {
     if (wants('lists')) await attempt('lists', () => measureLists(ctx));
     if (wants('read')) await attempt('read', () => measureRead(ctx));
+    if (wants('search')) await attempt('search', () => measureSearch(ctx));
 
     // Memory: the floor in a fresh process first, then the worker warmed up, then the first level.
     const levels: MemoryLevel[] = [];

@@ -4,7 +4,7 @@
  * DynamoDB with one batch read per page. Temporal never holds the person; the pseudonym a summary
  * keeps is how the two are joined, and it is not answered.
  */
-import type { ReadModel } from '../activities/readModel.js';
+import type { PatientRecord, ReadModel } from '../activities/readModel.js';
 import { personShown, personViewOf, type PersonShown } from '../domain/person.js';
 import type { Caller } from './auth.js';
 
@@ -17,6 +17,8 @@ export async function withPeople<T extends object>(
   items: T[],
   now: Date,
   journeyOf?: (item: T) => string | undefined,
+  /** The people, when already being read (one journey's, read beside it). */
+  prefetched?: Promise<Map<string, PatientRecord>>,
 ): Promise<WithPerson<T>[]> {
   const view = personViewOf(caller.role);
   const own = (i: T) => (i as { patientId?: string }).patientId;
@@ -29,7 +31,7 @@ export async function withPeople<T extends object>(
   const missing = items.filter((i) => !own(i)).flatMap((i) => journeyOf?.(i) ?? []);
   const byJourney = missing.length ? await read.patientsOfJourneys(missing) : new Map<string, string>();
   const patientOf = (i: T) => own(i) ?? byJourney.get(journeyOf?.(i) ?? '');
-  const people = await read.people(items.flatMap((i) => patientOf(i) ?? []));
+  const people = (await prefetched) ?? (await read.people(items.flatMap((i) => patientOf(i) ?? [])));
   return items.map((i) => {
     const record = people.get(patientOf(i) ?? '');
     const person = record ? personShown(record, view, now) : undefined;

@@ -141,6 +141,9 @@ interface Measure {
   stateGzipBytes?: { mean?: number; max?: number };
   recordReadDirectMs?: Latency;
   getWithAccessLogPutMs?: Latency;
+  // search
+  people?: number;
+  dynamodbCommandsPerSearch?: number;
 }
 interface ListSide {
   latencyMs?: Latency;
@@ -179,7 +182,7 @@ export interface BenchResults {
   measuredBy?: Record<string, { command?: string; startedAt?: string }>;
 }
 
-const MEASURE_ORDER = ['intake', 'transitions', 'timers', 'memory', 'replay', 'lists', 'read'];
+const MEASURE_ORDER = ['intake', 'transitions', 'timers', 'memory', 'replay', 'lists', 'read', 'search'];
 
 function measureNames(r: BenchResults): string[] {
   const names = Object.keys(r.measures ?? {});
@@ -256,6 +259,19 @@ function benchRow(name: string, m: Measure): string[] {
         `read: \`GET /journeys/{id}\`, ${num(m.journeys)} recorded journeys`,
         `${lat(m.headline?.latencyMs)} (${num(m.headline?.latencyMs?.n)} reads); ${m.temporalQueriesPerRead ?? '—'} Temporal queries and ${m.dynamodbCommandsPerRead ?? '—'} DynamoDB ${m.dynamodbCommandsPerRead === 1 ? 'command' : 'commands'} per read (${commands || '—'}); state ${num((m.stateGzipBytes?.mean ?? NaN) / 1024, 1)} KiB gzipped on average; GetItem and the access log's PutItem without HTTP p99 ${ms(m.getWithAccessLogPutMs?.p99)}; the read without HTTP or the log p99 ${ms(m.recordReadDirectMs?.p99)}; recorded in ${duration(m.populateSeconds)}`,
         `one consistent GetItem of the state: ${lat(m.floor?.latencyMs)}`,
+        r,
+        target,
+      ];
+    }
+    case 'search': {
+      const commands = Object.entries(m.dynamodbCommandsByName ?? {})
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([c, n]) => `${c.replace(/Command$/, '')} ${n}`)
+        .join(', ');
+      return [
+        `search: \`GET /patients?nhsNumber=…\`, ${num(m.people)} people`,
+        `${lat(m.headline?.latencyMs)} (${num(m.headline?.latencyMs?.n)} searches); ${m.dynamodbCommandsPerSearch ?? '—'} DynamoDB commands per search (${commands || '—'}), ${m.scans ?? '—'} Scans`,
+        `one GetItem of a profile: ${lat(m.floor?.latencyMs)}`,
         r,
         target,
       ];

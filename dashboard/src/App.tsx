@@ -6,12 +6,15 @@
 import type { ReactNode } from 'react';
 import { HashRouter, Navigate, NavLink, Route, Routes, useNavigate } from 'react-router-dom';
 import { Evaluation } from './pages/Evaluation';
+import { FindPerson } from './pages/FindPerson';
 import { Inbox } from './pages/Inbox';
 import { JourneyView } from './pages/JourneyView';
+import { MyReferrals } from './pages/MyReferrals';
+import { Refer } from './pages/Refer';
 import { SignIn } from './pages/SignIn';
 import { TeamView } from './pages/TeamView';
 import { SessionProvider, useSession } from './session';
-import { isStaff, seesMetrics } from './types';
+import { isStaff, refers, searches, seesMetrics } from './types';
 
 export function App() {
   return (
@@ -23,6 +26,9 @@ export function App() {
           <Route path="/journeys/:id" element={<SignedIn>{<JourneyView />}</SignedIn>} />
           <Route path="/inbox" element={<SignedIn>{<Inbox />}</SignedIn>} />
           <Route path="/evaluation" element={<SignedIn>{<Evaluation />}</SignedIn>} />
+          <Route path="/find" element={<SignedIn>{<FindPerson />}</SignedIn>} />
+          <Route path="/refer" element={<SignedIn>{<Refer />}</SignedIn>} />
+          <Route path="/my-referrals" element={<SignedIn>{<MyReferrals />}</SignedIn>} />
           <Route path="*" element={<Home />} />
         </Routes>
       </SessionProvider>
@@ -33,7 +39,8 @@ export function App() {
 function Home() {
   const { session } = useSession();
   if (!session) return <Navigate to="/sign-in" replace />;
-  return <Navigate to={isStaff(session.user.role) ? '/team' : '/inbox'} replace />;
+  const role = session.user.role;
+  return <Navigate to={isStaff(role) ? '/team' : role === 'referrer' ? '/my-referrals' : '/inbox'} replace />;
 }
 
 function SignedIn({ children }: { children: ReactNode }) {
@@ -50,7 +57,10 @@ function SignedIn({ children }: { children: ReactNode }) {
         <span className="brand">carepath</span>
         <nav aria-label="Main">
           {isStaff(user.role) ? <NavLink to="/team">Team</NavLink> : null}
+          {searches(user.role) ? <NavLink to="/find">Find a person</NavLink> : null}
           <NavLink to="/inbox">Inbox</NavLink>
+          {refers(user.role) ? <NavLink to="/refer">Refer</NavLink> : null}
+          {refers(user.role) ? <NavLink to="/my-referrals">My referrals</NavLink> : null}
           {seesMetrics(user.role) ? <NavLink to="/evaluation">Evaluation</NavLink> : null}
         </nav>
         <span className="who">

@@ -3,12 +3,17 @@
  * API itself uses; the directory mirrors lambdas/directory.ts.
  */
 import type { EnteredInErrorMark } from '../../domain/record';
-import type { JourneyDetail as LiveDetail } from '../../domain/views';
-export type { JourneySummary } from '../../domain/views';
+import type { PersonShown } from '../../domain/person';
+import type { JourneyDetail as LiveDetail, JourneySummary as Summary } from '../../domain/views';
+
+export type { PersonShown };
+/** What the API adds to a journey or an inbox item: the person, as the caller's role may see them. */
+type Named<T> = Omit<T, 'patientId'> & { person?: PersonShown };
+export type JourneySummary = Named<Summary>;
 
 type Marked<T> = T & { enteredInError?: EnteredInErrorMark };
 /** A journey as the API reads it from the record: the live view, with corrections beside entries. */
-export type JourneyDetail = Omit<LiveDetail, 'timeline' | 'contacts' | 'reviews'> & {
+export type JourneyDetail = Named<Omit<LiveDetail, 'timeline' | 'contacts' | 'reviews'>> & {
   timeline: Marked<LiveDetail['timeline'][number]>[];
   contacts: Marked<LiveDetail['contacts'][number]>[];
   reviews: Marked<LiveDetail['reviews'][number]>[];
@@ -62,6 +67,26 @@ export interface InboxItem {
   deliveredAt?: string;
   message?: string;
   ackedAt?: string;
+  person?: PersonShown;
+}
+
+/** A referral its referrer made, and what became of it (`GET /referrals?mine=true`). */
+export interface MyReferral {
+  referralId: string;
+  receivedAt: string;
+  programme: string;
+  journeyId?: string;
+  person?: PersonShown;
+  status: 'received' | 'accepted' | 'declined' | 'closed';
+  reason?: string;
+  coordinator?: { id: string; name: string };
+  closedAt?: string;
+}
+
+/** A person found by search, with the journeys the searcher may see. */
+export interface FoundPerson {
+  person: PersonShown;
+  journeys: JourneySummary[];
 }
 
 export interface Caseload {
@@ -77,3 +102,7 @@ export const isStaff = (role: Role) => ['coordinator', 'team-lead', 'service-man
 export const seesMetrics = (role: Role) => ['team-lead', 'service-manager', 'ops', 'admin'].includes(role);
 /** Co-ordinators and team leads are kept to their own teams. */
 export const isTeamScoped = (role: Role) => role === 'coordinator' || role === 'team-lead';
+/** Roles that may search for a person (GET /patients). */
+export const searches = (role: Role) => ['coordinator', 'team-lead', 'service-manager'].includes(role);
+/** Roles that make referrals by hand and follow them (POST and GET /referrals). */
+export const refers = (role: Role) => ['referrer', 'coordinator', 'team-lead', 'admin'].includes(role);

@@ -6,11 +6,11 @@
  */
 import { z } from 'zod';
 import { patientIdFor } from '../../activities/pseudonym.js';
+import type { PatientJourney } from '../../activities/journeyRecord.js';
 import type { PatientRecord } from '../../activities/readModel.js';
 import { normaliseNhsNumber } from '../../domain/nhsNumber.js';
 import { personShown, personViewOf } from '../../domain/person.js';
 import { isoDate } from '../../domain/referral.js';
-import type { JourneySummary } from '../../domain/views.js';
 import type { Caller } from '../auth.js';
 import { responses } from '../responses.js';
 import { json, problem, TEAM_SCOPED, type Route, type RouteDeps } from './shared.js';
@@ -56,19 +56,28 @@ export const patientRoutes: Route[] = [
           'Search by nhsNumber (ten digits with a valid check digit), or by name (2 characters or more) with birthDate (YYYY-MM-DD).',
         );
       const by = 'nhsNumber' in parsed.data ? 'NHS number' : 'name and date of birth';
-      let candidates: PatientRecord[];
+      // By NHS number: the person and their journeys in one keyed Query. By name: a day's births,
+      // then each match's journeys.
+      let candidates: { person: PatientRecord; journeys: PatientJourney[] }[];
       let searchedFor: string | undefined;
       if ('nhsNumber' in parsed.data) {
         searchedFor = patientIdFor(parsed.data.nhsNumber, deps.pseudonymKey);
-        const found = await deps.read.getPatient(searchedFor);
+        const found = await deps.read.personAndJourneys(searchedFor);
         candidates = found ? [found] : [];
-      } else candidates = await deps.read.peopleNamed(parsed.data.name, parsed.data.birthDate);
+      } else
+        candidates = await Promise.all(
+          (await deps.read.peopleNamed(parsed.data.name, parsed.data.birthDate)).map(async (person) => ({
+            person,
+            journeys: await deps.read.journeysOfPatient(person.patientId),
+          })),
+        );
 
       const now = deps.now();
       const at = now.toISOString();
       // Whoever searched, for whom, and when, found or not: the IG lead can ask either way. Each
       // person the search matched is logged; one outside the searcher's care also as refused. A
-      // search by NHS number that matched no one is logged against the person searched for.
+      // search by NHS number that matched no one is logged against the person searched for. The
+      // log is written before the answer goes, beside the read of the journeys.
       const log = (patientId: string, outcome: 'requested' | 'refused') =>
         deps.read.recordAccess({
           patientId,
@@ -79,22 +88,24 @@ export const patientRoutes: Route[] = [
           at,
         });
       if (candidates.length === 0) await log(searchedFor ?? 'search:name-and-birth-date', 'requested');
-      const items = [];
-      for (const p of candidates) {
-        await log(p.patientId, 'requested');
-        const pointers = await deps.read.journeysOfPatient(p.patientId);
-        const visible = pointers.filter((j) => maySee(deps, caller, j.teamId));
-        if (visible.length === 0) {
-          await log(p.patientId, 'refused');
-          continue;
-        }
-        const summaries = await Promise.all(visible.map((j) => deps.read.getJourney(j.journeyId)));
-        const journeys = summaries
-          .filter((s): s is JourneySummary => s !== undefined)
-          .map(({ patientId: _p, ...s }) => s)
-          .sort((a, b) => b.openedAt.localeCompare(a.openedAt));
-        items.push({ person: personShown(p, personViewOf(caller.role), now)!, journeys });
-      }
+      const answered = await Promise.all(
+        candidates.map(async ({ person, journeys: pointers }) => {
+          const visible = pointers.filter((j) => maySee(deps, caller, j.teamId));
+          if (visible.length === 0) {
+            await Promise.all([log(person.patientId, 'requested'), log(person.patientId, 'refused')]);
+            return [];
+          }
+          const [summaries] = await Promise.all([
+            deps.read.journeys(visible.map((j) => j.journeyId)),
+            log(person.patientId, 'requested'),
+          ]);
+          const journeys = [...summaries.values()]
+            .map(({ patientId: _p, ...s }) => s)
+            .sort((a, b) => b.openedAt.localeCompare(a.openedAt));
+          return [{ person: personShown(person, personViewOf(caller.role), now)!, journeys }];
+        }),
+      );
+      const items = answered.flat();
       return ctx.json({ items });
     },
   },

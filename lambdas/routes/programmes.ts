@@ -11,7 +11,8 @@ export const programmeRoutes: Route[] = [
     method: 'GET',
     path: '/programmes',
     summary: 'The configured programmes, their teams, co-ordinators (with capacity), leads and service managers',
-    roles: STAFF,
+    // Referrers too: the referral form offers the programmes, and "My referrals" names them.
+    roles: [...STAFF, 'referrer'],
     responses: { 200: json('{items: Programme[]}', responses.programmes) },
     handler: (ctx, deps) => ctx.json({ items: programmeDirectory(deps.programmes) }),
   },

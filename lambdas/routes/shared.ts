@@ -3,6 +3,7 @@
  * the role × route test, together with its handler), what handlers are given, and the
  * problem+json answers they make.
  */
+import type { PatientRecord } from '../../activities/readModel.js';
 import type { HospitalFeeds } from '../../domain/hospitalFeeds.js';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
@@ -14,6 +15,8 @@ export type Env = {
     caller: Caller;
     /** The route's own answer when a dependency is not answering (see `Route.whenUnavailable`). */
     whenUnavailable?: (ctx: Context) => Response | undefined;
+    /** The person a journey route is about, read beside the journey (routes/journeys.ts). */
+    person?: Promise<Map<string, PatientRecord>>;
   };
 };
 export type Ctx = Context<Env>;

@@ -161,8 +161,14 @@ describe('a whole journey through the API', () => {
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({ id: journeyId, phase: 'triage', teamId: 'south-devon-1', urgency: 'urgent' });
     expect((detail.body as { referrals: unknown[] }).referrals).toHaveLength(2);
-    expect(detail.text).not.toContain(nhs);
-    expect(detail.text).not.toContain('Jane');
+    // The person is named beside the journey, from the patient record; the journey itself never names them.
+    const { person, ...journeyItself } = detail.body as { person: { name: string; nhsNumber: string } };
+    expect(person).toMatchObject({
+      name: 'DOE, Jane',
+      nhsNumber: `${nhs.slice(0, 3)} ${nhs.slice(3, 6)} ${nhs.slice(6)}`,
+    });
+    expect(JSON.stringify(journeyItself)).not.toContain(nhs);
+    expect(JSON.stringify(journeyItself)).not.toContain('Jane');
 
     // Wrong phase → 409, unchanged; bad payload → 400 with the failing fields.
     const early = await call('POST', `${path}/reviews`, {

@@ -210,8 +210,11 @@ describe('the clinical record', () => {
     ]);
     expect(view.coordinatorId).toBe('coord-joe');
     expect(view.closure).toMatchObject({ ...closing, by: 'coord-joe' });
-    // …and never who the person is: the view is the journey's, not the patient's.
-    const viewText = JSON.stringify(view);
+    // …and never who the person is: the view is the journey's, not the patient's. The person is
+    // named beside it, read from the patient record (as amended), not from the journey.
+    const { person, ...journeyItself } = view as typeof view & { person: { name: string; phone?: string } };
+    expect(person.name).toBe('RECORD, Rita');
+    const viewText = JSON.stringify(journeyItself);
     for (const identifying of [nhs, 'Rita', 'Margarita', 'Record', '01803', '07700', 'TQ1 1AA', '1940-01-01'])
       expect(viewText).not.toContain(identifying);
 

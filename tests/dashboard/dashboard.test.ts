@@ -8,6 +8,7 @@
  * Screenshots go to tests/artifacts/dashboard/.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -69,8 +70,26 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** axe-core, put in every page before its own scripts (an init script is not subject to the page's CSP). */
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+/** WCAG 2.2 AA, and the levels below it. */
+const WCAG_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const axeChecked: string[] = [];
+
+/** axe-core's WCAG 2.2 AA violations on the page as it stands, each with the elements at fault. */
+async function axeViolations(page: Page, name: string): Promise<string[]> {
+  axeChecked.push(name);
+  return page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<AxeResult> } }).axe;
+    type AxeResult = { violations: { id: string; help: string; nodes: { target: string[] }[] }[] };
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return result.violations.map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }, WCAG_AA);
+}
+
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1360, height: 960 } });
+  await context.addInitScript({ path: axePath });
   const page = await context.newPage();
   // Only the dashboard's own pages: the Temporal UI logs its refused decodes, as it should.
   const ours = () => page.url().startsWith(stack.base);
@@ -106,7 +125,7 @@ async function signIn(page: Page, person: string): Promise<void> {
   await page.getByLabel('Person').selectOption(person); // a native select: arrow keys choose, as here
   await tabTo(page, 'Sign in');
   await page.keyboard.press('Enter');
-  await page.waitForURL(/#\/(team|inbox)/);
+  await page.waitForURL(/#\/(team|inbox|my-referrals)/);
 }
 
 async function signOut(page: Page): Promise<void> {
@@ -177,10 +196,19 @@ describe('dashboard', () => {
 
     const page = await newPage();
     await signIn(page, 'team-lead:lead-raj');
-    await expect.poll(() => page.getByRole('link', { name: `…${routineJourney.slice(-12)}` }).count()).toBe(1);
+    // Lists name the person, not the journey's pseudonymous id.
+    await expect.poll(() => page.getByRole('link', { name: 'TESTPERSON, Ruby' }).count()).toBe(1);
+    expect(await page.getByText(`…${routineJourney.slice(-12)}`).count()).toBe(0);
+    expect(await axeViolations(page, 'team')).toEqual([]);
     await shoot(page, '01-team-view');
-    await page.getByRole('link', { name: `…${routineJourney.slice(-12)}` }).click();
+    await page.getByRole('link', { name: 'TESTPERSON, Ruby' }).click();
     await expect.poll(() => phase(page).textContent()).toBe('Triage');
+    // The patient banner, from the patient record: name, date of birth and age, NHS number 3-3-4.
+    const banner = page.getByRole('region', { name: 'Patient banner' });
+    await expect(banner.getByText('TESTPERSON, Ruby').count()).resolves.toBe(1);
+    await expect(banner.getByText(/^02-Mar-1941 \(\d+y\)$/).count()).resolves.toBe(1);
+    await expect(banner.getByTestId('banner-nhs-number').textContent()).resolves.toBe('943 476 5919');
+    expect(await axeViolations(page, 'journey')).toEqual([]);
 
     // The API's own error, shown where the lead is looking: a decision with no reason.
     const triage = page.getByRole('form', { name: 'Triage' });
@@ -301,8 +329,9 @@ describe('dashboard', () => {
     const page = await newPage();
     await signIn(page, 'team-lead:lead-raj');
     await page.goto(`${stack.base}/#/inbox`);
+    // Said in words, naming the person.
     const acknowledge = page.getByRole('button', {
-      name: new RegExp(`^Acknowledge escalation: Assessment for journey …${urgentJourney.slice(-12)}$`),
+      name: /^Acknowledge Escalation: assessment for Iris Testperson \(401 023 2137\) overdue /,
     });
     // The assessment falls due 40 s after the referral and reaches the lead 3 s later.
     await expect
@@ -316,11 +345,13 @@ describe('dashboard', () => {
         { timeout: 90_000, interval: 2_000 },
       )
       .toBe(1);
+    expect(await page.getByRole('heading', { name: 'Iris Testperson (401 023 2137)' }).count()).toBe(1);
+    expect(await axeViolations(page, 'inbox')).toEqual([]);
     await shoot(page, '05-inbox-escalation');
 
     await page.goto(`${stack.base}/#/team`);
     const overdue = page.locator('.card', { has: page.getByRole('heading', { name: /Overdue and escalated/ }) });
-    await expect.poll(() => overdue.getByRole('link', { name: `…${urgentJourney.slice(-12)}` }).count()).toBe(1);
+    await expect.poll(() => overdue.getByRole('link', { name: 'TESTPERSON, Iris' }).count()).toBe(1);
 
     await page.goto(`${stack.base}/#/inbox`);
     expect(await answerTo(page, '/ack', () => acknowledge.click())).toBe(204);
@@ -356,6 +387,7 @@ describe('dashboard', () => {
     const rows = await page.locator('[data-chart="on-time"] tbody tr').allInnerTexts();
     expect(rows.find((r) => r.startsWith('assessment'))).toMatch(/assessment\s+1\s+1\s+100%/);
     expect(await unlabelledControls(page)).toEqual([]);
+    expect(await axeViolations(page, 'evaluation')).toEqual([]);
     await shoot(page, '07-evaluation');
     await page.context().close();
   }, 120_000);
@@ -404,6 +436,136 @@ describe('dashboard', () => {
     await shoot(page, '09-temporal-ui-refused');
     await page.context().close();
   }, 120_000);
+
+  it('a co-ordinator finds a person by NHS number, then by name, and sees the banner', async () => {
+    const page = await newPage();
+    await signIn(page, 'team-lead:lead-raj');
+    await page.getByRole('link', { name: 'Find a person' }).click();
+    await page.getByRole('heading', { name: 'Find a person' }).waitFor();
+    expect(await axeViolations(page, 'find a person')).toEqual([]);
+    const byNhs = page.getByRole('form', { name: 'By NHS number' });
+    await byNhs.getByLabel('NHS number').fill('943 476 5919');
+    await byNhs.getByRole('button', { name: 'Find by NHS number' }).click();
+    await expect.poll(() => page.getByTestId('results-count').textContent()).toBe('1 found');
+    const found = page.getByRole('region', { name: 'Patient banner' });
+    await expect(found.getByText('TESTPERSON, Ruby').count()).resolves.toBe(1);
+    await shoot(page, '10-found-by-nhs-number');
+
+    const byName = page.getByRole('form', { name: 'By name and date of birth' });
+    await byName.getByLabel('Name').fill('ruby testp');
+    await byName.getByLabel('Date of birth').fill('1941-03-02');
+    await byName.getByRole('button', { name: 'Find by name' }).click();
+    // Both of the test's people share the date of birth and family name; "ruby" picks one.
+    await expect.poll(() => page.getByTestId('results-count').textContent()).toBe('1 found');
+    await expect(found.getByTestId('banner-nhs-number').textContent()).resolves.toBe('943 476 5919');
+    await byName.getByLabel('Name').fill('nobody');
+    await byName.getByRole('button', { name: 'Find by name' }).click();
+    await expect.poll(() => page.getByTestId('results-count').textContent()).toBe('No one found in your care');
+    expect(await axeViolations(page, 'search results')).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+
+  let formJourney: string;
+  it('a hub worker makes a referral through the form, a check-digit error shown while typing', async () => {
+    const page = await newPage();
+    await signIn(page, 'referrer:gp-1');
+    await page.getByRole('link', { name: 'Refer', exact: true }).click();
+    const form = page.getByRole('form', { name: 'Referral' });
+    await form.waitFor();
+    expect(await axeViolations(page, 'refer')).toEqual([]);
+    // One digit wrong: said at once, before the form is sent.
+    await form.getByLabel('NHS number').fill('943 476 5006');
+    await expect.poll(() => form.getByTestId('nhs-number-error').textContent()).toMatch(/check digit is wrong/);
+    await expect(form.getByLabel('NHS number').getAttribute('aria-invalid')).resolves.toBe('true');
+    expect(await axeViolations(page, 'refer with an error')).toEqual([]);
+    await shoot(page, '11-referral-check-digit');
+    await form.getByLabel('NHS number').fill('943 476 5005');
+    await expect.poll(() => form.getByTestId('nhs-number-error').textContent()).toBe('');
+    await form.getByLabel('Given name').fill('Olive');
+    await form.getByLabel('Family name').fill('Testperson');
+    await form.getByLabel('Date of birth').fill('1937-11-20');
+    await form.getByLabel('Gender').selectOption('female');
+    await form.getByLabel('Address').fill('3 Quay Lane');
+    await form.getByLabel('Town').fill('Torquay');
+    await form.getByLabel('Postcode').fill('TQ1 2AB');
+    await form.getByLabel('GP practice', { exact: true }).fill('Torquay Health Centre');
+    await form.getByLabel('Programme').selectOption('frailty-virtual-ward');
+    await form.getByLabel('Referred by').selectOption('gp');
+    await form.getByLabel('Reason for referral').fill('Falls and confusion since a chest infection');
+    await form.getByLabel('Conditions').fill('falls, copd');
+    await form.getByLabel('The person consents to this referral').check();
+    await form.getByLabel('Consent recorded by').fill('Dr Example');
+    expect(await unlabelledControls(page)).toEqual([]);
+    const sent = await answerTo(page, '/referrals', () => form.getByRole('button', { name: 'Send referral' }).click());
+    expect(sent).toBe(202);
+    const answer = page.getByTestId('referral-answer');
+    await expect.poll(() => answer.getByRole('heading').textContent()).toBe('A new journey was opened');
+    await shoot(page, '12-referral-sent');
+    // What the form sent is what the record holds.
+    const lead = await stack.tokenFor('lead-raj', 'team-lead', ['south-devon-1']);
+    const found = await stack.json('/patients?nhsNumber=9434765005', { token: lead });
+    const person = (found.body.items as { person: Record<string, string>; journeys: { id: string }[] }[])[0]!;
+    expect(person.person).toMatchObject({
+      name: 'TESTPERSON, Olive',
+      gender: 'female',
+      address: '3 Quay Lane, Torquay, TQ1 2AB',
+      gpPractice: 'Torquay Health Centre',
+    });
+    formJourney = person.journeys[0]!.id;
+    await page.context().close();
+  }, 120_000);
+
+  it('the GP who referred sees the referral accepted, with the co-ordinator’s name', async () => {
+    const lead = await stack.tokenFor('lead-raj', 'team-lead', ['south-devon-1']);
+    const page = await newPage();
+    await signIn(page, 'referrer:gp-1');
+    await page.getByRole('heading', { name: 'My referrals' }).waitFor();
+    const row = page.getByRole('row', { name: /TESTPERSON, Olive/ });
+    await expect.poll(() => row.getByTestId('referral-status').textContent()).toBe('Received: waiting for triage');
+    const triaged = await stack.json(`/journeys/${encodeURIComponent(formJourney)}/triage`, {
+      method: 'POST',
+      token: lead,
+      body: JSON.stringify({ decision: 'accept', reason: 'frail, falls' }),
+    });
+    expect(triaged.status).toBe(200);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByRole('heading', { name: 'My referrals' }).waitFor();
+          await page.locator('table').waitFor();
+          return row.getByTestId('referral-status').textContent();
+        },
+        { timeout: 30_000, interval: 1_000 },
+      )
+      .toMatch(/^Accepted: co-ordinator (Ana Silva|Joe Penrose)$/);
+    expect(await axeViolations(page, 'my referrals')).toEqual([]);
+    await shoot(page, '13-my-referrals');
+    await page.context().close();
+  }, 120_000);
+
+  it('axe-core finds no WCAG 2.2 AA violation on any page, the sign-in page included', async () => {
+    const page = await newPage();
+    await page.goto(`${stack.base}/#/sign-in`);
+    await page.getByLabel('Person').waitFor();
+    expect(await axeViolations(page, 'sign in')).toEqual([]);
+    // Every page the tests above visited was checked as it was shown.
+    expect(new Set(axeChecked)).toEqual(
+      new Set([
+        'team',
+        'journey',
+        'inbox',
+        'evaluation',
+        'find a person',
+        'search results',
+        'refer',
+        'refer with an error',
+        'my referrals',
+        'sign in',
+      ]),
+    );
+    await page.context().close();
+  });
 
   it('ran without script errors or content-policy violations', () => {
     expect(consoleProblems).toEqual([]);

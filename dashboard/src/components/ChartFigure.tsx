@@ -18,7 +18,10 @@ export function ChartFigure({
   return (
     <figure className="chart" aria-labelledby={`${id}-caption`} data-chart={id}>
       <figcaption id={`${id}-caption`}>{caption}</figcaption>
-      <div aria-hidden="true">{children}</div>
+      {/* The drawing is for the eye; its figures are in the table. Inert, so nothing in it takes focus. */}
+      <div aria-hidden="true" inert>
+        {children}
+      </div>
       <details>
         <summary>Figures for “{caption}”</summary>
         <table>

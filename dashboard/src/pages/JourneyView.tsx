@@ -7,6 +7,7 @@ import { Link, useParams } from 'react-router-dom';
 import { parseJourneyId } from '../../../domain/journeyIds';
 import { api, currentConfig } from '../api';
 import { DataTable } from '../components/DataTable';
+import { PatientBanner } from '../components/PatientBanner';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { allTeams, coordinatorName, loadDirectory } from '../directory';
 import { TextField } from '../components/Fields';
@@ -49,8 +50,10 @@ function Header({ journey, programmes }: { journey: JourneySummary; programmes: 
   const workflowId = parseJourneyId(journey.id)?.workflowId;
   return (
     <header className="journey-head">
+      {journey.person ? <PatientBanner person={journey.person} /> : null}
       <h1>
-        Journey <span className="mono">{journey.id.slice(-12)}</span>
+        {journey.person ? `${journey.person.givenName} ${journey.person.familyName}: journey ` : 'Journey '}
+        <span className="mono">{journey.id.slice(-12)}</span>
       </h1>
       <dl className="facts">
         <dt>Phase</dt>

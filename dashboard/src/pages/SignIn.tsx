@@ -31,7 +31,10 @@ export function SignIn() {
 function useLanding() {
   const navigate = useNavigate();
   // A client-side navigation: nothing to wait for, and nothing that can fail worth reporting.
-  return (user: User) => void navigate(isStaff(user.role) ? '/team' : '/inbox', { replace: true });
+  return (user: User) =>
+    void navigate(isStaff(user.role) ? '/team' : user.role === 'referrer' ? '/my-referrals' : '/inbox', {
+      replace: true,
+    });
 }
 
 function DevSignIn() {

@@ -13,7 +13,7 @@ import { DataTable, type Column } from '../components/DataTable';
 import { CheckField, SelectField } from '../components/Fields';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { allTeams, coordinatorName, loadDirectory } from '../directory';
-import { day, deadlineLabel, phaseLabel, relative, shortId, when } from '../format';
+import { day, deadlineLabel, dueWords, journeyLabel, phaseLabel } from '../format';
 import { useUser } from '../session';
 import { isTeamScoped, type Caseload, type JourneySummary, type ProgrammeDirectory } from '../types';
 import { useLoad } from '../useLoad';
@@ -139,7 +139,7 @@ function TeamBoard({ teamId, programmes }: { teamId: string; programmes: Program
           <MdtList
             title="Reviews due this week"
             journeys={dueThisWeek}
-            detail={(j) => `review ${relative(j.nextDueAt, now)}`}
+            detail={(j) => `review ${dueWords(j.nextDueAt, now)}`}
             name={name}
           />
           <MdtList
@@ -151,7 +151,7 @@ function TeamBoard({ teamId, programmes }: { teamId: string; programmes: Program
           <MdtList
             title="Overdue and escalated"
             journeys={overdue}
-            detail={(j) => `${deadlineLabel(j.nextDeadline ?? 'deadline')} due ${relative(j.nextDueAt, now)}`}
+            detail={(j) => `${deadlineLabel(j.nextDeadline ?? 'deadline')} ${dueWords(j.nextDueAt, now)}`}
             name={name}
           />
         </div>
@@ -191,7 +191,7 @@ function MdtList({
         <ul className="plain">
           {journeys.slice(0, 12).map((j) => (
             <li key={j.id}>
-              <Link to={`/journeys/${encodeURIComponent(j.id)}`}>{shortId(j.id)}</Link> · {name(j.coordinatorId)} ·{' '}
+              <Link to={`/journeys/${encodeURIComponent(j.id)}`}>{journeyLabel(j)}</Link> · {name(j.coordinatorId)} ·{' '}
               {detail(j)}
             </li>
           ))}
@@ -224,9 +224,14 @@ function JourneyTable({
   const columns: Column<JourneySummary>[] = [
     {
       key: 'id',
-      header: 'Journey',
-      cell: (j) => <Link to={`/journeys/${encodeURIComponent(j.id)}`}>{shortId(j.id)}</Link>,
-      sortValue: (j) => j.id,
+      header: 'Person',
+      cell: (j) => (
+        <>
+          <Link to={`/journeys/${encodeURIComponent(j.id)}`}>{journeyLabel(j)}</Link>
+          {j.person ? <span className="muted mono"> {j.person.nhsNumber}</span> : null}
+        </>
+      ),
+      sortValue: (j) => journeyLabel(j),
     },
     {
       key: 'phase',
@@ -249,7 +254,7 @@ function JourneyTable({
     {
       key: 'next',
       header: 'Next due',
-      cell: (j) => (j.nextDeadline ? `${deadlineLabel(j.nextDeadline)} · ${when(j.nextDueAt)}` : '—'),
+      cell: (j) => (j.nextDeadline ? `${deadlineLabel(j.nextDeadline)} ${dueWords(j.nextDueAt, now)}` : '—'),
       sortValue: (j) => j.nextDueAt,
     },
     {
@@ -257,7 +262,7 @@ function JourneyTable({
       header: 'Status',
       cell: (j) =>
         j.overdue ? (
-          <span className="badge overdue">Overdue {relative(j.nextDueAt, now).replace(' ago', '')}</span>
+          <span className="badge overdue">{dueWords(j.nextDueAt, now).replace(/^overdue/, 'Overdue')}</span>
         ) : (
           <span className="badge">On track</span>
         ),
