@@ -86,6 +86,8 @@ export interface ReferralAsReceived {
   receivedAt: string;
   /** Who sent it (the caller's subject). */
   receivedBy: string;
+  /** The organisation they sent it for (their sign-in's ODS code), when it names one. */
+  receivedByOrganisation?: string;
   /** The request body after validation: the patient as the referrer described them, and the rest. */
   referral: unknown;
 }
@@ -391,26 +393,32 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
 
     /** The referrals `sub` made, newest first: a page, with its cursor. */
     async referralsBy(
-      sub: string,
+      by: { sub: string } | { organisation: string },
       limit: number,
       cursor?: Record<string, unknown>,
     ): Promise<{ items: (ReferralAsReceived & { journeyId?: string })[]; next?: Record<string, unknown> }> {
+      const [index, attribute, pk] =
+        'sub' in by
+          ? [indexes.byCoordinator, 'gsi2pk', `REFERRED-BY#${by.sub}`]
+          : [indexes.byTeamPhase, 'gsi1pk', `REFERRED-BY-ORG#${by.organisation}`];
       const out = await doc.send(
         new QueryCommand({
           TableName,
-          IndexName: indexes.byCoordinator,
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': `REFERRED-BY#${sub}` },
+          IndexName: index,
+          KeyConditionExpression: `${attribute} = :pk`,
+          ExpressionAttributeValues: { ':pk': pk },
           ScanIndexForward: false,
           Limit: limit,
           ...(cursor ? { ExclusiveStartKey: cursor } : {}),
         }),
       );
       return {
-        items: (out.Items ?? []).map(({ pk: _a, sk: _b, gsi2pk: _c, gsi2sk: _d, referral, ...r }) => ({
-          ...(r as Omit<ReferralAsReceived, 'referral'> & { journeyId?: string }),
-          referral: JSON.parse(referral as string) as unknown,
-        })),
+        items: (out.Items ?? []).map(
+          ({ pk: _a, sk: _b, gsi1pk: _e, gsi1sk: _f, gsi2pk: _c, gsi2sk: _d, referral, ...r }) => ({
+            ...(r as Omit<ReferralAsReceived, 'referral'> & { journeyId?: string }),
+            referral: JSON.parse(referral as string) as unknown,
+          }),
+        ),
         ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}),
       };
     },

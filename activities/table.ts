@@ -8,6 +8,7 @@
  * | patient by NHS number                           | HMAC(NHS number) → patient id, then the GetItem above   |
  * | patients born on a day, by name (search)        | Query GSI1 pk=BORN#<yyyy-mm-dd>, sk=<FAMILY>#<GIVEN>#<id> |
  * | referrals a referrer made, newest first         | Query GSI2 pk=REFERRED-BY#<sub>, sk=<receivedAt>#<id>    |
+ * | referrals an organisation made, newest first    | Query GSI1 pk=REFERRED-BY-ORG#<ods>, sk=<receivedAt>#<id> |
  * | journey summary by id                           | GetItem  pk=JOURNEY#<journeyId>  sk=SUMMARY             |
  * | journey state as recorded (what reads answer)   | GetItem  pk=JOURNEY#<journeyId>  sk=STATE               |
  * | the record's entries of a journey, in order     | Query    pk=JOURNEY#<journeyId>  sk begins_with ENTRY#  |
@@ -94,10 +95,22 @@ export const personIndexKeys = (p: {
   gsi1sk: `${searchableName(p.familyName)}#${searchableName(p.givenName)}#${p.patientId}`,
 });
 
-/** Where a referral as received is listed for its referrer (GSI2, on the referral item). */
-export const referrerIndexKeys = (r: { receivedBy: string; receivedAt: string; referralId: string }) => ({
+/**
+ * Where a referral as received is listed for its referrer (GSI2, on the referral item), and for
+ * the referrer's organisation (GSI1) when the referrer's sign-in names one: whether colleagues may
+ * read that list is the configuration's to say (`referralsSharedWithin`), at the time they ask.
+ */
+export const referrerIndexKeys = (r: {
+  receivedBy: string;
+  receivedByOrganisation?: string;
+  receivedAt: string;
+  referralId: string;
+}) => ({
   gsi2pk: `REFERRED-BY#${r.receivedBy}`,
   gsi2sk: `${r.receivedAt}#${r.referralId}`,
+  ...(r.receivedByOrganisation
+    ? { gsi1pk: `REFERRED-BY-ORG#${r.receivedByOrganisation}`, gsi1sk: `${r.receivedAt}#${r.referralId}` }
+    : {}),
 });
 
 export const keys = {

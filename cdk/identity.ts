@@ -10,6 +10,8 @@ import { Construct } from 'constructs';
 import { roles } from '../lambdas/auth.js';
 
 export const TEAMS_ATTRIBUTE = 'teams';
+/** The organisation a referrer works for (an ODS code): `custom:organisation`, read by lambdas/auth.ts. */
+export const ORGANISATION_ATTRIBUTE = 'organisation';
 
 export interface IdentityProps {
   /** The Cognito hosted sign-in domain prefix. */
@@ -37,7 +39,11 @@ export class Identity extends Construct {
       signInAliases: { email: true },
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
-      customAttributes: { [TEAMS_ATTRIBUTE]: new cognito.StringAttribute({ minLen: 0, maxLen: 2048, mutable: true }) },
+      customAttributes: {
+        [TEAMS_ATTRIBUTE]: new cognito.StringAttribute({ minLen: 0, maxLen: 2048, mutable: true }),
+        // Added after the pool was first deployed: Cognito lets a pool gain an attribute, never change one.
+        [ORGANISATION_ATTRIBUTE]: new cognito.StringAttribute({ minLen: 0, maxLen: 10, mutable: true }),
+      },
       // Optional, so an integration engine's service user can sign in unattended; staff enrol TOTP.
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
@@ -74,7 +80,7 @@ export class Identity extends Construct {
 
     const readAttributes = new cognito.ClientAttributes()
       .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
-      .withCustomAttributes(TEAMS_ATTRIBUTE);
+      .withCustomAttributes(TEAMS_ATTRIBUTE, ORGANISATION_ATTRIBUTE);
     const writeAttributes = new cognito.ClientAttributes().withStandardAttributes({ fullname: true });
     const tokenLifetimes = {
       accessTokenValidity: Duration.hours(1),

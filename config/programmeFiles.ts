@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { builtInHospitalFeeds } from '../domain/builtInHospitalFeeds.js';
-import { builtInProgrammes } from '../domain/builtInProgrammes.js';
+import { builtInProgrammes, builtInReferralsSharedWithin } from '../domain/builtInProgrammes.js';
 import type { HospitalFeeds } from '../domain/hospitalFeeds.js';
 import { programmesFileSchema, type Programme } from '../domain/programme.js';
 
@@ -58,6 +58,16 @@ export function loadHospitalFeeds(env: NodeJS.ProcessEnv = process.env): Hospita
       codeTables: {},
     }
   );
+}
+
+/**
+ * The referrer organisations whose referrers follow all the organisation's referrals: the
+ * `referralsSharedWithin` of the file named by `CAREPATH_PROGRAMMES`, or the built-in examples'.
+ */
+export function loadReferralsSharedWithin(env: NodeJS.ProcessEnv = process.env): string[] {
+  const file = env.CAREPATH_PROGRAMMES;
+  if (!file) return builtInReferralsSharedWithin;
+  return parseConfiguration(readConfigurationFile(file), `CAREPATH_PROGRAMMES=${file}`).referralsSharedWithin;
 }
 
 function readConfigurationFile(file: string): unknown {

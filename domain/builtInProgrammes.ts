@@ -276,3 +276,9 @@ export const builtInProgrammes: ProgrammeInput[] = [
     readmissionWindow: 'P30D',
   },
 ];
+
+/**
+ * The examples' referrer organisations that share referrals among their referrers: one GP
+ * practice (the dev sign-in's GPs work there), so "My referrals" can show a practice's list.
+ */
+export const builtInReferralsSharedWithin: string[] = ['L83040'];

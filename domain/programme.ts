@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { isDuration, nominalMs } from './durations.js';
 import { hospitalFeedsSchema } from './hospitalFeeds.js';
+import { odsCode } from './referral.js';
 
 // Schemas are built on first use (`z.lazy`): Temporal's sandbox evaluates this module once per
 // journey workflow, which then builds only the schemas of the messages it actually receives —
@@ -185,6 +186,11 @@ export const programmesFileSchema = z
     programmes: z.array(programmeSchema).min(1),
     /** Who may send hospital events for which facilities, and each facility's codes. */
     hospitalFeeds: hospitalFeedsSchema.optional(),
+    /**
+     * Referrer organisations (ODS codes) whose referrers follow every referral the organisation
+     * made, not only their own: a practice whose GPs cover each other's patients. None by default.
+     */
+    referralsSharedWithin: z.array(odsCode).default([]),
   })
   .superRefine((file, ctx) => {
     const seen = new Set<string>();

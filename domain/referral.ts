@@ -25,6 +25,9 @@ export type Urgency = (typeof urgencies)[number];
 
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
 
+/** An ODS organisation code: letters and digits (a GP practice `L83040`, a trust `RA9`). */
+export const odsCode = z.string().regex(/^[A-Z0-9]{3,10}$/, 'an ODS code: 3 to 10 capital letters and digits');
+
 /** FHIR administrative gender: what the referrer recorded, when they did. */
 export const genders = ['female', 'male', 'other', 'unknown'] as const;
 export type Gender = (typeof genders)[number];

@@ -20,6 +20,7 @@ import { bearer, bodyLimitOf, kib, problem, type Env, type RouteDeps } from './r
 import { securityHeaders, serveDashboard, type DashboardSite } from './dashboardSite.js';
 import type { RateLimits } from './rateLimits.js';
 import { builtInHospitalFeeds } from '../domain/builtInHospitalFeeds.js';
+import { builtInReferralsSharedWithin } from '../domain/builtInProgrammes.js';
 import type { HospitalFeeds } from '../domain/hospitalFeeds.js';
 import { isDependencyUnavailable } from './unavailable.js';
 
@@ -44,6 +45,8 @@ export interface AppDeps {
    * examples' when absent, for tests; appDepsFromEnv always sets it from the configuration.
    */
   hospitalFeeds?: HospitalFeeds;
+  /** Referrer organisations whose referrers follow all the organisation's referrals; none when absent. */
+  referralsSharedWithin?: string[];
   /** The built dashboard, served by the Node server; in AWS it is on CloudFront instead. */
   dashboard?: DashboardSite;
   now?: () => Date;
@@ -54,6 +57,7 @@ export function createApp(deps: AppDeps) {
   const routeDeps: RouteDeps = {
     ...rest,
     hospitalFeeds: rest.hospitalFeeds ?? builtInHospitalFeeds,
+    referralsSharedWithin: rest.referralsSharedWithin ?? builtInReferralsSharedWithin,
     now: now ?? (() => new Date()),
     document: openApiDocument(),
   };

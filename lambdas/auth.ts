@@ -8,6 +8,7 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { sign, verify } from 'hono/jwt';
 import { z } from 'zod';
 import { staffRoles } from '../domain/commands.js';
+import { odsCode } from '../domain/referral.js';
 
 export const roles = staffRoles.filter((r) => r !== 'system') as Exclude<(typeof staffRoles)[number], 'system'>[];
 export type Role = (typeof roles)[number];
@@ -16,12 +17,18 @@ export interface Caller {
   sub: string;
   role: Role;
   teams: string[];
+  /**
+   * The organisation the caller works for, as an ODS code (a GP practice, a trust), when their
+   * sign-in names one: a referrer's colleagues may follow its referrals (`referralsSharedWithin`).
+   */
+  organisation?: string;
 }
 
 export const devTokenRequest = z.object({
   sub: z.string().min(1).max(100),
   role: z.enum(roles as [Role, ...Role[]]),
   teams: z.array(z.string().min(1).max(100)).max(50).default([]),
+  organisation: odsCode.optional(),
 });
 
 type CognitoJwtVerifierInstance = ReturnType<
@@ -39,6 +46,7 @@ const claims = z.object({
   sub: z.string().min(1),
   role: z.enum(roles as [Role, ...Role[]]),
   teams: z.array(z.string()),
+  organisation: odsCode.optional(),
 });
 
 export function devAuthenticator(secret: string, issuer = 'carepath-dev'): Authenticator {
@@ -48,14 +56,20 @@ export function devAuthenticator(secret: string, issuer = 'carepath-dev'): Authe
         const payload = await verify(token, secret, 'HS256');
         if (payload.iss !== issuer) return undefined;
         const parsed = claims.safeParse(payload);
-        return parsed.success ? parsed.data : undefined;
+        if (!parsed.success) return undefined;
+        const { organisation, ...caller } = parsed.data;
+        return { ...caller, ...(organisation ? { organisation } : {}) };
       } catch {
         return undefined;
       }
     },
-    async devToken({ sub, role, teams }) {
+    async devToken({ sub, role, teams, organisation }) {
       const now = Math.floor(Date.now() / 1000);
-      return sign({ sub, role, teams, iss: issuer, iat: now, exp: now + 12 * 3600 }, secret, 'HS256');
+      return sign(
+        { sub, role, teams, ...(organisation ? { organisation } : {}), iss: issuer, iat: now, exp: now + 12 * 3600 },
+        secret,
+        'HS256',
+      );
     },
   };
 }
@@ -84,7 +98,10 @@ export function cognitoAuthenticator(opts: {
           .split(',')
           .map((t) => t.trim())
           .filter(Boolean);
-        return role ? { sub: payload.sub, role, teams } : undefined;
+        const organisation = odsCode.safeParse(payload['custom:organisation']);
+        return role
+          ? { sub: payload.sub, role, teams, ...(organisation.success ? { organisation: organisation.data } : {}) }
+          : undefined;
       } catch {
         return undefined;
       }

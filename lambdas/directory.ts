@@ -26,6 +26,8 @@ export interface DevUser {
   name: string;
   role: Role;
   teams: string[];
+  /** The organisation (ODS code) the person works for, where their sign-in names one. */
+  organisation?: string;
 }
 
 /** Everyone the configuration names, each with the teams they belong to, plus one of each other role. */
@@ -48,7 +50,13 @@ export function devDirectory(programmes: Programme[]): DevUser[] {
   add('ops-1', 'Operations (on call)', 'ops');
   add('admin-1', 'Administrator', 'admin');
   add('ig-1', 'Information governance lead', 'ig-lead');
+  // Two GPs of one practice (the examples share its referrals among its referrers), one elsewhere.
   add('gp-1', 'A referring GP', 'referrer');
+  add('gp-2', 'A second GP at the same practice', 'referrer');
+  add('gp-3', 'A GP at another practice', 'referrer');
+  people.get('referrer:gp-1')!.organisation = 'L83040';
+  people.get('referrer:gp-2')!.organisation = 'L83040';
+  people.get('referrer:gp-3')!.organisation = 'L83999';
   add('discharge-1', 'Hospital discharge team', 'discharge-team');
   return [...people.values()];
 }

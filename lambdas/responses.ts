@@ -65,7 +65,9 @@ const journeySummary = z.looseObject(summaryFields);
 const _summaryFits: Fits<JourneySummary, typeof journeySummary> = true;
 
 const devDirectory = z.looseObject({
-  users: z.array(z.looseObject({ sub: str, name: str, role: z.enum(roles), teams: z.array(str) })),
+  users: z.array(
+    z.looseObject({ sub: str, name: str, role: z.enum(roles), teams: z.array(str), organisation: str.optional() }),
+  ),
 });
 const _devUserFits: Fits<DevUser, (typeof devDirectory)['shape']['users']['element']> = true;
 
@@ -146,6 +148,8 @@ export const responses = {
       /** Why it was declined, or how it closed. */
       reason: str.optional(),
       coordinator: z.looseObject({ id: str, name: str }).optional(),
+      /** Who made it: given in an organisation's list, where it may be a colleague. */
+      referredBy: str.optional(),
       closedAt: instant.optional(),
     }),
   ),

@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createDocumentClient, dataConfigFromEnv } from '../activities/dynamo.js';
 import { pseudonymKeyFromEnv } from '../activities/pseudonym.js';
 import { createReadModel } from '../activities/readModel.js';
-import { loadHospitalFeeds, loadProgrammes } from '../config/programmeFiles.js';
+import { loadHospitalFeeds, loadProgrammes, loadReferralsSharedWithin } from '../config/programmeFiles.js';
 import { codecFromEnv } from '../temporal/payloadCodec.js';
 import { connectOptions, temporalConnectionFromEnv } from '../temporal/connection.js';
 import { cognitoAuthenticator, devAuthenticator, type Authenticator } from './auth.js';
@@ -54,6 +54,7 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Prom
   return {
     programmes: loadProgrammes(env),
     hospitalFeeds: loadHospitalFeeds(env),
+    referralsSharedWithin: loadReferralsSharedWithin(env),
     rateLimits: rateLimitsFromEnv(env),
     gateway: createJourneyGateway(client),
     read: createReadModel(doc, data.tableName),

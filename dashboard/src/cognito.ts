@@ -72,8 +72,15 @@ export async function completeCognitoSignIn(auth: CognitoAuth, code: string): Pr
     .split(',')
     .map((t) => t.trim())
     .filter(Boolean);
+  const organisation = typeof claims['custom:organisation'] === 'string' ? claims['custom:organisation'] : '';
   return {
     token,
-    user: { sub: String(claims.sub), name: String(claims.name ?? claims.email ?? claims.sub), role, teams },
+    user: {
+      sub: String(claims.sub),
+      name: String(claims.name ?? claims.email ?? claims.sub),
+      role,
+      teams,
+      ...(organisation ? { organisation } : {}),
+    },
   };
 }

@@ -38,6 +38,8 @@ export interface User {
   name: string;
   role: Role;
   teams: string[];
+  /** The organisation (ODS code) the person works for, where their sign-in names one. */
+  organisation?: string;
 }
 
 export interface TeamDirectory {
@@ -81,6 +83,8 @@ export interface MyReferral {
   reason?: string;
   coordinator?: { id: string; name: string };
   closedAt?: string;
+  /** Who made it, in an organisation's list. */
+  referredBy?: string;
 }
 
 /** A person found by search, with the journeys the searcher may see. */

@@ -123,6 +123,7 @@ export const referralRoutes: Route[] = [
         programmeId: p.id,
         receivedAt,
         receivedBy: caller.sub,
+        ...(caller.organisation ? { receivedByOrganisation: caller.organisation } : {}),
         referral: { ...r, patient: { ...r.patient, nhsNumber } },
       });
       await deps.read.registerPatient({ patientId, ...r.patient, nhsNumber });
@@ -177,26 +178,46 @@ export const referralRoutes: Route[] = [
   {
     method: 'GET',
     path: '/referrals',
-    summary: 'The referrals you made, newest first, and what became of each',
+    summary:
+      "The referrals you made (mine=true), or your organisation's where it shares them (organisation=true), newest first, and what became of each",
     roles: ['referrer', 'coordinator', 'team-lead', 'admin'],
-    query: ['mine', 'limit', 'cursor'],
+    query: ['mine', 'organisation', 'limit', 'cursor'],
     responses: {
       200: json(
         '{items: [{referralId, receivedAt, person, status, reason?, coordinator?}], nextCursor?}',
         responses.myReferrals,
       ),
-      400: 'mine=true is required (a referrer sees only their own), or a bad cursor',
+      400: "neither mine=true nor organisation=true (a referrer sees only their own, or their organisation's), or a bad cursor",
+      403: 'organisation=true by someone whose organisation does not share its referrals (or who has none)',
     },
     handler: async (ctx, deps) => {
       const caller = ctx.get('caller');
       const q = ctx.req.query();
-      if (q.mine !== 'true')
-        return problem(ctx, 400, 'Invalid request', 'Ask for mine=true: each referrer follows their own referrals.');
+      const wholeOrganisation = q.organisation === 'true';
+      if (q.mine !== 'true' && !wholeOrganisation)
+        return problem(
+          ctx,
+          400,
+          'Invalid request',
+          "Ask for mine=true (the referrals you made) or organisation=true (your organisation's, where it shares them).",
+        );
+      // An organisation's list is open to its referrers only where the configuration says so;
+      // asked for anywhere else it is refused, never answered with the caller's own.
+      if (wholeOrganisation && !(caller.organisation && deps.referralsSharedWithin.includes(caller.organisation)))
+        return problem(
+          ctx,
+          403,
+          'Forbidden',
+          caller.organisation
+            ? `${caller.organisation} does not share its referrals among its referrers; ask for mine=true.`
+            : 'Your sign-in names no organisation; ask for mine=true.',
+        );
       if (badCursor(q.cursor)) return problem(ctx, 400, 'Invalid request', 'cursor: not a cursor this API gave out.');
       const cursor = q.cursor
         ? (JSON.parse(Buffer.from(q.cursor, 'base64url').toString()) as Record<string, unknown>)
         : undefined;
-      const page = await deps.read.referralsBy(caller.sub, pageLimit(q.limit), cursor).catch((error: unknown) => {
+      const by = wholeOrganisation ? { organisation: caller.organisation! } : { sub: caller.sub };
+      const page = await deps.read.referralsBy(by, pageLimit(q.limit), cursor).catch((error: unknown) => {
         if (isInvalidKey(error)) return undefined;
         throw error;
       });
@@ -217,6 +238,7 @@ export const referralRoutes: Route[] = [
           programme: r.programmeId,
           ...(r.journeyId ? { journeyId: r.journeyId } : {}),
           ...(person ? { person } : {}),
+          ...(wholeOrganisation ? { referredBy: r.receivedBy } : {}),
           ...referralStatus(j, coordinatorName),
         };
       });

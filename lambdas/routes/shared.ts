@@ -60,8 +60,12 @@ export interface ResponseSpec {
 }
 
 /** What handlers are given: the app's dependencies, with the clock settled. */
-export type RouteDeps = Omit<AppDeps, 'now' | 'dashboard' | 'temporalUiOrigin' | 'hospitalFeeds'> & {
+export type RouteDeps = Omit<
+  AppDeps,
+  'now' | 'dashboard' | 'temporalUiOrigin' | 'hospitalFeeds' | 'referralsSharedWithin'
+> & {
   hospitalFeeds: HospitalFeeds;
+  referralsSharedWithin: string[];
   now: () => Date;
   /** The OpenAPI document, built once from the route table. */
   document: unknown;

@@ -56,6 +56,21 @@ describe('Cognito tokens', () => {
     ).toMatchObject({ role: 'team-lead' });
   });
 
+  it('reads a referrer’s organisation from custom:organisation, and leaves out one that is not an ODS code', async () => {
+    const gp = { ...valid, 'cognito:groups': ['referrer'], 'custom:teams': '' };
+    expect(await auth.verify(token({ ...gp, 'custom:organisation': 'L83040' }))).toEqual({
+      sub: 'u-123',
+      role: 'referrer',
+      teams: [],
+      organisation: 'L83040',
+    });
+    expect(await auth.verify(token({ ...gp, 'custom:organisation': 'l83040; drop' }))).toEqual({
+      sub: 'u-123',
+      role: 'referrer',
+      teams: [],
+    });
+  });
+
   it.each([
     ['expired', token({ ...valid, exp: now - 60 })],
     ['wrong issuer', token({ ...valid, iss: 'https://cognito-idp.eu-west-2.amazonaws.com/eu-west-2_Other' })],

@@ -35,10 +35,10 @@ const EDITH = {
   gpPractice: { name: 'Brixham Medical Centre', odsCode: 'L83040' },
 };
 
-async function refer(patient: object, by = 'gp-7') {
+async function refer(patient: object, by = 'gp-7', organisation?: string) {
   const { call, token } = api.get();
   const r = await call('POST', '/referrals', {
-    token: await token(by, 'referrer'),
+    token: await token(by, 'referrer', [], organisation),
     json: {
       patient,
       programme: 'frailty-virtual-ward',
@@ -197,8 +197,49 @@ describe('who the person is', () => {
     });
     expect(items.find((i) => i.journeyId === accepted)?.status).toBe('accepted');
 
-    // Another referrer sees none of them; and only `mine=true` is answered.
+    // Another referrer sees none of them; and only `mine=true` (or an organisation's list) is answered.
     expect((await mine(await token('gp-10', 'referrer'))).items).toEqual([]);
     expect((await call('GET', '/referrals', { token: gp })).status).toBe(400);
+  });
+
+  it('a practice that shares its referrals lets each of its GPs follow them all; elsewhere a GP sees only their own', async () => {
+    const { call, token } = api.get();
+    // L83040 shares its referrals (the built-in examples' configuration); L83999 does not.
+    const bySmith = await refer(
+      { ...EDITH, nhsNumber: '9434764092', givenName: 'Ada', familyName: 'Lovelace' },
+      'gp-smith',
+      'L83040',
+    );
+    const byJones = await refer(
+      { ...EDITH, nhsNumber: '9434764106', givenName: 'Mary', familyName: 'Somerville' },
+      'gp-jones',
+      'L83040',
+    );
+    const elsewhere = await refer(
+      { ...EDITH, nhsNumber: '9434764114', givenName: 'Rosalind', familyName: 'Franklin' },
+      'gp-brown',
+      'L83999',
+    );
+    type Listed = { items: { journeyId: string; referredBy?: string; person?: Person }[] };
+    const list = async (query: string, as: string) => call('GET', `/referrals?${query}`, { token: as });
+    const jones = await token('gp-jones', 'referrer', [], 'L83040');
+    const practice = await list('organisation=true', jones);
+    expect(practice.status).toBe(200);
+    expect((practice.body as Listed).items.map((i) => [i.journeyId, i.referredBy, i.person?.name])).toEqual([
+      [byJones, 'gp-jones', 'SOMERVILLE, Mary'],
+      [bySmith, 'gp-smith', 'LOVELACE, Ada'],
+    ]);
+    // Her own list is still her own, and names no referrer (it is she).
+    const own = (await list('mine=true', jones)).body as Listed;
+    expect(own.items.map((i) => [i.journeyId, i.referredBy])).toEqual([[byJones, undefined]]);
+
+    // A practice that does not share, and a sign-in with no practice: refused, never answered with their own.
+    const brown = await token('gp-brown', 'referrer', [], 'L83999');
+    const refused = await list('organisation=true', brown);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(JSON.stringify(refused.body)).toContain('L83999 does not share its referrals');
+    expect((await list('organisation=true', await token('gp-9', 'referrer'))).status).toBe(403);
+    expect(((await list('mine=true', brown)).body as Listed).items.map((i) => i.journeyId)).toEqual([elsewhere]);
   });
 });

@@ -4,7 +4,7 @@
  * Plus-tier threat protection, and an app client for the dashboard (code flow back to its origin).
  */
 import { describe, expect, it } from 'vitest';
-import { TEAMS_ATTRIBUTE } from '../../cdk/identity.js';
+import { ORGANISATION_ATTRIBUTE, TEAMS_ATTRIBUTE } from '../../cdk/identity.js';
 import { roles } from '../../lambdas/auth.js';
 import { logicalId, synthCarepath } from './synth.js';
 
@@ -39,10 +39,14 @@ describe('the user pool', () => {
     }
   });
 
-  it('carries teams in a custom attribute, the `custom:teams` claim auth.ts reads', () => {
+  it('carries teams and a referrer’s organisation in custom attributes, the `custom:teams` and `custom:organisation` claims auth.ts reads', () => {
     expect(TEAMS_ATTRIBUTE).toBe('teams');
+    expect(ORGANISATION_ATTRIBUTE).toBe('organisation');
     expect(pool().Schema).toEqual(
-      expect.arrayContaining([expect.objectContaining({ Name: 'teams', AttributeDataType: 'String', Mutable: true })]),
+      expect.arrayContaining([
+        expect.objectContaining({ Name: 'teams', AttributeDataType: 'String', Mutable: true }),
+        expect.objectContaining({ Name: 'organisation', AttributeDataType: 'String', Mutable: true }),
+      ]),
     );
   });
 
@@ -64,11 +68,13 @@ describe('the user pool', () => {
     expect(p.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
   });
 
-  it('lets no app client write custom:teams, though both read it', () => {
+  it('lets no app client write custom:teams or custom:organisation, though both read them', () => {
     expect(Object.keys(clients())).toHaveLength(2);
     for (const client of Object.values(clients())) {
-      expect(client.Properties.WriteAttributes).not.toContain('custom:teams');
-      expect(client.Properties.ReadAttributes).toContain('custom:teams');
+      for (const claim of ['custom:teams', 'custom:organisation']) {
+        expect(client.Properties.WriteAttributes).not.toContain(claim);
+        expect(client.Properties.ReadAttributes).toContain(claim);
+      }
       expect(client.Properties.GenerateSecret).not.toBe(true);
       expect(client.Properties.PreventUserExistenceErrors).toBe('ENABLED');
     }

@@ -48,7 +48,8 @@ const consoleProblems: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  stack = await platform([quick]);
+  // The dev sign-in's GPs gp-1 and gp-2 work at L83040, which shares its referrals among them.
+  stack = await platform([quick], { referralsSharedWithin: ['L83040'] });
   await stack.start();
   browser = await chromium.launch({
     executablePath: inject('chromium'),
@@ -542,6 +543,19 @@ describe('dashboard', () => {
     expect(await axeViolations(page, 'my referrals')).toEqual([]);
     await shoot(page, '13-my-referrals');
     await page.context().close();
+
+    // A second GP at the same practice, which shares its referrals: her own list is empty, the
+    // practice's names the referral and who made it.
+    const colleague = await newPage();
+    await signIn(colleague, 'referrer:gp-2');
+    await colleague.getByRole('heading', { name: 'My referrals' }).waitFor();
+    await expect.poll(() => colleague.getByText('You have made no referrals yet.').count()).toBe(1);
+    await colleague.getByLabel('Whose referrals').selectOption('organisation');
+    const practiceRow = colleague.getByRole('row', { name: /TESTPERSON, Olive/ });
+    await expect.poll(() => practiceRow.getByRole('cell', { name: 'gp-1', exact: true }).count()).toBe(1);
+    expect(await axeViolations(colleague, 'my practice referrals')).toEqual([]);
+    await shoot(colleague, '14-practice-referrals');
+    await colleague.context().close();
   }, 120_000);
 
   it('axe-core finds no WCAG 2.2 AA violation on any page, the sign-in page included', async () => {
@@ -561,6 +575,7 @@ describe('dashboard', () => {
         'refer',
         'refer with an error',
         'my referrals',
+        'my practice referrals',
         'sign in',
       ]),
     );

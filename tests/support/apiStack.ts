@@ -31,7 +31,8 @@ export interface ApiStack {
   /** What a second process (the Lambda entry point, say) needs to reach the same stack. */
   env: Record<string, string>;
   pseudonymKey: Buffer;
-  token(sub: string, role: string, teams?: string[]): Promise<string>;
+  /** A dev token; `organisation` is the ODS code a referrer's sign-in names. */
+  token(sub: string, role: string, teams?: string[], organisation?: string): Promise<string>;
   call: Call;
   /** Stops the journey worker for good (for "the worker is down" tests; put them last in a file). */
   stopWorker(): Promise<void>;
@@ -99,7 +100,8 @@ export function useApiStack(
         CAREPATH_PSEUDONYM_KEY: pseudonymKey.toString('utf8'),
       },
       pseudonymKey,
-      token: (sub, role, teams = []) => auth.devToken!({ sub, role: role as never, teams }),
+      token: (sub, role, teams = [], organisation) =>
+        auth.devToken!({ sub, role: role as never, teams, ...(organisation ? { organisation } : {}) }),
       call: httpClient(base),
       stopWorker: async () => {
         if (worker.getState() === 'RUNNING') worker.shutdown();

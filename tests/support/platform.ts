@@ -33,10 +33,14 @@ export interface Platform {
 /** The last line of `npm start`'s banner. */
 const BANNER_END = 'Ctrl-C stops everything.';
 
-export async function platform(programmes: ProgrammeInput[]): Promise<Platform> {
+/** `settings`: the programme file's other top-level sections (`referralsSharedWithin`, …). */
+export async function platform(
+  programmes: ProgrammeInput[],
+  settings: Record<string, unknown> = {},
+): Promise<Platform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'carepath-platform-'));
   const programmesFile = join(dataDir, 'programmes.yaml');
-  writeFileSync(programmesFile, stringify({ programmes }));
+  writeFileSync(programmesFile, stringify({ programmes, ...settings }));
   const ports = { api: await freePort(), dynamo: await freePort(), temporal: await freePort(), ui: await freePort() };
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -1,9 +1,16 @@
-/** "What happened to my referral?": each referral the signed-in person made, and what became of it. */
+/**
+ * "What happened to my referral?": each referral the signed-in person made, and what became of it;
+ * or, for a referrer whose organisation shares its referrals (a practice whose GPs cover each
+ * other), every referral the organisation made, with who made each.
+ */
+import { useState } from 'react';
 import { DataTable } from '../components/DataTable';
+import { SelectField } from '../components/Fields';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { api } from '../api';
 import { loadDirectory } from '../directory';
 import { day, when } from '../format';
+import { useUser } from '../session';
 import type { MyReferral } from '../types';
 import { useLoad } from '../useLoad';
 
@@ -15,25 +22,42 @@ const statusLabel: Record<MyReferral['status'], string> = {
 };
 
 export function MyReferrals() {
+  const user = useUser();
+  const [whose, setWhose] = useState<'mine' | 'organisation'>('mine');
   const mine = useLoad(
-    () => api<{ items: MyReferral[] }>('GET', '/referrals?mine=true&limit=200').then((r) => r.items),
-    [],
+    () => api<{ items: MyReferral[] }>('GET', `/referrals?${whose}=true&limit=200`).then((r) => r.items),
+    [whose],
   );
   const directory = useLoad(loadDirectory, []);
   const programmeName = (id: string) => directory.data?.find((p) => p.id === id)?.name ?? id;
   return (
     <>
       <h1>My referrals</h1>
+      {user.organisation ? (
+        <SelectField
+          label="Whose referrals"
+          hint="Your organisation's list is there where it shares its referrals among its referrers"
+          value={whose}
+          onChange={setWhose}
+          required
+          options={[
+            { value: 'mine', label: 'The referrals I made' },
+            { value: 'organisation', label: `Every referral ${user.organisation} made` },
+          ]}
+        />
+      ) : null}
       <ProblemAlert error={mine.error} />
       {mine.loading && !mine.data ? (
         <p aria-busy="true">Loading…</p>
       ) : (
         <DataTable
-          caption={`${mine.data?.length ?? 0} referrals you made`}
+          caption={`${mine.data?.length ?? 0} referrals ${whose === 'mine' ? 'you' : user.organisation} made`}
           rows={mine.data ?? []}
           rowKey={(r) => r.referralId}
           initialSort={{ key: 'received', direction: 'descending' }}
-          empty="You have made no referrals yet."
+          empty={
+            whose === 'mine' ? 'You have made no referrals yet.' : `${user.organisation} has made no referrals yet.`
+          }
           columns={[
             {
               key: 'person',
@@ -41,6 +65,9 @@ export function MyReferrals() {
               cell: (r) => (r.person ? `${r.person.name} (${r.person.nhsNumber})` : '—'),
               sortValue: (r) => r.person?.name ?? '',
             },
+            ...(whose === 'organisation'
+              ? [{ key: 'by', header: 'Referred by', cell: (r: MyReferral) => r.referredBy ?? '—' }]
+              : []),
             { key: 'programme', header: 'Programme', cell: (r) => programmeName(r.programme) },
             { key: 'received', header: 'Referred', cell: (r) => when(r.receivedAt), sortValue: (r) => r.receivedAt },
             {

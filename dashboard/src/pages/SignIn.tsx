@@ -54,6 +54,7 @@ function DevSignIn() {
         sub: user.sub,
         role: user.role,
         teams: user.teams,
+        ...(user.organisation ? { organisation: user.organisation } : {}),
       });
       await signIn(token, user);
       land(user);
@@ -84,6 +85,7 @@ function DevSignIn() {
                     <option key={key(u)} value={key(u)}>
                       {u.name}
                       {u.teams.length ? ` — ${u.teams.join(', ')}` : ''}
+                      {u.organisation ? ` — ${u.organisation}` : ''}
                     </option>
                   ))}
               </optgroup>
