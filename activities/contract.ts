@@ -12,7 +12,10 @@ export interface AssignRequest {
   journeyId: string;
   programmeId: string;
   teamId: string;
-  /** The team's co-ordinators and their capacity, from the journey's programme snapshot. */
+  /**
+   * The team's co-ordinators and their capacity, from the journey's programme snapshot: used only
+   * while the staff directory does not know the team (the directory's are used otherwise).
+   */
   coordinators: { id: string; maxCaseload: number }[];
   /** A named co-ordinator (reassignment); otherwise the least-loaded one with capacity. */
   to?: string;
@@ -21,8 +24,11 @@ export interface AssignRequest {
 }
 
 export interface JourneyActivities {
-  /** Takes a caseload place; null when nobody (or the named co-ordinator) has capacity. */
-  assignCoordinator(request: AssignRequest): Promise<{ coordinatorId: string | null }>;
+  /**
+   * Takes a caseload place; null when nobody (or the named co-ordinator) has capacity, with
+   * `notInTeam` when the named co-ordinator is not one of the team's in the staff directory.
+   */
+  assignCoordinator(request: AssignRequest): Promise<{ coordinatorId: string | null; notInTeam?: boolean }>;
   releaseCoordinator(request: { journeyId: string; teamId: string; coordinatorId: string }): Promise<void>;
   /** Delivers a notification to each recipient's inbox (and other channels); once per id. */
   notify(notification: Notification): Promise<void>;

@@ -17,8 +17,10 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Notification } from '../domain/journey.js';
 import { auditCopy, isRecordEntry, retainUntil } from '../domain/record.js';
+import { resolveAudience, type Delivery } from '../domain/staff.js';
 import type { AssignRequest, JourneyActivities } from './contract.js';
 import type { NotificationChannel } from './channels.js';
+import { createStaffDirectory } from './staffDirectory.js';
 import { dueSortKey, eventIndexKeys, keys, retentionIndexKeys } from './table.js';
 
 export interface StoreDeps {
@@ -31,6 +33,35 @@ export interface StoreDeps {
 const isConditionFailure = (error: unknown): boolean => (error as Error).name === 'ConditionalCheckFailedException';
 
 export function createJourneyActivities({ doc, tableName: TableName, channels = [] }: StoreDeps): JourneyActivities {
+  const directory = createStaffDirectory(doc, TableName);
+
+  /**
+   * Who a notification reaches, asked of the staff directory now: the role's holders, cover for
+   * anyone away, never a leaver (domain/staff.ts). A team the directory does not know (or a
+   * notification for a named person, or one made before the directory) reaches whom the journey
+   * named, so nothing is lost for want of an entry.
+   */
+  async function deliveriesFor(n: Notification): Promise<Delivery[]> {
+    const named = n.recipients.map((recipient) => ({ recipient }));
+    if (!n.audience) return named;
+    const team = await directory.teamView(n.audience.teamId, Date.now());
+    if (team.members.length === 0) return named;
+    const resolved = resolveAudience(n.audience, team);
+    return resolved.length > 0 ? resolved : named;
+  }
+
+  /**
+   * The co-ordinators a journey may be given now: the directory's, with their capacity, leaving
+   * out anyone away (a new journey is not given to someone on leave); the journey's own list
+   * while the directory does not know the team.
+   */
+  async function coordinatorsOf(req: AssignRequest): Promise<{ id: string; maxCaseload: number; away: boolean }[]> {
+    const team = await directory.teamView(req.teamId, Date.now());
+    if (team.members.length === 0) return req.coordinators.map((c) => ({ ...c, away: false }));
+    return team.members
+      .filter((m) => !m.leftAt && m.roles.includes('coordinator') && m.teams.includes(req.teamId))
+      .map((m) => ({ id: m.staffId, maxCaseload: m.maxCaseload ?? 0, away: team.away.has(m.staffId) }));
+  }
   async function placeOf(teamId: string, journeyId: string): Promise<string | undefined> {
     const { Item } = await doc.send(
       new GetCommand({ TableName, Key: keys.caseloadPlace(teamId, journeyId), ConsistentRead: true }),
@@ -112,9 +143,12 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
         const held = await placeOf(req.teamId, req.journeyId);
         if (!req.to && held) return { coordinatorId: held }; // a retry after the place was taken
         if (req.to && held === req.to) return { coordinatorId: req.to };
-        const current = await loads(req.teamId);
-        const candidates = req.coordinators
-          .filter((c) => (!req.to || c.id === req.to) && (current.get(c.id) ?? 0) < c.maxCaseload)
+        const [current, coordinators] = await Promise.all([loads(req.teamId), coordinatorsOf(req)]);
+        if (req.to && !coordinators.some((c) => c.id === req.to)) return { coordinatorId: null, notInTeam: true };
+        const candidates = coordinators
+          // A named co-ordinator may be given it while away (back next week); the next free one may not.
+          .filter((c) => (req.to ? c.id === req.to : !c.away))
+          .filter((c) => (current.get(c.id) ?? 0) < c.maxCaseload)
           .sort((a, b) => (current.get(a.id) ?? 0) - (current.get(b.id) ?? 0) || a.id.localeCompare(b.id));
         if (candidates.length === 0) return { coordinatorId: null };
         let raced = false;
@@ -166,7 +200,7 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
     },
 
     async notify(n: Notification) {
-      for (const recipient of n.recipients) {
+      for (const { recipient, onBehalfOf } of await deliveriesFor(n)) {
         try {
           await doc.send(
             new PutCommand({
@@ -176,6 +210,8 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
                 ...n,
                 recipient,
                 recipients: undefined,
+                audience: undefined,
+                ...(onBehalfOf ? { onBehalfOf } : {}),
                 deliveredAt: new Date().toISOString(),
               },
               ConditionExpression: 'attribute_not_exists(pk)',

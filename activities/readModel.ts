@@ -15,6 +15,7 @@ import type { PersonDetails } from '../domain/person.js';
 import type { JourneySummary } from '../domain/views.js';
 import { createRecordReads, type PatientJourney } from './journeyRecord.js';
 import { batchGetAll, queryAll } from './dynamo.js';
+import { createStaffDirectory } from './staffDirectory.js';
 import { indexes, keys, monthsBetween, personIndexKeys, searchableName, TTL_ATTRIBUTE } from './table.js';
 
 export interface Page<T> {
@@ -31,8 +32,10 @@ export interface PatientRecord extends PersonDetails {
  * `createdAt` is when the step fell due (the journey's record); `deliveredAt` when it reached the
  * inbox, later after an outage. Items written before deliveredAt was kept have none.
  */
-export type InboxItem = Omit<Notification, 'recipients'> & {
+export type InboxItem = Omit<Notification, 'recipients' | 'audience'> & {
   recipient: string;
+  /** Whose work it is, when it reached this person as their cover (or as the next role up). */
+  onBehalfOf?: string;
   deliveredAt?: string;
   ackedAt?: string;
 };
@@ -62,6 +65,8 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
 
   return {
     ...createRecordReads(doc, TableName),
+    /** The staff directory: who works where, absences and cover (activities/staffDirectory.ts). */
+    staff: createStaffDirectory(doc, TableName),
 
     /** The people with these ids, by id: one batch read for a page of journeys or inbox items. */
     async people(patientIds: string[]): Promise<Map<string, PatientRecord>> {

@@ -29,6 +29,9 @@
  * | processed ADT message ids                       | GetItem/conditional Put pk=ADT#<facility>#<controlId>   |
  * | caseload counters of a team                     | Query    pk=CASELOAD#<team>  sk begins_with COORD#      |
  * | which co-ordinator holds a journey's place      | GetItem  pk=CASELOAD#<team>  sk=JOURNEY#<journeyId>     |
+ * | a person in the staff directory, their absences | Query    pk=STAFF#<staffId> (PROFILE, ABSENCE#<from>#<id>) |
+ * | a team's staff, with their roles there          | Query    pk=TEAM-STAFF#<team>                          |
+ * | who in a team is away now (or later)            | Query    pk=TEAM-ABSENCE#<team>  sk > <now>             |
  *
  * Journeys with nothing due sort last (`~`) so lists stay ordered by urgency.
  */
@@ -155,6 +158,20 @@ export const keys = {
     sk: `COORD#${coordinatorId}`,
   }),
   caseloadPlace: (teamId: string, journeyId: string) => ({ pk: `CASELOAD#${teamId}`, sk: `JOURNEY#${journeyId}` }),
+  /** A person in the staff directory. */
+  staff: (staffId: string) => ({ pk: `STAFF#${staffId}`, sk: 'PROFILE' }),
+  /** A period a person is away, by when it starts. */
+  staffAbsence: (staffId: string, from: string, absenceId: string) => ({
+    pk: `STAFF#${staffId}`,
+    sk: `ABSENCE#${from}#${absenceId}`,
+  }),
+  /** That a person works in a team (with their roles there): a team's staff is one Query. */
+  teamMember: (teamId: string, staffId: string) => ({ pk: `TEAM-STAFF#${teamId}`, sk: `STAFF#${staffId}` }),
+  /** An absence, listed under each of the person's teams by when it ends: who is away now is a range query. */
+  teamAbsence: (teamId: string, to: string, absenceId: string) => ({
+    pk: `TEAM-ABSENCE#${teamId}`,
+    sk: `${to}#${absenceId}`,
+  }),
 };
 
 /** Audit events share GSI1 with journey summaries (an overloaded index), partitioned by team and month. */

@@ -6,7 +6,16 @@
  */
 import type { Actor, By, ReassignCommand } from './commands.js';
 import { systemActor } from './commands.js';
-import { JourneyRuleError, notify, phaseError, record, team, type JourneyState } from './journeyState.js';
+import {
+  audienceFor,
+  JourneyRuleError,
+  notify,
+  phaseError,
+  record,
+  ruleInForce,
+  team,
+  type JourneyState,
+} from './journeyState.js';
 
 // ---------------------------------------------------------------------------------------------
 // The named co-ordinator
@@ -26,6 +35,7 @@ export function assigned(s: JourneyState, coordinatorId: string | null, now: num
       level: 1,
       deadline: 'assignment',
       recipients: team(s).leads,
+      audience: audienceFor(s, 'team-lead'),
       message: `A journey in ${s.programme.name} needs a co-ordinator: nobody in the team has capacity.`,
     });
     return;
@@ -42,7 +52,10 @@ export function checkReassign(s: JourneyState, cmd: ReassignCommand): void {
     throw new JourneyRuleError('phase', 'a co-ordinator is being assigned; try again in a moment');
   if (s.outbox.some((e) => e.type === 'reassign'))
     throw new JourneyRuleError('phase', 'a reassignment is under way; try again in a moment');
-  if (!team(s).coordinators.some((c) => c.id === cmd.coordinatorId)) {
+  // Since `staff-from-directory` the staff directory decides, when the caseload place is taken (a
+  // co-ordinator who joined after the journey started may be given it); before, the team the
+  // journey started with did.
+  if (!ruleInForce(s, 'staff-from-directory') && !team(s).coordinators.some((c) => c.id === cmd.coordinatorId)) {
     throw new JourneyRuleError('invalid', `${cmd.coordinatorId} is not a co-ordinator in team ${s.teamId}`);
   }
   if (cmd.coordinatorId === s.coordinatorId)

@@ -11,6 +11,7 @@ import type { Actor, By, HospitalEvent, ReportedDischargeCommand } from './comma
 import {
   cancel,
   CONTROL_IDS_KEPT,
+  audienceFor,
   findDeadline,
   JourneyRuleError,
   notify,
@@ -179,6 +180,7 @@ function admit(s: JourneyState, at: number, now: number, e: Pick<HospitalEvent, 
     level: 0,
     deadline: 'hospital-admission',
     recipients: recipientsFor(s, 'coordinator'),
+    audience: audienceFor(s, 'coordinator'),
     message: `Admitted to hospital${readmission ? ' within the readmission window' : ''}. Community deadlines are paused.`,
   });
   if (readmission) {
@@ -188,6 +190,7 @@ function admit(s: JourneyState, at: number, now: number, e: Pick<HospitalEvent, 
       level: 1,
       deadline: 'readmission',
       recipients: team(s).leads,
+      audience: audienceFor(s, 'team-lead'),
       message: `Readmitted within ${s.programme.readmissionWindow} of the last discharge: for MDT review.`,
     });
   }
@@ -229,6 +232,7 @@ function transferOut(s: JourneyState, at: number, now: number, e: HospitalEvent)
     level: 0,
     deadline: 'hospital-transfer',
     recipients: recipientsFor(s, 'coordinator'),
+    audience: audienceFor(s, 'coordinator'),
     message:
       'Transferred to another hospital. Community deadlines stay paused until the discharge home. ' +
       'If that hospital does not send carepath its discharges, check with it when the person goes home.',
@@ -343,6 +347,7 @@ function discharge(s: JourneyState, at: number, now: number, ended: EndedBy): bo
     deadline: 'post-discharge-contact',
     dueAt: followUp.dueAt,
     recipients: recipientsFor(s, 'coordinator'),
+    audience: audienceFor(s, 'coordinator'),
     message: atRisk
       ? `Discharged from hospital with a risk of suicide flagged: contact due by ${followUp.dueAt} (${atRisk}).`
       : `Discharged from hospital: contact due by ${followUp.dueAt}.`,
@@ -390,6 +395,7 @@ function diedInHospital(s: JourneyState, at: number, now: number, ended: EndedBy
     deadline: 'hospital-death',
     ...(bereavement ? { dueAt: bereavement.dueAt } : {}),
     recipients: recipientsFor(s, 'coordinator'),
+    audience: audienceFor(s, 'coordinator'),
     message: bereavement
       ? `Died in hospital on ${stay.dischargedAt.slice(0, 10)}. Nothing more is chased but a bereavement contact with the carer${carer === true ? '' : ` (${carer})`}, due by ${bereavement.dueAt}; then please close this journey as deceased.`
       : `Died in hospital on ${stay.dischargedAt.slice(0, 10)}. Nothing more is chased; please close this journey as deceased.`,

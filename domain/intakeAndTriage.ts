@@ -11,6 +11,7 @@ import type { JourneyReferral } from './referral.js';
 import type { By, Phase, TriageCommand } from './commands.js';
 import { systemActor } from './commands.js';
 import {
+  audienceFor,
   findDeadline,
   inHospital,
   JourneyRuleError,
@@ -257,6 +258,7 @@ function tellReferrers(s: JourneyState, reason: string, now: number): void {
       level: 1,
       deadline: 'referral-declined',
       recipients: team(s).leads,
+      audience: audienceFor(s, 'team-lead'),
       message: `Referral declined: ${reason}. Please tell the referrer (${whom}).`,
     });
   }

@@ -14,6 +14,7 @@ import { dueSteps, openDeadline, type Deadline } from './deadlines.js';
 import { findTeam, levelOf, type EscalationStep, type Programme, type RecipientRole, type Team } from './programme.js';
 import type { JourneyReferral, Urgency } from './referral.js';
 import { scoreRisk, type RiskFactor, type RiskTier } from './risk.js';
+import type { Audience } from './staff.js';
 import type {
   Actor,
   AssessmentCommand,
@@ -63,7 +64,13 @@ export interface Notification {
   level: 0 | 1 | 2;
   deadline: string;
   dueAt?: string;
+  /** Who the journey knew to tell when it was made: used when the staff directory has no one. */
   recipients: string[];
+  /**
+   * Whom it is for, by role: the notify activity asks the staff directory who that is when it
+   * sends, cover included (domain/staff.ts). Absent on notifications made before the directory.
+   */
+  audience?: Audience;
   message: string;
   createdAt: string;
 }
@@ -134,9 +141,16 @@ export interface CarePlan {
  *   contact deadline; an unanswered call, a message or a refusal is an attempt (HAZ-05);
  * - `person-decides-triage`: a referral failing an eligibility criterion waits for a person unless
  *   the programme lets that criterion close it (never an urgent one), and every decline is sent to
- *   the referrer (HAZ-01).
+ *   the referrer (HAZ-01);
+ * - `staff-from-directory`: who may be named co-ordinator is the staff directory's to say, asked
+ *   when the reassignment is carried out, not the team as the journey started with it (issue 18).
  */
-export const RULE_CHANGES = ['past-steps-once', 'two-way-contacts', 'person-decides-triage'] as const;
+export const RULE_CHANGES = [
+  'past-steps-once',
+  'two-way-contacts',
+  'person-decides-triage',
+  'staff-from-directory',
+] as const;
 export type RuleChange = (typeof RULE_CHANGES)[number];
 
 export const ruleInForce = (s: JourneyState, rule: RuleChange): boolean => s.rulesInForce?.includes(rule) ?? false;
@@ -366,6 +380,10 @@ export function recipientsFor(s: JourneyState, role: RecipientRole): string[] {
   return role === 'team-lead' ? t.leads : t.serviceManagers;
 }
 
+/** The same, as a role for the staff directory to resolve when the notification is sent. */
+export const audienceFor = (s: JourneyState, role: RecipientRole): Audience =>
+  role === 'coordinator' ? { role, teamId: s.teamId, coordinatorId: s.coordinatorId } : { role, teamId: s.teamId };
+
 /**
  * Marks every ladder step due by `upTo` as sent and queues its notification, oldest first.
  * `stamp` is the time they are recorded at: `'when-due'` records each at the time it fell due,
@@ -388,6 +406,7 @@ function fireStep(s: JourneyState, d: Deadline, stepIndex: number, step: Escalat
     deadline: d.name,
     dueAt: d.dueAt,
     recipients: recipientsFor(s, step.notify),
+    audience: audienceFor(s, step.notify),
     message: `${d.name} ${step.kind === 'reminder' ? 'is due' : 'was due'} ${d.dueAt}`,
   });
   record(s, now, 'deadline.step', systemActor, `${d.name}: ${step.kind} to ${step.notify}`, {

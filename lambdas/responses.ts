@@ -8,6 +8,7 @@ import { z } from 'zod';
 import * as c from '../domain/commands.js';
 import type { Metrics } from '../domain/metrics.js';
 import { genders } from '../domain/referral.js';
+import type { Absence, StaffMember } from '../domain/staff.js';
 import type { JourneySummary } from '../domain/views.js';
 import { roles } from './auth.js';
 import type { DevUser } from './directory.js';
@@ -91,6 +92,29 @@ const metrics = z.looseObject({
   caseload: z.array(z.looseObject({ programme: str, teamId: str, coordinatorId: str, caseload: int, capacity: int })),
 });
 
+const recipientRole = z.enum(['coordinator', 'team-lead', 'service-manager']);
+const staffMember = z.looseObject({
+  staffId: str,
+  name: str,
+  email: str.optional(),
+  roles: z.array(recipientRole),
+  teams: z.array(str),
+  maxCaseload: int.optional(),
+  leftAt: instant.optional(),
+});
+const _staffFits: Fits<StaffMember, typeof staffMember> = true;
+const absence = z.looseObject({
+  absenceId: str,
+  staffId: str,
+  from: instant,
+  to: instant,
+  coverId: str.optional(),
+  reason: str.optional(),
+  recordedBy: str,
+  recordedAt: instant,
+});
+const _absenceFits: Fits<Absence, typeof absence> = true;
+
 export const responses = {
   health: z.looseObject({
     status: z.enum(['ok', 'degraded']),
@@ -121,7 +145,16 @@ export const responses = {
   }),
   caseloads: z.looseObject({
     teamId: str,
-    items: z.array(z.looseObject({ coordinatorId: str, name: str, caseload: int, capacity: int })),
+    items: z.array(
+      z.looseObject({
+        coordinatorId: str,
+        name: str,
+        caseload: int,
+        capacity: int,
+        /** Away now: until when, and who covers (else the team's leads). */
+        away: z.looseObject({ until: instant, coverId: str.optional() }).optional(),
+      }),
+    ),
   }),
   referralAccepted: z.looseObject({
     journeyId: str,
@@ -199,10 +232,18 @@ export const responses = {
       message: str,
       /** Whom it is about, as the caller's role may see them. */
       person: person.optional(),
+      /** Whose work it is, when it reached the caller as their cover (or as the next role up). */
+      onBehalfOf: str.optional(),
       deliveredAt: instant.optional(),
       ackedAt: instant.optional(),
     }),
   ),
+  staffMember,
+  absence,
+  teamStaff: z.looseObject({
+    teamId: str,
+    items: z.array(staffMember.extend({ away: absence.optional(), absences: z.array(absence) })),
+  }),
   codec: z.looseObject({
     payloads: z.array(z.looseObject({ metadata: z.record(z.string(), str), data: str })),
   }),

@@ -18,6 +18,7 @@ import { recordRoutes } from './routes/record.js';
 import { patientRoutes } from './routes/patients.js';
 import { referralRoutes } from './routes/referrals.js';
 import { sessionRoutes } from './routes/session.js';
+import { staffRoutes } from './routes/staff.js';
 import { bodyLimitOf, kib, type ResponseSpec, type Route, type RouteSpec } from './routes/shared.js';
 import { systemRoutes } from './routes/system.js';
 
@@ -27,6 +28,7 @@ export const routes: Route[] = [
   ...systemRoutes,
   ...sessionRoutes,
   ...programmeRoutes,
+  ...staffRoutes,
   ...referralRoutes,
   ...adtRoutes,
   ...journeyRoutes,

@@ -5,7 +5,11 @@
  */
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createDocumentClient, dataConfigFromEnv } from '../activities/dynamo.js';
 import { activitiesFromEnv } from '../activities/index.js';
+import { createStaffDirectory } from '../activities/staffDirectory.js';
+import { loadProgrammes } from '../config/programmeFiles.js';
+import { staffFromProgrammes } from '../domain/staff.js';
 import { JOURNEY_TASK_QUEUE } from '../temporal/taskQueue.js';
 import { codecFromEnv } from '../temporal/payloadCodec.js';
 import { startHeartbeat } from './heartbeat.js';
@@ -29,11 +33,30 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
   };
 }
 
+/**
+ * Seeds the staff directory with the people the programme file names whom it has never heard of
+ * (activities/staffDirectory.ts): a new deployment starts with its teams, and one whose directory
+ * is kept through the admin API is left as it is.
+ */
+export async function seedStaffDirectory(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const data = dataConfigFromEnv(env);
+  return createStaffDirectory(createDocumentClient(data), data.tableName).seed(
+    staffFromProgrammes(loadProgrammes(env)),
+  );
+}
+
 export async function createJourneyWorker(
   settings: WorkerSettings,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Worker> {
   installWorkerRuntime();
+  // Not a reason to stay down: DynamoDB may be away as the worker starts (journeys wait for it too),
+  // and the next start seeds whom this one missed.
+  await seedStaffDirectory(env).then(
+    (seeded) =>
+      seeded > 0 && Runtime.instance().logger.info(`staff directory: ${seeded} people added from the programme file`),
+    (error: unknown) => Runtime.instance().logger.warn(`staff directory not seeded: ${(error as Error).message}`),
+  );
   const connection = await NativeConnection.connect(connectOptions(settings));
   // A journey whose history stops replaying (sdk-core after a worker kill) is reset and carries on.
   const repair = new JourneyRepair({

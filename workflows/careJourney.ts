@@ -465,7 +465,7 @@ async function reassign(
   if (s.phase === 'closed')
     return decided(effect.commandId, { ok: false, type: 'phase', message: `Journey ${s.journeyId} has closed.` });
   const t = J.team(s);
-  const { coordinatorId } = await acts.assignCoordinator({
+  const { coordinatorId, notInTeam } = await acts.assignCoordinator({
     journeyId: s.journeyId,
     programmeId: s.programme.id,
     teamId: s.teamId,
@@ -474,11 +474,12 @@ async function reassign(
     from: s.coordinatorId,
   });
   if (!coordinatorId)
-    return decided(effect.commandId, {
-      ok: false,
-      type: 'capacity',
-      message: `${command.coordinatorId} has no capacity`,
-    });
+    return decided(
+      effect.commandId,
+      notInTeam
+        ? { ok: false, type: 'invalid', message: `${command.coordinatorId} is not a co-ordinator in team ${s.teamId}` }
+        : { ok: false, type: 'capacity', message: `${command.coordinatorId} has no capacity` },
+    );
   // A close command may have arrived while the caseload store was answering.
   if ((s.phase as c.Phase) === 'closed') {
     // Closed while the place was being moved: closing released the old place; give back the new one.

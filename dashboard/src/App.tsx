@@ -12,9 +12,10 @@ import { JourneyView } from './pages/JourneyView';
 import { MyReferrals } from './pages/MyReferrals';
 import { Refer } from './pages/Refer';
 import { SignIn } from './pages/SignIn';
+import { Staff } from './pages/Staff';
 import { TeamView } from './pages/TeamView';
 import { SessionProvider, useSession } from './session';
-import { isStaff, refers, searches, seesMetrics } from './types';
+import { isStaff, refers, searches, seesMetrics, seesStaff } from './types';
 
 export function App() {
   return (
@@ -27,6 +28,8 @@ export function App() {
           <Route path="/inbox" element={<SignedIn>{<Inbox />}</SignedIn>} />
           <Route path="/evaluation" element={<SignedIn>{<Evaluation />}</SignedIn>} />
           <Route path="/find" element={<SignedIn>{<FindPerson />}</SignedIn>} />
+          <Route path="/staff" element={<SignedIn>{<Staff />}</SignedIn>} />
+          <Route path="/staff/:teamId" element={<SignedIn>{<Staff />}</SignedIn>} />
           <Route path="/refer" element={<SignedIn>{<Refer />}</SignedIn>} />
           <Route path="/my-referrals" element={<SignedIn>{<MyReferrals />}</SignedIn>} />
           <Route path="*" element={<Home />} />
@@ -61,6 +64,7 @@ function SignedIn({ children }: { children: ReactNode }) {
           <NavLink to="/inbox">Inbox</NavLink>
           {refers(user.role) ? <NavLink to="/refer">Refer</NavLink> : null}
           {refers(user.role) ? <NavLink to="/my-referrals">My referrals</NavLink> : null}
+          {seesStaff(user.role) ? <NavLink to="/staff">Staff</NavLink> : null}
           {seesMetrics(user.role) ? <NavLink to="/evaluation">Evaluation</NavLink> : null}
         </nav>
         <span className="who">

@@ -37,7 +37,7 @@ export function setApiToken(next: string | undefined, whenRefused: () => void) {
 }
 
 export async function api<T>(
-  method: 'GET' | 'POST' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
   opts: { bearer?: string; idempotencyKey?: string } = {},

@@ -4,9 +4,11 @@
  */
 import type { EnteredInErrorMark } from '../../domain/record';
 import type { PersonShown } from '../../domain/person';
+import type { Absence, StaffMember } from '../../domain/staff';
 import type { JourneyDetail as LiveDetail, JourneySummary as Summary } from '../../domain/views';
 
-export type { PersonShown };
+export type { PersonShown, StaffMember };
+export type StaffAbsence = Absence;
 /** What the API adds to a journey or an inbox item: the person, as the caller's role may see them. */
 type Named<T> = Omit<T, 'patientId'> & { person?: PersonShown };
 export type JourneySummary = Named<Summary>;
@@ -70,6 +72,8 @@ export interface InboxItem {
   message?: string;
   ackedAt?: string;
   person?: PersonShown;
+  /** Whose work it is, when it reached you as their cover. */
+  onBehalfOf?: string;
 }
 
 /** A referral its referrer made, and what became of it (`GET /referrals?mine=true`). */
@@ -106,6 +110,8 @@ export const isStaff = (role: Role) => ['coordinator', 'team-lead', 'service-man
 export const seesMetrics = (role: Role) => ['team-lead', 'service-manager', 'ops', 'admin'].includes(role);
 /** Co-ordinators and team leads are kept to their own teams. */
 export const isTeamScoped = (role: Role) => role === 'coordinator' || role === 'team-lead';
+/** Roles that see a team's staff, and (leads and administrators) manage absences. */
+export const seesStaff = (role: Role) => ['team-lead', 'service-manager', 'admin'].includes(role);
 /** Roles that may search for a person (GET /patients). */
 export const searches = (role: Role) => ['coordinator', 'team-lead', 'service-manager'].includes(role);
 /** Roles that make referrals by hand and follow them (POST and GET /referrals). */

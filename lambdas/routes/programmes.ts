@@ -19,7 +19,8 @@ export const programmeRoutes: Route[] = [
   {
     method: 'GET',
     path: '/caseloads',
-    summary: "A team's caseload per co-ordinator against capacity",
+    summary:
+      "A team's caseload per co-ordinator against capacity (the staff directory's co-ordinators now), with who is away",
     roles: STAFF,
     teamScoped: true,
     query: ['team'],
@@ -36,15 +37,29 @@ export const programmeRoutes: Route[] = [
       if (!team) return problem(ctx, 404, 'Not found', `No team ${teamId}.`);
       if (!canSeeTeam(ctx.get('caller'), teamId))
         return problem(ctx, 403, 'Forbidden', `You are not in team ${teamId}.`);
-      const counts = new Map((await deps.read.caseloads(teamId)).map((c) => [c.coordinatorId, c.count]));
+      const [loads, staff] = await Promise.all([
+        deps.read.caseloads(teamId),
+        deps.read.staff.teamView(teamId, deps.now().getTime()),
+      ]);
+      const counts = new Map(loads.map((c) => [c.coordinatorId, c.count]));
+      // The staff directory's co-ordinators now (the programme file's while it does not know the team).
+      const coordinators = staff.members.length
+        ? staff.members
+            .filter((m) => !m.leftAt && m.roles.includes('coordinator') && m.teams.includes(teamId))
+            .map((m) => ({ id: m.staffId, name: m.name, maxCaseload: m.maxCaseload ?? 0 }))
+        : team.coordinators;
       return ctx.json({
         teamId,
-        items: team.coordinators.map((c) => ({
-          coordinatorId: c.id,
-          name: c.name,
-          caseload: counts.get(c.id) ?? 0,
-          capacity: c.maxCaseload,
-        })),
+        items: coordinators.map((c) => {
+          const away = staff.away.get(c.id);
+          return {
+            coordinatorId: c.id,
+            name: c.name,
+            caseload: counts.get(c.id) ?? 0,
+            capacity: c.maxCaseload,
+            ...(away ? { away: { until: away.to, ...(away.coverId ? { coverId: away.coverId } : {}) } } : {}),
+          };
+        }),
       });
     },
   },

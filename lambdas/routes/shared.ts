@@ -24,7 +24,7 @@ export type Ctx = Context<Env>;
 export type JsonSchema = Record<string, unknown>;
 
 export interface RouteSpec {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** OpenAPI-style path: `/journeys/{id}`. */
   path: string;
   summary: string;

@@ -34,12 +34,20 @@ describe('role × route matrix', () => {
     });
     const { journeyId } = made.body as { journeyId: string };
     const target = (path: string) =>
-      path.replace('{id}', encodeURIComponent(journeyId)).replace('{actionId}', 'a1') +
-      (['/journeys', '/metrics', '/caseloads'].includes(path) ? '?team=south-devon-1' : '');
+      path
+        .replace('{id}', encodeURIComponent(journeyId))
+        .replace('{actionId}', 'a1')
+        .replace('{staffId}', 'coord-ana')
+        .replace('{absenceId}', 'none') +
+      (['/journeys', '/metrics', '/caseloads', '/staff'].includes(path) ? '?team=south-devon-1' : '');
     const send = (route: (typeof routes)[number], bearer?: string) =>
       call(route.method, target(route.path), {
         ...(bearer ? { token: bearer } : {}),
-        ...(route.method === 'POST' ? (route.path === '/adt' ? { body: 'not hl7' } : { json: {} }) : {}),
+        ...(route.method === 'POST' || route.method === 'PUT'
+          ? route.path === '/adt'
+            ? { body: 'not hl7' }
+            : { json: {} }
+          : {}),
       });
 
     let checked = 0;

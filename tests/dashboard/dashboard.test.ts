@@ -444,9 +444,11 @@ describe('dashboard', () => {
     await page.getByRole('link', { name: 'Find a person' }).click();
     await page.getByRole('heading', { name: 'Find a person' }).waitFor();
     expect(await axeViolations(page, 'find a person')).toEqual([]);
-    const byNhs = page.getByRole('form', { name: 'By NHS number' });
-    await byNhs.getByLabel('NHS number').fill('943 476 5919');
-    await byNhs.getByRole('button', { name: 'Find by NHS number' }).click();
+    // With the keyboard alone, as a co-ordinator on the phone would.
+    await tabTo(page, 'NHS number');
+    await page.keyboard.type('943 476 5919');
+    await tabTo(page, 'Find by NHS number');
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('results-count').textContent()).toBe('1 found');
     const found = page.getByRole('region', { name: 'Patient banner' });
     await expect(found.getByText('TESTPERSON, Ruby').count()).resolves.toBe(1);
@@ -502,6 +504,11 @@ describe('dashboard', () => {
     const answer = page.getByTestId('referral-answer');
     await expect.poll(() => answer.getByRole('heading').textContent()).toBe('A new journey was opened');
     await shoot(page, '12-referral-sent');
+    // The same person referred again (a second call from the ward): it joins the journey just opened.
+    expect(await answerTo(page, '/referrals', () => form.getByRole('button', { name: 'Send referral' }).click())).toBe(
+      202,
+    );
+    await expect.poll(() => answer.getByRole('heading').textContent()).toBe('Added to the person’s open journey');
     // What the form sent is what the record holds.
     const lead = await stack.tokenFor('lead-raj', 'team-lead', ['south-devon-1']);
     const found = await stack.json('/patients?nhsNumber=9434765005', { token: lead });
@@ -521,7 +528,8 @@ describe('dashboard', () => {
     const page = await newPage();
     await signIn(page, 'referrer:gp-1');
     await page.getByRole('heading', { name: 'My referrals' }).waitFor();
-    const row = page.getByRole('row', { name: /TESTPERSON, Olive/ });
+    // Two referrals for Olive (the second joined the first's journey): each row says the same.
+    const row = page.getByRole('row', { name: /TESTPERSON, Olive/ }).first();
     await expect.poll(() => row.getByTestId('referral-status').textContent()).toBe('Received: waiting for triage');
     const triaged = await stack.json(`/journeys/${encodeURIComponent(formJourney)}/triage`, {
       method: 'POST',
@@ -551,7 +559,7 @@ describe('dashboard', () => {
     await colleague.getByRole('heading', { name: 'My referrals' }).waitFor();
     await expect.poll(() => colleague.getByText('You have made no referrals yet.').count()).toBe(1);
     await colleague.getByLabel('Whose referrals').selectOption('organisation');
-    const practiceRow = colleague.getByRole('row', { name: /TESTPERSON, Olive/ });
+    const practiceRow = colleague.getByRole('row', { name: /TESTPERSON, Olive/ }).first();
     await expect.poll(() => practiceRow.getByRole('cell', { name: 'gp-1', exact: true }).count()).toBe(1);
     expect(await axeViolations(colleague, 'my practice referrals')).toEqual([]);
     await shoot(colleague, '14-practice-referrals');

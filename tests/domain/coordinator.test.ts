@@ -66,6 +66,8 @@ describe('the assignment triage asked for', () => {
         level: 1,
         deadline: 'assignment',
         recipients: ['lead-lou'],
+        // Resolved by the staff directory when sent: the team's leads then, cover included.
+        audience: { role: 'team-lead', teamId: 'team-a' },
         message: 'A journey in Test programme needs a co-ordinator: nobody in the team has capacity.',
       },
     ]);

@@ -9,6 +9,8 @@ import type { HospitalEvent } from '../../domain/commands.js';
 import { hospitalEventSignal } from '../../temporal/journeyMessages.js';
 import { command, DAY, HOUR, newPatientId, programme, refer, referral } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator, lead } from '../support/journeySteps.js';
+import { createStaffDirectory } from '../../activities/staffDirectory.js';
+import { currentTable } from '../support/dynamoDbLocal.js';
 
 type Scenario = (env: TestWorkflowEnvironment, taskQueue: string) => Promise<{ workflowId: string; runId: string }[]>;
 const frailty = programme('frailty-virtual-ward');
@@ -168,5 +170,48 @@ export const scenarios: Record<string, Scenario> = {
     await command(j.handle, 'close', { by: lead, reason: 'deceased', outcome: { placeOfDeathAchieved: true } });
     await j.handle.result();
     return [first, await runOf(j.handle)];
+  },
+
+  /**
+   * The staff directory decides (issue 18): the next journey goes to a co-ordinator who joined;
+   * she is away with cover when its ladder runs; it is reassigned to one who joined after it began.
+   */
+  async 'staff-directory'(env, taskQueue) {
+    const directory = createStaffDirectory(currentTable().doc, currentTable().tableName);
+    const teamId = 'south-devon-1';
+    const member = (
+      name: string,
+      roles: ('coordinator' | 'team-lead' | 'service-manager')[],
+      maxCaseload?: number,
+    ) => ({
+      name,
+      roles,
+      teams: [teamId],
+      ...(maxCaseload !== undefined ? { maxCaseload } : {}),
+    });
+    for (const id of ['coord-ana', 'coord-joe'])
+      await directory.putMember(id, member(id, ['coordinator'], 0), 'recorder');
+    await directory.putMember('lead-raj', member('Raj', ['team-lead']), 'recorder');
+    await directory.putMember('mgr-kim', member('Kim', ['service-manager']), 'recorder');
+    await directory.putMember('coord-nia', member('Nia', ['coordinator'], 10), 'recorder');
+    const now = await env.currentTimeMs();
+    const j = await refer(env, taskQueue, {
+      patientId: newPatientId(),
+      programme: frailty,
+      referral: referral({ receivedAt: at(now) }),
+    });
+    await env.sleep(HOUR);
+    const wall = Date.now();
+    await directory.addAbsence(
+      'coord-nia',
+      { from: at(wall - DAY), to: at(wall + 30 * DAY), coverId: 'coord-joe', reason: 'annual leave' },
+      'lead-raj',
+    );
+    await env.sleep(11 * DAY); // the assessment's reminder and overdue notice reach her cover
+    await directory.putMember('coord-oli', member('Oli', ['coordinator'], 10), 'recorder');
+    await command(j.handle, 'reassign', { by: lead, coordinatorId: 'coord-oli' });
+    await command(j.handle, 'close', { by: lead, reason: 'withdrawn', outcome: {} });
+    await j.handle.result();
+    return [await runOf(j.handle)];
   },
 };

@@ -79,7 +79,14 @@ export function Inbox() {
                       </Link>
                     ),
                   },
-                  { key: 'level', header: 'For', cell: (i) => levelLabel[i.level], sortValue: (i) => i.level },
+                  {
+                    key: 'level',
+                    header: 'For',
+                    // Work that reached you as cover says whose it is.
+                    cell: (i) =>
+                      i.onBehalfOf ? `${levelLabel[i.level]}, covering ${i.onBehalfOf}` : levelLabel[i.level],
+                    sortValue: (i) => i.level,
+                  },
                   { key: 'message', header: 'Message', cell: (i) => messageWords(i.message ?? '') },
                   {
                     key: 'created',
