@@ -5,12 +5,14 @@
  * programme and the field, because whoever edits it needs to know exactly what to fix.
  */
 import { readFileSync } from 'node:fs';
+import Holidays from 'date-holidays';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { builtInHospitalFeeds } from '../domain/builtInHospitalFeeds.js';
 import { builtInProgrammes, builtInReferralsSharedWithin } from '../domain/builtInProgrammes.js';
 import type { HospitalFeeds } from '../domain/hospitalFeeds.js';
 import { programmesFileSchema, type Programme } from '../domain/programme.js';
+import type { WorkingCalendar } from '../domain/workingCalendar.js';
 
 export class ProgrammeConfigError extends Error {
   override name = 'ProgrammeConfigError';
@@ -37,7 +39,40 @@ export function parseProgrammes(raw: unknown, source: string): Programme[] {
 function parseConfiguration(raw: unknown, source: string) {
   const result = programmesFileSchema.safeParse(raw);
   if (!result.success) throw new ProgrammeConfigError(describeIssues(source, raw, result.error));
-  return result.data;
+  return { ...result.data, programmes: result.data.programmes.map((p) => withBankHolidays(p)) };
+}
+
+/** date-holidays' region for each calendar's `bankHolidays` (Wales keeps England's). */
+const holidayRegion = { 'england-and-wales': 'ENG', scotland: 'SCT', 'northern-ireland': 'NIR' } as const;
+/** Years of bank holidays a journey is given: from last year to ten years on, longer than most journeys run. */
+const HOLIDAY_YEARS_BACK = 1;
+const HOLIDAY_YEARS_AHEAD = 10;
+
+/**
+ * Fills each working calendar's `holidays` with its region's bank holidays (date-holidays, which
+ * keeps substitute days and one-off holidays such as a state funeral), beside the days the file
+ * names. A journey keeps the list in its programme snapshot, so it never looks holidays up while
+ * it runs or replays (domain/workingCalendar.ts).
+ */
+export function withBankHolidays(p: Programme, now = new Date()): Programme {
+  const fill = (cal: WorkingCalendar | undefined): WorkingCalendar | undefined => {
+    if (!cal || cal.bankHolidays === 'none') return cal;
+    const holidays = new Holidays('GB', holidayRegion[cal.bankHolidays]);
+    const year = now.getUTCFullYear();
+    const bank: string[] = [];
+    for (let y = year - HOLIDAY_YEARS_BACK; y <= year + HOLIDAY_YEARS_AHEAD; y += 1)
+      for (const h of holidays.getHolidays(y)) if (h.type === 'public') bank.push(h.date.slice(0, 10));
+    return { ...cal, holidays: [...new Set([...cal.holidays, ...bank])].sort() };
+  };
+  const calendar = fill(p.calendar);
+  return {
+    ...p,
+    ...(calendar ? { calendar } : {}),
+    teams: p.teams.map((t) => {
+      const own = fill(t.calendar);
+      return own ? { ...t, calendar: own } : t;
+    }),
+  };
 }
 
 export function loadProgrammesFile(file: string): Programme[] {

@@ -5,10 +5,11 @@
  * actions. It is separate because these rules share the care plan and its action deadlines, which
  * no other stage touches.
  */
-import { addDuration, iso, ms } from './durations.js';
+import { iso, ms } from './durations.js';
 import type { AssessmentCommand, By, CarePlanCommand, CompleteActionCommand } from './commands.js';
 import {
   cancel,
+  dueAfter,
   findDeadline,
   JourneyRuleError,
   meet,
@@ -47,7 +48,7 @@ export function recordAssessment(s: JourneyState, cmd: By<AssessmentCommand>, no
   });
   meet(s, findDeadline(s, 'assessment'), now, by);
   setPhase(s, 'care-planning');
-  openDeadlineNamed(s, 'care-plan', now, addDuration(now, s.programme.deadlines.carePlan));
+  openDeadlineNamed(s, 'care-plan', now, dueAfter(s, now, s.programme.deadlines.carePlan));
 }
 
 export function checkCarePlan(s: JourneyState, cmd: CarePlanCommand, now: number): void {

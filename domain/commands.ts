@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { riskTiers } from './risk.js';
 import { admissionKinds } from './hospitalFeeds.js';
+import { programmeSchema } from './programme.js';
 
 export const phases = ['referred', 'triage', 'assessment', 'care-planning', 'active', 'in-hospital', 'closed'] as const;
 export type Phase = (typeof phases)[number];
@@ -157,6 +158,12 @@ export const contactCommand = z.lazy(() =>
 
 export const reassignCommand = z.lazy(() => z.object({ coordinatorId: z.string().min(1).max(100) }));
 
+/** Moving a running journey to its programme's current rules (domain/adoptRules.ts): why, as a person says it. */
+const adoptReason = () => z.string().trim().min(1).max(500);
+export const adoptRulesCommand = z.lazy(() => z.object({ reason: adoptReason() }));
+/** …and the rules themselves, which the API adds from the programme file it runs with. */
+export const adoptRulesWithProgramme = z.lazy(() => z.object({ reason: adoptReason(), programme: programmeSchema }));
+
 /**
  * A discharge the hospital will never send: the person went home from (or died in) a hospital
  * outside carepath's feeds, usually after a transfer, and someone there or the family said so
@@ -215,6 +222,7 @@ export const hospitalEventSchema = z.lazy(() =>
 );
 
 export type TriageCommand = z.output<typeof triageCommand>;
+export type AdoptRulesCommand = z.output<typeof adoptRulesWithProgramme>;
 export type ReportedDischargeCommand = z.output<typeof reportedDischargeCommand>;
 export type AssessmentCommand = z.output<typeof assessmentCommand>;
 export type CarePlanCommand = z.output<typeof carePlanCommand>;

@@ -40,8 +40,16 @@ export interface DueStep {
   at: number;
 }
 
-export function stepTime(deadline: Deadline, step: EscalationStep): number {
-  return addDuration(ms(deadline.ladderFrom ?? deadline.dueAt), step.at);
+/**
+ * When a ladder step may be delivered, given when it falls due: the next working moment on a
+ * calendar with quiet hours (domain/workingCalendar.ts), or the same instant.
+ */
+export type Deliverable = (dueAt: number) => number;
+const atOnce: Deliverable = (t) => t;
+
+/** When a ladder step fires: its offset from the due time, moved out of quiet hours. */
+export function stepTime(deadline: Deadline, step: EscalationStep, deliverable: Deliverable = atOnce): number {
+  return deliverable(addDuration(ms(deadline.ladderFrom ?? deadline.dueAt), step.at));
 }
 
 /** Live deadlines whose ladder still has steps to fire. */
@@ -50,10 +58,14 @@ function running(deadlines: readonly Deadline[], ladder: readonly EscalationStep
 }
 
 /** When the next ladder step of any deadline falls due, or undefined when none is pending. */
-export function nextStepAt(deadlines: readonly Deadline[], ladder: readonly EscalationStep[]): number | undefined {
+export function nextStepAt(
+  deadlines: readonly Deadline[],
+  ladder: readonly EscalationStep[],
+  deliverable: Deliverable = atOnce,
+): number | undefined {
   let next: number | undefined;
   for (const d of running(deadlines, ladder)) {
-    const at = stepTime(d, ladder[d.ladderStep]!);
+    const at = stepTime(d, ladder[d.ladderStep]!, deliverable);
     if (next === undefined || at < next) next = at;
   }
   return next;
@@ -63,11 +75,17 @@ export function nextStepAt(deadlines: readonly Deadline[], ladder: readonly Esca
  * Every ladder step due at `now`, oldest first. After an outage several steps of one deadline may
  * be due at once; each is returned (and so fired) once, in ladder order.
  */
-export function dueSteps(deadlines: readonly Deadline[], ladder: readonly EscalationStep[], now: number): DueStep[] {
+export function dueSteps(
+  deadlines: readonly Deadline[],
+  ladder: readonly EscalationStep[],
+  now: number,
+  deliverable: Deliverable = atOnce,
+): DueStep[] {
   const due: DueStep[] = [];
   for (const d of running(deadlines, ladder)) {
     for (let i = d.ladderStep; i < ladder.length; i += 1) {
-      const at = stepTime(d, ladder[i]!);
+      // Moving a step out of quiet hours never moves it before the one ahead of it, so the ladder's order holds.
+      const at = stepTime(d, ladder[i]!, deliverable);
       if (at > now) break;
       due.push({ deadline: d, stepIndex: i, step: ladder[i]!, at });
     }

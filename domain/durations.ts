@@ -7,6 +7,7 @@
  * Pure and deterministic: safe inside Temporal's workflow sandbox.
  */
 import { parse, type Duration } from 'tinyduration';
+import { businessDaysOf } from './workingCalendar.js';
 
 export type IsoDuration = string;
 
@@ -17,7 +18,16 @@ export function parseDuration(text: IsoDuration): Duration {
   return parse(text);
 }
 
+/**
+ * An ISO 8601 duration, or a count of business days (`2 business days`), which a deadline counts on
+ * its team's working calendar (domain/workingCalendar.ts) and nothing else may use.
+ */
 export function isDuration(text: string): boolean {
+  if (businessDaysOf(text) !== undefined) return true;
+  return isIsoDuration(text);
+}
+
+export function isIsoDuration(text: string): boolean {
   try {
     parse(text);
     return true;
@@ -52,8 +62,13 @@ export function addDuration(instantMs: number, duration: IsoDuration): number {
   return Math.round(afterMonths + sign * fixed);
 }
 
-/** Nominal length in milliseconds (months as 30 days), for comparing and ordering durations only. */
+/**
+ * Nominal length in milliseconds (months on the calendar, a business day as 7/5 of a day), for
+ * comparing and ordering durations only.
+ */
 export function nominalMs(duration: IsoDuration): number {
+  const business = businessDaysOf(duration);
+  if (business !== undefined) return Math.round((business * 7 * DAY) / 5);
   return addDuration(Date.UTC(2001, 0, 1), duration) - Date.UTC(2001, 0, 1);
 }
 

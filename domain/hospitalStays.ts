@@ -12,6 +12,7 @@ import {
   cancel,
   CONTROL_IDS_KEPT,
   audienceFor,
+  dueAfter,
   findDeadline,
   JourneyRuleError,
   notify,
@@ -314,7 +315,7 @@ function discharge(s: JourneyState, at: number, now: number, ended: EndedBy): bo
     cancel(s, d, 'superseded by a later discharge');
   const review = openReview(s);
   if (review) {
-    const broughtForward = addDuration(dischargedAt, s.programme.deadlines.reviewAfterDischarge);
+    const broughtForward = dueAfter(s, dischargedAt, s.programme.deadlines.reviewAfterDischarge);
     if (broughtForward < ms(review.dueAt)) {
       if (!undo.some((u) => u.id === review.id)) undo.push({ id: review.id, dueAt: review.dueAt });
       review.dueAt = iso(Math.max(broughtForward, now));
@@ -330,7 +331,7 @@ function discharge(s: JourneyState, at: number, now: number, ended: EndedBy): bo
     s,
     'post-discharge-contact',
     now,
-    addDuration(dischargedAt, atRisk || s.programme.deadlines.postDischargeContact),
+    dueAfter(s, dischargedAt, atRisk || s.programme.deadlines.postDischargeContact),
     `post-discharge-contact#${nth}`,
   );
   stay.undoDischarge = { deadlines: undo, postDischargeDeadlineId: followUp.id };

@@ -5,13 +5,14 @@
  * the journey. It is separate because it is the only stage that runs before anyone is assigned,
  * and the API uses it on its own (`openingFor`) to answer the referrer.
  */
-import { addDuration, iso, ms } from './durations.js';
+import { iso, ms } from './durations.js';
 import { findTeam, type EligibilityCriterion, type Programme } from './programme.js';
 import type { JourneyReferral } from './referral.js';
 import type { By, Phase, TriageCommand } from './commands.js';
 import { systemActor } from './commands.js';
 import {
   audienceFor,
+  dueAfter,
   findDeadline,
   inHospital,
   JourneyRuleError,
@@ -134,7 +135,7 @@ export function receiveReferral(s: JourneyState, referral: JourneyReferral, now:
     // An urgent second referral brings a routine assessment forward.
     const a = findDeadline(s, 'assessment');
     if (a?.status === 'open') {
-      const urgentDue = addDuration(referredAt(s, now), s.programme.deadlines.assessment.urgent);
+      const urgentDue = dueAfter(s, referredAt(s, now), s.programme.deadlines.assessment.urgent);
       if (urgentDue < ms(a.dueAt)) {
         // Steps already sent stay sent; the rest of the ladder follows the new due time.
         a.dueAt = iso(Math.max(urgentDue, now));
@@ -200,7 +201,7 @@ function triage(s: JourneyState, now: number): void {
     return;
   }
   const within = s.programme.deadlines.triage;
-  if (within) openDeadlineNamed(s, 'triage', now, addDuration(now, within));
+  if (within) openDeadlineNamed(s, 'triage', now, dueAfter(s, now, within));
 }
 
 export function checkTriage(s: JourneyState, cmd?: TriageCommand): void {
@@ -230,7 +231,7 @@ export function decideTriage(s: JourneyState, cmd: By<TriageCommand>, now: numbe
   s.assignment = 'pending';
   s.outbox.push({ type: 'assign', teamId: s.teamId });
   const due = s.programme.deadlines.assessment[s.urgency];
-  openDeadlineNamed(s, 'assessment', now, addDuration(referredAt(s, now), due));
+  openDeadlineNamed(s, 'assessment', now, dueAfter(s, referredAt(s, now), due));
 }
 
 /**

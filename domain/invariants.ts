@@ -15,7 +15,7 @@
  * (`checkReplays`): the journey's history replays from the start.
  */
 import { stepTime } from './deadlines.js';
-import { team, type JourneyState, type Notification, type TimelineEntry } from './journey.js';
+import { deliverable, team, type JourneyState, type Notification, type TimelineEntry } from './journey.js';
 import { journeySummary, type JourneySummary } from './views.js';
 
 export interface Violation {
@@ -134,10 +134,10 @@ export function checkJourney(e: JourneyEvidence, now: number, graceMs: number): 
   for (const d of s.deadlines) {
     if (d.status !== 'open' || d.pausedSince) continue;
     ladder.forEach((step, i) => {
-      if (d.ladderStep <= i && stepTime(d, step) <= now - graceMs)
+      if (d.ladderStep <= i && stepTime(d, step, deliverable(s)) <= now - graceMs)
         fail(
           'escalated',
-          `${d.name} (${d.id}) step ${i} (${step.kind} to ${step.notify}) due ${new Date(stepTime(d, step)).toISOString()} not fired`,
+          `${d.name} (${d.id}) step ${i} (${step.kind} to ${step.notify}) due ${new Date(stepTime(d, step, deliverable(s))).toISOString()} not fired`,
         );
     });
   }

@@ -14,7 +14,10 @@
  * is re-exported here); each stage file imports it, and the core imports no stage.
  */
 export {
+  calendarOf,
+  deliverable,
   fireDueSteps,
+  nextStepFires,
   findDeadline,
   JourneyRuleError,
   nextDueAt,
@@ -42,3 +45,4 @@ export * from './assessmentAndCarePlan.js';
 export * from './reviewsAndContacts.js';
 export * from './hospitalStays.js';
 export * from './closing.js';
+export * from './adoptRules.js';

@@ -25,6 +25,7 @@ export const commandTypes = [
   'reassign',
   'close',
   'reported-discharge',
+  'adopt-rules',
 ] as const;
 export type CommandType = (typeof commandTypes)[number];
 
@@ -60,6 +61,7 @@ export const commandPayloads = {
   reassign: c.reassignCommand,
   close: c.closeCommand,
   'reported-discharge': c.reportedDischargeCommand,
+  'adopt-rules': c.adoptRulesCommand,
 } satisfies Record<CommandType, z.ZodType>;
 
 interface CommandRule<A> {
@@ -133,6 +135,12 @@ export const commandRules: Record<CommandType, CommandRule<unknown>> = {
     schema: c.withActor(c.reportedDischargeCommand),
     check: (s, cmd, now) => J.checkReportedDischarge(s, cmd, now),
     apply: coordinatorWork((s, cmd, now) => J.recordReportedDischarge(s, cmd, now)),
+  }),
+  // The client sends why; the API adds the programme's current rules (lambdas/routes/journeys.ts).
+  'adopt-rules': rule({
+    schema: c.withActor(c.adoptRulesWithProgramme),
+    check: (s, cmd) => J.checkAdoptRules(s, cmd),
+    apply: (s, cmd, now) => J.adoptRules(s, cmd, now),
   }),
 };
 

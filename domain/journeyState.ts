@@ -10,11 +10,12 @@
  * split: the other helpers here are for the stage files, not for callers.
  */
 import { addDuration, iso, ms } from './durations.js';
-import { dueSteps, openDeadline, type Deadline } from './deadlines.js';
+import { dueSteps, nextStepAt, openDeadline, type Deadline, type Deliverable } from './deadlines.js';
 import { findTeam, levelOf, type EscalationStep, type Programme, type RecipientRole, type Team } from './programme.js';
 import type { JourneyReferral, Urgency } from './referral.js';
 import { scoreRisk, type RiskFactor, type RiskTier } from './risk.js';
 import type { Audience } from './staff.js';
+import { addBusinessDays, businessDaysOf, nextWorkingMoment, type WorkingCalendar } from './workingCalendar.js';
 import type {
   Actor,
   AssessmentCommand,
@@ -314,14 +315,23 @@ function firePastStepsOnce(s: JourneyState, d: Deadline, now: number): void {
   if (past.length < 2) return; // none, or one the timer fires at once as usual
   const overdue = past.find((p) => p.step.kind === 'overdue');
   if (overdue) {
-    fireStep(s, d, overdue.stepIndex, overdue.step, now);
     // So that the overdue step falls at now (its offset is at the due time in most ladders).
     const back = overdue.step.at.startsWith('-') ? overdue.step.at.slice(1) : `-${overdue.step.at}`;
+    fireOnceNow(s, d, overdue.stepIndex, now);
     d.ladderFrom = iso(addDuration(now, back as typeof overdue.step.at));
     return;
   }
-  const latest = past.at(-1)!;
-  fireStep(s, d, latest.stepIndex, latest.step, now);
+  fireOnceNow(s, d, past.at(-1)!.stepIndex, now);
+}
+
+/**
+ * Fires one ladder step of a deadline now, whose time has passed, as the one step of several
+ * behind it that is still worth sending. In quiet hours it waits, like any other step, for the
+ * next working start: the journey's timer fires it then.
+ */
+export function fireOnceNow(s: JourneyState, d: Deadline, stepIndex: number, now: number): void {
+  if (deliverable(s)(now) !== now) d.ladderStep = stepIndex;
+  else fireStep(s, d, stepIndex, s.programme.escalation[stepIndex]!, now);
 }
 
 export function meet(s: JourneyState, d: Deadline | undefined, now: number, by: Actor): void {
@@ -380,6 +390,46 @@ export function recipientsFor(s: JourneyState, role: RecipientRole): string[] {
   return role === 'team-lead' ? t.leads : t.serviceManagers;
 }
 
+/**
+ * The team's working calendar (its own, else its programme's), or undefined for a programme that
+ * runs round the clock on calendar days, as every journey started before calendars does.
+ */
+export const calendarOf = (s: JourneyState): WorkingCalendar | undefined => team(s).calendar ?? s.programme.calendar;
+
+/** Whether ladder steps wait for working hours: a calendar that does not run round the clock. */
+const hasQuietHours = (s: JourneyState): boolean => {
+  const cal = calendarOf(s);
+  return cal !== undefined && !cal.roundTheClock;
+};
+
+/** When a ladder step due at an instant may reach someone: out of quiet hours (domain/workingCalendar.ts). */
+export function deliverable(s: JourneyState): Deliverable {
+  const cal = calendarOf(s);
+  return cal && !cal.roundTheClock ? (t) => nextWorkingMoment(cal, t) : (t) => t;
+}
+
+/**
+ * When the journey's next ladder step fires, as of `now`. With quiet hours, never in them: a step
+ * whose time passed while nothing ran (a weekend outage, a step left for the working day) fires at
+ * the next working moment from now. Without, exactly the step's time, as before calendars.
+ */
+export function nextStepFires(s: JourneyState, now: number): number | undefined {
+  const quiet = deliverable(s);
+  const next = nextStepAt(s.deadlines, s.programme.escalation, quiet);
+  if (next === undefined || !hasQuietHours(s)) return next;
+  return quiet(Math.max(next, now));
+}
+
+/** `from` + a deadline's length: ISO 8601 on the plain calendar, or business days on the team's. */
+export function dueAfter(s: JourneyState, from: number, length: string): number {
+  const days = businessDaysOf(length);
+  if (days === undefined) return addDuration(from, length);
+  const cal = calendarOf(s);
+  // The programme schema requires a calendar wherever a deadline is in business days.
+  if (!cal) throw new Error(`${s.programme.id}: "${length}" needs a working calendar`);
+  return addBusinessDays(cal, from, days);
+}
+
 /** The same, as a role for the staff directory to resolve when the notification is sent. */
 export const audienceFor = (s: JourneyState, role: RecipientRole): Audience =>
   role === 'coordinator' ? { role, teamId: s.teamId, coordinatorId: s.coordinatorId } : { role, teamId: s.teamId };
@@ -391,7 +441,14 @@ export const audienceFor = (s: JourneyState, role: RecipientRole): Audience =>
  * inbox item says when it was delivered). A number stamps them all with that time.
  */
 export function fireDueSteps(s: JourneyState, upTo: number, stamp: number | 'when-due' = upTo): void {
-  for (const { deadline: d, step, stepIndex, at } of dueSteps(s.deadlines, s.programme.escalation, upTo))
+  // In quiet hours nothing is sent, whatever woke the journey: it waits for the working day.
+  if (hasQuietHours(s) && deliverable(s)(upTo) !== upTo) return;
+  for (const { deadline: d, step, stepIndex, at } of dueSteps(
+    s.deadlines,
+    s.programme.escalation,
+    upTo,
+    deliverable(s),
+  ))
     fireStep(s, d, stepIndex, step, stamp === 'when-due' ? at : stamp);
 }
 
@@ -447,7 +504,7 @@ export const reviewInterval = (s: JourneyState, tier: RiskTier): string => s.pro
 
 export function openNextReview(s: JourneyState, now: number, interval: string): void {
   s.counters.reviews += 1;
-  openDeadlineNamed(s, 'review', now, addDuration(now, interval), `review#${s.counters.reviews}`);
+  openDeadlineNamed(s, 'review', now, dueAfter(s, now, interval), `review#${s.counters.reviews}`);
 }
 
 export const openReview = (s: JourneyState): Deadline | undefined =>

@@ -6,19 +6,28 @@
  * started, so editing the configuration never changes a running journey's history.
  */
 import { z } from 'zod';
-import { isDuration, nominalMs } from './durations.js';
+import { isDuration, isIsoDuration, nominalMs } from './durations.js';
 import { hospitalFeedsSchema } from './hospitalFeeds.js';
 import { odsCode } from './referral.js';
+import { calendarSchema } from './workingCalendar.js';
 
 // Schemas are built on first use (`z.lazy`): Temporal's sandbox evaluates this module once per
 // journey workflow, which then builds only the schemas of the messages it actually receives —
 // built eagerly they were most of a cached journey's memory (README, "Performance").
 export const duration = z
   .string()
-  .refine(isDuration, { message: 'must be an ISO 8601 duration such as P7D, PT72H or -P1D' });
+  .refine(isIsoDuration, { message: 'must be an ISO 8601 duration such as P7D, PT72H or -P1D' });
 
-const positiveDuration = duration.refine((d) => !isDuration(d) || nominalMs(d) > 0, {
-  message: 'must be a positive duration',
+/** A deadline's length: ISO 8601, or business days on the team's working calendar (`2 business days`). */
+const positiveDuration = z
+  .string()
+  .refine(isDuration, {
+    message: 'must be an ISO 8601 duration such as P7D or PT72H, or business days such as "2 business days"',
+  })
+  .refine((d) => !isDuration(d) || nominalMs(d) > 0, { message: 'must be a positive duration' });
+/** A length the journey measures on the plain calendar (a readmission window, a bereavement call). */
+const positiveIsoDuration = positiveDuration.refine(isIsoDuration, {
+  message: 'must be an ISO 8601 duration such as P30D (business days are for deadlines)',
 });
 const safeNominal = (d: string): number => (isDuration(d) ? nominalMs(d) : Number.NaN);
 
@@ -42,6 +51,8 @@ export const teamSchema = z.lazy(() =>
     coordinators: z.array(coordinatorSchema).min(1),
     leads: z.array(z.string().min(1)).min(1),
     serviceManagers: z.array(z.string().min(1)).min(1),
+    /** The team's own working calendar, where it differs from its programme's. */
+    calendar: calendarSchema.optional(),
   }),
 );
 
@@ -143,7 +154,13 @@ export const programmeSchema = z.lazy(() =>
         .refine((steps) => steps.every((s, i) => i === 0 || !(safeNominal(s.at) <= safeNominal(steps[i - 1]!.at))), {
           message: 'steps must be in order of their offsets, each later than the one before',
         }),
-      readmissionWindow: positiveDuration.default('P30D'),
+      readmissionWindow: positiveIsoDuration.default('P30D'),
+      /**
+       * Working hours, days and bank holidays (domain/workingCalendar.ts): ladder steps wait for
+       * working hours unless it runs round the clock, and deadlines may be in business days. Left
+       * out, the programme runs round the clock on calendar days.
+       */
+      calendar: calendarSchema.optional(),
       /** Palliative programmes record whether the person died in their preferred place. */
       recordsPlaceOfDeath: z.boolean().default(false),
       /**
@@ -153,7 +170,7 @@ export const programmeSchema = z.lazy(() =>
        * be closed as deceased. Left out, a death opens nothing, and the co-ordinator is asked only
        * to close the journey.
        */
-      bereavement: z.object({ contactWithin: positiveDuration }).optional(),
+      bereavement: z.object({ contactWithin: positiveIsoDuration }).optional(),
       /**
        * How long a closed journey's record is kept (docs/operations.md, "Retention"): 8 years after
        * care ends when not given, the NHS Records Management Code of Practice's minimum for adults.
@@ -174,6 +191,14 @@ export const programmeSchema = z.lazy(() =>
           });
         }
       });
+      // A deadline in business days is counted on a working calendar: one must say whose.
+      const inBusinessDays = JSON.stringify(p.deadlines).match(/"\d{1,3} business days?"/g);
+      if (inBusinessDays && !p.calendar && p.teams.some((t) => !t.calendar))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['calendar'],
+          message: `required for deadlines in business days (${[...new Set(inBusinessDays)].join(', ')})`,
+        });
       const { minAge, maxAge } = p.eligibility;
       if (minAge !== undefined && maxAge !== undefined && minAge > maxAge) {
         ctx.addIssue({ code: 'custom', path: ['eligibility', 'maxAge'], message: 'must not be below minAge' });

@@ -26,7 +26,6 @@ import {
 } from '@temporalio/workflow';
 import type { JourneyActivities } from '../activities/contract.js';
 import * as c from '../domain/commands.js';
-import { nextStepAt } from '../domain/deadlines.js';
 import * as J from '../domain/journey.js';
 import { journeyIdFor } from '../domain/journeyIds.js';
 import { checkCommand, commandRules, type CommandOutcome, type CommandRequest } from '../domain/journeyCommands.js';
@@ -84,7 +83,6 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
           },
           Date.now(),
         );
-  const ladder = s.programme.escalation;
   // Journeys started before effects were carried out in hand (see carryOutEffects) replay as they ran.
   const effectsInHand = patched('effects-in-hand');
   // Journeys started before messages waited for the main loop (see `receive`) replay as they ran.
@@ -261,7 +259,8 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     }
     // Effects queued while the last ones were carried out go now, before any wait.
     if (s.outbox.length > 0) continue;
-    const next = nextStepAt(s.deadlines, ladder);
+    // Out of quiet hours on a working calendar (the same instant for a programme without one).
+    const next = J.nextStepFires(s, Date.now());
     if (sameHoweverChunked) timerFiredFor = await untilArrivedOrDue(next);
     else if (next === undefined) await condition(() => changed);
     else timerFiredFor = await untilChangedOrDue(next);

@@ -180,6 +180,8 @@ function journeyAction(
   /** The body as documented, when some of the command comes from the path. */
   body: z.ZodType = commandPayloads[type],
   fromPath?: (ctx: Ctx) => Record<string, string>,
+  /** What the API itself adds to the command (the programme's current rules). */
+  fromServer?: (deps: RouteDeps, journeyId: string) => Record<string, unknown>,
 ): Route {
   const schema = commandPayloads[type];
   return {
@@ -228,7 +230,11 @@ function journeyAction(
       if (earlier?.ok) return detailAtRevision(ctx, deps, found, earlier.revision);
       if (earlier) return refused(ctx, earlier);
       if (found.closed) return closedProblem(ctx, found.id);
-      const command = { ...(parsed.data as object), by: { sub: caller.sub, role: caller.role } };
+      const command = {
+        ...(parsed.data as object),
+        ...fromServer?.(deps, found.id),
+        by: { sub: caller.sub, role: caller.role },
+      };
       // Most commands that do not fit are refused here, from the record, without troubling the
       // journey (which checks again: it may have moved on since it was recorded).
       const checked = found.snapshot
@@ -360,6 +366,17 @@ export const journeyRoutes: Route[] = [
   ),
   journeyAction('coordinator', 'Reassign the named co-ordinator', ['team-lead'], 'reassign'),
   journeyAction('close', 'Close the journey with its outcome', ['coordinator', 'team-lead'], 'close'),
+  journeyAction(
+    'rules',
+    "Move the journey to its programme's current rules (calendar, ladder, deadline and risk policy): open deadlines keep their due times, and their ladders go on under the new ladder",
+    ['team-lead'],
+    'adopt-rules',
+    commandPayloads['adopt-rules'],
+    undefined,
+    (deps, journeyId) => ({
+      programme: deps.programmes.find((p) => journeyId.startsWith(`${p.id}.`)),
+    }),
+  ),
   journeyAction(
     'reported-discharge',
     "Record a discharge (or a death) the hospital's feed will not send, as someone reported it",

@@ -119,7 +119,11 @@ export const staffRoutes: Route[] = [
     path: '/staff/{staffId}/left',
     summary: 'Records that a person left: from now nothing reaches them and no journey is given to them',
     roles: ['admin'],
-    responses: { 200: json('the person, with leftAt', responses.staffMember), 404: 'no such person' },
+    responses: {
+      200: json('the person, with leftAt', responses.staffMember),
+      400: 'not a staff id',
+      404: 'no such person',
+    },
     handler: async (ctx, deps) => {
       const id = staffIdOf(ctx);
       if ('response' in id) return id.response;
@@ -163,7 +167,12 @@ export const staffRoutes: Route[] = [
     path: '/staff/{staffId}/absences/{absenceId}',
     summary: 'Takes an absence back',
     roles: ['team-lead', 'admin'],
-    responses: { 204: 'taken back', 403: 'the person works in none of your teams', 404: 'no such absence' },
+    responses: {
+      204: 'taken back',
+      400: 'not a staff id',
+      403: 'the person works in none of your teams',
+      404: 'no such absence',
+    },
     handler: async (ctx, deps) => {
       const id = staffIdOf(ctx);
       if ('response' in id) return id.response;

@@ -21,6 +21,8 @@ function appFailingWith(error: Error) {
       gateway: { refer: fail, command: fail, outcome: fail, hospitalEvent: fail },
       read: {
         getJourney: fail,
+        // The person a journey is about, read beside it.
+        getPatient: fail,
         journeySnapshot: fail,
         recordedJourney: fail,
         recordAccess: fail,

@@ -14,6 +14,9 @@ import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import { closeReasons, contactKinds, type Actor } from '../../domain/commands.js';
 import * as J from '../../domain/journey.js';
 import { checkCommand, commandRules, commandTypes, type CommandType } from '../../domain/journeyCommands.js';
+import { calendarSchema } from '../../domain/workingCalendar.js';
+
+const calendarDefaults = calendarSchema.parse({});
 import { parseProgrammes } from '../../config/programmeFiles.js';
 
 const DAY = 86_400_000;
@@ -166,6 +169,21 @@ function commandArb(type: CommandType, now: number): fc.Arbitrary<Record<string,
         reportedBy: anyText,
         died: maybe(fc.oneof(fc.boolean(), fc.constant('yes'))),
         notes: maybe(anyText),
+      });
+    case 'adopt-rules':
+      // The journey's own programme's rules (or another's, or rules with a calendar and business
+      // days), as the API adds them.
+      return record({
+        reason: anyText,
+        programme: fc.constantFrom(
+          ...programmes,
+          ...programmes.map((p) => ({
+            ...p,
+            calendar: { ...calendarDefaults, holidays: ['2027-03-01'] },
+            deadlines: { ...p.deadlines, postDischargeContact: '2 business days' },
+            escalation: [{ at: '-PT4H', notify: 'team-lead', kind: 'reminder' }, ...p.escalation],
+          })),
+        ),
       });
     case 'close':
       return record({

@@ -166,6 +166,7 @@ describe('payload codec key rotation', () => {
       { id: 'past-steps-once', deprecated: false },
       { id: 'two-way-contacts', deprecated: false },
       { id: 'person-decides-triage', deprecated: false },
+      { id: 'staff-from-directory', deprecated: false },
     ]);
     expect(new Set(before.map(keyOf))).toEqual(new Set(['k1']));
 
