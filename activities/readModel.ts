@@ -13,6 +13,7 @@ import {
 import type { Notification, TimelineEntry } from '../domain/journey.js';
 import type { PersonDetails } from '../domain/person.js';
 import type { JourneySummary } from '../domain/views.js';
+import type { CaseloadMoveProgress } from '../workflows/caseloadMove.js';
 import { createRecordReads, type PatientJourney } from './journeyRecord.js';
 import { batchGetAll, queryAll } from './dynamo.js';
 import { createStaffDirectory } from './staffDirectory.js';
@@ -291,6 +292,20 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
         if ((error as Error).name === 'ConditionalCheckFailedException') return false;
         throw error;
       }
+    },
+
+    /** A team's caseload moves and their progress, newest first (workflows/caseloadMove.ts). */
+    async caseloadMoves(teamId: string, limit = 20): Promise<CaseloadMoveProgress[]> {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `CASELOAD-MOVE#${teamId}` },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
+      return (out.Items ?? []).map((i) => strip<CaseloadMoveProgress>(i));
     },
 
     async caseloads(teamId: string): Promise<{ coordinatorId: string; count: number }[]> {

@@ -50,6 +50,10 @@ export function createStaffDirectory(doc: DynamoDBDocumentClient, TableName: str
   const leaveTeam = (teamId: string, staffId: string) => ({
     Delete: { TableName, Key: keys.teamMember(teamId, staffId) },
   });
+  /** The profile as changed, with who changed it and when. */
+  const profile = (m: StaffMember, by: string, at: Date) => ({
+    Put: { TableName, Item: { ...keys.staff(m.staffId), ...m, updatedBy: by, updatedAt: at.toISOString() } },
+  });
 
   const directory = {
     member,
@@ -100,12 +104,7 @@ export function createStaffDirectory(doc: DynamoDBDocumentClient, TableName: str
       await doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Put: {
-                TableName,
-                Item: { ...keys.staff(staffId), ...m, updatedBy: by, updatedAt: at.toISOString() },
-              },
-            },
+            profile(m, by, at),
             ...m.teams.map((t) => membership(m, t)),
             ...left.map((t) => leaveTeam(t, staffId)),
           ],
@@ -122,15 +121,7 @@ export function createStaffDirectory(doc: DynamoDBDocumentClient, TableName: str
       const after = { ...before, leftAt: at.toISOString() };
       await doc.send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName,
-                Item: { ...keys.staff(staffId), ...after, updatedBy: by, updatedAt: at.toISOString() },
-              },
-            },
-            ...before.teams.map((t) => leaveTeam(t, staffId)),
-          ],
+          TransactItems: [profile(after, by, at), ...before.teams.map((t) => leaveTeam(t, staffId))],
         }),
       );
       return after;

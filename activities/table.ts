@@ -32,6 +32,7 @@
  * | a person in the staff directory, their absences | Query    pk=STAFF#<staffId> (PROFILE, ABSENCE#<from>#<id>) |
  * | a team's staff, with their roles there          | Query    pk=TEAM-STAFF#<team>                          |
  * | who in a team is away now (or later)            | Query    pk=TEAM-ABSENCE#<team>  sk > <now>             |
+ * | a team's caseload moves, newest first           | Query    pk=CASELOAD-MOVE#<team>, ScanIndexForward=false |
  *
  * Journeys with nothing due sort last (`~`) so lists stay ordered by urgency.
  */
@@ -167,6 +168,11 @@ export const keys = {
   }),
   /** That a person works in a team (with their roles there): a team's staff is one Query. */
   teamMember: (teamId: string, staffId: string) => ({ pk: `TEAM-STAFF#${teamId}`, sk: `STAFF#${staffId}` }),
+  /** A caseload move's progress (workflows/caseloadMove.ts), newest last in its team's partition. */
+  caseloadMove: (teamId: string, requestedAt: string, moveId: string) => ({
+    pk: `CASELOAD-MOVE#${teamId}`,
+    sk: `${requestedAt}#${moveId}`,
+  }),
   /** An absence, listed under each of the person's teams by when it ends: who is away now is a range query. */
   teamAbsence: (teamId: string, to: string, absenceId: string) => ({
     pk: `TEAM-ABSENCE#${teamId}`,

@@ -4,7 +4,6 @@
  * a command. Every call has a deadline. It never reaches into workflow internals, and it never
  * reads a journey: reads come from the record in DynamoDB (ADR 0009).
  */
-import { randomUUID } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -19,13 +18,17 @@ import type { CommandOutcome, CommandType } from '../domain/journeyCommands.js';
 import type { Programme } from '../domain/programme.js';
 import type { JourneyReferral } from '../domain/referral.js';
 import { careJourney } from '../workflows/careJourney.js';
+import { caseloadMove, type CaseloadMoveInput } from '../workflows/caseloadMove.js';
 import {
   commandOutcomeQuery,
-  commandSignal,
   hospitalEventSignal,
   referralSignal,
   referralStatusQuery,
 } from '../temporal/journeyMessages.js';
+import { pollUntilAnswered, sendCommand } from '../temporal/journeyCalls.js';
+
+/** A caseload move's workflow: one per move, named after its team (never a person). */
+export const caseloadMoveWorkflowId = (teamId: string, moveId: string) => `caseload-move.${teamId}.${moveId}`;
 
 /** The answer to a referral: its journey, and for a new one what triage made of it (`Opening`). */
 export interface ReferralAccepted extends Partial<Omit<Opening, 'phase'>> {
@@ -37,79 +40,13 @@ export interface ReferralAccepted extends Partial<Omit<Opening, 'phase'>> {
 const isGone = (error: unknown): boolean =>
   error instanceof WorkflowNotFoundError || /not found|already completed/i.test((error as Error)?.message ?? '');
 
-/** The journey took the command in but did not say what became of it in time (its worker is down). */
-export class JourneyNotAnswering extends Error {
-  override name = 'JourneyNotAnswering';
-}
-
-/** What can put a deadline on the Temporal calls made inside `fn` (any Temporal client). */
-export interface DeadlineScope {
-  withDeadline<R>(deadline: number, fn: () => Promise<R>): Promise<R>;
-}
-
-/**
- * How long one query waits for its answer before it is asked afresh. A query is answered in
- * milliseconds, seconds when the worker is busy; one that has waited this long has gone to a run
- * that closed under it (a journey continuing as new) or to a worker that died, and will never be
- * answered. Asked again, it reaches the journey's current run. Two attempts fit the API's budget.
- */
-export const QUERY_ATTEMPT_MS = 8_000;
-
-/**
- * Asks `read` until it has an answer: a journey takes a signal in within a workflow task, usually a
- * few milliseconds, but seconds when its worker is busy or restarting. Each attempt has its own
- * deadline within `waitMs` (`QUERY_ATTEMPT_MS`), so one lost query cannot spend the whole wait.
- */
-export async function pollUntilAnswered<T>(
-  client: DeadlineScope,
-  read: () => Promise<T | undefined>,
-  waitMs: number,
-  attemptMs = QUERY_ATTEMPT_MS,
-): Promise<T> {
-  const deadline = Date.now() + waitMs;
-  let pause = 10;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await client.withDeadline(Math.min(Date.now() + attemptMs, deadline), read);
-      if (value !== undefined) return value;
-    } catch (error) {
-      // Before its first workflow task the journey cannot be queried yet; a not-found is the caller's to handle.
-      if (error instanceof WorkflowNotFoundError) throw error;
-      lastError = error;
-    }
-    if (Date.now() + pause > deadline)
-      throw new JourneyNotAnswering(
-        `the journey did not answer within ${waitMs} ms${lastError ? `: ${(lastError as Error).message}` : ''}`,
-      );
-    await new Promise((r) => setTimeout(r, pause));
-    pause = Math.min(pause * 2, 250);
-  }
-}
-
-/**
- * Sends a co-ordinator's command and waits for the journey's decision: the revision it produced, or
- * why it refused. `commandId` lets a caller that retries be recognised; `sentAt` is the time the
- * journey checks "not in the past" against (the journey's own clock when absent); `journeyId` names
- * the episode meant, which the journey refuses the command for if it is not its current one.
- */
-export async function sendCommand(
-  handle: WorkflowHandle,
-  type: CommandType,
-  command: unknown,
-  options: { commandId?: string; waitMs?: number; sentAt?: Date; journeyId?: string } = {},
-): Promise<CommandOutcome> {
-  const commandId = options.commandId ?? randomUUID();
-  await handle.signal(commandSignal, {
-    commandId,
-    type,
-    command,
-    ...(options.sentAt ? { sentAt: options.sentAt.toISOString() } : {}),
-    ...(options.journeyId ? { journeyId: options.journeyId } : {}),
-  });
-  const waitMs = options.waitMs ?? 30_000;
-  return pollUntilAnswered(handle.client, () => handle.query(commandOutcomeQuery, commandId), waitMs);
-}
+export {
+  JourneyNotAnswering,
+  pollUntilAnswered,
+  QUERY_ATTEMPT_MS,
+  sendCommand,
+  type DeadlineScope,
+} from '../temporal/journeyCalls.js';
 
 /**
  * How long one API call may spend on Temporal before it answers 503: below API Gateway's 30 s
@@ -207,6 +144,33 @@ export function createJourneyGateway(
       if (!handle) throw new Error(`${journeyId} is not a journey id`);
       return withinBudget(() => sendCommand(handle, type, command, { commandId, waitMs, sentAt: now(), journeyId }));
     },
+
+    /**
+     * Starts a caseload move (workflows/caseloadMove.ts), or finds the one already started under
+     * the same id (a request sent again): the move is made once.
+     */
+    startCaseloadMove: (input: CaseloadMoveInput): Promise<{ moveId: string; started: boolean }> =>
+      withinBudget(async () => {
+        const workflowId = caseloadMoveWorkflowId(input.teamId, input.moveId);
+        const existing = await client.workflow
+          .getHandle(workflowId)
+          .describe()
+          .then(
+            () => true,
+            (error: unknown) => {
+              if (error instanceof WorkflowNotFoundError) return false;
+              throw error;
+            },
+          );
+        if (existing) return { moveId: input.moveId, started: false };
+        await client.workflow.start(caseloadMove, {
+          workflowId,
+          taskQueue: JOURNEY_TASK_QUEUE,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        });
+        return { moveId: input.moveId, started: true };
+      }),
 
     /**
      * Signals the patient's open journey in every programme, all at once (one round trip, not one

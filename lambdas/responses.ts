@@ -240,6 +240,26 @@ export const responses = {
   ),
   staffMember,
   absence,
+  caseloadMoveStarted: z.looseObject({ moveId: str, teamId: str, total: int, started: bool }),
+  caseloadMoves: z.looseObject({
+    teamId: str,
+    items: z.array(
+      z.looseObject({
+        moveId: str,
+        teamId: str,
+        from: str,
+        by: str,
+        requestedAt: instant,
+        total: int,
+        moved: int,
+        movedTo: z.record(z.string(), int),
+        skipped: z.array(z.looseObject({ journeyId: str, why: str })),
+        notMoved: z.array(z.looseObject({ journeyId: str, why: str })),
+        done: bool,
+        updatedAt: instant,
+      }),
+    ),
+  }),
   teamStaff: z.looseObject({
     teamId: str,
     items: z.array(staffMember.extend({ away: absence.optional(), absences: z.array(absence) })),

@@ -19,6 +19,7 @@ import { patientRoutes } from './routes/patients.js';
 import { referralRoutes } from './routes/referrals.js';
 import { sessionRoutes } from './routes/session.js';
 import { staffRoutes } from './routes/staff.js';
+import { caseloadMoveRoutes } from './routes/caseloadMoves.js';
 import { bodyLimitOf, kib, type ResponseSpec, type Route, type RouteSpec } from './routes/shared.js';
 import { systemRoutes } from './routes/system.js';
 
@@ -29,6 +30,7 @@ export const routes: Route[] = [
   ...sessionRoutes,
   ...programmeRoutes,
   ...staffRoutes,
+  ...caseloadMoveRoutes,
   ...referralRoutes,
   ...adtRoutes,
   ...journeyRoutes,

@@ -6,6 +6,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createDocumentClient, dataConfigFromEnv } from '../activities/dynamo.js';
+import { createCaseloadMoveActivities } from '../activities/caseloadMove.js';
 import { activitiesFromEnv } from '../activities/index.js';
 import { createStaffDirectory } from '../activities/staffDirectory.js';
 import { loadProgrammes } from '../config/programmeFiles.js';
@@ -65,6 +66,17 @@ export async function createJourneyWorker(
   });
   onFailingWorkflowTask((task) => repair.notice(task.runId, task.failure));
   const codec = codecFromEnv(env);
+  // A caseload move reassigns other journeys as the API would: through a client that reads their payloads.
+  const data = dataConfigFromEnv(env);
+  const moves = createCaseloadMoveActivities({
+    doc: createDocumentClient(data),
+    tableName: data.tableName,
+    client: new Client({
+      connection,
+      namespace: settings.namespace,
+      ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}),
+    }),
+  });
   return Worker.create({
     connection,
     namespace: settings.namespace,
@@ -72,7 +84,7 @@ export async function createJourneyWorker(
     ...(settings.workflowBundlePath
       ? { workflowBundle: { codePath: settings.workflowBundlePath } }
       : { workflowsPath: journeyWorkflowsPath, bundlerOptions: journeyBundlerOptions }),
-    activities: activitiesFromEnv(env),
+    activities: { ...activitiesFromEnv(env), ...moves },
     ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}),
     maxCachedWorkflows: settings.maxCachedWorkflows,
   });

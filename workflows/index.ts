@@ -1,1 +1,2 @@
 export { careJourney } from './careJourney.js';
+export { caseloadMove } from './caseloadMove.js';

@@ -9,6 +9,7 @@ import type { JourneyDetail as LiveDetail, JourneySummary as Summary } from '../
 
 export type { PersonShown, StaffMember };
 export type StaffAbsence = Absence;
+export type { CaseloadMoveProgress as CaseloadMove } from '../../workflows/caseloadMove';
 /** What the API adds to a journey or an inbox item: the person, as the caller's role may see them. */
 type Named<T> = Omit<T, 'patientId'> & { person?: PersonShown };
 export type JourneySummary = Named<Summary>;

@@ -4,7 +4,7 @@
  */
 import { programmeDirectory } from '../directory.js';
 import { responses } from '../responses.js';
-import { canSeeTeam, json, problem, STAFF, type Route } from './shared.js';
+import { json, STAFF, teamAsked, type Route } from './shared.js';
 
 export const programmeRoutes: Route[] = [
   {
@@ -31,12 +31,10 @@ export const programmeRoutes: Route[] = [
       404: 'no such team',
     },
     handler: async (ctx, deps) => {
-      const teamId = ctx.req.query('team');
-      if (!teamId) return problem(ctx, 400, 'Invalid request', 'Give a team.');
-      const team = deps.programmes.flatMap((p) => p.teams).find((t) => t.id === teamId);
-      if (!team) return problem(ctx, 404, 'Not found', `No team ${teamId}.`);
-      if (!canSeeTeam(ctx.get('caller'), teamId))
-        return problem(ctx, 403, 'Forbidden', `You are not in team ${teamId}.`);
+      const asked = teamAsked(ctx, deps);
+      if ('response' in asked) return asked.response;
+      const { teamId } = asked;
+      const team = deps.programmes.flatMap((p) => p.teams).find((t) => t.id === teamId)!;
       const [loads, staff] = await Promise.all([
         deps.read.caseloads(teamId),
         deps.read.staff.teamView(teamId, deps.now().getTime()),

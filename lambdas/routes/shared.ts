@@ -95,6 +95,20 @@ export const canSeeTeam = (caller: Caller, teamId: string) =>
 
 export const json = (description: string, schema: z.ZodType): ResponseSpec => ({ description, schema });
 
+/**
+ * The team a `?team=` route is about: one the programmes have, and the caller's to see; otherwise
+ * the problem that answers (400 none given, 404 no such team, 403 not theirs).
+ */
+export function teamAsked(ctx: Ctx, deps: RouteDeps): { teamId: string } | { response: Response } {
+  const teamId = ctx.req.query('team');
+  if (!teamId) return { response: problem(ctx, 400, 'Invalid request', 'Give a team.') };
+  if (!deps.programmes.some((p) => p.teams.some((t) => t.id === teamId)))
+    return { response: problem(ctx, 404, 'Not found', `No team ${teamId}.`) };
+  if (!canSeeTeam(ctx.get('caller'), teamId))
+    return { response: problem(ctx, 403, 'Forbidden', `You are not in team ${teamId}.`) };
+  return { teamId };
+}
+
 export const bearer = (ctx: Context) => /^Bearer (.+)$/i.exec(ctx.req.header('authorization') ?? '')?.[1];
 
 export function problem(

@@ -9,7 +9,7 @@ import { StaffDirectoryError } from '../../activities/staffDirectory.js';
 import { absenceSchema, staffIdSchema, staffMemberSchema, type StaffMember } from '../../domain/staff.js';
 import type { Caller } from '../auth.js';
 import { responses } from '../responses.js';
-import { canSeeTeam, json, problem, STAFF, validationProblem, type Ctx, type Route, type RouteDeps } from './shared.js';
+import { json, problem, STAFF, teamAsked, validationProblem, type Ctx, type Route, type RouteDeps } from './shared.js';
 
 async function bodyOf<T extends z.ZodType>(ctx: Ctx, schema: T) {
   const body: unknown = await ctx.req.json().catch(() => undefined);
@@ -63,12 +63,9 @@ export const staffRoutes: Route[] = [
       404: 'no such team',
     },
     handler: async (ctx, deps) => {
-      const teamId = ctx.req.query('team');
-      if (!teamId) return problem(ctx, 400, 'Invalid request', 'Give a team.');
-      if (!deps.programmes.some((p) => p.teams.some((t) => t.id === teamId)))
-        return problem(ctx, 404, 'Not found', `No team ${teamId}.`);
-      if (!canSeeTeam(ctx.get('caller'), teamId))
-        return problem(ctx, 403, 'Forbidden', `You are not in team ${teamId}.`);
+      const asked = teamAsked(ctx, deps);
+      if ('response' in asked) return asked.response;
+      const { teamId } = asked;
       const now = deps.now().getTime();
       const [view, absences] = await Promise.all([
         deps.read.staff.teamView(teamId, now),

@@ -39,7 +39,9 @@ describe('role × route matrix', () => {
         .replace('{actionId}', 'a1')
         .replace('{staffId}', 'coord-ana')
         .replace('{absenceId}', 'none') +
-      (['/journeys', '/metrics', '/caseloads', '/staff'].includes(path) ? '?team=south-devon-1' : '');
+      (['/journeys', '/metrics', '/caseloads', '/staff', '/caseload-moves'].includes(path)
+        ? '?team=south-devon-1'
+        : '');
     const send = (route: (typeof routes)[number], bearer?: string) =>
       call(route.method, target(route.path), {
         ...(bearer ? { token: bearer } : {}),

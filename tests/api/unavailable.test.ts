@@ -18,7 +18,7 @@ function appFailingWith(error: Error) {
   };
   return createApp(
     closedDeps(auth, {
-      gateway: { refer: fail, command: fail, outcome: fail, hospitalEvent: fail },
+      gateway: { refer: fail, command: fail, outcome: fail, hospitalEvent: fail, startCaseloadMove: fail },
       read: {
         getJourney: fail,
         // The person a journey is about, read beside it.

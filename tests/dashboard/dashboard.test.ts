@@ -566,6 +566,55 @@ describe('dashboard', () => {
     await colleague.context().close();
   }, 120_000);
 
+  it('a team lead moves a co-ordinator’s caseload and watches it go, then records an absence with cover', async () => {
+    const lead = await stack.tokenFor('lead-raj', 'team-lead', ['south-devon-1']);
+    const caseloads = await stack.json('/caseloads?team=south-devon-1', { token: lead });
+    const [fullest] = (caseloads.body.items as { coordinatorId: string; name: string; caseload: number }[]).sort(
+      (a, b) => b.caseload - a.caseload,
+    );
+    expect(fullest!.caseload).toBeGreaterThan(0);
+    const page = await newPage();
+    await signIn(page, 'team-lead:lead-raj');
+    await page.getByRole('link', { name: 'Staff', exact: true }).click();
+    await page.getByRole('heading', { name: /^Staff/ }).waitFor();
+    expect(await axeViolations(page, 'staff')).toEqual([]);
+
+    const move = page.getByRole('form', { name: 'Move a caseload' });
+    await move.getByLabel('Move every open journey of').selectOption(fullest!.coordinatorId);
+    expect(
+      await answerTo(page, '/caseload-moves', () => move.getByRole('button', { name: 'Move the caseload' }).click()),
+    ).toBe(202);
+    const progress = page.getByTestId('caseload-move').first();
+    await expect
+      .poll(() => progress.textContent(), { timeout: 60_000, interval: 1_000 })
+      .toMatch(
+        new RegExp(
+          `^${fullest!.name}’s journeys, asked .*${fullest!.caseload} of ${fullest!.caseload} moved \\(${fullest!.caseload} to \\w+ \\w+\\)\\. Done\\.$`,
+        ),
+      );
+    await shoot(page, '15-caseload-moved');
+
+    const absence = page.getByRole('form', { name: 'Record an absence' });
+    const today = new Date().toISOString().slice(0, 10);
+    const nextWeek = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    await absence.getByLabel('Who is away').selectOption('coord-ana');
+    await absence.getByLabel('From').fill(today);
+    await absence.getByLabel('Until').fill(nextWeek);
+    await absence.getByLabel('Who covers').selectOption('coord-joe');
+    await absence.getByLabel('Reason').fill('annual leave');
+    expect(
+      await answerTo(page, '/absences', () => absence.getByRole('button', { name: 'Record the absence' }).click()),
+    ).toBe(201);
+    const ana = page.getByRole('row', { name: /Ana Silva/ }).first();
+    await expect
+      .poll(() => ana.getByTestId('away-status').textContent())
+      .toMatch(/^Away until .*: Joe Penrose covers$/);
+    expect(await unlabelledControls(page)).toEqual([]);
+    expect(await axeViolations(page, 'staff with an absence')).toEqual([]);
+    await shoot(page, '16-staff-absence');
+    await page.context().close();
+  }, 120_000);
+
   it('axe-core finds no WCAG 2.2 AA violation on any page, the sign-in page included', async () => {
     const page = await newPage();
     await page.goto(`${stack.base}/#/sign-in`);
@@ -584,6 +633,8 @@ describe('dashboard', () => {
         'refer with an error',
         'my referrals',
         'my practice referrals',
+        'staff',
+        'staff with an absence',
         'sign in',
       ]),
     );

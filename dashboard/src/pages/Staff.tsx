@@ -4,16 +4,15 @@
  * also adds people, changes them, and records leavers. Journeys follow the directory as it is when
  * they notify or assign, so a change here reaches every running journey at once.
  */
-import { useState, type FormEvent } from 'react';
-import { useNavigate, useParams } from 'react-router-dom';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api';
 import { DataTable } from '../components/DataTable';
 import { CheckField, SelectField, TextField } from '../components/Fields';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { allTeams, loadDirectory } from '../directory';
+import { useTeamChoice } from '../components/TeamChoice';
 import { day } from '../format';
 import { useUser } from '../session';
-import { isTeamScoped, type StaffAbsence, type StaffMember } from '../types';
+import { type CaseloadMove, type StaffAbsence, type StaffMember } from '../types';
 import { useLoad } from '../useLoad';
 
 const roleLabel: Record<StaffMember['roles'][number], string> = {
@@ -23,14 +22,7 @@ const roleLabel: Record<StaffMember['roles'][number], string> = {
 };
 
 export function Staff() {
-  const user = useUser();
-  const navigate = useNavigate();
-  const directory = useLoad(loadDirectory, []);
-  const teams = directory.data
-    ? allTeams(directory.data).filter((t) => !isTeamScoped(user.role) || user.teams.includes(t.id))
-    : [];
-  const teamId = useParams().teamId ?? teams[0]?.id;
-  const team = teams.find((t) => t.id === teamId);
+  const { directory, team, picker } = useTeamChoice('/staff');
   if (!directory.data) return <ProblemAlert error={directory.error} />;
   if (!team) return <p>You are in no team this dashboard knows about.</p>;
   return (
@@ -38,15 +30,7 @@ export function Staff() {
       <h1>
         Staff <span className="muted">· {team.name}</span>
       </h1>
-      {teams.length > 1 ? (
-        <SelectField
-          label="Team"
-          value={team.id}
-          required
-          onChange={(id) => navigate(`/staff/${id}`)}
-          options={teams.map((t) => ({ value: t.id, label: `${t.name} (${t.programme.name})` }))}
-        />
-      ) : null}
+      {picker}
       <TeamStaff key={team.id} teamId={team.id} />
     </>
   );
@@ -167,6 +151,7 @@ function TeamStaff({ teamId }: { teamId: string }) {
         />
       ) : null}
       {manages && people.length ? <AbsenceForm people={people} onDone={changed} /> : null}
+      <CaseloadMoves teamId={teamId} people={people} canMove={user.role === 'team-lead'} />
       {user.role === 'admin' ? <PersonForm teamId={teamId} onDone={changed} /> : null}
     </>
   );
@@ -263,5 +248,90 @@ function PersonForm({ teamId, onDone }: { teamId: string; onDone: () => void }) 
       <ProblemAlert error={error} />
       <button type="submit">Add to the team</button>
     </form>
+  );
+}
+
+/**
+ * Moving a co-ordinator's caseload to the rest of the team (a leaver, a long absence), and how far
+ * each move has got: it runs on its own, and this shows it as it goes.
+ */
+function CaseloadMoves({ teamId, people, canMove }: { teamId: string; people: StaffMember[]; canMove: boolean }) {
+  const [round, setRound] = useState(0);
+  const moves = useLoad(
+    () =>
+      api<{ items: CaseloadMove[] }>('GET', `/caseload-moves?team=${encodeURIComponent(teamId)}`).then((r) => r.items),
+    [teamId, round],
+  );
+  const [from, setFrom] = useState('');
+  const [error, setError] = useState<ApiError>();
+  /** The move just asked for: it shows once its workflow has recorded its start. */
+  const [asked, setAsked] = useState<string>();
+  const running =
+    (moves.data ?? []).some((m) => !m.done) ||
+    (asked !== undefined && !(moves.data ?? []).some((m) => m.moveId === asked));
+  // While a move runs, look again every few seconds.
+  useEffect(() => {
+    if (!running) return;
+    const t = setTimeout(() => setRound((r) => r + 1), 3000);
+    return () => clearTimeout(t);
+  }, [running, round]);
+  const name = (id: string) => people.find((p) => p.staffId === id)?.name ?? id;
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    try {
+      const { moveId } = await api<{ moveId: string }>('POST', '/caseload-moves', { teamId, from });
+      setAsked(moveId);
+      setError(undefined);
+      setFrom('');
+      setRound((r) => r + 1);
+    } catch (err) {
+      setError(err as ApiError);
+    }
+  };
+  const coordinators = people.filter((p) => p.roles.includes('coordinator'));
+  return (
+    <section aria-labelledby="moves-heading" className="card">
+      <h2 id="moves-heading">Caseload moves</h2>
+      {canMove ? (
+        <form aria-label="Move a caseload" onSubmit={(e) => void submit(e)}>
+          <SelectField
+            label="Move every open journey of"
+            hint="To the team's other co-ordinators with room, balanced by capacity"
+            value={from}
+            onChange={setFrom}
+            options={coordinators.map((c) => ({ value: c.staffId, label: c.name }))}
+            required
+          />
+          <ProblemAlert error={error} />
+          <button type="submit">Move the caseload</button>
+        </form>
+      ) : null}
+      <ProblemAlert error={moves.error} />
+      {(moves.data ?? []).length === 0 ? (
+        <p>No caseload has been moved in this team.</p>
+      ) : (
+        <ul className="plain">
+          {(moves.data ?? []).map((m) => (
+            <li key={m.moveId} data-testid="caseload-move">
+              {name(m.from)}&rsquo;s journeys, asked {day(m.requestedAt)}:{' '}
+              <progress
+                max={m.total}
+                value={m.moved + m.skipped.length + m.notMoved.length}
+                aria-label="Moved so far"
+              />{' '}
+              {m.moved} of {m.total} moved
+              {Object.keys(m.movedTo).length
+                ? ` (${Object.entries(m.movedTo)
+                    .map(([to, n]) => `${n} to ${name(to)}`)
+                    .join(', ')})`
+                : ''}
+              {m.skipped.length ? `; ${m.skipped.length} had moved on already` : ''}
+              {m.notMoved.length ? `; ${m.notMoved.length} stayed: ${m.notMoved[0]!.why}` : ''}
+              {m.done ? '. Done.' : '…'}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

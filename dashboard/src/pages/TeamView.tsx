@@ -4,7 +4,7 @@
  * and filterable.
  */
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api';
 import { BarFigure } from '../components/BarFigure';
@@ -12,10 +12,10 @@ import { ChartFigure } from '../components/ChartFigure';
 import { DataTable, type Column } from '../components/DataTable';
 import { CheckField, SelectField } from '../components/Fields';
 import { ProblemAlert } from '../components/ProblemAlert';
-import { allTeams, coordinatorName, loadDirectory } from '../directory';
+import { useTeamChoice } from '../components/TeamChoice';
+import { coordinatorName } from '../directory';
 import { day, deadlineLabel, dueWords, journeyLabel, phaseLabel } from '../format';
-import { useUser } from '../session';
-import { isTeamScoped, type Caseload, type JourneySummary, type ProgrammeDirectory } from '../types';
+import { type Caseload, type JourneySummary, type ProgrammeDirectory } from '../types';
 import { useLoad } from '../useLoad';
 
 const WEEK = 7 * 86_400_000;
@@ -38,14 +38,7 @@ async function openJourneys(teamId: string): Promise<JourneySummary[]> {
 }
 
 export function TeamView() {
-  const user = useUser();
-  const navigate = useNavigate();
-  const directory = useLoad(loadDirectory, []);
-  const teams = directory.data
-    ? allTeams(directory.data).filter((t) => !isTeamScoped(user.role) || user.teams.includes(t.id))
-    : [];
-  const teamId = useParams().teamId ?? teams[0]?.id;
-  const team = teams.find((t) => t.id === teamId);
+  const { directory, team, picker } = useTeamChoice('/team');
   if (!directory.data) return <ProblemAlert error={directory.error} />;
   if (!team) return <p>You are in no team this dashboard knows about.</p>;
   return (
@@ -53,15 +46,7 @@ export function TeamView() {
       <h1>
         {team.name} <span className="muted">· {team.programme.name}</span>
       </h1>
-      {teams.length > 1 ? (
-        <SelectField
-          label="Team"
-          value={team.id}
-          required
-          onChange={(id) => navigate(`/team/${id}`)}
-          options={teams.map((t) => ({ value: t.id, label: `${t.name} (${t.programme.name})` }))}
-        />
-      ) : null}
+      {picker}
       <TeamBoard key={team.id} teamId={team.id} programmes={directory.data} />
     </>
   );
