@@ -14,16 +14,9 @@ import type { Actor } from '../domain/commands.js';
 import { parseJourneyId } from '../domain/journeyIds.js';
 import { sendCommand } from '../temporal/journeyCalls.js';
 import { commandOutcomeQuery, journeyQuery } from '../temporal/journeyMessages.js';
-import type { CaseloadMoveProgress } from '../workflows/caseloadMove.js';
+import type { CaseloadMoveProgress, MoveOutcome } from '../domain/caseloadMove.js';
 import { createStaffDirectory } from './staffDirectory.js';
 import { keys } from './table.js';
-
-export type MoveOutcome =
-  | { result: 'moved'; to: string }
-  /** The co-ordinator it was planned for had no room when it came to it: plan it again. */
-  | { result: 'full' }
-  | { result: 'skipped'; why: string }
-  | { result: 'refused'; why: string };
 
 export interface CaseloadMoveActivities {
   /** Balances the journeys over the co-ordinators with room, as the caseloads stand now. */

@@ -13,7 +13,7 @@ import {
 import type { Notification, TimelineEntry } from '../domain/journey.js';
 import type { PersonDetails } from '../domain/person.js';
 import type { JourneySummary } from '../domain/views.js';
-import type { CaseloadMoveProgress } from '../workflows/caseloadMove.js';
+import type { CaseloadMoveProgress } from '../domain/caseloadMove.js';
 import { createRecordReads, type PatientJourney } from './journeyRecord.js';
 import { batchGetAll, queryAll } from './dynamo.js';
 import { createStaffDirectory } from './staffDirectory.js';

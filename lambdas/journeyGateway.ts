@@ -18,7 +18,8 @@ import type { CommandOutcome, CommandType } from '../domain/journeyCommands.js';
 import type { Programme } from '../domain/programme.js';
 import type { JourneyReferral } from '../domain/referral.js';
 import { careJourney } from '../workflows/careJourney.js';
-import { caseloadMove, type CaseloadMoveInput } from '../workflows/caseloadMove.js';
+import type { CaseloadMoveInput } from '../domain/caseloadMove.js';
+import { caseloadMove } from '../workflows/caseloadMove.js';
 import {
   commandOutcomeQuery,
   hospitalEventSignal,

@@ -9,40 +9,8 @@
  * journey twice (activities/caseloadMove.ts).
  */
 import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { CaseloadMoveActivities, MoveOutcome } from '../activities/caseloadMove.js';
-import type { Actor } from '../domain/commands.js';
-
-export interface CaseloadMoveInput {
-  moveId: string;
-  teamId: string;
-  /** The co-ordinator whose journeys move. */
-  from: string;
-  /** The journeys to move, chosen when the move was asked for. */
-  journeyIds: string[];
-  /** Whom they may go to; every other co-ordinator of the team (not away) when absent. */
-  to?: string[];
-  /** The lead who asked: each reassignment is theirs. */
-  by: Actor;
-  requestedAt: string;
-}
-
-export interface CaseloadMoveProgress {
-  moveId: string;
-  teamId: string;
-  from: string;
-  by: string;
-  requestedAt: string;
-  total: number;
-  /** Moved by this move, and to whom. */
-  moved: number;
-  movedTo: Record<string, number>;
-  /** No longer the co-ordinator's when their turn came (moved by someone else, or closed). */
-  skipped: { journeyId: string; why: string }[];
-  /** Left with the co-ordinator, and why (nobody had room). */
-  notMoved: { journeyId: string; why: string }[];
-  done: boolean;
-  updatedAt: string;
-}
+import type { CaseloadMoveActivities } from '../activities/caseloadMove.js';
+import type { CaseloadMoveInput, CaseloadMoveProgress, MoveOutcome } from '../domain/caseloadMove.js';
 
 export const caseloadMoveProgressQuery = defineQuery<CaseloadMoveProgress>('caseloadMoveProgress');
 

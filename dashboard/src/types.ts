@@ -9,7 +9,7 @@ import type { JourneyDetail as LiveDetail, JourneySummary as Summary } from '../
 
 export type { PersonShown, StaffMember };
 export type StaffAbsence = Absence;
-export type { CaseloadMoveProgress as CaseloadMove } from '../../workflows/caseloadMove';
+export type { CaseloadMoveProgress as CaseloadMove } from '../../domain/caseloadMove';
 /** What the API adds to a journey or an inbox item: the person, as the caller's role may see them. */
 type Named<T> = Omit<T, 'patientId'> & { person?: PersonShown };
 export type JourneySummary = Named<Summary>;
@@ -103,6 +103,8 @@ export interface Caseload {
   name: string;
   caseload: number;
   capacity: number;
+  /** Away now: until when, and who covers (else the team's leads). */
+  away?: { until: string; coverId?: string };
 }
 
 /** Staff who work journeys (and so see the team, journey and inbox views). */

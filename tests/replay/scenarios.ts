@@ -11,6 +11,8 @@ import { command, DAY, HOUR, newPatientId, programme, refer, referral } from '..
 import { activate, asCoordinator, lead } from '../support/journeySteps.js';
 import { createStaffDirectory } from '../../activities/staffDirectory.js';
 import { currentTable } from '../support/dynamoDbLocal.js';
+import { withBankHolidays } from '../../config/programmeFiles.js';
+import { calendarSchema, isWorkingDay, wallTime } from '../../domain/workingCalendar.js';
 
 type Scenario = (env: TestWorkflowEnvironment, taskQueue: string) => Promise<{ workflowId: string; runId: string }[]>;
 const frailty = programme('frailty-virtual-ward');
@@ -211,6 +213,48 @@ export const scenarios: Record<string, Scenario> = {
     await directory.putMember('coord-oli', member('Oli', ['coordinator'], 10), 'recorder');
     await command(j.handle, 'reassign', { by: lead, coordinatorId: 'coord-oli' });
     await command(j.handle, 'close', { by: lead, reason: 'withdrawn', outcome: {} });
+    await j.handle.result();
+    return [await runOf(j.handle)];
+  },
+
+  /**
+   * A working calendar (issue 18): the assessment reminder falls due at 02:00 and is sent at 09:00;
+   * after a discharge the follow-up is due in business days; then the journey is moved to rules
+   * that run round the clock, and closed.
+   */
+  async 'working-calendar'(env, taskQueue) {
+    const onCalendar = withBankHolidays({
+      ...frailty,
+      calendar: calendarSchema.parse({}),
+      deadlines: { ...frailty.deadlines, postDischargeContact: '2 business days' },
+    });
+    const day = (t: number) => at(t).slice(0, 10);
+    let date = day((await env.currentTimeMs()) + 2 * DAY);
+    while (!isWorkingDay(onCalendar.calendar!, date)) date = day(Date.parse(`${date}T12:00:00Z`) + DAY);
+    const reminderAt = wallTime('Europe/London', date, '02:00');
+    const j = await refer(env, taskQueue, {
+      patientId: newPatientId(),
+      programme: onCalendar,
+      referral: referral({ receivedAt: at(reminderAt - 9 * DAY) }),
+    });
+    await env.sleep(wallTime('Europe/London', date, '10:00') - (await env.currentTimeMs()));
+    const s = await activate(j.handle, await env.currentTimeMs());
+    const t = await env.currentTimeMs();
+    await j.handle.signal(hospitalEventSignal, adt('C1', 'A01', t));
+    await env.sleep(2 * DAY);
+    await j.handle.signal(hospitalEventSignal, adt('C2', 'A03', t + 2 * DAY));
+    await env.sleep(HOUR);
+    await command(j.handle, 'adopt-rules', {
+      by: lead,
+      reason: 'the ward now runs round the clock',
+      programme: frailty,
+    });
+    await command(j.handle, 'contact', {
+      by: asCoordinator(s.coordinatorId!),
+      kind: 'post-discharge',
+      channel: 'phone',
+    });
+    await command(j.handle, 'close', { by: lead, reason: 'goals-met', outcome: { goalsMet: 'all' } });
     await j.handle.result();
     return [await runOf(j.handle)];
   },

@@ -59,7 +59,9 @@ function TeamBoard({ teamId, programmes }: { teamId: string; programmes: Program
   );
   const journeys = useLoad(() => openJourneys(teamId), [teamId]);
   const [now] = useState(() => Date.now());
-  const name = (id: string | null) => coordinatorName(programmes, id);
+  // The staff directory's names first: a co-ordinator who joined is in no programme file.
+  const name = (id: string | null) =>
+    caseloads.data?.find((c) => c.coordinatorId === id)?.name ?? coordinatorName(programmes, id);
   const open = journeys.data ?? [];
   const overdue = open.filter((j) => j.overdue);
   const dueThisWeek = open.filter(
@@ -81,12 +83,16 @@ function TeamBoard({ teamId, programmes }: { teamId: string; programmes: Program
               id="caseload"
               caption="Open journeys per co-ordinator, against the most each should hold"
               table={{
-                headers: ['Co-ordinator', 'Caseload', 'Capacity', 'Use'],
+                headers: ['Co-ordinator', 'Caseload', 'Capacity', 'Use', 'Away'],
                 rows: caseloads.data.map((c) => [
                   c.name,
                   c.caseload,
                   c.capacity,
-                  `${Math.round((c.caseload / c.capacity) * 100)}%`,
+                  c.capacity ? `${Math.round((c.caseload / c.capacity) * 100)}%` : '—',
+                  // While away, their reminders reach the cover (or the leads): the team sees who.
+                  c.away
+                    ? `until ${day(c.away.until)}: ${c.away.coverId ? `${name(c.away.coverId)} covers` : 'the leads cover'}`
+                    : '',
                 ]),
               }}
             >
