@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerType } from '@hono/node-server';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { createDocumentClient, ensureTable } from '../activities/dynamo.js';
@@ -23,6 +23,7 @@ import { startApiServer } from '../lambdas/server.js';
 import { freePort, startDynamoDbLocal, startTemporalDevServer, type Service } from '../scripts/localServices.js';
 import type { Toolchain } from '../scripts/toolchain.js';
 import { httpClient, type Call } from '../scripts/httpClient.js';
+import { pool } from './stats.js';
 import type { FromWorker, MemorySample, ToWorker } from './workerProtocol.js';
 import { bundleJourneyWorkflows } from '../worker/workflowBundle.js';
 
@@ -60,6 +61,33 @@ export async function startTable(toolchain: Toolchain, prefix: string): Promise<
   const doc = createDocumentClient({ tableName, endpoint, region: 'eu-west-2' });
   await ensureTable(doc, tableName);
   return { service, endpoint, tableName, doc };
+}
+
+/**
+ * A document client that keeps each item it is asked to put instead of sending it: the real
+ * writers (the worker's activities, the API's read model) build a measure's data, and `loadItems`
+ * writes it in bulk, since loading is set-up, not what a measure times.
+ */
+export function capturingClient(): { doc: DynamoDBDocumentClient; items: Record<string, unknown>[] } {
+  const items: Record<string, unknown>[] = [];
+  const doc = {
+    send: async (command: { input: { Item?: Record<string, unknown> } }) => void items.push(command.input.Item!),
+  } as unknown as DynamoDBDocumentClient;
+  return { doc, items };
+}
+
+/** Writes items 25 at a time with BatchWriteItem, `concurrency` batches at once, until none is left unprocessed. */
+export async function loadItems(table: Table, items: Record<string, unknown>[], concurrency = 8): Promise<void> {
+  const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, b) => items.slice(b * 25, b * 25 + 25));
+  await pool(batches.length, concurrency, async (b) => {
+    let left: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = batches[b]!.map((Item) => ({
+      PutRequest: { Item },
+    }));
+    while (left && left.length > 0) {
+      const out = await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: left } }));
+      left = out.UnprocessedItems?.[table.tableName] as typeof left;
+    }
+  });
 }
 
 /**

@@ -7,12 +7,12 @@
  * and each Query reports ScannedCount, Count and ConsumedCapacity. The floor: one GetItem through
  * the same client — the cheapest request DynamoDB Local answers.
  */
-import { BatchWriteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { createJourneyActivities } from '../../activities/journeyStore.js';
 import type { JourneySummary } from '../../domain/views.js';
 import type { BenchContext } from '../context.js';
-import { startApi, startTable } from '../stack.js';
-import { pool, round, summarise } from '../stats.js';
+import { capturingClient, loadItems, startApi, startTable } from '../stack.js';
+import { round, summarise } from '../stats.js';
 
 const DAY = 86_400_000;
 
@@ -60,11 +60,8 @@ export async function measureLists(ctx: BenchContext) {
 
     // Load: items exactly as the worker's projectJourney builds them (its PutCommand is captured),
     // written 25 at a time with BatchWriteItem — loading is set-up, not what is measured.
-    const captured: Record<string, unknown>[] = [];
-    const capture = {
-      send: async (command: { input: { Item?: Record<string, unknown> } }) => void captured.push(command.input.Item!),
-    } as unknown as DynamoDBDocumentClient;
-    const store = createJourneyActivities({ doc: capture, tableName: table.tableName });
+    const capture = capturingClient();
+    const store = createJourneyActivities({ doc: capture.doc, tableName: table.tableName });
     const now = Date.now();
     const phases = [
       'triage',
@@ -112,18 +109,7 @@ export async function measureLists(ctx: BenchContext) {
     ctx.log(`lists: writing ${summaries} journey summaries`);
     const t0 = performance.now();
     for (let i = 0; i < summaries; i += 1) await store.projectJourney(summaryAt(i));
-    const batches = Array.from({ length: Math.ceil(captured.length / 25) }, (_, b) =>
-      captured.slice(b * 25, b * 25 + 25),
-    );
-    await pool(batches.length, 8, async (b) => {
-      let items: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = batches[b]!.map((Item) => ({
-        PutRequest: { Item },
-      }));
-      while (items && items.length > 0) {
-        const out = await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: items } }));
-        items = out.UnprocessedItems?.[table.tableName] as typeof items;
-      }
-    });
+    await loadItems(table, capture.items);
     const loadSeconds = round((performance.now() - t0) / 1000, 1);
     ctx.log(`lists: loaded in ${loadSeconds} s`);
 

@@ -12,15 +12,15 @@
  * searches sample by sample. Every DynamoDB command a search sends is counted by name, so a Scan,
  * or a read that grows with the table, would show.
  */
-import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createJourneyActivities } from '../../activities/journeyStore.js';
 import { createRecordReads } from '../../activities/journeyRecord.js';
 import { patientIdFor } from '../../activities/pseudonym.js';
 import { createReadModel } from '../../activities/readModel.js';
 import { keys } from '../../activities/table.js';
 import type { BenchContext } from '../context.js';
-import { startApi, startTable } from '../stack.js';
-import { pool, round, summarise } from '../stats.js';
+import { capturingClient, loadItems, startApi, startTable } from '../stack.js';
+import { round, summarise } from '../stats.js';
 
 const DAY = 86_400_000;
 const GIVEN = ['Ada', 'Bert', 'Cora', 'Dilys', 'Edna', 'Frank', 'Gwen', 'Harold', 'Ivy', 'Jack'];
@@ -41,13 +41,10 @@ export async function measureSearch(ctx: BenchContext) {
     );
 
     // Load: every item as the real writers build it, captured, then written in batches.
-    const captured: Record<string, unknown>[] = [];
-    const capture = {
-      send: async (command: { input: { Item?: Record<string, unknown> } }) => void captured.push(command.input.Item!),
-    } as unknown as DynamoDBDocumentClient;
-    const patients = createReadModel(capture, table.tableName);
-    const pointers = createRecordReads(capture, table.tableName);
-    const summaries = createJourneyActivities({ doc: capture, tableName: table.tableName });
+    const capture = capturingClient();
+    const patients = createReadModel(capture.doc, table.tableName);
+    const pointers = createRecordReads(capture.doc, table.tableName);
+    const summaries = createJourneyActivities({ doc: capture.doc, tableName: table.tableName });
     const nhsNumbers: string[] = [];
     const now = Date.now();
     ctx.log(`search: building ${people} people, each with a journey`);
@@ -92,20 +89,9 @@ export async function measureSearch(ctx: BenchContext) {
       });
     }
     const t0 = performance.now();
-    const batches = Array.from({ length: Math.ceil(captured.length / 25) }, (_, b) =>
-      captured.slice(b * 25, b * 25 + 25),
-    );
-    await pool(batches.length, 8, async (b) => {
-      let items: { PutRequest: { Item: Record<string, unknown> } }[] | undefined = batches[b]!.map((Item) => ({
-        PutRequest: { Item },
-      }));
-      while (items && items.length > 0) {
-        const out = await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: items } }));
-        items = out.UnprocessedItems?.[table.tableName] as typeof items;
-      }
-    });
+    await loadItems(table, capture.items);
     const loadSeconds = round((performance.now() - t0) / 1000, 1);
-    ctx.log(`search: loaded ${captured.length} items in ${loadSeconds} s`);
+    ctx.log(`search: loaded ${capture.items.length} items in ${loadSeconds} s`);
 
     const api = await startApi({
       programmes: ctx.programmes,
@@ -187,7 +173,7 @@ export async function measureSearch(ctx: BenchContext) {
           met: ratio <= 3 && scans === 0,
         },
         people,
-        itemsLoaded: captured.length,
+        itemsLoaded: capture.items.length,
         loadSeconds,
         dynamodbCommandsPerSearch: round(perSearch.reduce((a, b) => a + b, 0) / Math.max(1, perSearch.length), 2),
         dynamodbCommandsPerSearchMax: Math.max(0, ...perSearch),
