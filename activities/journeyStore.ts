@@ -6,6 +6,7 @@
  * - a caseload place is a transaction of "counter below capacity" and "place not yet taken".
  */
 import { gzipSync } from 'node:zlib';
+import { Context } from '@temporalio/activity';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
@@ -28,6 +29,15 @@ export interface StoreDeps {
   tableName: string;
   /** Channels beyond the in-app inbox (log locally, SES email in AWS). */
   channels?: NotificationChannel[];
+}
+
+/** The running activity's logger; none when a test calls the activities directly. */
+function activityLog() {
+  try {
+    return Context.current().log;
+  } catch {
+    return undefined;
+  }
 }
 
 const isConditionFailure = (error: unknown): boolean => (error as Error).name === 'ConditionalCheckFailedException';
@@ -62,6 +72,35 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
       .filter((m) => !m.leftAt && m.roles.includes('coordinator') && m.teams.includes(req.teamId))
       .map((m) => ({ id: m.staffId, maxCaseload: m.maxCaseload ?? 0, away: team.away.has(m.staffId) }));
   }
+  /** Kept for the team: an alert no one in the directory could be given (HAZ-27). */
+  async function unrouted(n: Notification): Promise<void> {
+    const kept = keys.unrouted(n.teamId, n.createdAt, n.id);
+    await doc.send(
+      new PutCommand({
+        TableName,
+        Item: { ...keys.sentTo(n.journeyId, n.id, '(no one)'), inboxPk: kept.pk, inboxSk: kept.sk },
+      }),
+    );
+    try {
+      await doc.send(
+        new PutCommand({
+          TableName,
+          Item: { ...kept, ...n, recipients: undefined },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) return; // kept by an earlier attempt
+      throw error;
+    }
+    // The team and the kind of alert only: the notification's text and journey stay in the table.
+    activityLog()?.warn('notification reached no one: the staff directory has no one in its team to receive it', {
+      teamId: n.teamId,
+      kind: n.kind,
+      level: n.level,
+    });
+  }
+
   async function placeOf(teamId: string, journeyId: string): Promise<string | undefined> {
     const { Item } = await doc.send(
       new GetCommand({ TableName, Key: keys.caseloadPlace(teamId, journeyId), ConsistentRead: true }),
@@ -200,13 +239,24 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
     },
 
     async notify(n: Notification) {
-      for (const { recipient, onBehalfOf } of await deliveriesFor(n)) {
+      const deliveries = await deliveriesFor(n);
+      // No one to give it to (the team has no one left in any role the ladder climbs): kept for the
+      // team to see on its Team page and logged, never dropped (HAZ-27).
+      if (deliveries.length === 0) return unrouted(n);
+      for (const { recipient, onBehalfOf } of deliveries) {
+        const inbox = keys.inbox(recipient, n.createdAt, n.id);
+        await doc.send(
+          new PutCommand({
+            TableName,
+            Item: { ...keys.sentTo(n.journeyId, n.id, recipient), inboxPk: inbox.pk, inboxSk: inbox.sk },
+          }),
+        );
         try {
           await doc.send(
             new PutCommand({
               TableName,
               Item: {
-                ...keys.inbox(recipient, n.createdAt, n.id),
+                ...inbox,
                 ...n,
                 recipient,
                 recipients: undefined,

@@ -275,6 +275,23 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
       );
     },
 
+    /**
+     * A team's alerts since `since` that the staff directory had no one to give to (HAZ-27),
+     * newest first: shown on the team's page until someone is in the directory to take them.
+     */
+    async unrouted(teamId: string, since: Date, limit = 50): Promise<InboxItem[]> {
+      const out = await doc.send(
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: 'pk = :pk AND sk >= :since',
+          ExpressionAttributeValues: { ':pk': `UNROUTED#${teamId}`, ':since': since.toISOString() },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
+      return (out.Items ?? []).map((i) => strip<InboxItem>(i));
+    },
+
     /** Acknowledges an inbox item; false when the user has no such item. */
     async acknowledge(userId: string, createdAt: string, notificationId: string, at: Date): Promise<boolean> {
       try {

@@ -64,6 +64,10 @@ export function createRetention(doc: DynamoDBDocumentClient, TableName: string, 
       ExpressionAttributeValues: { ':pk': `INBOX#${userId}`, ':j': journeyId },
     });
 
+  const uniqueKeys = (items: { pk: string; sk: string }[]) => [
+    ...new Map(items.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values(),
+  ];
+
   async function deleteAll(items: { pk: string; sk: string }[]): Promise<number> {
     for (let i = 0; i < items.length; i += 25) {
       let requests = items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } }));
@@ -116,10 +120,21 @@ export function createRetention(doc: DynamoDBDocumentClient, TableName: string, 
     const patientId = snapshot?.patientId ?? ids.workflowId.slice(ids.workflowId.lastIndexOf('.') + 1);
     const programmeId = snapshot?.programme.id ?? ids.workflowId.slice(0, ids.workflowId.lastIndexOf('.'));
     const referrals = (snapshot?.referrals ?? []).map((r) => keys.referralAsReceived(patientId, r.referralId));
-    // Its notifications, from the inboxes of the team's staff as the journey knew them.
+    // Its notifications: every inbox the journey's own partition says they reached (cover and the
+    // next role up included), and, for notifications sent before those were kept, the inboxes of
+    // the team's staff as a journey started then knew them.
+    const sent = (await queryAll(doc, {
+      TableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sent)',
+      ExpressionAttributeValues: { ':pk': `JOURNEY#${journeyId}`, ':sent': 'SENT#' },
+      ProjectionExpression: 'inboxPk, inboxSk',
+    })) as { inboxPk: string; inboxSk: string }[];
     const team = snapshot?.programme.teams.find((t) => t.id === snapshot.teamId);
     const staff = team ? [...team.coordinators.map((c) => c.id), ...team.leads, ...team.serviceManagers] : [];
-    const notifications = (await Promise.all(staff.map((userId) => inboxItemsOf(userId, journeyId)))).flat();
+    const notifications = uniqueKeys([
+      ...sent.map((i) => ({ pk: i.inboxPk, sk: i.inboxSk })),
+      ...(await Promise.all(staff.map((userId) => inboxItemsOf(userId, journeyId)))).flat(),
+    ]);
     // Temporal first: if this stops half-way, the record (and the way to find it) is still there.
     const workflowRunsDeleted = await deleteWorkflowRuns(journeyId);
     const itemsDeleted = await deleteAll([

@@ -24,6 +24,8 @@
  * | open journeys of a co-ordinator, by next due    | Query GSI2 pk=COORD#<coordinatorId>, sk=<due>#<id>      |
  * | overdue journeys of a team (range query)        | Query GSI3 pk=TEAM#<team>#OPEN, sk < <now>              |
  * | audit events of a journey, in order             | Query    pk=JOURNEY#<journeyId>  sk begins_with AUDIT#  |
+ * | whose inboxes a journey's notifications reached | Query    pk=JOURNEY#<journeyId>  sk begins_with SENT#   |
+ * | a team's alerts that reached no one             | Query    pk=UNROUTED#<team>                             |
  * | audit events of a team in a period (metrics)    | Query GSI1 pk=EVENTS#<team>#<yyyy-mm>, sk between times |
  * | inbox of a user, newest first                   | Query    pk=INBOX#<userId>, ScanIndexForward=false      |
  * | processed ADT message ids                       | GetItem/conditional Put pk=ADT#<facility>#<controlId>   |
@@ -151,6 +153,19 @@ export const keys = {
   }),
   inbox: (userId: string, createdAt: string, notificationId: string) => ({
     pk: `INBOX#${userId}`,
+    sk: `${createdAt}#${notificationId}`,
+  }),
+  /**
+   * That a notification reached someone's inbox: written before the inbox item, so erasing the
+   * journey finds every inbox it reached (cover and the next role up included) from its own partition.
+   */
+  sentTo: (journeyId: string, notificationId: string, recipient: string) => ({
+    pk: `JOURNEY#${journeyId}`,
+    sk: `SENT#${notificationId}#${recipient}`,
+  }),
+  /** A notification the staff directory had no one to give (domain/staff.ts), kept for its team to see. */
+  unrouted: (teamId: string, createdAt: string, notificationId: string) => ({
+    pk: `UNROUTED#${teamId}`,
     sk: `${createdAt}#${notificationId}`,
   }),
   adtMessage: (facility: string, controlId: string) => ({ pk: `ADT#${facility}#${controlId}`, sk: 'MSG' }),

@@ -105,6 +105,7 @@ export class CarepathStack extends Stack {
       httpApi: this.api.httpApi,
       apiHandler: this.api.handler,
       workerService: this.worker.service,
+      workerLogs: this.worker.logGroup,
       workerMinTasks: config.worker.minTasks,
       table: this.data.table,
     });

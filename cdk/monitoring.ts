@@ -1,7 +1,7 @@
 /**
  * What wakes someone up: alarms on the API (5xx, latency), its Lambda (errors, throttles), the
  * worker (fewer tasks running than the floor — then no reminder or escalation fires) and DynamoDB
- * (throttling), each publishing to one encrypted SNS topic, alarm and recovery alike; and a
+ * (throttling), alerts that reached no one in the staff directory, each publishing to one encrypted SNS topic, alarm and recovery alike; and a
  * CloudWatch dashboard of the same signals for operations staff.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -11,6 +11,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -25,6 +26,8 @@ export interface MonitoringProps {
   httpApi: apigwv2.IHttpApi;
   apiHandler: lambda.IFunction;
   workerService: ecs.FargateService;
+  /** The worker's log group, where it warns of an alert the staff directory had no one to give to. */
+  workerLogs: logs.ILogGroup;
   /** The number of worker tasks that must be running. */
   workerMinTasks: number;
   table: dynamodb.Table;
@@ -156,6 +159,27 @@ export class Monitoring extends Construct {
       'DynamoDB throttled requests to the carepath table: on-demand capacity is ramping or a hot partition exists.',
       {
         metric: tableThrottles,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
+    // An alert no one could be given (HAZ-27): the team has no one left in any role its ladder
+    // climbs. It waits on the team's Team page; someone must put people in the staff directory.
+    const unrouted = new logs.MetricFilter(this, 'UnroutedNotifications', {
+      logGroup: props.workerLogs,
+      filterPattern: logs.FilterPattern.literal('"notification reached no one"'),
+      metricNamespace: 'carepath',
+      metricName: 'NotificationsReachingNoOne',
+      metricValue: '1',
+      defaultValue: 0,
+    }).metric({ period, statistic: 'Sum' });
+    alarm(
+      'notifications-reaching-no-one',
+      "An alert reached no one: the staff directory has no one in the team's roles. See the team's Team page and add a lead or co-ordinator on the Staff page.",
+      {
+        metric: unrouted,
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -51,6 +51,8 @@ export class Worker extends Construct {
   readonly cluster: ecs.Cluster;
   readonly service: ecs.FargateService;
   readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The worker's logs: the monitoring counts the warnings that need a person from them. */
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: WorkerProps) {
     super(scope, id);
@@ -67,11 +69,11 @@ export class Worker extends Construct {
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
     });
-    const logGroup = new logs.LogGroup(this, 'Logs', {
+    const logGroup = (this.logGroup = new logs.LogGroup(this, 'Logs', {
       encryptionKey: props.encryptionKey,
       retention: props.logRetentionDays as logs.RetentionDays,
       removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
+    }));
     this.taskDefinition.addContainer('worker', {
       image: ecs.ContainerImage.fromAsset(root, { file: 'Dockerfile', platform: Platform.LINUX_ARM64 }),
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'worker', mode: ecs.AwsLogDriverMode.NON_BLOCKING }),

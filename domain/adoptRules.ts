@@ -16,7 +16,7 @@
  */
 import type { AdoptRulesCommand, By } from './commands.js';
 import { stepTime } from './deadlines.js';
-import { findTeam, levelOf } from './programme.js';
+import { findTeam, levelOf, rulesOf } from './programme.js';
 import {
   deliverable,
   fireOnceNow,
@@ -63,7 +63,7 @@ export function adoptRules(s: JourneyState, cmd: By<AdoptRulesCommand>, now: num
       .filter((d) => d.status === 'open')
       .map((d) => [d.id, Math.max(-1, ...oldLadder.slice(0, d.ladderStep).map((step) => levelOf(step.notify)))]),
   );
-  s.programme = cmd.programme;
+  s.programme = rulesOf(cmd.programme);
 
   const ladder = s.programme.escalation;
   const at = deliverable(s);

@@ -6,7 +6,7 @@
  * - audit: the trail is 1..N with no gap and no repeat, and N is the last event the journey has;
  * - notified-once: every ladder step the journey fired reached its recipients exactly once each —
  *   the team's leads or service managers, or the one named co-ordinator (the leads while there is
- *   none) — and no notification exists for a step the journey did not fire;
+ *   none), as the staff directory has them — and no notification exists for a step the journey did not fire;
  * - read-model: the stored summary is the journey's own summary;
  * - escalated: no open deadline has a ladder step that fell due (beyond a grace period) unfired.
  *
@@ -16,6 +16,7 @@
  */
 import { stepTime } from './deadlines.js';
 import { deliverable, team, type JourneyState, type Notification, type TimelineEntry } from './journey.js';
+import { resolveAudience, type TeamView } from './staff.js';
 import { journeySummary, type JourneySummary } from './views.js';
 
 export interface Violation {
@@ -36,6 +37,31 @@ export interface JourneyEvidence {
   summary: JourneySummary | undefined;
   /** Every inbox record of this journey, across all recipients. */
   inbox: (Pick<Notification, 'id' | 'kind'> & { recipient: string })[];
+  /**
+   * The staff directory's view of the journey's team, for a journey that keeps only its
+   * programme's rules (domain/programme.ts `rulesOf`): whom its notifications should reach.
+   */
+  directory?: TeamView;
+}
+
+/**
+ * Who a ladder step should reach in the journey's team, by role: the staff directory's people for
+ * a journey that keeps only the rules (with no one away: a run that checks this keeps no
+ * absences), else those its snapshot names, as journeys started before the directory do.
+ */
+function holdersOf(s: JourneyState, directory: TeamView | undefined) {
+  const t = team(s);
+  if (t.leads.length > 0 || !directory)
+    return { coordinators: t.coordinators.map((c) => c.id), leads: t.leads, serviceManagers: t.serviceManagers };
+  const resolved = (role: 'team-lead' | 'service-manager') =>
+    resolveAudience({ role, teamId: s.teamId }, directory).map((d) => d.recipient);
+  return {
+    coordinators: directory.members
+      .filter((m) => !m.leftAt && m.roles.includes('coordinator') && m.teams.includes(s.teamId))
+      .map((m) => m.staffId),
+    leads: resolved('team-lead'),
+    serviceManagers: resolved('service-manager'),
+  };
 }
 
 /**
@@ -98,7 +124,7 @@ export function checkJourney(e: JourneyEvidence, now: number, graceMs: number): 
     if (f > n) fail('notified-once', `${key}: fired ${f} times, ${n} notification${n === 1 ? '' : 's'} stored`);
     if (n > f) fail('notified-once', `${key}: ${n} notifications stored, fired ${f} time${f === 1 ? '' : 's'}`);
   }
-  const t = team(s);
+  const t = holdersOf(s, e.directory);
   for (const [id, who] of recipients) {
     const step = s.programme.escalation[ladderStep(s.journeyId, id)!.step];
     if (!step) {
@@ -110,7 +136,7 @@ export function checkJourney(e: JourneyEvidence, now: number, graceMs: number): 
         ? sameSet(who, t.leads)
         : step.notify === 'service-manager'
           ? sameSet(who, t.serviceManagers)
-          : (who.length === 1 && t.coordinators.some((c) => c.id === who[0])) || sameSet(who, t.leads);
+          : (who.length === 1 && t.coordinators.includes(who[0]!)) || sameSet(who, t.leads);
     if (!right) fail('notified-once', `${id} (to the ${step.notify}) reached ${who.join(', ')}`);
   }
 

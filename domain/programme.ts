@@ -236,6 +236,19 @@ export type RiskModel = z.output<typeof riskModelSchema>;
 /** Escalation level as the inbox reports it: 0 the co-ordinator, 1 the team lead, 2 the service manager. */
 export const levelOf = (role: RecipientRole): 0 | 1 | 2 => (role === 'coordinator' ? 0 : role === 'team-lead' ? 1 : 2);
 
+/**
+ * A programme as a journey keeps it: its rules, with no one in its teams. Who works in a team is
+ * the staff directory's to say when a journey notifies or assigns (domain/staff.ts), so a joiner,
+ * a leaver and cover for an absence reach running journeys without a restart, and a journey's
+ * history never names staff it was not given work by.
+ */
+export function rulesOf(programme: Programme): Programme {
+  return {
+    ...programme,
+    teams: programme.teams.map((t) => ({ ...t, coordinators: [], leads: [], serviceManagers: [] })),
+  };
+}
+
 export function findTeam(programme: Programme, teamId: string): Team | undefined {
   return programme.teams.find((t) => t.id === teamId);
 }

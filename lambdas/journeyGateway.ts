@@ -15,7 +15,7 @@ import { journeyIdFor, journeyWorkflowId, parseJourneyId } from '../domain/journ
 import { JOURNEY_TASK_QUEUE } from '../temporal/taskQueue.js';
 import { openingFor, type JourneyState, type Opening } from '../domain/journey.js';
 import type { CommandOutcome, CommandType } from '../domain/journeyCommands.js';
-import type { Programme } from '../domain/programme.js';
+import { rulesOf, type Programme } from '../domain/programme.js';
 import type { JourneyReferral } from '../domain/referral.js';
 import { careJourney } from '../workflows/careJourney.js';
 import type { CaseloadMoveInput } from '../domain/caseloadMove.js';
@@ -89,7 +89,8 @@ export function createJourneyGateway(
     refer: (programme: Programme, patientId: string, referral: JourneyReferral): Promise<ReferralAccepted> =>
       withinBudget(async () => {
         const workflowId = journeyWorkflowId(programme.id, patientId);
-        const start = { patientId, programme, teamId: referral.teamId };
+        // The journey is given the programme's rules, not who works in its teams (domain/programme.ts).
+        const start = { patientId, programme: rulesOf(programme), teamId: referral.teamId };
         try {
           const opened = await client.workflow.start(careJourney, {
             workflowId,

@@ -155,6 +155,18 @@ export const responses = {
         away: z.looseObject({ until: instant, coverId: str.optional() }).optional(),
       }),
     ),
+    /** Alerts of the last 30 days that the staff directory had no one in the team to give to (HAZ-27). */
+    unrouted: z.array(
+      z.looseObject({
+        notificationId: str,
+        journeyId: str,
+        kind: str,
+        level: int,
+        deadline: str,
+        message: str,
+        createdAt: instant,
+      }),
+    ),
   }),
   referralAccepted: z.looseObject({
     journeyId: str,

@@ -269,7 +269,10 @@ export async function checkAll(opts: {
       result.ladderSteps += audit.filter((a) => a.type === 'deadline.step').length;
       result.notifications += mine.length;
       result.recordEntries += record.entries.length;
-      result.violations.push(...checkJourney({ state: after, audit, summary, inbox: mine }, Date.now(), opts.graceMs));
+      const directory = await opts.read.staff.teamView(after.teamId, Date.now());
+      result.violations.push(
+        ...checkJourney({ state: after, audit, summary, inbox: mine, directory }, Date.now(), opts.graceMs),
+      );
       result.violations.push(...checkRecord(after, record, audit));
     }
     pending = next;

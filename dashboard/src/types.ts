@@ -107,6 +107,17 @@ export interface Caseload {
   away?: { until: string; coverId?: string };
 }
 
+/** An alert the staff directory had no one in the team to give to (HAZ-27). */
+export interface UnroutedAlert {
+  notificationId: string;
+  journeyId: string;
+  kind: string;
+  level: number;
+  deadline: string;
+  message: string;
+  createdAt: string;
+}
+
 /** Staff who work journeys (and so see the team, journey and inbox views). */
 export const isStaff = (role: Role) => ['coordinator', 'team-lead', 'service-manager', 'ops', 'admin'].includes(role);
 /** Roles that may read evaluation metrics. */

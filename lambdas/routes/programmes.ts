@@ -6,6 +6,9 @@ import { programmeDirectory } from '../directory.js';
 import { responses } from '../responses.js';
 import { json, STAFF, teamAsked, type Route } from './shared.js';
 
+/** How far back the Team page lists alerts that reached no one: long enough to be seen after leave. */
+const UNROUTED_SHOWN_MS = 30 * 86_400_000;
+
 export const programmeRoutes: Route[] = [
   {
     method: 'GET',
@@ -25,7 +28,10 @@ export const programmeRoutes: Route[] = [
     teamScoped: true,
     query: ['team'],
     responses: {
-      200: json('{teamId, items[{coordinatorId, name, caseload, capacity}]}', responses.caseloads),
+      200: json(
+        '{teamId, items[{coordinatorId, name, caseload, capacity, away?}], unrouted[alerts of the last 30 days that reached no one]}',
+        responses.caseloads,
+      ),
       400: 'no team given',
       403: 'not your team',
       404: 'no such team',
@@ -35,9 +41,11 @@ export const programmeRoutes: Route[] = [
       if ('response' in asked) return asked.response;
       const { teamId } = asked;
       const team = deps.programmes.flatMap((p) => p.teams).find((t) => t.id === teamId)!;
-      const [loads, staff] = await Promise.all([
+      const now = deps.now();
+      const [loads, staff, unrouted] = await Promise.all([
         deps.read.caseloads(teamId),
-        deps.read.staff.teamView(teamId, deps.now().getTime()),
+        deps.read.staff.teamView(teamId, now.getTime()),
+        deps.read.unrouted(teamId, new Date(now.getTime() - UNROUTED_SHOWN_MS)),
       ]);
       const counts = new Map(loads.map((c) => [c.coordinatorId, c.count]));
       // The staff directory's co-ordinators now (the programme file's while it does not know the team).
@@ -58,6 +66,15 @@ export const programmeRoutes: Route[] = [
             ...(away ? { away: { until: away.to, ...(away.coverId ? { coverId: away.coverId } : {}) } } : {}),
           };
         }),
+        unrouted: unrouted.map((n) => ({
+          notificationId: n.id,
+          journeyId: n.journeyId,
+          kind: n.kind,
+          level: n.level,
+          deadline: n.deadline,
+          message: n.message,
+          createdAt: n.createdAt,
+        })),
       });
     },
   },

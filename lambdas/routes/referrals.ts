@@ -225,8 +225,14 @@ export const referralRoutes: Route[] = [
       const journeys = await deps.read.journeys(page.items.flatMap((r) => r.journeyId ?? []));
       const people = await deps.read.people(page.items.map((r) => r.patientId));
       const now = deps.now();
-      const coordinatorName = (id: string) =>
-        deps.programmes.flatMap((p) => p.teams.flatMap((t) => t.coordinators)).find((c) => c.id === id)?.name ?? id;
+      // Named as the staff directory has them (a co-ordinator who joined since is there too).
+      const coordinatorIds = [...new Set([...journeys.values()].flatMap((j) => j.coordinatorId ?? []))];
+      const names = new Map(
+        (await Promise.all(coordinatorIds.map((id) => deps.read.staff.member(id)))).flatMap((m) =>
+          m ? [[m.staffId, m.name] as const] : [],
+        ),
+      );
+      const coordinatorName = (id: string) => names.get(id) ?? id;
       const items = page.items.map((r) => {
         const j = r.journeyId ? journeys.get(r.journeyId) : undefined;
         const record = people.get(r.patientId);

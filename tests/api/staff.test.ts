@@ -7,9 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import { parseProgrammes } from '../../config/programmeFiles.js';
+import { createJourneyActivities } from '../../activities/journeyStore.js';
 import { useApiStack } from '../support/apiStack.js';
+import { currentTable } from '../support/dynamoDbLocal.js';
 
-const api = useApiStack(() => parseProgrammes({ programmes: builtInProgrammes }, 'built-in'));
+// A directory kept only through the admin API: no one is seeded from the programme file.
+const api = useApiStack(() => parseProgrammes({ programmes: builtInProgrammes }, 'built-in'), { seedStaff: false });
 const TEAM = 'exeter-1';
 
 type Staff = {
@@ -129,5 +132,43 @@ describe('the staff directory', () => {
     expect(await ash()).toMatchObject({ absences: [] });
     expect((await ash())?.away).toBeUndefined();
     expect((await call('DELETE', `/staff/coord-ash/absences/${absenceId}`, { token: lead })).status).toBe(404);
+  });
+
+  it("shows a team's alerts that reached no one, when the directory has no one in the team (HAZ-27)", async () => {
+    const { call, token } = api.get();
+    const lead = await token('lead-south', 'team-lead', ['cmht-south']);
+    const table = currentTable();
+    const now = new Date().toISOString();
+    const journeyId = 'complex-mental-health.p00000000000000000000beef.0d6f1c9e3b7a';
+    // As a journey's notify activity sends it: for the team's lead, whom the directory does not have.
+    await createJourneyActivities({ doc: table.doc, tableName: table.tableName }).notify({
+      id: `${journeyId}/assessment/2`,
+      journeyId,
+      programmeId: 'complex-mental-health',
+      teamId: 'cmht-south',
+      kind: 'escalation',
+      level: 1,
+      deadline: 'assessment',
+      recipients: [],
+      audience: { role: 'team-lead', teamId: 'cmht-south' },
+      message: 'Assessment overdue 1 day',
+      createdAt: now,
+    });
+    const board = await call('GET', '/caseloads?team=cmht-south', { token: lead });
+    expect(board.status).toBe(200);
+    expect((board.body as { unrouted: unknown[] }).unrouted).toEqual([
+      {
+        notificationId: `${journeyId}/assessment/2`,
+        journeyId,
+        kind: 'escalation',
+        level: 1,
+        deadline: 'assessment',
+        message: 'Assessment overdue 1 day',
+        createdAt: now,
+      },
+    ]);
+    // Another team's page shows none of it.
+    const exeter = await call('GET', `/caseloads?team=${TEAM}`, { token: await token('lead-ex', 'team-lead', [TEAM]) });
+    expect((exeter.body as { unrouted: unknown[] }).unrouted).toEqual([]);
   });
 });

@@ -17,15 +17,32 @@ const alarms = () =>
   );
 
 describe('the alarms', () => {
-  it('cover API 5xx and latency, Lambda errors and throttles, the worker and DynamoDB throttling', () => {
+  it('cover API 5xx and latency, Lambda errors and throttles, the worker, DynamoDB throttling and alerts that reached no one', () => {
     expect(Object.keys(alarms()).sort()).toEqual([
       'api-5xx',
       'api-latency',
       'dynamodb-throttles',
       'lambda-errors',
       'lambda-throttles',
+      'notifications-reaching-no-one',
       'worker-not-running',
     ]);
+  });
+
+  it("count the worker's warnings of an alert the staff directory had no one to give to", () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: logicalId(stack, stack.worker.logGroup) },
+      FilterPattern: '"notification reached no one"',
+      MetricTransformations: [
+        { MetricNamespace: 'carepath', MetricName: 'NotificationsReachingNoOne', MetricValue: '1', DefaultValue: 0 },
+      ],
+    });
+    expect(alarms()['notifications-reaching-no-one']).toMatchObject({
+      Namespace: 'carepath',
+      MetricName: 'NotificationsReachingNoOne',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('all notify the topic when they fire and when they recover', () => {

@@ -41,10 +41,14 @@ describe('adopting the current rules', () => {
 
     expect(adopt(s, quickerLadder, now)).toBeUndefined();
     expect(assessment(s).dueAt).toBe(new Date(due).toISOString());
-    // Under the new ladder the lead should have heard an hour after due: told once, now.
-    expect(notifications(s).map((n) => [n.kind, n.level, n.recipients, n.createdAt])).toEqual([
-      ['escalation', 1, ['lead-lou'], new Date(now).toISOString()],
+    // Under the new ladder the lead should have heard an hour after due: told once, now. The
+    // journey keeps only the rules, so the lead is whoever the staff directory has when it is sent.
+    expect(notifications(s).map((n) => [n.kind, n.level, n.recipients, n.audience, n.createdAt])).toEqual([
+      ['escalation', 1, [], { role: 'team-lead', teamId: s.teamId }, new Date(now).toISOString()],
     ]);
+    expect(s.programme.teams.every((t) => !t.coordinators.length && !t.leads.length && !t.serviceManagers.length)).toBe(
+      true,
+    );
     expect(assessment(s).ladderStep).toBe(3);
     // The service manager's step is still three days after due.
     expect(nextStepAt(s.deadlines, s.programme.escalation)).toBe(due + 3 * DAY);

@@ -27,6 +27,8 @@ import { currentTable } from '../support/dynamoDbLocal.js';
 import { command, journeyWorker, programmes as builtIn } from '../support/journeyTestEnv.js';
 import { recordActivities, type RecordedActivities } from '../support/recordingActivities.js';
 import { ensureTable } from '../../activities/dynamo.js';
+import { createStaffDirectory } from '../../activities/staffDirectory.js';
+import { staffFromProgrammes } from '../../domain/staff.js';
 import {
   DAY,
   expectedMetrics,
@@ -112,6 +114,9 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
   // A table of its own, so that the year's metrics are this year's alone.
   const table = { ...currentTable(), tableName: `carepath-year-${opts.seed}-${Math.floor(Math.random() * 1e9)}` };
   await ensureTable(table.doc, table.tableName);
+  // Journeys keep only their programme's rules: who works in each team is the directory's, as a
+  // worker seeds it from the programme file when it starts (worker/main.ts).
+  await createStaffDirectory(table.doc, table.tableName).seed(staffFromProgrammes(programmes));
   const seen = recordActivities(table);
   opts.sabotage?.(seen);
   const { worker } = await journeyWorker(env, JOURNEY_TASK_QUEUE, seen, opts.journeys + 50);
@@ -347,7 +352,17 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
         auditEvents += audit.length;
         ladderSteps += audit.filter((e) => e.type === 'deadline.step').length;
         violations.push(
-          ...checkJourney({ state, audit, summary: await read.getJourney(state.journeyId), inbox }, now, GRACE_MS),
+          ...checkJourney(
+            {
+              state,
+              audit,
+              summary: await read.getJourney(state.journeyId),
+              inbox,
+              directory: await read.staff.teamView(state.teamId, now),
+            },
+            now,
+            GRACE_MS,
+          ),
         );
         const record = year.records[j.index]!;
         const where = `journey ${j.index} (${j.programmeId}, ${state.journeyId})`;

@@ -14,6 +14,8 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createJourneyActivities } from '../../activities/journeyStore.js';
 import { createReadModel } from '../../activities/readModel.js';
+import { createStaffDirectory } from '../../activities/staffDirectory.js';
+import { staffFromProgrammes } from '../../domain/staff.js';
 import { JOURNEY_TASK_QUEUE } from '../../temporal/taskQueue.js';
 import type { Programme } from '../../domain/programme.js';
 import { devAuthenticator } from '../../lambdas/auth.js';
@@ -40,7 +42,12 @@ export interface ApiStack {
 
 export function useApiStack(
   programmes: () => Programme[],
-  opts: { codec?: PayloadCodec; rateLimits?: RateLimits } = {},
+  opts: {
+    codec?: PayloadCodec;
+    rateLimits?: RateLimits;
+    /** False for a directory kept only through the admin API, with no one seeded from the programme file. */
+    seedStaff?: boolean;
+  } = {},
 ): { get: () => ApiStack } {
   useDynamoDbLocal();
   let env: TestWorkflowEnvironment;
@@ -51,6 +58,9 @@ export function useApiStack(
   beforeAll(async () => {
     env = await startDevServer();
     const table = currentTable();
+    // As the worker does when it starts (worker/main.ts): the programme file's people, in the directory.
+    if (opts.seedStaff !== false)
+      await createStaffDirectory(table.doc, table.tableName).seed(staffFromProgrammes(programmes()));
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: JOURNEY_TASK_QUEUE,

@@ -15,7 +15,7 @@ import { ProblemAlert } from '../components/ProblemAlert';
 import { useTeamChoice } from '../components/TeamChoice';
 import { coordinatorName } from '../directory';
 import { day, deadlineLabel, dueWords, journeyLabel, phaseLabel } from '../format';
-import { type Caseload, type JourneySummary, type ProgrammeDirectory } from '../types';
+import { type Caseload, type JourneySummary, type ProgrammeDirectory, type UnroutedAlert } from '../types';
 import { useLoad } from '../useLoad';
 
 const WEEK = 7 * 86_400_000;
@@ -53,10 +53,11 @@ export function TeamView() {
 }
 
 function TeamBoard({ teamId, programmes }: { teamId: string; programmes: ProgrammeDirectory[] }) {
-  const caseloads = useLoad(
-    () => api<{ items: Caseload[] }>('GET', `/caseloads?team=${encodeURIComponent(teamId)}`).then((r) => r.items),
+  const board = useLoad(
+    () => api<{ items: Caseload[]; unrouted: UnroutedAlert[] }>('GET', `/caseloads?team=${encodeURIComponent(teamId)}`),
     [teamId],
   );
+  const caseloads = { data: board.data?.items, error: board.error };
   const journeys = useLoad(() => openJourneys(teamId), [teamId]);
   const [now] = useState(() => Date.now());
   // The staff directory's names first: a co-ordinator who joined is in no programme file.
@@ -75,6 +76,7 @@ function TeamBoard({ teamId, programmes }: { teamId: string; programmes: Program
   return (
     <>
       <ProblemAlert error={caseloads.error ?? journeys.error} />
+      {board.data?.unrouted.length ? <Unrouted alerts={board.data.unrouted} /> : null}
       <div className="grid two">
         <section aria-labelledby="caseload-heading">
           <h2 id="caseload-heading">Caseload against capacity</h2>
@@ -293,5 +295,33 @@ function JourneyTable({
         empty="No journeys match."
       />
     </>
+  );
+}
+
+/**
+ * Alerts of the last 30 days that reached no one: the staff directory had nobody left in any role
+ * the ladder climbs (HAZ-27). Whoever sees this page acts on them and puts people in the directory.
+ */
+function Unrouted({ alerts }: { alerts: UnroutedAlert[] }) {
+  return (
+    <section className="problem" aria-labelledby="unrouted-heading">
+      <h2 id="unrouted-heading">
+        {alerts.length === 1 ? '1 alert' : `${alerts.length} alerts`} reached no one in this team
+      </h2>
+      <p>
+        The staff directory has no co-ordinator, team lead or service manager here to give them to. Act on them, and add
+        people to the team on the <Link to="/staff">Staff</Link> page.
+      </p>
+      <ul>
+        {alerts.map((a) => (
+          <li key={a.notificationId}>
+            <Link to={`/journeys/${encodeURIComponent(a.journeyId)}`}>{a.message}</Link>{' '}
+            <span className="muted">
+              ({deadlineLabel(a.deadline)}, {day(a.createdAt)})
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
