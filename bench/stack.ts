@@ -16,6 +16,8 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { createDocumentClient, ensureTable } from '../activities/dynamo.js';
 import { createReadModel } from '../activities/readModel.js';
+import { createStaffDirectory } from '../activities/staffDirectory.js';
+import { staffFromProgrammes } from '../domain/staff.js';
 import type { Programme } from '../domain/programme.js';
 import { devAuthenticator } from '../lambdas/auth.js';
 import { createJourneyGateway } from '../lambdas/journeyGateway.js';
@@ -267,6 +269,9 @@ export async function startStack(opts: {
   try {
     const table = await startTable(opts.toolchain, 'bench');
     started.push(table.service);
+    // Journeys keep only their programme's rules: the directory says who works in the bench's teams
+    // (the worker seeds only the programme file it is given, and the bench's programmes are its own).
+    await createStaffDirectory(table.doc, table.tableName).seed(staffFromProgrammes(opts.programmes));
     const port = await freePort();
     const temporal = track(
       await startTemporalDevServer(opts.toolchain, {

@@ -190,6 +190,8 @@ describe('the record invariant (checkRecord)', () => {
       getJourney: async (id: string) => journeySummary(journeys.get(id)!.live, Date.now()),
       journeySnapshot: async (id: string) => clone(journeys.get(id)!.record.snapshot),
       recordEntries: async (id: string) => clone(journeys.get(id)!.record.entries),
+      // The directory does not know the team: recipients are checked against the journey's own lists.
+      staff: { teamView: async () => ({ members: [], away: new Map() }) },
     } as unknown as ReadModel;
 
     const result = await checkAll({
