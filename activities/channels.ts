@@ -8,12 +8,18 @@ import type { Notification } from '../domain/journey.js';
 
 export interface NotificationChannel {
   readonly name: string;
+  /**
+   * True for a channel whose repeats harm no one (the log): it is sent on every attempt. Others
+   * (email) are recorded per notification and recipient once sent, and never sent twice.
+   */
+  readonly repeatable?: boolean;
   deliver(recipient: string, notification: Notification): Promise<void>;
 }
 
 /** Writes one structured JSON line per delivery (what CloudWatch or a terminal shows). */
 export const logChannel: NotificationChannel = {
   name: 'log',
+  repeatable: true,
   async deliver(recipient, n) {
     console.log(
       JSON.stringify({

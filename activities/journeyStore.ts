@@ -40,6 +40,9 @@ function activityLog() {
   }
 }
 
+/** The delivery record's attribute saying when a channel sent the notification. */
+const sentBy = (channel: NotificationChannel) => `sent_${channel.name}`;
+
 const isConditionFailure = (error: unknown): boolean => (error as Error).name === 'ConditionalCheckFailedException';
 
 export function createJourneyActivities({ doc, tableName: TableName, channels = [] }: StoreDeps): JourneyActivities {
@@ -72,33 +75,64 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
       .filter((m) => !m.leftAt && m.roles.includes('coordinator') && m.teams.includes(req.teamId))
       .map((m) => ({ id: m.staffId, maxCaseload: m.maxCaseload ?? 0, away: team.away.has(m.staffId) }));
   }
-  /** Kept for the team: an alert no one in the directory could be given (HAZ-27). */
-  async function unrouted(n: Notification): Promise<void> {
-    const kept = keys.unrouted(n.teamId, n.createdAt, n.id);
-    await doc.send(
-      new PutCommand({
-        TableName,
-        Item: { ...keys.sentTo(n.journeyId, n.id, '(no one)'), inboxPk: kept.pk, inboxSk: kept.sk },
-      }),
-    );
+  /**
+   * Puts a notification in one place (a person's inbox, or the team's list of alerts that reached
+   * no one) exactly once, whatever time a retried activity or a reset journey stamps it with: the
+   * delivery record, keyed by the notification id and the recipient alone, is written in the same
+   * transaction as the item. It also says which channels have sent the notification, and is kept
+   * in the journey's partition, so erasing the journey finds every place it reached.
+   */
+  async function deliverOnce(
+    n: Notification,
+    recipient: string,
+    place: { pk: string; sk: string },
+    item: Record<string, unknown>,
+  ): Promise<{ first: boolean; record: Record<string, unknown> }> {
+    const key = keys.sentTo(n.journeyId, n.id, recipient);
+    const read = async () =>
+      (await doc.send(new GetCommand({ TableName, Key: key, ConsistentRead: true }))).Item as
+        Record<string, unknown> | undefined;
+    const had = await read();
+    if (had) return { first: false, record: had };
+    const record = { ...key, inboxPk: place.pk, inboxSk: place.sk };
     try {
       await doc.send(
-        new PutCommand({
-          TableName,
-          Item: { ...kept, ...n, recipients: undefined },
-          ConditionExpression: 'attribute_not_exists(pk)',
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName, Item: record, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName, Item: { ...place, ...item }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
         }),
       );
+      return { first: true, record };
     } catch (error) {
-      if (isConditionFailure(error)) return; // kept by an earlier attempt
-      throw error;
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [recorded, placed] = error.CancellationReasons ?? [];
+      // A concurrent attempt delivered it first: go on from its record.
+      if (recorded?.Code === 'ConditionalCheckFailed') return { first: false, record: (await read()) ?? record };
+      // Delivered before delivery records were kept (its channels sent it then): record it so.
+      if (placed?.Code === 'ConditionalCheckFailed') {
+        const old = { ...record, ...Object.fromEntries(channels.map((c) => [sentBy(c), 'before delivery records'])) };
+        await doc.send(new PutCommand({ TableName, Item: old }));
+        return { first: false, record: old };
+      }
+      throw error; // a conflict with another transaction: let Temporal retry
     }
-    // The team and the kind of alert only: the notification's text and journey stay in the table.
-    activityLog()?.warn('notification reached no one: the staff directory has no one in its team to receive it', {
-      teamId: n.teamId,
-      kind: n.kind,
-      level: n.level,
+  }
+
+  /** Kept for the team: an alert no one in the directory could be given (HAZ-27). */
+  async function unrouted(n: Notification): Promise<void> {
+    const { first } = await deliverOnce(n, '(no one)', keys.unrouted(n.teamId, n.createdAt, n.id), {
+      ...n,
+      recipients: undefined,
     });
+    // The team and the kind of alert only: the notification's text and journey stay in the table.
+    if (first)
+      activityLog()?.warn('notification reached no one: the staff directory has no one in its team to receive it', {
+        teamId: n.teamId,
+        kind: n.kind,
+        level: n.level,
+      });
   }
 
   async function placeOf(teamId: string, journeyId: string): Promise<string | undefined> {
@@ -244,34 +278,30 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
       // team to see on its Team page and logged, never dropped (HAZ-27).
       if (deliveries.length === 0) return unrouted(n);
       for (const { recipient, onBehalfOf } of deliveries) {
-        const inbox = keys.inbox(recipient, n.createdAt, n.id);
-        await doc.send(
-          new PutCommand({
-            TableName,
-            Item: { ...keys.sentTo(n.journeyId, n.id, recipient), inboxPk: inbox.pk, inboxSk: inbox.sk },
-          }),
-        );
-        try {
+        const { record } = await deliverOnce(n, recipient, keys.inbox(recipient, n.createdAt, n.id), {
+          ...n,
+          recipient,
+          recipients: undefined,
+          audience: undefined,
+          ...(onBehalfOf ? { onBehalfOf } : {}),
+          deliveredAt: new Date().toISOString(),
+        });
+        // Each channel once: a send is recorded after it succeeds, so a failed send (SES down) is
+        // tried again by the activity's retry, and a sent one is not repeated.
+        for (const channel of channels) {
+          if (record[sentBy(channel)]) continue;
+          await channel.deliver(recipient, n);
+          if (channel.repeatable) continue;
           await doc.send(
-            new PutCommand({
+            new UpdateCommand({
               TableName,
-              Item: {
-                ...inbox,
-                ...n,
-                recipient,
-                recipients: undefined,
-                audience: undefined,
-                ...(onBehalfOf ? { onBehalfOf } : {}),
-                deliveredAt: new Date().toISOString(),
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
+              Key: keys.sentTo(n.journeyId, n.id, recipient),
+              UpdateExpression: 'SET #sent = :at',
+              ExpressionAttributeNames: { '#sent': sentBy(channel) },
+              ExpressionAttributeValues: { ':at': new Date().toISOString() },
             }),
           );
-        } catch (error) {
-          if (isConditionFailure(error)) continue; // this step already reached this person
-          throw error;
         }
-        for (const channel of channels) await channel.deliver(recipient, n);
       }
     },
 

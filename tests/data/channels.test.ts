@@ -1,11 +1,14 @@
 /**
  * Notification channels. SES cannot run on this machine, so the SES client's transport is cut
  * short to capture the request it would send; the inbox side runs on DynamoDB Local for real.
+ * Each inbox item and each email happens once per notification and recipient (issue 19): not
+ * twice for a retried activity or a reset journey, and a failed email is sent on the retry.
  */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { describe, expect, it } from 'vitest';
 import { sesEmailChannel, type NotificationChannel } from '../../activities/channels.js';
 import { createJourneyActivities } from '../../activities/journeyStore.js';
+import { createReadModel } from '../../activities/readModel.js';
 import type { Notification } from '../../domain/journey.js';
 import { currentTable, useDynamoDbLocal } from '../support/dynamoDbLocal.js';
 
@@ -64,4 +67,61 @@ describe('email through SES', () => {
       },
     });
   });
+
+  it('reaches each inbox and sends each email once when a reset journey stamps the same step with another time', async () => {
+    const { ses, sent } = capturingSes();
+    const table = currentTable();
+    const acts = createJourneyActivities({ doc: table.doc, tableName: table.tableName, channels: [channelOf(ses)] });
+    const step = { ...n, id: `${n.journeyId}/review/0` };
+    await acts.notify(step);
+    // After a reset the journey decides the step again, at the time its new task runs.
+    await acts.notify({ ...step, createdAt: '2026-12-02T09:05:00.000Z' });
+    expect(sent.map(to)).toEqual(['lead-raj@nhs.net', 'lead-sian@nhs.net']);
+    for (const lead of ['lead-raj', 'lead-sian'])
+      expect((await inboxOf(lead)).filter((i) => i.id === step.id).map((i) => i.createdAt)).toEqual([step.createdAt]);
+  });
+
+  it('sends again an email that failed, on the retry, and none that was sent', async () => {
+    let failed = false;
+    const { ses, sent } = capturingSes((input) => {
+      if (to(input) === 'lead-sian@nhs.net' && !failed) {
+        failed = true;
+        throw Object.assign(new Error('Throttling: maximum sending rate exceeded'), {
+          name: 'TooManyRequestsException',
+        });
+      }
+    });
+    const table = currentTable();
+    const acts = createJourneyActivities({ doc: table.doc, tableName: table.tableName, channels: [channelOf(ses)] });
+    const step = { ...n, id: `${n.journeyId}/care-plan/1` };
+    await expect(acts.notify(step)).rejects.toThrow(/maximum sending rate/);
+    expect(sent.map(to)).toEqual(['lead-raj@nhs.net']);
+    await acts.notify(step); // Temporal retries the activity
+    expect(sent.map(to)).toEqual(['lead-raj@nhs.net', 'lead-sian@nhs.net']);
+    await acts.notify(step);
+    expect(sent).toHaveLength(2);
+    expect((await inboxOf('lead-sian')).filter((i) => i.id === step.id)).toHaveLength(1);
+  });
 });
+
+/** An SES client whose transport is cut short: each request is captured (or refused by `before`). */
+function capturingSes(before?: (input: Record<string, unknown>) => void) {
+  const sent: Record<string, unknown>[] = [];
+  const ses = new SESv2Client({ region: 'eu-west-2', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  ses.middlewareStack.add(
+    () => async (args) => {
+      const input = args.input as Record<string, unknown>;
+      before?.(input);
+      sent.push(input);
+      return { output: { MessageId: `m${sent.length}`, $metadata: {} }, response: {} };
+    },
+    { step: 'initialize', name: 'captureInsteadOfSending' },
+  );
+  return { ses, sent };
+}
+
+const channelOf = (ses: SESv2Client) =>
+  sesEmailChannel(ses, { from: 'carepath@ics.example.nhs.uk', addressTemplate: '{id}@nhs.net' });
+const to = (input: Record<string, unknown>) => (input.Destination as { ToAddresses: string[] }).ToAddresses[0]!;
+const inboxOf = async (userId: string) =>
+  (await createReadModel(currentTable().doc, currentTable().tableName).inbox(userId)).items;
