@@ -23,6 +23,7 @@ import { builtInHospitalFeeds } from '../domain/builtInHospitalFeeds.js';
 import { builtInReferralsSharedWithin } from '../domain/builtInProgrammes.js';
 import type { HospitalFeeds } from '../domain/hospitalFeeds.js';
 import { isDependencyUnavailable } from './unavailable.js';
+import { REQUEST_BUDGET_MS, withRequestBudget } from './requestBudget.js';
 
 export { CODEC_COOKIE, problem };
 
@@ -50,10 +51,12 @@ export interface AppDeps {
   /** The built dashboard, served by the Node server; in AWS it is on CloudFront instead. */
   dashboard?: DashboardSite;
   now?: () => Date;
+  /** The whole request's time budget for Temporal (lambdas/requestBudget.ts); REQUEST_BUDGET_MS when absent. */
+  requestBudgetMs?: number;
 }
 
 export function createApp(deps: AppDeps) {
-  const { dashboard, temporalUiOrigin, now, ...rest } = deps;
+  const { dashboard, temporalUiOrigin, now, requestBudgetMs, ...rest } = deps;
   const routeDeps: RouteDeps = {
     ...rest,
     hospitalFeeds: rest.hospitalFeeds ?? builtInHospitalFeeds,
@@ -90,6 +93,8 @@ export function createApp(deps: AppDeps) {
     return problem(ctx, 500, 'Internal error', 'Something went wrong; it has been logged.');
   });
   app.notFound((ctx) => problem(ctx, 404, 'Not found', `No route for ${ctx.req.method} ${ctx.req.path}`));
+  // One time budget for the whole request: every Temporal call it makes draws on it (issue 19).
+  app.use('*', (_ctx, next) => withRequestBudget(requestBudgetMs ?? REQUEST_BUDGET_MS, next));
   // API answers are JSON only: nothing they carry may run, frame or load anything. The dashboard's
   // pages get a policy that lets them run their own scripts and call this API.
   app.use('*', securityHeaders(dashboard));

@@ -27,6 +27,7 @@ import {
   referralStatusQuery,
 } from '../temporal/journeyMessages.js';
 import { pollUntilAnswered, sendCommand } from '../temporal/journeyCalls.js';
+import { requestDeadline } from './requestBudget.js';
 
 /** A caseload move's workflow: one per move, named after its team (never a person). */
 export const caseloadMoveWorkflowId = (teamId: string, moveId: string) => `caseload-move.${teamId}.${moveId}`;
@@ -70,8 +71,15 @@ export function createJourneyGateway(
 ) {
   const waitMs = options.answerWithinMs ?? ANSWER_WITHIN_MS;
   const now = options.now ?? (() => new Date());
-  /** Every Temporal call `fn` makes shares one gRPC deadline: a hung query cannot outlast the budget. */
-  const withinBudget = <T>(fn: () => Promise<T>): Promise<T> => client.withDeadline(Date.now() + waitMs, fn);
+  /**
+   * Every Temporal call `fn` makes shares one gRPC deadline: the gateway's budget for this call, or
+   * what is left of the request's (lambdas/requestBudget.ts), whichever ends first. A hung query
+   * cannot outlast either. `fn` is told how many milliseconds it has, for waits of its own.
+   */
+  const withinBudget = <T>(fn: (remainingMs: number) => Promise<T>): Promise<T> => {
+    const until = Math.min(Date.now() + waitMs, requestDeadline() ?? Infinity);
+    return client.withDeadline(until, () => fn(Math.max(0, until - Date.now())));
+  };
   const handleOf = (journeyId: string): WorkflowHandle | undefined => {
     const ids = parseJourneyId(journeyId);
     return ids ? client.workflow.getHandle(ids.workflowId) : undefined;
@@ -87,7 +95,7 @@ export function createJourneyGateway(
      * asked what became of it.
      */
     refer: (programme: Programme, patientId: string, referral: JourneyReferral): Promise<ReferralAccepted> =>
-      withinBudget(async () => {
+      withinBudget(async (remainingMs) => {
         const workflowId = journeyWorkflowId(programme.id, patientId);
         // The journey is given the programme's rules, not who works in its teams (domain/programme.ts).
         const start = { patientId, programme: rulesOf(programme), teamId: referral.teamId };
@@ -121,7 +129,7 @@ export function createJourneyGateway(
             const status = await handle.query(referralStatusQuery, referral.referralId);
             return status && !('nextEpisode' in status) ? status : undefined;
           },
-          waitMs,
+          remainingMs,
         );
       }),
 
@@ -144,7 +152,9 @@ export function createJourneyGateway(
     command: (journeyId: string, type: CommandType, command: unknown, commandId?: string): Promise<CommandOutcome> => {
       const handle = handleOf(journeyId);
       if (!handle) throw new Error(`${journeyId} is not a journey id`);
-      return withinBudget(() => sendCommand(handle, type, command, { commandId, waitMs, sentAt: now(), journeyId }));
+      return withinBudget((remainingMs) =>
+        sendCommand(handle, type, command, { commandId, waitMs: remainingMs, sentAt: now(), journeyId }),
+      );
     },
 
     /**

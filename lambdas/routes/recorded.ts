@@ -4,11 +4,13 @@
  * milliseconds later; whoever just acted is answered from the record, so they are answered once
  * their change is in it.
  */
+import { requestDeadline } from '../requestBudget.js';
 
 /**
  * How long an answer waits for the record: a recording activity that fails is retried after 1 s,
- * 2 s and 4 s, so this covers three retries. With the command's own wait (ANSWER_WITHIN_MS, 20 s)
- * it stays inside API Gateway's 30 s.
+ * 2 s and 4 s, so this covers three retries. It never runs past the request's own budget
+ * (lambdas/requestBudget.ts), which the command's wait has drawn on too: a request stays inside
+ * the Lambda's timeout and API Gateway's 30 s.
  */
 export const RECORD_WAIT_MS = 8_000;
 
@@ -18,7 +20,7 @@ export async function untilRecorded<T>(
   done: (value: T) => boolean,
   waitMs = RECORD_WAIT_MS,
 ): Promise<T | undefined> {
-  const deadline = Date.now() + waitMs;
+  const deadline = Math.min(Date.now() + waitMs, requestDeadline() ?? Infinity);
   let pause = 10;
   for (;;) {
     const value = await read();

@@ -2,7 +2,7 @@
  * The API's calls to Temporal are bounded: when a journey's worker is gone, a merged referral, a
  * read and a command each give up within the gateway's budget with an error the API answers as 503 — they do
  * not hang until the caller's own timeout (which would read as the API being dead, and in AWS as a
- * 504 from API Gateway).
+ * 504 from API Gateway). A request's calls share one budget: a later call gets only what is left.
  */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import { JOURNEY_TASK_QUEUE } from '../../temporal/taskQueue.js';
 import { parseProgrammes } from '../../config/programmeFiles.js';
 import { createJourneyGateway, type JourneyGateway } from '../../lambdas/journeyGateway.js';
+import { withRequestBudget } from '../../lambdas/requestBudget.js';
 import { isDependencyUnavailable } from '../../lambdas/unavailable.js';
 import { startDevServer } from '../support/devServer.js';
 
@@ -79,5 +80,45 @@ describe('the gateway answers within its budget when no worker runs the journey'
         by: { sub: 'coord-ana', role: 'coordinator' },
       }),
     );
+  });
+});
+
+describe('one budget for the whole request', () => {
+  it('leaves a request’s later Temporal calls only what its earlier ones did not spend', async () => {
+    // Each call alone may wait 10 s; the request has BUDGET_MS for all of them together.
+    const patient = createJourneyGateway(env.client, { answerWithinMs: 10_000 });
+    const { journeyId } = await patient.refer(frailty!, 'pbudget000002', {
+      referralId: 'r-budget-3',
+      receivedAt: new Date().toISOString(),
+      source: 'gp',
+      reason: 'falls',
+      urgency: 'routine',
+      age: 81,
+      admissionsLast12Months: 0,
+      teamId: 'south-devon-1',
+      conditions: ['copd'],
+      consentGiven: true,
+    });
+    const contact = () =>
+      patient.command(journeyId, 'contact', {
+        kind: 'routine',
+        channel: 'phone',
+        by: { sub: 'coord-ana', role: 'coordinator' },
+      });
+    let second = Infinity;
+    await failsWithinBudget(() =>
+      withRequestBudget(BUDGET_MS, async () => {
+        // As a route that first asks whether the command was decided, then sends it.
+        await expect(contact()).rejects.toSatisfy(isDependencyUnavailable);
+        const started = performance.now();
+        try {
+          await contact();
+        } finally {
+          second = performance.now() - started;
+        }
+      }),
+    );
+    // The second call had nothing left: it did not get a budget of its own.
+    expect(second).toBeLessThan(BUDGET_MS);
   });
 });
