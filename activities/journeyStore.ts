@@ -92,8 +92,7 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
     const read = async () =>
       (await doc.send(new GetCommand({ TableName, Key: key, ConsistentRead: true }))).Item as
         Record<string, unknown> | undefined;
-    const had = await read();
-    if (had) return { first: false, record: had };
+    // Tried straight away: a first delivery (nearly every one) costs one transaction, no read.
     const record = { ...key, inboxPk: place.pk, inboxSk: place.sk };
     try {
       await doc.send(

@@ -26,6 +26,12 @@ afterAll(async () => {
 
 const AT = '2027-02-01T10:00:00.000Z';
 
+/** That the person has the journey, as the API records it: how erasure finds their journeys. */
+const personHas = (patientId: string, journeyId: string) =>
+  t.doc.send(
+    new PutCommand({ TableName: t.tableName, Item: { ...keys.patientJourney(patientId, journeyId), journeyId } }),
+  );
+
 function alert(journeyId: string, teamId: string, over: Partial<Notification> = {}): Notification {
   return {
     id: `${journeyId}/assessment/1`,
@@ -64,9 +70,7 @@ describe('notifications from a journey that keeps only the rules', () => {
       journeyWorkflowId('frailty-virtual-ward', patientId),
       '0d6f1c9e-3b7a-4f2e-9a51-6c1d2e3f4a5b',
     );
-    await t.doc.send(
-      new PutCommand({ TableName: t.tableName, Item: { ...keys.patientJourney(patientId, journeyId), journeyId } }),
-    );
+    await personHas(patientId, journeyId);
     const n = alert(journeyId, 'team-r', {
       audience: { role: 'coordinator', teamId: 'team-r', coordinatorId: 'coord-away' },
     });
@@ -90,9 +94,7 @@ describe('notifications from a journey that keeps only the rules', () => {
       journeyWorkflowId('frailty-virtual-ward', patientId),
       '7e2a9b1c-5d4f-4e3a-8b62-1f0e9d8c7b6a',
     );
-    await t.doc.send(
-      new PutCommand({ TableName: t.tableName, Item: { ...keys.patientJourney(patientId, journeyId), journeyId } }),
-    );
+    await personHas(patientId, journeyId);
     const n = alert(journeyId, 'team-nobody', {
       id: `${journeyId}/assessment/2`,
       kind: 'escalation',
