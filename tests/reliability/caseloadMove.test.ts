@@ -111,6 +111,19 @@ describe('moving a caseload', () => {
     await expect
       .poll(async () => (await load()).get('coord-ana'), { timeout: 120_000, interval: 1_000 })
       .toBe(JOURNEYS);
+    // The counter moves when a journey is assigned; the journey's summary, which the move lists
+    // by co-ordinator, is written by a later activity. Wait for what the move will read.
+    const listed = async () => {
+      let count = 0;
+      let cursor: string | undefined;
+      do {
+        const page = await deps.read.journeysByCoordinator('coord-ana', 200, cursor);
+        count += page.items.filter((j) => j.teamId === TEAM && j.phase !== 'closed').length;
+        cursor = page.nextCursor;
+      } while (cursor);
+      return count;
+    };
+    await expect.poll(listed, { timeout: 120_000, interval: 1_000 }).toBe(JOURNEYS);
 
     // Joe and Nia now have room for the lot between them.
     await directory.putMember('coord-joe', { name: 'Joe Penrose', ...coordinator(200) }, 'test');
