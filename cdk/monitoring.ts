@@ -1,7 +1,8 @@
 /**
  * What wakes someone up: alarms on the API (5xx, latency), its Lambda (errors, throttles), the
  * worker (fewer tasks running than the floor — then no reminder or escalation fires) and DynamoDB
- * (throttling), alerts that reached no one in the staff directory, each publishing to one encrypted SNS topic, alarm and recovery alike; and a
+ * (throttling), alerts that reached no one in the staff directory, and journeys stuck on a replay
+ * divergence, each publishing to one encrypted SNS topic, alarm and recovery alike; and a
  * CloudWatch dashboard of the same signals for operations staff.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -16,6 +17,7 @@ import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { NONDETERMINISM_ALARM } from '../worker/nondeterminismAlarm.js';
 
 export interface MonitoringProps {
   /** Name prefix for the alarms and the dashboard, e.g. `carepath-prod`. */
@@ -26,7 +28,10 @@ export interface MonitoringProps {
   httpApi: apigwv2.IHttpApi;
   apiHandler: lambda.IFunction;
   workerService: ecs.FargateService;
-  /** The worker's log group, where it warns of an alert the staff directory had no one to give to. */
+  /**
+   * The worker's log group, where it warns of an alert the staff directory had no one to give to,
+   * and reports workflow tasks failing on a replay divergence.
+   */
   workerLogs: logs.ILogGroup;
   /** The number of worker tasks that must be running. */
   workerMinTasks: number;
@@ -180,6 +185,28 @@ export class Monitoring extends Construct {
       "An alert reached no one: the staff directory has no one in the team's roles. See the team's Team page and add a lead or co-ordinator on the Staff page.",
       {
         metric: unrouted,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
+
+    // A journey whose history no longer replays is stuck until an operator acts (ADR 0012): the
+    // worker logs sdk-core's `workflow_task_execution_failed` (NonDeterminismError) as it counts it.
+    const diverged = new logs.MetricFilter(this, 'ReplayDivergences', {
+      logGroup: props.workerLogs,
+      filterPattern: logs.FilterPattern.literal(`"${NONDETERMINISM_ALARM}"`),
+      metricNamespace: 'carepath',
+      metricName: 'WorkflowTaskNondeterminism',
+      metricValue: '1',
+      defaultValue: 0,
+    }).metric({ period, statistic: 'Sum' });
+    alarm(
+      'journey-replay-diverged',
+      'Journeys are stuck: their workflow tasks fail with a non-determinism error, so their deadlines are not chased. If a deploy has just gone out, roll it back; otherwise follow docs/operations.md, "A journey stuck on a replay divergence" (npm run journeys:reset).',
+      {
+        metric: diverged,
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { startDynamoDbLocal, startTemporalDevServer, type Service } from './localServices.js';
 import type { Toolchain } from './toolchain.js';
+import { NONDETERMINISM_ALARM } from '../worker/nondeterminismAlarm.js';
 
 export interface FaultCounts {
   workerKills: number;
@@ -15,8 +16,11 @@ export interface FaultCounts {
   temporalRestarts: number;
   dynamoDbOutages: number;
   dynamoDbOutageSeconds: number;
-  /** Journeys the worker reset past a replay divergence (worker/journeyRepair.ts): recoveries, not faults. */
-  journeyRepairs: number;
+  /**
+   * Times the worker raised the nondeterminism alarm (worker/nondeterminismAlarm.ts): a journey
+   * stuck on a replay divergence, which nothing resets by itself. Expected 0.
+   */
+  nondeterminismAlarms: number;
 }
 
 export interface PlatformProcesses {
@@ -35,7 +39,7 @@ export class Faults {
     temporalRestarts: 0,
     dynamoDbOutages: 0,
     dynamoDbOutageSeconds: 0,
-    journeyRepairs: 0,
+    nondeterminismAlarms: 0,
   };
   private worker?: ChildProcess;
   private temporal?: Service;
@@ -76,9 +80,9 @@ export class Faults {
       this.workerLog = (this.workerLog + d.toString()).slice(-8000);
       const lines = (partial + d.toString()).split('\n');
       partial = lines.pop()!;
-      for (const line of lines.filter((l) => l.includes('journey repaired'))) {
-        this.counts.journeyRepairs += 1;
-        this.p.log(`recovery: ${line.replace(/^.*?journey repaired/, 'journey repaired')}`);
+      for (const line of lines.filter((l) => l.includes(NONDETERMINISM_ALARM))) {
+        this.counts.nondeterminismAlarms += 1;
+        this.p.log(`alarm: ${line.slice(line.indexOf(NONDETERMINISM_ALARM))}`);
       }
     };
     child.stdout!.on('data', keep);

@@ -403,6 +403,7 @@ export interface ChaosResults {
     dynamoDbOutages?: number;
     dynamoDbOutageSeconds?: number;
     journeyRepairs?: number;
+    nondeterminismAlarms?: number;
   };
   load?: {
     referrals?: number;
@@ -462,7 +463,7 @@ export function renderChaos(r: ChaosResults, source = 'bench/results/reliability
         ],
         [
           'result',
-          `**${num(r.violations)} violations**${byInvariant.length ? ` (${byInvariant.map(([k, v]) => `${k}: ${num(v)}`).join(', ')})` : ''}; ${num(f.journeyRepairs)} journey repairs needed`,
+          `**${num(r.violations)} violations**${byInvariant.length ? ` (${byInvariant.map(([k, v]) => `${k}: ${num(v)}`).join(', ')})` : ''}; ${f.nondeterminismAlarms !== undefined ? `${num(f.nondeterminismAlarms)} nondeterminism alarms` : `${num(f.journeyRepairs)} journey repairs needed`}`,
         ],
       ],
     ),

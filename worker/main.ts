@@ -14,8 +14,8 @@ import { staffFromProgrammes } from '../domain/staff.js';
 import { JOURNEY_TASK_QUEUE } from '../temporal/taskQueue.js';
 import { codecFromEnv } from '../temporal/payloadCodec.js';
 import { startHeartbeat } from './heartbeat.js';
-import { JourneyRepair } from './journeyRepair.js';
-import { installWorkerRuntime, onFailingWorkflowTask } from './runtime.js';
+import { watchForNondeterminism } from './nondeterminismAlarm.js';
+import { installWorkerRuntime } from './runtime.js';
 import { journeyBundlerOptions, journeyWorkflowsPath } from './workflowBundle.js';
 import { connectOptions, temporalConnectionFromEnv, type TemporalConnectionSettings } from '../temporal/connection.js';
 
@@ -50,7 +50,7 @@ export async function createJourneyWorker(
   settings: WorkerSettings,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Worker> {
-  installWorkerRuntime();
+  const metrics = installWorkerRuntime();
   // Not a reason to stay down: DynamoDB may be away as the worker starts (journeys wait for it too),
   // and the next start seeds whom this one missed.
   await seedStaffDirectory(env).then(
@@ -59,12 +59,9 @@ export async function createJourneyWorker(
     (error: unknown) => Runtime.instance().logger.warn(`staff directory not seeded: ${(error as Error).message}`),
   );
   const connection = await NativeConnection.connect(connectOptions(settings));
-  // A journey whose history stops replaying (sdk-core after a worker kill) is reset and carries on.
-  const repair = new JourneyRepair({
-    client: new Client({ connection, namespace: settings.namespace }),
-    log: Runtime.instance().logger,
-  });
-  onFailingWorkflowTask((task) => repair.notice(task.runId, task.failure));
+  // A journey whose history stops replaying raises the alarm and waits for an operator (ADR 0012):
+  // nothing here resets it.
+  if (metrics) watchForNondeterminism(metrics, Runtime.instance().logger);
   const codec = codecFromEnv(env);
   // A caseload move reassigns other journeys as the API would: through a client that reads their payloads.
   const data = dataConfigFromEnv(env);

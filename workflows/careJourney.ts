@@ -70,7 +70,7 @@ const acts = proxyActivities<JourneyActivities>({
 
 export async function careJourney(input: CareJourneyInput): Promise<JourneyResult> {
   const info = workflowInfo();
-  // The episode is named after its first run as started: a repair reset (worker/journeyRepair.ts)
+  // The episode is named after its first run as started: an operator's reset (temporal/journeyReset.ts)
   // gives the workflow a new run id, not the journey a new id.
   const s: J.JourneyState =
     'resume' in input

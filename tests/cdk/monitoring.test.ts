@@ -1,9 +1,11 @@
 /**
  * Monitoring: an alarm for each failure an operator must hear about — API 5xx and latency, Lambda
- * errors and throttles, worker tasks not running, DynamoDB throttling — each wired to the one
- * encrypted SNS topic on alarm and on recovery; a CloudWatch dashboard of the same signals.
+ * errors and throttles, worker tasks not running, DynamoDB throttling, journeys stuck on a replay
+ * divergence — each wired to the one encrypted SNS topic on alarm and on recovery; a CloudWatch
+ * dashboard of the same signals.
  */
 import { describe, expect, it } from 'vitest';
+import { NONDETERMINISM_ALARM } from '../../worker/nondeterminismAlarm.js';
 import { logicalId, synthCarepath } from './synth.js';
 
 const { stack, template } = synthCarepath({ env: 'prod', alarmEmail: 'carepath-oncall@ics.example.nhs.uk' });
@@ -17,11 +19,12 @@ const alarms = () =>
   );
 
 describe('the alarms', () => {
-  it('cover API 5xx and latency, Lambda errors and throttles, the worker, DynamoDB throttling and alerts that reached no one', () => {
+  it('cover API 5xx and latency, Lambda errors and throttles, the worker, DynamoDB throttling, alerts that reached no one and stuck journeys', () => {
     expect(Object.keys(alarms()).sort()).toEqual([
       'api-5xx',
       'api-latency',
       'dynamodb-throttles',
+      'journey-replay-diverged',
       'lambda-errors',
       'lambda-throttles',
       'notifications-reaching-no-one',
@@ -43,6 +46,24 @@ describe('the alarms', () => {
       Threshold: 1,
       TreatMissingData: 'notBreaching',
     });
+  });
+
+  it("count the worker's reports of workflow tasks failing on a replay divergence (sdk-core's nondeterminism metric)", () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: logicalId(stack, stack.worker.logGroup) },
+      FilterPattern: `"${NONDETERMINISM_ALARM}"`,
+      MetricTransformations: [
+        { MetricNamespace: 'carepath', MetricName: 'WorkflowTaskNondeterminism', MetricValue: '1', DefaultValue: 0 },
+      ],
+    });
+    expect(alarms()['journey-replay-diverged']).toMatchObject({
+      Namespace: 'carepath',
+      MetricName: 'WorkflowTaskNondeterminism',
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(String(alarms()['journey-replay-diverged']!.AlarmDescription)).toContain('npm run journeys:reset');
   });
 
   it('all notify the topic when they fire and when they recover', () => {

@@ -10,6 +10,7 @@ import { sesEmailChannel, type NotificationChannel } from '../../activities/chan
 import { createJourneyActivities } from '../../activities/journeyStore.js';
 import { createReadModel } from '../../activities/readModel.js';
 import type { Notification } from '../../domain/journey.js';
+import { capturingSes, channelOf, sentTo } from '../support/capturingSes.js';
 import { currentTable, useDynamoDbLocal } from '../support/dynamoDbLocal.js';
 
 useDynamoDbLocal();
@@ -104,24 +105,6 @@ describe('email through SES', () => {
   });
 });
 
-/** An SES client whose transport is cut short: each request is captured (or refused by `before`). */
-function capturingSes(before?: (input: Record<string, unknown>) => void) {
-  const sent: Record<string, unknown>[] = [];
-  const ses = new SESv2Client({ region: 'eu-west-2', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
-  ses.middlewareStack.add(
-    () => async (args) => {
-      const input = args.input as Record<string, unknown>;
-      before?.(input);
-      sent.push(input);
-      return { output: { MessageId: `m${sent.length}`, $metadata: {} }, response: {} };
-    },
-    { step: 'initialize', name: 'captureInsteadOfSending' },
-  );
-  return { ses, sent };
-}
-
-const channelOf = (ses: SESv2Client) =>
-  sesEmailChannel(ses, { from: 'carepath@ics.example.nhs.uk', addressTemplate: '{id}@nhs.net' });
-const to = (input: Record<string, unknown>) => (input.Destination as { ToAddresses: string[] }).ToAddresses[0]!;
+const to = sentTo;
 const inboxOf = async (userId: string) =>
   (await createReadModel(currentTable().doc, currentTable().tableName).inbox(userId)).items;
