@@ -104,7 +104,8 @@ export function createCaseloadMoveActivities(deps: {
           handle,
           'reassign',
           { coordinatorId: to, by },
-          { commandId, journeyId, waitMs: 15_000 },
+          // Sent now, by the worker: the journey applies it as of then.
+          { commandId, journeyId, waitMs: 15_000, sentAt: new Date() },
         );
         if (outcome.ok) return { result: 'moved', to };
         if (outcome.type === 'capacity') return { result: 'full' };

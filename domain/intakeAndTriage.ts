@@ -229,7 +229,7 @@ export function decideTriage(s: JourneyState, cmd: By<TriageCommand>, now: numbe
   if (cmd.riskTier) s.risk = { ...s.risk, tier: cmd.riskTier, tierSetBy: 'person' };
   setPhase(s, 'assessment');
   s.assignment = 'pending';
-  s.outbox.push({ type: 'assign', teamId: s.teamId });
+  s.outbox.push({ type: 'assign', teamId: s.teamId, at: now });
   const due = s.programme.deadlines.assessment[s.urgency];
   openDeadlineNamed(s, 'assessment', now, dueAfter(s, referredAt(s, now), due));
 }

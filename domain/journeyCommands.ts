@@ -35,8 +35,12 @@ export interface CommandRequest {
   commandId: string;
   type: CommandType;
   command: unknown;
-  /** When it was sent (ISO 8601): the time the journey checks "not in the past" against. */
-  sentAt?: string;
+  /**
+   * When it was sent (ISO 8601), stamped by the sender: the time the journey applies it at and
+   * checks "not in the past" against, never the journey's own clock. A journey refuses a command
+   * without one (journeys started before the `message-times` patch used their clock instead).
+   */
+  sentAt: string;
   /**
    * The episode the sender meant. The API reads journeys from the record, which may be an earlier,
    * closed episode of the same workflow: the journey refuses a command meant for another episode.

@@ -77,7 +77,8 @@ export interface Notification {
 }
 
 export type Effect =
-  | { type: 'assign'; teamId: string }
+  /** `at`: when the decision that queued it was taken, which the assignment is recorded at. */
+  | { type: 'assign'; teamId: string; at?: number }
   | { type: 'release'; coordinatorId: string }
   | { type: 'notify'; notification: Notification }
   | ReassignEffect;
@@ -87,6 +88,8 @@ export interface ReassignEffect {
   type: 'reassign';
   commandId: string;
   command: By<ReassignCommand>;
+  /** When the command was sent, which the reassignment is recorded at. */
+  at?: number;
 }
 
 export interface HospitalStay {

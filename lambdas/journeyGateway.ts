@@ -99,11 +99,13 @@ export function createJourneyGateway(
         const workflowId = journeyWorkflowId(programme.id, patientId);
         // The journey is given the programme's rules, not who works in its teams (domain/programme.ts).
         const start = { patientId, programme: rulesOf(programme), teamId: referral.teamId };
+        // The journey opens, and takes the referral, as of now by the API's clock (never its own).
+        const sentAt = now().toISOString();
         try {
           const opened = await client.workflow.start(careJourney, {
             workflowId,
             taskQueue: JOURNEY_TASK_QUEUE,
-            args: [{ start, referrals: [referral] }],
+            args: [{ start, referrals: [referral], startedAt: sentAt }],
             workflowIdConflictPolicy: 'FAIL',
           });
           return {
@@ -117,9 +119,9 @@ export function createJourneyGateway(
         await client.workflow.signalWithStart(careJourney, {
           workflowId,
           taskQueue: JOURNEY_TASK_QUEUE,
-          args: [{ start }],
+          args: [{ start, startedAt: sentAt }],
           signal: referralSignal,
-          signalArgs: [referral, { sentAt: now().toISOString() }],
+          signalArgs: [referral, { sentAt }],
         });
         // If it arrived as an episode closed, the next episode takes it: ask until that one has.
         const handle = client.workflow.getHandle(workflowId);

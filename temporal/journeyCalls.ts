@@ -61,21 +61,21 @@ export async function pollUntilAnswered<T>(
 /**
  * Sends a co-ordinator's command and waits for the journey's decision: the revision it produced, or
  * why it refused. `commandId` lets a caller that retries be recognised; `sentAt` is the time the
- * journey checks "not in the past" against (the journey's own clock when absent); `journeyId` names
- * the episode meant, which the journey refuses the command for if it is not its current one.
+ * journey applies it at and checks "not in the past" against; `journeyId` names the episode meant,
+ * which the journey refuses the command for if it is not its current one.
  */
 export async function sendCommand(
   handle: WorkflowHandle,
   type: CommandType,
   command: unknown,
-  options: { commandId?: string; waitMs?: number; sentAt?: Date; journeyId?: string } = {},
+  options: { sentAt: Date; commandId?: string; waitMs?: number; journeyId?: string },
 ): Promise<CommandOutcome> {
   const commandId = options.commandId ?? randomUUID();
   await handle.signal(commandSignal, {
     commandId,
     type,
     command,
-    ...(options.sentAt ? { sentAt: options.sentAt.toISOString() } : {}),
+    sentAt: options.sentAt.toISOString(),
     ...(options.journeyId ? { journeyId: options.journeyId } : {}),
   });
   const waitMs = options.waitMs ?? 30_000;

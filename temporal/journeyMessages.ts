@@ -12,11 +12,21 @@ import type { CommandOutcome, CommandRequest } from '../domain/journeyCommands.j
 import type { JourneyReferral } from '../domain/referral.js';
 
 /**
- * A referral for an open journey. `sent.sentAt` is when the API signalled it: the journey applies
- * it as of then (its `receivedAt` may be earlier, the referrer's date). Older senders sent none.
+ * Every message carries the time it was sent, stamped by its sender (the API, or the worker for a
+ * caseload move), and the journey applies it as of then: its decisions never read the clock of
+ * the workflow task that happens to apply it, which sdk-core can hand over differently live and on
+ * replay (ADR 0010). Older senders sent none; journeys started since the `message-times` patch
+ * refuse a command without one and ignore a hospital event without one.
  */
-export const referralSignal = defineSignal<[JourneyReferral, { sentAt?: string }?]>('referral');
-export const hospitalEventSignal = defineSignal<[c.HospitalEvent]>('hospitalEvent');
+
+/**
+ * A referral for an open journey. `sent.sentAt` is when the API signalled it: the journey applies
+ * it as of then (its `receivedAt` may be earlier, the referrer's date).
+ */
+export const referralSignal = defineSignal<[JourneyReferral, { sentAt: string }]>('referral');
+/** A hospital's admission, discharge or transfer; `receivedAt` is when carepath received it. */
+export const hospitalEventSignal = defineSignal<[HospitalEventMessage]>('hospitalEvent');
+export type HospitalEventMessage = c.HospitalEvent & { receivedAt: string };
 /** A co-ordinator's or lead's action: triage, assessment, care plan, review, contact, reassign, close. */
 export const commandSignal = defineSignal<[CommandRequest]>('command');
 export const journeyQuery = defineQuery<J.JourneyState>('journey');

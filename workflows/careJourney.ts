@@ -47,7 +47,15 @@ export type CareJourneyInput = {
   /** Workflow history length at which the journey continues as new (Temporal may suggest sooner). */
   maxHistoryEvents?: number;
 } & (
-  | { start: { patientId: string; programme: Programme; teamId: string }; referrals?: JourneyReferral[] }
+  | {
+      start: { patientId: string; programme: Programme; teamId: string };
+      referrals?: JourneyReferral[];
+      /**
+       * When the sender started it (the API's clock, or the closing episode's for the next one):
+       * the journey is opened, and `referrals` received, as of then. Older starts carry none.
+       */
+      startedAt?: string;
+    }
   | { resume: J.JourneyState; outcomes?: [string, CommandOutcome][] }
 );
 
@@ -70,6 +78,7 @@ const acts = proxyActivities<JourneyActivities>({
 
 export async function careJourney(input: CareJourneyInput): Promise<JourneyResult> {
   const info = workflowInfo();
+  const startedAt = 'start' in input && input.startedAt ? Date.parse(input.startedAt) : Date.now();
   // The episode is named after its first run as started: an operator's reset (temporal/journeyReset.ts)
   // gives the workflow a new run id, not the journey a new id.
   const s: J.JourneyState =
@@ -81,16 +90,20 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
             workflowId: info.workflowId,
             journeyId: journeyIdFor(info.workflowId, info.originalExecutionRunId),
           },
-          Date.now(),
+          startedAt,
         );
   // Journeys started before effects were carried out in hand (see carryOutEffects) replay as they ran.
   const effectsInHand = patched('effects-in-hand');
   // Journeys started before messages waited for the main loop (see `receive`) replay as they ran.
   const sameHoweverChunked = patched('same-however-chunked');
+  // Journeys started before every message carried its time (temporal/journeyMessages.ts) fall back
+  // to the clock of the task that applies a message; later ones never do.
+  const messageTimes = patched('message-times');
   // Rule changes a running journey could notice apply to journeys started since (domain/journeyState.ts).
   for (const rule of J.RULE_CHANGES)
     if (patched(rule) && !J.ruleInForce(s, rule)) s.rulesInForce = [...(s.rulesInForce ?? []), rule];
-  const lateReferrals: JourneyReferral[] = [];
+  /** Referrals that arrived as the episode closed, with when each was sent: they open the next one. */
+  const lateReferrals: { referral: JourneyReferral; sentAt: string }[] = [];
   const outcomes = new Map<string, CommandOutcome>('resume' in input ? (input.outcomes ?? []) : []);
   let changed = true;
   /**
@@ -148,7 +161,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   setHandler(journeyQuery, () => s);
   setHandler(commandOutcomeQuery, (commandId) => outcomes.get(commandId));
   setHandler(referralStatusQuery, (referralId) => {
-    if (lateReferrals.some((r) => r.referralId === referralId)) return { nextEpisode: true };
+    if (lateReferrals.some((r) => r.referral.referralId === referralId)) return { nextEpisode: true };
     if (!s.referrals.some((r) => r.referralId === referralId)) return undefined;
     return { journeyId: s.journeyId, merged: s.referrals[0]!.referralId !== referralId, phase: s.phase };
   });
@@ -162,7 +175,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   function applyReferral(referral: JourneyReferral, sentAt: string | undefined): void {
     const parsed = journeyReferralSchema.safeParse(referral);
     if (!parsed.success) return log.warn('referral signal ignored: invalid', { journeyId: s.journeyId });
-    if (s.phase === 'closed') lateReferrals.push(parsed.data);
+    if (s.phase === 'closed') lateReferrals.push({ referral: parsed.data, sentAt: sentAt ?? parsed.data.receivedAt });
     else {
       const at = catchUp(sameHoweverChunked ? (sentAt ?? parsed.data.receivedAt) : parsed.data.receivedAt);
       try {
@@ -180,6 +193,8 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   function applyHospitalEvent(event: c.HospitalEvent): void {
     const parsed = c.hospitalEventSchema.safeParse(event);
     if (!parsed.success) return log.warn('hospital event ignored: invalid', { journeyId: s.journeyId });
+    if (messageTimes && !isTime(parsed.data.receivedAt))
+      return log.warn('hospital event ignored: it does not say when carepath received it', { journeyId: s.journeyId });
     const at = catchUp(parsed.data.receivedAt);
     const seq = s.counters.seq;
     J.hospitalEvent(s, parsed.data, sameHoweverChunked ? at : Date.now());
@@ -190,6 +205,12 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     if (typeof request?.commandId !== 'string' || !(request.type in commandRules))
       return log.warn('command signal ignored: malformed', { journeyId: s.journeyId });
     if (outcomes.has(request.commandId)) return; // sent twice: it has been decided already
+    if (messageTimes && !isTime(request.sentAt))
+      return decided(request.commandId, {
+        ok: false,
+        type: 'invalid',
+        message: 'A command must say when it was sent (sentAt, an ISO 8601 time).',
+      });
     // Sent to an earlier episode of this workflow (the API read the record of one that has closed).
     if (request.journeyId !== undefined && request.journeyId !== s.journeyId)
       return decided(request.commandId, {
@@ -221,6 +242,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
         type: 'reassign',
         commandId: request.commandId,
         command: checked.command as J.ReassignEffect['command'],
+        at,
       });
     }
     changed = true;
@@ -229,7 +251,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   // ---- Main loop ----------------------------------------------------------------------------
   for (const referral of 'start' in input ? (input.referrals ?? []) : []) {
     const seq = s.counters.seq;
-    J.receiveReferral(s, referral, Date.now());
+    J.receiveReferral(s, referral, startedAt);
     attachContent(s, seq, 'referral', 'referral', referral);
   }
   const maxHistory = input.maxHistoryEvents ?? 2000;
@@ -248,7 +270,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     if (timerFiredFor !== undefined)
       J.fireDueSteps(s, timerFiredFor, sameHoweverChunked ? 'when-due' : Math.max(timerFiredFor, Date.now()));
     timerFiredFor = undefined;
-    await carryOutEffects(s, decided, effectsInHand);
+    await carryOutEffects(s, decided, effectsInHand, messageTimes);
     await writeAuditAndReadModel();
     if (s.phase === 'closed') break;
     const longEnough = workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxHistory;
@@ -272,8 +294,9 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     // Referrals that arrived while this episode closed open the next one, under the same workflow id.
     const first = lateReferrals[0]!;
     return continueAsNew<typeof careJourney>({
-      start: { patientId: s.patientId, programme: s.programme, teamId: first.teamId },
-      referrals: lateReferrals,
+      start: { patientId: s.patientId, programme: s.programme, teamId: first.referral.teamId },
+      referrals: lateReferrals.map((r) => r.referral),
+      ...(messageTimes ? { startedAt: first.sentAt } : {}),
       maxHistoryEvents: maxHistory,
     });
   }
@@ -283,7 +306,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   async function settle(): Promise<void> {
     do {
       applyArrived();
-      await carryOutEffects(s, decided, effectsInHand);
+      await carryOutEffects(s, decided, effectsInHand, messageTimes);
       await writeAuditAndReadModel();
     } while (s.outbox.length > 0 || arrived.length > 0);
   }
@@ -400,6 +423,9 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   }
 }
 
+/** Whether a message's time is an ISO 8601 time the journey can apply it at. */
+const isTime = (t: unknown): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t));
+
 /** A timer for a ladder step; `fired` is set once it fires, not when it is cancelled. */
 interface Alarm {
   at: number;
@@ -426,11 +452,15 @@ function setAlarm(at: number): Alarm {
  * With `inHand`, only the effects queued when it starts: one a message queues meanwhile waits for
  * the next round. Live, sdk-core may hand that message over after this call's continuation ran;
  * on replay, before it — and what this call does must not depend on which.
+ *
+ * With `effectTimes`, an assignment is recorded at the time of the decision that queued it (the
+ * triage, the reassign command), not at the clock of the task its result comes back in.
  */
 async function carryOutEffects(
   s: J.JourneyState,
   decided: (commandId: string, outcome: CommandOutcome) => void,
   inHand: boolean,
+  effectTimes: boolean,
 ): Promise<void> {
   let left = inHand ? s.outbox.length : Infinity;
   while (s.outbox.length > 0 && left-- > 0) {
@@ -438,7 +468,7 @@ async function carryOutEffects(
     if (effect.type === 'notify') await acts.notify(effect.notification);
     else if (effect.type === 'release')
       await acts.releaseCoordinator({ journeyId: s.journeyId, teamId: s.teamId, coordinatorId: effect.coordinatorId });
-    else if (effect.type === 'reassign') await reassign(s, effect, decided);
+    else if (effect.type === 'reassign') await reassign(s, effect, decided, effectTimes);
     else {
       const t = J.team(s);
       const { coordinatorId } = await acts.assignCoordinator({
@@ -448,7 +478,7 @@ async function carryOutEffects(
         coordinators: t.coordinators,
       });
       s.outbox.shift();
-      J.assigned(s, coordinatorId, Date.now());
+      J.assigned(s, coordinatorId, effectTimes && effect.at !== undefined ? effect.at : Date.now());
       continue;
     }
     s.outbox.shift();
@@ -459,6 +489,7 @@ async function reassign(
   s: J.JourneyState,
   effect: J.ReassignEffect,
   decided: (commandId: string, outcome: CommandOutcome) => void,
+  effectTimes: boolean,
 ): Promise<void> {
   const { command } = effect;
   if (s.phase === 'closed')
@@ -490,7 +521,7 @@ async function reassign(
     });
   }
   const seq = s.counters.seq;
-  J.reassigned(s, command, Date.now());
+  J.reassigned(s, command, effectTimes && effect.at !== undefined ? effect.at : Date.now());
   attachContent(s, seq, 'command', 'reassign', command);
   decided(effect.commandId, { ok: true, revision: s.counters.revision, phase: s.phase });
 }

@@ -119,13 +119,13 @@ export async function measureReplay(ctx: BenchContext) {
       const handle = await env.client.workflow.signalWithStart(careJourney, {
         workflowId: journeyWorkflowId(programme.id, patientId),
         taskQueue,
-        args: [{ start: { patientId, programme, teamId: referral.teamId } }],
+        args: [{ start: { patientId, programme, teamId: referral.teamId }, startedAt: referral.receivedAt }],
         signal: referralSignal,
-        signalArgs: [referral],
+        signalArgs: [referral, { sentAt: referral.receivedAt }],
       });
       await pollUntilAnswered(handle.client, () => handle.query(referralStatusQuery, referral.referralId), 30_000);
       const command = async (type: CommandType, arg: unknown) => {
-        const outcome = await sendCommand(handle, type, arg);
+        const outcome = await sendCommand(handle, type, arg, { sentAt: new Date(await env.currentTimeMs()) });
         if (!outcome.ok) throw new Error(`${type} refused: ${outcome.message}`);
       };
       const lead = { sub: 'lead-raj', role: 'team-lead' as const };

@@ -16,8 +16,8 @@ import { createReadModel } from '../../activities/readModel.js';
 import { parseProgrammes } from '../../config/programmeFiles.js';
 import { journeySummary } from '../../domain/views.js';
 import { freePort, startDynamoDbLocal, type Service } from '../../scripts/localServices.js';
-import { hospitalEventSignal, journeyQuery } from '../../temporal/journeyMessages.js';
-import { command, newPatientId, refer, referral } from '../support/journeyTestEnv.js';
+import { journeyQuery } from '../../temporal/journeyMessages.js';
+import { command, hospitalMessage, newPatientId, refer, referral } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator, lead } from '../support/journeySteps.js';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import { startDevServer } from '../support/devServer.js';
@@ -95,8 +95,8 @@ describe('a journey on the dev server with DynamoDB', () => {
 
       // DynamoDB goes away. The hospital still sends its discharge; the co-ordinator still records work.
       await dynamo.stop();
-      await j.handle.signal(hospitalEventSignal, { controlId: 'A01-1', event: 'A01' });
-      await j.handle.signal(hospitalEventSignal, { controlId: 'A03-1', event: 'A03' });
+      await hospitalMessage(j.handle, { controlId: 'A01-1', event: 'A01' });
+      await hospitalMessage(j.handle, { controlId: 'A03-1', event: 'A03' });
       await new Promise((r) => setTimeout(r, 9_000)); // the post-discharge ladder falls due meanwhile (6 s)
       // The contact is taken in now and applied when the journey's loop is next free: once the
       // activity it is retrying gets through (docs/reliability.md, why messages wait for the loop).

@@ -49,7 +49,7 @@ describe('replaying every journey history after a chaos run', () => {
         taskQueue,
         args: [{ start: { patientId: 'p-replay', programme: p, teamId: p.teams[0]!.id } }],
         signal: referralSignal,
-        signalArgs: [referral({ teamId: p.teams[0]!.id })],
+        signalArgs: [referral({ teamId: p.teams[0]!.id }), { sentAt: new Date().toISOString() }],
       });
       for (;;) {
         const { events } = await h.fetchHistory();

@@ -6,8 +6,16 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { HospitalEvent } from '../../domain/commands.js';
-import { hospitalEventSignal } from '../../temporal/journeyMessages.js';
-import { command, DAY, HOUR, newPatientId, programme, refer, referral } from '../support/journeyTestEnv.js';
+import {
+  command,
+  DAY,
+  HOUR,
+  hospitalMessage,
+  newPatientId,
+  programme,
+  refer,
+  referral,
+} from '../support/journeyTestEnv.js';
 import { activate, asCoordinator, lead } from '../support/journeySteps.js';
 import { createStaffDirectory } from '../../activities/staffDirectory.js';
 import { currentTable } from '../support/dynamoDbLocal.js';
@@ -52,27 +60,27 @@ export const scenarios: Record<string, Scenario> = {
     const s = await activate(j.handle, now);
     const by = asCoordinator(s.coordinatorId!);
     let t = await env.currentTimeMs();
-    await j.handle.signal(hospitalEventSignal, adt('H1', 'A01', t + HOUR));
+    await hospitalMessage(j.handle, adt('H1', 'A01', t + HOUR));
     await env.sleep(2 * DAY);
-    await j.handle.signal(hospitalEventSignal, { ...adt('H2', 'A02', t + 2 * DAY), location: 'Ward 7' });
+    await hospitalMessage(j.handle, { ...adt('H2', 'A02', t + 2 * DAY), location: 'Ward 7' });
     await env.sleep(3 * DAY);
     t = await env.currentTimeMs();
-    await j.handle.signal(hospitalEventSignal, adt('H3', 'A03', t));
+    await hospitalMessage(j.handle, adt('H3', 'A03', t));
     await env.sleep(40 * HOUR);
     await command(j.handle, 'contact', { by, kind: 'post-discharge', channel: 'visit' });
     await env.sleep(10 * DAY);
     t = await env.currentTimeMs();
-    await j.handle.signal(hospitalEventSignal, adt('H4', 'A01', t));
+    await hospitalMessage(j.handle, adt('H4', 'A01', t));
     await env.sleep(DAY);
-    await j.handle.signal(hospitalEventSignal, adt('H5', 'A03', t + DAY));
-    await j.handle.signal(hospitalEventSignal, adt('H6', 'A13', t + DAY + HOUR));
+    await hospitalMessage(j.handle, adt('H5', 'A03', t + DAY));
+    await hospitalMessage(j.handle, adt('H6', 'A13', t + DAY + HOUR));
     await env.sleep(DAY);
-    await j.handle.signal(hospitalEventSignal, adt('H6', 'A13', t + DAY + HOUR)); // duplicate
-    await j.handle.signal(hospitalEventSignal, adt('H7', 'A03', t + 2 * DAY));
+    await hospitalMessage(j.handle, adt('H6', 'A13', t + DAY + HOUR)); // duplicate
+    await hospitalMessage(j.handle, adt('H7', 'A03', t + 2 * DAY));
     await env.sleep(5 * DAY);
     t = await env.currentTimeMs();
-    await j.handle.signal(hospitalEventSignal, adt('H8', 'A01', t));
-    await j.handle.signal(hospitalEventSignal, adt('H9', 'A11', t + HOUR));
+    await hospitalMessage(j.handle, adt('H8', 'A01', t));
+    await hospitalMessage(j.handle, adt('H9', 'A11', t + HOUR));
     await env.sleep(DAY);
     await command(j.handle, 'close', { by: lead, reason: 'transferred', outcome: { goalsMet: 'some' } });
     await j.handle.result();
@@ -240,9 +248,9 @@ export const scenarios: Record<string, Scenario> = {
     await env.sleep(wallTime('Europe/London', date, '10:00') - (await env.currentTimeMs()));
     const s = await activate(j.handle, await env.currentTimeMs());
     const t = await env.currentTimeMs();
-    await j.handle.signal(hospitalEventSignal, adt('C1', 'A01', t));
+    await hospitalMessage(j.handle, adt('C1', 'A01', t));
     await env.sleep(2 * DAY);
-    await j.handle.signal(hospitalEventSignal, adt('C2', 'A03', t + 2 * DAY));
+    await hospitalMessage(j.handle, adt('C2', 'A03', t + 2 * DAY));
     await env.sleep(HOUR);
     await command(j.handle, 'adopt-rules', {
       by: lead,

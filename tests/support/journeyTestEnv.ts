@@ -17,7 +17,13 @@ import { journeyWorkflowId } from '../../domain/journeyIds.js';
 import type { CommandOutcome, CommandType } from '../../domain/journeyCommands.js';
 import { pollUntilAnswered, sendCommand } from '../../lambdas/journeyGateway.js';
 import { careJourney } from '../../workflows/careJourney.js';
-import { journeyQuery, referralSignal, referralStatusQuery } from '../../temporal/journeyMessages.js';
+import {
+  hospitalEventSignal,
+  journeyQuery,
+  referralSignal,
+  referralStatusQuery,
+} from '../../temporal/journeyMessages.js';
+import type { HospitalEvent } from '../../domain/commands.js';
 import { SearchAttributeType } from '@temporalio/common';
 import { currentTable, useDynamoDbLocal } from './dynamoDbLocal.js';
 import { recordActivities, type RecordedActivities } from './recordingActivities.js';
@@ -25,6 +31,17 @@ import { javaTestServerKeepalive } from '../../scripts/javaTestServer.js';
 import { freePort } from '../../scripts/localServices.js';
 
 let runtimeInstalled = false;
+/** The time-skipping server of the test running now: messages are stamped with its clock. */
+let currentEnv: TestWorkflowEnvironment | undefined;
+
+/**
+ * Now, as the journeys see it: the time-skipping server's clock where a test runs on one, else the
+ * wall clock. Every message carries the time it was sent (temporal/journeyMessages.ts), and a
+ * test sends as the API would, at the journey's now.
+ */
+export async function journeyNow(): Promise<Date> {
+  return new Date(currentEnv ? await currentEnv.currentTimeMs() : Date.now());
+}
 
 const indexedValueType: Record<string, number> = {
   [SearchAttributeType.KEYWORD]: 2,
@@ -46,6 +63,7 @@ export async function startTestEnv(): Promise<TestWorkflowEnvironment> {
     },
     plugins: [javaTestServerKeepalive],
   });
+  currentEnv = env;
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(journeySearchAttributes.map((k) => [k.name, indexedValueType[k.type]!])),
@@ -140,9 +158,17 @@ export function newPatientId(): string {
 export async function refer(
   env: TestWorkflowEnvironment,
   taskQueue: string,
-  opts: { patientId: string; programme: Programme; referral: JourneyReferral; maxHistoryEvents?: number },
+  opts: {
+    patientId: string;
+    programme: Programme;
+    referral: JourneyReferral;
+    maxHistoryEvents?: number;
+    /** When the API sent it; the test server's now if not said. */
+    sentAt?: number;
+  },
 ) {
   const workflowId = journeyWorkflowId(opts.programme.id, opts.patientId);
+  const sentAt = new Date(opts.sentAt ?? (await env.currentTimeMs())).toISOString();
   const handle = await env.client.workflow.signalWithStart(careJourney, {
     workflowId,
     taskQueue,
@@ -150,10 +176,11 @@ export async function refer(
       {
         start: { patientId: opts.patientId, programme: opts.programme, teamId: opts.referral.teamId },
         maxHistoryEvents: opts.maxHistoryEvents,
+        startedAt: sentAt,
       },
     ],
     signal: referralSignal,
-    signalArgs: [opts.referral],
+    signalArgs: [opts.referral, { sentAt }],
   });
   started.push(handle);
   const status = await pollUntilAnswered(
@@ -162,6 +189,11 @@ export async function refer(
     30_000,
   );
   return { handle, status, state: () => handle.query(journeyQuery) };
+}
+
+/** Sends a hospital's message as the API does: stamped with when carepath received it (the journey's now). */
+export async function hospitalMessage(handle: WorkflowHandle, event: HospitalEvent): Promise<void> {
+  await handle.signal(hospitalEventSignal, { ...event, receivedAt: (await journeyNow()).toISOString() });
 }
 
 export const DAY = 86_400_000;
@@ -182,7 +214,7 @@ export class CommandRefused extends Error {
  * returns the journey as it then stands; throws CommandRefused when the journey refuses it.
  */
 export async function command(handle: WorkflowHandle, type: CommandType, arg: unknown) {
-  const outcome = await sendCommand(handle, type, arg);
+  const outcome = await sendCommand(handle, type, arg, { sentAt: await journeyNow() });
   if (!outcome.ok) throw new CommandRefused(outcome);
   return pollUntilAnswered(handle.client, () => handle.query(journeyQuery), 30_000);
 }

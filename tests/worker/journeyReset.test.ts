@@ -126,7 +126,7 @@ describe('resetting journeys', () => {
         taskQueue,
         args: [{ start: { patientId: 'p-stuck', programme: p, teamId: p.teams[0]!.id } }],
         signal: referralSignal,
-        signalArgs: [referral({ teamId: p.teams[0]!.id })],
+        signalArgs: [referral({ teamId: p.teams[0]!.id }), { sentAt: new Date().toISOString() }],
       });
       for (;;) {
         const { events } = await h.fetchHistory();
@@ -227,7 +227,10 @@ describe('resetting journeys', () => {
         taskQueue,
         args: [{ start: { patientId: 'p-reset', programme: p, teamId } }],
         signal: referralSignal,
-        signalArgs: [referral({ teamId, receivedAt: new Date(Date.now() - 21 * DAY).toISOString() })],
+        signalArgs: [
+          referral({ teamId, receivedAt: new Date(Date.now() - 21 * DAY).toISOString() }),
+          { sentAt: new Date().toISOString() },
+        ],
       });
       const settled = async () => {
         const s = await h.query(journeyQuery);

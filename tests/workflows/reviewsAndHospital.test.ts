@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import type { HospitalEvent } from '../../domain/commands.js';
 import * as SA from '../../temporal/searchAttributes.js';
-import { hospitalEventSignal, journeyQuery } from '../../temporal/journeyMessages.js';
+import { journeyQuery } from '../../temporal/journeyMessages.js';
 import {
   DAY,
   HOUR,
@@ -17,6 +17,7 @@ import {
   referral,
   useJourneyTestEnv,
   command,
+  hospitalMessage,
   withJourneyWorker,
 } from '../support/journeyTestEnv.js';
 import { activate, asCoordinator } from '../support/journeySteps.js';
@@ -82,7 +83,7 @@ describe('hospital transitions', () => {
       const [reviewDue] = due(s, 'review'); // 14 days after the plan
       await env.sleep(2 * DAY);
       const admittedAt = await env.currentTimeMs();
-      await handle.signal(hospitalEventSignal, adt('A01', admittedAt, { location: 'Ward 3' }));
+      await hospitalMessage(handle, adt('A01', admittedAt, { location: 'Ward 3' }));
       await env.sleep(HOUR);
       let now = await handle.query(journeyQuery);
       expect(now.phase).toBe('in-hospital');
@@ -107,7 +108,7 @@ describe('hospital transitions', () => {
       expect(seen.notifications.filter((n) => n.journeyId === s.journeyId && n.deadline === 'review')).toHaveLength(0);
 
       const dischargedAt = await env.currentTimeMs();
-      await handle.signal(hospitalEventSignal, adt('A03', dischargedAt));
+      await hospitalMessage(handle, adt('A03', dischargedAt));
       await env.sleep(HOUR);
       now = await handle.query(journeyQuery);
       expect(now.phase).toBe('active');
@@ -139,9 +140,9 @@ describe('hospital transitions', () => {
       const [reviewDue] = due(s, 'review');
       const t0 = await env.currentTimeMs();
       const admit = adt('A01', t0);
-      await handle.signal(hospitalEventSignal, admit);
+      await hospitalMessage(handle, admit);
       await env.sleep(2 * DAY);
-      await handle.signal(hospitalEventSignal, adt('A11', t0 + 2 * DAY));
+      await hospitalMessage(handle, adt('A11', t0 + 2 * DAY));
       await env.sleep(HOUR);
       let now = await handle.query(journeyQuery);
       expect(now.phase).toBe('active');
@@ -149,19 +150,19 @@ describe('hospital transitions', () => {
       expect(due(now, 'review')).toEqual([reviewDue]); // no shift: the clock never stopped
 
       // The same A01 again (same control id) is ignored.
-      await handle.signal(hospitalEventSignal, admit);
+      await hospitalMessage(handle, admit);
       await env.sleep(HOUR);
       now = await handle.query(journeyQuery);
       expect(now.phase).toBe('active');
 
       const t1 = await env.currentTimeMs();
-      await handle.signal(hospitalEventSignal, adt('A01', t1));
+      await hospitalMessage(handle, adt('A01', t1));
       await env.sleep(DAY);
       const before = await handle.query(journeyQuery);
-      await handle.signal(hospitalEventSignal, adt('A03', t1 + DAY));
+      await hospitalMessage(handle, adt('A03', t1 + DAY));
       await env.sleep(HOUR);
       expect((await handle.query(journeyQuery)).phase).toBe('active');
-      await handle.signal(hospitalEventSignal, adt('A13', t1 + DAY + HOUR));
+      await hospitalMessage(handle, adt('A13', t1 + DAY + HOUR));
       await env.sleep(HOUR);
       now = await handle.query(journeyQuery);
       expect(now.phase).toBe('in-hospital');
@@ -178,9 +179,9 @@ describe('hospital transitions', () => {
       const { handle, s } = await activeJourney(taskQueue);
       const stay = async (admitAfter: number, length: number) => {
         await env.sleep(admitAfter);
-        await handle.signal(hospitalEventSignal, adt('A01', await env.currentTimeMs()));
+        await hospitalMessage(handle, adt('A01', await env.currentTimeMs()));
         await env.sleep(length);
-        await handle.signal(hospitalEventSignal, adt('A03', await env.currentTimeMs()));
+        await hospitalMessage(handle, adt('A03', await env.currentTimeMs()));
         await env.sleep(HOUR);
       };
       await stay(DAY, 3 * DAY); // first stay

@@ -11,12 +11,12 @@ import { withBankHolidays } from '../../config/programmeFiles.js';
 import type { HospitalEvent } from '../../domain/commands.js';
 import type { Programme } from '../../domain/programme.js';
 import { calendarSchema, isWorkingDay, wallTime, type WorkingCalendar } from '../../domain/workingCalendar.js';
-import { hospitalEventSignal } from '../../temporal/journeyMessages.js';
 import { activate } from '../support/journeySteps.js';
 import {
   command,
   DAY,
   HOUR,
+  hospitalMessage,
   newPatientId,
   programme,
   refer,
@@ -161,9 +161,9 @@ describe('business days', () => {
         occurredAt: new Date(t).toISOString(),
       });
       await skipTo(admittedAt);
-      await j.handle.signal(hospitalEventSignal, adt('CAL-A01', 'A01', admittedAt));
+      await hospitalMessage(j.handle, adt('CAL-A01', 'A01', admittedAt));
       await skipTo(dischargedAt);
-      await j.handle.signal(hospitalEventSignal, adt('CAL-A03', 'A03', dischargedAt));
+      await hospitalMessage(j.handle, adt('CAL-A03', 'A03', dischargedAt));
       await expect
         .poll(async () => (await j.state()).deadlines.find((d) => d.name === 'post-discharge-contact')?.dueAt)
         .toBe(new Date(wallTime('Europe/London', plusDays(friday, 5), '17:00')).toISOString());
