@@ -206,7 +206,7 @@ describe('automatic triage in journeys started before person-decides-triage', ()
     const s = openJourney();
     receiveReferral(s, highRiskReferral({ receivedAt: '2027-02-27T09:00:00.000Z' }), T0);
     expect(s.assignment).toBe('pending');
-    expect(s.outbox).toEqual([{ type: 'assign', teamId: 'team-a' }]);
+    expect(s.outbox).toEqual([{ type: 'assign', teamId: 'team-a', at: T0 }]);
     // routine: 10 days from when the referral was received, not from triage
     expect(deadline(s, 'assessment').dueAt).toBe('2027-03-09T09:00:00.000Z');
   });

@@ -163,6 +163,7 @@ describe('payload codec key rotation', () => {
     expect(patchMarkersIn(await handle.fetchHistory()).map((m) => JSON.parse(m) as unknown)).toEqual([
       { id: 'effects-in-hand', deprecated: false },
       { id: 'same-however-chunked', deprecated: false },
+      { id: 'message-times', deprecated: false },
       { id: 'past-steps-once', deprecated: false },
       { id: 'two-way-contacts', deprecated: false },
       { id: 'person-decides-triage', deprecated: false },

@@ -221,16 +221,14 @@ describe('resetting journeys', () => {
     const taskQueue = `${JOURNEY_TASK_QUEUE}-reset`;
     const worker = await journeyWorker(taskQueue, activities);
     await worker.runUntil(async () => {
-      // A referral received three weeks ago that no one triaged: its ladder has climbed all the way.
+      // A referral sent three weeks ago that no one triaged: its ladder has climbed all the way.
+      const threeWeeksAgo = new Date(Date.now() - 21 * DAY).toISOString();
       const h = await client.workflow.signalWithStart(careJourney, {
         workflowId,
         taskQueue,
         args: [{ start: { patientId: 'p-reset', programme: p, teamId } }],
         signal: referralSignal,
-        signalArgs: [
-          referral({ teamId, receivedAt: new Date(Date.now() - 21 * DAY).toISOString() }),
-          { sentAt: new Date().toISOString() },
-        ],
+        signalArgs: [referral({ teamId, receivedAt: threeWeeksAgo }), { sentAt: threeWeeksAgo }],
       });
       const settled = async () => {
         const s = await h.query(journeyQuery);
