@@ -14,9 +14,21 @@ export interface Sizes {
   lists: { summaries: number; teams: number; coordinatorsPerTeam: number; requests: number };
   read: { journeys: number; teams: number; coordinatorsPerTeam: number; requests: number; populateConcurrency: number };
   search: { people: number; teams: number; requests: number };
+  /** A simulated year of this many journeys, run for its Temporal cost (bench/measures/cost.ts). */
+  cost: { journeys: number; seed: number };
 }
 
-export const measureNames = ['lists', 'read', 'search', 'intake', 'transitions', 'memory', 'timers', 'replay'] as const;
+export const measureNames = [
+  'lists',
+  'read',
+  'search',
+  'intake',
+  'transitions',
+  'memory',
+  'timers',
+  'replay',
+  'cost',
+] as const;
 export type MeasureName = (typeof measureNames)[number];
 
 export const presets: Record<'full' | 'quick' | 'tiny', Sizes> = {
@@ -39,6 +51,7 @@ export const presets: Record<'full' | 'quick' | 'tiny', Sizes> = {
     // 1 000 reads: p99 is the tenth-worst.
     read: { journeys: 100_000, teams: 10, coordinatorsPerTeam: 4, requests: 1000, populateConcurrency: 16 },
     search: { people: 100_000, teams: 10, requests: 1000 },
+    cost: { journeys: 300, seed: 20260101 },
   },
   // Under three minutes on a busy two-core VM (it took 220 s with a three-year replay, five-second
   // intake levels and 400 journeys). Two and a quarter years still continue as new once.
@@ -57,6 +70,7 @@ export const presets: Record<'full' | 'quick' | 'tiny', Sizes> = {
     lists: { summaries: 5000, teams: 10, coordinatorsPerTeam: 10, requests: 100 },
     read: { journeys: 5000, teams: 10, coordinatorsPerTeam: 4, requests: 200, populateConcurrency: 16 },
     search: { people: 5000, teams: 10, requests: 200 },
+    cost: { journeys: 60, seed: 20260101 },
   },
   tiny: {
     intake: { concurrency: [1, 4], secondsPerLevel: 1 },
@@ -67,6 +81,7 @@ export const presets: Record<'full' | 'quick' | 'tiny', Sizes> = {
     lists: { summaries: 200, teams: 4, coordinatorsPerTeam: 4, requests: 20 },
     read: { journeys: 50, teams: 2, coordinatorsPerTeam: 2, requests: 20, populateConcurrency: 8 },
     search: { people: 60, teams: 2, requests: 20 },
+    cost: { journeys: 12, seed: 7 },
   },
 };
 

@@ -17,6 +17,7 @@ import { sourceCommit, updateDocsAfterWriting } from '../scripts/docsFigures.js'
 import { ensureToolchain } from '../scripts/toolchain.js';
 import { measureNames, parseArgs, type MeasureName } from './config.js';
 import { type BenchContext, patientSource } from './context.js';
+import { measureCost } from './measures/cost.js';
 import { measureIntake } from './measures/intake.js';
 import { measureLists } from './measures/lists.js';
 import { measureRead } from './measures/read.js';
@@ -134,6 +135,8 @@ export async function runBench(argv: string[]): Promise<{ failed: string[]; path
         memoryError || !floor ? { error: memoryError ?? 'no floor' } : memoryResult(ctx, warmed, levels, floor);
 
     if (wants('replay')) await attempt('replay', () => measureReplay(ctx));
+    // Its own process, its own servers: after the rest, so it competes with nothing measured.
+    if (wants('cost')) await attempt('cost', () => measureCost(ctx));
   } finally {
     await stack.stop();
     rmSync(workDir, { recursive: true, force: true });

@@ -44,7 +44,10 @@ import {
 } from '../temporal/journeyMessages.js';
 
 export type CareJourneyInput = {
-  /** Workflow history length at which the journey continues as new (Temporal may suggest sooner). */
+  /**
+   * History events at which the journey continues as new: counted by the journey itself since the
+   * `continue-as-new-by-count` patch (about 500 by default), Temporal's history length before it.
+   */
   maxHistoryEvents?: number;
 } & (
   | {
@@ -66,6 +69,25 @@ export interface JourneyResult {
 
 /** Outcomes are kept for the most recent commands only: senders read theirs within seconds. */
 const OUTCOMES_KEPT = 50;
+
+/**
+ * A run's length, in history events as the journey counts them and in time. A short run keeps the
+ * history Temporal holds for an open journey small (it is replayed whenever the journey leaves the
+ * worker's cache), and a run a month long at most keeps a quiet journey's history short too.
+ */
+const RUN_EVENTS = 500;
+const RUN_MS = 30 * 86_400_000;
+
+/**
+ * History events as the journey counts them, each an upper estimate of what the step adds: an
+ * activity is scheduled, started and completed, and the task that takes its result is scheduled,
+ * started and completed; a timer is started, and fires into a task of its own, or is cancelled; a
+ * message is a signal and, at most, a task. Counted in the main loop only, as it acts, so the count
+ * is the same live and on replay however sdk-core hands the tasks over (Temporal's own
+ * `historyLength` is not: it is the length at whichever task the code happens to run in).
+ */
+const EVENTS = { start: 30, activity: 6, upsert: 1, timerStarted: 1, timerFired: 4, timerCancelled: 1, message: 4 };
+type Spend = (events: number) => void;
 
 const acts = proxyActivities<JourneyActivities>({
   // Each activity is a few DynamoDB or SES calls, each cut off after 4 s (activities/dynamo.ts).
@@ -99,6 +121,14 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   // Journeys started before every message carried its time (temporal/journeyMessages.ts) fall back
   // to the clock of the task that applies a message; later ones never do.
   const messageTimes = patched('message-times');
+  // Journeys started before the journey counted its own history continue as new on Temporal's
+  // history length, which sdk-core's folding of tasks on replay can change.
+  const byCount = patched('continue-as-new-by-count');
+  let spent = EVENTS.start;
+  const spend: Spend = (events) => void (spent += events);
+  /** The latest time the journey has acted at (a message's, a timer's): the run's age is measured to it. */
+  let latest = info.runStartTime.getTime();
+  const saw = (at: number): void => void (latest = Math.max(latest, at));
   // Rule changes a running journey could notice apply to journeys started since (domain/journeyState.ts).
   for (const rule of J.RULE_CHANGES)
     if (patched(rule) && !J.ruleInForce(s, rule)) s.rulesInForce = [...(s.rulesInForce ?? []), rule];
@@ -123,7 +153,14 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   const receive = (sentAt: unknown, apply: () => void): void => {
     if (!sameHoweverChunked) return apply();
     const at = typeof sentAt === 'string' ? Date.parse(sentAt) : NaN;
-    arrived.push({ sentAt: Number.isNaN(at) ? Infinity : at, apply });
+    arrived.push({
+      sentAt: Number.isNaN(at) ? Infinity : at,
+      apply: () => {
+        spend(EVENTS.message);
+        if (!Number.isNaN(at)) saw(at);
+        apply();
+      },
+    });
   };
   /** Applies the messages sent before `sentBefore` (all of them without it), in the order they arrived. */
   const applyArrived = (sentBefore?: number): void => {
@@ -254,7 +291,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     J.receiveReferral(s, referral, startedAt);
     attachContent(s, seq, 'referral', 'referral', referral);
   }
-  const maxHistory = input.maxHistoryEvents ?? 2000;
+  const maxHistory = input.maxHistoryEvents ?? (byCount ? RUN_EVENTS : 2000);
   let projected = -1;
   let searchKey = '';
   /** The ladder time the last timer was set for, once that timer has fired. */
@@ -267,13 +304,17 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     // Steps fire when the timer set for them fires, never by reading the clock: a worker that
     // picks a journey up after a restart can be handed a stale clock for that task (an sdk-core
     // quirk seen in the chaos runs), and a decision taken from it would not replay.
-    if (timerFiredFor !== undefined)
+    if (timerFiredFor !== undefined) {
+      saw(timerFiredFor);
       J.fireDueSteps(s, timerFiredFor, sameHoweverChunked ? 'when-due' : Math.max(timerFiredFor, Date.now()));
+    }
     timerFiredFor = undefined;
-    await carryOutEffects(s, decided, effectsInHand, messageTimes);
+    await carryOutEffects(s, decided, { inHand: effectsInHand, effectTimes: messageTimes, spend });
     await writeAuditAndReadModel();
     if (s.phase === 'closed') break;
-    const longEnough = workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxHistory;
+    const longEnough = byCount
+      ? spent >= maxHistory || latest - info.runStartTime.getTime() >= RUN_MS
+      : workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxHistory;
     if (longEnough && arrived.length === 0) {
       await condition(allHandlersFinished);
       await settle();
@@ -306,7 +347,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   async function settle(): Promise<void> {
     do {
       applyArrived();
-      await carryOutEffects(s, decided, effectsInHand, messageTimes);
+      await carryOutEffects(s, decided, { inHand: effectsInHand, effectTimes: messageTimes, spend });
       await writeAuditAndReadModel();
     } while (s.outbox.length > 0 || arrived.length > 0);
   }
@@ -325,13 +366,16 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
    */
   async function untilArrivedOrDue(next: number | undefined): Promise<number | undefined> {
     if (!alarm?.fired && alarm?.at !== next) {
+      if (alarm) spend(EVENTS.timerCancelled);
       alarm?.scope.cancel();
       alarm = next === undefined ? undefined : setAlarm(next);
+      if (alarm) spend(EVENTS.timerStarted);
     }
     await condition(() => arrived.length > 0 || alarm?.fired === true);
     for (let i = 0; i < 3; i += 1) await Promise.resolve(); // let this activation's other jobs land
     if (alarm?.fired) {
       const at = alarm.at;
+      spend(EVENTS.timerFired);
       alarm = undefined;
       applyArrived(at);
       return at;
@@ -382,6 +426,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
       // The activity writes the entries and audit trail before the state, so the state it records
       // can already say they are written: the record is the state as it stands after this write.
       const asked = pending.length > 0 ? pending.at(-1)!.seq : s.counters.audited;
+      spend(EVENTS.activity);
       const recorded = await acts.recordJourney({
         ...(pending.length > 0
           ? { audit: { journeyId: s.journeyId, programmeId: s.programme.id, teamId: s.teamId, events: pending } }
@@ -416,6 +461,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     const key = JSON.stringify(attributes.map((a) => a.value));
     if (key !== searchKey) {
       searchKey = key;
+      spend(EVENTS.upsert);
       upsertSearchAttributes(
         attributes.map(({ key, value }) => ({ key, value })) as Parameters<typeof upsertSearchAttributes>[0],
       );
@@ -454,17 +500,19 @@ function setAlarm(at: number): Alarm {
  * on replay, before it — and what this call does must not depend on which.
  *
  * With `effectTimes`, an assignment is recorded at the time of the decision that queued it (the
- * triage, the reassign command), not at the clock of the task its result comes back in.
+ * triage, the reassign command), not at the clock of the task its result comes back in. Each
+ * activity is counted towards the run's length (`spend`).
  */
 async function carryOutEffects(
   s: J.JourneyState,
   decided: (commandId: string, outcome: CommandOutcome) => void,
-  inHand: boolean,
-  effectTimes: boolean,
+  { inHand, effectTimes, spend }: { inHand: boolean; effectTimes: boolean; spend: Spend },
 ): Promise<void> {
   let left = inHand ? s.outbox.length : Infinity;
   while (s.outbox.length > 0 && left-- > 0) {
     const effect = s.outbox[0]!;
+    // Every effect but a reassignment of a closed journey is one activity.
+    spend(EVENTS.activity);
     if (effect.type === 'notify') await acts.notify(effect.notification);
     else if (effect.type === 'release')
       await acts.releaseCoordinator({ journeyId: s.journeyId, teamId: s.teamId, coordinatorId: effect.coordinatorId });

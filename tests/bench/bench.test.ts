@@ -57,6 +57,7 @@ describe('npm run bench (tiny)', () => {
     expect(results.versions.temporalCli).toMatch(/\d+\.\d+\.\d+/);
     expect(results.versions.temporalSdk).toMatch(/^\d+\.\d+\.\d+/);
     expect(Object.keys(results.measures).sort()).toEqual([
+      'cost',
       'intake',
       'lists',
       'memory',
@@ -170,7 +171,17 @@ describe('npm run bench (tiny)', () => {
     expect(search.scans).toBe(0);
     expect(search.target.met).toBe(search.ratio <= 3);
 
-    for (const name of ['intake', 'transitions', 'timers', 'memory', 'replay', 'lists', 'read', 'search'])
+    // The cost of a (tiny) simulated year: actions counted from its histories, per programme.
+    const cost = results.measures.cost as Measure & {
+      byProgramme: Record<string, { journeys: number; perJourneyYear: number; total: number; met: boolean }>;
+      activeHistoryBytesPerOpenJourney: { openJourneys: number; mean: number };
+    };
+    expect(Object.values(cost.byProgramme).reduce((n, p) => n + p.journeys, 0)).toBe(12);
+    for (const p of Object.values(cost.byProgramme)) expect(p.met).toBe(p.perJourneyYear <= 300);
+    expect(cost.target.met).toBe(Object.values(cost.byProgramme).every((p) => p.met));
+    expect(cost.headline.value).toBe(Math.max(...Object.values(cost.byProgramme).map((p) => p.perJourneyYear)));
+
+    for (const name of ['intake', 'transitions', 'timers', 'memory', 'replay', 'lists', 'read', 'search', 'cost'])
       expect(md).toContain(`| ${name} |`);
     // About 80 s while `npm test` runs other files beside it; room for a busier machine than that.
   }, 300_000);

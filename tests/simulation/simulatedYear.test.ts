@@ -13,48 +13,59 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sourceCommit, updateDocsAfterWriting } from '../../scripts/docsFigures.js';
 import { useDynamoDbLocal } from '../support/dynamoDbLocal.js';
 import { startTestEnv } from '../support/journeyTestEnv.js';
-import { simulateYear } from './yearDriver.js';
+import { simulateYear, type YearResult } from './yearDriver.js';
 
-// A fresh time-skipping server per test, as useJourneyTestEnv gives; started with a second chance,
+// A fresh time-skipping server per year, as useJourneyTestEnv gives; started with a second chance,
 // because on a busy machine the SDK's five seconds for the Java server to come up can run out.
-let env: TestWorkflowEnvironment;
 useDynamoDbLocal();
-beforeEach(async () => {
-  env = await startTestEnv().catch(async (error: Error) => {
+const startEnv = () =>
+  startTestEnv().catch(async (error: Error) => {
     if (!/did not start/.test(error.message)) throw error;
     return startTestEnv();
   });
-});
-afterEach(async () => {
-  await env?.teardown();
-});
 
 const journeys = Number(process.env.CAREPATH_SIM_JOURNEYS ?? 100);
 const seed = Number(process.env.CAREPATH_SIM_SEED ?? 20260101);
 const out = resolve(process.env.CAREPATH_SIM_OUT ?? join(tmpdir(), `carepath-simulated-year-${process.pid}.json`));
 const command = process.env.CAREPATH_SIM_COMMAND ?? 'npx vitest run tests/simulation';
 
-describe('a simulated year', () => {
-  it(`${journeys} journeys through 365 days: every invariant holds and the metrics match the generator's record`, async () => {
-    const { figures, violations, divergences, comparisons } = await simulateYear(env, { journeys, seed });
+/**
+ * One year, lived once and then checked three ways. `npm run bench -- --only cost` runs this file
+ * with `-t "every invariant holds"`: the year, its figures and its invariants, at the size it asks
+ * for, without the checks that the year was rich enough (a small year need not be).
+ */
+describe(`a simulated year of ${journeys} journeys`, () => {
+  let env: TestWorkflowEnvironment;
+  let year: YearResult;
+  beforeAll(async () => {
+    env = await startEnv();
+    year = await simulateYear(env, { journeys, seed });
     mkdirSync(dirname(out), { recursive: true });
     const run = { command, generatedAt: new Date().toISOString(), commit: sourceCommit() };
-    writeFileSync(out, `${JSON.stringify({ ...run, ...figures, programmes: comparisons }, null, 2)}\n`);
+    writeFileSync(out, `${JSON.stringify({ ...run, ...year.figures, programmes: year.comparisons }, null, 2)}\n`);
     // `npm run simulate-year` writes the committed results file; the figures in docs/reliability.md follow it.
     updateDocsAfterWriting(out);
-    console.log(`simulated year: ${JSON.stringify(figures)} → ${out}`);
+    console.log(`simulated year: ${JSON.stringify(year.figures)} → ${out}`);
+  }, 1_800_000);
+  afterAll(async () => {
+    await env?.teardown();
+  });
 
+  it("through 365 days: every invariant holds and the metrics match the generator's record", () => {
+    const { figures, violations, divergences, comparisons } = year;
     // The generator keeps each journey's events half an hour clear of its ladder steps; a slot must take far less.
     expect(figures.maxSlotSeconds).toBeLessThan(600);
     expect(divergences).toEqual([]);
     expect(violations).toEqual([]);
     for (const c of comparisons) expect(c.mismatches, c.programmeId).toEqual([]);
+  });
 
-    // The year exercised what it claims to: every programme, late work, every level of the ladder, readmissions, every kind of closure.
+  it('exercised what it claims to: every programme, late work, every level of the ladder, readmissions, every kind of closure', () => {
+    const { figures, comparisons } = year;
     expect(Object.keys(figures.journeysByProgramme)).toHaveLength(5);
     const total = (f: (c: (typeof comparisons)[number]) => number) => comparisons.reduce((n, c) => n + f(c), 0);
     for (const level of ['0', '1', '2'] as const)
@@ -72,7 +83,39 @@ describe('a simulated year', () => {
     const reasons = new Set(comparisons.flatMap((c) => Object.keys(c.actual.closures.byReason)));
     expect(reasons.size).toBeGreaterThanOrEqual(5);
     expect(figures.openAtYearEnd).toBeGreaterThan(0);
-  }, 1_800_000);
+  });
+
+  it("had its Temporal cost read from every run of every journey and the API's queries", () => {
+    // Whether the cost meets its target is the bench's to say (`npm run bench -- --only cost`).
+    const { figures } = year;
+    const cost = figures.temporalCost;
+    expect(Object.keys(cost.byProgramme).sort()).toEqual(Object.keys(figures.journeysByProgramme).sort());
+    for (const [id, p] of Object.entries(cost.byProgramme)) {
+      expect(p.journeyYears, id).toBeGreaterThan(0);
+      for (const kind of [
+        'workflowStarted',
+        'signal',
+        'timer',
+        'searchAttributeUpsert',
+        'activityAttempt',
+        'query',
+      ] as const)
+        expect(p.actions[kind], `${id} ${kind}`).toBeGreaterThan(0);
+      expect(p.actions.workflowStarted, id).toBeGreaterThanOrEqual(p.journeys);
+    }
+    expect(cost.activeHistoryBytesPerOpenJourney.openJourneys).toBe(figures.openAtYearEnd);
+    expect(cost.activeHistoryBytesPerOpenJourney.mean).toBeGreaterThan(0);
+  });
+});
+
+describe('a simulated year, sabotaged', () => {
+  let env: TestWorkflowEnvironment;
+  beforeEach(async () => {
+    env = await startEnv();
+  });
+  afterEach(async () => {
+    await env?.teardown();
+  });
 
   it('goes red when an activity drops an audit event or a step is delivered twice', async () => {
     const { violations, divergences, comparisons } = await simulateYear(env, {

@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowClientInterceptor, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { patientIdFor } from '../../activities/pseudonym.js';
 import type { InboxItem } from '../../activities/readModel.js';
@@ -27,6 +27,15 @@ import { currentTable } from '../support/dynamoDbLocal.js';
 import { command, journeyWorker, programmes as builtIn } from '../support/journeyTestEnv.js';
 import { recordActivities, type RecordedActivities } from '../support/recordingActivities.js';
 import { ensureTable } from '../../activities/dynamo.js';
+import {
+  actionsIn,
+  addActions,
+  historyBytes,
+  noActions,
+  runsOf,
+  totalActions,
+  type Actions,
+} from '../../bench/billableActions.js';
 import { createStaffDirectory } from '../../activities/staffDirectory.js';
 import { staffFromProgrammes } from '../../domain/staff.js';
 import {
@@ -67,6 +76,8 @@ export interface YearFigures {
   inboxRecords: number;
   journeysContinuedAsNew: number;
   openAtYearEnd: number;
+  /** What the year cost on Temporal Cloud, from the journeys' real histories and the API's queries. */
+  temporalCost: TemporalCost;
   violations: number;
   divergences: number;
   metricsMismatches: number;
@@ -76,6 +87,13 @@ export interface YearFigures {
   sleepingWallSeconds: number;
   wallSeconds: number;
   machine: { cpus: number; cpuModel: string; node: string; temporalSdk: string };
+}
+
+export interface TemporalCost {
+  /** Billable actions (bench/billableActions.ts) per programme, and per journey-year of care. */
+  byProgramme: Record<string, { journeys: number; journeyYears: number; actions: Actions; perJourneyYear: number }>;
+  /** The current run's history of each journey open at the year's end: what a worker replays to take it up. */
+  activeHistoryBytesPerOpenJourney: { openJourneys: number; mean: number; max: number };
 }
 
 export interface YearResult {
@@ -122,7 +140,24 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
   const { worker } = await journeyWorker(env, JOURNEY_TASK_QUEUE, seen, opts.journeys + 50);
   // Messages are stamped with the slot's time: the server's clock, which jumps ahead of the wall clock.
   let slotAt = start;
-  const gateway = createJourneyGateway(env.client, { now: () => new Date(slotAt) });
+  // The API's own queries (what became of a command, of a referral) are billed too; they leave no
+  // event in history, so they are counted as they are sent.
+  const apiQueries = new Map<string, number>();
+  const countQueries: WorkflowClientInterceptor = {
+    query: (input, next) => {
+      if (input.queryType === 'commandOutcome' || input.queryType === 'referralStatus') {
+        const id = input.workflowExecution.workflowId;
+        apiQueries.set(id, (apiQueries.get(id) ?? 0) + 1);
+      }
+      return next(input);
+    },
+  };
+  const client = new Client({
+    connection: env.connection,
+    namespace: env.namespace ?? 'default',
+    interceptors: { workflow: [countQueries] },
+  });
+  const gateway = createJourneyGateway(client, { now: () => new Date(slotAt) });
   const divergences: string[] = [];
   const handles = new Map<number, WorkflowHandle>();
   const journeyIds = new Map<number, string>();
@@ -133,7 +168,7 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
   const patientOf = (j: SimJourney) => patientIdFor(j.nhsNumber, PSEUDONYM_KEY);
   const handleOf = (j: SimJourney) => {
     let h = handles.get(j.index);
-    if (!h) handles.set(j.index, (h = env.client.workflow.getHandle(journeyWorkflowId(j.programmeId, patientOf(j)))));
+    if (!h) handles.set(j.index, (h = client.workflow.getHandle(journeyWorkflowId(j.programmeId, patientOf(j)))));
     return h;
   };
   const coordinator = async (j: SimJourney): Promise<Actor> => {
@@ -275,6 +310,10 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
   let auditEvents = 0;
   let inboxRecords = 0;
   let continued = 0;
+  let temporalCost: TemporalCost = {
+    byProgramme: {},
+    activeHistoryBytesPerOpenJourney: { openJourneys: 0, mean: 0, max: 0 },
+  };
   let ladderSteps = 0;
 
   await worker.runUntil(async () => {
@@ -391,6 +430,9 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
         );
       });
 
+      // ---- Cost: every run of every journey, as Temporal holds it, before anything is terminated.
+      temporalCost = await costOf(client, started, handleOf, apiQueries, now, concurrency);
+
       // ---- Metrics as GET /metrics computes them: the team's events in the period, from the event index.
       const from = new Date(year.start);
       const to = new Date(year.end);
@@ -436,6 +478,7 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
     inboxRecords,
     journeysContinuedAsNew: continued,
     openAtYearEnd: [...states.values()].filter((s) => s.phase !== 'closed').length,
+    temporalCost,
     violations: violations.length,
     divergences: divergences.length,
     metricsMismatches: comparisons.reduce((n, c) => n + c.mismatches.length, 0),
@@ -450,6 +493,58 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
     },
   };
   return { year, figures, violations, divergences, comparisons };
+}
+
+/**
+ * Billable actions per programme and per journey-year, from every run of every journey, plus the
+ * API's queries; and the active history of the journeys still open. A journey's year of care runs
+ * from its first run's start to its last run's close, or to the year's end if it is open.
+ */
+async function costOf(
+  client: Client,
+  journeys: SimJourney[],
+  handleOf: (j: SimJourney) => WorkflowHandle,
+  apiQueries: Map<string, number>,
+  now: number,
+  concurrency: number,
+): Promise<TemporalCost> {
+  const byProgramme: TemporalCost['byProgramme'] = {};
+  const openBytes: number[] = [];
+  const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+    Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6);
+  await pool(journeys, concurrency, async (j) => {
+    const { workflowId } = handleOf(j);
+    const runs = await runsOf(client, workflowId);
+    const actions = noActions();
+    for (const run of runs) addActions(actions, actionsIn(run));
+    addActions(actions, { query: apiQueries.get(workflowId) ?? 0 });
+    const latest = runs[0]!;
+    const open = (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+    if (open) openBytes.push(historyBytes(latest));
+    const began = ms(runs.at(-1)![0]?.eventTime);
+    const ended = open ? now : ms(latest.at(-1)?.eventTime);
+    const p = (byProgramme[j.programmeId] ??= {
+      journeys: 0,
+      journeyYears: 0,
+      actions: noActions(),
+      perJourneyYear: 0,
+    });
+    p.journeys += 1;
+    p.journeyYears += Math.max(0, ended - began) / (365 * DAY);
+    addActions(p.actions, actions);
+  });
+  for (const p of Object.values(byProgramme)) {
+    p.perJourneyYear = p.journeyYears > 0 ? Math.round(totalActions(p.actions) / p.journeyYears) : 0;
+    p.journeyYears = Math.round(p.journeyYears * 100) / 100;
+  }
+  return {
+    byProgramme,
+    activeHistoryBytesPerOpenJourney: {
+      openJourneys: openBytes.length,
+      mean: openBytes.length ? Math.round(openBytes.reduce((a, b) => a + b, 0) / openBytes.length) : 0,
+      max: openBytes.length ? Math.max(...openBytes) : 0,
+    },
+  };
 }
 
 function sdkVersion(): string {

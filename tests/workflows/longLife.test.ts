@@ -74,7 +74,9 @@ describe('a three-year journey', () => {
           maxLength = Math.max(maxLength, d.historyLength);
         }
         expect(reviews).toBeGreaterThanOrEqual(78);
-        expect(runs.size).toBeGreaterThan(3); // it continued as new, several times
+        // It continued as new at least monthly (three years of fortnightly reviews count to about
+        // 400 events only every six months or so).
+        expect(runs.size).toBeGreaterThanOrEqual(30);
         expect(maxLength).toBeLessThan(maxHistoryEvents + 60); // and no run came near Temporal's history limits
 
         const end = await j.handle.query(journeyQuery);
