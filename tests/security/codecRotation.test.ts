@@ -164,6 +164,7 @@ describe('payload codec key rotation', () => {
       { id: 'effects-in-hand', deprecated: false },
       { id: 'same-however-chunked', deprecated: false },
       { id: 'message-times', deprecated: false },
+      { id: 'continue-as-new-by-count', deprecated: false },
       { id: 'past-steps-once', deprecated: false },
       { id: 'two-way-contacts', deprecated: false },
       { id: 'person-decides-triage', deprecated: false },
