@@ -5,8 +5,10 @@
  * Temporal Cloud bills an action for (docs.temporal.io/cloud/actions): a workflow started (by a
  * client, signal-with-start or continue-as-new), each signal, each timer started, each search
  * attribute upsert, each activity attempt, and each query a worker answers. Patch markers are not
- * billed (only Go and Java record side effects). Queries leave no event, so the caller counts the
- * ones the API sent and adds them.
+ * billed (only Go and Java record side effects), and neither is the upsert of
+ * `TemporalChangeVersion` that sdk-core adds to a run's first use of each patch, nor search
+ * attributes set when a workflow starts (docs.temporal.io/cloud/actions, "Search Attribute upsert
+ * requested"). Queries leave no event, so the caller counts the ones the API sent and adds them.
  */
 import type { Client } from '@temporalio/client';
 // CommonJS whose exports Node's ESM loader cannot name: take the namespace from the default export.
@@ -43,7 +45,7 @@ export function actionsIn(events: readonly HistoryEvent[]): Actions {
         a.timer += 1;
         break;
       case E.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
-        a.searchAttributeUpsert += 1;
+        if (!onlyChangeVersion(e)) a.searchAttributeUpsert += 1;
         break;
       // An activity is scheduled once and started once, with the attempt it finally ran as: each
       // attempt before it was billed too.
@@ -54,6 +56,12 @@ export function actionsIn(events: readonly HistoryEvent[]): Actions {
   }
   return a;
 }
+
+/** Whether an upsert is sdk-core's record of the patches a run used, which Temporal Cloud does not bill. */
+const onlyChangeVersion = (e: HistoryEvent): boolean => {
+  const fields = Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {});
+  return fields.length > 0 && fields.every((k) => k === 'TemporalChangeVersion');
+};
 
 export const addActions = (into: Actions, more: Partial<Actions>): Actions => {
   for (const [k, v] of Object.entries(more)) into[k as ActionKind] += v ?? 0;

@@ -24,6 +24,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { TypedSearchAttributes } from '@temporalio/common';
 import type { JourneyActivities } from '../activities/contract.js';
 import * as c from '../domain/commands.js';
 import * as J from '../domain/journey.js';
@@ -124,6 +125,9 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   // Journeys started before the journey counted its own history continue as new on Temporal's
   // history length, which sdk-core's folding of tasks on replay can change.
   const byCount = patched('continue-as-new-by-count');
+  // Journeys started before a run knew the search attributes it was started with upsert them all
+  // again in each run's first round; later runs upsert only what changed (a billable action each).
+  const attributesCarried = patched('search-attributes-carried');
   let spent = EVENTS.start;
   const spend: Spend = (events) => void (spent += events);
   /** The latest time the journey has acted at (a message's, a timer's): the run's age is measured to it. */
@@ -293,7 +297,9 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   }
   const maxHistory = input.maxHistoryEvents ?? (byCount ? RUN_EVENTS : 2000);
   let projected = -1;
-  let searchKey = '';
+  // Continue-as-new carries the last run's search attributes into this one (the server copies
+  // them when the command names none), so what this run was started with need not be upserted.
+  let searchKey = attributesCarried ? searchKeyOf(searchAttributesOf(workflowInfo().typedSearchAttributes)) : '';
   /** The ladder time the last timer was set for, once that timer has fired. */
   let timerFiredFor: number | undefined;
   /** The timer set for the next ladder step (`untilArrivedOrDue`). */
@@ -458,7 +464,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
       { key: SA.CareCoordinator, value: s.coordinatorId ?? 'unassigned' },
       { key: SA.NextDueAt, value: next ? new Date(next) : null },
     ] as const;
-    const key = JSON.stringify(attributes.map((a) => a.value));
+    const key = searchKeyOf(attributes.map((a) => a.value));
     if (key !== searchKey) {
       searchKey = key;
       spend(EVENTS.upsert);
@@ -468,6 +474,16 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     }
   }
 }
+
+/** The journey's search attributes as a run holds them, in the order the journey upserts them. */
+function searchAttributesOf(held: TypedSearchAttributes): unknown[] {
+  const keywords = [SA.CarePhase, SA.CareTeam, SA.CareProgramme, SA.RiskTier, SA.CareCoordinator];
+  return [...keywords.map((k) => held.get(k)), held.get(SA.NextDueAt)];
+}
+
+/** One string per set of search attribute values, so a round upserts only when one changed. */
+const searchKeyOf = (values: readonly unknown[]): string =>
+  JSON.stringify(values.map((v) => (v instanceof Date ? v.toISOString() : (v ?? null))));
 
 /** Whether a message's time is an ISO 8601 time the journey can apply it at. */
 const isTime = (t: unknown): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t));

@@ -35,7 +35,7 @@ type Measure = {
 };
 
 describe('npm run bench (tiny)', () => {
-  it('measures all eight against their floors and writes the results where it is told', async () => {
+  it('measures all nine against their floors and writes the results where it is told', async () => {
     const run = await runBench(['--tiny', '--out', out]);
     expect(run.code, run.stderr).toBe(0);
     const files = readdirSync(out).sort();

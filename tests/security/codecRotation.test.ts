@@ -165,6 +165,7 @@ describe('payload codec key rotation', () => {
       { id: 'same-however-chunked', deprecated: false },
       { id: 'message-times', deprecated: false },
       { id: 'continue-as-new-by-count', deprecated: false },
+      { id: 'search-attributes-carried', deprecated: false },
       { id: 'past-steps-once', deprecated: false },
       { id: 'two-way-contacts', deprecated: false },
       { id: 'person-decides-triage', deprecated: false },

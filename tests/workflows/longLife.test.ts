@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { currentTable } from '../support/dynamoDbLocal.js';
 import { journeyQuery } from '../../temporal/journeyMessages.js';
 import { recordActivities } from '../support/recordingActivities.js';
+import { runsOf } from '../../bench/billableActions.js';
 import {
   DAY,
   journeyWorker,
@@ -80,6 +81,9 @@ describe('a three-year journey', () => {
         // to the 400 events only every six months or so.)
         expect(runs.size).toBeGreaterThanOrEqual(Math.floor((3 * 365) / 44));
         expect(maxLength).toBeLessThan(maxHistoryEvents + 60); // and no run came near Temporal's history limits
+        // Each run knew the search attributes it was carried over with: no upsert (a billable
+        // action each) set the values the journey already held, in any run.
+        expect(await upsertsOfHeldValues(j.handle.workflowId)).toEqual([]);
 
         const end = await j.handle.query(journeyQuery);
         expect(end.counters.reviews).toBe(reviews + 1);
@@ -101,6 +105,24 @@ describe('a three-year journey', () => {
     THREE_YEARS_TIMEOUT_MS,
   );
 });
+
+/** The search-attribute upserts, across every run of a journey, that changed nothing it held. */
+async function upsertsOfHeldValues(workflowId: string): Promise<string[]> {
+  const held = new Map<string, string>();
+  const repeats: string[] = [];
+  for (const [n, run] of (await runsOf(env.client, workflowId)).reverse().entries())
+    for (const e of run) {
+      const fields = Object.entries(
+        e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {},
+      )
+        .filter(([k]) => k !== 'TemporalChangeVersion') // sdk-core's record of patches, not the journey's
+        .map(([k, v]) => [k, Buffer.from(v.data ?? []).toString()] as const);
+      if (fields.length === 0) continue;
+      if (fields.every(([k, v]) => held.get(k) === v)) repeats.push(`run ${n + 1}, event ${String(e.eventId)}`);
+      for (const [k, v] of fields) held.set(k, v);
+    }
+  return repeats;
+}
 
 describe('a worker restart in the middle of a ladder', () => {
   it('resumes the ladder with no step lost or repeated', async () => {
