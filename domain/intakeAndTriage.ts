@@ -75,16 +75,25 @@ export function newJourney(input: NewJourney, now: number): JourneyState {
  * referrer at once, without asking the journey.
  */
 export function openingFor(programme: Programme, referral: JourneyReferral): Opening {
-  const at = ms(referral.receivedAt);
-  const s = newJourney({ journeyId: '', workflowId: '', patientId: '', programme, teamId: referral.teamId }, at);
-  // A journey started now runs under every rule change (journeyState.ts, `RULE_CHANGES`).
-  s.rulesInForce = [...RULE_CHANGES];
-  receiveReferral(s, referral, at);
+  const s = openedBy(programme, referral, ms(referral.receivedAt));
   return {
     phase: s.phase,
     ...(s.triage ? { triage: { decision: s.triage.decision, reason: s.triage.reason } } : {}),
     ...(s.triageConcerns ? { triageConcerns: s.triageConcerns } : {}),
   };
+}
+
+/**
+ * A journey as it stands once `referral`, taken in at `at`, has opened it and before it has done
+ * anything: what a journey started now computes first, with no identity in it. Whoever starts a
+ * journey can tell from it what the journey will be (its phase, its first deadline).
+ */
+export function openedBy(programme: Programme, referral: JourneyReferral, at: number): JourneyState {
+  const s = newJourney({ journeyId: '', workflowId: '', patientId: '', programme, teamId: referral.teamId }, at);
+  // A journey started now runs under every rule change (journeyState.ts, `RULE_CHANGES`).
+  s.rulesInForce = [...RULE_CHANGES];
+  receiveReferral(s, referral, at);
+  return s;
 }
 
 /** What a new journey's first referral comes to: its phase, and triage's decision or concerns. */

@@ -10,10 +10,12 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import type { HospitalEvent } from '../domain/commands.js';
 import { journeyIdFor, journeyWorkflowId, parseJourneyId } from '../domain/journeyIds.js';
 import { JOURNEY_TASK_QUEUE } from '../temporal/taskQueue.js';
-import { openingFor, type JourneyState, type Opening } from '../domain/journey.js';
+import { openedBy, openingFor, type JourneyState, type Opening } from '../domain/journey.js';
+import { searchAttributesFor } from '../temporal/searchAttributes.js';
 import type { CommandOutcome, CommandType } from '../domain/journeyCommands.js';
 import { rulesOf, type Programme } from '../domain/programme.js';
 import type { JourneyReferral } from '../domain/referral.js';
@@ -101,12 +103,18 @@ export function createJourneyGateway(
         const start = { patientId, programme: rulesOf(programme), teamId: referral.teamId };
         // The journey opens, and takes the referral, as of now by the API's clock (never its own).
         const sentAt = now().toISOString();
+        // Set at the start, search attributes cost no action (an upsert would) and the journey's
+        // first task need not upsert them: it starts holding what it would have set.
+        const typedSearchAttributes = searchAttributesFor(
+          openedBy(start.programme, referral, Date.parse(sentAt)),
+        ).filter((a) => a.value !== null) as SearchAttributePair[];
         try {
           const opened = await client.workflow.start(careJourney, {
             workflowId,
             taskQueue: JOURNEY_TASK_QUEUE,
             args: [{ start, referrals: [referral], startedAt: sentAt }],
             workflowIdConflictPolicy: 'FAIL',
+            typedSearchAttributes,
           });
           return {
             journeyId: journeyIdFor(workflowId, opened.firstExecutionRunId),

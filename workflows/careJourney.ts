@@ -24,7 +24,6 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { TypedSearchAttributes } from '@temporalio/common';
 import type { JourneyActivities } from '../activities/contract.js';
 import * as c from '../domain/commands.js';
 import * as J from '../domain/journey.js';
@@ -297,9 +296,12 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   }
   const maxHistory = input.maxHistoryEvents ?? (byCount ? RUN_EVENTS : 2000);
   let projected = -1;
-  // Continue-as-new carries the last run's search attributes into this one (the server copies
-  // them when the command names none), so what this run was started with need not be upserted.
-  let searchKey = attributesCarried ? searchKeyOf(searchAttributesOf(workflowInfo().typedSearchAttributes)) : '';
+  // A run starts with search attributes: the API's, for a journey it started, or the last run's,
+  // which continue-as-new carries over (the server copies them when the command names none). What
+  // it already holds need not be upserted.
+  let searchKey = attributesCarried
+    ? SA.searchKeyOf(SA.heldSearchAttributes(workflowInfo().typedSearchAttributes))
+    : '';
   /** The ladder time the last timer was set for, once that timer has fired. */
   let timerFiredFor: number | undefined;
   /** The timer set for the next ladder step (`untilArrivedOrDue`). */
@@ -455,16 +457,8 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
       for (const e of s.timeline) if (e.seq <= audited) delete e.content;
       s.counters.audited = audited;
     }
-    const next = J.nextDueAt(s);
-    const attributes = [
-      { key: SA.CarePhase, value: s.phase },
-      { key: SA.CareTeam, value: s.teamId },
-      { key: SA.CareProgramme, value: s.programme.id },
-      { key: SA.RiskTier, value: s.risk.tier },
-      { key: SA.CareCoordinator, value: s.coordinatorId ?? 'unassigned' },
-      { key: SA.NextDueAt, value: next ? new Date(next) : null },
-    ] as const;
-    const key = searchKeyOf(attributes.map((a) => a.value));
+    const attributes = SA.searchAttributesFor(s);
+    const key = SA.searchKeyOf(attributes.map((a) => a.value));
     if (key !== searchKey) {
       searchKey = key;
       spend(EVENTS.upsert);
@@ -474,16 +468,6 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     }
   }
 }
-
-/** The journey's search attributes as a run holds them, in the order the journey upserts them. */
-function searchAttributesOf(held: TypedSearchAttributes): unknown[] {
-  const keywords = [SA.CarePhase, SA.CareTeam, SA.CareProgramme, SA.RiskTier, SA.CareCoordinator];
-  return [...keywords.map((k) => held.get(k)), held.get(SA.NextDueAt)];
-}
-
-/** One string per set of search attribute values, so a round upserts only when one changed. */
-const searchKeyOf = (values: readonly unknown[]): string =>
-  JSON.stringify(values.map((v) => (v instanceof Date ? v.toISOString() : (v ?? null))));
 
 /** Whether a message's time is an ISO 8601 time the journey can apply it at. */
 const isTime = (t: unknown): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t));
