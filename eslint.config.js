@@ -53,6 +53,12 @@ export default tseslint.config(
     },
   },
   {
+    // The few CommonJS files Temporal's SDK requires by path (temporal/failureConverter.cjs).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', exports: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     rules: {
       '@typescript-eslint/no-unused-vars': [
         'error',

@@ -4,16 +4,18 @@
  *
  * - `workflow-bundle.js`: the workflow code bundled once at build time by Temporal's
  *   `bundleWorkflowCode`, so a starting task does not spend seconds and memory running webpack;
- * - `worker.mjs` and `healthcheck.mjs`: our TypeScript compiled by esbuild into one ESM file each.
+ * - `worker.mjs` and `healthcheck.mjs`: our TypeScript compiled by esbuild into one ESM file each;
+ * - `failureConverter.cjs`, which the SDK requires by path (temporal/dataConverter.ts).
  *   Packages stay external and come from a production-only `npm ci`: Temporal's native core bridge
  *   and its workflow thread file must be loaded from node_modules, not inlined.
  *
  * Usage: `tsx scripts/buildWorker.ts <outDir>`.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { failureConverterPath } from '../temporal/dataConverter.js';
 import { bundleJourneyWorkflows } from '../worker/workflowBundle.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,6 +25,7 @@ export const workerArtifacts = {
   workflowBundle: 'workflow-bundle.js',
   worker: 'worker.mjs',
   healthcheck: 'healthcheck.mjs',
+  failureConverter: basename(failureConverterPath),
 } as const;
 
 /**
@@ -62,6 +65,9 @@ export async function buildWorker(outDir: string): Promise<{ sourceFolders: stri
     metafile: true,
     logLevel: 'warning',
   });
+  // The failure converter the SDK requires by path (temporal/dataConverter.ts), beside worker.mjs,
+  // which inlines the module that names it.
+  copyFileSync(failureConverterPath, join(outDir, workerArtifacts.failureConverter));
   const folders = [...Object.keys(result.metafile.inputs), ...Object.keys(workflows.metafile.inputs)]
     .map((input) => relative(root, resolve(root, input)).split(sep)[0]!)
     .filter((folder) => folder !== 'node_modules' && !folder.startsWith('..'));

@@ -33,6 +33,7 @@ import { freePort } from './localServices.js';
 import { seededRandom } from './seededRandom.js';
 import { ensureToolchain } from './toolchain.js';
 import { bundleJourneyWorkflows } from '../worker/workflowBundle.js';
+import { workerDataConverter } from '../temporal/dataConverter.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -218,7 +219,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const replays = await checkReplays({
       client,
       workflowBundlePath: bundlePath,
-      dataConverter: { payloadCodecs: [codec] },
+      dataConverter: workerDataConverter(codec),
       journeyIds: load.journeyIds,
     });
     checked.violations.push(...replays.violations);

@@ -18,6 +18,7 @@ import { watchForNondeterminism } from './nondeterminismAlarm.js';
 import { installWorkerRuntime } from './runtime.js';
 import { journeyBundlerOptions, journeyWorkflowsPath } from './workflowBundle.js';
 import { connectOptions, temporalConnectionFromEnv, type TemporalConnectionSettings } from '../temporal/connection.js';
+import { workerDataConverter } from '../temporal/dataConverter.js';
 
 export interface WorkerSettings extends TemporalConnectionSettings {
   /** Workflows kept in memory between tasks; beyond it they are replayed from history when needed. */
@@ -82,7 +83,7 @@ export async function createJourneyWorker(
       ? { workflowBundle: { codePath: settings.workflowBundlePath } }
       : { workflowsPath: journeyWorkflowsPath, bundlerOptions: journeyBundlerOptions }),
     activities: { ...activitiesFromEnv(env), ...moves },
-    ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}),
+    dataConverter: workerDataConverter(codec),
     maxCachedWorkflows: settings.maxCachedWorkflows,
   });
 }

@@ -12,12 +12,15 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundleOptions, bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { failureConverterPath } from '../temporal/dataConverter.js';
 
 export const journeyWorkflowsPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'index.ts');
 
 export const journeyBundlerOptions = {
   preloadModules: [join(dirname(fileURLToPath(import.meta.url)), '..', 'workflows', 'sharedModules.ts')],
-} satisfies Pick<BundleOptions, 'preloadModules'>;
+  // A journey's failures keep their messages and stack traces in sealed payloads (temporal/dataConverter.ts).
+  failureConverterPath,
+} satisfies Pick<BundleOptions, 'preloadModules' | 'failureConverterPath'>;
 
 /** The bundled workflow code, as the worker's `workflowBundle: { code }` or a file's contents. */
 export async function bundleJourneyWorkflows(workflowsPath: string = journeyWorkflowsPath): Promise<string> {

@@ -25,6 +25,7 @@ import { startApiServer } from '../../lambdas/server.js';
 import { httpClient, type Call } from '../../scripts/httpClient.js';
 import { currentTable, useDynamoDbLocal } from './dynamoDbLocal.js';
 import { startDevServer } from './devServer.js';
+import { workerDataConverter } from '../../temporal/dataConverter.js';
 
 export interface ApiStack {
   base: string;
@@ -66,7 +67,7 @@ export function useApiStack(
       taskQueue: JOURNEY_TASK_QUEUE,
       workflowBundle: { codePath: inject('workflowBundlePath') },
       activities: createJourneyActivities({ doc: table.doc, tableName: table.tableName }),
-      ...(opts.codec ? { dataConverter: { payloadCodecs: [opts.codec] } } : {}),
+      dataConverter: workerDataConverter(opts.codec),
     });
     running = worker.run();
     // As the environment gives it (CAREPATH_PSEUDONYM_KEY is text): the same key in `env`.

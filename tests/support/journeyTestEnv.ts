@@ -29,6 +29,7 @@ import { currentTable, useDynamoDbLocal } from './dynamoDbLocal.js';
 import { recordActivities, type RecordedActivities } from './recordingActivities.js';
 import { javaTestServerKeepalive } from '../../scripts/javaTestServer.js';
 import { freePort } from '../../scripts/localServices.js';
+import { workerDataConverter } from '../../temporal/dataConverter.js';
 
 let runtimeInstalled = false;
 /** The time-skipping server of the test running now: messages are stamped with its clock. */
@@ -83,6 +84,7 @@ export async function journeyWorker(
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     activities: seen.activities,
+    dataConverter: workerDataConverter(),
     maxCachedWorkflows,
   });
   return { worker, seen };
