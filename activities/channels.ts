@@ -46,20 +46,41 @@ export interface EmailSettings {
   dashboardUrl?: string;
 }
 
-/** Email through Amazon SES (v2). The body names the journey and the deadline, never the patient. */
+/** The email a notification makes for one recipient: to whom, its subject and its text. */
+export interface Email {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/**
+ * The email a notification becomes. It names the journey and the deadline, never the patient, and
+ * links to the journey rather than describing the person. The chaos run works out from each inbox
+ * item the email that should have gone, and finds it sent once (scripts/chaosEmails.ts).
+ */
+export function emailFor(
+  recipient: string,
+  n: Pick<Notification, 'journeyId' | 'kind' | 'level' | 'deadline' | 'message'>,
+  settings: EmailSettings,
+): Email {
+  const link = settings.dashboardUrl
+    ? `\n\n${settings.dashboardUrl.replace(/\/$/, '')}/journeys/${encodeURIComponent(n.journeyId)}`
+    : '';
+  const subject = `[carepath] ${n.kind === 'escalation' ? `Escalation (level ${n.level})` : n.kind[0]!.toUpperCase() + n.kind.slice(1)}: ${n.deadline}`;
+  return { to: settings.addressTemplate.replace('{id}', recipient), subject, text: `${n.message}${link}` };
+}
+
+/** Email through Amazon SES (v2). */
 export function sesEmailChannel(ses: SESv2Client, settings: EmailSettings): NotificationChannel {
   return {
     name: 'email',
     async deliver(recipient, n) {
-      const link = settings.dashboardUrl
-        ? `\n\n${settings.dashboardUrl.replace(/\/$/, '')}/journeys/${encodeURIComponent(n.journeyId)}`
-        : '';
-      const subject = `[carepath] ${n.kind === 'escalation' ? `Escalation (level ${n.level})` : n.kind[0]!.toUpperCase() + n.kind.slice(1)}: ${n.deadline}`;
+      const email = emailFor(recipient, n, settings);
       await ses.send(
         new SendEmailCommand({
           FromEmailAddress: settings.from,
-          Destination: { ToAddresses: [settings.addressTemplate.replace('{id}', recipient)] },
-          Content: { Simple: { Subject: { Data: subject }, Body: { Text: { Data: `${n.message}${link}` } } } },
+          Destination: { ToAddresses: [email.to] },
+          Content: { Simple: { Subject: { Data: email.subject }, Body: { Text: { Data: email.text } } } },
         }),
       );
     },

@@ -25,8 +25,9 @@ export interface Violation {
    * `stuck`: the journey's workflow can no longer answer or move (e.g. its task keeps failing).
    * `record`: the journey's record in DynamoDB differs from its workflow's state (scripts/chaosCheck.ts).
    * `replay`: the journey's history does not replay from the start with the code that made it.
+   * `emailed-once`: an inbox item's email was not sent, or sent twice (scripts/chaosEmails.ts).
    */
-  invariant: 'audit' | 'notified-once' | 'read-model' | 'escalated' | 'stuck' | 'record' | 'replay';
+  invariant: 'audit' | 'notified-once' | 'read-model' | 'escalated' | 'stuck' | 'record' | 'replay' | 'emailed-once';
   detail: string;
 }
 

@@ -34,6 +34,10 @@ import { seededRandom } from './seededRandom.js';
 import { ensureToolchain } from './toolchain.js';
 import { bundleJourneyWorkflows } from '../worker/workflowBundle.js';
 import { workerDataConverter } from '../temporal/dataConverter.js';
+import { emailSettingsFromEnv } from '../activities/channels.js';
+import { parseJourneyId } from '../domain/journeyIds.js';
+import { checkEmails, type EmailCheck } from './chaosEmails.js';
+import { startFakeSes, type FakeSes } from './fakeSes.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -45,6 +49,8 @@ export interface ChaosOptions {
   workerKills: number;
   dynamoDbOutageMs: number;
   temporalDownMs: number;
+  /** The share of email sends SES refuses (throttled or failing), 0 to 1. */
+  emailRefusalRate: number;
   /** How late a ladder step may fire before it counts as missed (see LADDER_GRACE_MS). */
   graceMs: number;
   seed: number;
@@ -123,6 +129,66 @@ export function chaosProgramme(): Programme {
  */
 export const LADDER_GRACE_MS = 30_000;
 
+/** Email as the worker sends it in the run: staff addressed at nhs.net, each email linking to its journey. */
+const chaosEmail = {
+  CAREPATH_EMAIL_FROM: 'carepath@chaos.example.nhs.uk',
+  CAREPATH_EMAIL_ADDRESS_TEMPLATE: '{id}@nhs.net',
+  CAREPATH_DASHBOARD_URL: 'https://carepath.chaos.example.nhs.uk',
+};
+
+/**
+ * Once no journey has work in flight (a notification's email may still be being retried), the
+ * emails SES accepted against the inbox items of the run's journeys (scripts/chaosEmails.ts).
+ */
+async function checkEmailsOf(o: {
+  client: Client;
+  read: ReturnType<typeof createReadModel>;
+  programme: Programme;
+  journeyIds: string[];
+  ses: FakeSes;
+  interruptions: number[];
+}): Promise<EmailCheck> {
+  for (let round = 0; round < 60; round += 1) {
+    const busy = await Promise.all(
+      o.journeyIds.map(async (id) => {
+        const { raw } = await o.client.workflow.getHandle(parseJourneyId(id)!.workflowId).describe();
+        return Boolean(raw.pendingWorkflowTask || raw.pendingActivities?.length);
+      }),
+    );
+    if (!busy.some(Boolean)) break;
+    await sleep(1000);
+  }
+  const staff = o.programme.teams.flatMap((t) => [
+    ...t.coordinators.map((c) => c.id),
+    ...t.leads,
+    ...t.serviceManagers,
+  ]);
+  const ours = new Set(o.journeyIds);
+  const inbox = (
+    await Promise.all(
+      staff.map(async (user) => {
+        const items = [];
+        let cursor: string | undefined;
+        do {
+          const page = await o.read.inbox(user, 500, cursor);
+          items.push(...page.items);
+          cursor = page.nextCursor;
+        } while (cursor);
+        return items;
+      }),
+    )
+  )
+    .flat()
+    .filter((i) => ours.has(i.journeyId));
+  return checkEmails({
+    inbox,
+    accepted: o.ses.accepted,
+    refused: o.ses.refused,
+    settings: emailSettingsFromEnv(chaosEmail)!,
+    interruptions: o.interruptions,
+  });
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
@@ -137,6 +203,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   writeFileSync(programmesFile, stringify({ programmes: [programme], hospitalFeeds: builtInHospitalFeeds }));
   const bundlePath = join(dataDir, 'workflow-bundle.js');
   writeFileSync(bundlePath, await bundleJourneyWorkflows());
+  // SES refuses a share of the sends, from a random stream of its own so the faults' plan is as before.
+  const refusing = seededRandom(o.seed + 1);
+  const ses = await startFakeSes(() => refusing() < o.emailRefusalRate);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
@@ -151,6 +220,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     CAREPATH_WORKFLOW_BUNDLE: bundlePath,
     CAREPATH_RATE_LIMIT_INTAKE: '0',
     CAREPATH_RATE_LIMIT_ADT: '0',
+    ...chaosEmail,
+    // The worker's SES client sends to the refusing endpoint, with throwaway credentials.
+    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+    AWS_ACCESS_KEY_ID: 'chaos',
+    AWS_SECRET_ACCESS_KEY: 'chaos',
   };
   delete env.COGNITO_USER_POOL_ID;
   const faults = new Faults({ toolchain, dataDir, ports, workerEnv: env, log: o.log });
@@ -224,6 +298,17 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     });
     checked.violations.push(...replays.violations);
     checked.historiesReplayed = replays.replayed;
+    const emails = await checkEmailsOf({
+      client,
+      read: createReadModel(doc, data.tableName),
+      programme,
+      journeyIds: load.journeyIds,
+      ses,
+      interruptions: faults.interruptions,
+    });
+    checked.violations.push(...emails.violations);
+    const { violations: _emailViolations, ...emailCounts } = emails;
+    checked.emails = emailCounts;
     const byInvariant: Record<string, number> = {};
     for (const v of checked.violations) byInvariant[v.invariant] = (byInvariant[v.invariant] ?? 0) + 1;
     const { log: _log, out: _out, beforeCheck: _beforeCheck, ...settings } = o;
@@ -267,6 +352,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
     await connection?.close().catch(() => undefined);
     await faults.stopAll();
+    await ses.stop();
     if (!keep) rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -282,6 +368,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     arrivalMs: Math.round(lifeMs * 0.4),
     lifeMs,
     workerKills: arg('kills', 12),
+    emailRefusalRate: arg('email-refusals', 0.3),
     dynamoDbOutageMs: arg('dynamo-outage', 30) * 1000,
     temporalDownMs: arg('temporal-down', 5) * 1000,
     graceMs: LADDER_GRACE_MS,

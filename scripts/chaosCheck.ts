@@ -4,6 +4,7 @@
  * records of its team, gathered as one consistent snapshot and checked against the invariants of
  * domain/invariants.ts, and against `checkRecord` below: the record is the workflow's state.
  */
+import type { EmailCheck } from './chaosEmails.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
@@ -25,6 +26,8 @@ export interface CheckResult {
   recordEntries: number;
   /** Journey histories replayed from the start (`checkReplays`); set by the chaos run. */
   historiesReplayed?: number;
+  /** The run's emails against its inbox items (scripts/chaosEmails.ts); set by the chaos run. */
+  emails?: Omit<EmailCheck, 'violations'>;
   violations: Violation[];
 }
 

@@ -41,6 +41,11 @@ export class Faults {
     dynamoDbOutageSeconds: 0,
     nondeterminismAlarms: 0,
   };
+  /**
+   * When work in flight could have been cut short: a worker killed or exiting unasked, DynamoDB
+   * going away. An email SES accepted just before one of these may be sent again (scripts/chaosEmails.ts).
+   */
+  readonly interruptions: number[] = [];
   private worker?: ChildProcess;
   private temporal?: Service;
   private dynamo?: Service;
@@ -91,6 +96,7 @@ export class Faults {
       if (this.stopping || this.worker !== child) return;
       if (signal !== 'SIGKILL') {
         this.counts.workerUnplannedExits += 1;
+        this.interruptions.push(Date.now());
         this.p.log(
           `worker exited by itself (${code ?? signal}); restarting. Last output:\n${this.workerLog.slice(-1500)}`,
         );
@@ -108,6 +114,7 @@ export class Faults {
     // by a signal has a signalCode and no exitCode).
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
+    this.interruptions.push(Date.now());
     child.kill('SIGKILL');
     await exited;
     this.counts.workerKills += 1;
@@ -125,6 +132,7 @@ export class Faults {
 
   async dynamoDbOutage(downMs: number): Promise<void> {
     this.p.log(`fault: DynamoDB Local stopping for ${Math.round(downMs / 1000)} s`);
+    this.interruptions.push(Date.now());
     await this.dynamo?.stop();
     await new Promise((r) => setTimeout(r, downMs));
     this.dynamo = await this.startDynamo();

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { LADDER_GRACE_MS, runChaos } from '../../scripts/chaos.js';
 
 describe('chaos', () => {
-  it('loses nothing and doubles nothing through worker kills, a Temporal restart and a DynamoDB outage', async () => {
+  it('loses nothing and doubles nothing through worker kills, a Temporal restart, a DynamoDB outage and SES refusing sends', async () => {
     const lines: string[] = [];
     const report = await runChaos({
       journeys: 16,
@@ -17,6 +17,8 @@ describe('chaos', () => {
       workerKills: 3,
       dynamoDbOutageMs: 6_000,
       temporalDownMs: 2_000,
+      // SES refuses (throttles or fails) about one email send in three.
+      emailRefusalRate: 0.3,
       graceMs: LADDER_GRACE_MS,
       seed: 7,
       log: (line) => lines.push(line),
@@ -34,7 +36,17 @@ describe('chaos', () => {
     expect(report.checked.ladderSteps).toBeGreaterThan(0);
     // Every history was replayed from the start with the bundle the workers ran.
     expect(report.checked.historiesReplayed).toBe(16);
-    // … and nothing was lost or doubled.
+    // SES refused sends, and every person's notification was emailed to them all the same. A
+    // repeat is allowed only where SES accepted an email just before the worker died or DynamoDB
+    // went, before the send could be recorded (SES takes no idempotency key); at most one a fault.
+    const emails = report.checked.emails!;
+    expect(emails.expected).toBeGreaterThan(0);
+    expect(emails.refused).toBeGreaterThan(0);
+    expect(emails.accepted).toBe(emails.expected + emails.repeatedAfterInterruption);
+    expect(emails.repeatedAfterInterruption).toBeLessThanOrEqual(
+      report.faults.workerKills + report.faults.workerUnplannedExits + report.faults.dynamoDbOutages,
+    );
+    // … and nothing was lost or doubled (emails included: the 'emailed-once' invariant).
     expect(report.violationSamples, lines.join('\n')).toEqual([]);
     expect(report.unexpectedSamples).toEqual([]);
     expect(report.load.gaveUp).toBe(0);

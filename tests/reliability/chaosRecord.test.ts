@@ -221,6 +221,7 @@ describe('the record invariant on a real run', () => {
       workerKills: 0,
       dynamoDbOutageMs: 0,
       temporalDownMs: 0,
+      emailRefusalRate: 0,
       graceMs: 30_000,
       seed: 15,
       log: (line) => lines.push(line),
