@@ -1,0 +1,88 @@
+/**
+ * sdk-core folds empty workflow tasks into the task before them on replay
+ * (tests/support/foldedTasks.ts), so a workflow can be woken in one place live and another on
+ * replay. The recorded journeys replay with an empty task put before every signal and timer;
+ * a workflow that decides from its history length, run live here, does not.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
+import { lengthReadingJourney, poke } from '../fixtures/lengthReadingJourney.js';
+import { withEmptyTasks, type HistoryJson } from '../support/foldedTasks.js';
+import { useJourneyTestEnv } from '../support/journeyTestEnv.js';
+
+const dir = join(import.meta.dirname, '..', 'fixtures', 'histories');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+/** The patches a history's markers record, by id. */
+const patchesIn = (history: HistoryJson): string[] =>
+  history.events
+    .filter((e) => e.eventType === 'EVENT_TYPE_MARKER_RECORDED')
+    .map((e) => {
+      const details = (
+        e.markerRecordedEventAttributes as { details?: Record<string, { payloads: { data: string }[] }> }
+      ).details;
+      const data = details?.patch_data?.payloads[0]?.data;
+      return data ? (JSON.parse(Buffer.from(data, 'base64').toString()) as { id: string }).id : '';
+    });
+const read = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as HistoryJson;
+
+let env: TestWorkflowEnvironment;
+useJourneyTestEnv((started) => (env = started));
+
+async function replayErrors(options: ReplayWorkerOptions, histories: { workflowId: string; history: unknown }[]) {
+  const errors: string[] = [];
+  for await (const r of Worker.runReplayHistories(options, histories))
+    if (r.error) errors.push(`${r.workflowId}: ${String(r.error).slice(0, 300)}`);
+  return errors;
+}
+
+describe('replay with the empty tasks sdk-core folds', () => {
+  it('replays every recorded journey that counts its own history with an empty task before each signal and timer', async () => {
+    let inserted = 0;
+    const histories = files.map((file) => {
+      const folded = withEmptyTasks(read(file));
+      inserted += folded.inserted;
+      return { workflowId: file.replace(/\.json$/, ''), history: folded.history };
+    });
+    expect(inserted).toBeGreaterThanOrEqual(50);
+    const errors = await replayErrors({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories);
+    // Journeys started before `continue-as-new-by-count` continue as new on Temporal's history
+    // length, which folding changes: those that came near their limit cannot replay folded. That
+    // is why journeys count their own history now (docs/journey.md); one on the counter can.
+    const byLength = files.filter((f) => !patchesIn(read(f)).includes('continue-as-new-by-count'));
+    expect(files.filter((f) => f.startsWith('continued-as-new-by-count'))).toHaveLength(2);
+    expect(errors.map((e) => e.slice(0, e.indexOf(':')))).toEqual(
+      ['palliative-continued-as-new-1', 'palliative-continued-as-new-2'].filter((w) => byLength.includes(`${w}.json`)),
+    );
+    expect(errors.join('\n')).not.toMatch(/^continued-as-new-by-count/m);
+  });
+
+  it('does not replay a workflow that decides from its history length (the check can fail)', async () => {
+    const workflowsPath = fileURLToPath(new URL('../fixtures/lengthReadingJourney.ts', import.meta.url));
+    const taskQueue = `length-${process.pid}`;
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath });
+    const history = await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(lengthReadingJourney, {
+        taskQueue,
+        workflowId: `length-${Date.now()}`,
+      });
+      for (let i = 1; i <= 4; i += 1) {
+        // Each poke between tasks: the journey has handled the one before.
+        await expect.poll(async () => (await handle.describe()).raw.pendingWorkflowTask).toBeFalsy();
+        await handle.signal(poke);
+      }
+      await handle.result();
+      return JSON.parse(historyToJSON(await handle.fetchHistory())) as HistoryJson;
+    });
+    const asRun = [{ workflowId: 'length', history }];
+    expect(await replayErrors({ workflowsPath }, asRun)).toEqual([]);
+    const folded = withEmptyTasks(history);
+    expect(folded.inserted).toBeGreaterThanOrEqual(4); // one before each poke, and each timer that fired
+    const errors = await replayErrors({ workflowsPath }, [{ workflowId: 'length', history: folded.history }]);
+    expect(errors.join('\n')).toMatch(/TMPRL1100|[Nn]ondeterminism/);
+  });
+});
