@@ -158,15 +158,16 @@ async function checkEmailsOf(o: {
     if (!busy.some(Boolean)) break;
     await sleep(1000);
   }
-  const staff = o.programme.teams.flatMap((t) => [
-    ...t.coordinators.map((c) => c.id),
-    ...t.leads,
-    ...t.serviceManagers,
+  // Everyone the team's ladders climb to, and everyone an email went to (a referrer is told of a
+  // decline): the check reads each one's inbox.
+  const staff = new Set([
+    ...o.programme.teams.flatMap((t) => [...t.coordinators.map((c) => c.id), ...t.leads, ...t.serviceManagers]),
+    ...o.ses.accepted.map((e) => e.to.replace(/@nhs\.net$/, '')),
   ]);
   const ours = new Set(o.journeyIds);
   const inbox = (
     await Promise.all(
-      staff.map(async (user) => {
+      [...staff].map(async (user) => {
         const items = [];
         let cursor: string | undefined;
         do {

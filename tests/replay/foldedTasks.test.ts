@@ -81,7 +81,7 @@ describe('replay with the empty tasks sdk-core folds', () => {
     const asRun = [{ workflowId: 'length', history }];
     expect(await replayErrors({ workflowsPath }, asRun)).toEqual([]);
     const folded = withEmptyTasks(history);
-    expect(folded.inserted).toBeGreaterThanOrEqual(4); // one before each poke, and each timer that fired
+    expect(folded.inserted).toBeGreaterThanOrEqual(1); // before the first poke at least: the workflow was idle
     const errors = await replayErrors({ workflowsPath }, [{ workflowId: 'length', history: folded.history }]);
     expect(errors.join('\n')).toMatch(/TMPRL1100|[Nn]ondeterminism/);
   });

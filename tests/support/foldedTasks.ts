@@ -1,6 +1,6 @@
 /**
- * Histories with an empty workflow task before every signal and timer that arrives between tasks,
- * as the server can force one (sdk-core's arch_docs/workflow_task_chunking.md). Live, the workflow
+ * Histories with an empty workflow task before every signal and timer that arrives when nothing
+ * has happened since the last task but its own commands, as the server can force one (sdk-core's arch_docs/workflow_task_chunking.md). Live, the workflow
  * was woken for it and did nothing; on replay sdk-core folds it into the task before, so the
  * workflow sees the next message one activation sooner and a longer history when it does. A
  * journey that decides only from what its messages and timers carry replays the same either way.
@@ -11,6 +11,18 @@ export type HistoryJson = { events: Event[] };
 const WFT = 'EVENT_TYPE_WORKFLOW_TASK_';
 const closesTask = new Set([`${WFT}COMPLETED`, `${WFT}FAILED`, `${WFT}TIMED_OUT`]);
 const foldedBefore = new Set(['EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED', 'EVENT_TYPE_TIMER_FIRED']);
+/** Events a task's own commands write: after only these, nothing has happened since the task. */
+const ofCommands = new Set(
+  [
+    'ACTIVITY_TASK_SCHEDULED',
+    'ACTIVITY_TASK_CANCEL_REQUESTED',
+    'TIMER_STARTED',
+    'TIMER_CANCELED',
+    'MARKER_RECORDED',
+    'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES',
+    'WORKFLOW_PROPERTIES_MODIFIED',
+  ].map((t) => `EVENT_TYPE_${t}`),
+);
 
 /** A copy of `history` with the empty tasks put in, and how many; every event id, and every reference to one, renumbered. */
 export function withEmptyTasks(history: HistoryJson): { history: HistoryJson; inserted: number } {
@@ -18,10 +30,12 @@ export function withEmptyTasks(history: HistoryJson): { history: HistoryJson; in
   const newId = new Map<string, string>();
   const nextId = () => String(out.length + 1);
   let inTask = false;
+  /** Whether anything but the last task's commands has happened since it completed. */
+  let happened = false;
   let last: { scheduled?: Event; started?: Event; completed?: Event } = {};
   let inserted = 0;
   for (const event of history.events) {
-    if (foldedBefore.has(event.eventType) && !inTask && last.completed) {
+    if (foldedBefore.has(event.eventType) && !inTask && !happened && last.completed) {
       // A copy of the last task, with nothing in it: scheduled, started, completed with no commands.
       const at = out.at(-1)!.event.eventTime;
       const scheduled = nextId();
@@ -56,7 +70,10 @@ export function withEmptyTasks(history: HistoryJson): { history: HistoryJson; in
     }
     if (event.eventType === `${WFT}STARTED`) last.started = event;
     if (closesTask.has(event.eventType)) inTask = false;
-    if (event.eventType === `${WFT}COMPLETED`) last.completed = event;
+    if (event.eventType === `${WFT}COMPLETED`) {
+      last.completed = event;
+      happened = false;
+    } else if (!inTask && !ofCommands.has(event.eventType) && !event.eventType.startsWith(WFT)) happened = true;
   }
   const renumber = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(renumber);
