@@ -32,6 +32,36 @@ const adt = (controlId: string, event: HospitalEvent['event'], t: number): Hospi
   occurredAt: at(t),
 });
 
+/** A palliative journey with a small history limit: twelve reviews six days apart, then death at home. */
+async function palliativeToDeath(env: TestWorkflowEnvironment, taskQueue: string) {
+  const now = await env.currentTimeMs();
+  const j = await refer(env, taskQueue, {
+    patientId: newPatientId(),
+    programme: programme('palliative-care-home'),
+    referral: referral({
+      receivedAt: at(now),
+      teamId: 'palliative-west',
+      urgency: 'urgent',
+      conditions: ['cancer'],
+      age: 77,
+    }),
+    maxHistoryEvents: 150,
+  });
+  const first = await runOf(j.handle);
+  const s = await activate(j.handle, now);
+  for (let week = 0; week < 12; week += 1) {
+    await env.sleep(6 * DAY);
+    await command(j.handle, 'review', {
+      by: asCoordinator(s.coordinatorId!),
+      outcome: 'continue',
+      notes: `week ${week}`,
+    });
+  }
+  await command(j.handle, 'close', { by: lead, reason: 'deceased', outcome: { placeOfDeathAchieved: true } });
+  await j.handle.result();
+  return [first, await runOf(j.handle)];
+}
+
 export const scenarios: Record<string, Scenario> = {
   /** Auto-accepted; the assessment ladder runs to the service manager; then assessed, planned and closed. */
   async 'ladder-escalated'(env, taskQueue) {
@@ -153,68 +183,14 @@ export const scenarios: Record<string, Scenario> = {
   },
 
   /** A palliative journey that continues as new several times (small history limit), then closes on death at home. */
-  async 'palliative-continued-as-new'(env, taskQueue) {
-    const now = await env.currentTimeMs();
-    const j = await refer(env, taskQueue, {
-      patientId: newPatientId(),
-      programme: programme('palliative-care-home'),
-      referral: referral({
-        receivedAt: at(now),
-        teamId: 'palliative-west',
-        urgency: 'urgent',
-        conditions: ['cancer'],
-        age: 77,
-      }),
-      maxHistoryEvents: 150,
-    });
-    const first = await runOf(j.handle);
-    const s = await activate(j.handle, now);
-    for (let week = 0; week < 12; week += 1) {
-      await env.sleep(6 * DAY);
-      await command(j.handle, 'review', {
-        by: asCoordinator(s.coordinatorId!),
-        outcome: 'continue',
-        notes: `week ${week}`,
-      });
-    }
-    await command(j.handle, 'close', { by: lead, reason: 'deceased', outcome: { placeOfDeathAchieved: true } });
-    await j.handle.result();
-    return [first, await runOf(j.handle)];
-  },
+  'palliative-continued-as-new': palliativeToDeath,
 
   /**
    * The same care as `palliative-continued-as-new`, on a journey that counts its own history
    * (`continue-as-new-by-count`): it continues as new at its count or monthly, never on Temporal's
    * history length, so empty tasks folded on replay cannot move it (tests/replay/foldedTasks.test.ts).
    */
-  async 'continued-as-new-by-count'(env, taskQueue) {
-    const now = await env.currentTimeMs();
-    const j = await refer(env, taskQueue, {
-      patientId: newPatientId(),
-      programme: programme('palliative-care-home'),
-      referral: referral({
-        receivedAt: at(now),
-        teamId: 'palliative-west',
-        urgency: 'urgent',
-        conditions: ['cancer'],
-        age: 77,
-      }),
-      maxHistoryEvents: 150,
-    });
-    const first = await runOf(j.handle);
-    const s = await activate(j.handle, now);
-    for (let week = 0; week < 12; week += 1) {
-      await env.sleep(6 * DAY);
-      await command(j.handle, 'review', {
-        by: asCoordinator(s.coordinatorId!),
-        outcome: 'continue',
-        notes: `week ${week}`,
-      });
-    }
-    await command(j.handle, 'close', { by: lead, reason: 'deceased', outcome: { placeOfDeathAchieved: true } });
-    await j.handle.result();
-    return [first, await runOf(j.handle)];
-  },
+  'continued-as-new-by-count': palliativeToDeath,
 
   /**
    * The staff directory decides (issue 18): the next journey goes to a co-ordinator who joined;
