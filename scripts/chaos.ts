@@ -25,7 +25,7 @@ import type { Programme, ProgrammeInput } from '../domain/programme.js';
 import { startApiServer } from '../lambdas/server.js';
 import { appDepsFromEnv } from '../lambdas/wiring.js';
 import { codecFromEnv, newCodecKey } from '../temporal/payloadCodec.js';
-import { checkAll, checkReplays, type CheckResult } from './chaosCheck.js';
+import { all, checkAll, checkReplays, hasWorkInFlight, type CheckResult } from './chaosCheck.js';
 import { sourceCommit, updateDocsAfterWriting } from './docsFigures.js';
 import { Faults, type FaultCounts } from './chaosFaults.js';
 import { runLoad, type LoadStats } from './chaosLoad.js';
@@ -35,7 +35,6 @@ import { ensureToolchain } from './toolchain.js';
 import { bundleJourneyWorkflows } from '../worker/workflowBundle.js';
 import { workerDataConverter } from '../temporal/dataConverter.js';
 import { emailSettingsFromEnv } from '../activities/channels.js';
-import { parseJourneyId } from '../domain/journeyIds.js';
 import { checkEmails, type EmailCheck } from './chaosEmails.js';
 import { startFakeSes, type FakeSes } from './fakeSes.js';
 
@@ -149,12 +148,7 @@ async function checkEmailsOf(o: {
   interruptions: number[];
 }): Promise<EmailCheck> {
   for (let round = 0; round < 60; round += 1) {
-    const busy = await Promise.all(
-      o.journeyIds.map(async (id) => {
-        const { raw } = await o.client.workflow.getHandle(parseJourneyId(id)!.workflowId).describe();
-        return Boolean(raw.pendingWorkflowTask || raw.pendingActivities?.length);
-      }),
-    );
+    const busy = await Promise.all(o.journeyIds.map((id) => hasWorkInFlight(o.client, id)));
     if (!busy.some(Boolean)) break;
     await sleep(1000);
   }
@@ -165,20 +159,7 @@ async function checkEmailsOf(o: {
     ...o.ses.accepted.map((e) => e.to.replace(/@nhs\.net$/, '')),
   ]);
   const ours = new Set(o.journeyIds);
-  const inbox = (
-    await Promise.all(
-      [...staff].map(async (user) => {
-        const items = [];
-        let cursor: string | undefined;
-        do {
-          const page = await o.read.inbox(user, 500, cursor);
-          items.push(...page.items);
-          cursor = page.nextCursor;
-        } while (cursor);
-        return items;
-      }),
-    )
-  )
+  const inbox = (await Promise.all([...staff].map((user) => all((cursor) => o.read.inbox(user, 500, cursor)))))
     .flat()
     .filter((i) => ours.has(i.journeyId));
   return checkEmails({

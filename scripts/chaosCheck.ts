@@ -171,7 +171,17 @@ export function checkRecord(
   return out;
 }
 
-async function all<T>(read: (cursor?: string) => Promise<{ items: T[]; nextCursor?: string }>): Promise<T[]> {
+/**
+ * A fired timer or a finished activity whose workflow task has not run yet, or an activity still
+ * running: the journey has not settled.
+ */
+export async function hasWorkInFlight(client: Client, journeyId: string): Promise<boolean> {
+  const { raw } = await client.workflow.getHandle(parseJourneyId(journeyId)!.workflowId).describe();
+  return Boolean(raw.pendingWorkflowTask || raw.pendingActivities?.length);
+}
+
+/** Every page of a paged read. */
+export async function all<T>(read: (cursor?: string) => Promise<{ items: T[]; nextCursor?: string }>): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | undefined;
   do {
@@ -218,10 +228,7 @@ export async function checkAll(opts: {
   };
   // A fired timer or a finished activity whose workflow task has not run yet is work in flight,
   // not a settled journey (the state read a moment ago does not show it yet).
-  const busy = async (journeyId: string): Promise<boolean> => {
-    const { raw } = await opts.client.workflow.getHandle(parseJourneyId(journeyId)!.workflowId).describe();
-    return Boolean(raw.pendingWorkflowTask || raw.pendingActivities?.length);
-  };
+  const busy = (journeyId: string) => hasWorkInFlight(opts.client, journeyId);
   let pending = [...opts.journeyIds];
   // Ladders keep climbing while we read, so read in rounds: a journey is checked from a round in
   // which it did not move and had finished writing what it last did (every event audited, the

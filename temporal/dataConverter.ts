@@ -1,7 +1,8 @@
 /**
  * What a journey worker converts with: the payload codec, when payloads are encrypted, and the
  * failure converter that moves failure messages and stack traces into payloads (so the codec seals
- * those too). The worker, its workflow bundle and the chaos and bench workers take it from here.
+ * those too). The worker, its workflow bundle, the tests' workers and the chaos run's replays take
+ * it from here.
  *
  * Only workers produce failures: workflows fail tasks and activities fail attempts. The API's
  * clients start, signal and query journeys and never send a failure, and Temporal's default
