@@ -238,6 +238,11 @@ export async function checkAll(opts: {
     const before = new Map(await Promise.all(pending.map(async (id) => [id, await live(id)] as const)));
     pending = pending.filter((id) => before.get(id));
     const inbox = (await Promise.all(staff.map((user) => all((cursor) => opts.read.inbox(user, 500, cursor))))).flat();
+    // The run's teams always have people in the directory (the worker seeds it before it takes any
+    // work), so an alert kept as having reached no one went astray (HAZ-30).
+    const reachedNoOne = (
+      await Promise.all(opts.programme.teams.map((t) => opts.read.unrouted(t.id, new Date(0), 1000)))
+    ).flat();
     const next: string[] = [];
     for (const journeyId of pending) {
       const audit = await all((cursor) => opts.read.auditTrail(journeyId, 500, cursor));
@@ -284,6 +289,12 @@ export async function checkAll(opts: {
         ...checkJourney({ state: after, audit, summary, inbox: mine, directory }, Date.now(), opts.graceMs),
       );
       result.violations.push(...checkRecord(after, record, audit));
+      for (const alert of reachedNoOne.filter((a) => a.journeyId === journeyId))
+        result.violations.push({
+          journeyId,
+          invariant: 'notified-once',
+          detail: `${alert.id} reached no one, though the team has people in the staff directory`,
+        });
     }
     pending = next;
   }

@@ -4,6 +4,7 @@
  * DynamoDB Local stopped for a while and started again on its own files.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDynamoDbLocal, startTemporalDevServer, type Service } from './localServices.js';
 import type { Toolchain } from './toolchain.js';
@@ -81,7 +82,12 @@ export class Faults {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let partial = '';
+    // Every worker's whole output is kept beside the run's data (kept when a check fails), so a
+    // violation can be traced to what the worker said at the time.
+    const logFile = join(this.p.dataDir, 'worker.log');
+    appendFileSync(logFile, `--- worker started ${new Date().toISOString()}\n`);
     const keep = (d: Buffer) => {
+      appendFileSync(logFile, d);
       this.workerLog = (this.workerLog + d.toString()).slice(-8000);
       const lines = (partial + d.toString()).split('\n');
       partial = lines.pop()!;

@@ -40,11 +40,34 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
  * (activities/staffDirectory.ts): a new deployment starts with its teams, and one whose directory
  * is kept through the admin API is left as it is.
  */
-export async function seedStaffDirectory(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+async function seedStaffDirectory(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const data = dataConfigFromEnv(env);
   return createStaffDirectory(createDocumentClient(data), data.tableName).seed(
     staffFromProgrammes(loadProgrammes(env)),
   );
+}
+
+/**
+ * Seeds the directory, trying again until DynamoDB answers; the worker polls for journeys only
+ * once it has. A worker that gave up after one failed try (DynamoDB away, or slow to answer its
+ * first request) ran on with an empty directory: every alert of a new deployment went to its
+ * teams' lists of alerts that reached no one until the worker next restarted (HAZ-30). Waiting
+ * costs nothing a journey would have had: its activities need DynamoDB too.
+ */
+export async function seedStaffDirectoryUntilDone(
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { warn: (message: string) => void; retryMs?: (attempt: number) => number },
+): Promise<number> {
+  const retryMs = opts.retryMs ?? ((attempt: number) => Math.min(30_000, 500 * 2 ** attempt));
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await seedStaffDirectory(env);
+    } catch (error) {
+      const wait = retryMs(attempt);
+      opts.warn(`staff directory not seeded (${(error as Error).message}); trying again in ${wait} ms`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
 }
 
 export async function createJourneyWorker(
@@ -52,13 +75,9 @@ export async function createJourneyWorker(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Worker> {
   const metrics = installWorkerRuntime();
-  // Not a reason to stay down: DynamoDB may be away as the worker starts (journeys wait for it too),
-  // and the next start seeds whom this one missed.
-  await seedStaffDirectory(env).then(
-    (seeded) =>
-      seeded > 0 && Runtime.instance().logger.info(`staff directory: ${seeded} people added from the programme file`),
-    (error: unknown) => Runtime.instance().logger.warn(`staff directory not seeded: ${(error as Error).message}`),
-  );
+  const logger = Runtime.instance().logger;
+  const seeded = await seedStaffDirectoryUntilDone(env, { warn: (m) => logger.warn(m) });
+  if (seeded > 0) logger.info(`staff directory: ${seeded} people added from the programme file`);
   const connection = await NativeConnection.connect(connectOptions(settings));
   // A journey whose history stops replaying raises the alarm and waits for an operator (ADR 0012):
   // nothing here resets it.

@@ -169,13 +169,10 @@ describe('the record invariant (checkRecord)', () => {
     expect(violations.map((v) => v.detail)).toContainEqual(expect.stringMatching(detail));
   });
 
-  it('is checked by checkAll for every settled journey, and counted', async () => {
-    const healthy = recordedJourney('paaaaaa');
-    const stale = recordedJourney('pbbbbbb');
-    stale.record.snapshot = stale.previousSnapshot;
-    const journeys = new Map([healthy, stale].map((r) => [r.live.journeyId, r]));
-    const byWorkflow = new Map([healthy, stale].map((r) => [r.live.workflowId, r]));
-    // A Temporal client and a read model that answer from the journeys above.
+  /** `checkAll` over recorded journeys, through a Temporal client and a read model that answer from them. */
+  const checkAllOf = (recorded: Recorded[], reachedNoOne: { id: string; journeyId: string }[] = []) => {
+    const journeys = new Map(recorded.map((r) => [r.live.journeyId, r]));
+    const byWorkflow = new Map(recorded.map((r) => [r.live.workflowId, r]));
     const client = {
       workflow: {
         getHandle: (workflowId: string) => ({
@@ -186,6 +183,7 @@ describe('the record invariant (checkRecord)', () => {
     } as unknown as Client;
     const read = {
       inbox: async () => ({ items: [] }),
+      unrouted: async () => clone(reachedNoOne),
       auditTrail: async (id: string) => ({ items: clone(journeys.get(id)!.audit) }),
       getJourney: async (id: string) => journeySummary(journeys.get(id)!.live, Date.now()),
       journeySnapshot: async (id: string) => clone(journeys.get(id)!.record.snapshot),
@@ -193,18 +191,31 @@ describe('the record invariant (checkRecord)', () => {
       // The directory does not know the team: recipients are checked against the journey's own lists.
       staff: { teamView: async () => ({ members: [], away: new Map() }) },
     } as unknown as ReadModel;
+    return checkAll({ client, read, programme: programme(), journeyIds: [...journeys.keys()], graceMs: 0 });
+  };
 
-    const result = await checkAll({
-      client,
-      read,
-      programme: programme(),
-      journeyIds: [...journeys.keys()],
-      graceMs: 0,
-    });
+  it('is checked by checkAll for every settled journey, and counted', async () => {
+    const healthy = recordedJourney('paaaaaa');
+    const stale = recordedJourney('pbbbbbb');
+    stale.record.snapshot = stale.previousSnapshot;
+    const result = await checkAllOf([healthy, stale]);
     expect(result.journeys).toBe(2);
     expect(result.recordEntries).toBe(healthy.record.entries.length + stale.record.entries.length);
     expect(result.violations).toEqual([
       { journeyId: stale.live.journeyId, invariant: 'record', detail: expect.stringMatching(/^STATE \(revision/) },
+    ]);
+  });
+
+  it("fails a journey whose alert reached no one, since a run's teams always have people (HAZ-30)", async () => {
+    const healthy = recordedJourney('paaaaaa');
+    const alert = { id: `${healthy.live.journeyId}/triage/0`, journeyId: healthy.live.journeyId };
+    const result = await checkAllOf([healthy], [alert]);
+    expect(result.violations).toEqual([
+      {
+        journeyId: healthy.live.journeyId,
+        invariant: 'notified-once',
+        detail: `${alert.id} reached no one, though the team has people in the staff directory`,
+      },
     ]);
   });
 });
