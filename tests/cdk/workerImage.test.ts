@@ -11,6 +11,10 @@ import { IgnoreStrategy } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, startTemporalDevServer, type Service } from '../../scripts/localServices.js';
 import { buildWorker, WORKER_NODE_MAJOR, workerArtifacts } from '../../scripts/buildWorker.js';
+import { startLocalTable, type LocalTable } from '../support/dynamoDbLocal.js';
+import { createStaffDirectory } from '../../activities/staffDirectory.js';
+import { loadProgrammes } from '../../config/programmeFiles.js';
+import { staffFromProgrammes } from '../../domain/staff.js';
 import { API_NODE_RUNTIME } from '../../cdk/api.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -71,6 +75,8 @@ describe('the Dockerfile', () => {
 
 describe('the image build step and what it produces', () => {
   let temporal: Service | undefined;
+  // The worker seeds the staff directory before it polls (HAZ-30), so it needs its table.
+  let table: LocalTable | undefined;
   let worker: ChildProcess | undefined;
   let built: { sourceFolders: string[] } = { sourceFolders: [] };
   const healthFile = join(outDir, '..', 'worker.alive');
@@ -82,15 +88,16 @@ describe('the image build step and what it produces', () => {
   beforeAll(async () => {
     rmSync(join(outDir, '..'), { recursive: true, force: true });
     const port = await freePort();
-    [temporal, built] = await Promise.all([
+    [temporal, built, table] = await Promise.all([
       startTemporalDevServer(inject('toolchain'), { port, uiPort: await freePort() }),
       buildWorker(outDir),
+      startLocalTable(),
     ]);
   });
 
   afterAll(async () => {
     worker?.kill('SIGKILL');
-    await temporal?.stop();
+    await Promise.all([temporal?.stop(), table?.service.stop()]);
   });
 
   it('builds the workflow bundle, the worker and the health check', () => {
@@ -109,7 +116,7 @@ describe('the image build step and what it produces', () => {
       expect(copiedFolders, `the Dockerfile does not COPY ${folder}/`).toContain(folder);
   });
 
-  it('runs: healthy while polling, then drains and exits 0 on SIGTERM', async () => {
+  it('runs: seeds the staff directory, is healthy while polling, then drains and exits 0 on SIGTERM', async () => {
     expect(healthcheck()).toBe(1);
     const output: string[] = [];
     worker = spawn(process.execPath, [join(outDir, workerArtifacts.worker)], {
@@ -121,7 +128,8 @@ describe('the image build step and what it produces', () => {
         TEMPORAL_NAMESPACE: 'default',
         CAREPATH_WORKFLOW_BUNDLE: join(outDir, workerArtifacts.workflowBundle),
         CAREPATH_HEALTH_FILE: healthFile,
-        CAREPATH_TABLE: 'carepath-image-test',
+        CAREPATH_TABLE: table!.tableName,
+        CAREPATH_DYNAMODB_ENDPOINT: table!.endpoint,
         AWS_REGION: 'eu-west-2',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -131,6 +139,10 @@ describe('the image build step and what it produces', () => {
     const exited = new Promise<number | null>((done) => worker!.once('exit', (code) => done(code)));
 
     await expect.poll(() => healthcheck(), { timeout: 30_000, interval: 250 }).toBe(0);
+    // Healthy only once the directory has the programme file's people (here the built-in examples').
+    const people = staffFromProgrammes(loadProgrammes({}));
+    const directory = createStaffDirectory(table!.doc, table!.tableName);
+    for (const person of people) expect(await directory.member(person.staffId), person.staffId).toBeDefined();
     worker.kill('SIGTERM');
     const code = await Promise.race([
       exited,
