@@ -93,7 +93,10 @@ async function main(): Promise<void> {
     activities: floorActivities,
     maxCachedWorkflows: Number(process.env.BENCH_FLOOR_CACHE ?? settings.maxCachedWorkflows),
   });
-  const running = Promise.all([journeys?.run(), floor.run()]);
+  // Ready once journey work comes to this worker: its version is current (worker/deployment.ts).
+  let journeysReady!: () => void;
+  const ready = journeys ? new Promise<void>((r) => (journeysReady = r)) : Promise.resolve();
+  const running = Promise.all([journeys?.run(() => journeysReady()), floor.run()]);
   process.on('message', async (m: ToWorker) => {
     if (m.type === 'mem') {
       const workflowThreads = m.gc ? await threadHeaps() : undefined;
@@ -116,14 +119,15 @@ async function main(): Promise<void> {
         },
       });
     } else if (m.type === 'stop') {
-      journeys?.shutdown();
+      journeys?.worker.shutdown();
       floor.shutdown();
     }
   });
   process.on('SIGTERM', () => {
-    journeys?.shutdown();
+    journeys?.worker.shutdown();
     floor.shutdown();
   });
+  await ready;
   send({ type: 'ready' });
   await running;
   process.exit(0);

@@ -94,21 +94,24 @@ async function main(): Promise<void> {
       : error;
   });
   services.push({ name: 'API', port: apiPort, stop: () => new Promise<void>((r) => api.close(() => r())) });
-  process.once('SIGINT', () => void worker.shutdown());
-  process.once('SIGTERM', () => void worker.shutdown());
-  say('');
-  say('carepath is running');
-  say(`  Dashboard       http://127.0.0.1:${apiPort}/  (sign in by picking a person)`);
-  say(`  API             http://127.0.0.1:${apiPort}  (health: /health; OpenAPI: /openapi.json)`);
-  say(`  programmes      ${programmes.map((p) => p.id).join(', ')}`);
-  say(`  Temporal        ${process.env.TEMPORAL_ADDRESS} (namespace ${process.env.TEMPORAL_NAMESPACE ?? 'default'})`);
-  say(
-    `  Temporal Web UI ${temporalUi ?? 'the Web UI of your Temporal cluster'}${temporalUi ? '  (history decodes for ops/admin signed in to the dashboard; see README)' : ''}`,
-  );
-  say(`  DynamoDB Local  ${process.env.CAREPATH_DYNAMODB_ENDPOINT} (table ${data.tableName})`);
-  say(`  data directory  ${dataDir}`);
-  say('  Ctrl-C stops everything.');
-  await worker.run().then(
+  process.once('SIGINT', () => void worker.worker.shutdown());
+  process.once('SIGTERM', () => void worker.worker.shutdown());
+  // Said once the worker takes journey work: its version is current (worker/deployment.ts).
+  const ready = () => {
+    say('');
+    say('carepath is running');
+    say(`  Dashboard       http://127.0.0.1:${apiPort}/  (sign in by picking a person)`);
+    say(`  API             http://127.0.0.1:${apiPort}  (health: /health; OpenAPI: /openapi.json)`);
+    say(`  programmes      ${programmes.map((p) => p.id).join(', ')}`);
+    say(`  Temporal        ${process.env.TEMPORAL_ADDRESS} (namespace ${process.env.TEMPORAL_NAMESPACE ?? 'default'})`);
+    say(
+      `  Temporal Web UI ${temporalUi ?? 'the Web UI of your Temporal cluster'}${temporalUi ? '  (history decodes for ops/admin signed in to the dashboard; see README)' : ''}`,
+    );
+    say(`  DynamoDB Local  ${process.env.CAREPATH_DYNAMODB_ENDPOINT} (table ${data.tableName})`);
+    say(`  data directory  ${dataDir}`);
+    say('  Ctrl-C stops everything.');
+  };
+  await worker.run(ready).then(
     () => stop(0),
     (error: unknown) => {
       console.error(`carepath: the worker stopped: ${(error as Error).message}`);

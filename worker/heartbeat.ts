@@ -2,7 +2,8 @@
  * Liveness for the container's health check. A Temporal worker serves no HTTP, and "the process
  * exists" says nothing about whether it still polls; so, while the worker reports RUNNING, a file's
  * modification time is refreshed, and `healthcheck.ts` calls the container unhealthy when it goes
- * stale (a wedged event loop stops the refresh too).
+ * stale (a wedged event loop stops the refresh too). `worker/main.ts` starts it only once the
+ * worker's version is current (ADR 0013), so a worker that takes no journey work is not healthy.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import type { Worker } from '@temporalio/worker';

@@ -3,7 +3,9 @@
  * it in-process; in AWS it is the ECS service's command. Shuts down gracefully on SIGINT/SIGTERM
  * (in-flight activities finish; nothing is lost, since Temporal holds every journey's state).
  */
+import { readFileSync } from 'node:fs';
 import { Client } from '@temporalio/client';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createDocumentClient, dataConfigFromEnv } from '../activities/dynamo.js';
 import { createCaseloadMoveActivities } from '../activities/caseloadMove.js';
@@ -16,7 +18,8 @@ import { codecFromEnv } from '../temporal/payloadCodec.js';
 import { startHeartbeat } from './heartbeat.js';
 import { watchForNondeterminism } from './nondeterminismAlarm.js';
 import { installWorkerRuntime } from './runtime.js';
-import { journeyBundlerOptions, journeyWorkflowsPath } from './workflowBundle.js';
+import { bundleJourneyWorkflows } from './workflowBundle.js';
+import { deploymentOptions, deploymentVersionFromEnv, makeCurrent } from './deployment.js';
 import { connectOptions, temporalConnectionFromEnv, type TemporalConnectionSettings } from '../temporal/connection.js';
 import { workerDataConverter } from '../temporal/dataConverter.js';
 
@@ -70,10 +73,23 @@ export async function seedStaffDirectoryUntilDone(
   }
 }
 
+/** A journey worker, and the deployment version it belongs to (worker/deployment.ts, ADR 0013). */
+export interface JourneyWorker {
+  worker: Worker;
+  /** Undefined when versioning is off (`CAREPATH_WORKER_VERSIONING=off`). */
+  version?: WorkerDeploymentVersion;
+  /**
+   * Runs the worker until it is shut down. Once it polls, its version is made the deployment's
+   * current one (journey work goes to no other version from then on), and `onReady` is called:
+   * only then is the worker ready for work, and healthy.
+   */
+  run(onReady?: () => void): Promise<void>;
+}
+
 export async function createJourneyWorker(
   settings: WorkerSettings,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<Worker> {
+): Promise<JourneyWorker> {
   const metrics = installWorkerRuntime();
   const logger = Runtime.instance().logger;
   const seeded = await seedStaffDirectoryUntilDone(env, { warn: (m) => logger.warn(m) });
@@ -81,40 +97,61 @@ export async function createJourneyWorker(
   const connection = await NativeConnection.connect(connectOptions(settings));
   // A journey whose history stops replaying raises the alarm and waits for an operator (ADR 0012):
   // nothing here resets it.
-  if (metrics) watchForNondeterminism(metrics, Runtime.instance().logger);
+  if (metrics) watchForNondeterminism(metrics, logger);
   const codec = codecFromEnv(env);
   // A caseload move reassigns other journeys as the API would: through a client that reads their payloads.
-  const data = dataConfigFromEnv(env);
-  const moves = createCaseloadMoveActivities({
-    doc: createDocumentClient(data),
-    tableName: data.tableName,
-    client: new Client({
-      connection,
-      namespace: settings.namespace,
-      ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}),
-    }),
+  const client = new Client({
+    connection,
+    namespace: settings.namespace,
+    ...(codec ? { dataConverter: { payloadCodecs: [codec] } } : {}),
   });
-  return Worker.create({
+  const data = dataConfigFromEnv(env);
+  const moves = createCaseloadMoveActivities({ doc: createDocumentClient(data), tableName: data.tableName, client });
+  // The bundle is read (or built) here, not by the SDK, because its hash names the worker's version.
+  const code = settings.workflowBundlePath
+    ? readFileSync(settings.workflowBundlePath, 'utf8')
+    : await bundleJourneyWorkflows();
+  const version = deploymentVersionFromEnv(env, code);
+  const worker = await Worker.create({
     connection,
     namespace: settings.namespace,
     taskQueue: JOURNEY_TASK_QUEUE,
-    ...(settings.workflowBundlePath
-      ? { workflowBundle: { codePath: settings.workflowBundlePath } }
-      : { workflowsPath: journeyWorkflowsPath, bundlerOptions: journeyBundlerOptions }),
+    workflowBundle: { code },
     activities: { ...activitiesFromEnv(env), ...moves },
     dataConverter: workerDataConverter(codec),
     maxCachedWorkflows: settings.maxCachedWorkflows,
+    ...(version ? { workerDeploymentOptions: deploymentOptions(version) } : {}),
   });
+  return {
+    worker,
+    ...(version ? { version } : {}),
+    async run(onReady) {
+      const stopping = new AbortController();
+      const running = worker.run().finally(() => stopping.abort());
+      if (!version) onReady?.();
+      else
+        void makeCurrent(client, version, { signal: stopping.signal, warn: (m) => logger.warn(m) }).then(
+          (done) => {
+            logger.info(`worker version ${version.buildId}: ${done}`);
+            onReady?.();
+          },
+          () => undefined, // shut down before it was current: nothing to be ready for
+        );
+      return running;
+    },
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const worker = await createJourneyWorker(workerSettingsFromEnv());
-  // The container's health check reads this file; it is only touched while the worker is RUNNING.
-  const stopHeartbeat = process.env.CAREPATH_HEALTH_FILE
-    ? startHeartbeat(worker, process.env.CAREPATH_HEALTH_FILE)
-    : undefined;
+  const journeys = await createJourneyWorker(workerSettingsFromEnv());
+  // The container's health check reads this file; it is touched only while the worker is RUNNING
+  // and its version is current, so ECS stops the old tasks only once journey work comes here.
+  let stopHeartbeat: (() => void) | undefined;
+  const healthFile = process.env.CAREPATH_HEALTH_FILE;
   // Resolves once SIGTERM/SIGINT has drained in-flight tasks; closing the connection lets the process exit.
-  await worker.run();
+  await journeys.run(() => {
+    if (healthFile) stopHeartbeat = startHeartbeat(journeys.worker, healthFile);
+  });
   stopHeartbeat?.();
-  await worker.connection?.close();
+  await journeys.worker.connection?.close();
 }
