@@ -35,12 +35,15 @@ export interface JourneyActivities {
   /**
    * What a journey calls after each change: its new timeline entries appended to the record and
    * the audit trail, then its state (the snapshot every read answers from) and its read-model
-   * summary written — one activity, so a change costs the journey one round trip to a worker.
+   * summary written, then the notifications the change made delivered as `notify` delivers them
+   * — one activity, so a change costs the journey one round trip to a worker and one billable
+   * action. A retry writes nothing twice and delivers each notification once.
    */
   recordJourney(request: {
     audit?: AuditRequest;
     summary?: JourneySummary;
     snapshot?: JourneySnapshot;
+    notifications?: Notification[];
   }): Promise<RecordedUpTo>;
   /**
    * Appends timeline entries to the audit trail, and those with content to the record's entries;

@@ -406,12 +406,14 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
       }
     },
 
-    async recordJourney({ audit, summary, snapshot }) {
+    async recordJourney({ audit, summary, snapshot, notifications = [] }) {
       // Entries and audit first, then the state, then the summary: nothing a reader is shown is
-      // ever ahead of the record it comes from.
+      // ever ahead of the record it comes from. The notifications last: an alert never names a
+      // step the journey's record does not have yet.
       if (audit && audit.events.length > 0) await activities.appendAudit(audit);
       if (snapshot) await activities.recordSnapshot(snapshot);
       if (summary) await activities.projectJourney(summary);
+      for (const n of notifications) await activities.notify(n);
       return {
         audited: audit?.events.at(-1)?.seq ?? null,
         revision: snapshot?.counters.revision ?? summary?.revision ?? null,

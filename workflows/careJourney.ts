@@ -27,6 +27,7 @@ import {
 import type { JourneyActivities } from '../activities/contract.js';
 import * as c from '../domain/commands.js';
 import * as J from '../domain/journey.js';
+import type { Notification } from '../domain/journey.js';
 import { journeyIdFor } from '../domain/journeyIds.js';
 import { checkCommand, commandRules, type CommandOutcome, type CommandRequest } from '../domain/journeyCommands.js';
 import type { Programme } from '../domain/programme.js';
@@ -127,6 +128,11 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   // Journeys started before a run knew the search attributes it was started with upsert them all
   // again in each run's first round; later runs upsert only what changed (a billable action each).
   const attributesCarried = patched('search-attributes-carried');
+  // Journeys started before notifications went out with the record write that follows them send
+  // each in an activity of its own (two billable actions per ladder step, where one does).
+  const notifyWithRecord = patched('notify-with-record');
+  /** Notifications taken from the outbox, to go out with the next record write (`notifyWithRecord`). */
+  const notifying: Notification[] = [];
   let spent = EVENTS.start;
   const spend: Spend = (events) => void (spent += events);
   /** The latest time the journey has acted at (a message's, a timer's): the run's age is measured to it. */
@@ -307,6 +313,13 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   /** The timer set for the next ladder step (`untilArrivedOrDue`). */
   let alarm: Alarm | undefined;
 
+  const effectOptions: EffectOptions = {
+    inHand: effectsInHand,
+    effectTimes: messageTimes,
+    spend,
+    ...(notifyWithRecord ? { notifying } : {}),
+  };
+
   for (;;) {
     changed = false;
     // Steps fire when the timer set for them fires, never by reading the clock: a worker that
@@ -317,7 +330,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
       J.fireDueSteps(s, timerFiredFor, sameHoweverChunked ? 'when-due' : Math.max(timerFiredFor, Date.now()));
     }
     timerFiredFor = undefined;
-    await carryOutEffects(s, decided, { inHand: effectsInHand, effectTimes: messageTimes, spend });
+    await carryOutEffects(s, decided, effectOptions);
     await writeAuditAndReadModel();
     if (s.phase === 'closed') break;
     const longEnough = byCount
@@ -355,7 +368,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   async function settle(): Promise<void> {
     do {
       applyArrived();
-      await carryOutEffects(s, decided, { inHand: effectsInHand, effectTimes: messageTimes, spend });
+      await carryOutEffects(s, decided, effectOptions);
       await writeAuditAndReadModel();
     } while (s.outbox.length > 0 || arrived.length > 0);
   }
@@ -430,7 +443,9 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   async function writeAuditAndReadModel(): Promise<void> {
     const pending = s.timeline.filter((e) => e.seq > s.counters.audited);
     const revision = s.counters.revision;
-    if (pending.length > 0 || projected !== revision) {
+    // Sent after the record is written, in the same activity: one billable action, not two.
+    const notifications = notifying.splice(0);
+    if (pending.length > 0 || projected !== revision || notifications.length > 0) {
       // The activity writes the entries and audit trail before the state, so the state it records
       // can already say they are written: the record is the state as it stands after this write.
       const asked = pending.length > 0 ? pending.at(-1)!.seq : s.counters.audited;
@@ -445,6 +460,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
               snapshot: { ...snapshotOf(s), counters: { ...s.counters, audited: asked } },
             }
           : {}),
+        ...(notifications.length > 0 ? { notifications } : {}),
       });
       // What was written is what the activity says (history keeps its result), not what this
       // continuation computed: after a worker restart sdk-core can hand a task's events to the
@@ -493,6 +509,14 @@ function setAlarm(at: number): Alarm {
   return alarm;
 }
 
+interface EffectOptions {
+  inHand: boolean;
+  effectTimes: boolean;
+  spend: Spend;
+  /** Where notifications go to be sent with the record write that follows (`notify-with-record`). */
+  notifying?: Notification[];
+}
+
 /**
  * Carries out queued side effects in order; each is removed only once its activity succeeded.
  * With `inHand`, only the effects queued when it starts: one a message queues meanwhile waits for
@@ -501,16 +525,22 @@ function setAlarm(at: number): Alarm {
  *
  * With `effectTimes`, an assignment is recorded at the time of the decision that queued it (the
  * triage, the reassign command), not at the clock of the task its result comes back in. Each
- * activity is counted towards the run's length (`spend`).
+ * activity is counted towards the run's length (`spend`). With `notifying`, a notification is not
+ * an activity of its own: it is handed on, to go out with the record write that follows.
  */
 async function carryOutEffects(
   s: J.JourneyState,
   decided: (commandId: string, outcome: CommandOutcome) => void,
-  { inHand, effectTimes, spend }: { inHand: boolean; effectTimes: boolean; spend: Spend },
+  { inHand, effectTimes, spend, notifying }: EffectOptions,
 ): Promise<void> {
   let left = inHand ? s.outbox.length : Infinity;
   while (s.outbox.length > 0 && left-- > 0) {
     const effect = s.outbox[0]!;
+    if (effect.type === 'notify' && notifying) {
+      notifying.push(effect.notification);
+      s.outbox.shift();
+      continue;
+    }
     // Every effect but a reassignment of a closed journey is one activity.
     spend(EVENTS.activity);
     if (effect.type === 'notify') await acts.notify(effect.notification);

@@ -125,7 +125,7 @@ describe('a simulated year, sabotaged', () => {
         const { recordJourney, notify } = recorded.activities;
         let dropped = false;
         let doubled = false;
-        recorded.activities.recordJourney = async ({ audit, summary, snapshot }) => {
+        recorded.activities.recordJourney = async ({ audit, summary, snapshot, notifications }) => {
           const victim =
             dropped || !audit
               ? undefined
@@ -139,6 +139,7 @@ describe('a simulated year, sabotaged', () => {
             ...(audit ? { audit: { ...audit, events: audit.events.filter((e) => e !== victim) } } : {}),
             ...(summary ? { summary } : {}),
             ...(snapshot ? { snapshot } : {}),
+            ...(notifications ? { notifications } : {}),
           });
           // It says it wrote everything: the journey must not find out from the activity.
           return { ...written, audited: audit?.events.at(-1)?.seq ?? written.audited };

@@ -38,6 +38,13 @@ export function recordActivities(table: LocalTable): RecordedActivities {
       notifyCalls.push(n.id);
       if (!notifications.some((x) => x.id === n.id)) notifications.push(n);
     },
+    // The notifications a record write carries go through `notify` above (or whatever a test put
+    // in its place), as the store's own recordJourney sends them after the write.
+    async recordJourney({ notifications: carried = [], ...write }) {
+      const written = await store.recordJourney(write);
+      for (const n of carried) await activities.notify(n);
+      return written;
+    },
   };
   async function deliverAgain(n: Notification, laterMs: number): Promise<void> {
     const { Items = [] } = await table.doc.send(

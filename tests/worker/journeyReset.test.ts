@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
-import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
+import { defaultPayloadConverter, type LogLevel, type LogMetadata, type Logger } from '@temporalio/common';
 import proto, { type temporal as protos } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -269,10 +269,16 @@ describe('resetting journeys', () => {
         .poll(async () => (await h.fetchHistory()).events?.length ?? 0, { timeout: 60_000, interval: 250 })
         .toBeGreaterThan(redone);
       await expect.poll(settled, { timeout: 60_000, interval: 250 }).toBe(true);
-      // It really did notify again: the new run scheduled the notify activity for the steps it re-fired.
-      const notified = (await h.fetchHistory()).events?.filter(
-        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'notify',
-      );
+      // It really did notify again: the new run's record writes carried the steps it re-fired
+      // (notifications go out with the record write that follows them: `notify-with-record`).
+      const notified = (await h.fetchHistory()).events?.flatMap((e) => {
+        const scheduled = e.activityTaskScheduledEventAttributes;
+        if (scheduled?.activityType?.name !== 'recordJourney') return [];
+        const [request] = scheduled.input!.payloads!.map((x) => defaultPayloadConverter.fromPayload(x)) as [
+          { notifications?: J.Notification[] },
+        ];
+        return request.notifications ?? [];
+      });
       expect(notified?.length).toBeGreaterThanOrEqual(before.deliveries.length / 2);
 
       // Nothing twice: the same deliveries, inbox items, emails and audit entries as before the reset.
