@@ -412,9 +412,10 @@ export function deliverable(s: JourneyState): Deliverable {
 }
 
 /**
- * When the journey's next ladder step fires, as of `now`. With quiet hours, never in them: a step
- * whose time passed while nothing ran (a weekend outage, a step left for the working day) fires at
- * the next working moment from now. Without, exactly the step's time, as before calendars.
+ * When the journey's next ladder step fires, as of `now` (the journey passes its own time, that of
+ * its latest message or timer, never a clock: rule change `next-step-from-journey-time`). With
+ * quiet hours, never in them: a step whose time had passed by `now` fires at the next working
+ * moment from `now`. Without, exactly the step's time, as before calendars.
  */
 export function nextStepFires(s: JourneyState, now: number): number | undefined {
   const quiet = deliverable(s);

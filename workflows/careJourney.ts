@@ -131,6 +131,10 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   // Journeys started before notifications went out with the record write that follows them send
   // each in an activity of its own (two billable actions per ladder step, where one does).
   const notifyWithRecord = patched('notify-with-record');
+  // Journeys started before the next step's time was reckoned from the journey's own time (the
+  // latest message or timer) read the task's clock for it, which sdk-core's folding of tasks on
+  // replay can change; it matters only on a working calendar, for a step already due.
+  const journeyTime = patched('next-step-from-journey-time');
   /** Notifications taken from the outbox, to go out with the next record write (`notifyWithRecord`). */
   const notifying: Notification[] = [];
   let spent = EVENTS.start;
@@ -344,7 +348,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     // Effects queued while the last ones were carried out go now, before any wait.
     if (s.outbox.length > 0) continue;
     // Out of quiet hours on a working calendar (the same instant for a programme without one).
-    const next = J.nextStepFires(s, Date.now());
+    const next = J.nextStepFires(s, journeyTime ? latest : Date.now());
     if (sameHoweverChunked) timerFiredFor = await untilArrivedOrDue(next);
     else if (next === undefined) await condition(() => changed);
     else timerFiredFor = await untilChangedOrDue(next);

@@ -167,6 +167,7 @@ describe('payload codec key rotation', () => {
       { id: 'continue-as-new-by-count', deprecated: false },
       { id: 'search-attributes-carried', deprecated: false },
       { id: 'notify-with-record', deprecated: false },
+      { id: 'next-step-from-journey-time', deprecated: false },
       { id: 'past-steps-once', deprecated: false },
       { id: 'two-way-contacts', deprecated: false },
       { id: 'person-decides-triage', deprecated: false },
