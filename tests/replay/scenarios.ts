@@ -32,6 +32,48 @@ const adt = (controlId: string, event: HospitalEvent['event'], t: number): Hospi
   occurredAt: at(t),
 });
 
+/**
+ * A working calendar (issue 18): the assessment reminder falls due at 02:00 and is sent at 09:00;
+ * after a discharge the follow-up is due in business days; then the journey is moved to rules
+ * that run round the clock, and closed.
+ */
+async function workingCalendar(env: TestWorkflowEnvironment, taskQueue: string) {
+  const onCalendar = withBankHolidays({
+    ...frailty,
+    calendar: calendarSchema.parse({}),
+    deadlines: { ...frailty.deadlines, postDischargeContact: '2 business days' },
+  });
+  const day = (t: number) => at(t).slice(0, 10);
+  let date = day((await env.currentTimeMs()) + 2 * DAY);
+  while (!isWorkingDay(onCalendar.calendar!, date)) date = day(Date.parse(`${date}T12:00:00Z`) + DAY);
+  const reminderAt = wallTime('Europe/London', date, '02:00');
+  const j = await refer(env, taskQueue, {
+    patientId: newPatientId(),
+    programme: onCalendar,
+    referral: referral({ receivedAt: at(reminderAt - 9 * DAY) }),
+  });
+  await env.sleep(wallTime('Europe/London', date, '10:00') - (await env.currentTimeMs()));
+  const s = await activate(j.handle, await env.currentTimeMs());
+  const t = await env.currentTimeMs();
+  await hospitalMessage(j.handle, adt('C1', 'A01', t));
+  await env.sleep(2 * DAY);
+  await hospitalMessage(j.handle, adt('C2', 'A03', t + 2 * DAY));
+  await env.sleep(HOUR);
+  await command(j.handle, 'adopt-rules', {
+    by: lead,
+    reason: 'the ward now runs round the clock',
+    programme: frailty,
+  });
+  await command(j.handle, 'contact', {
+    by: asCoordinator(s.coordinatorId!),
+    kind: 'post-discharge',
+    channel: 'phone',
+  });
+  await command(j.handle, 'close', { by: lead, reason: 'goals-met', outcome: { goalsMet: 'all' } });
+  await j.handle.result();
+  return [await runOf(j.handle)];
+}
+
 /** A palliative journey with a small history limit: twelve reviews six days apart, then death at home. */
 async function palliativeToDeath(env: TestWorkflowEnvironment, taskQueue: string) {
   const now = await env.currentTimeMs();
@@ -240,40 +282,12 @@ export const scenarios: Record<string, Scenario> = {
    * after a discharge the follow-up is due in business days; then the journey is moved to rules
    * that run round the clock, and closed.
    */
-  async 'working-calendar'(env, taskQueue) {
-    const onCalendar = withBankHolidays({
-      ...frailty,
-      calendar: calendarSchema.parse({}),
-      deadlines: { ...frailty.deadlines, postDischargeContact: '2 business days' },
-    });
-    const day = (t: number) => at(t).slice(0, 10);
-    let date = day((await env.currentTimeMs()) + 2 * DAY);
-    while (!isWorkingDay(onCalendar.calendar!, date)) date = day(Date.parse(`${date}T12:00:00Z`) + DAY);
-    const reminderAt = wallTime('Europe/London', date, '02:00');
-    const j = await refer(env, taskQueue, {
-      patientId: newPatientId(),
-      programme: onCalendar,
-      referral: referral({ receivedAt: at(reminderAt - 9 * DAY) }),
-    });
-    await env.sleep(wallTime('Europe/London', date, '10:00') - (await env.currentTimeMs()));
-    const s = await activate(j.handle, await env.currentTimeMs());
-    const t = await env.currentTimeMs();
-    await hospitalMessage(j.handle, adt('C1', 'A01', t));
-    await env.sleep(2 * DAY);
-    await hospitalMessage(j.handle, adt('C2', 'A03', t + 2 * DAY));
-    await env.sleep(HOUR);
-    await command(j.handle, 'adopt-rules', {
-      by: lead,
-      reason: 'the ward now runs round the clock',
-      programme: frailty,
-    });
-    await command(j.handle, 'contact', {
-      by: asCoordinator(s.coordinatorId!),
-      kind: 'post-discharge',
-      channel: 'phone',
-    });
-    await command(j.handle, 'close', { by: lead, reason: 'goals-met', outcome: { goalsMet: 'all' } });
-    await j.handle.result();
-    return [await runOf(j.handle)];
-  },
+  'working-calendar': workingCalendar,
+
+  /**
+   * The same care, on a journey that sends each ladder step's notifications with the record write
+   * that records it (`notify-with-record`) and reckons its next step from its own time
+   * (`next-step-from-journey-time`).
+   */
+  'calendar-ladder-notified-with-record': workingCalendar,
 };
