@@ -151,7 +151,7 @@ describe('the renderers', () => {
     for (const [measure, by] of Object.entries(latest.measuredBy ?? {}))
       expect(md).toContain(`| ${measure} | \`${by.command}\` | ${by.startedAt} |`);
     // The figures as the results file had them (intake on 2026-12-07, the rest on 2026-12-02), in fixed formats.
-    expect(md).toContain('**6.6/s** at c=32 (p50 3 886 ms, p99 8 323 ms)');
+    expect(md).toContain('**7.4/s** at c=32 (p50 3 684 ms, p99 7 803 ms)');
     expect(md).toContain('**458.2 KiB**');
     expect(md).toContain('p99 **16.8 ms / 23.8 ms**');
   });
