@@ -205,13 +205,19 @@ export function createJourneyActivities({ doc, tableName: TableName, channels = 
       const [capacity, placeTaken] = error.CancellationReasons ?? [];
       if (placeTaken?.Code === 'ConditionalCheckFailed') return 'raced';
       if (capacity?.Code === 'ConditionalCheckFailed') return 'full';
-      throw error; // a conflict with another transaction: let Temporal retry
+      // DynamoDB cancels a transaction that meets another on the same co-ordinator's count (a
+      // batch of referrals arriving together all pick the least-loaded one): a race like any other,
+      // settled here in milliseconds rather than by Temporal's retry a second later.
+      if (error.CancellationReasons?.some((r) => r?.Code === 'TransactionConflict')) return 'raced';
+      throw error;
     }
   }
 
   const activities: JourneyActivities = {
     async assignCoordinator(req) {
       for (let attempt = 0; attempt < 5; attempt += 1) {
+        // After a lost race, a short random pause, so that those who raced do not meet again at once.
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
         const held = await placeOf(req.teamId, req.journeyId);
         if (!req.to && held) return { coordinatorId: held }; // a retry after the place was taken
         if (req.to && held === req.to) return { coordinatorId: req.to };

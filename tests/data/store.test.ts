@@ -2,7 +2,9 @@
  * The data layer against a real DynamoDB Local: every access pattern is a GetItem or Query,
  * caseload places are never oversold under concurrency, and retried writes land once.
  */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../activities/dynamo.js';
 import { createJourneyActivities } from '../../activities/journeyStore.js';
 import { patientIdFor } from '../../activities/pseudonym.js';
 import { createReadModel } from '../../activities/readModel.js';
@@ -190,6 +192,44 @@ describe('caseload places', () => {
       coordinators.find((c) => c.id === target)!.maxCaseload,
     );
     expect(final.reduce((sum, c) => sum + c.count, 0)).toBe(39);
+  });
+});
+
+describe('caseload places on DynamoDB proper', () => {
+  it('takes a place in the same activity attempt when DynamoDB cancels the transaction for a conflict', async () => {
+    // DynamoDB cancels a transaction that meets another on the same item (TransactionConflict);
+    // DynamoDB Local serializes them and never does, so the first two are cancelled here as
+    // DynamoDB would, before they reach it.
+    const doc = createDocumentClient({ tableName: t.tableName, endpoint: t.endpoint, region: 'eu-west-2' });
+    let cancelled = 0;
+    doc.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'TransactWriteItemsCommand' && cancelled < 2) {
+          cancelled += 1;
+          throw new TransactionCanceledException({
+            message:
+              'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]',
+            $metadata: { httpStatusCode: 400 },
+            CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'transactionConflicts' },
+    );
+    const acts = createJourneyActivities({ doc, tableName: t.tableName });
+    const coordinators = [{ id: 'c-x', maxCaseload: 5 }];
+    const taken = await acts.assignCoordinator({
+      journeyId: 'conflicted',
+      programmeId: 'p',
+      teamId: 'conflicts',
+      coordinators,
+    });
+    expect(cancelled).toBe(2);
+    expect(taken.coordinatorId).toBe('c-x');
+    expect(await createReadModel(t.doc, t.tableName).caseloads('conflicts')).toEqual([
+      { coordinatorId: 'c-x', count: 1 },
+    ]);
   });
 });
 
