@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     process.env.CAREPATH_TEMPORAL_UI_ORIGIN ??= temporalUi;
   }
 
-  const worker = await createJourneyWorker(workerSettingsFromEnv());
+  const journeys = await createJourneyWorker(workerSettingsFromEnv());
 
   // Local sign-in picks a user, role and team (dev tokens); never set in AWS.
   process.env.CAREPATH_DEV_AUTH ??= '1';
@@ -94,8 +94,8 @@ async function main(): Promise<void> {
       : error;
   });
   services.push({ name: 'API', port: apiPort, stop: () => new Promise<void>((r) => api.close(() => r())) });
-  process.once('SIGINT', () => void worker.worker.shutdown());
-  process.once('SIGTERM', () => void worker.worker.shutdown());
+  process.once('SIGINT', () => void journeys.worker.shutdown());
+  process.once('SIGTERM', () => void journeys.worker.shutdown());
   // Said once the worker takes journey work: its version is current (worker/deployment.ts).
   const ready = () => {
     say('');
@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     say(`  data directory  ${dataDir}`);
     say('  Ctrl-C stops everything.');
   };
-  await worker.run(ready).then(
+  await journeys.run(ready).then(
     () => stop(0),
     (error: unknown) => {
       console.error(`carepath: the worker stopped: ${(error as Error).message}`);
