@@ -68,6 +68,26 @@ export interface JourneyResult {
   closure: J.JourneyState['closure'];
 }
 
+/**
+ * The patch that stands for every change listed with it: each is still named where it is used, and
+ * still patched on its own for runs recorded before the baseline. The list is fixed; a change made
+ * since is patched on its own, baseline or not, until a later baseline takes it in.
+ */
+const BASELINE = 'baseline-2026-12';
+const IN_BASELINE: ReadonlySet<string> = new Set([
+  'effects-in-hand',
+  'same-however-chunked',
+  'message-times',
+  'continue-as-new-by-count',
+  'search-attributes-carried',
+  'notify-with-record',
+  'next-step-from-journey-time',
+  'past-steps-once',
+  'two-way-contacts',
+  'person-decides-triage',
+  'staff-from-directory',
+]);
+
 /** Outcomes are kept for the most recent commands only: senders read theirs within seconds. */
 const OUTCOMES_KEPT = 50;
 
@@ -115,26 +135,32 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
           },
           startedAt,
         );
+  // Every change below is in force for a run started under the baseline: one patch marker (and the
+  // one `TemporalChangeVersion` upsert sdk-core adds to it, a visibility write on the server) where
+  // there were eleven of each in every run's first task. Runs recorded before it replay through the
+  // changes' own markers.
+  const baseline = patched(BASELINE);
+  const since = (change: string): boolean => (baseline && IN_BASELINE.has(change)) || patched(change);
   // Journeys started before effects were carried out in hand (see carryOutEffects) replay as they ran.
-  const effectsInHand = patched('effects-in-hand');
+  const effectsInHand = since('effects-in-hand');
   // Journeys started before messages waited for the main loop (see `receive`) replay as they ran.
-  const sameHoweverChunked = patched('same-however-chunked');
+  const sameHoweverChunked = since('same-however-chunked');
   // Journeys started before every message carried its time (temporal/journeyMessages.ts) fall back
   // to the clock of the task that applies a message; later ones never do.
-  const messageTimes = patched('message-times');
+  const messageTimes = since('message-times');
   // Journeys started before the journey counted its own history continue as new on Temporal's
   // history length, which sdk-core's folding of tasks on replay can change.
-  const byCount = patched('continue-as-new-by-count');
+  const byCount = since('continue-as-new-by-count');
   // Journeys started before a run knew the search attributes it was started with upsert them all
   // again in each run's first round; later runs upsert only what changed (a billable action each).
-  const attributesCarried = patched('search-attributes-carried');
+  const attributesCarried = since('search-attributes-carried');
   // Journeys started before notifications went out with the record write that follows them send
   // each in an activity of its own (two billable actions per ladder step, where one does).
-  const notifyWithRecord = patched('notify-with-record');
+  const notifyWithRecord = since('notify-with-record');
   // Journeys started before the next step's time was reckoned from the journey's own time (the
   // latest message or timer) read the task's clock for it, which sdk-core's folding of tasks on
   // replay can change; it matters only on a working calendar, for a step already due.
-  const journeyTime = patched('next-step-from-journey-time');
+  const journeyTime = since('next-step-from-journey-time');
   /** Notifications taken from the outbox, to go out with the next record write (`notifyWithRecord`). */
   const notifying: Notification[] = [];
   let spent = EVENTS.start;
@@ -144,7 +170,7 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
   const saw = (at: number): void => void (latest = Math.max(latest, at));
   // Rule changes a running journey could notice apply to journeys started since (domain/journeyState.ts).
   for (const rule of J.RULE_CHANGES)
-    if (patched(rule) && !J.ruleInForce(s, rule)) s.rulesInForce = [...(s.rulesInForce ?? []), rule];
+    if (since(rule) && !J.ruleInForce(s, rule)) s.rulesInForce = [...(s.rulesInForce ?? []), rule];
   /** Referrals that arrived as the episode closed, with when each was sent: they open the next one. */
   const lateReferrals: { referral: JourneyReferral; sentAt: string }[] = [];
   const outcomes = new Map<string, CommandOutcome>('resume' in input ? (input.outcomes ?? []) : []);

@@ -74,6 +74,39 @@ async function workingCalendar(env: TestWorkflowEnvironment, taskQueue: string) 
   return [await runOf(j.handle)];
 }
 
+/** A borderline referral merged with a second one, accepted by a team lead, reassigned, stepped down and closed at review. */
+async function mergedReassignedReviewed(env: TestWorkflowEnvironment, taskQueue: string) {
+  const now = await env.currentTimeMs();
+  const patientId = newPatientId();
+  const borderline = { age: 78, conditions: ['copd'], livesAlone: false, admissionsLast12Months: 1 };
+  const j = await refer(env, taskQueue, {
+    patientId,
+    programme: frailty,
+    referral: referral({ receivedAt: at(now), ...borderline }),
+  });
+  await env.sleep(2 * DAY); // the triage deadline's ladder runs
+  await refer(env, taskQueue, {
+    patientId,
+    programme: frailty,
+    referral: referral({ receivedAt: at(now + 2 * DAY), source: 'community', urgency: 'urgent', ...borderline }),
+  });
+  await command(j.handle, 'triage', { by: lead, decision: 'accept', reason: 'MDT agreed', riskTier: 'high' });
+  const s = await activate(j.handle, now);
+  const other = s.coordinatorId === 'coord-ana' ? 'coord-joe' : 'coord-ana';
+  await command(j.handle, 'reassign', { by: lead, coordinatorId: other });
+  await env.sleep(14 * DAY);
+  await command(j.handle, 'review', { by: asCoordinator(other), outcome: 'step-down', notes: 'improving' });
+  await env.sleep(27 * DAY);
+  await command(j.handle, 'review', {
+    by: asCoordinator(other),
+    outcome: 'close',
+    notes: 'goals met',
+    closeOutcome: { goalsMet: 'all' },
+  });
+  await j.handle.result();
+  return [await runOf(j.handle)];
+}
+
 /** A palliative journey with a small history limit: twelve reviews six days apart, then death at home. */
 async function palliativeToDeath(env: TestWorkflowEnvironment, taskQueue: string) {
   const now = await env.currentTimeMs();
@@ -160,37 +193,7 @@ export const scenarios: Record<string, Scenario> = {
   },
 
   /** A borderline referral merged with a second one, accepted by a team lead, reassigned, stepped down and closed at review. */
-  async 'merged-reassigned-reviewed'(env, taskQueue) {
-    const now = await env.currentTimeMs();
-    const patientId = newPatientId();
-    const borderline = { age: 78, conditions: ['copd'], livesAlone: false, admissionsLast12Months: 1 };
-    const j = await refer(env, taskQueue, {
-      patientId,
-      programme: frailty,
-      referral: referral({ receivedAt: at(now), ...borderline }),
-    });
-    await env.sleep(2 * DAY); // the triage deadline's ladder runs
-    await refer(env, taskQueue, {
-      patientId,
-      programme: frailty,
-      referral: referral({ receivedAt: at(now + 2 * DAY), source: 'community', urgency: 'urgent', ...borderline }),
-    });
-    await command(j.handle, 'triage', { by: lead, decision: 'accept', reason: 'MDT agreed', riskTier: 'high' });
-    const s = await activate(j.handle, now);
-    const other = s.coordinatorId === 'coord-ana' ? 'coord-joe' : 'coord-ana';
-    await command(j.handle, 'reassign', { by: lead, coordinatorId: other });
-    await env.sleep(14 * DAY);
-    await command(j.handle, 'review', { by: asCoordinator(other), outcome: 'step-down', notes: 'improving' });
-    await env.sleep(27 * DAY);
-    await command(j.handle, 'review', {
-      by: asCoordinator(other),
-      outcome: 'close',
-      notes: 'goals met',
-      closeOutcome: { goalsMet: 'all' },
-    });
-    await j.handle.result();
-    return [await runOf(j.handle)];
-  },
+  'merged-reassigned-reviewed': mergedReassignedReviewed,
 
   /** Ineligible by age (closed at once), and a borderline referral declined at triage. */
   async 'declined-and-ineligible'(env, taskQueue) {
@@ -290,4 +293,16 @@ export const scenarios: Record<string, Scenario> = {
    * (`next-step-from-journey-time`).
    */
   'calendar-ladder-notified-with-record': workingCalendar,
+
+  /**
+   * Commands, a merged referral and a reassignment on a journey started under the baseline patch
+   * (`baseline-2026-12`, workflows/careJourney.ts): one marker stands for every earlier change.
+   */
+  'baseline-merged-reassigned-reviewed': mergedReassignedReviewed,
+
+  /** The working calendar and its ladder under the baseline patch. */
+  'baseline-working-calendar': workingCalendar,
+
+  /** A journey that continues as new under the baseline patch: each run records it once. */
+  'baseline-continued-as-new': palliativeToDeath,
 };
