@@ -167,6 +167,26 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
       return new Map(items.map((i) => [i.id as string, strip<JourneySummary>(i)]));
     },
 
+    /**
+     * How far the record of a journey has got: its summary's revision and the referrals in it,
+     * read consistently. The summary is written last of a journey's record (activities/journeyStore.ts),
+     * so what it shows the rest of the record has. A small read, for answers that wait on the record
+     * (lambdas/routes/recorded.ts) and poll it: never the journey's whole, compressed state.
+     */
+    async recordedSoFar(journeyId: string): Promise<{ revision: number; referralIds: string[] } | undefined> {
+      const { Item } = await doc.send(
+        new GetCommand({
+          TableName,
+          Key: keys.journey(journeyId),
+          ConsistentRead: true,
+          ProjectionExpression: '#revision, #referralIds',
+          ExpressionAttributeNames: { '#revision': 'revision', '#referralIds': 'referralIds' },
+        }),
+      );
+      if (!Item) return undefined;
+      return { revision: Item.revision as number, referralIds: (Item.referralIds ?? []) as string[] };
+    },
+
     async getJourney(journeyId: string): Promise<JourneySummary | undefined> {
       const { Item } = await doc.send(new GetCommand({ TableName, Key: keys.journey(journeyId) }));
       return Item ? strip<JourneySummary>(Item) : undefined;

@@ -31,6 +31,11 @@ export interface JourneySummary {
   closeReason: string | null;
   /** Triage's decision and its reason, once made: what a referrer is told of their referral. */
   triage?: { decision: 'accept' | 'decline'; reason: string } | null;
+  /**
+   * The referrals the journey holds, by id: an answer to a referral waits until its id is here
+   * (lambdas/routes/referrals.ts). Absent from summaries recorded before it was added.
+   */
+  referralIds?: string[];
 }
 
 export function journeySummary(s: JourneyState, now: number): JourneySummary {
@@ -56,6 +61,7 @@ export function journeySummary(s: JourneyState, now: number): JourneySummary {
     closedAt: s.closure?.at ?? null,
     closeReason: s.closure?.reason ?? null,
     triage: s.triage ? { decision: s.triage.decision, reason: s.triage.reason } : null,
+    referralIds: s.referrals.map((r) => r.referralId),
   };
 }
 

@@ -152,10 +152,12 @@ function prefetchPerson(ctx: Ctx, deps: RouteDeps): void {
  */
 async function detailAtRevision(ctx: Ctx, deps: RouteDeps, found: { id: string }, revision: number) {
   const id = found.id;
-  const recorded = await untilRecorded(
-    () => deps.read.recordedJourney(id),
-    (r) => r.snapshot.counters.revision >= revision,
+  // Polled on the summary's revision (a small read), then the record read once.
+  const caughtUp = await untilRecorded(
+    () => deps.read.recordedSoFar(id),
+    (r) => r.revision >= revision,
   );
+  const recorded = caughtUp && (await deps.read.recordedJourney(id));
   if (!recorded) {
     ctx.header('retry-after', '5');
     return problem(

@@ -169,8 +169,8 @@ export const referralRoutes: Route[] = [
       // restart the wait runs out and the answer is given anyway, as ADR 0008 wants: the referral
       // is safe in the journey, which records it when a worker runs it.
       await untilRecorded(
-        () => deps.read.journeySnapshot(accepted.journeyId),
-        (s) => s.referrals.some((x) => x.referralId === referralId),
+        () => deps.read.recordedSoFar(accepted.journeyId),
+        (r) => r.referralIds.includes(referralId),
       );
       return ctx.json(accepted, 202);
     },

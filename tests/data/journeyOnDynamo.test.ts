@@ -121,6 +121,11 @@ describe('a journey on the dev server with DynamoDB', () => {
       const { overdue: _o, ...projected } = (await read.getJourney(journeyId))!;
       const { overdue: _p, ...expected } = journeySummary(final, Date.now());
       expect(projected).toEqual(expected);
+      // What an answer polls while it waits for the record (lambdas/routes/recorded.ts) says the same.
+      expect(await read.recordedSoFar(journeyId)).toEqual({
+        revision: final.counters.revision,
+        referralIds: final.referrals.map((r) => r.referralId),
+      });
       // Every ladder step that fell due reached the inbox exactly once.
       const inbox = (await read.inbox(s.coordinatorId!, 200)).items.filter((i) => i.journeyId === journeyId);
       const fired = final.timeline.filter((e) => e.type === 'deadline.step' && e.data?.level === 0).length;
