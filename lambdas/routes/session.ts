@@ -15,6 +15,24 @@ export const CODEC_COOKIE = 'carepath_codec';
 const devSignInOff = (ctx: Ctx) =>
   problem(ctx, 404, 'Not found', 'Development sign-in is off (CAREPATH_DEV_AUTH is not 1).');
 
+/**
+ * Whether a request was addressed to this machine by a loopback name. A web page elsewhere can
+ * point its own domain at 127.0.0.1 (DNS rebinding) and then call the local API as its own origin,
+ * so CORS never stops it; but its requests still carry its domain in Host. Development sign-in
+ * answers only requests addressed as localhost, 127.0.0.0/8 or [::1].
+ */
+export function addressedToLoopback(host: string | undefined): boolean {
+  return host !== undefined && /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?$/i.test(host);
+}
+
+const notLoopback = (ctx: Ctx) =>
+  problem(
+    ctx,
+    403,
+    'Forbidden',
+    'Development sign-in answers only requests addressed to localhost, 127.0.0.1 or [::1] (see the Host header).',
+  );
+
 export const sessionRoutes: Route[] = [
   {
     method: 'POST',
@@ -25,10 +43,12 @@ export const sessionRoutes: Route[] = [
     responses: {
       200: json('{token}', responses.token),
       400: 'invalid request',
+      403: 'not addressed to a loopback host (localhost, 127.0.0.1, [::1])',
       404: 'development sign-in is off',
     },
     handler: async (ctx, deps) => {
       if (!deps.auth.devToken) return devSignInOff(ctx);
+      if (!addressedToLoopback(ctx.req.header('host'))) return notLoopback(ctx);
       const parsed = devTokenRequest.safeParse(await ctx.req.json().catch(() => undefined));
       if (!parsed.success) return validationProblem(ctx, parsed.error);
       return ctx.json({ token: await deps.auth.devToken(parsed.data) });
@@ -41,10 +61,12 @@ export const sessionRoutes: Route[] = [
     roles: 'anyone',
     responses: {
       200: json('{users[{sub, name, role, teams}]}', responses.devDirectory),
+      403: 'not addressed to a loopback host (localhost, 127.0.0.1, [::1])',
       404: 'development sign-in is off',
     },
     handler: (ctx, deps) => {
       if (!deps.auth.devToken) return devSignInOff(ctx);
+      if (!addressedToLoopback(ctx.req.header('host'))) return notLoopback(ctx);
       return ctx.json({ users: devDirectory(deps.programmes) });
     },
   },

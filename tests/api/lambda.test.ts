@@ -41,7 +41,15 @@ describe('the Lambda entry point', () => {
     const health = await handler(event('GET', '/health'));
     expect(health.statusCode).toBe(200);
     expect(JSON.parse(health.body)).toEqual({ status: 'ok', temporal: 'up', dynamodb: 'up' });
-    const tokenReply = await handler(event('POST', '/auth/dev-token', { sub: 'gp-9', role: 'referrer', teams: [] }));
+    const tokenReply = await handler(
+      event(
+        'POST',
+        '/auth/dev-token',
+        { sub: 'gp-9', role: 'referrer', teams: [] },
+        // Development sign-in answers only a request addressed to a loopback name.
+        { host: 'localhost' },
+      ),
+    );
     const { token } = JSON.parse(tokenReply.body) as { token: string };
     const referral = await handler(
       event(

@@ -96,7 +96,7 @@ describe('security headers', () => {
     for (const [method, path, status] of answers) {
       const res = await site.request(path, {
         method,
-        ...(method === 'POST' ? { body: 'x', headers: { 'content-type': 'application/json' } } : {}),
+        ...(method === 'POST' ? { body: 'x', headers: { 'content-type': 'application/json', host: 'localhost' } } : {}),
       });
       expect(res.status, path).toBe(status);
       expectCommonHeaders(res, `${method} ${path}`);
