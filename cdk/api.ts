@@ -38,8 +38,10 @@ export interface ApiProps {
   vpc: ec2.IVpc;
   data: Data;
   userPool: cognito.IUserPool;
-  /** App clients whose tokens the authorizer and the app accept. */
-  userPoolClients: cognito.IUserPoolClient[];
+  /** App clients people sign in through: the authorizer and the app accept their ID tokens. */
+  peopleClients: cognito.IUserPoolClient[];
+  /** Integration engines' client-credentials app clients: their access tokens, with the integration scope. */
+  integrationClients: cognito.IUserPoolClient[];
   runtimeSecret: RuntimeSecret;
   encryptionKey: kms.IKey;
   /** Browser origins allowed by CORS: the dashboard, and the Temporal UI (codec endpoints). */
@@ -96,7 +98,8 @@ export class Api extends Construct {
         CAREPATH_TABLE: props.data.table.tableName,
         [RUNTIME_SECRET_ARN_ENV]: props.runtimeSecret.secret.secretArn,
         COGNITO_USER_POOL_ID: props.userPool.userPoolId,
-        COGNITO_CLIENT_ID: props.userPoolClients.map((c) => c.userPoolClientId).join(','),
+        COGNITO_CLIENT_ID: props.peopleClients.map((c) => c.userPoolClientId).join(','),
+        COGNITO_INTEGRATION_CLIENT_ID: props.integrationClients.map((c) => c.userPoolClientId).join(','),
         CAREPATH_TEMPORAL_UI_ORIGIN: props.temporalUiOrigin,
         TEMPORAL_TLS: String(props.temporalTls),
         NODE_OPTIONS: '--enable-source-maps',
@@ -186,7 +189,7 @@ export class Api extends Construct {
     });
 
     const authorizer = new HttpUserPoolAuthorizer('Cognito', props.userPool, {
-      userPoolClients: props.userPoolClients,
+      userPoolClients: [...props.peopleClients, ...props.integrationClients],
       userPoolRegion: Stack.of(this).region,
     });
     const integration = new HttpLambdaIntegration('App', this.handler, {

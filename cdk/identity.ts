@@ -4,10 +4,10 @@
  * (comma-separated; ID tokens carry it). Users are created by administrators, never by sign-up,
  * and no app client may write `custom:teams`: a user must not be able to widen their own access.
  */
-import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { roles } from '../lambdas/auth.js';
+import { INTEGRATION_SCOPE, roles } from '../lambdas/auth.js';
 
 export const TEAMS_ATTRIBUTE = 'teams';
 /** The organisation a referrer works for (an ODS code): `custom:organisation`, read by lambdas/auth.ts. */
@@ -26,7 +26,7 @@ export class Identity extends Construct {
   readonly userPool: cognito.UserPool;
   /** The dashboard's public client (authorization code + PKCE through the hosted UI). */
   readonly dashboardClient: cognito.UserPoolClient;
-  /** For integration engines posting ADT: username and password over TLS, no browser involved. */
+  /** For integration engines posting ADT and referrals: the OAuth client-credentials grant, with a secret. */
   readonly integrationClient: cognito.UserPoolClient;
   readonly domain: cognito.UserPoolDomain;
   /** Host name of the hosted sign-in, e.g. `carepath-prod-….auth.eu-west-2.amazoncognito.com`. */
@@ -44,8 +44,9 @@ export class Identity extends Construct {
         // Added after the pool was first deployed: Cognito lets a pool gain an attribute, never change one.
         [ORGANISATION_ATTRIBUTE]: new cognito.StringAttribute({ minLen: 0, maxLen: 10, mutable: true }),
       },
-      // Optional, so an integration engine's service user can sign in unattended; staff enrol TOTP.
-      mfa: cognito.Mfa.OPTIONAL,
+      // Every person signs in with a second factor (TOTP: an authenticator app; never SMS). Integration
+      // engines are app clients with the client-credentials grant, not users, so nothing needs it off.
+      mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       passwordPolicy: {
         minLength: 12,
@@ -62,14 +63,10 @@ export class Identity extends Construct {
       removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
-    Validations.of(this.userPool).acknowledge({
-      id: 'AwsSolutions-COG2',
-      reason:
-        'MFA (TOTP) is available to every user but optional, because integration engines sign in unattended as service users; Plus-tier threat protection blocks risky staff sign-ins.',
-    });
-
     // Precedence follows lambdas/auth.ts: when a user is in two groups, the first role listed wins there too.
     roles.forEach((role, precedence) => {
+      // Integration engines are app clients, never users in a group (lambdas/auth.ts).
+      if (role === 'integration') return;
       new cognito.CfnUserPoolGroup(this, `Group-${role}`, {
         userPoolId: this.userPool.userPoolId,
         groupName: role,
@@ -104,16 +101,28 @@ export class Identity extends Construct {
       enableTokenRevocation: true,
       ...tokenLifetimes,
     });
+    // Integration engines: no user, no password. Each is an app client with a secret, which trades
+    // it for an hour's access token holding the `carepath/integration` scope (lambdas/auth.ts).
+    const integrationScope = new cognito.ResourceServerScope({
+      scopeName: INTEGRATION_SCOPE.split('/')[1]!,
+      scopeDescription: 'Post HL7 v2 ADT messages and referrals',
+    });
+    const resourceServer = this.userPool.addResourceServer('Api', {
+      identifier: INTEGRATION_SCOPE.split('/')[0]!,
+      scopes: [integrationScope],
+    });
     this.integrationClient = this.userPool.addClient('IntegrationClient', {
-      generateSecret: false,
-      authFlows: { userPassword: true },
-      // aws-cdk-lib would otherwise enable the implicit and code OAuth flows with a placeholder callback.
-      disableOAuth: true,
-      readAttributes,
-      writeAttributes,
+      generateSecret: true,
+      // No sign-in flow of a user's: the client-credentials grant only.
+      authFlows: {},
+      oAuth: {
+        flows: { clientCredentials: true },
+        scopes: [cognito.OAuthScope.resourceServer(resourceServer, integrationScope)],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
-      ...tokenLifetimes,
+      accessTokenValidity: tokenLifetimes.accessTokenValidity,
     });
 
     this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.domainPrefix } });

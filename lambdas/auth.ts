@@ -1,6 +1,12 @@
 /**
- * Who is calling. In AWS: a Cognito access or ID token, verified against the user pool's keys
- * (aws-jwt-verify); the role is the user's Cognito group and `custom:teams` lists their teams.
+ * Who is calling. In AWS, two kinds of Cognito token, each verified against the user pool's keys
+ * (aws-jwt-verify) and pinned to its use:
+ * - people sign in to the dashboard's app client and send its **ID token**: the role is their
+ *   Cognito group and `custom:teams` lists their teams (only ID tokens carry it);
+ * - integration engines (a trust's ADT feed, a referral system) use an app client of their own with
+ *   the OAuth client-credentials grant, and send its **access token**, which must hold the scope
+ *   `carepath/integration`: the caller is the app client, in the role `integration`.
+ * A person's access token, an engine's ID token, or a token of another client is refused.
  * Locally, only with CAREPATH_DEV_AUTH=1: `POST /auth/dev-token` signs an HS256 token with a
  * secret kept in the data directory. Never both: dev tokens are refused when Cognito is configured.
  */
@@ -31,9 +37,10 @@ export const devTokenRequest = z.object({
   organisation: odsCode.optional(),
 });
 
-type CognitoJwtVerifierInstance = ReturnType<
-  typeof CognitoJwtVerifier.create<{ userPoolId: string; tokenUse: null; clientId: string[] }>
->;
+/** The scope an integration engine's access token must hold (resource server `carepath`, cdk/identity.ts). */
+export const INTEGRATION_SCOPE = 'carepath/integration';
+
+type Jwks = Parameters<ReturnType<typeof CognitoJwtVerifier.create>['cacheJwks']>[0];
 
 export interface Authenticator {
   /** The caller behind a bearer token, or undefined when the token is not acceptable. */
@@ -76,35 +83,55 @@ export function devAuthenticator(secret: string, issuer = 'carepath-dev'): Authe
 
 export function cognitoAuthenticator(opts: {
   userPoolId: string;
-  /** The app clients whose tokens are accepted: the dashboard's, and the one integration engines sign in with. */
+  /** The app clients people sign in through (the dashboard's): their ID tokens are accepted. */
   clientId: string | string[];
-  /** Pre-loaded signing keys (else fetched from Cognito). */ jwks?: Parameters<
-    CognitoJwtVerifierInstance['cacheJwks']
-  >[0];
+  /** The integration engines' client-credentials app clients: their access tokens, with the integration scope. */
+  integrationClientId?: string | string[];
+  /** Pre-loaded signing keys (else fetched from Cognito). */
+  jwks?: Jwks;
 }): Authenticator {
-  const verifier = CognitoJwtVerifier.create({
+  const people = CognitoJwtVerifier.create({
     userPoolId: opts.userPoolId,
-    tokenUse: null,
+    tokenUse: 'id',
     clientId: [opts.clientId].flat(),
   });
-  if (opts.jwks) verifier.cacheJwks(opts.jwks);
+  const engineClients = [opts.integrationClientId ?? []].flat();
+  const engines =
+    engineClients.length > 0
+      ? CognitoJwtVerifier.create({
+          userPoolId: opts.userPoolId,
+          tokenUse: 'access',
+          clientId: engineClients,
+          scope: INTEGRATION_SCOPE,
+        })
+      : undefined;
+  if (opts.jwks) {
+    people.cacheJwks(opts.jwks);
+    engines?.cacheJwks(opts.jwks);
+  }
+  const person = async (token: string): Promise<Caller | undefined> => {
+    const payload = await people.verify(token).catch(() => undefined);
+    if (!payload) return undefined;
+    const groups = (payload['cognito:groups'] as string[] | undefined) ?? [];
+    // An integration engine is never a person signed in: the role is an engine's client alone.
+    const role = roles.find((r) => r !== 'integration' && groups.includes(r));
+    const teams = String(payload['custom:teams'] ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+    const organisation = odsCode.safeParse(payload['custom:organisation']);
+    return role
+      ? { sub: payload.sub, role, teams, ...(organisation.success ? { organisation: organisation.data } : {}) }
+      : undefined;
+  };
+  const engine = async (token: string): Promise<Caller | undefined> => {
+    const payload = await engines?.verify(token).catch(() => undefined);
+    // A client-credentials token's subject is its app client: each engine is a caller of its own.
+    return payload ? { sub: payload.client_id, role: 'integration', teams: [] } : undefined;
+  };
   return {
     async verify(token) {
-      try {
-        const payload = await verifier.verify(token);
-        const groups = (payload['cognito:groups'] as string[] | undefined) ?? [];
-        const role = roles.find((r) => groups.includes(r));
-        const teams = String(payload['custom:teams'] ?? '')
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean);
-        const organisation = odsCode.safeParse(payload['custom:organisation']);
-        return role
-          ? { sub: payload.sub, role, teams, ...(organisation.success ? { organisation: organisation.data } : {}) }
-          : undefined;
-      } catch {
-        return undefined;
-      }
+      return (await person(token)) ?? (await engine(token));
     },
   };
 }

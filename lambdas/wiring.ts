@@ -31,12 +31,16 @@ export function authenticatorFromEnv(env: NodeJS.ProcessEnv): Authenticator {
   }
   if (!env.COGNITO_USER_POOL_ID || !env.COGNITO_CLIENT_ID)
     throw new Error('Set COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID (or CAREPATH_DEV_AUTH=1 for local development).');
-  // Comma-separated: the dashboard's app client and the integration engines' one.
+  const ids = (list: string | undefined) =>
+    (list ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean);
+  // Comma-separated: the app clients people sign in through, and the integration engines' ones.
   return cognitoAuthenticator({
     userPoolId: env.COGNITO_USER_POOL_ID,
-    clientId: env.COGNITO_CLIENT_ID.split(',')
-      .map((id) => id.trim())
-      .filter(Boolean),
+    clientId: ids(env.COGNITO_CLIENT_ID),
+    integrationClientId: ids(env.COGNITO_INTEGRATION_CLIENT_ID),
   });
 }
 

@@ -43,8 +43,11 @@ export async function startCognitoSignIn(auth: CognitoAuth): Promise<void> {
   location.assign(`https://${auth.domain}/oauth2/authorize?${query}`);
 }
 
-/** After the hosted UI sends the person back with `?code=`: the ID token and who it names. */
-export async function completeCognitoSignIn(auth: CognitoAuth, code: string): Promise<{ token: string; user: User }> {
+/** After the hosted UI sends the person back with `?code=`: the ID token, the refresh token and who it names. */
+export async function completeCognitoSignIn(
+  auth: CognitoAuth,
+  code: string,
+): Promise<{ token: string; refreshToken?: string; user: User }> {
   const verifier = sessionStorage.getItem(VERIFIER);
   if (!verifier) throw new Error('This sign-in was not started in this tab; start again.');
   sessionStorage.removeItem(VERIFIER);
@@ -60,7 +63,10 @@ export async function completeCognitoSignIn(auth: CognitoAuth, code: string): Pr
     }),
   });
   if (!response.ok) throw new Error(`Cognito refused the sign-in (${response.status}).`);
-  const { id_token: token } = (await response.json()) as { id_token: string };
+  const { id_token: token, refresh_token: refreshToken } = (await response.json()) as {
+    id_token: string;
+    refresh_token?: string;
+  };
   const claims = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as Record<
     string,
     unknown
@@ -75,6 +81,7 @@ export async function completeCognitoSignIn(auth: CognitoAuth, code: string): Pr
   const organisation = typeof claims['custom:organisation'] === 'string' ? claims['custom:organisation'] : '';
   return {
     token,
+    ...(refreshToken ? { refreshToken } : {}),
     user: {
       sub: String(claims.sub),
       name: String(claims.name ?? claims.email ?? claims.sub),

@@ -4,17 +4,20 @@
  * operations staff without ever seeing the token.
  */
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, setApiToken } from './api';
+import { api, loadConfig, setApiToken } from './api';
+import { endCognitoSession } from './cognitoSignOut';
 import type { User } from './types';
 
 interface Session {
   token: string;
   user: User;
+  /** Cognito's refresh token, kept only to be revoked at sign-out. */
+  refreshToken?: string;
 }
 
 interface SessionContext {
   session: Session | undefined;
-  signIn(token: string, user: User): Promise<void>;
+  signIn(token: string, user: User, refreshToken?: string): Promise<void>;
   signOut(): Promise<void>;
 }
 
@@ -36,14 +39,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value = useMemo<SessionContext>(
     () => ({
       session,
-      async signIn(token, user) {
+      async signIn(token, user, refreshToken) {
         await api('POST', '/auth/session', undefined, { bearer: token });
         setApiToken(token, () => setSession(undefined));
-        setSession({ token, user });
+        setSession({ token, user, ...(refreshToken ? { refreshToken } : {}) });
       },
       async signOut() {
         await api('DELETE', '/auth/session').catch(() => undefined);
+        const refreshToken = session?.refreshToken;
+        sessionStorage.removeItem(KEY);
         setSession(undefined);
+        // In AWS the Cognito session ends too (cognito.ts): the browser leaves for its logout page.
+        const config = await loadConfig().catch(() => undefined);
+        if (config?.auth.kind === 'cognito') await endCognitoSession(config.auth, refreshToken);
       },
     }),
     [session],

@@ -4,7 +4,7 @@
  */
 import { generateKeyPairSync, sign as rsaSign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cognitoAuthenticator, devAuthenticator } from '../../lambdas/auth.js';
+import { cognitoAuthenticator, devAuthenticator, INTEGRATION_SCOPE } from '../../lambdas/auth.js';
 import { authenticatorFromEnv } from '../../lambdas/wiring.js';
 
 const userPoolId = 'eu-west-2_Carepath1';
@@ -49,11 +49,43 @@ describe('Cognito tokens', () => {
       role: 'coordinator',
       teams: ['south-devon-1', 'exeter-1'],
     });
+  });
+
+  it('pins each token to its use: a person’s access token, or an ID token in the integration group, is refused', async () => {
+    // A person's access token carries no custom:teams; a person is never an integration engine.
     expect(
       await auth.verify(
         token({ ...valid, token_use: 'access', aud: undefined, client_id: clientId, 'cognito:groups': ['team-lead'] }),
       ),
-    ).toMatchObject({ role: 'team-lead' });
+    ).toBeUndefined();
+    expect(await auth.verify(token({ ...valid, 'cognito:groups': ['integration'] }))).toBeUndefined();
+  });
+
+  it('accepts an integration engine’s client-credentials access token with the integration scope, as the engine', async () => {
+    const withEngines = cognitoAuthenticator({
+      userPoolId,
+      clientId,
+      integrationClientId: ['trust-a-engine', 'trust-b-engine'],
+      jwks: { keys: [jwk] },
+    });
+    const engine = {
+      sub: 'trust-a-engine',
+      client_id: 'trust-a-engine',
+      iss: issuer,
+      token_use: 'access',
+      scope: INTEGRATION_SCOPE,
+      iat: now - 10,
+      exp: now + 3600,
+    };
+    expect(await withEngines.verify(token(engine))).toEqual({ sub: 'trust-a-engine', role: 'integration', teams: [] });
+    expect(await withEngines.verify(token({ ...engine, scope: 'carepath/other' }))).toBeUndefined();
+    expect(await withEngines.verify(token({ ...engine, client_id: 'unknown-engine' }))).toBeUndefined();
+    expect(await withEngines.verify(token({ ...engine, token_use: 'id', aud: 'trust-a-engine' }))).toBeUndefined();
+    expect(await withEngines.verify(token({ ...engine, exp: now - 60 }))).toBeUndefined();
+    // An engine's client id is not a person's client, and the dashboard's client is not an engine's.
+    expect(await withEngines.verify(token({ ...valid, aud: 'trust-a-engine' }))).toBeUndefined();
+    expect(await withEngines.verify(token({ ...engine, client_id: clientId }))).toBeUndefined();
+    expect(await auth.verify(token(engine))).toBeUndefined();
   });
 
   it('reads a referrer’s organisation from custom:organisation, and leaves out one that is not an ODS code', async () => {
@@ -90,14 +122,12 @@ describe('Cognito tokens', () => {
     expect(await auth.verify(bad)).toBeUndefined();
   });
 
-  it('accepts tokens of every configured app client (dashboard and integration engines), and no other', async () => {
-    const both = cognitoAuthenticator({ userPoolId, clientId: [clientId, 'integrationclient'], jwks: { keys: [jwk] } });
+  it('accepts ID tokens of every configured people’s app client, and no other', async () => {
+    const both = cognitoAuthenticator({ userPoolId, clientId: [clientId, 'secondwebclient'], jwks: { keys: [jwk] } });
     expect(await both.verify(token(valid))).toMatchObject({ role: 'coordinator' });
-    expect(
-      await both.verify(token({ ...valid, aud: 'integrationclient', 'cognito:groups': ['integration'] })),
-    ).toMatchObject({ role: 'integration' });
+    expect(await both.verify(token({ ...valid, aud: 'secondwebclient' }))).toMatchObject({ role: 'coordinator' });
     expect(await both.verify(token({ ...valid, aud: 'someone-else' }))).toBeUndefined();
-    expect(await auth.verify(token({ ...valid, aud: 'integrationclient' }))).toBeUndefined();
+    expect(await auth.verify(token({ ...valid, aud: 'secondwebclient' }))).toBeUndefined();
   });
 
   it('never mixes dev sign-in with Cognito, and dev tokens do not pass as Cognito ones', async () => {

@@ -126,6 +126,7 @@ describe('the API Lambda', () => {
         RUNTIME_SECRET_ARN_ENV,
         'COGNITO_USER_POOL_ID',
         'COGNITO_CLIENT_ID',
+        'COGNITO_INTEGRATION_CLIENT_ID',
         'CAREPATH_TEMPORAL_UI_ORIGIN',
         'TEMPORAL_TLS',
         'NODE_OPTIONS',
@@ -133,16 +134,9 @@ describe('the API Lambda', () => {
     );
     for (const key of RUNTIME_SECRET_KEYS) expect(env).not.toHaveProperty(key);
     expect(JSON.stringify(env[RUNTIME_SECRET_ARN_ENV])).toContain(':secret:carepath/prod/runtime');
-    expect(env.COGNITO_CLIENT_ID).toEqual({
-      'Fn::Join': [
-        '',
-        [
-          { Ref: logicalId(stack, stack.identity.dashboardClient) },
-          ',',
-          { Ref: logicalId(stack, stack.identity.integrationClient) },
-        ],
-      ],
-    });
+    // People's ID tokens from the dashboard's client; engines' access tokens from theirs (lambdas/auth.ts).
+    expect(env.COGNITO_CLIENT_ID).toEqual({ Ref: logicalId(stack, stack.identity.dashboardClient) });
+    expect(env.COGNITO_INTEGRATION_CLIENT_ID).toEqual({ Ref: logicalId(stack, stack.identity.integrationClient) });
   });
 
   it('may read the runtime secret, and nothing else in Secrets Manager', () => {

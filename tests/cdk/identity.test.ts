@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ORGANISATION_ATTRIBUTE, TEAMS_ATTRIBUTE } from '../../cdk/identity.js';
-import { roles } from '../../lambdas/auth.js';
+import { INTEGRATION_SCOPE, roles } from '../../lambdas/auth.js';
 import { logicalId, synthCarepath } from './synth.js';
 
 const { stack, template } = synthCarepath({ env: 'dev' });
@@ -14,11 +14,11 @@ const pool = () =>
 const clients = () => template.findResources('AWS::Cognito::UserPoolClient');
 
 describe('the user pool', () => {
-  it('has one group per role, with the precedence lambdas/auth.ts applies', () => {
+  it('has one group per role a person holds (integration engines are app clients), with the precedence lambdas/auth.ts applies', () => {
     const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map(
       (g) => g.Properties as { GroupName: string; Precedence: number; UserPoolId: unknown },
     );
-    expect(groups.map((g) => g.GroupName).sort()).toEqual([...roles].sort());
+    expect(groups.map((g) => g.GroupName).sort()).toEqual(roles.filter((r) => r !== 'integration').sort());
     expect(roles).toEqual(
       [
         'referrer',
@@ -50,9 +50,9 @@ describe('the user pool', () => {
     );
   });
 
-  it('offers TOTP MFA (optional), admin-created users only, a strong password policy and Plus-tier threat protection', () => {
+  it('requires TOTP MFA of every person, admin-created users only, a strong password policy and Plus-tier threat protection', () => {
     const p = pool();
-    expect(p.MfaConfiguration).toBe('OPTIONAL');
+    expect(p.MfaConfiguration).toBe('ON');
     expect(p.EnabledMfas).toEqual(['SOFTWARE_TOKEN_MFA']);
     expect(p.AdminCreateUserConfig).toMatchObject({ AllowAdminCreateUserOnly: true });
     expect(p.Policies).toMatchObject({
@@ -68,16 +68,29 @@ describe('the user pool', () => {
     expect(p.UserPoolAddOns).toEqual({ AdvancedSecurityMode: 'ENFORCED' });
   });
 
-  it('lets no app client write custom:teams or custom:organisation, though both read them', () => {
+  it('lets no app client write custom:teams or custom:organisation; the dashboard reads both, and holds no secret', () => {
     expect(Object.keys(clients())).toHaveLength(2);
     for (const client of Object.values(clients())) {
-      for (const claim of ['custom:teams', 'custom:organisation']) {
-        expect(client.Properties.WriteAttributes).not.toContain(claim);
-        expect(client.Properties.ReadAttributes).toContain(claim);
-      }
-      expect(client.Properties.GenerateSecret).not.toBe(true);
+      for (const claim of ['custom:teams', 'custom:organisation'])
+        expect(client.Properties.WriteAttributes ?? []).not.toContain(claim);
       expect(client.Properties.PreventUserExistenceErrors).toBe('ENABLED');
+      expect(client.Properties.EnableTokenRevocation).toBe(true);
     }
+    const dashboard = clients()[logicalId(stack, stack.identity.dashboardClient)]!.Properties;
+    for (const claim of ['custom:teams', 'custom:organisation']) expect(dashboard.ReadAttributes).toContain(claim);
+    expect(dashboard.GenerateSecret).not.toBe(true);
+  });
+
+  it('gives integration engines the client-credentials grant with the integration scope, and no user sign-in flow', () => {
+    const integration = clients()[logicalId(stack, stack.identity.integrationClient)]!.Properties;
+    expect(integration.GenerateSecret).toBe(true);
+    expect(integration.AllowedOAuthFlows).toEqual(['client_credentials']);
+    expect(integration.AllowedOAuthFlowsUserPoolClient).toBe(true);
+    expect(JSON.stringify(integration.AllowedOAuthScopes)).toContain(INTEGRATION_SCOPE.split('/')[1]);
+    for (const flow of integration.ExplicitAuthFlows ?? []) expect(flow).toBe('ALLOW_REFRESH_TOKEN_AUTH');
+    const servers = Object.values(template.findResources('AWS::Cognito::UserPoolResourceServer'));
+    expect(servers.map((r) => r.Properties.Identifier)).toEqual(['carepath']);
+    expect(servers[0]!.Properties.Scopes.map((sc: { ScopeName: string }) => sc.ScopeName)).toEqual(['integration']);
   });
 
   it('signs the dashboard in with the authorization-code flow, returning to the CloudFront origin only', () => {
@@ -91,9 +104,6 @@ describe('the user pool', () => {
     expect(dashboard.AllowedOAuthFlows).toEqual(['code']);
     expect(dashboard.CallbackURLs).toEqual([origin]);
     expect(dashboard.LogoutURLs).toEqual([origin]);
-    const integration = clients()[logicalId(stack, stack.identity.integrationClient)]!.Properties;
-    expect(integration.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH']));
-    expect(integration.AllowedOAuthFlows).toBeUndefined();
   });
 
   it('has a hosted sign-in domain unique to the account by default', () => {

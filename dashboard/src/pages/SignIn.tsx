@@ -109,8 +109,8 @@ function CognitoSignIn({ auth }: { auth: Extract<DashboardConfig['auth'], { kind
     if (!code) return;
     history.replaceState(null, '', location.pathname + location.hash);
     completeCognitoSignIn(auth, code)
-      .then(async ({ token, user }) => {
-        await signIn(token, user);
+      .then(async ({ token, refreshToken, user }) => {
+        await signIn(token, user, refreshToken);
         land(user);
       })
       .catch((e: Error) => setError(e.message));
