@@ -3,7 +3,7 @@
  */
 import { withPeople } from '../people.js';
 import { responses } from '../responses.js';
-import { badCursor, EVERYONE_SIGNED_IN, isInvalidKey, json, pageLimit, problem, type Route } from './shared.js';
+import { cursorsOf, EVERYONE_SIGNED_IN, isInvalidKey, json, pageLimit, problem, type Route } from './shared.js';
 
 /** An item's id in the API: its read-model key (created-at and notification), as base64url. */
 const inboxId = (createdAt: string, notificationId: string) =>
@@ -19,8 +19,9 @@ export const inboxRoutes: Route[] = [
     responses: { 200: json('{items, nextCursor?}', responses.inbox), 400: 'a bad cursor' },
     handler: async (ctx, deps) => {
       const caller = ctx.get('caller');
-      const cursor = ctx.req.query('cursor');
-      if (badCursor(cursor)) return problem(ctx, 400, 'Invalid request', 'cursor: not a cursor this API gave out.');
+      const list = `GET /inbox ${caller.sub}`;
+      const cursor = cursorsOf(deps).open(ctx.req.query('cursor'), list);
+      if (cursor === false) return problem(ctx, 400, 'Invalid request', 'cursor: not a cursor this API gave out.');
       const page = await deps.read
         .inbox(caller.sub, pageLimit(ctx.req.query('limit')), cursor)
         .catch((error: unknown) => {
@@ -43,7 +44,7 @@ export const inboxRoutes: Route[] = [
           ...(i.deliveredAt ? { deliveredAt: i.deliveredAt } : {}),
           ...(i.ackedAt ? { ackedAt: i.ackedAt } : {}),
         })),
-        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        ...(page.nextCursor ? { nextCursor: cursorsOf(deps).seal(page.nextCursor, list) } : {}),
       });
     },
   },

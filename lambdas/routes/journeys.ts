@@ -22,7 +22,7 @@ import { withPeople } from '../people.js';
 import { responses } from '../responses.js';
 import { untilRecorded } from './recorded.js';
 import {
-  badCursor,
+  cursorsOf,
   canSeeTeam,
   isInvalidKey,
   json,
@@ -291,15 +291,18 @@ export const journeyRoutes: Route[] = [
         q.team ?? (TEAM_SCOPED.includes(caller.role) && caller.teams.length === 1 ? caller.teams[0] : undefined);
       if (teamId && !canSeeTeam(caller, teamId))
         return problem(ctx, 403, 'Forbidden', `You are not in team ${teamId}.`);
-      if (badCursor(q.cursor)) return problem(ctx, 400, 'Invalid request', 'cursor: not a cursor this API gave out.');
+      // A cursor opens only for the caller and the list it was given for (lambdas/cursors.ts).
+      const list = `GET /journeys ${caller.sub} ${JSON.stringify([q.coordinator, teamId, q.overdue, q.phase])}`;
+      const cursor = cursorsOf(deps).open(q.cursor, list);
+      if (cursor === false) return problem(ctx, 400, 'Invalid request', 'cursor: not a cursor this API gave out.');
       if (!q.coordinator && !teamId)
         return problem(ctx, 400, 'Invalid request', 'Give a team (or coordinator): lists are per team.');
       let page;
       try {
-        if (q.coordinator) page = await deps.read.journeysByCoordinator(q.coordinator, limit, q.cursor);
-        else if (q.overdue === 'true') page = await deps.read.overdueByTeam(teamId!, deps.now(), limit, q.cursor);
-        else if (q.phase) page = await deps.read.journeysByTeamPhase(teamId!, q.phase, limit, q.cursor);
-        else page = await deps.read.openByTeam(teamId!, limit, q.cursor);
+        if (q.coordinator) page = await deps.read.journeysByCoordinator(q.coordinator, limit, cursor);
+        else if (q.overdue === 'true') page = await deps.read.overdueByTeam(teamId!, deps.now(), limit, cursor);
+        else if (q.phase) page = await deps.read.journeysByTeamPhase(teamId!, q.phase, limit, cursor);
+        else page = await deps.read.openByTeam(teamId!, limit, cursor);
       } catch (error) {
         if (isInvalidKey(error))
           return problem(ctx, 400, 'Invalid request', 'The cursor or a filter is not valid for this list.');
@@ -319,7 +322,7 @@ export const journeyRoutes: Route[] = [
         }));
       return ctx.json({
         items: await withPeople(deps.read, caller, items, deps.now()),
-        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        ...(page.nextCursor ? { nextCursor: cursorsOf(deps).seal(page.nextCursor, list) } : {}),
       });
     },
   },

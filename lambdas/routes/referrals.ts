@@ -14,7 +14,7 @@ import { perCallerLimit } from '../rateLimits.js';
 import { responses } from '../responses.js';
 import { untilRecorded } from './recorded.js';
 import {
-  badCursor,
+  cursorsOf,
   isInvalidKey,
   json,
   pageLimit,
@@ -212,10 +212,10 @@ export const referralRoutes: Route[] = [
             ? `${caller.organisation} does not share its referrals among its referrers; ask for mine=true.`
             : 'Your sign-in names no organisation; ask for mine=true.',
         );
-      if (badCursor(q.cursor)) return problem(ctx, 400, 'Invalid request', 'cursor: not a cursor this API gave out.');
-      const cursor = q.cursor
-        ? (JSON.parse(Buffer.from(q.cursor, 'base64url').toString()) as Record<string, unknown>)
-        : undefined;
+      const list = `GET /referrals ${caller.sub} ${wholeOrganisation ? 'organisation' : 'mine'}`;
+      const opened = cursorsOf(deps).open(q.cursor, list);
+      if (opened === false) return problem(ctx, 400, 'Invalid request', 'cursor: not a cursor this API gave out.');
+      const cursor = opened === undefined ? undefined : (JSON.parse(opened) as Record<string, unknown>);
       const by = wholeOrganisation ? { organisation: caller.organisation! } : { sub: caller.sub };
       const page = await deps.read.referralsBy(by, pageLimit(q.limit), cursor).catch((error: unknown) => {
         if (isInvalidKey(error)) return undefined;
@@ -248,7 +248,7 @@ export const referralRoutes: Route[] = [
           ...referralStatus(j, coordinatorName),
         };
       });
-      const next = page.next ? Buffer.from(JSON.stringify(page.next)).toString('base64url') : undefined;
+      const next = page.next ? cursorsOf(deps).seal(JSON.stringify(page.next), list) : undefined;
       return ctx.json({ items, ...(next ? { nextCursor: next } : {}) });
     },
   },

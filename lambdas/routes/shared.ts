@@ -3,6 +3,7 @@
  * the role × route test, together with its handler), what handlers are given, and the
  * problem+json answers they make.
  */
+import { cursorsSealedWith, type Cursors } from '../cursors.js';
 import type { PatientRecord } from '../../activities/readModel.js';
 import type { HospitalFeeds } from '../../domain/hospitalFeeds.js';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -134,24 +135,12 @@ export const validationProblem = (ctx: Context, error: z.ZodError) =>
     },
   );
 
-/**
- * A list cursor is the key a page ended on, as base64url JSON. Anything else (or a key longer than
- * DynamoDB allows) is the client's mistake and answers 400, never a 500 from deep in a query.
- */
-export function badCursor(cursor: string | undefined): boolean {
-  if (cursor === undefined) return false;
-  if (cursor.length > 4096) return true;
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    return (
-      !key ||
-      typeof key !== 'object' ||
-      Array.isArray(key) ||
-      !Object.values(key).every((v) => typeof v === 'string' || typeof v === 'number')
-    );
-  } catch {
-    return true;
-  }
+const sealers = new WeakMap<Uint8Array, Cursors>();
+/** Next-page cursors sealed with the API's secret (lambdas/cursors.ts). */
+export function cursorsOf(deps: Pick<RouteDeps, 'pseudonymKey'>): Cursors {
+  let cursors = sealers.get(deps.pseudonymKey);
+  if (!cursors) sealers.set(deps.pseudonymKey, (cursors = cursorsSealedWith(deps.pseudonymKey)));
+  return cursors;
 }
 
 /** DynamoDB refuses a key it cannot use (a forged cursor, an over-long id) as a ValidationException. */
