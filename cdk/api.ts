@@ -48,6 +48,8 @@ export interface ApiProps {
   allowedOrigins: string[];
   /** Passed to the app as CAREPATH_TEMPORAL_UI_ORIGIN. */
   temporalUiOrigin: string;
+  /** Codec key ids sealed before payloads were signed (CAREPATH_UNSIGNED_KEY_IDS); none by default. */
+  unsignedKeyIds?: string[];
   /** `false` only for a self-hosted Temporal reached in plaintext on a private network. */
   temporalTls: boolean;
   memoryMiB: number;
@@ -102,6 +104,7 @@ export class Api extends Construct {
         COGNITO_INTEGRATION_CLIENT_ID: props.integrationClients.map((c) => c.userPoolClientId).join(','),
         CAREPATH_TEMPORAL_UI_ORIGIN: props.temporalUiOrigin,
         TEMPORAL_TLS: String(props.temporalTls),
+        ...(props.unsignedKeyIds?.length ? { CAREPATH_UNSIGNED_KEY_IDS: props.unsignedKeyIds.join(',') } : {}),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {

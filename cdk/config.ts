@@ -31,6 +31,11 @@ export interface CarepathConfig {
     runtimeSecretName: string;
     /** Where the Temporal Web UI runs, allowed by CORS to call the API's codec endpoints. */
     uiOrigin: string;
+    /**
+     * Codec key ids whose payloads were sealed before payloads were signed: history under them is
+     * opened unsigned (CAREPATH_UNSIGNED_KEY_IDS, temporal/payloadCodec.ts). Not secret: key ids only.
+     */
+    unsignedKeyIds: string[];
   };
   api: {
     memoryMiB: number;
@@ -98,6 +103,11 @@ const overrides = z.object({
   temporalPrivateCa: flag.default(false),
   runtimeSecretName: z.string().min(1).optional(),
   temporalUiOrigin: z.url().default('https://cloud.temporal.io'),
+  /** Comma-separated codec key ids sealed before signing began (cdk/README.md, "Signed payloads"). */
+  unsignedCodecKeyIds: z
+    .string()
+    .regex(/^[\w-]+(,[\w-]+)*$/)
+    .optional(),
   cognitoDomainPrefix: z
     .string()
     .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)
@@ -150,6 +160,7 @@ export function carepathConfig(context: ContextReader): CarepathConfig {
       privateCa: c.temporalPrivateCa,
       runtimeSecretName: c.runtimeSecretName ?? `carepath/${c.env}/runtime`,
       uiOrigin: new URL(c.temporalUiOrigin).origin,
+      unsignedKeyIds: c.unsignedCodecKeyIds?.split(',') ?? [],
     },
     identity: c.cognitoDomainPrefix ? { domainPrefix: c.cognitoDomainPrefix } : {},
     ...(c.alarmEmail ? { alarmEmail: c.alarmEmail } : {}),

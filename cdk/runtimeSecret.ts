@@ -26,6 +26,7 @@ export function requiredSecretKeys(temporal: RuntimeSecretProps['temporal']): Ru
     ...(temporal.auth === 'mtls' ? (['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY'] as const) : []),
     ...(temporal.privateCa ? (['TEMPORAL_TLS_CA'] as const) : []),
     'CAREPATH_CODEC_KEYS',
+    'CAREPATH_SIGNING_KEYS',
     'CAREPATH_PSEUDONYM_KEY',
   ];
 }

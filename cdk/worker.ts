@@ -36,6 +36,8 @@ export interface WorkerProps {
   workflowCache: number;
   /** `false` only for a self-hosted Temporal reached in plaintext on a private network. */
   temporalTls: boolean;
+  /** Codec key ids sealed before payloads were signed (CAREPATH_UNSIGNED_KEY_IDS); none by default. */
+  unsignedKeyIds?: string[];
   /** SES email notifications; without it the worker gets no SES permission at all. */
   email?: { from: string; addressTemplate: string };
   /** Linked from notification emails. */
@@ -81,6 +83,7 @@ export class Worker extends Construct {
         CAREPATH_TABLE: props.data.table.tableName,
         CAREPATH_WORKFLOW_CACHE: String(props.workflowCache),
         TEMPORAL_TLS: String(props.temporalTls),
+        ...(props.unsignedKeyIds?.length ? { CAREPATH_UNSIGNED_KEY_IDS: props.unsignedKeyIds.join(',') } : {}),
         CAREPATH_DASHBOARD_URL: props.dashboardUrl,
         ...(props.email
           ? { CAREPATH_EMAIL_FROM: props.email.from, CAREPATH_EMAIL_ADDRESS_TEMPLATE: props.email.addressTemplate }

@@ -8,7 +8,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
-import type { PayloadCodec } from '@temporalio/common';
+import type { EncryptionCodec } from '../temporal/payloadCodec.js';
 import type { ReadModel } from '../activities/readModel.js';
 import type { Programme } from '../domain/programme.js';
 import type { Authenticator, Role } from './auth.js';
@@ -34,7 +34,7 @@ export interface AppDeps {
   auth: Authenticator;
   pseudonymKey: Buffer;
   /** Payload encryption; the codec endpoints answer 404 without it. */
-  codec?: PayloadCodec;
+  codec?: EncryptionCodec;
   /** Origin of the Temporal Web UI, allowed to call the codec endpoints from the browser. */
   temporalUiOrigin?: string;
   /** Reports whether Temporal and DynamoDB answer, for /health. */

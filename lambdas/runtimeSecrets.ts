@@ -15,6 +15,7 @@ export const RUNTIME_SECRET_KEYS = [
   'TEMPORAL_TLS_KEY',
   'TEMPORAL_TLS_CA',
   'CAREPATH_CODEC_KEYS',
+  'CAREPATH_SIGNING_KEYS',
   'CAREPATH_PSEUDONYM_KEY',
 ] as const;
 export type RuntimeSecretKey = (typeof RUNTIME_SECRET_KEYS)[number];

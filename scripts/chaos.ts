@@ -196,6 +196,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     CAREPATH_TABLE: 'carepath-chaos',
     CAREPATH_PROGRAMMES: programmesFile,
     CAREPATH_CODEC_KEYS: `chaos1:${newCodecKey()}`,
+    CAREPATH_SIGNING_KEYS: `chaos1:${newCodecKey()}`,
     CAREPATH_PSEUDONYM_KEY: randomBytes(32).toString('hex'),
     CAREPATH_DEV_AUTH: '1',
     CAREPATH_DEV_AUTH_SECRET: randomBytes(32).toString('hex'),
@@ -320,7 +321,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       keep = true;
       writeFileSync(
         join(dataDir, 'keys.env'),
-        ['CAREPATH_CODEC_KEYS', 'CAREPATH_PSEUDONYM_KEY'].map((k) => `${k}=${env[k]}`).join('\n') + '\n',
+        ['CAREPATH_CODEC_KEYS', 'CAREPATH_SIGNING_KEYS', 'CAREPATH_PSEUDONYM_KEY']
+          .map((k) => `${k}=${env[k]}`)
+          .join('\n') + '\n',
         { mode: 0o600 },
       );
       o.log(`chaos: violations found; the run's data and keys are kept in ${dataDir}`);

@@ -47,6 +47,10 @@ async function main(): Promise<void> {
   };
   keep('pseudonym.key', 'CAREPATH_PSEUDONYM_KEY', () => randomBytes(32).toString('hex'));
   keep('codec.keys', 'CAREPATH_CODEC_KEYS', () => `local1:${newCodecKey()}`);
+  // Payloads are signed locally too (temporal/payloadCodec.ts); plaintext is let through, so the
+  // Temporal CLI can still send a journey a message by hand while developing.
+  keep('signing.keys', 'CAREPATH_SIGNING_KEYS', () => `local1:${newCodecKey()}`);
+  process.env.CAREPATH_CODEC_ALLOW_PLAINTEXT ??= '1';
   const apiPort = Number(process.env.PORT ?? 3000);
 
   const dynamoPort = Number(process.env.CAREPATH_DYNAMODB_PORT ?? 8000);

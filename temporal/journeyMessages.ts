@@ -23,6 +23,19 @@ import type { JourneyReferral } from '../domain/referral.js';
  * A referral for an open journey. `sent.sentAt` is when the API signalled it: the journey applies
  * it as of then (its `receivedAt` may be earlier, the referrer's date).
  */
+/**
+ * What a message carepath did not send arrives as: the payload codec puts `{ [REFUSED]: reason }`
+ * in its place (temporal/payloadCodec.ts, signed payloads), and the journey refuses it.
+ */
+export const REFUSED = 'carepath-refused';
+/** Why a message was refused by the codec, or undefined for one carepath sent. */
+export const refusedBecause = (...message: unknown[]): string | undefined => {
+  for (const part of message)
+    if (typeof part === 'object' && part !== null && REFUSED in part)
+      return String((part as Record<string, unknown>)[REFUSED]);
+  return undefined;
+};
+
 export const referralSignal = defineSignal<[JourneyReferral, { sentAt: string }]>('referral');
 /** A hospital's admission, discharge or transfer; `receivedAt` is when carepath received it. */
 export const hospitalEventSignal = defineSignal<[HospitalEventMessage]>('hospitalEvent');

@@ -42,6 +42,7 @@ import {
   journeyQuery,
   referralSignal,
   referralStatusQuery,
+  refusedBecause,
 } from '../temporal/journeyMessages.js';
 
 export type CareJourneyInput = {
@@ -121,6 +122,13 @@ const acts = proxyActivities<JourneyActivities>({
 
 export async function careJourney(input: CareJourneyInput): Promise<JourneyResult> {
   const info = workflowInfo();
+  // Started by someone other than carepath (the codec refused its input): it ends at once, so that
+  // it holds no journey's workflow id and fails no task.
+  const startRefused = refusedBecause(input);
+  if (startRefused !== undefined) {
+    log.warn('journey start refused: carepath did not send it', { workflowId: info.workflowId, reason: startRefused });
+    return { journeyId: '', closure: undefined };
+  }
   const startedAt = 'start' in input && input.startedAt ? Date.parse(input.startedAt) : Date.now();
   // The episode is named after its first run as started: an operator's reset (temporal/journeyReset.ts)
   // gives the workflow a new run id, not the journey a new id.
@@ -242,11 +250,28 @@ export async function careJourney(input: CareJourneyInput): Promise<JourneyResul
     return { journeyId: s.journeyId, merged: s.referrals[0]!.referralId !== referralId, phase: s.phase };
   });
 
-  setHandler(referralSignal, (referral, sent) =>
-    receive(sent?.sentAt ?? referral?.receivedAt, () => applyReferral(referral, sent?.sentAt)),
-  );
-  setHandler(hospitalEventSignal, (event) => receive(event?.receivedAt, () => applyHospitalEvent(event)));
-  setHandler(commandSignal, (request) => receive(request?.sentAt, () => applyCommand(request)));
+  /**
+   * A message the payload codec refused (not sealed and signed by carepath's API: a forged command
+   * in someone's name, say) is logged and goes no further: it changes nothing, and decides nothing.
+   */
+  const refused = (signal: string, ...message: unknown[]): boolean => {
+    const reason = refusedBecause(...message);
+    if (reason !== undefined)
+      log.warn('message refused: carepath did not send it', { journeyId: s.journeyId, signal, reason });
+    return reason !== undefined;
+  };
+  setHandler(referralSignal, (referral, sent) => {
+    if (refused('referral', referral, sent)) return;
+    receive(sent?.sentAt ?? referral?.receivedAt, () => applyReferral(referral, sent?.sentAt));
+  });
+  setHandler(hospitalEventSignal, (event) => {
+    if (refused('hospitalEvent', event)) return;
+    receive(event?.receivedAt, () => applyHospitalEvent(event));
+  });
+  setHandler(commandSignal, (request) => {
+    if (refused('command', request)) return;
+    receive(request?.sentAt, () => applyCommand(request));
+  });
 
   function applyReferral(referral: JourneyReferral, sentAt: string | undefined): void {
     const parsed = journeyReferralSchema.safeParse(referral);

@@ -53,7 +53,8 @@ export const codecRoutes: Route[] = (['decode', 'encode'] as const).map((op): Ro
     }));
     let result: Payload[];
     try {
-      result = await deps.codec[op](payloads);
+      // People's codec: it opens what carepath sealed, and seals unsigned (temporal/payloadCodec.ts).
+      result = await deps.codec.forPeople()[op](payloads);
     } catch (error) {
       return problem(ctx, 422, 'Unprocessable', `a payload could not be ${op}d: ${(error as Error).message}`);
     }

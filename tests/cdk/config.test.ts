@@ -23,6 +23,12 @@ describe('carepathConfig', () => {
     expect(dev.email).toBeUndefined();
   });
 
+  it('names the codec key ids sealed before payloads were signed, and refuses anything but ids', () => {
+    expect(from({}).temporal.unsignedKeyIds).toEqual([]);
+    expect(from({ unsignedCodecKeyIds: 'k1,k0' }).temporal.unsignedKeyIds).toEqual(['k1', 'k0']);
+    expect(() => from({ unsignedCodecKeyIds: 'k1; rm -rf' })).toThrow(/unsignedCodecKeyIds/);
+  });
+
   it('makes prod durable and redundant', () => {
     expect(from({ env: 'prod' })).toMatchObject({
       retainData: true,

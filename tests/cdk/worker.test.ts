@@ -42,6 +42,17 @@ describe('the worker task', () => {
     for (const env of container().Environment) expect(RUNTIME_SECRET_KEYS as readonly string[]).not.toContain(env.Name);
   });
 
+  it('tells the worker and the API which codec key ids were sealed before signing, when any were', () => {
+    const signedSince = synthCarepath({ env: 'prod', unsignedCodecKeyIds: 'k1' });
+    const envOf = (t: typeof template, type: string) =>
+      JSON.stringify(Object.values(t.findResources(type)).map((r) => r.Properties));
+    expect(envOf(signedSince.template, 'AWS::ECS::TaskDefinition')).toContain(
+      '"Name":"CAREPATH_UNSIGNED_KEY_IDS","Value":"k1"',
+    );
+    expect(envOf(signedSince.template, 'AWS::Lambda::Function')).toContain('"CAREPATH_UNSIGNED_KEY_IDS":"k1"');
+    expect(envOf(template, 'AWS::ECS::TaskDefinition')).not.toContain('CAREPATH_UNSIGNED_KEY_IDS');
+  });
+
   it('asks for the mTLS pair (and a private CA) instead of an API key when configured so', () => {
     expect(requiredSecretKeys({ auth: 'mtls', privateCa: true })).toEqual([
       'TEMPORAL_ADDRESS',
@@ -50,12 +61,14 @@ describe('the worker task', () => {
       'TEMPORAL_TLS_KEY',
       'TEMPORAL_TLS_CA',
       'CAREPATH_CODEC_KEYS',
+      'CAREPATH_SIGNING_KEYS',
       'CAREPATH_PSEUDONYM_KEY',
     ]);
     expect(requiredSecretKeys({ auth: 'none', privateCa: false })).toEqual([
       'TEMPORAL_ADDRESS',
       'TEMPORAL_NAMESPACE',
       'CAREPATH_CODEC_KEYS',
+      'CAREPATH_SIGNING_KEYS',
       'CAREPATH_PSEUDONYM_KEY',
     ]);
   });

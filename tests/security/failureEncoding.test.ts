@@ -43,7 +43,9 @@ describe('failure messages in Temporal', () => {
       const sentAt = new Date(await env.currentTimeMs()).toISOString();
       const frailty = programme('frailty-virtual-ward');
       const patientId = newPatientId();
-      const handle = await env.client.workflow.start(careJourney, {
+      // Through a client with the codec, as the API sends it: the worker's codec refuses plaintext.
+      const withCodec = new Client({ connection: env.client.connection, dataConverter: { payloadCodecs: [codec] } });
+      const handle = await withCodec.workflow.start(careJourney, {
         workflowId: journeyWorkflowId(frailty.id, patientId),
         taskQueue,
         args: [
@@ -66,7 +68,6 @@ describe('failure messages in Temporal', () => {
       expect(Buffer.from(failure.encodedAttributes!.data!).toString('latin1')).not.toContain('Pennington');
 
       // A client with the codec (operations staff, through the codec endpoint) reads it.
-      const withCodec = new Client({ connection: env.client.connection, dataConverter: { payloadCodecs: [codec] } });
       const described = await withCodec.workflow.getHandle(j.handle.workflowId).describe();
       expect(described.raw.pendingActivities?.[0]?.lastFailure?.message).toBe('Encoded failure'); // raw stays sealed
       const [opened] = await codec.decode([failure.encodedAttributes!]);

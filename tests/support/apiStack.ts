@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerType } from '@hono/node-server';
 import { Client } from '@temporalio/client';
-import type { PayloadCodec } from '@temporalio/common';
+import type { EncryptionCodec } from '../../temporal/payloadCodec.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
@@ -44,7 +44,7 @@ export interface ApiStack {
 export function useApiStack(
   programmes: () => Programme[],
   opts: {
-    codec?: PayloadCodec;
+    codec?: EncryptionCodec;
     rateLimits?: RateLimits;
     /** False for a directory kept only through the admin API, with no one seeded from the programme file. */
     seedStaff?: boolean;
