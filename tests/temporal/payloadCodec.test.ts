@@ -31,13 +31,19 @@ describe('payload codec', () => {
     );
   });
 
-  it('refuses tampered ciphertext, passes unencrypted payloads through, and rejects bad key specs', async () => {
+  it('refuses tampered ciphertext, refuses unencrypted payloads outside local development, and rejects bad key specs', async () => {
     const codec = new EncryptionCodec(parseCodecKeys(`k1:${newCodecKey()}`));
     const [sealed] = await codec.encode([payload]);
     const data = Buffer.from(sealed!.data!);
     data[20] = data[20]! ^ 1;
     await expect(codec.decode([{ ...sealed!, data }])).rejects.toThrow();
-    expect(await codec.decode([payload])).toEqual([payload]);
+    // Plaintext is handed on as a refusal the journey ignores (temporal/payloadCodec.ts, ADR 0014)…
+    const [refused] = await codec.decode([payload]);
+    expect(JSON.parse(Buffer.from(refused!.data!).toString())).toEqual({ 'carepath-refused': 'not sealed' });
+    // …but passes where plaintext is allowed (npm start), and through the people's codec.
+    const local = new EncryptionCodec(parseCodecKeys(`k1:${newCodecKey()}`), { allowPlaintext: true });
+    expect(await local.decode([payload])).toEqual([payload]);
+    expect(await codec.forPeople().decode([payload])).toEqual([payload]);
     expect(() => parseCodecKeys('k1:short')).toThrow(/32 random bytes/);
     expect(() => parseCodecKeys(`:${randomBytes(32).toString('base64')}`)).toThrow();
     expect(() => parseCodecKeys('')).toThrow(/empty/);
