@@ -137,3 +137,41 @@ export function computeMetrics(events: AuditEvent[], period: { from: Date; to: D
     },
   };
 }
+
+/**
+ * A metric as shown to someone outside the team: every count from 1 to `below - 1` is given as
+ * `"<below>"` (`"<5"` by default), so that a small number cannot point at a person (one death in
+ * hospital in a small team this month). A rate, median or percentile worked out from a count that
+ * is hidden is hidden too (null), since it would give the count back. Zero is shown: it points at
+ * no one.
+ *
+ * This is primary suppression only. Counts that are shown can still be subtracted from a total to
+ * find one that is hidden; the deploying organisation's IG lead decides whether its publication
+ * rules need more (docs/security/information-governance.md).
+ */
+export type Shown<T> = T extends number
+  ? number | string
+  : T extends string | null | boolean
+    ? T
+    : { [K in keyof T]: K extends 'rate' | 'median' | 'p90' ? T[K] : Shown<T[K]> };
+
+/** Keys whose value is worked out from the counts beside it, never a count itself. */
+const DERIVED = new Set(['rate', 'median', 'p90']);
+
+export function withSmallNumbersSuppressed<T extends object>(metrics: T, below: number): Shown<T> {
+  const hide = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(hide);
+    if (value === null || typeof value !== 'object') return value;
+    let hidden = false;
+    const shown: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      if (typeof v === 'number' && !DERIVED.has(key) && Number.isInteger(v) && v > 0 && v < below) {
+        shown[key] = `<${below}`;
+        hidden = true;
+      } else shown[key] = hide(v);
+    }
+    if (hidden) for (const key of DERIVED) if (key in shown) shown[key] = null;
+    return shown;
+  };
+  return hide(metrics) as Shown<T>;
+}

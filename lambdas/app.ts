@@ -48,6 +48,11 @@ export interface AppDeps {
   hospitalFeeds?: HospitalFeeds;
   /** Referrer organisations whose referrers follow all the organisation's referrals; none when absent. */
   referralsSharedWithin?: string[];
+  /**
+   * Metrics shown to anyone outside the teams they cover give counts under this as "<n"
+   * (domain/metrics.ts); 5 when absent, and 0 or 1 shows every count.
+   */
+  smallNumbersBelow?: number;
   /** The built dashboard, served by the Node server; in AWS it is on CloudFront instead. */
   dashboard?: DashboardSite;
   now?: () => Date;

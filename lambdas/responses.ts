@@ -73,15 +73,17 @@ const devDirectory = z.looseObject({
 const _devUserFits: Fits<DevUser, (typeof devDirectory)['shape']['users']['element']> = true;
 
 const rate = z.number().nullable();
+/** A count, or, for someone outside the team, a small one hidden as "<5" (domain/metrics.ts). */
+const count = z.union([int, z.string().regex(/^<\d+$/)]);
 /** What computeMetrics works out; the route adds which programme and teams it covers, and caseloads. */
 const computed = z.looseObject({
   period: z.looseObject({ from: instant, to: instant }),
-  referrals: z.looseObject({ total: int, bySource: z.record(z.string(), int) }),
-  referralToAssessmentDays: z.looseObject({ count: int, median: rate, p90: rate }),
-  onTime: z.record(z.string(), z.looseObject({ met: int, onTime: int, rate })),
-  postDischargeContact: z.looseObject({ discharges: int, contactedInWindow: int, rate }),
-  readmissions: z.looseObject({ admissions: int, within30Days: int }),
-  escalationsByLevel: z.looseObject({ 0: int, 1: int, 2: int }),
+  referrals: z.looseObject({ total: count, bySource: z.record(z.string(), count) }),
+  referralToAssessmentDays: z.looseObject({ count, median: rate, p90: rate }),
+  onTime: z.record(z.string(), z.looseObject({ met: count, onTime: count, rate })),
+  postDischargeContact: z.looseObject({ discharges: count, contactedInWindow: count, rate }),
+  readmissions: z.looseObject({ admissions: count, within30Days: count }),
+  escalationsByLevel: z.looseObject({ 0: count, 1: count, 2: count }),
   closures: z.looseObject({ total: z.unknown(), byReason: z.unknown() }),
 });
 const _metricsFits: Fits<Metrics, typeof computed> = true;
@@ -89,6 +91,8 @@ const metrics = z.looseObject({
   programme: str.nullable(),
   teams: z.array(str),
   ...computed.shape,
+  /** Present when small counts are hidden: the threshold they are hidden under. */
+  smallNumbersBelow: int.optional(),
   caseload: z.array(z.looseObject({ programme: str, teamId: str, coordinatorId: str, caseload: int, capacity: int })),
 });
 

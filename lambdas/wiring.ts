@@ -59,6 +59,9 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Prom
     programmes: loadProgrammes(env),
     hospitalFeeds: loadHospitalFeeds(env),
     referralsSharedWithin: loadReferralsSharedWithin(env),
+    ...(env.CAREPATH_SMALL_NUMBERS_BELOW
+      ? { smallNumbersBelow: smallNumbersBelowFrom(env.CAREPATH_SMALL_NUMBERS_BELOW) }
+      : {}),
     rateLimits: rateLimitsFromEnv(env),
     gateway: createJourneyGateway(client),
     read: createReadModel(doc, data.tableName),
@@ -80,4 +83,12 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Prom
       return { temporal, dynamodb };
     },
   };
+}
+
+/** `CAREPATH_SMALL_NUMBERS_BELOW`: a whole number, 0 to 100 (0 or 1 shows every count). */
+export function smallNumbersBelowFrom(value: string): number {
+  const n = Number(value);
+  if (!/^\d{1,3}$/.test(value) || n > 100)
+    throw new Error(`CAREPATH_SMALL_NUMBERS_BELOW must be a whole number from 0 to 100, not "${value}".`);
+  return n;
 }

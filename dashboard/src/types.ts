@@ -2,6 +2,7 @@
  * The shapes the dashboard reads. Journey views and metrics come straight from the domain code the
  * API itself uses; the directory mirrors lambdas/directory.ts.
  */
+import type { Metrics as ComputedMetrics, Shown } from '../../domain/metrics';
 import type { EnteredInErrorMark } from '../../domain/record';
 import type { PersonShown } from '../../domain/person';
 import type { Absence, StaffMember } from '../../domain/staff';
@@ -22,7 +23,11 @@ export type JourneyDetail = Named<Omit<LiveDetail, 'timeline' | 'contacts' | 're
   reviews: Marked<LiveDetail['reviews'][number]>[];
   enteredInError?: EnteredInErrorMark[];
 };
-export type { Metrics } from '../../domain/metrics';
+/**
+ * Metrics as the API gives them: to anyone outside the teams they cover, small counts come as "<5"
+ * and what is worked out from them as null (domain/metrics.ts).
+ */
+export type Metrics = Shown<ComputedMetrics> & { smallNumbersBelow?: number };
 export type { DashboardConfig } from '../../domain/dashboardConfig';
 
 export type Role =

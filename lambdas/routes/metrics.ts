@@ -1,9 +1,9 @@
 /**
  * Evaluation metrics per programme, team and period, with each co-ordinator's caseload.
  */
-import { computeMetrics } from '../../domain/metrics.js';
+import { computeMetrics, withSmallNumbersSuppressed } from '../../domain/metrics.js';
 import { responses } from '../responses.js';
-import { canSeeTeam, json, problem, type Route } from './shared.js';
+import { canSeeTeam, json, problem, TEAM_SCOPED, type Route } from './shared.js';
 
 const DAY = 86_400_000;
 
@@ -55,10 +55,16 @@ export const metricsRoutes: Route[] = [
           }));
         }),
       );
+      const computed = computeMetrics(events, { from, to });
+      // A team's own lead sees its counts as they are; everyone else (a service manager, ops, an
+      // administrator) sees small ones as "<5", which cannot point at a person.
+      const below = deps.smallNumbersBelow ?? 5;
+      const ownTeams = TEAM_SCOPED.includes(caller.role) && teamIds.every((t) => caller.teams.includes(t));
       return ctx.json({
         programme: q.programme ?? null,
         teams: teamIds,
-        ...computeMetrics(events, { from, to }),
+        ...(ownTeams || below <= 1 ? computed : withSmallNumbersSuppressed(computed, below)),
+        ...(ownTeams || below <= 1 ? {} : { smallNumbersBelow: below }),
         caseload: caseload.flat(),
       });
     },

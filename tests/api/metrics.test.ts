@@ -134,6 +134,45 @@ describe('evaluation metrics', () => {
       ['coord-aled', 35],
     ]);
 
+    // Outside the team (a service manager, ops), counts from 1 to 4 are "<5" and what is worked out
+    // from them is left out; the lead above saw them all.
+    const asManager = await call(
+      'GET',
+      `/metrics?programme=community-resource-team&team=crt-valleys&from=${from.toISOString()}&to=${to.toISOString()}`,
+      { token: await token('mgr-sian', 'service-manager') },
+    );
+    expect(asManager.status).toBe(200);
+    expect((r.body as Record<string, unknown>).smallNumbersBelow).toBeUndefined();
+    expect((asManager.body as Record<string, unknown>).smallNumbersBelow).toBe(5);
+    let hidden = 0;
+    let kept = 0;
+    const compare = (own: unknown, outside: unknown, path: string): void => {
+      if (own === null || typeof own !== 'object') return;
+      const o = own as Record<string, unknown>;
+      const x = outside as Record<string, unknown>;
+      const small = Object.entries(o).some(
+        ([k, v]) => !['rate', 'median', 'p90'].includes(k) && typeof v === 'number' && v > 0 && v < 5,
+      );
+      for (const [k, v] of Object.entries(o)) {
+        if (typeof v === 'number' && ['rate', 'median', 'p90'].includes(k))
+          expect(x[k], `${path}.${k}`).toBe(small ? null : v);
+        else if (typeof v === 'number' && v > 0 && v < 5) {
+          expect(x[k], `${path}.${k}`).toBe('<5');
+          hidden += 1;
+        } else if (typeof v === 'number') {
+          expect(x[k], `${path}.${k}`).toBe(v);
+          kept += 1;
+        } else compare(v, x[k], `${path}.${k}`);
+      }
+    };
+    const { caseload: _own, ...ownCounts } = r.body as Record<string, unknown>;
+    const { caseload: _outside, smallNumbersBelow: _b, ...outsideCounts } = asManager.body as Record<string, unknown>;
+    compare(ownCounts, outsideCounts, 'metrics');
+    expect(hidden).toBeGreaterThan(0); // the cohort has small counts to hide…
+    expect(kept).toBeGreaterThan(0); // …and large ones to show
+    // Caseloads are staff's, not people's: shown as they are.
+    expect((asManager.body as { caseload: unknown }).caseload).toEqual((r.body as { caseload: unknown }).caseload);
+
     // Another team's lead may not see these; an ops user may.
     expect(
       (

@@ -372,7 +372,8 @@ describe('dashboard', () => {
 
   it('draws the evaluation charts from the journeys', async () => {
     const page = await newPage();
-    await signIn(page, 'service-manager:mgr-kim');
+    // The team's own lead sees its counts as they are; a service manager sees small ones as "<5" (below).
+    await signIn(page, 'team-lead:lead-raj');
     await page.goto(`${stack.base}/#/evaluation`);
     await expect.poll(() => page.getByTestId('referrals-total').textContent(), { timeout: 20_000 }).toBe('2');
     // Bars drawn for the on-time rates (assessment and care plan met) and the referral sources.
@@ -391,6 +392,18 @@ describe('dashboard', () => {
     expect(await axeViolations(page, 'evaluation')).toEqual([]);
     await shoot(page, '07-evaluation');
     await page.context().close();
+
+    // Outside the team, two referrals cannot be told apart from one person: "<5", and no rates.
+    const manager = await newPage();
+    await signIn(manager, 'service-manager:mgr-kim');
+    await manager.goto(`${stack.base}/#/evaluation`);
+    await expect.poll(() => manager.getByTestId('referrals-total').textContent(), { timeout: 20_000 }).toBe('<5');
+    await expect.poll(() => manager.getByTestId('small-numbers').textContent()).toContain('shown as “<5”');
+    await manager.locator('[data-chart="on-time"] summary').click();
+    const hidden = await manager.locator('[data-chart="on-time"] tbody tr').allInnerTexts();
+    expect(hidden.find((r) => r.startsWith('assessment'))).toMatch(/assessment\s+<5\s+<5\s+—/);
+    expect(await axeViolations(manager, 'evaluation')).toEqual([]);
+    await manager.context().close();
   }, 120_000);
 
   it('lets operations staff read a journey history in the Temporal Web UI, and nobody else', async () => {

@@ -14,7 +14,8 @@ export function BarFigure({
 }: {
   id: string;
   caption: string;
-  rows: { label: string; value: number }[];
+  /** `shown`, when given, is what the table says in place of the value ("<5": a count hidden as small). */
+  rows: { label: string; value: number; shown?: string }[];
   /** Heads the table's first column: "Phase", "Reason" … */ categoryName: string;
   valueName: string;
   colour?: string;
@@ -28,7 +29,7 @@ export function BarFigure({
       table={
         table ?? {
           headers: [categoryName, valueName],
-          rows: rows.map((r) => [r.label, percent ? `${r.value}%` : r.value]),
+          rows: rows.map((r) => [r.label, r.shown ?? (percent ? `${r.value}%` : r.value)]),
         }
       }
     >

@@ -20,6 +20,12 @@ const DAY = 86_400_000;
 const periods = { '30': 'Last 30 days', '90': 'Last 90 days', '365': 'Last 12 months' } as const;
 type Period = keyof typeof periods;
 const percent = (rate: number | null) => (rate === null ? '—' : `${Math.round(rate * 100)}%`);
+/**
+ * A bar for a count: one hidden as small ("<5", shown to those outside the team) has no bar, and
+ * the table beside the chart says "<5".
+ */
+const bar = (label: string, value: number | string) =>
+  typeof value === 'number' ? { label, value } : { label, value: 0, shown: value };
 
 function query(programme: string, team: string, from: Date, to: Date) {
   const q = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
@@ -99,6 +105,12 @@ export function Evaluation() {
         <>
           <section aria-labelledby="headline-heading">
             <h2 id="headline-heading">Headlines</h2>
+            {m.smallNumbersBelow ? (
+              <p className="muted" data-testid="small-numbers">
+                Counts from 1 to {m.smallNumbersBelow - 1} are shown as “&lt;{m.smallNumbersBelow}”, and rates worked
+                out from them are left out, so that no one can be picked out.
+              </p>
+            ) : null}
             <dl className="tiles">
               <div>
                 <dt>Referrals</dt>
@@ -156,14 +168,14 @@ export function Evaluation() {
               categoryName="Reason"
               valueName="Closed"
               colour="#007f3b"
-              rows={Object.entries(m.closures.byReason).map(([label, value]) => ({ label, value }))}
+              rows={Object.entries(m.closures.byReason).map(([label, value]) => bar(label, value))}
             />
             <BarFigure
               id="sources"
               caption="Referrals by source"
               categoryName="Source"
               valueName="Referrals"
-              rows={Object.entries(m.referrals.bySource).map(([label, value]) => ({ label, value }))}
+              rows={Object.entries(m.referrals.bySource).map(([label, value]) => bar(label, value))}
             />
             <BarFigure
               id="escalations"
@@ -171,10 +183,7 @@ export function Evaluation() {
               categoryName="Level"
               valueName="Notices"
               colour="#d5281b"
-              rows={(['0', '1', '2'] as const).map((l) => ({
-                label: levelLabel[Number(l)]!,
-                value: m.escalationsByLevel[l],
-              }))}
+              rows={(['0', '1', '2'] as const).map((l) => bar(levelLabel[Number(l)]!, m.escalationsByLevel[l]))}
             />
           </div>
         </>
