@@ -16,7 +16,7 @@ import type { JourneyGateway } from './journeyGateway.js';
 import { openApiDocument, routes, type Route } from './routes.js';
 import { CODEC_PREFIX, codecCors } from './routes/codec.js';
 import { CODEC_COOKIE } from './routes/session.js';
-import { bearer, bodyLimitOf, kib, problem, type Env, type RouteDeps } from './routes/shared.js';
+import { bearer, bodyLimitOf, kib, problem, withManagedTeams, type Env, type RouteDeps } from './routes/shared.js';
 import { securityHeaders, serveDashboard, type DashboardSite } from './dashboardSite.js';
 import type { RateLimits } from './rateLimits.js';
 import { builtInHospitalFeeds } from '../domain/builtInHospitalFeeds.js';
@@ -116,7 +116,7 @@ export function createApp(deps: AppDeps) {
       if (!caller) return problem(ctx, 401, 'Unauthorised', 'A valid bearer token is required.');
       if (!allowed.includes(caller.role))
         return problem(ctx, 403, 'Forbidden', `The ${caller.role} role cannot do this.`);
-      ctx.set('caller', caller);
+      ctx.set('caller', withManagedTeams(caller, routeDeps.programmes));
       await next();
     };
 

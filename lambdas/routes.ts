@@ -106,7 +106,7 @@ export function openApiDocument(table: RouteSpec[] = routes) {
       description:
         r.roles === 'anyone'
           ? 'No sign-in needed.'
-          : `Roles: ${r.roles.join(', ')}${r.teamScoped ? ' (co-ordinators and team leads: their teams only)' : ''}.`,
+          : `Roles: ${r.roles.join(', ')}${r.teamScoped ? " (co-ordinators and team leads: their teams only; service managers: their programmes' teams)" : ''}.`,
       ...(r.roles === 'anyone' ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
       ...(r.body

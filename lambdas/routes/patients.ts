@@ -11,15 +11,8 @@ import type { PatientRecord } from '../../activities/readModel.js';
 import { normaliseNhsNumber } from '../../domain/nhsNumber.js';
 import { personShown, personViewOf } from '../../domain/person.js';
 import { isoDate } from '../../domain/referral.js';
-import type { Caller } from '../auth.js';
 import { responses } from '../responses.js';
-import { json, problem, TEAM_SCOPED, type Route, type RouteDeps } from './shared.js';
-
-/** Who may search, and whose journeys they see: their teams, or the teams they manage. */
-function maySee(deps: RouteDeps, caller: Caller, teamId: string): boolean {
-  if (TEAM_SCOPED.includes(caller.role)) return caller.teams.includes(teamId);
-  return deps.programmes.some((p) => p.teams.some((t) => t.id === teamId && t.serviceManagers.includes(caller.sub)));
-}
+import { canSeeTeam, json, problem, type Route } from './shared.js';
 
 const searchQuery = z.union([
   z.object({
@@ -90,7 +83,8 @@ export const patientRoutes: Route[] = [
       if (candidates.length === 0) await log(searchedFor ?? 'search:name-and-birth-date', 'requested');
       const answered = await Promise.all(
         candidates.map(async ({ person, journeys: pointers }) => {
-          const visible = pointers.filter((j) => maySee(deps, caller, j.teamId));
+          // Their teams, or the teams of the programmes they manage (lambdas/routes/shared.ts).
+          const visible = pointers.filter((j) => canSeeTeam(caller, j.teamId));
           if (visible.length === 0) {
             await Promise.all([log(person.patientId, 'requested'), log(person.patientId, 'refused')]);
             return [];

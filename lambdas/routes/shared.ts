@@ -6,6 +6,7 @@
 import { cursorsSealedWith, type Cursors } from '../cursors.js';
 import type { PatientRecord } from '../../activities/readModel.js';
 import type { HospitalFeeds } from '../../domain/hospitalFeeds.js';
+import type { Programme } from '../../domain/programme.js';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { AppDeps } from '../app.js';
@@ -91,8 +92,23 @@ export const EVERYONE_SIGNED_IN: Role[] = [...roles];
 
 /** Roles whose view is limited to the teams in their token. */
 export const TEAM_SCOPED: Role[] = ['coordinator', 'team-lead'];
+/**
+ * Service managers see the teams of the programmes they manage: a programme is theirs when one of
+ * their teams (their sign-in's) is in it, or one of its teams names them as its service manager
+ * (the programme file). The caller they act as lists those teams (`withManagedTeams`).
+ */
+export const PROGRAMME_SCOPED: Role[] = ['service-manager'];
 export const canSeeTeam = (caller: Caller, teamId: string) =>
-  !TEAM_SCOPED.includes(caller.role) || caller.teams.includes(teamId);
+  !(TEAM_SCOPED.includes(caller.role) || PROGRAMME_SCOPED.includes(caller.role)) || caller.teams.includes(teamId);
+
+/** The caller as the routes see them: a service manager with every team of the programmes they manage. */
+export function withManagedTeams(caller: Caller, programmes: readonly Programme[]): Caller {
+  if (!PROGRAMME_SCOPED.includes(caller.role)) return caller;
+  const managed = programmes.filter((p) =>
+    p.teams.some((t) => caller.teams.includes(t.id) || t.serviceManagers.includes(caller.sub)),
+  );
+  return { ...caller, teams: [...new Set(managed.flatMap((p) => p.teams.map((t) => t.id)))] };
+}
 
 export const json = (description: string, schema: z.ZodType): ResponseSpec => ({ description, schema });
 

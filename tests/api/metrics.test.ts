@@ -139,7 +139,7 @@ describe('evaluation metrics', () => {
     const asManager = await call(
       'GET',
       `/metrics?programme=community-resource-team&team=crt-valleys&from=${from.toISOString()}&to=${to.toISOString()}`,
-      { token: await token('mgr-sian', 'service-manager') },
+      { token: await token('mgr-gareth', 'service-manager') },
     );
     expect(asManager.status).toBe(200);
     expect((r.body as Record<string, unknown>).smallNumbersBelow).toBeUndefined();
