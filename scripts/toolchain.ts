@@ -117,11 +117,42 @@ async function ensureTemporalCli(): Promise<string> {
       'Install Go 1.22 or newer (https://go.dev/doc/install, or `apt-get install golang`).',
     );
     await run('go', ['install', `github.com/temporalio/cli/cmd/temporal@v${PINS.temporalCli}`], {
-      env: { ...process.env, GOBIN: scratch, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
+      env: strictGoEnv(process.env, scratch),
     });
   });
   return join(target, 'temporal');
 }
+
+/**
+ * Go with its checksum database on and nothing exempt from it, whatever the machine's own settings:
+ * every module is checked against sum.golang.org (reached through the module proxy), and one it
+ * does not vouch for stops the build.
+ */
+export function strictGoEnv(env: NodeJS.ProcessEnv, gobin: string): NodeJS.ProcessEnv {
+  return {
+    ...env,
+    GOBIN: gobin,
+    GOSUMDB: 'sum.golang.org',
+    GONOSUMDB: '',
+    GOPRIVATE: '',
+    GOINSECURE: '',
+    GOFLAGS: '-mod=readonly',
+    CGO_ENABLED: '0',
+  };
+}
+
+/**
+ * Maven resolving one artifact's runtime dependencies, refusing any whose checksum does not match
+ * (`--strict-checksums`; Maven only warns by default).
+ */
+export const mavenFetchArgs = [
+  '-B',
+  '--no-transfer-progress',
+  '--strict-checksums',
+  'dependency:copy-dependencies',
+  '-DoutputDirectory=lib',
+  '-DincludeScope=runtime',
+];
 
 /** A throwaway Maven project whose only job is to resolve one artifact and its dependencies. */
 async function fetchFromMaven(scratch: string, groupId: string, artifactId: string, version: string): Promise<void> {
@@ -145,11 +176,7 @@ async function fetchFromMaven(scratch: string, groupId: string, artifactId: stri
 </project>
 `;
   writeFileSync(join(scratch, 'pom.xml'), pom);
-  await run(
-    'mvn',
-    ['-B', '--no-transfer-progress', 'dependency:copy-dependencies', '-DoutputDirectory=lib', '-DincludeScope=runtime'],
-    { cwd: scratch },
-  );
+  await run('mvn', mavenFetchArgs, { cwd: scratch });
 }
 
 /**

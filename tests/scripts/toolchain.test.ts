@@ -4,7 +4,7 @@ import { mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MissingPrerequisite, requireSupportedNode } from '../../scripts/toolchain.js';
+import { mavenFetchArgs, MissingPrerequisite, requireSupportedNode, strictGoEnv } from '../../scripts/toolchain.js';
 
 describe('toolchain installer', () => {
   it('says that Go is missing, and how to get it, when it cannot build the Temporal CLI', () => {
@@ -32,5 +32,27 @@ describe('toolchain installer', () => {
 
   it('runs on the Node.js major that .nvmrc pins', () => {
     expect(process.versions.node.split('.')[0]).toBe('24');
+  });
+
+  it('builds with Go’s checksum database on and nothing exempt, and fetches from Maven with strict checksums', () => {
+    const hostile = {
+      GOSUMDB: 'off',
+      GONOSUMDB: '*',
+      GOPRIVATE: '*',
+      GOINSECURE: '*',
+      GOFLAGS: '-insecure',
+      PATH: '/usr/bin',
+    };
+    expect(strictGoEnv(hostile, '/tmp/bin')).toEqual({
+      PATH: '/usr/bin',
+      GOBIN: '/tmp/bin',
+      GOSUMDB: 'sum.golang.org',
+      GONOSUMDB: '',
+      GOPRIVATE: '',
+      GOINSECURE: '',
+      GOFLAGS: '-mod=readonly',
+      CGO_ENABLED: '0',
+    });
+    expect(mavenFetchArgs).toContain('--strict-checksums');
   });
 });
