@@ -121,6 +121,11 @@ export const referrerIndexKeys = (r: {
 
 export const keys = {
   patient: (patientId: string) => ({ pk: `PATIENT#${patientId}`, sk: 'PROFILE' }),
+  /** One caller's requests through one limited door in one window (lambdas/rateLimits.ts); expires. */
+  rateWindow: (door: string, caller: string, windowStart: number) => ({
+    pk: `RATE#${door}#${caller}`,
+    sk: `WINDOW#${windowStart}`,
+  }),
   journey: (journeyId: string) => ({ pk: `JOURNEY#${journeyId}`, sk: 'SUMMARY' }),
   journeyState: (journeyId: string) => ({ pk: `JOURNEY#${journeyId}`, sk: 'STATE' }),
   recordEntry: (journeyId: string, seq: number) => ({

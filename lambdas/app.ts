@@ -18,7 +18,7 @@ import { CODEC_PREFIX, codecCors } from './routes/codec.js';
 import { CODEC_COOKIE } from './routes/session.js';
 import { bearer, bodyLimitOf, kib, problem, withManagedTeams, type Env, type RouteDeps } from './routes/shared.js';
 import { securityHeaders, serveDashboard, type DashboardSite } from './dashboardSite.js';
-import type { RateLimits } from './rateLimits.js';
+import type { RateLimits, SharedCounts } from './rateLimits.js';
 import { builtInHospitalFeeds } from '../domain/builtInHospitalFeeds.js';
 import { builtInReferralsSharedWithin } from '../domain/builtInProgrammes.js';
 import type { HospitalFeeds } from '../domain/hospitalFeeds.js';
@@ -41,6 +41,8 @@ export interface AppDeps {
   health: () => Promise<{ temporal: boolean; dynamodb: boolean }>;
   /** Per-caller limits on referral intake and the ADT feed; none when absent (appDepsFromEnv always sets them). */
   rateLimits?: RateLimits;
+  /** Where the limits are counted, shared by every instance; in this process when absent (appDepsFromEnv sets it). */
+  rateLimitCounts?: SharedCounts;
   /**
    * Who may send hospital events for which facilities, and each facility's codes. The built-in
    * examples' when absent, for tests; appDepsFromEnv always sets it from the configuration.

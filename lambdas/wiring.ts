@@ -63,6 +63,7 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Prom
       ? { smallNumbersBelow: smallNumbersBelowFrom(env.CAREPATH_SMALL_NUMBERS_BELOW) }
       : {}),
     rateLimits: rateLimitsFromEnv(env),
+    rateLimitCounts: { doc, tableName: data.tableName },
     gateway: createJourneyGateway(client),
     read: createReadModel(doc, data.tableName),
     auth: authenticatorFromEnv(env),

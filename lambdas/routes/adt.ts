@@ -73,12 +73,15 @@ export const adtRoutes: Route[] = [
     after: (deps) => {
       const perMinute = deps.rateLimits?.adtPerMinute ?? 0;
       return [
-        perCallerLimit<Env>(perMinute, (ctx, retryAfter) =>
-          ctx.body(
-            ack(undefined, 'AR', `rate limited: at most ${perMinute} messages a minute; retry in ${retryAfter} s`),
-            429,
-            { 'content-type': 'application/hl7-v2; charset=utf-8', 'retry-after': String(retryAfter) },
-          ),
+        perCallerLimit<Env>(
+          perMinute,
+          (ctx, retryAfter) =>
+            ctx.body(
+              ack(undefined, 'AR', `rate limited: at most ${perMinute} messages a minute; retry in ${retryAfter} s`),
+              429,
+              { 'content-type': 'application/hl7-v2; charset=utf-8', 'retry-after': String(retryAfter) },
+            ),
+          { door: 'adt', counts: deps.rateLimitCounts },
         ),
       ];
     },

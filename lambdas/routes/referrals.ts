@@ -50,15 +50,19 @@ export const referralRoutes: Route[] = [
     after: (deps) => {
       const perMinute = deps.rateLimits?.intakePerMinute ?? 0;
       return [
-        perCallerLimit<Env>(perMinute, (ctx, retryAfter) => {
-          ctx.header('retry-after', String(retryAfter));
-          return problem(
-            ctx,
-            429,
-            'Too many requests',
-            `At most ${perMinute} referrals a minute from one caller; try again in ${retryAfter} s.`,
-          );
-        }),
+        perCallerLimit<Env>(
+          perMinute,
+          (ctx, retryAfter) => {
+            ctx.header('retry-after', String(retryAfter));
+            return problem(
+              ctx,
+              429,
+              'Too many requests',
+              `At most ${perMinute} referrals a minute from one caller; try again in ${retryAfter} s.`,
+            );
+          },
+          { door: 'intake', counts: deps.rateLimitCounts },
+        ),
       ];
     },
     handler: async (ctx, deps) => {

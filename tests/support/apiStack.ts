@@ -85,7 +85,10 @@ export function useApiStack(
         auth,
         pseudonymKey,
         ...(opts.codec ? { codec: opts.codec } : {}),
-        ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
+        // Counted in the table, as every instance in AWS counts them (lambdas/rateLimits.ts).
+        ...(opts.rateLimits
+          ? { rateLimits: opts.rateLimits, rateLimitCounts: { doc: table.doc, tableName: table.tableName } }
+          : {}),
         health: async () => ({
           temporal: await env.connection.healthService.check({}).then(
             () => true,
