@@ -20,10 +20,6 @@ import type { JourneyReferral } from '../domain/referral.js';
  */
 
 /**
- * A referral for an open journey. `sent.sentAt` is when the API signalled it: the journey applies
- * it as of then (its `receivedAt` may be earlier, the referrer's date).
- */
-/**
  * What a message carepath did not send arrives as: the payload codec puts `{ [REFUSED]: reason }`
  * in its place (temporal/payloadCodec.ts, signed payloads), and the journey refuses it.
  */
@@ -36,6 +32,10 @@ export const refusedBecause = (...message: unknown[]): string | undefined => {
   return undefined;
 };
 
+/**
+ * A referral for an open journey. `sent.sentAt` is when the API signalled it: the journey applies
+ * it as of then (its `receivedAt` may be earlier, the referrer's date).
+ */
 export const referralSignal = defineSignal<[JourneyReferral, { sentAt: string }]>('referral');
 /** A hospital's admission, discharge or transfer; `receivedAt` is when carepath received it. */
 export const hospitalEventSignal = defineSignal<[HospitalEventMessage]>('hospitalEvent');
