@@ -55,6 +55,18 @@ export interface DemographicAmendment extends Correction {
   after: Demographics;
 }
 
+/** A break-glass codec session: someone asked to decode Temporal history, and said why. */
+export interface BreakGlassSession {
+  /** Who asked, and in which role. */
+  by: string;
+  role: string;
+  /** Their reason, in their words (an incident, a stuck journey); kept for the IG lead, never logged. */
+  reason: string;
+  at: string;
+  /** When the session stops opening the codec. */
+  until: string;
+}
+
 /** One read of a person's record. */
 export interface RecordAccess {
   patientId: string;
@@ -327,6 +339,31 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
           limit - out.length,
         );
         out.push(...items.filter((i) => (i.at as string) < to).map(accessOf));
+      }
+      return out;
+    },
+
+    /** Keeps a break-glass codec session. Append-only: a new item each time, never changed. */
+    async recordBreakGlass(session: BreakGlassSession): Promise<void> {
+      await doc.send(
+        new PutCommand({
+          TableName,
+          Item: { ...keys.breakGlass(session.at, randomUUID()), ...session },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    /** Break-glass codec sessions begun in [from, to), oldest first (at most `limit`): one query per year touched. */
+    async breakGlassIn(from: string, to: string, limit = 1000): Promise<BreakGlassSession[]> {
+      const out: BreakGlassSession[] = [];
+      for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)) && out.length < limit; year++) {
+        const items = await range(undefined, `BREAK-GLASS#${year}`, from, to, limit - out.length);
+        out.push(
+          ...items
+            .filter((i) => (i.at as string) < to)
+            .map(({ pk: _pk, sk: _sk, ...session }) => session as unknown as BreakGlassSession),
+        );
       }
       return out;
     },

@@ -20,6 +20,7 @@
  * | every read on a day                             | Query GSI2 pk=ACCESS-ON#<yyyy-mm-dd>, sk between times  |
  * | closed records past retention                   | Query GSI3 pk=RETAIN-UNTIL#<yyyy>, sk < <now>           |
  * | deletions (retention and erasure), by year      | Query    pk=DELETIONS#<yyyy>                            |
+ * | break-glass codec sessions in a period, by year | Query    pk=BREAK-GLASS#<yyyy>  sk between times       |
  * | journeys of a team in a phase, by next due time | Query GSI1 pk=TEAM#<team>#PHASE#<phase>, sk=<due>#<id>  |
  * | open journeys of a co-ordinator, by next due    | Query GSI2 pk=COORD#<coordinatorId>, sk=<due>#<id>      |
  * | overdue journeys of a team (range query)        | Query GSI3 pk=TEAM#<team>#OPEN, sk < <now>              |
@@ -152,6 +153,8 @@ export const keys = {
     gsi2pk: `ACCESS-ON#${at.slice(0, 10)}`,
     gsi2sk: `${at}#${id}`,
   }),
+  /** A break-glass codec session (lambdas/codecSessions.ts): who, when and why. Append-only, like reads. */
+  breakGlass: (at: string, id: string) => ({ pk: `BREAK-GLASS#${at.slice(0, 4)}`, sk: `${at}#${id}` }),
   audit: (journeyId: string, seq: number) => ({
     pk: `JOURNEY#${journeyId}`,
     sk: `AUDIT#${String(seq).padStart(10, '0')}`,

@@ -2,7 +2,7 @@
  * What wakes someone up: alarms on the API (5xx, latency), its Lambda (errors, throttles), the
  * worker (fewer tasks running than the floor — then no reminder or escalation fires) and DynamoDB
  * (throttling), alerts that reached no one in the staff directory, and journeys stuck on a replay
- * divergence, each publishing to one encrypted SNS topic, alarm and recovery alike; and a
+ * divergence, and every break-glass codec session, each publishing to one encrypted SNS topic, alarm and recovery alike; and a
  * CloudWatch dashboard of the same signals for operations staff.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -17,6 +17,7 @@ import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { BREAK_GLASS_LOG } from '../lambdas/routes/session.js';
 import { NONDETERMINISM_ALARM } from '../worker/nondeterminismAlarm.js';
 
 export interface MonitoringProps {
@@ -27,6 +28,8 @@ export interface MonitoringProps {
   alarmEmail?: string;
   httpApi: apigwv2.IHttpApi;
   apiHandler: lambda.IFunction;
+  /** The API's log group, where it warns of each break-glass codec session. */
+  apiLogs: logs.ILogGroup;
   workerService: ecs.FargateService;
   /**
    * The worker's log group, where it warns of an alert the staff directory had no one to give to,
@@ -207,6 +210,29 @@ export class Monitoring extends Construct {
       'Journeys are stuck: their workflow tasks fail with a non-determinism error, so their deadlines are not chased. If a deploy has just gone out, roll it back; otherwise follow docs/operations.md, "A journey stuck on a replay divergence" (npm run journeys:reset).',
       {
         metric: diverged,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+    );
+
+    // Someone broke glass to decode Temporal history (lambdas/routes/session.ts). Expected now and
+    // then, never unnoticed: whoever watches the service sees who and until when, and the IG lead
+    // reads why in GET /break-glass-sessions.
+    const brokeGlass = new logs.MetricFilter(this, 'BreakGlassSessions', {
+      logGroup: props.apiLogs,
+      filterPattern: logs.FilterPattern.literal(`"${BREAK_GLASS_LOG}"`),
+      metricNamespace: 'carepath',
+      metricName: 'BreakGlassCodecSessions',
+      metricValue: '1',
+      defaultValue: 0,
+    }).metric({ period, statistic: 'Sum' });
+    alarm(
+      'break-glass',
+      'Someone broke glass to decode journey history in Temporal. The API log names who and until when; the IG lead checks their reason in GET /break-glass-sessions.',
+      {
+        metric: brokeGlass,
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -8,15 +8,24 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
+import { corsByRoute } from './cors.js';
 import type { EncryptionCodec } from '../temporal/payloadCodec.js';
 import type { ReadModel } from '../activities/readModel.js';
 import type { Programme } from '../domain/programme.js';
 import type { Authenticator, Role } from './auth.js';
 import type { JourneyGateway } from './journeyGateway.js';
 import { openApiDocument, routes, type Route } from './routes.js';
-import { CODEC_PREFIX, codecCors } from './routes/codec.js';
 import { CODEC_COOKIE } from './routes/session.js';
-import { bearer, bodyLimitOf, kib, problem, withManagedTeams, type Env, type RouteDeps } from './routes/shared.js';
+import {
+  bearer,
+  bodyLimitOf,
+  codecSessionsOf,
+  kib,
+  problem,
+  withManagedTeams,
+  type Env,
+  type RouteDeps,
+} from './routes/shared.js';
 import { securityHeaders, serveDashboard, type DashboardSite } from './dashboardSite.js';
 import type { RateLimits, SharedCounts } from './rateLimits.js';
 import { builtInHospitalFeeds } from '../domain/builtInHospitalFeeds.js';
@@ -37,6 +46,8 @@ export interface AppDeps {
   codec?: EncryptionCodec;
   /** Origin of the Temporal Web UI, allowed to call the codec endpoints from the browser. */
   temporalUiOrigin?: string;
+  /** The dashboard's origin when it is served from elsewhere (AWS: CloudFront), allowed by CORS. */
+  dashboardOrigin?: string;
   /** Reports whether Temporal and DynamoDB answer, for /health. */
   health: () => Promise<{ temporal: boolean; dynamodb: boolean }>;
   /** Per-caller limits on referral intake and the ADT feed; none when absent (appDepsFromEnv always sets them). */
@@ -63,7 +74,7 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps) {
-  const { dashboard, temporalUiOrigin, now, requestBudgetMs, ...rest } = deps;
+  const { dashboard, temporalUiOrigin, dashboardOrigin, now, requestBudgetMs, ...rest } = deps;
   const routeDeps: RouteDeps = {
     ...rest,
     hospitalFeeds: rest.hospitalFeeds ?? builtInHospitalFeeds,
@@ -106,21 +117,40 @@ export function createApp(deps: AppDeps) {
   // pages get a policy that lets them run their own scripts and call this API.
   app.use('*', securityHeaders(dashboard));
   if (dashboard) serveDashboard(app, dashboard);
-  // The Temporal Web UI decodes history through the codec routes, from its own origin.
-  app.use(`${CODEC_PREFIX}/*`, codecCors(temporalUiOrigin));
+  // Browsers on other origins: the dashboard in AWS, the Temporal Web UI for the codec (cors.ts).
+  app.use(
+    '*',
+    corsByRoute({ ...(dashboardOrigin ? { dashboardOrigin } : {}), ...(temporalUiOrigin ? { temporalUiOrigin } : {}) }),
+  );
 
-  /** Authenticates (bearer token; for the codec also its cookie), then lets through only the given roles. */
+  /**
+   * Authenticates, then lets through only the given roles: a sign-in's bearer token, or on the
+   * codec routes a break-glass codec session (bearer or cookie) and nothing else.
+   */
   const allow =
-    (allowed: Role[], cookieAuth: boolean): MiddlewareHandler<Env> =>
+    (allowed: Role[], codecSession: boolean): MiddlewareHandler<Env> =>
     async (ctx, next) => {
-      const token = bearer(ctx) ?? (cookieAuth ? getCookie(ctx, CODEC_COOKIE) : undefined);
-      const caller = token ? await deps.auth.verify(token) : undefined;
-      if (!caller) return problem(ctx, 401, 'Unauthorised', 'A valid bearer token is required.');
+      const caller = codecSession
+        ? codecSessionsOf(routeDeps).open(bearer(ctx) ?? getCookie(ctx, CODEC_COOKIE), routeDeps.now())
+        : await authenticated(bearer(ctx));
+      if (!caller)
+        return problem(
+          ctx,
+          401,
+          'Unauthorised',
+          codecSession
+            ? 'A break-glass codec session is required (POST /auth/codec-session); it lasts 15 minutes.'
+            : 'A valid bearer token is required.',
+        );
       if (!allowed.includes(caller.role))
         return problem(ctx, 403, 'Forbidden', `The ${caller.role} role cannot do this.`);
       ctx.set('caller', withManagedTeams(caller, routeDeps.programmes));
       await next();
     };
+
+  async function authenticated(token: string | undefined) {
+    return token ? await deps.auth.verify(token) : undefined;
+  }
 
   // Hono's overloads count handlers; the chain's length varies by route, so it is given as one.
   for (const route of routes) app.on(route.method, honoPath(route.path), ...(chain(route) as [MiddlewareHandler<Env>]));
@@ -138,7 +168,7 @@ export function createApp(deps: AppDeps) {
           ]
         : []),
       ...(route.method === 'GET' ? [] : [limitBody(route)]),
-      ...(route.roles === 'anyone' ? [] : [allow(route.roles, route.cookieAuth ?? false)]),
+      ...(route.roles === 'anyone' ? [] : [allow(route.roles, route.codecSession ?? false)]),
       ...(route.after?.(routeDeps) ?? []),
       async (ctx: Context<Env>) => route.handler(ctx, routeDeps),
     ];

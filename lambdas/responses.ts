@@ -280,6 +280,10 @@ export const responses = {
     teamId: str,
     items: z.array(staffMember.extend({ away: absence.optional(), absences: z.array(absence) })),
   }),
+  codecSession: z.looseObject({ until: instant, token: str }),
+  breakGlassSessions: z.looseObject({
+    items: z.array(z.looseObject({ by: str, role: str, reason: str, at: instant, until: instant })),
+  }),
   codec: z.looseObject({
     payloads: z.array(z.looseObject({ metadata: z.record(z.string(), str), data: str })),
   }),

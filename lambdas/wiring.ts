@@ -70,6 +70,7 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Prom
     pseudonymKey: pseudonymKeyFromEnv(env),
     ...(codec ? { codec } : {}),
     ...(env.CAREPATH_TEMPORAL_UI_ORIGIN ? { temporalUiOrigin: env.CAREPATH_TEMPORAL_UI_ORIGIN } : {}),
+    ...(env.CAREPATH_DASHBOARD_ORIGIN ? { dashboardOrigin: env.CAREPATH_DASHBOARD_ORIGIN } : {}),
     health: async () => {
       const [temporal, dynamodb] = await Promise.all([
         connection.healthService.check({}).then(

@@ -40,7 +40,12 @@ export async function api<T>(
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
-  opts: { bearer?: string; idempotencyKey?: string } = {},
+  opts: {
+    bearer?: string;
+    idempotencyKey?: string;
+    /** Send and keep cookies cross-origin: only the codec session (the API allows it nowhere else). */
+    credentials?: boolean;
+  } = {},
 ): Promise<T> {
   const base = (await loadConfig()).apiBaseUrl;
   const bearer = opts.bearer ?? token;
@@ -52,7 +57,7 @@ export async function api<T>(
       ...(opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {}),
     },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    credentials: 'same-origin',
+    credentials: opts.credentials ? 'include' : 'same-origin',
   });
   if (response.status === 204) return undefined as T;
   const text = await response.text();

@@ -1,7 +1,6 @@
 /**
- * Who is signed in. The token lives in sessionStorage (gone when the tab closes); a copy goes to
- * the API as an HttpOnly cookie scoped to /codec, so the Temporal Web UI can decode history for
- * operations staff without ever seeing the token.
+ * Who is signed in. The token lives in sessionStorage (gone when the tab closes) and goes to the
+ * API only as a bearer header. Signing out also ends any break-glass codec session in this browser.
  */
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, loadConfig, setApiToken } from './api';
@@ -40,12 +39,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     () => ({
       session,
       async signIn(token, user, refreshToken) {
-        await api('POST', '/auth/session', undefined, { bearer: token });
         setApiToken(token, () => setSession(undefined));
         setSession({ token, user, ...(refreshToken ? { refreshToken } : {}) });
       },
       async signOut() {
-        await api('DELETE', '/auth/session').catch(() => undefined);
+        await api('DELETE', '/auth/codec-session', undefined, { credentials: true }).catch(() => undefined);
         const refreshToken = session?.refreshToken;
         sessionStorage.removeItem(KEY);
         setSession(undefined);

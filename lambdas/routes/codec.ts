@@ -1,15 +1,18 @@
 /**
- * The Temporal remote codec: the Temporal Web UI (and CLI) decode history through these, sending
- * the signed-in user's token (or, from the browser, the codec cookie).
+ * The Temporal remote codec: the Temporal Web UI (and CLI) decode history through these, with a
+ * break-glass codec session (routes/session.ts): the cookie from the browser, the token from the CLI.
  */
 import type { Payload } from '@temporalio/common';
-import { cors } from 'hono/cors';
 import { z } from 'zod';
+import type { Role } from '../auth.js';
 import { responses } from '../responses.js';
 import { json, problem, validationProblem, type Route } from './shared.js';
 
 /** Where the codec lives; its cookie is scoped to this path. */
 export const CODEC_PREFIX = '/codec';
+
+/** Who may break glass and decode: the roles that look into stuck journeys. */
+export const CODEC_ROLES: Role[] = ['ops', 'admin'];
 
 /** Temporal's JSON form of payloads: metadata values and data as base64. */
 export const codecBody = z.object({
@@ -18,21 +21,12 @@ export const codecBody = z.object({
     .max(1000),
 });
 
-/** Lets the Temporal Web UI, on its own origin, call the codec with the user's cookie. */
-export const codecCors = (temporalUiOrigin: string | undefined) =>
-  cors({
-    origin: temporalUiOrigin ?? 'http://127.0.0.1:8233',
-    allowHeaders: ['authorization', 'content-type', 'x-namespace'],
-    allowMethods: ['POST', 'OPTIONS'],
-    credentials: true,
-  });
-
 export const codecRoutes: Route[] = (['decode', 'encode'] as const).map((op): Route => ({
   method: 'POST',
   path: `${CODEC_PREFIX}/${op}`,
   summary: `Temporal remote codec: ${op} payloads (for the Temporal Web UI and CLI)`,
-  roles: ['ops', 'admin'],
-  cookieAuth: true,
+  roles: CODEC_ROLES,
+  codecSession: true,
   body: [{ contentType: 'application/json', schema: codecBody }],
   // Temporal limits one payload to 2 MB; encrypted and in base64 it is about a third larger.
   maxBodyBytes: 4 * 1024 * 1024,

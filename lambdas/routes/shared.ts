@@ -3,6 +3,7 @@
  * the role × route test, together with its handler), what handlers are given, and the
  * problem+json answers they make.
  */
+import { codecSessionsSealedWith, type CodecSessions } from '../codecSessions.js';
 import { cursorsSealedWith, type Cursors } from '../cursors.js';
 import type { PatientRecord } from '../../activities/readModel.js';
 import type { HospitalFeeds } from '../../domain/hospitalFeeds.js';
@@ -36,6 +37,12 @@ export interface RouteSpec {
   teamScoped?: boolean;
   body?: { contentType: string; schema?: z.ZodType; description?: string }[];
   query?: string[];
+  /**
+   * Opened by a break-glass codec session (lambdas/codecSessions.ts), as a bearer token or the codec
+   * cookie the Temporal Web UI sends, and by nothing else: not even a sign-in of an allowed role.
+   * API Gateway's JWT authorizer cannot read a cookie, so in AWS the app alone checks these routes.
+   */
+  codecSession?: boolean;
   /** Optional request headers the route reads. */
   headers?: { name: string; description: string; pattern: string }[];
   /** Status → description, or description with the body's schema (JSON unless `contentType`). */
@@ -64,7 +71,7 @@ export interface ResponseSpec {
 /** What handlers are given: the app's dependencies, with the clock settled. */
 export type RouteDeps = Omit<
   AppDeps,
-  'now' | 'dashboard' | 'temporalUiOrigin' | 'hospitalFeeds' | 'referralsSharedWithin'
+  'now' | 'dashboard' | 'temporalUiOrigin' | 'dashboardOrigin' | 'hospitalFeeds' | 'referralsSharedWithin'
 > & {
   hospitalFeeds: HospitalFeeds;
   referralsSharedWithin: string[];
@@ -79,8 +86,6 @@ export interface Route extends RouteSpec {
   tooLarge?: (ctx: Context) => Response;
   /** Made once per app, runs after the role check: per-caller rate limits need the caller. */
   after?: (deps: RouteDeps) => MiddlewareHandler<Env>[];
-  /** The bearer token may instead come in the codec cookie (for the Temporal Web UI). */
-  cookieAuth?: boolean;
   /** The route's own answer when a dependency is not answering; problem+json when absent or undefined. */
   whenUnavailable?: (ctx: Context) => Response | undefined;
   handler: (ctx: Ctx, deps: RouteDeps) => Response | Promise<Response>;
@@ -157,6 +162,15 @@ export function cursorsOf(deps: Pick<RouteDeps, 'pseudonymKey'>): Cursors {
   let cursors = sealers.get(deps.pseudonymKey);
   if (!cursors) sealers.set(deps.pseudonymKey, (cursors = cursorsSealedWith(deps.pseudonymKey)));
   return cursors;
+}
+
+const codecSessionSealers = new WeakMap<Buffer, CodecSessions>();
+
+/** Break-glass codec sessions, sealed under a key derived from the API's secret like cursors are. */
+export function codecSessionsOf(deps: Pick<RouteDeps, 'pseudonymKey'>): CodecSessions {
+  let sessions = codecSessionSealers.get(deps.pseudonymKey);
+  if (!sessions) codecSessionSealers.set(deps.pseudonymKey, (sessions = codecSessionsSealedWith(deps.pseudonymKey)));
+  return sessions;
 }
 
 /** DynamoDB refuses a key it cannot use (a forged cursor, an over-long id) as a ValidationException. */

@@ -1,7 +1,7 @@
 /**
  * With payload encryption on, Temporal holds only ciphertext: a history read straight from
- * Temporal shows none of the journey's content. Through the codec endpoint, operations staff
- * can read it; nobody else can.
+ * Temporal shows none of the journey's content. Through the codec endpoint, operations staff can
+ * read it by breaking glass (a reason, kept and alerted on, for 15 minutes); nobody else can.
  */
 import { describe, expect, it } from 'vitest';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
@@ -14,7 +14,7 @@ const api = useApiStack(() => parseProgrammes({ programmes: builtInProgrammes },
 });
 
 describe('payload encryption', () => {
-  it('keeps Temporal blind, and decodes through the codec endpoint for ops staff only', async () => {
+  it('keeps Temporal blind, and decodes through the codec endpoint only in a break-glass session', async () => {
     const { call, token, rawClient } = api.get();
     const reason = 'Carer (wife) at breaking point after third fall';
     const made = await call('POST', '/referrals', {
@@ -72,8 +72,28 @@ describe('payload encryption', () => {
         data: Buffer.from(p.data!).toString('base64'),
       })),
     };
+    // Decoding is break-glass: a sign-in alone, even of the ops role, opens nothing.
     const ops = await token('ops-1', 'ops');
-    const decoded = await call('POST', '/codec/decode', { token: ops, json: asJson });
+    expect((await call('POST', '/codec/decode', { token: ops, json: asJson })).status).toBe(401);
+    expect((await call('POST', '/codec/decode', { json: asJson })).status).toBe(401);
+    const why = 'INC-4411: journey stuck in triage after the outage';
+    expect((await call('POST', '/auth/codec-session', { token: ops, json: {} })).status).toBe(400);
+    expect((await call('POST', '/auth/codec-session', { token: ops, json: { reason: 'because' } })).status).toBe(400);
+    expect(
+      (
+        await call('POST', '/auth/codec-session', {
+          token: await token('coord-ana', 'coordinator', ['exeter-1']),
+          json: { reason: why },
+        })
+      ).status,
+    ).toBe(403);
+    const broke = await call('POST', '/auth/codec-session', { token: ops, json: { reason: why } });
+    expect(broke.status).toBe(201);
+    const { token: codecToken, until } = broke.body as { token: string; until: string };
+    expect(Date.parse(until) - Date.now()).toBeGreaterThan(14 * 60_000);
+    expect(Date.parse(until) - Date.now()).toBeLessThanOrEqual(15 * 60_000);
+
+    const decoded = await call('POST', '/codec/decode', { token: codecToken, json: asJson });
     expect(decoded.status).toBe(200);
     const plain = Buffer.from(
       (decoded.body as { payloads: { data: string }[] }).payloads[0]!.data,
@@ -83,38 +103,46 @@ describe('payload encryption', () => {
       { reason, referrerOrganisation: 'Exeter Road Surgery', conditions: ['falls', 'dementia'] },
     ]);
     expect(plain).not.toContain('9434765919'); // the journey never held the NHS number in the first place
-
-    expect((await call('POST', '/codec/decode', { json: asJson })).status).toBe(401);
     expect(
       (
         await call('POST', '/codec/decode', {
-          token: await token('coord-ana', 'coordinator', ['exeter-1']),
-          json: asJson,
-        })
-      ).status,
-    ).toBe(403);
-    expect(
-      (
-        await call('POST', '/codec/decode', {
-          token: ops,
+          token: codecToken,
           json: { payloads: [{ metadata: asJson.payloads[0]!.metadata, data: 'AAAA' }] },
         })
       ).status,
     ).toBe(422);
-    // Encoding is for ops too (the CLI uses it to send signals by hand).
-    const encoded = await call('POST', '/codec/encode', { token: ops, json: decoded.body as object });
+    // Encoding too (the CLI uses it to send signals by hand).
+    const encoded = await call('POST', '/codec/encode', { token: codecToken, json: decoded.body as object });
     expect(encoded.status).toBe(200);
+    // The session opens the codec and nothing else.
+    expect((await call('GET', '/journeys?team=exeter-1', { token: codecToken })).status).toBe(401);
 
-    // The Temporal Web UI cannot hold a token; it sends the cookie the dashboard set at sign-in.
+    // Kept for the IG lead, with the reason; never for anyone else.
+    const period = `from=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`;
+    const kept = await call('GET', `/break-glass-sessions?${period}`, { token: await token('ig-1', 'ig-lead') });
+    expect(kept.status).toBe(200);
+    expect((kept.body as { items: unknown[] }).items).toEqual([
+      expect.objectContaining({ by: 'ops-1', role: 'ops', reason: why, until }),
+    ]);
+    expect((await call('GET', `/break-glass-sessions?${period}`, { token: ops })).status).toBe(403);
+
+    // The Temporal Web UI cannot hold a token; it sends the cookie the break-glass answer set.
     const { base } = api.get();
     const cookieFor = async (bearer: string) => {
-      const r = await fetch(`${base}/auth/session`, { method: 'POST', headers: { authorization: `Bearer ${bearer}` } });
-      expect(r.status).toBe(204);
+      const r = await fetch(`${base}/auth/codec-session`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ reason: why }),
+      });
+      expect(r.status).toBe(201);
       const set = r.headers.get('set-cookie') ?? '';
       expect(set).toMatch(/^carepath_codec=[^;]+;/);
+      expect(set).toMatch(/Max-Age=900/);
       expect(set).toMatch(/HttpOnly/i);
       expect(set).toMatch(/Path=\/codec/);
       expect(set).toMatch(/SameSite=Strict/i);
+      // The cookie holds a codec session, never the sign-in.
+      expect(set).not.toContain(bearer);
       return set.split(';')[0]!;
     };
     const withCookie = (path: string, cookie: string) =>
@@ -129,14 +157,11 @@ describe('payload encryption', () => {
     expect(viaCookie.headers.get('access-control-allow-credentials')).toBe('true');
     expect(viaCookie.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8233');
     expect(((await viaCookie.json()) as { payloads: unknown[] }).payloads).toHaveLength(startInput.length);
-    expect(
-      (await withCookie('/codec/decode', await cookieFor(await token('coord-ana', 'coordinator', ['exeter-1']))))
-        .status,
-    ).toBe(403);
-    // The cookie opens the codec and nothing else.
-    expect((await fetch(`${base}/journeys?team=exeter-1`, { headers: { cookie: opsCookie } })).status).toBe(401);
+    // A sign-in token put in the cookie is not a codec session.
+    expect((await withCookie('/codec/decode', `carepath_codec=${ops}`)).status).toBe(401);
     expect((await withCookie('/codec/decode', 'carepath_codec=forged.token.here')).status).toBe(401);
-    const signedOut = await fetch(`${base}/auth/session`, { method: 'DELETE' });
+    expect((await fetch(`${base}/journeys?team=exeter-1`, { headers: { cookie: opsCookie } })).status).toBe(401);
+    const signedOut = await fetch(`${base}/auth/codec-session`, { method: 'DELETE' });
     expect(signedOut.status).toBe(204);
     expect(signedOut.headers.get('set-cookie')).toMatch(/carepath_codec=;.*Max-Age=0/i);
   });

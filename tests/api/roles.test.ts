@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import { parseProgrammes } from '../../config/programmeFiles.js';
-import { roles } from '../../lambdas/auth.js';
+import { roles, type Role } from '../../lambdas/auth.js';
+import { codecSessionsSealedWith } from '../../lambdas/codecSessions.js';
 import { routes } from '../../lambdas/routes.js';
 import { useApiStack } from '../support/apiStack.js';
 
@@ -14,7 +15,13 @@ const api = useApiStack(() => parseProgrammes({ programmes: builtInProgrammes },
 
 describe('role × route matrix', () => {
   it('answers 401, 403 or lets through exactly as the contract says, and keeps co-ordinators and leads to their teams', async () => {
-    const { call, token } = api.get();
+    const { call, token: signIn, pseudonymKey } = api.get();
+    // The codec routes take a break-glass codec session and nothing else: a sign-in of any role is
+    // 401 there, and a session of a role the contract does not name is 403.
+    const sessions = codecSessionsSealedWith(pseudonymKey);
+    let codecSession = false;
+    const token = async (sub: string, role: string, teams: string[] = []) =>
+      codecSession ? sessions.issue({ sub, role: role as Role }, new Date()).token : await signIn(sub, role, teams);
     const made = await call('POST', '/referrals', {
       token: await token('gp-1', 'referrer'),
       json: {
@@ -59,6 +66,14 @@ describe('role × route matrix', () => {
         continue;
       }
       expect((await send(route)).status, `${route.method} ${route.path} without a token`).toBe(401);
+      codecSession = false;
+      if (route.codecSession)
+        for (const role of roles)
+          expect(
+            (await send(route, await token(`${role}-user`, role, ['south-devon-1']))).status,
+            `${role}'s sign-in on ${route.method} ${route.path}`,
+          ).toBe(401);
+      codecSession = route.codecSession ?? false;
       for (const role of roles) {
         const status = (await send(route, await token(`${role}-user`, role, ['south-devon-1']))).status;
         if (route.roles.includes(role)) {
@@ -67,6 +82,7 @@ describe('role × route matrix', () => {
         } else expect(status, `${role} on ${route.method} ${route.path}`).toBe(403);
         checked += 1;
       }
+      codecSession = false;
       if (route.teamScoped) {
         for (const role of (['coordinator', 'team-lead'] as const).filter((r) =>
           (route.roles as string[]).includes(r),

@@ -1,6 +1,6 @@
 /**
- * The HTTP API: every route of lambdas/routes.ts behind the Cognito JWT authorizer (and nothing
- * else published), throttled and access-logged; the Lambda on a current Node runtime, arm64, in
+ * The HTTP API: every route of lambdas/routes.ts behind the Cognito JWT authorizer but the codec's
+ * (a break-glass cookie the app checks) and CORS preflights (and nothing else published), throttled and access-logged; the Lambda on a current Node runtime, arm64, in
  * the VPC, with bounded memory, time and concurrency, its secrets fetched at cold start rather
  * than placed in its environment — and its esbuild bundle loads on Node.
  */
@@ -29,22 +29,30 @@ describe('the API routes', () => {
   it('publish every route of the app except the development sign-in, and nothing else', () => {
     expect(publishedRoutes().length).toBe(routes.length - DEV_ONLY_PATHS.length);
     expect(published.map((r) => r.RouteKey).sort()).toEqual(
-      publishedRoutes()
-        .map((r) => `${r.method} ${r.path}`)
-        .sort(),
+      [...publishedRoutes().map((r) => `${r.method} ${r.path}`), 'OPTIONS /{proxy+}'].sort(),
     );
     expect(published.map((r) => r.RouteKey)).not.toContain('POST /auth/dev-token');
-    expect(published.some((r) => r.RouteKey.includes('$default') || r.RouteKey.includes('proxy+'))).toBe(false);
+    expect(published.some((r) => r.RouteKey.includes('$default'))).toBe(false);
+    // Only preflights are caught by a greedy path.
+    expect(published.filter((r) => r.RouteKey.includes('proxy+')).map((r) => r.RouteKey)).toEqual([
+      'OPTIONS /{proxy+}',
+    ]);
   });
 
-  it('all carry the Cognito JWT authorizer', () => {
+  it('all carry the Cognito JWT authorizer, but the codec (its break-glass cookie) and CORS preflights', () => {
     const authorizers = template.findResources('AWS::ApiGatewayV2::Authorizer');
     const [authorizerId] = Object.keys(authorizers);
     expect(Object.keys(authorizers)).toHaveLength(1);
-    for (const route of published) {
+    const open = published.filter((r) => (r.AuthorizationType ?? 'NONE') === 'NONE').map((r) => r.RouteKey);
+    expect(open.sort()).toEqual(['OPTIONS /{proxy+}', 'POST /codec/decode', 'POST /codec/encode']);
+    for (const route of published.filter((r) => !open.includes(r.RouteKey))) {
       expect(route.AuthorizationType, route.RouteKey).toBe('JWT');
       expect(route.AuthorizerId, route.RouteKey).toEqual({ Ref: authorizerId });
     }
+    expect(routes.filter((r) => r.codecSession).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /codec/decode',
+      'POST /codec/encode',
+    ]);
   });
 
   it('accept tokens of the user pool and its two app clients only', () => {
@@ -66,20 +74,20 @@ describe('the API routes', () => {
     });
   });
 
-  it('allow cross-origin calls from the dashboard and the Temporal UI only', () => {
-    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
-      CorsConfiguration: {
-        AllowOrigins: [
-          {
-            'Fn::Join': [
-              '',
-              ['https://', { 'Fn::GetAtt': [logicalId(stack, stack.dashboard.distribution), 'DomainName'] }],
-            ],
-          },
-          'https://cloud.temporal.io',
+  it('leave CORS to the app, which is told the dashboard and Temporal UI origins', () => {
+    const api = Object.values(template.findResources('AWS::ApiGatewayV2::Api'))[0]!.Properties as Record<
+      string,
+      unknown
+    >;
+    expect(api.CorsConfiguration).toBeUndefined();
+    expect(fn().Environment.Variables).toMatchObject({
+      CAREPATH_DASHBOARD_ORIGIN: {
+        'Fn::Join': [
+          '',
+          ['https://', { 'Fn::GetAtt': [logicalId(stack, stack.dashboard.distribution), 'DomainName'] }],
         ],
-        AllowHeaders: ['authorization', 'content-type', 'x-namespace'],
       },
+      CAREPATH_TEMPORAL_UI_ORIGIN: 'https://cloud.temporal.io',
     });
   });
 });
@@ -128,6 +136,7 @@ describe('the API Lambda', () => {
         'COGNITO_CLIENT_ID',
         'COGNITO_INTEGRATION_CLIENT_ID',
         'CAREPATH_TEMPORAL_UI_ORIGIN',
+        'CAREPATH_DASHBOARD_ORIGIN',
         'TEMPORAL_TLS',
         'NODE_OPTIONS',
       ].sort(),

@@ -5,6 +5,7 @@
  * dashboard of the same signals.
  */
 import { describe, expect, it } from 'vitest';
+import { BREAK_GLASS_LOG } from '../../lambdas/routes/session.js';
 import { NONDETERMINISM_ALARM } from '../../worker/nondeterminismAlarm.js';
 import { logicalId, synthCarepath } from './synth.js';
 
@@ -19,10 +20,11 @@ const alarms = () =>
   );
 
 describe('the alarms', () => {
-  it('cover API 5xx and latency, Lambda errors and throttles, the worker, DynamoDB throttling, alerts that reached no one and stuck journeys', () => {
+  it('cover API 5xx and latency, Lambda errors and throttles, the worker, DynamoDB throttling, alerts that reached no one, stuck journeys and breaking glass', () => {
     expect(Object.keys(alarms()).sort()).toEqual([
       'api-5xx',
       'api-latency',
+      'break-glass',
       'dynamodb-throttles',
       'journey-replay-diverged',
       'lambda-errors',
@@ -64,6 +66,24 @@ describe('the alarms', () => {
       TreatMissingData: 'notBreaching',
     });
     expect(String(alarms()['journey-replay-diverged']!.AlarmDescription)).toContain('npm run journeys:reset');
+  });
+
+  it("count the API's break-glass codec sessions, every one", () => {
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: logicalId(stack, stack.api.logGroup) },
+      FilterPattern: `"${BREAK_GLASS_LOG}"`,
+      MetricTransformations: [
+        { MetricNamespace: 'carepath', MetricName: 'BreakGlassCodecSessions', MetricValue: '1', DefaultValue: 0 },
+      ],
+    });
+    expect(alarms()['break-glass']).toMatchObject({
+      Namespace: 'carepath',
+      MetricName: 'BreakGlassCodecSessions',
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
   });
 
   it('all notify the topic when they fire and when they recover', () => {

@@ -406,7 +406,7 @@ describe('dashboard', () => {
     await manager.context().close();
   }, 120_000);
 
-  it('lets operations staff read a journey history in the Temporal Web UI, and nobody else', async () => {
+  it('lets operations staff read a journey history in the Temporal Web UI by breaking glass, and nobody else', async () => {
     const page = await newPage();
     // The Temporal UI asks the codec with the browser's cookies ("include cross-origin credentials").
     await page.goto(stack.temporalUi);
@@ -415,10 +415,11 @@ describe('dashboard', () => {
       localStorage.setItem('includeCredentials', 'true');
       localStorage.setItem('overrideRemoteCodecConfiguration', 'true');
     }, `${stack.base}/codec`);
+    const journeyPage = `${stack.base}/#/journeys/${encodeURIComponent(routineJourney)}`;
 
     /** Opens the journey's history in the Temporal UI; returns the codec's answer and the input panel. */
     const openHistory = async () => {
-      await page.goto(`${stack.base}/#/journeys/${encodeURIComponent(routineJourney)}`);
+      await page.goto(journeyPage);
       const href = await page.getByRole('link', { name: /Temporal Web UI/ }).getAttribute('href');
       const codecAnswer = page.waitForResponse(
         (r) => r.url().startsWith(`${stack.base}/codec/decode`) && r.request().method() === 'POST',
@@ -431,7 +432,21 @@ describe('dashboard', () => {
       return { status: (await codecAnswer).status(), input };
     };
 
+    // Signed in as ops is not enough: decoding is break-glass.
     await signIn(page, 'ops:ops-1');
+    const unbroken = await openHistory();
+    expect(unbroken.status).toBe(401);
+    expect(await unbroken.input.innerText()).not.toContain('Frailty virtual ward');
+
+    await page.goto(journeyPage);
+    const breakGlass = page.getByTestId('break-glass');
+    await breakGlass.getByRole('button', { name: 'Break glass' }).click();
+    await expect.poll(() => breakGlass.getByRole('alert').innerText()).toContain('at least 10 characters');
+    await breakGlass.getByLabel('Reason').fill('INC-4411: journey stuck after the outage');
+    await breakGlass.getByRole('button', { name: 'Break glass' }).click();
+    await expect.poll(() => breakGlass.getByRole('status').innerText()).toMatch(/Decoding is open until/);
+    expect(await axeViolations(page, 'break glass')).toEqual([]);
+
     const asOps = await openHistory();
     expect(asOps.status).toBe(200);
     // The UI redraws with the decoded payload once the codec has answered; under load that takes a while.
@@ -441,11 +456,15 @@ describe('dashboard', () => {
     const body = await page.locator('body').innerText();
     for (const identifier of ['9434765919', 'Ruby', 'Testperson', '1941-03-02']) expect(body).not.toContain(identifier);
 
+    // Signing out ends the session in this browser; a co-ordinator cannot break glass at all.
     await page.goto(`${stack.base}/#/team`);
     await signOut(page);
     await signIn(page, 'coordinator:coord-ana');
+    await page.goto(journeyPage);
+    await page.locator('#actions-heading').waitFor();
+    expect(await page.getByTestId('break-glass').count()).toBe(0);
     const asCoordinator = await openHistory();
-    expect(asCoordinator.status).toBe(403);
+    expect(asCoordinator.status).toBe(401);
     expect(await asCoordinator.input.innerText()).not.toContain('Frailty virtual ward');
     await shoot(page, '09-temporal-ui-refused');
     await page.context().close();

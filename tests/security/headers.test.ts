@@ -91,7 +91,7 @@ describe('security headers', () => {
       ['GET', '/journeys?team=south-devon-1', 401],
       ['POST', '/adt', 401],
       ['POST', '/auth/dev-token', 400],
-      ['DELETE', '/auth/session', 204],
+      ['DELETE', '/auth/codec-session', 204],
     ] as const;
     for (const [method, path, status] of answers) {
       const res = await site.request(path, {

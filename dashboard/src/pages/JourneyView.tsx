@@ -13,6 +13,7 @@ import { allTeams, coordinatorName, loadDirectory } from '../directory';
 import { TextField } from '../components/Fields';
 import { ActionForm } from '../forms/ActionForm';
 import { AssessmentForm } from '../forms/AssessmentForm';
+import { BreakGlassForm } from '../forms/BreakGlassForm';
 import { CarePlanForm } from '../forms/CarePlanForm';
 import { CloseForm } from '../forms/CloseForm';
 import { ContactForm } from '../forms/ContactForm';
@@ -132,6 +133,7 @@ function LiveJourney({
         recordsPlaceOfDeath={programme?.recordsPlaceOfDeath ?? false}
       />
     ) : null,
+    user.role === 'ops' || user.role === 'admin' ? <BreakGlassForm key="break-glass" /> : null,
   ].filter(Boolean);
   const now = Date.now();
   return (
