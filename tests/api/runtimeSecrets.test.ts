@@ -86,7 +86,8 @@ describe('withRuntimeSecrets', () => {
   });
 
   it.each(SHARED_KEYS_OF.api)('refuses a shared secret without %s, naming it', async (key) => {
-    const { [key]: _left, ...rest } = shared;
+    const rest: Record<string, string> = { ...shared };
+    delete rest[key];
     const fetch = secrets({ [sharedArn]: rest, [credentialArn]: { TEMPORAL_API_KEY: 'k' } });
     await expect(withRuntimeSecrets(named, fetch)).rejects.toThrow(
       `${RUNTIME_SECRET_ARN_ENV}: the shared runtime secret has no ${key}`,
