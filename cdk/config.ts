@@ -158,7 +158,9 @@ export function carepathConfig(context: ContextReader): CarepathConfig {
   if (c.temporalAuth !== 'none' && !c.temporalTls)
     throw new Error(`temporalAuth=${c.temporalAuth} needs TLS: credentials are never sent in plaintext.`);
   if (c.temporalAuth === 'none' && (c.apiTemporalSecretName || c.workerTemporalSecretName))
-    throw new Error('temporalAuth=none has no Temporal credentials: drop apiTemporalSecretName and workerTemporalSecretName.');
+    throw new Error(
+      'temporalAuth=none has no Temporal credentials: drop apiTemporalSecretName and workerTemporalSecretName.',
+    );
   const base = defaults[c.env];
   const names = {
     runtime: c.runtimeSecretName ?? `carepath/${c.env}/runtime`,
@@ -166,7 +168,9 @@ export function carepathConfig(context: ContextReader): CarepathConfig {
     worker: c.workerTemporalSecretName ?? `carepath/${c.env}/temporal/worker`,
   };
   if (new Set(Object.values(names)).size < 3)
-    throw new Error('runtimeSecretName, apiTemporalSecretName and workerTemporalSecretName must name three different secrets.');
+    throw new Error(
+      'runtimeSecretName, apiTemporalSecretName and workerTemporalSecretName must name three different secrets.',
+    );
   const worker = {
     ...base.worker,
     ...(c.workerMinTasks ? { minTasks: c.workerMinTasks } : {}),

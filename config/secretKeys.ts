@@ -44,7 +44,13 @@ export type CarepathProcess = 'api' | 'worker';
  *   with the key, not by the worker.)
  */
 export const SHARED_KEYS_OF: Record<CarepathProcess, readonly SharedSecretKey[]> = {
-  api: ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'CAREPATH_CODEC_KEYS', 'CAREPATH_SIGNING_KEYS', 'CAREPATH_PSEUDONYM_KEY'],
+  api: [
+    'TEMPORAL_ADDRESS',
+    'TEMPORAL_NAMESPACE',
+    'CAREPATH_CODEC_KEYS',
+    'CAREPATH_SIGNING_KEYS',
+    'CAREPATH_PSEUDONYM_KEY',
+  ],
   worker: ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'CAREPATH_CODEC_KEYS', 'CAREPATH_SIGNING_KEYS'],
 };
 

@@ -58,7 +58,9 @@ function valuesOf(
   }
   // Names only: never a value.
   if (unknown.length)
-    console.warn(JSON.stringify({ level: 'warn', msg: 'secret has keys the API does not read', arnEnv, keys: unknown }));
+    console.warn(
+      JSON.stringify({ level: 'warn', msg: 'secret has keys the API does not read', arnEnv, keys: unknown }),
+    );
   return values;
 }
 
@@ -93,7 +95,10 @@ export async function withRuntimeSecrets(
 
   if (!credentialId) return { ...env, ...shared };
   const credential = valuesOf(TEMPORAL_CREDENTIAL_SECRET_ARN_ENV, credentialText, TEMPORAL_CREDENTIAL_KEYS);
-  if (!credential.TEMPORAL_API_KEY?.trim() && !(credential.TEMPORAL_TLS_CERT?.trim() && credential.TEMPORAL_TLS_KEY?.trim()))
+  if (
+    !credential.TEMPORAL_API_KEY?.trim() &&
+    !(credential.TEMPORAL_TLS_CERT?.trim() && credential.TEMPORAL_TLS_KEY?.trim())
+  )
     throw new Error(
       `${TEMPORAL_CREDENTIAL_SECRET_ARN_ENV}: the API's Temporal credential secret holds neither TEMPORAL_API_KEY ` +
         '(temporalAuth=api-key) nor TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (temporalAuth=mtls)',

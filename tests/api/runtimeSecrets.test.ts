@@ -40,7 +40,10 @@ describe('withRuntimeSecrets', () => {
 
   it("adds the shared keys and the API's own API key, over what the function was given, and Temporal gets that key", async () => {
     const fetch = secrets({ [sharedArn]: shared, [credentialArn]: { TEMPORAL_API_KEY: 'api-key-of-the-api' } });
-    const env = await withRuntimeSecrets({ ...named, TEMPORAL_ADDRESS: 'stale', CAREPATH_TABLE: 'carepath-dev' }, fetch);
+    const env = await withRuntimeSecrets(
+      { ...named, TEMPORAL_ADDRESS: 'stale', CAREPATH_TABLE: 'carepath-dev' },
+      fetch,
+    );
     expect(fetch.mock.calls.map(([id]) => id).sort()).toEqual([credentialArn, sharedArn].sort());
     expect(env).toMatchObject({ ...shared, TEMPORAL_API_KEY: 'api-key-of-the-api', CAREPATH_TABLE: 'carepath-dev' });
     expect(temporalConnectionFromEnv(env)).toMatchObject({
@@ -135,17 +138,24 @@ describe('withRuntimeSecrets', () => {
     ['not JSON', 'TEMPORAL_API_KEY=k', /not a JSON object/],
     ['a JSON array', '["k"]', /not a JSON object/],
     ['a non-string value', '{"TEMPORAL_API_KEY": 42}', /TEMPORAL_API_KEY must be a string/],
-  ])('fails the cold start loudly, naming the secret, when the credential secret is %s', async (_why, value, message) => {
-    const fetch = secrets({ [sharedArn]: shared, [credentialArn]: value });
-    const refusal = withRuntimeSecrets(named, fetch);
-    await expect(refusal).rejects.toThrow(message);
-    await expect(refusal).rejects.toThrow(TEMPORAL_CREDENTIAL_SECRET_ARN_ENV);
-  });
+  ])(
+    'fails the cold start loudly, naming the secret, when the credential secret is %s',
+    async (_why, value, message) => {
+      const fetch = secrets({ [sharedArn]: shared, [credentialArn]: value });
+      const refusal = withRuntimeSecrets(named, fetch);
+      await expect(refusal).rejects.toThrow(message);
+      await expect(refusal).rejects.toThrow(TEMPORAL_CREDENTIAL_SECRET_ARN_ENV);
+    },
+  );
 
   it.each([
     ['no string value', undefined, /no string value/],
     ['not JSON', 'TEMPORAL_ADDRESS=x', /not a JSON object/],
-    ['a non-string value', JSON.stringify({ ...shared, CAREPATH_CODEC_KEYS: 42 }), /CAREPATH_CODEC_KEYS must be a string/],
+    [
+      'a non-string value',
+      JSON.stringify({ ...shared, CAREPATH_CODEC_KEYS: 42 }),
+      /CAREPATH_CODEC_KEYS must be a string/,
+    ],
   ])('fails the cold start loudly, naming the secret, when the shared secret is %s', async (_why, value, message) => {
     const fetch = secrets({ [sharedArn]: value, [credentialArn]: { TEMPORAL_API_KEY: 'k' } });
     const refusal = withRuntimeSecrets(named, fetch);

@@ -48,7 +48,7 @@ const workerSecrets = ({ template }: Synthesised) =>
   );
 
 describe('separate Temporal credentials', () => {
-  it("let the API read only the shared secret and its own credential, the worker only the shared secret and its own, and no other role any secret", () => {
+  it('let the API read only the shared secret and its own credential, the worker only the shared secret and its own, and no other role any secret', () => {
     expect(secretReaders(mtls)).toEqual({
       [apiRole(mtls)]: ['carepath/dev/runtime', 'ics/carepath/api-temporal'],
       [workerExecutionRole(mtls)]: ['carepath/dev/runtime', 'ics/carepath/worker-temporal'],

@@ -37,7 +37,9 @@ describe('the worker task', () => {
   });
 
   it('gets exactly the shared keys it uses from the runtime secret, and its API key from its own secret', () => {
-    const from = Object.fromEntries(container().Secrets.map((secret) => [secret.Name, JSON.stringify(secret.ValueFrom)]));
+    const from = Object.fromEntries(
+      container().Secrets.map((secret) => [secret.Name, JSON.stringify(secret.ValueFrom)]),
+    );
     const shared = sharedSecretKeys('worker', { privateCa: false });
     const own = temporalCredentialKeys('api-key');
     expect(Object.keys(from).sort()).toEqual([...shared, ...own].sort());
@@ -109,7 +111,8 @@ describe('the worker permissions', () => {
 
   it("let the execution role read the shared secret and the worker's Temporal credential (to inject them), and the task role no secret at all", () => {
     const read = executionRole().filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
-    for (const statement of read) expect(actionsOf(statement)).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue']));
+    for (const statement of read)
+      expect(actionsOf(statement)).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue']));
     expect(secretsIn(read)).toEqual(['carepath/prod/runtime', 'carepath/prod/temporal/worker']);
     expect(taskRole().some((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')))).toBe(false);
   });
