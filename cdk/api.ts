@@ -19,10 +19,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { RUNTIME_SECRET_ARN_ENV } from '../lambdas/runtimeSecrets.js';
+import { RUNTIME_SECRET_ARN_ENV, TEMPORAL_CREDENTIAL_SECRET_ARN_ENV } from '../lambdas/runtimeSecrets.js';
 import { routes, type RouteSpec } from '../lambdas/routes.js';
 import { tableActions, type Data } from './data.js';
 import type { RuntimeSecret } from './runtimeSecret.js';
+import type { TemporalCredential } from './temporalCredential.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -43,6 +44,8 @@ export interface ApiProps {
   /** Integration engines' client-credentials app clients: their access tokens, with the integration scope. */
   integrationClients: cognito.IUserPoolClient[];
   runtimeSecret: RuntimeSecret;
+  /** The API's own Temporal credential; none when Temporal takes no client credential. */
+  temporalCredential?: TemporalCredential;
   encryptionKey: kms.IKey;
   /** The dashboard's origin, allowed by CORS without credentials (CAREPATH_DASHBOARD_ORIGIN, lambdas/cors.ts). */
   dashboardOrigin: string;
@@ -101,6 +104,9 @@ export class Api extends Construct {
       environment: {
         CAREPATH_TABLE: props.data.table.tableName,
         [RUNTIME_SECRET_ARN_ENV]: props.runtimeSecret.secret.secretArn,
+        ...(props.temporalCredential
+          ? { [TEMPORAL_CREDENTIAL_SECRET_ARN_ENV]: props.temporalCredential.secret.secretArn }
+          : {}),
         COGNITO_USER_POOL_ID: props.userPool.userPoolId,
         COGNITO_CLIENT_ID: props.peopleClients.map((c) => c.userPoolClientId).join(','),
         COGNITO_INTEGRATION_CLIENT_ID: props.integrationClients.map((c) => c.userPoolClientId).join(','),
@@ -127,6 +133,7 @@ export class Api extends Construct {
     });
     props.data.grant(this.handler, tableActions.api);
     props.runtimeSecret.secret.grantRead(this.handler);
+    props.temporalCredential?.grantRead(this.handler);
     Validations.of(this.handler).acknowledge({
       id: 'HIPAA.Security-LambdaDLQ',
       reason:
@@ -146,7 +153,7 @@ export class Api extends Construct {
       {
         id: 'HIPAA.Security-IAMNoInlinePolicy',
         reason:
-          "The inline policy holds this role's least-privilege grants (named table actions, the runtime secret) and cannot be attached to any other principal.",
+          "The inline policy holds this role's least-privilege grants (named table actions, the shared secret, the API's Temporal credential) and cannot be attached to any other principal.",
       },
     );
 

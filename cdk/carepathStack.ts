@@ -15,6 +15,7 @@ import { Identity } from './identity.js';
 import { Monitoring } from './monitoring.js';
 import { Network } from './network.js';
 import { RuntimeSecret } from './runtimeSecret.js';
+import { TemporalCredential } from './temporalCredential.js';
 import { Worker } from './worker.js';
 
 export interface CarepathStackProps extends StackProps {
@@ -50,6 +51,12 @@ export class CarepathStack extends Stack {
       secretName: config.temporal.runtimeSecretName,
       temporal: config.temporal,
     });
+    // Each process its own Temporal credential, readable by it alone (config/secretKeys.ts).
+    const { auth, credentialSecretNames: credentials } = config.temporal;
+    const temporalCredential = (id: string, secretName: string | undefined) =>
+      auth !== 'none' && secretName ? new TemporalCredential(this, id, { secretName, auth }) : undefined;
+    const apiTemporalCredential = temporalCredential('ApiTemporalCredential', credentials?.api);
+    const workerTemporalCredential = temporalCredential('WorkerTemporalCredential', credentials?.worker);
 
     this.dashboard = new DashboardHosting(this, 'Dashboard', {
       distDir: props.dashboardDistDir,
@@ -69,6 +76,7 @@ export class CarepathStack extends Stack {
       peopleClients: [this.identity.dashboardClient],
       integrationClients: [this.identity.integrationClient],
       runtimeSecret,
+      ...(apiTemporalCredential ? { temporalCredential: apiTemporalCredential } : {}),
       encryptionKey,
       dashboardOrigin: this.dashboard.origin,
       temporalUiOrigin: config.temporal.uiOrigin,
@@ -93,6 +101,7 @@ export class CarepathStack extends Stack {
       vpc: this.network.vpc,
       data: this.data,
       runtimeSecret,
+      ...(workerTemporalCredential ? { temporalCredential: workerTemporalCredential } : {}),
       encryptionKey,
       ...config.worker,
       temporalTls: config.temporal.tls,

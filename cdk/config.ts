@@ -9,7 +9,7 @@ import { z } from 'zod';
 export const environmentNames = ['dev', 'prod'] as const;
 export type EnvironmentName = (typeof environmentNames)[number];
 
-/** How the API and worker prove themselves to Temporal (the runtime secret holds the matching keys). */
+/** How the API and worker prove themselves to Temporal (each process's credential secret holds its own). */
 export const temporalAuthModes = ['api-key', 'mtls', 'none'] as const;
 export type TemporalAuth = (typeof temporalAuthModes)[number];
 
@@ -25,10 +25,15 @@ export interface CarepathConfig {
     auth: TemporalAuth;
     /** TLS to Temporal; only a self-hosted cluster on a private network would turn it off. */
     tls: boolean;
-    /** The secret also holds TEMPORAL_TLS_CA: a self-hosted cluster whose certificate a private CA signed. */
+    /** The runtime secret also holds TEMPORAL_TLS_CA: a self-hosted cluster whose certificate a private CA signed. */
     privateCa: boolean;
-    /** The Secrets Manager secret (created before the first deploy) holding the runtime keys. */
+    /** The Secrets Manager secret (created before the first deploy) holding the keys the API and the worker share. */
     runtimeSecretName: string;
+    /**
+     * The secrets (created before the first deploy) holding each process's own Temporal credential,
+     * readable by that process alone; none with `auth: 'none'` (config/secretKeys.ts).
+     */
+    credentialSecretNames?: { api: string; worker: string };
     /** Where the Temporal Web UI runs, allowed by CORS to call the API's codec endpoints. */
     uiOrigin: string;
     /**
@@ -89,6 +94,17 @@ const defaults: Record<EnvironmentName, Omit<CarepathConfig, 'envName' | 'region
 };
 
 const positiveInt = z.coerce.number().int().positive();
+/**
+ * A Secrets Manager secret the stack names by partial ARN (name, no suffix): a name ending in a
+ * hyphen and six characters (`…/temporal-worker`) is read as a shorter name plus the random suffix
+ * Secrets Manager adds, and is not found.
+ */
+const secretName = z
+  .string()
+  .min(1)
+  .refine((name) => !/-[A-Za-z0-9]{6}$/.test(name), {
+    message: 'must not end in a hyphen and six characters, which Secrets Manager reads as its own suffix',
+  });
 const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 
 /** Context keys a deployer may set, each with the config field it overrides. */
@@ -101,7 +117,9 @@ const overrides = z.object({
   temporalAuth: z.enum(temporalAuthModes).default('api-key'),
   temporalTls: flag.default(true),
   temporalPrivateCa: flag.default(false),
-  runtimeSecretName: z.string().min(1).optional(),
+  runtimeSecretName: secretName.optional(),
+  apiTemporalSecretName: secretName.optional(),
+  workerTemporalSecretName: secretName.optional(),
   temporalUiOrigin: z.url().default('https://cloud.temporal.io'),
   /** Comma-separated codec key ids sealed before signing began (cdk/README.md, "Signed payloads"). */
   unsignedCodecKeyIds: z
@@ -139,7 +157,20 @@ export function carepathConfig(context: ContextReader): CarepathConfig {
     throw new Error('Set emailFrom and emailAddressTemplate together (or neither, for inbox-only notifications).');
   if (c.temporalAuth !== 'none' && !c.temporalTls)
     throw new Error(`temporalAuth=${c.temporalAuth} needs TLS: credentials are never sent in plaintext.`);
+  if (c.temporalAuth === 'none' && (c.apiTemporalSecretName || c.workerTemporalSecretName))
+    throw new Error(
+      'temporalAuth=none has no Temporal credentials: drop apiTemporalSecretName and workerTemporalSecretName.',
+    );
   const base = defaults[c.env];
+  const names = {
+    runtime: c.runtimeSecretName ?? `carepath/${c.env}/runtime`,
+    api: c.apiTemporalSecretName ?? `carepath/${c.env}/temporal/api`,
+    worker: c.workerTemporalSecretName ?? `carepath/${c.env}/temporal/worker`,
+  };
+  if (new Set(Object.values(names)).size < 3)
+    throw new Error(
+      'runtimeSecretName, apiTemporalSecretName and workerTemporalSecretName must name three different secrets.',
+    );
   const worker = {
     ...base.worker,
     ...(c.workerMinTasks ? { minTasks: c.workerMinTasks } : {}),
@@ -158,7 +189,8 @@ export function carepathConfig(context: ContextReader): CarepathConfig {
       auth: c.temporalAuth,
       tls: c.temporalTls,
       privateCa: c.temporalPrivateCa,
-      runtimeSecretName: c.runtimeSecretName ?? `carepath/${c.env}/runtime`,
+      runtimeSecretName: names.runtime,
+      ...(c.temporalAuth === 'none' ? {} : { credentialSecretNames: { api: names.api, worker: names.worker } }),
       uiOrigin: new URL(c.temporalUiOrigin).origin,
       unsignedKeyIds: c.unsignedCodecKeyIds?.split(',') ?? [],
     },

@@ -3,8 +3,8 @@
  * careJourney workflows and their activities. It serves nothing, so it has no load balancer and no
  * inbound rule; it scales on CPU between a floor that keeps timers firing through a task's loss and
  * a ceiling that protects Temporal and DynamoDB. Secrets arrive through the task definition from
- * Secrets Manager; the task role may touch only the table (named actions) and send SES mail as the
- * configured sender.
+ * Secrets Manager (the shared keys it uses, and its own Temporal credential); the task role may touch
+ * only the table (named actions) and send SES mail as the configured sender.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import { workerArtifacts } from '../scripts/buildWorker.js';
 import { tableActions, type Data } from './data.js';
 import type { RuntimeSecret } from './runtimeSecret.js';
+import type { TemporalCredential } from './temporalCredential.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -26,6 +27,8 @@ export interface WorkerProps {
   vpc: ec2.IVpc;
   data: Data;
   runtimeSecret: RuntimeSecret;
+  /** The worker's own Temporal credential; none when Temporal takes no client credential. */
+  temporalCredential?: TemporalCredential;
   encryptionKey: kms.IKey;
   /** Fargate CPU units (1024 = 1 vCPU) and memory; ARM64. */
   cpu: number;
@@ -89,7 +92,7 @@ export class Worker extends Construct {
           ? { CAREPATH_EMAIL_FROM: props.email.from, CAREPATH_EMAIL_ADDRESS_TEMPLATE: props.email.addressTemplate }
           : {}),
       },
-      secrets: props.runtimeSecret.ecsSecrets(),
+      secrets: { ...props.runtimeSecret.ecsSecrets('worker'), ...props.temporalCredential?.ecsSecrets() },
       healthCheck: {
         command: ['CMD', 'node', `/app/dist/${workerArtifacts.healthcheck}`],
         interval: Duration.seconds(30),
@@ -137,7 +140,7 @@ export class Worker extends Construct {
       {
         id: 'HIPAA.Security-IAMNoInlinePolicy',
         reason:
-          'The inline policy lets ECS pull this image, read this secret and write this log group, for this task definition only.',
+          "The inline policy lets ECS pull this image, read the shared secret and the worker's Temporal credential, and write this log group, for this task only.",
       },
     );
 

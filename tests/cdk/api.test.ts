@@ -9,9 +9,13 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEV_ONLY_PATHS, publishedRoutes } from '../../cdk/api.js';
-import { RUNTIME_SECRET_ARN_ENV, RUNTIME_SECRET_KEYS } from '../../lambdas/runtimeSecrets.js';
+import {
+  RUNTIME_SECRET_ARN_ENV,
+  RUNTIME_SECRET_KEYS,
+  TEMPORAL_CREDENTIAL_SECRET_ARN_ENV,
+} from '../../lambdas/runtimeSecrets.js';
 import { routes } from '../../lambdas/routes.js';
-import { actionsOf, logicalId, statementsOfRole, synthCarepath } from './synth.js';
+import { actionsOf, logicalId, secretsIn, statementsOfRole, synthCarepath } from './synth.js';
 
 const { app, stack, template } = synthCarepath({ env: 'prod', apiReservedConcurrency: 40 });
 const apiId = logicalId(stack, stack.api.httpApi);
@@ -126,12 +130,13 @@ describe('the API Lambda', () => {
     expect(props.LoggingConfig).toMatchObject({ LogFormat: 'JSON' });
   });
 
-  it('is configured from plain settings plus a secret ARN: no secret value is in its environment', () => {
+  it('is configured from plain settings plus two secret ARNs: no secret value is in its environment', () => {
     const env = fn().Environment.Variables;
     expect(Object.keys(env).sort()).toEqual(
       [
         'CAREPATH_TABLE',
         RUNTIME_SECRET_ARN_ENV,
+        TEMPORAL_CREDENTIAL_SECRET_ARN_ENV,
         'COGNITO_USER_POOL_ID',
         'COGNITO_CLIENT_ID',
         'COGNITO_INTEGRATION_CLIENT_ID',
@@ -143,20 +148,21 @@ describe('the API Lambda', () => {
     );
     for (const key of RUNTIME_SECRET_KEYS) expect(env).not.toHaveProperty(key);
     expect(JSON.stringify(env[RUNTIME_SECRET_ARN_ENV])).toContain(':secret:carepath/prod/runtime');
+    expect(JSON.stringify(env[TEMPORAL_CREDENTIAL_SECRET_ARN_ENV])).toContain(':secret:carepath/prod/temporal/api');
     // People's ID tokens from the dashboard's client; engines' access tokens from theirs (lambdas/auth.ts).
     expect(env.COGNITO_CLIENT_ID).toEqual({ Ref: logicalId(stack, stack.identity.dashboardClient) });
     expect(env.COGNITO_INTEGRATION_CLIENT_ID).toEqual({ Ref: logicalId(stack, stack.identity.integrationClient) });
   });
 
-  it('may read the runtime secret, and nothing else in Secrets Manager', () => {
+  it("may read the shared runtime secret and the API's Temporal credential, and nothing else in Secrets Manager", () => {
     const statements = statementsOfRole(template, logicalId(stack, stack.api.handler.role!)).filter((s) =>
       actionsOf(s).some((a) => a.startsWith('secretsmanager:')),
     );
-    expect(statements).toHaveLength(1);
-    expect(new Set(actionsOf(statements[0]!))).toEqual(
-      new Set(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']),
-    );
-    expect(JSON.stringify(statements[0]!.Resource)).toContain(':secret:carepath/prod/runtime-??????');
+    for (const statement of statements)
+      expect(new Set(actionsOf(statement))).toEqual(
+        new Set(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']),
+      );
+    expect(secretsIn(statements)).toEqual(['carepath/prod/runtime', 'carepath/prod/temporal/api']);
   });
 
   it('is one esbuild bundle of lambdas/lambda.ts that loads on Node and exports the handler', () => {

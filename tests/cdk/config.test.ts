@@ -17,6 +17,7 @@ describe('carepathConfig', () => {
         auth: 'api-key',
         tls: true,
         runtimeSecretName: 'carepath/dev/runtime',
+        credentialSecretNames: { api: 'carepath/dev/temporal/api', worker: 'carepath/dev/temporal/worker' },
         uiOrigin: 'https://cloud.temporal.io',
       },
     });
@@ -75,8 +76,24 @@ describe('carepathConfig', () => {
     [{ workerMinTasks: '4', workerMaxTasks: '3' }, /below/],
     [{ cognitoDomainPrefix: 'Has Spaces' }, /cognitoDomainPrefix/],
     [{ alarmEmail: 'not-an-address' }, /alarmEmail/],
+    // Secrets Manager would read "-worker" as the random suffix it adds, and find no such secret.
+    [{ workerTemporalSecretName: 'carepath/prod/temporal-worker' }, /workerTemporalSecretName: must not end/],
+    [{ apiTemporalSecretName: 'carepath/dev/runtime' }, /three different secrets/],
+    [{ temporalAuth: 'none', apiTemporalSecretName: 'carepath/dev/temporal/api' }, /no Temporal credentials/],
   ])('refuses %j', (context, message) => {
     expect(() => from(context)).toThrow(message);
+  });
+
+  it('names a Temporal credential secret for each process, overridable, and none without credentials', () => {
+    expect(
+      from({ env: 'prod', apiTemporalSecretName: 'ics/api-temporal', workerTemporalSecretName: 'ics/worker-temporal' })
+        .temporal.credentialSecretNames,
+    ).toEqual({ api: 'ics/api-temporal', worker: 'ics/worker-temporal' });
+    expect(from({ temporalAuth: 'mtls' }).temporal.credentialSecretNames).toEqual({
+      api: 'carepath/dev/temporal/api',
+      worker: 'carepath/dev/temporal/worker',
+    });
+    expect(from({ temporalAuth: 'none' }).temporal).not.toHaveProperty('credentialSecretNames');
   });
 
   it('allows plaintext only without credentials (a self-hosted cluster on a private network)', () => {

@@ -86,3 +86,11 @@ export function statementsOfRole(template: Template, roleLogicalId: string): Sta
     .filter(({ roles }) => JSON.stringify(roles).includes(`"${roleLogicalId}"`))
     .map(({ statement }) => statement);
 }
+
+/** The names of the Secrets Manager secrets these statements reach (each `…:secret:<name>-??????`), sorted. */
+export function secretsIn(statements: Statement[]): string[] {
+  const names = statements.flatMap((s) =>
+    [...JSON.stringify(s.Resource ?? null).matchAll(/:secret:([\w/+=.@-]+?)-\?{6}/g)].map((m) => m[1]!),
+  );
+  return [...new Set(names)].sort();
+}

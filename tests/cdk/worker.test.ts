@@ -1,14 +1,15 @@
 /**
- * The worker service: the repo's Dockerfile on Fargate arm64, its runtime secret injected key by
- * key from Secrets Manager (never as plain environment), a health check and a stop timeout that
+ * The worker service: the repo's Dockerfile on Fargate arm64, the shared keys it uses and its own
+ * Temporal credential injected key by key from Secrets Manager (never as plain environment), a health check and a stop timeout that
  * lets it drain, autoscaling between a floor and a ceiling, no inbound network, and a task role
  * that can reach the table through named actions and SES only as the configured sender.
  */
 import { describe, expect, it } from 'vitest';
 import { WORKER_STOP_TIMEOUT } from '../../cdk/worker.js';
-import { requiredSecretKeys } from '../../cdk/runtimeSecret.js';
+import { sharedSecretKeys } from '../../cdk/runtimeSecret.js';
+import { temporalCredentialKeys } from '../../cdk/temporalCredential.js';
 import { RUNTIME_SECRET_KEYS } from '../../lambdas/runtimeSecrets.js';
-import { actionsOf, logicalId, statementsOfRole, synthCarepath } from './synth.js';
+import { actionsOf, logicalId, secretsIn, statementsOfRole, synthCarepath } from './synth.js';
 
 const { stack, template } = synthCarepath({
   env: 'prod',
@@ -35,10 +36,17 @@ describe('the worker task', () => {
     expect(JSON.stringify(container().Image)).toContain('container-assets');
   });
 
-  it('gets exactly the secret keys its Temporal credentials need, each from the runtime secret', () => {
-    expect(container().Secrets.map((s) => s.Name)).toEqual(requiredSecretKeys({ auth: 'api-key', privateCa: false }));
-    for (const secret of container().Secrets)
-      expect(JSON.stringify(secret.ValueFrom)).toMatch(new RegExp(`:secret:carepath/prod/runtime:${secret.Name}::`));
+  it('gets exactly the shared keys it uses from the runtime secret, and its API key from its own secret', () => {
+    const from = Object.fromEntries(
+      container().Secrets.map((secret) => [secret.Name, JSON.stringify(secret.ValueFrom)]),
+    );
+    const shared = sharedSecretKeys('worker', { privateCa: false });
+    const own = temporalCredentialKeys('api-key');
+    expect(Object.keys(from).sort()).toEqual([...shared, ...own].sort());
+    for (const key of shared) expect(from[key]).toMatch(new RegExp(`:secret:carepath/prod/runtime:${key}::`));
+    for (const key of own) expect(from[key]).toMatch(new RegExp(`:secret:carepath/prod/temporal/worker:${key}::`));
+    // Patient ids are made by the API; the worker never needs the key that makes them (config/secretKeys.ts).
+    expect(from).not.toHaveProperty('CAREPATH_PSEUDONYM_KEY');
     for (const env of container().Environment) expect(RUNTIME_SECRET_KEYS as readonly string[]).not.toContain(env.Name);
   });
 
@@ -53,18 +61,16 @@ describe('the worker task', () => {
     expect(envOf(template, 'AWS::ECS::TaskDefinition')).not.toContain('CAREPATH_UNSIGNED_KEY_IDS');
   });
 
-  it('asks for the mTLS pair (and a private CA) instead of an API key when configured so', () => {
-    expect(requiredSecretKeys({ auth: 'mtls', privateCa: true })).toEqual([
+  it('asks for the mTLS pair instead of an API key, and a private CA from the shared secret, when configured so', () => {
+    expect(temporalCredentialKeys('mtls')).toEqual(['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY']);
+    expect(sharedSecretKeys('worker', { privateCa: true })).toEqual([
       'TEMPORAL_ADDRESS',
       'TEMPORAL_NAMESPACE',
-      'TEMPORAL_TLS_CERT',
-      'TEMPORAL_TLS_KEY',
-      'TEMPORAL_TLS_CA',
       'CAREPATH_CODEC_KEYS',
       'CAREPATH_SIGNING_KEYS',
-      'CAREPATH_PSEUDONYM_KEY',
+      'TEMPORAL_TLS_CA',
     ]);
-    expect(requiredSecretKeys({ auth: 'none', privateCa: false })).toEqual([
+    expect(sharedSecretKeys('api', { privateCa: false })).toEqual([
       'TEMPORAL_ADDRESS',
       'TEMPORAL_NAMESPACE',
       'CAREPATH_CODEC_KEYS',
@@ -103,11 +109,11 @@ describe('the worker permissions', () => {
   const taskRole = () => statementsOfRole(template, logicalId(stack, stack.worker.taskDefinition.taskRole));
   const executionRole = () => statementsOfRole(template, logicalId(stack, stack.worker.taskDefinition.executionRole!));
 
-  it('let the execution role read the runtime secret (to inject it) and the task role not at all', () => {
+  it("let the execution role read the shared secret and the worker's Temporal credential (to inject them), and the task role no secret at all", () => {
     const read = executionRole().filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
-    expect(read).toHaveLength(1);
-    expect(actionsOf(read[0]!)).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue']));
-    expect(JSON.stringify(read[0]!.Resource)).toContain(':secret:carepath/prod/runtime-??????');
+    for (const statement of read)
+      expect(actionsOf(statement)).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue']));
+    expect(secretsIn(read)).toEqual(['carepath/prod/runtime', 'carepath/prod/temporal/worker']);
     expect(taskRole().some((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')))).toBe(false);
   });
 
