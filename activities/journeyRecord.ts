@@ -181,7 +181,9 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
                 Update: {
                   TableName,
                   Key: keys.amendment(`JOURNEY#${journeyId}`, correction.at, randomUUID()),
-                  UpdateExpression: `SET ${Object.keys(amendment).map((f) => `#${f} = :${f}`).join(', ')}`,
+                  UpdateExpression: `SET ${Object.keys(amendment)
+                    .map((f) => `#${f} = :${f}`)
+                    .join(', ')}`,
                   ConditionExpression: 'attribute_not_exists(pk)',
                   ExpressionAttributeNames: Object.fromEntries(Object.keys(amendment).map((f) => [`#${f}`, f])),
                   ExpressionAttributeValues: Object.fromEntries(

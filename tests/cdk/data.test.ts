@@ -6,13 +6,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { indexes, tableDefinition, TTL_ATTRIBUTE } from '../../activities/table.js';
-import {
-  apiWrites,
-  APPEND_ONLY_KEYS,
-  EXPIRING_KEYS,
-  tableActions,
-  VAULT_LOCK_GRACE_DAYS,
-} from '../../cdk/data.js';
+import { apiWrites, APPEND_ONLY_KEYS, EXPIRING_KEYS, tableActions, VAULT_LOCK_GRACE_DAYS } from '../../cdk/data.js';
 import { actionsOf, iamStatements, logicalId, statementsOfRole, synthCarepath } from './synth.js';
 
 const dev = synthCarepath({ env: 'dev' });
@@ -145,7 +139,9 @@ describe.each([
         expect(reads).toHaveLength(1);
         expect(reads[0]!.Resource).toEqual(tableResources);
         const writes = allowed.filter((s) => s.Condition);
-        expect(Object.fromEntries(writes.map((s) => [actionsOf(s)[0]!.slice('dynamodb:'.length), s.Condition]))).toEqual(
+        expect(
+          Object.fromEntries(writes.map((s) => [actionsOf(s)[0]!.slice('dynamodb:'.length), s.Condition])),
+        ).toEqual(
           Object.fromEntries(
             Object.entries(apiWrites.partitions).map(([action, partitions]) => [
               action,
@@ -173,7 +169,8 @@ describe.each([
   });
 
   it('grants no one an action that writes around the partition and attribute conditions, or changes the TTL setting', () => {
-    const bypasses = /^dynamodb:(BatchWriteItem|PartiQL\w+|ExecuteStatement|BatchExecuteStatement|ExecuteTransaction|UpdateTimeToLive|ImportTable|RestoreTable\w*|UpdateTable|DeleteTable|\*)$/;
+    const bypasses =
+      /^dynamodb:(BatchWriteItem|PartiQL\w+|ExecuteStatement|BatchExecuteStatement|ExecuteTransaction|UpdateTimeToLive|ImportTable|RestoreTable\w*|UpdateTable|DeleteTable|\*)$/;
     const granted = iamStatements(template)
       .filter(({ statement }) => statement.Effect !== 'Deny')
       .flatMap(({ statement }) => actionsOf(statement))

@@ -45,7 +45,7 @@ function namesIn(expression: string | undefined, names: Record<string, string> |
     .match(/#?[A-Za-z_]\w*/g);
   return (words ?? [])
     .filter((w) => !/^(SET|REMOVE|ADD|DELETE|AND|OR|NOT)$/i.test(w))
-    .map((w) => (w.startsWith('#') ? names?.[w] ?? w : w));
+    .map((w) => (w.startsWith('#') ? (names?.[w] ?? w) : w));
 }
 
 const put = (p: Low, action = 'PutItem'): Request => ({
@@ -61,11 +61,13 @@ const update = (u: Low): Request => ({
     ...namesIn(u.UpdateExpression as string, u.ExpressionAttributeNames as Record<string, string>),
   ],
 });
-const keyed = (action: string) => (d: Low): Request => ({
-  action,
-  pk: pkOf(d.Key as Low),
-  attributes: Object.keys(d.Key as Low),
-});
+const keyed =
+  (action: string) =>
+  (d: Low): Request => ({
+    action,
+    pk: pkOf(d.Key as Low),
+    attributes: Object.keys(d.Key as Low),
+  });
 
 /** The authorisations a command needs, from its (marshalled) input. */
 function requestsOf(command: string, input: Low): Request[] {
@@ -87,7 +89,9 @@ function requestsOf(command: string, input: Low): Request[] {
     case 'BatchWriteItem':
       return Object.values(input.RequestItems as Record<string, Low[]>)
         .flat()
-        .map((r) => (r.PutRequest ? put(r.PutRequest as Low, 'BatchWriteItem') : keyed('BatchWriteItem')(r.DeleteRequest as Low)));
+        .map((r) =>
+          r.PutRequest ? put(r.PutRequest as Low, 'BatchWriteItem') : keyed('BatchWriteItem')(r.DeleteRequest as Low),
+        );
     default:
       return [{ action, attributes: [] }];
   }
@@ -110,7 +114,12 @@ function recordRequests(doc: DynamoDBDocumentClient, name: string): Request[] {
 /** IAM's `StringLike`: `*` is any run of characters. */
 const like = (value: string, patterns: readonly string[]) =>
   patterns.some((p) =>
-    new RegExp(`^${p.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value),
+    new RegExp(
+      `^${p
+        .split('*')
+        .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    ).test(value),
   );
 
 /** Why IAM, as cdk/data.ts builds it, would refuse this request of a role; undefined if it allows it. */
@@ -150,7 +159,9 @@ describe('what the API and the worker write, against the IAM lists', () => {
     expect(api({ action: 'UpdateItem', pk: 'ACCESS#p1', attributes: ['pk', 'sk'] })).toBeDefined();
     expect(api({ action: 'DeleteItem', pk: 'PATIENT#p1', attributes: ['pk', 'sk'] })).toBeDefined();
     expect(api({ action: 'BatchWriteItem', pk: 'STAFF#s1', attributes: ['pk', 'sk'] })).toBeDefined();
-    expect(api({ action: 'UpdateItem', pk: 'RATE#intake#gp', attributes: ['pk', 'sk', TTL_ATTRIBUTE] })).toBeUndefined();
+    expect(
+      api({ action: 'UpdateItem', pk: 'RATE#intake#gp', attributes: ['pk', 'sk', TTL_ATTRIBUTE] }),
+    ).toBeUndefined();
     expect(
       refusal(tableActions.worker, undefined, { action: 'PutItem', pk: 'JOURNEY#j1', attributes: [TTL_ATTRIBUTE] }),
     ).toMatch(/may not expire/);
@@ -229,9 +240,9 @@ describe('what the API and the worker write, against the IAM lists', () => {
       expect(admitted.text).toMatch(/\rMSA\|AA\|TOR-WRITES-1/);
 
       // Triage, a contact, that contact marked entered in error, demographics amended, the record read.
-      expect((await call('POST', `${path}/triage`, { token: raj, json: { decision: 'accept', reason: 'ok' } })).status).toBe(
-        200,
-      );
+      expect(
+        (await call('POST', `${path}/triage`, { token: raj, json: { decision: 'accept', reason: 'ok' } })).status,
+      ).toBe(200);
       const contact = await call('POST', `${path}/contacts`, {
         token: ana,
         json: { kind: 'routine', channel: 'visit', notes: 'Visited (wrong person)' },
@@ -239,9 +250,9 @@ describe('what the API and the worker write, against the IAM lists', () => {
       expect(contact.status).toBe(200);
       const seq = (contact.body as { contacts: { seq: number }[] }).contacts.at(-1)!.seq;
       const reason = 'Recorded against the wrong person';
-      expect((await call('POST', `${path}/entries/${seq}/entered-in-error`, { token: ana, json: { reason } })).status).toBe(
-        200,
-      );
+      expect(
+        (await call('POST', `${path}/entries/${seq}/entered-in-error`, { token: ana, json: { reason } })).status,
+      ).toBe(200);
       expect(
         (await call('POST', `${path}/demographics`, { token: ana, json: { phone: '01803 222222', reason } })).status,
       ).toBe(200);
@@ -251,7 +262,9 @@ describe('what the API and the worker write, against the IAM lists', () => {
       type Inbox = { items: { id: string; journeyId: string }[] };
       let item: Inbox['items'][number] | undefined;
       for (let i = 0; i < 300 && !item; i += 1) {
-        item = ((await call('GET', '/inbox', { token: raj })).body as Inbox).items.find((x) => x.journeyId === journeyId);
+        item = ((await call('GET', '/inbox', { token: raj })).body as Inbox).items.find(
+          (x) => x.journeyId === journeyId,
+        );
         if (!item) await new Promise((r) => setTimeout(r, 100));
       }
       expect(item).toBeDefined();
