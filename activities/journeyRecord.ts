@@ -164,6 +164,7 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
       correction: Correction,
     ): Promise<'marked' | 'not-found' | 'already'> {
       const mark: EnteredInError = { seq, ...correction };
+      const amendment = { kind: 'entered-in-error', journeyId, ...mark };
       try {
         await doc.send(
           new TransactWriteCommand({
@@ -186,15 +187,20 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
                   ExpressionAttributeValues: { ':none': [], ':marks': [mark] },
                 },
               },
+              // An update that creates the amendment, not a put: the API may not put in a journey's
+              // partition, where a put could replace an audit item whole (cdk/data.ts, apiWrites).
               {
-                Put: {
+                Update: {
                   TableName,
-                  Item: {
-                    ...keys.amendment(`JOURNEY#${journeyId}`, correction.at, randomUUID()),
-                    kind: 'entered-in-error',
-                    journeyId,
-                    ...mark,
-                  },
+                  Key: keys.amendment(`JOURNEY#${journeyId}`, correction.at, randomUUID()),
+                  UpdateExpression: `SET ${Object.keys(amendment)
+                    .map((f) => `#${f} = :${f}`)
+                    .join(', ')}`,
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                  ExpressionAttributeNames: Object.fromEntries(Object.keys(amendment).map((f) => [`#${f}`, f])),
+                  ExpressionAttributeValues: Object.fromEntries(
+                    Object.entries(amendment).map(([f, v]) => [`:${f}`, v]),
+                  ),
                 },
               },
             ],

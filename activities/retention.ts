@@ -9,7 +9,7 @@
  * journey's workflow executions still in Temporal. What is left is a deletion entry saying that a
  * record was deleted, when, why and by whom: it names the programme and the episode, never the
  * person. Run by operations with the table's credentials (`npm run retention`), not by the API,
- * whose role cannot delete.
+ * whose role can delete only staff-directory items (cdk/data.ts, apiWrites).
  */
 import { BatchWriteCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Client } from '@temporalio/client';

@@ -21,7 +21,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { RUNTIME_SECRET_ARN_ENV, TEMPORAL_CREDENTIAL_SECRET_ARN_ENV } from '../lambdas/runtimeSecrets.js';
 import { routes, type RouteSpec } from '../lambdas/routes.js';
-import { tableActions, type Data } from './data.js';
+import { apiWrites, tableActions, type Data } from './data.js';
 import type { RuntimeSecret } from './runtimeSecret.js';
 import type { TemporalCredential } from './temporalCredential.js';
 
@@ -131,7 +131,7 @@ export class Api extends Construct {
         sourceMap: true,
       },
     });
-    props.data.grant(this.handler, tableActions.api);
+    props.data.grant(this.handler, tableActions.api, apiWrites);
     props.runtimeSecret.secret.grantRead(this.handler);
     props.temporalCredential?.grantRead(this.handler);
     Validations.of(this.handler).acknowledge({

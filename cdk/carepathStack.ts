@@ -7,6 +7,7 @@
 import { CfnOutput, Fn, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Api } from './api.js';
+import { AuditTrail } from './auditTrail.js';
 import type { CarepathConfig } from './config.js';
 import { DashboardHosting } from './dashboardHosting.js';
 import { Data } from './data.js';
@@ -33,6 +34,7 @@ export class CarepathStack extends Stack {
   readonly worker: Worker;
   readonly dashboard: DashboardHosting;
   readonly monitoring: Monitoring;
+  readonly auditTrail: AuditTrail;
 
   constructor(scope: Construct, id: string, props: CarepathStackProps) {
     super(scope, id, props);
@@ -109,6 +111,15 @@ export class CarepathStack extends Stack {
       dashboardUrl: this.dashboard.origin,
       ...(config.email ? { email: config.email } : {}),
       ...logs,
+    });
+    this.auditTrail = new AuditTrail(this, 'AuditTrail', {
+      name,
+      table: this.data.table,
+      encryptionKey,
+      accessLogs: this.dashboard.accessLogs,
+      retentionDays: config.logRetentionDays,
+      lock: config.backup.vaultLock,
+      retain,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       name,

@@ -13,6 +13,9 @@ export type EnvironmentName = (typeof environmentNames)[number];
 export const temporalAuthModes = ['api-key', 'mtls', 'none'] as const;
 export type TemporalAuth = (typeof temporalAuthModes)[number];
 
+export const vaultLockModes = ['compliance', 'governance', 'none'] as const;
+export type VaultLockMode = (typeof vaultLockModes)[number];
+
 export interface CarepathConfig {
   envName: EnvironmentName;
   region: string;
@@ -67,6 +70,13 @@ export interface CarepathConfig {
     dailyRetentionDays: number;
     /** Monthly recovery points kept; 0 for none. */
     monthlyRetentionDays: number;
+    /**
+     * AWS Backup Vault Lock on the table's vault: no one, the root user included, deletes a recovery
+     * point before the daily retention is up. `compliance` becomes immutable after a 3-day grace
+     * period (the lock itself cannot then be removed); `governance` can be lifted by someone granted
+     * `backup:DeleteBackupVaultLockConfiguration`; `none` locks nothing.
+     */
+    vaultLock: VaultLockMode;
   };
   /** Subscribed to the alarm topic, when set. */
   alarmEmail?: string;
@@ -81,7 +91,7 @@ const defaults: Record<EnvironmentName, Omit<CarepathConfig, 'envName' | 'region
     natGateways: 1,
     api: { memoryMiB: 1024, reservedConcurrency: 10, throttleRate: 20, throttleBurst: 40 },
     worker: { cpu: 512, memoryMiB: 1024, minTasks: 1, maxTasks: 2, workflowCache: 500 },
-    backup: { dailyRetentionDays: 7, monthlyRetentionDays: 0 },
+    backup: { dailyRetentionDays: 7, monthlyRetentionDays: 0, vaultLock: 'governance' },
   },
   prod: {
     retainData: true,
@@ -89,7 +99,7 @@ const defaults: Record<EnvironmentName, Omit<CarepathConfig, 'envName' | 'region
     natGateways: 2,
     api: { memoryMiB: 1024, reservedConcurrency: 50, throttleRate: 200, throttleBurst: 400 },
     worker: { cpu: 1024, memoryMiB: 2048, minTasks: 2, maxTasks: 6, workflowCache: 2000 },
-    backup: { dailyRetentionDays: 7, monthlyRetentionDays: 366 },
+    backup: { dailyRetentionDays: 7, monthlyRetentionDays: 366, vaultLock: 'compliance' },
   },
 };
 
@@ -134,6 +144,7 @@ const overrides = z.object({
   natGateways: z.coerce.number().int().min(1).max(3).optional(),
   workerMinTasks: positiveInt.optional(),
   workerMaxTasks: positiveInt.optional(),
+  backupVaultLock: z.enum(vaultLockModes).optional(),
   alarmEmail: z.email().optional(),
   emailFrom: z.email().optional(),
   emailAddressTemplate: z.string().includes('{id}').optional(),
@@ -185,6 +196,7 @@ export function carepathConfig(context: ContextReader): CarepathConfig {
     natGateways: c.natGateways ?? base.natGateways,
     api: { ...base.api, ...(c.apiReservedConcurrency ? { reservedConcurrency: c.apiReservedConcurrency } : {}) },
     worker,
+    backup: { ...base.backup, ...(c.backupVaultLock ? { vaultLock: c.backupVaultLock } : {}) },
     temporal: {
       auth: c.temporalAuth,
       tls: c.temporalTls,

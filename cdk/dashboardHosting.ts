@@ -39,6 +39,8 @@ export interface DashboardHostingProps {
 
 export class DashboardHosting extends Construct {
   readonly bucket: s3.Bucket;
+  /** S3 and CloudFront access logs (the audit trail's bucket logs here too). */
+  readonly accessLogs: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
   /** `https://<id>.cloudfront.net` */
   readonly origin: string;
@@ -50,7 +52,7 @@ export class DashboardHosting extends Construct {
     const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const region = Stack.of(this).region;
 
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+    const accessLogs = (this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
@@ -61,7 +63,7 @@ export class DashboardHosting extends Construct {
         { expiration: Duration.days(props.accessLogRetentionDays), noncurrentVersionExpiration: Duration.days(7) },
       ],
       removalPolicy,
-    });
+    }));
     Validations.of(accessLogs).acknowledge(
       {
         id: 'HIPAA.Security-S3BucketReplicationEnabled',

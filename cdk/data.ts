@@ -12,11 +12,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { indexes, tableDefinition, TTL_ATTRIBUTE } from '../activities/table.js';
+import type { CarepathConfig } from './config.js';
 
 /** The DynamoDB actions each process uses; nothing broader, and never a wildcard. */
 export const tableActions = {
-  /** The API: reads journeys and inboxes, records patients, ADT message ids and inbox acknowledgements; /health describes the table. */
-  api: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DescribeTable'],
+  /**
+   * The API: reads journeys, people and inboxes (one batch read for a page of them); records
+   * patients, referrals, reads of a record, ADT message ids, rate-limit counts, inbox
+   * acknowledgements, corrections and the staff directory (whose absences and team memberships
+   * are taken back by deleting them); /health describes the table. Where it may write: `apiWrites`.
+   */
+  api: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'DescribeTable'],
   /** The worker's activities: projections, audit (conditional puts), caseload transactions. */
   worker: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
 } as const;
@@ -24,14 +30,60 @@ export const tableActions = {
 /** Partition keys whose items are never changed once written (the access and deletion logs). */
 export const APPEND_ONLY_KEYS = ['ACCESS#*', 'DELETIONS#*'];
 
+/**
+ * Partition keys whose items may expire (`TTL_ATTRIBUTE`): processed ADT message ids and
+ * rate-limit windows. No role may write the attribute anywhere else, so nothing of the record,
+ * its audit trail least of all, can be set to vanish.
+ */
+export const EXPIRING_KEYS = ['ADT#*', 'RATE#*'];
+
+export type WriteAction = 'PutItem' | 'UpdateItem' | 'DeleteItem';
+
+/**
+ * Where a process may write, by action, as IAM can say it: by partition key
+ * (`dynamodb:LeadingKeys`) and attribute names (`dynamodb:Attributes`) — IAM sees neither sort
+ * keys nor values.
+ */
+export interface WriteScope {
+  /** The partitions (`StringLike` patterns) each write action may touch; an action not named may not write. */
+  partitions: Partial<Record<WriteAction, readonly string[]>>;
+  /** Partitions where only these attributes may be written. */
+  only?: { partitions: readonly string[]; attributes: readonly string[] };
+}
+
+/**
+ * Every partition the API writes (tests/security/tableWrites.test.ts drives the API and fails on a
+ * write outside it). A journey's partition holds its audit trail (`AUDIT#…`) beside its record; the
+ * API writes there only to mark an entry entered in error (activities/journeyRecord.ts), by
+ * update, never by put (a put could replace an audit item whole), and only the attributes of that
+ * mark and of the amendment item that says so.
+ */
+export const apiWrites: WriteScope = {
+  partitions: {
+    PutItem: ['PATIENT#*', 'ACCESS#*', 'ADT#*', 'STAFF#*', 'TEAM-STAFF#*', 'TEAM-ABSENCE#*'],
+    UpdateItem: ['PATIENT#*', 'INBOX#*', 'RATE#*', 'JOURNEY#*'],
+    DeleteItem: ['STAFF#*', 'TEAM-STAFF#*', 'TEAM-ABSENCE#*'],
+  },
+  only: {
+    partitions: ['JOURNEY#*'],
+    attributes: ['pk', 'sk', 'enteredInError', 'kind', 'journeyId', 'seq', 'reason', 'by', 'role', 'at'],
+  },
+};
+
+const isWrite = (action: string): action is WriteAction =>
+  action === 'PutItem' || action === 'UpdateItem' || action === 'DeleteItem';
+
 export interface DataProps {
   /** e.g. `carepath-prod`. */
   tableName: string;
   encryptionKey: kms.IKey;
   /** prod: deletion protection, and the table and its backups outlive the stack. */
   retain: boolean;
-  backup: { dailyRetentionDays: number; monthlyRetentionDays: number };
+  backup: CarepathConfig['backup'];
 }
+
+/** Days a compliance-mode Vault Lock can still be changed or removed after it is first deployed (AWS's minimum is 3). */
+export const VAULT_LOCK_GRACE_DAYS = 3;
 
 const attributeType = (type: string | undefined): dynamodb.AttributeType => {
   if (type === 'S') return dynamodb.AttributeType.STRING;
@@ -88,9 +140,21 @@ export class Data extends Construct {
       });
     }
 
+    // The immutable copy: a recovery point outlives any credential that would delete it early. The
+    // minimum is the shortest rule's retention, or that rule's copies would be refused.
+    const { vaultLock } = props.backup;
     const vault = new backup.BackupVault(this, 'BackupVault', {
       encryptionKey: props.encryptionKey,
       removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      ...(vaultLock === 'none'
+        ? {}
+        : {
+            lockConfiguration: {
+              minRetention: Duration.days(props.backup.dailyRetentionDays),
+              // Compliance mode: after these days the lock can be neither changed nor removed.
+              ...(vaultLock === 'compliance' ? { changeableFor: Duration.days(VAULT_LOCK_GRACE_DAYS) } : {}),
+            },
+          }),
     });
     const plan = new backup.BackupPlan(this, 'BackupPlan', { backupVault: vault });
     plan.addRule(
@@ -123,30 +187,75 @@ export class Data extends Construct {
   }
 
   /**
-   * Grants exactly `actions` on the table and the key operations DynamoDB performs for them. The
-   * access log and the deletion log are append-only for every process: whatever else it may do, it
-   * may not update or delete their items (activities/table.ts: `ACCESS#…`, `DELETIONS#…`).
+   * Grants exactly `actions` on the table and the key operations DynamoDB performs for them; with a
+   * `scope`, each write action only where the scope says. Whatever else a process may do, it may
+   * not update or delete items of the access and deletion logs (`APPEND_ONLY_KEYS`), nor write the
+   * TTL attribute outside `EXPIRING_KEYS`.
    */
-  grant(grantee: iam.IGrantable, actions: readonly string[]): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: this.resourceArns() }),
+  grant(grantee: iam.IGrantable, actions: readonly string[], scope?: WriteScope): void {
+    const principal = grantee.grantPrincipal;
+    const dynamodbActions = (list: readonly string[]) => list.map((a) => `dynamodb:${a}`);
+    const anywhere = scope ? actions.filter((a) => !isWrite(a)) : actions;
+    principal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: dynamodbActions(anywhere), resources: this.resourceArns() }),
     );
-    const rewrites = actions.filter((a) => a === 'UpdateItem' || a === 'DeleteItem');
+    const writes = actions.filter(isWrite);
+    if (scope) {
+      for (const action of writes) {
+        const partitions = scope.partitions[action];
+        if (!partitions?.length) throw new Error(`Data.grant: ${action} is granted but its scope names no partition`);
+        principal.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            actions: dynamodbActions([action]),
+            resources: [this.table.tableArn],
+            // ForAllValues: every item of the request (each of a transaction's, too) is in one of them.
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions } },
+          }),
+        );
+      }
+      const attributeWrites = writes.filter((a) => a !== 'DeleteItem');
+      if (scope.only && attributeWrites.length > 0)
+        principal.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            effect: iam.Effect.DENY,
+            actions: dynamodbActions(attributeWrites),
+            resources: [this.table.tableArn],
+            conditions: {
+              'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': scope.only.partitions },
+              'ForAnyValue:StringNotEquals': { 'dynamodb:Attributes': scope.only.attributes },
+            },
+          }),
+        );
+    }
+    const rewrites = writes.filter((a) => a === 'UpdateItem' || a === 'DeleteItem');
     if (rewrites.length > 0)
-      grantee.grantPrincipal.addToPrincipalPolicy(
+      principal.addToPrincipalPolicy(
         new iam.PolicyStatement({
           effect: iam.Effect.DENY,
-          actions: rewrites.map((a) => `dynamodb:${a}`),
+          actions: dynamodbActions(rewrites),
           resources: [this.table.tableArn],
           conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': APPEND_ONLY_KEYS } },
         }),
       );
-    grantee.grantPrincipal.addToPrincipalPolicy(
+    const expiring = writes.filter((a) => a !== 'DeleteItem');
+    if (expiring.length > 0)
+      principal.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          effect: iam.Effect.DENY,
+          actions: dynamodbActions(expiring),
+          resources: [this.table.tableArn],
+          conditions: {
+            'ForAnyValue:StringEquals': { 'dynamodb:Attributes': [TTL_ATTRIBUTE] },
+            'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': EXPIRING_KEYS },
+          },
+        }),
+      );
+    principal.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: [
           'kms:Decrypt',
           'kms:DescribeKey',
-          ...(actions.some((a) => /Put|Update|Delete/.test(a)) ? ['kms:Encrypt', 'kms:GenerateDataKey'] : []),
+          ...(writes.length > 0 ? ['kms:Encrypt', 'kms:GenerateDataKey'] : []),
         ],
         resources: [this.encryptionKey.keyArn],
         // Only through DynamoDB: the key cannot be used directly with these permissions.

@@ -23,7 +23,7 @@ export class Encryption extends Construct {
     const { region, account } = Stack.of(this);
     this.key = new kms.Key(this, 'Key', {
       alias: `alias/${props.aliasName}`,
-      description: `carepath (${props.aliasName}): DynamoDB table, backups, logs and alarm topic`,
+      description: `carepath (${props.aliasName}): DynamoDB table, backups, logs, audit trail and alarm topic`,
       enableKeyRotation: true,
       removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(props.retain ? 30 : 7),
@@ -45,6 +45,21 @@ export class Encryption extends Construct {
         conditions: {
           ArnLike: {
             'kms:EncryptionContext:aws:logs:arn': `arn:${Stack.of(this).partition}:logs:${region}:${account}:log-group:*`,
+          },
+        },
+      }),
+    );
+    // CloudTrail encrypts the audit trail's log files (cdk/auditTrail.ts) for trails of this
+    // account only; people read them with their own IAM grants on the key.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          StringLike: {
+            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${Stack.of(this).partition}:cloudtrail:*:${account}:trail/*`,
           },
         },
       }),

@@ -36,8 +36,18 @@ describe('carepathConfig', () => {
       natGateways: 2,
       logRetentionDays: 400,
       worker: { minTasks: 2 },
-      backup: { dailyRetentionDays: 7, monthlyRetentionDays: 366 },
+      backup: { dailyRetentionDays: 7, monthlyRetentionDays: 366, vaultLock: 'compliance' },
     });
+  });
+
+  it('locks the backup vault in compliance mode in prod and governance mode in dev, and takes either as an override', () => {
+    expect(from({}).backup.vaultLock).toBe('governance');
+    expect(from({ env: 'prod', backupVaultLock: 'governance' }).backup).toEqual({
+      dailyRetentionDays: 7,
+      monthlyRetentionDays: 366,
+      vaultLock: 'governance',
+    });
+    expect(from({ backupVaultLock: 'none' }).backup.vaultLock).toBe('none');
   });
 
   it('takes overrides as the CLI passes them (strings)', () => {
@@ -80,6 +90,7 @@ describe('carepathConfig', () => {
     [{ workerTemporalSecretName: 'carepath/prod/temporal-worker' }, /workerTemporalSecretName: must not end/],
     [{ apiTemporalSecretName: 'carepath/dev/runtime' }, /three different secrets/],
     [{ temporalAuth: 'none', apiTemporalSecretName: 'carepath/dev/temporal/api' }, /no Temporal credentials/],
+    [{ backupVaultLock: 'forever' }, /backupVaultLock/],
   ])('refuses %j', (context, message) => {
     expect(() => from(context)).toThrow(message);
   });

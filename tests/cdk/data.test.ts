@@ -3,9 +3,10 @@
  * key, recoverable (PITR and AWS Backup), protected from deletion in prod, and reachable only
  * through named actions — no IAM statement anywhere grants a wildcard action on it.
  */
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { indexes, tableDefinition, TTL_ATTRIBUTE } from '../../activities/table.js';
-import { APPEND_ONLY_KEYS, tableActions } from '../../cdk/data.js';
+import { apiWrites, APPEND_ONLY_KEYS, EXPIRING_KEYS, tableActions, VAULT_LOCK_GRACE_DAYS } from '../../cdk/data.js';
 import { actionsOf, iamStatements, logicalId, statementsOfRole, synthCarepath } from './synth.js';
 
 const dev = synthCarepath({ env: 'dev' });
@@ -92,37 +93,167 @@ describe.each([
     }
   });
 
-  it('grants the API and the worker exactly their lists of table actions, on the table and its named indexes', () => {
+  it('grants the API and the worker exactly their lists of table actions, the API its writes only to the partitions it uses', () => {
+    const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
     const tableResources = [
-      { 'Fn::GetAtt': [tableId, 'Arn'] },
-      ...Object.values(indexes).map((i) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, `/index/${i}`]] })),
+      tableArn,
+      ...Object.values(indexes).map((i) => ({ 'Fn::Join': ['', [tableArn, `/index/${i}`]] })),
     ];
     const roles = {
       api: logicalId(stack, stack.api.handler.role!),
       worker: logicalId(stack, stack.worker.taskDefinition.taskRole),
     };
+    const dynamodb = (list: readonly string[]) => new Set(list.map((a) => `dynamodb:${a}`));
     for (const [who, role] of Object.entries(roles) as [keyof typeof tableActions, string][]) {
       const statements = statementsOfRole(template, role);
-      const dynamo = statements.filter(
+      const allowed = statements.filter(
         (s) => s.Effect !== 'Deny' && actionsOf(s).some((a) => a.startsWith('dynamodb:')),
       );
-      expect(dynamo).toHaveLength(1);
-      // The access and deletion logs are append-only: no update or delete of their items.
+      const granted = allowed.flatMap(actionsOf);
+      expect(new Set(granted)).toEqual(dynamodb(tableActions[who]));
+      expect(granted).toHaveLength(tableActions[who].length);
       const denied = statements.filter((s) => s.Effect === 'Deny');
-      expect(denied).toHaveLength(1);
-      expect(new Set(actionsOf(denied[0]!))).toEqual(
-        new Set(tableActions[who].filter((a) => /Update|Delete/.test(a)).map((a) => `dynamodb:${a}`)),
+      const denial = (condition: Record<string, Record<string, unknown>>) =>
+        denied.find((s) => JSON.stringify(s.Condition) === JSON.stringify(condition));
+
+      // The access and deletion logs are append-only: no update or delete of their items.
+      const appendOnly = denial({ 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': APPEND_ONLY_KEYS } });
+      expect(new Set(actionsOf(appendOnly!))).toEqual(
+        dynamodb(tableActions[who].filter((a) => /Update|Delete/.test(a))),
       );
-      expect(denied[0]!.Condition).toEqual({
-        'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': APPEND_ONLY_KEYS },
+      // No one writes the TTL attribute outside the partitions that expire.
+      const ttl = denial({
+        'ForAnyValue:StringEquals': { 'dynamodb:Attributes': [TTL_ATTRIBUTE] },
+        'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': EXPIRING_KEYS },
       });
-      expect(new Set(actionsOf(dynamo[0]!))).toEqual(new Set(tableActions[who].map((a) => `dynamodb:${a}`)));
-      expect(dynamo[0]!.Resource).toEqual(tableResources);
+      expect(new Set(actionsOf(ttl!))).toEqual(dynamodb(['PutItem', 'UpdateItem']));
+      for (const s of [appendOnly!, ttl!]) expect(s.Resource).toEqual(tableArn);
+
+      if (who === 'worker') {
+        expect(allowed).toHaveLength(1);
+        expect(allowed[0]!.Resource).toEqual(tableResources);
+        expect(denied).toHaveLength(2);
+      } else {
+        // Reads anywhere in the table and its indexes; each write only in the partitions it uses.
+        const reads = allowed.filter((s) => !s.Condition);
+        expect(reads).toHaveLength(1);
+        expect(reads[0]!.Resource).toEqual(tableResources);
+        const writes = allowed.filter((s) => s.Condition);
+        expect(
+          Object.fromEntries(writes.map((s) => [actionsOf(s)[0]!.slice('dynamodb:'.length), s.Condition])),
+        ).toEqual(
+          Object.fromEntries(
+            Object.entries(apiWrites.partitions).map(([action, partitions]) => [
+              action,
+              { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions } },
+            ]),
+          ),
+        );
+        for (const s of writes) expect(s.Resource).toEqual(tableArn);
+        // In a journey's partition (its audit trail's), only a correction's attributes.
+        const journeys = denial({
+          'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': apiWrites.only!.partitions },
+          'ForAnyValue:StringNotEquals': { 'dynamodb:Attributes': apiWrites.only!.attributes },
+        });
+        expect(new Set(actionsOf(journeys!))).toEqual(dynamodb(['PutItem', 'UpdateItem']));
+        expect(apiWrites.partitions.PutItem).not.toContain('JOURNEY#*');
+        expect(apiWrites.only!.attributes).not.toContain(TTL_ATTRIBUTE);
+        expect(denied).toHaveLength(3);
+      }
       const kms = statements.find(
         (s) => actionsOf(s).some((a) => a.startsWith('kms:')) && JSON.stringify(s.Resource).includes(keyId),
       );
       expect(kms?.Condition).toEqual({ StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-2.amazonaws.com' } });
       expect(actionsOf(kms!).every((a) => !a.includes('*'))).toBe(true);
     }
+  });
+
+  it('grants no one an action that writes around the partition and attribute conditions, or changes the TTL setting', () => {
+    const bypasses =
+      /^dynamodb:(BatchWriteItem|PartiQL\w+|ExecuteStatement|BatchExecuteStatement|ExecuteTransaction|UpdateTimeToLive|ImportTable|RestoreTable\w*|UpdateTable|DeleteTable|\*)$/;
+    const granted = iamStatements(template)
+      .filter(({ statement }) => statement.Effect !== 'Deny')
+      .flatMap(({ statement }) => actionsOf(statement))
+      .filter((a) => bypasses.test(a));
+    expect(granted).toEqual([]);
+  });
+
+  it(
+    envName === 'prod'
+      ? 'locks the backup vault in compliance mode, after a grace period, for the daily retention'
+      : 'locks the backup vault in governance mode for the daily retention',
+    () => {
+      template.hasResourceProperties('AWS::Backup::BackupVault', {
+        LockConfiguration:
+          envName === 'prod'
+            ? { MinRetentionDays: 7, ChangeableForDays: VAULT_LOCK_GRACE_DAYS }
+            : { MinRetentionDays: 7 },
+      });
+      const lock = Object.values(template.findResources('AWS::Backup::BackupVault'))[0]!.Properties
+        .LockConfiguration as Record<string, unknown>;
+      expect('ChangeableForDays' in lock).toBe(envName === 'prod');
+    },
+  );
+
+  it('has its writes recorded by a validated, KMS-encrypted CloudTrail trail into a locked, versioned, SSL-only private bucket', () => {
+    const trails = Object.values(template.findResources('AWS::CloudTrail::Trail'));
+    expect(trails).toHaveLength(1);
+    const trail = trails[0]!.Properties as Record<string, unknown>;
+    expect(trail).toMatchObject({
+      EnableLogFileValidation: true,
+      IsLogging: true,
+      KMSKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+    });
+    expect(trail.EventSelectors).toBeUndefined();
+    expect(trail.AdvancedEventSelectors).toEqual([
+      {
+        Name: 'Writes to the carepath table',
+        FieldSelectors: [
+          { Field: 'eventCategory', Equals: ['Data'] },
+          { Field: 'resources.type', Equals: ['AWS::DynamoDB::Table'] },
+          { Field: 'resources.ARN', Equals: [{ 'Fn::GetAtt': [tableId, 'Arn'] }] },
+          { Field: 'readOnly', Equals: ['false'] },
+        ],
+      },
+      {
+        Name: 'Write management events',
+        FieldSelectors: [
+          { Field: 'eventCategory', Equals: ['Management'] },
+          { Field: 'readOnly', Equals: ['false'] },
+        ],
+      },
+    ]);
+    const bucketId = logicalId(stack, stack.auditTrail.bucket);
+    expect(trail.S3BucketName).toEqual({ Ref: bucketId });
+    const bucket = template.findResources('AWS::S3::Bucket')[bucketId]!.Properties as Record<string, unknown>;
+    const days = envName === 'prod' ? 400 : 30;
+    expect(bucket).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: envName === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE', Days: days } },
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    // The key lets CloudTrail encrypt for this account's trails only.
+    const keyPolicy = template.findResources('AWS::KMS::Key')[keyId]!.Properties.KeyPolicy as {
+      Statement: { Principal?: { Service?: string }; Condition?: unknown }[];
+    };
+    const forTrail = keyPolicy.Statement.find((s) => s.Principal?.Service === 'cloudtrail.amazonaws.com');
+    expect(JSON.stringify(forTrail?.Condition)).toMatch(/aws:cloudtrail:arn/);
   });
 });

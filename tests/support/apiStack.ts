@@ -11,6 +11,8 @@ import type { EncryptionCodec } from '../../temporal/payloadCodec.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../activities/dynamo.js';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createJourneyActivities } from '../../activities/journeyStore.js';
 import { createReadModel } from '../../activities/readModel.js';
@@ -31,6 +33,11 @@ export interface ApiStack {
   base: string;
   /** A Temporal client with no codec: what someone reading Temporal directly would see. */
   rawClient: Client;
+  /**
+   * The API's own DynamoDB client, as the Lambda has one of its own: what the API sends can be
+   * told from what the worker sends (on `currentTable().doc`).
+   */
+  apiDoc: DynamoDBDocumentClient;
   /** What a second process (the Lambda entry point, say) needs to reach the same stack. */
   env: Record<string, string>;
   pseudonymKey: Buffer;
@@ -73,6 +80,7 @@ export function useApiStack(
     });
     running = worker.run();
     // As the environment gives it (CAREPATH_PSEUDONYM_KEY is text): the same key in `env`.
+    const apiDoc = createDocumentClient({ tableName: table.tableName, endpoint: table.endpoint, region: 'eu-west-2' });
     const pseudonymKey = Buffer.from(randomBytes(32).toString('hex'), 'utf8');
     const auth = devAuthenticator(randomBytes(32).toString('hex'));
     const client = new Client({
@@ -83,21 +91,21 @@ export function useApiStack(
       {
         programmes: programmes(),
         gateway: createJourneyGateway(client),
-        read: createReadModel(table.doc, table.tableName),
+        read: createReadModel(apiDoc, table.tableName),
         auth,
         pseudonymKey,
         ...(opts.codec ? { codec: opts.codec } : {}),
         ...(opts.dashboardOrigin ? { dashboardOrigin: opts.dashboardOrigin } : {}),
         // Counted in the table, as every instance in AWS counts them (lambdas/rateLimits.ts).
         ...(opts.rateLimits
-          ? { rateLimits: opts.rateLimits, rateLimitCounts: { doc: table.doc, tableName: table.tableName } }
+          ? { rateLimits: opts.rateLimits, rateLimitCounts: { doc: apiDoc, tableName: table.tableName } }
           : {}),
         health: async () => ({
           temporal: await env.connection.healthService.check({}).then(
             () => true,
             () => false,
           ),
-          dynamodb: await table.doc.send(new DescribeTableCommand({ TableName: table.tableName })).then(
+          dynamodb: await apiDoc.send(new DescribeTableCommand({ TableName: table.tableName })).then(
             () => true,
             () => false,
           ),
@@ -110,6 +118,7 @@ export function useApiStack(
     stack = {
       base,
       rawClient: new Client({ connection: env.client.connection }),
+      apiDoc,
       env: {
         TEMPORAL_ADDRESS: env.address,
         CAREPATH_DYNAMODB_ENDPOINT: table.endpoint,
