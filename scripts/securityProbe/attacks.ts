@@ -142,7 +142,11 @@ export const attacks: Attack[] = [
     run: async (stack) => {
       const connection = await Connection.connect({ address: stack.temporal.address });
       try {
-        return await forgeClose(stack, new Client({ connection, namespace: stack.temporal.namespace }), 'gp-forge-plain');
+        return await forgeClose(
+          stack,
+          new Client({ connection, namespace: stack.temporal.namespace }),
+          'gp-forge-plain',
+        );
       } finally {
         await connection.close();
       }
@@ -212,8 +216,8 @@ export const attacks: Attack[] = [
       );
       const onOwnList = await list(outsider, 'exeter-1', cursor);
       const onTeamsList = await list(outsider, 'south-devon-1', cursor);
-      const shown = [onOwnList, onTeamsList].flatMap(
-        (r) => ((r.body as Page).items ?? []).filter((i) => i.teamId === 'south-devon-1'),
+      const shown = [onOwnList, onTeamsList].flatMap((r) =>
+        ((r.body as Page).items ?? []).filter((i) => i.teamId === 'south-devon-1'),
       );
       const next = await list(lead, 'south-devon-1', cursor);
       const page2 = (next.body as Page).items ?? [];
@@ -223,11 +227,7 @@ export const attacks: Attack[] = [
           happened: `${named.length > 0 ? 'the cursor names a journey' : 'the cursor names nothing'}; ${onOwnList.status} on own list, ${onTeamsList.status} on the team’s; ${shown.length} of the team’s journeys shown`,
         },
         twin: {
-          worked:
-            cursor !== '' &&
-            next.status === 200 &&
-            page2.length === 1 &&
-            page2[0]!.id !== first.items?.[0]?.id,
+          worked: cursor !== '' && next.status === 200 && page2.length === 1 && page2[0]!.id !== first.items?.[0]?.id,
           happened: `the lead’s own cursor: ${next.status}, ${page2.length} journey on the next page`,
         },
       };
@@ -251,13 +251,14 @@ export const attacks: Attack[] = [
       const [minted, listed] = [await signIn(rebound), await directory(rebound)];
       const loopback = await signIn(`127.0.0.1:${port}`);
       const token = loopback.status === 200 ? (JSON.parse(loopback.text) as { token: string }).token : undefined;
-      const used = token
-        ? await httpClient(stack.devApi)('GET', '/journeys?team=south-devon-1', { token })
-        : undefined;
+      const used = token ? await httpClient(stack.devApi)('GET', '/journeys?team=south-devon-1', { token }) : undefined;
       return {
         attack: {
           worked:
-            minted.status !== 403 || listed.status !== 403 || /"token"/.test(minted.text) || /"users"/.test(listed.text),
+            minted.status !== 403 ||
+            listed.status !== 403 ||
+            /"token"/.test(minted.text) ||
+            /"users"/.test(listed.text),
           happened: `sign-in ${minted.status}${/"token"/.test(minted.text) ? ' with a token' : ', no token'}; directory ${listed.status}`,
         },
         twin: {

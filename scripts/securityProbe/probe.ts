@@ -32,7 +32,14 @@ export async function runAttacks(stack: ProbeStack, attacks: Attack[] = everyAtt
       });
     } catch (error) {
       const why = `could not be tried: ${(error as Error).message}`;
-      reports.push({ name: attack.name, refusal: attack.refusal, succeeded: true, twinWorked: false, happened: why, twin: why });
+      reports.push({
+        name: attack.name,
+        refusal: attack.refusal,
+        succeeded: true,
+        twinWorked: false,
+        happened: why,
+        twin: why,
+      });
     }
   }
   return reports;

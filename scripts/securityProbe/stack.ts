@@ -96,15 +96,17 @@ export async function startProbeStack(opts: ProbeStackOptions = {}): Promise<Pro
   };
   try {
     const toolchain = opts.toolchain ?? (await ensureToolchain());
-    const dynamo = await onAFreePort((port) =>
-      startDynamoDbLocal(toolchain, { port, dbPath: join(dataDir, 'dynamodb') }),
-    );
-    undo.push(() => dynamo.stop());
     const uiPort = await freePort();
-    const temporalServer = await onAFreePort((port) =>
-      startTemporalDevServer(toolchain, { port, uiPort, dbFile: join(dataDir, 'temporal.db') }),
-    );
-    undo.push(() => temporalServer.stop());
+    // Both at once (each waits on its port); whichever started is stopped if the other did not.
+    const started = await Promise.allSettled([
+      onAFreePort((port) => startDynamoDbLocal(toolchain, { port, dbPath: join(dataDir, 'dynamodb') })),
+      onAFreePort((port) => startTemporalDevServer(toolchain, { port, uiPort, dbFile: join(dataDir, 'temporal.db') })),
+    ]);
+    for (const s of started) if (s.status === 'fulfilled') undo.push(() => s.value.stop());
+    const [dynamo, temporalServer] = started.map((s) => {
+      if (s.status === 'rejected') throw s.reason;
+      return s.value;
+    }) as [Service, Service];
     log(`DynamoDB Local on ${dynamo.port}, Temporal dev server on ${temporalServer.port}`);
 
     const pool = makeUserPool();
@@ -148,7 +150,11 @@ export async function startProbeStack(opts: ProbeStackOptions = {}): Promise<Pro
     };
     const api = await serve(await appDepsFromEnv({ ...env, ...pool.env }, { userPoolKeys: pool.keys }));
     const devApi = await serve(
-      await appDepsFromEnv({ ...env, CAREPATH_DEV_AUTH: '1', CAREPATH_DEV_AUTH_SECRET: randomBytes(32).toString('hex') }),
+      await appDepsFromEnv({
+        ...env,
+        CAREPATH_DEV_AUTH: '1',
+        CAREPATH_DEV_AUTH_SECRET: randomBytes(32).toString('hex'),
+      }),
     );
     log(`API on ${api} (production posture), ${devApi} (development sign-in)`);
 
@@ -162,7 +168,11 @@ export async function startProbeStack(opts: ProbeStackOptions = {}): Promise<Pro
       temporal: { address: env.TEMPORAL_ADDRESS!, namespace: env.TEMPORAL_NAMESPACE! },
       sealingKeys,
       judge: {
-        client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE!, dataConverter: { payloadCodecs: [codec] } }),
+        client: new Client({
+          connection,
+          namespace: env.TEMPORAL_NAMESPACE!,
+          dataConverter: { payloadCodecs: [codec] },
+        }),
         pseudonymKey: Buffer.from(env.CAREPATH_PSEUDONYM_KEY!, 'utf8'),
       },
       weakened,
