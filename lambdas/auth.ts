@@ -40,7 +40,8 @@ export const devTokenRequest = z.object({
 /** The scope an integration engine's access token must hold (resource server `carepath`, cdk/identity.ts). */
 export const INTEGRATION_SCOPE = 'carepath/integration';
 
-type Jwks = Parameters<ReturnType<typeof CognitoJwtVerifier.create>['cacheJwks']>[0];
+/** A user pool's JSON Web Key Set: the public keys its tokens are signed with. */
+export type UserPoolKeys = Parameters<ReturnType<typeof CognitoJwtVerifier.create>['cacheJwks']>[0];
 
 export interface Authenticator {
   /** The caller behind a bearer token, or undefined when the token is not acceptable. */
@@ -88,7 +89,7 @@ export function cognitoAuthenticator(opts: {
   /** The integration engines' client-credentials app clients: their access tokens, with the integration scope. */
   integrationClientId?: string | string[];
   /** Pre-loaded signing keys (else fetched from Cognito). */
-  jwks?: Jwks;
+  jwks?: UserPoolKeys;
 }): Authenticator {
   const people = CognitoJwtVerifier.create({
     userPoolId: opts.userPoolId,

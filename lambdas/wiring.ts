@@ -11,12 +11,18 @@ import { createReadModel } from '../activities/readModel.js';
 import { loadHospitalFeeds, loadProgrammes, loadReferralsSharedWithin } from '../config/programmeFiles.js';
 import { codecFromEnv } from '../temporal/payloadCodec.js';
 import { connectOptions, temporalConnectionFromEnv } from '../temporal/connection.js';
-import { cognitoAuthenticator, devAuthenticator, type Authenticator } from './auth.js';
+import { cognitoAuthenticator, devAuthenticator, type Authenticator, type UserPoolKeys } from './auth.js';
 import type { AppDeps } from './app.js';
 import { createJourneyGateway } from './journeyGateway.js';
 import { rateLimitsFromEnv } from './rateLimits.js';
 
-export function authenticatorFromEnv(env: NodeJS.ProcessEnv): Authenticator {
+/**
+ * `userPoolKeys` pre-loads the user pool's signing keys instead of fetching them from Cognito: the
+ * security probe (scripts/securityProbe.ts) verifies tokens exactly as in AWS against a pool it
+ * made up. It is a parameter, never an environment variable, so no deployment can be told to trust
+ * other keys.
+ */
+export function authenticatorFromEnv(env: NodeJS.ProcessEnv, userPoolKeys?: UserPoolKeys): Authenticator {
   if (env.CAREPATH_DEV_AUTH === '1') {
     if (env.COGNITO_USER_POOL_ID)
       throw new Error(
@@ -41,10 +47,14 @@ export function authenticatorFromEnv(env: NodeJS.ProcessEnv): Authenticator {
     userPoolId: env.COGNITO_USER_POOL_ID,
     clientId: ids(env.COGNITO_CLIENT_ID),
     integrationClientId: ids(env.COGNITO_INTEGRATION_CLIENT_ID),
+    ...(userPoolKeys ? { jwks: userPoolKeys } : {}),
   });
 }
 
-export async function appDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<AppDeps> {
+export async function appDepsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { userPoolKeys?: UserPoolKeys } = {},
+): Promise<AppDeps> {
   const data = dataConfigFromEnv(env);
   const doc = createDocumentClient(data);
   const temporal = temporalConnectionFromEnv(env);
@@ -66,7 +76,7 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Prom
     rateLimitCounts: { doc, tableName: data.tableName },
     gateway: createJourneyGateway(client),
     read: createReadModel(doc, data.tableName),
-    auth: authenticatorFromEnv(env),
+    auth: authenticatorFromEnv(env, opts.userPoolKeys),
     pseudonymKey: pseudonymKeyFromEnv(env),
     ...(codec ? { codec } : {}),
     ...(env.CAREPATH_TEMPORAL_UI_ORIGIN ? { temporalUiOrigin: env.CAREPATH_TEMPORAL_UI_ORIGIN } : {}),
