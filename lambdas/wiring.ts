@@ -14,6 +14,7 @@ import { connectOptions, temporalConnectionFromEnv } from '../temporal/connectio
 import { cognitoAuthenticator, devAuthenticator, type Authenticator } from './auth.js';
 import type { AppDeps } from './app.js';
 import { createJourneyGateway } from './journeyGateway.js';
+import { ORIGIN_SECRET_ENV } from './originLock.js';
 import { rateLimitsFromEnv } from './rateLimits.js';
 
 export function authenticatorFromEnv(env: NodeJS.ProcessEnv): Authenticator {
@@ -70,6 +71,7 @@ export async function appDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Prom
     pseudonymKey: pseudonymKeyFromEnv(env),
     ...(codec ? { codec } : {}),
     ...(env.CAREPATH_TEMPORAL_UI_ORIGIN ? { temporalUiOrigin: env.CAREPATH_TEMPORAL_UI_ORIGIN } : {}),
+    ...(env[ORIGIN_SECRET_ENV] ? { originSecret: env[ORIGIN_SECRET_ENV] } : {}),
     health: async () => {
       const [temporal, dynamodb] = await Promise.all([
         connection.healthService.check({}).then(
