@@ -78,7 +78,8 @@ export class EdgeFirewall extends Construct {
 
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: props.name,
-      description: `carepath (${props.name}): the dashboard and the API, at CloudFront`,
+      // WAF allows no brackets here.
+      description: `${props.name}: the dashboard and the API, at CloudFront`,
       scope: 'CLOUDFRONT',
       defaultAction: { allow: {} },
       visibilityConfig: metric('all'),

@@ -1,9 +1,9 @@
 /**
  * The part of a carepath deployment that AWS requires in us-east-1: the WAF web ACL that the
  * CloudFront distributions carry (cdk/edge.ts), its log and the key that encrypts the log. It is
- * deployed before the main stack, which reads the web ACL's ARN through CDK's cross-region
- * references (an SSM parameter written here and read there by CDK's own small custom resources).
- * Nothing in it holds patient data.
+ * deployed before the main stack, which reads the web ACL's ARN from this stack's outputs with
+ * CloudFormation's Fn::GetStackOutput (a weak cross-region reference: no custom resource, no SSM
+ * parameter, nothing more for cdk-nag to flag). Nothing in it holds patient data.
  */
 import { Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
