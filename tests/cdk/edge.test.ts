@@ -78,7 +78,9 @@ describe('the WAF web ACL', () => {
       expect(r.OverrideAction, r.Name).toEqual({ None: {} });
     }
     // Known-bad addresses go before they count towards anyone's rate.
-    expect(rule('AWSManagedRulesAmazonIpReputationList').Priority).toBeLessThan(rule('RequestsPerIpPerMinute').Priority);
+    expect(rule('AWSManagedRulesAmazonIpReputationList').Priority).toBeLessThan(
+      rule('RequestsPerIpPerMinute').Priority,
+    );
   });
 
   it("only counts the common rule set's 8 KB body limit (the app limits each route's body) and its no-User-Agent rule", () => {
