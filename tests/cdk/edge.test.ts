@@ -6,9 +6,11 @@
  * did not come through CloudFront, by a header whose value never appears in the template.
  */
 import { describe, expect, it } from 'vitest';
+import { carepathConfig } from '../../cdk/config.js';
 import { COUNTED_COMMON_RULES } from '../../cdk/edge.js';
 import { EDGE_REGION } from '../../cdk/edgeStack.js';
 import { ORIGIN_SECRET_ARN_ENV, ORIGIN_SECRET_HEADER } from '../../lambdas/originLock.js';
+import { defaultRateLimits } from '../../lambdas/rateLimits.js';
 import { bodyLimitOf } from '../../lambdas/routes/shared.js';
 import { publishedRoutes } from '../../cdk/api.js';
 import { actionsOf, logicalId, statementsOfRole, synthCarepath } from './synth.js';
@@ -117,13 +119,12 @@ describe('the WAF web ACL', () => {
     ).toBe(9000);
   });
 
-  it('sits above what one trust may send the app by default in prod, so a trust behind one NAT address meets the app’s own limits first', async () => {
-    const { carepathConfig } = await import('../../cdk/config.js');
-    const { defaultRateLimits } = await import('../../lambdas/rateLimits.js');
-    const prodDefault = carepathConfig((key) => ({ env: 'prod' })[key]).edge.requestsPerIpPerMinute;
-    expect(prodDefault).toBeGreaterThanOrEqual(defaultRateLimits.adtPerMinute);
-    // …and leaves most of the stage's throttle to everyone else.
-    expect(prodDefault / 60).toBeLessThanOrEqual(carepathConfig((key) => ({ env: 'prod' })[key]).api.throttleRate / 2);
+  it('sits above what one trust may send the app by default in prod, so a trust behind one NAT address meets the app’s own limits first', () => {
+    const prodConfig = carepathConfig((key) => ({ env: 'prod' })[key]);
+    const perMinute = prodConfig.edge.requestsPerIpPerMinute;
+    expect(perMinute).toBeGreaterThanOrEqual(defaultRateLimits.adtPerMinute);
+    // …and leaves at least half the stage's throttle to everyone else.
+    expect(perMinute / 60).toBeLessThanOrEqual(prodConfig.api.throttleRate / 2);
   });
 
   it('logs only what it blocked or counted, to an encrypted aws-waf-logs- group, with token, cookie and query string redacted', () => {
