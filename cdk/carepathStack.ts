@@ -1,12 +1,14 @@
 /**
  * One deployment of carepath: the constructs of this folder, wired together. Dependencies run one
- * way — encryption → data, network → identity → API → worker → monitoring — with the dashboard's
- * origin feeding Cognito callbacks and API CORS, and the API and Cognito ids feeding the
- * dashboard's config.json.
+ * way — encryption → data, network → identity → API → API edge → worker → monitoring — with the
+ * dashboard's origin feeding Cognito callbacks and API CORS, and the API's CloudFront address and
+ * Cognito ids feeding the dashboard's config.json. The WAF both distributions carry comes from the
+ * edge stack in us-east-1 (cdk/edgeStack.ts).
  */
 import { CfnOutput, Fn, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Api } from './api.js';
+import { ApiEdge } from './apiEdge.js';
 import { AuditTrail } from './auditTrail.js';
 import type { CarepathConfig } from './config.js';
 import { DashboardHosting } from './dashboardHosting.js';
@@ -23,6 +25,8 @@ export interface CarepathStackProps extends StackProps {
   config: CarepathConfig;
   /** The built dashboard to publish (dashboard/dist, or a fixture in tests). */
   dashboardDistDir: string;
+  /** The WAF web ACL both CloudFront distributions carry (the edge stack's, in us-east-1). */
+  webAclArn: string;
 }
 
 export class CarepathStack extends Stack {
@@ -31,6 +35,7 @@ export class CarepathStack extends Stack {
   readonly network: Network;
   readonly identity: Identity;
   readonly api: Api;
+  readonly apiEdge: ApiEdge;
   readonly worker: Worker;
   readonly dashboard: DashboardHosting;
   readonly monitoring: Monitoring;
@@ -65,6 +70,7 @@ export class CarepathStack extends Stack {
       retain,
       accessLogRetentionDays: config.logRetentionDays,
       encryptionKey,
+      webAclArn: props.webAclArn,
     });
     this.identity = new Identity(this, 'Identity', {
       domainPrefix: config.identity.domainPrefix ?? Fn.join('-', [name, this.account]),
@@ -89,8 +95,14 @@ export class CarepathStack extends Stack {
       throttle: { rate: config.api.throttleRate, burst: config.api.throttleBurst },
       ...logs,
     });
+    this.apiEdge = new ApiEdge(this, 'ApiEdge', {
+      api: this.api,
+      webAclArn: props.webAclArn,
+      encryptionKey,
+      retain,
+    });
     this.dashboard.deploy({
-      apiBaseUrl: this.api.url,
+      apiBaseUrl: this.apiEdge.url,
       auth: {
         kind: 'cognito',
         region: this.region,
@@ -135,7 +147,7 @@ export class CarepathStack extends Stack {
     });
 
     new CfnOutput(this, 'DashboardUrl', { value: this.dashboard.origin });
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'ApiUrl', { value: this.apiEdge.url });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'DashboardClientId', { value: this.identity.dashboardClient.userPoolClientId });
     new CfnOutput(this, 'IntegrationClientId', { value: this.identity.integrationClient.userPoolClientId });

@@ -53,6 +53,15 @@ export interface CarepathConfig {
     throttleRate: number;
     throttleBurst: number;
   };
+  edge: {
+    /**
+     * Requests one client IP address may send through CloudFront in a minute before the WAF
+     * answers it 429 for the rest of that minute. A whole NHS trust (its integration engine and
+     * its staff) often reaches us from one NAT address, so this is sized for a trust, not a
+     * person: see cdk/README.md, "The WAF at the edge".
+     */
+    requestsPerIpPerMinute: number;
+  };
   worker: {
     cpu: number;
     memoryMiB: number;
@@ -90,6 +99,8 @@ const defaults: Record<EnvironmentName, Omit<CarepathConfig, 'envName' | 'region
     logRetentionDays: 30,
     natGateways: 1,
     api: { memoryMiB: 1024, reservedConcurrency: 10, throttleRate: 20, throttleBurst: 40 },
+    // Half the stage's throttle: no one address can take it all; plenty for testers and a test engine.
+    edge: { requestsPerIpPerMinute: 600 },
     worker: { cpu: 512, memoryMiB: 1024, minTasks: 1, maxTasks: 2, workflowCache: 500 },
     backup: { dailyRetentionDays: 7, monthlyRetentionDays: 0, vaultLock: 'governance' },
   },
@@ -98,6 +109,11 @@ const defaults: Record<EnvironmentName, Omit<CarepathConfig, 'envName' | 'region
     logRetentionDays: 400,
     natGateways: 2,
     api: { memoryMiB: 1024, reservedConcurrency: 50, throttleRate: 200, throttleBurst: 400 },
+    // A large trust's busiest minute (a few hundred ADT messages, ~500 staff at a few calls a
+    // minute) is under 4,000; 6,000 matches the app's own per-engine ADT limit, so the app's
+    // 429 (an AE ACK the engine retries) comes first, and is half the stage's throttle, so no
+    // single address can take all of it.
+    edge: { requestsPerIpPerMinute: 6000 },
     worker: { cpu: 1024, memoryMiB: 2048, minTasks: 2, maxTasks: 6, workflowCache: 2000 },
     backup: { dailyRetentionDays: 7, monthlyRetentionDays: 366, vaultLock: 'compliance' },
   },
@@ -141,6 +157,8 @@ const overrides = z.object({
     .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)
     .optional(),
   apiReservedConcurrency: positiveInt.optional(),
+  /** WAF's floor is 10 a window; below 100 a minute, one person's dashboard would be refused. */
+  wafRequestsPerIpPerMinute: z.coerce.number().int().min(100).optional(),
   natGateways: z.coerce.number().int().min(1).max(3).optional(),
   workerMinTasks: positiveInt.optional(),
   workerMaxTasks: positiveInt.optional(),
@@ -195,6 +213,7 @@ export function carepathConfig(context: ContextReader): CarepathConfig {
     region: c.region ?? 'eu-west-2',
     natGateways: c.natGateways ?? base.natGateways,
     api: { ...base.api, ...(c.apiReservedConcurrency ? { reservedConcurrency: c.apiReservedConcurrency } : {}) },
+    edge: { requestsPerIpPerMinute: c.wafRequestsPerIpPerMinute ?? base.edge.requestsPerIpPerMinute },
     worker,
     backup: { ...base.backup, ...(c.backupVaultLock ? { vaultLock: c.backupVaultLock } : {}) },
     temporal: {

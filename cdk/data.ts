@@ -18,7 +18,7 @@ import type { CarepathConfig } from './config.js';
 export const tableActions = {
   /**
    * The API: reads journeys, people and inboxes (one batch read for a page of them); records
-   * patients, referrals, reads of a record, ADT message ids, rate-limit counts, inbox
+   * patients, referrals, reads of a record, break-glass codec sessions, ADT message ids, rate-limit counts, inbox
    * acknowledgements, corrections and the staff directory (whose absences and team memberships
    * are taken back by deleting them); /health describes the table. Where it may write: `apiWrites`.
    */
@@ -27,8 +27,8 @@ export const tableActions = {
   worker: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
 } as const;
 
-/** Partition keys whose items are never changed once written (the access and deletion logs). */
-export const APPEND_ONLY_KEYS = ['ACCESS#*', 'DELETIONS#*'];
+/** Partition keys whose items are never changed once written (the access, deletion and break-glass logs). */
+export const APPEND_ONLY_KEYS = ['ACCESS#*', 'DELETIONS#*', 'BREAK-GLASS#*'];
 
 /**
  * Partition keys whose items may expire (`TTL_ATTRIBUTE`): processed ADT message ids and
@@ -60,7 +60,7 @@ export interface WriteScope {
  */
 export const apiWrites: WriteScope = {
   partitions: {
-    PutItem: ['PATIENT#*', 'ACCESS#*', 'ADT#*', 'STAFF#*', 'TEAM-STAFF#*', 'TEAM-ABSENCE#*'],
+    PutItem: ['PATIENT#*', 'ACCESS#*', 'BREAK-GLASS#*', 'ADT#*', 'STAFF#*', 'TEAM-STAFF#*', 'TEAM-ABSENCE#*'],
     UpdateItem: ['PATIENT#*', 'INBOX#*', 'RATE#*', 'JOURNEY#*'],
     DeleteItem: ['STAFF#*', 'TEAM-STAFF#*', 'TEAM-ABSENCE#*'],
   },

@@ -13,6 +13,8 @@ export interface EncryptionProps {
   aliasName: string;
   /** Keep the key when the stack is deleted: without it, the table's backups cannot be read. */
   retain: boolean;
+  /** What the key protects, for its description; the main stack's table, backups, logs and alarm topic when absent. */
+  protects?: string;
 }
 
 export class Encryption extends Construct {
@@ -23,7 +25,7 @@ export class Encryption extends Construct {
     const { region, account } = Stack.of(this);
     this.key = new kms.Key(this, 'Key', {
       alias: `alias/${props.aliasName}`,
-      description: `carepath (${props.aliasName}): DynamoDB table, backups, logs, audit trail and alarm topic`,
+      description: `carepath (${props.aliasName}): ${props.protects ?? 'DynamoDB table, backups, logs, audit trail and alarm topic'}`,
       enableKeyRotation: true,
       removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(props.retain ? 30 : 7),

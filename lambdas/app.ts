@@ -32,6 +32,7 @@ import { builtInHospitalFeeds } from '../domain/builtInHospitalFeeds.js';
 import { builtInReferralsSharedWithin } from '../domain/builtInProgrammes.js';
 import type { HospitalFeeds } from '../domain/hospitalFeeds.js';
 import { isDependencyUnavailable } from './unavailable.js';
+import { requireOriginSecret } from './originLock.js';
 import { REQUEST_BUDGET_MS, withRequestBudget } from './requestBudget.js';
 
 export { CODEC_COOKIE, problem };
@@ -71,10 +72,15 @@ export interface AppDeps {
   now?: () => Date;
   /** The whole request's time budget for Temporal (lambdas/requestBudget.ts); REQUEST_BUDGET_MS when absent. */
   requestBudgetMs?: number;
+  /**
+   * The value CloudFront sends in ORIGIN_SECRET_HEADER; when set, every request without it is
+   * refused before anything else runs (lambdas/originLock.ts). Unset locally and in tests.
+   */
+  originSecret?: string;
 }
 
 export function createApp(deps: AppDeps) {
-  const { dashboard, temporalUiOrigin, dashboardOrigin, now, requestBudgetMs, ...rest } = deps;
+  const { dashboard, temporalUiOrigin, dashboardOrigin, now, requestBudgetMs, originSecret, ...rest } = deps;
   const routeDeps: RouteDeps = {
     ...rest,
     hospitalFeeds: rest.hospitalFeeds ?? builtInHospitalFeeds,
@@ -111,6 +117,8 @@ export function createApp(deps: AppDeps) {
     return problem(ctx, 500, 'Internal error', 'Something went wrong; it has been logged.');
   });
   app.notFound((ctx) => problem(ctx, 404, 'Not found', `No route for ${ctx.req.method} ${ctx.req.path}`));
+  // First of all: a request that went around the WAF (straight to execute-api) goes no further.
+  if (originSecret) app.use('*', requireOriginSecret(originSecret));
   // One time budget for the whole request: every Temporal call it makes draws on it (issue 19).
   app.use('*', (_ctx, next) => withRequestBudget(requestBudgetMs ?? REQUEST_BUDGET_MS, next));
   // API answers are JSON only: nothing they carry may run, frame or load anything. The dashboard's

@@ -22,7 +22,8 @@ export const TEMPORAL_CREDENTIAL_SECRET_ARN_ENV = 'CAREPATH_TEMPORAL_CREDENTIAL_
 
 export type FetchSecretString = (secretId: string) => Promise<string | undefined>;
 
-const fromSecretsManager: FetchSecretString = async (secretId) => {
+/** One string secret from Secrets Manager, by name or ARN. */
+export const fromSecretsManager: FetchSecretString = async (secretId) => {
   const client = new SecretsManagerClient({});
   try {
     return (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;

@@ -14,6 +14,7 @@ import { connectOptions, temporalConnectionFromEnv } from '../temporal/connectio
 import { cognitoAuthenticator, devAuthenticator, type Authenticator, type UserPoolKeys } from './auth.js';
 import type { AppDeps } from './app.js';
 import { createJourneyGateway } from './journeyGateway.js';
+import { ORIGIN_SECRET_ENV } from './originLock.js';
 import { rateLimitsFromEnv } from './rateLimits.js';
 
 /**
@@ -81,6 +82,7 @@ export async function appDepsFromEnv(
     ...(codec ? { codec } : {}),
     ...(env.CAREPATH_TEMPORAL_UI_ORIGIN ? { temporalUiOrigin: env.CAREPATH_TEMPORAL_UI_ORIGIN } : {}),
     ...(env.CAREPATH_DASHBOARD_ORIGIN ? { dashboardOrigin: env.CAREPATH_DASHBOARD_ORIGIN } : {}),
+    ...(env[ORIGIN_SECRET_ENV] ? { originSecret: env[ORIGIN_SECRET_ENV] } : {}),
     health: async () => {
       const [temporal, dynamodb] = await Promise.all([
         connection.healthService.check({}).then(

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
-import { addCarepathStack } from '../app.js';
+import { addCarepathStacks } from '../app.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const app = new App();
@@ -37,5 +37,5 @@ function dashboardDist(): string {
   return dist;
 }
 
-addCarepathStack(app, { dashboardDistDir: dashboardDist() });
+addCarepathStacks(app, { dashboardDistDir: dashboardDist() });
 app.synth();

@@ -9,6 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEV_ONLY_PATHS, publishedRoutes } from '../../cdk/api.js';
+import { ORIGIN_SECRET_ARN_ENV, ORIGIN_SECRET_ENV } from '../../lambdas/originLock.js';
 import {
   RUNTIME_SECRET_ARN_ENV,
   RUNTIME_SECRET_KEYS,
@@ -130,13 +131,15 @@ describe('the API Lambda', () => {
     expect(props.LoggingConfig).toMatchObject({ LogFormat: 'JSON' });
   });
 
-  it('is configured from plain settings plus two secret ARNs: no secret value is in its environment', () => {
+  it('is configured from plain settings plus secret ARNs: no secret value is in its environment', () => {
     const env = fn().Environment.Variables;
     expect(Object.keys(env).sort()).toEqual(
       [
         'CAREPATH_TABLE',
         RUNTIME_SECRET_ARN_ENV,
         TEMPORAL_CREDENTIAL_SECRET_ARN_ENV,
+        // The CloudFront origin secret (cdk/apiEdge.ts), read like the runtime secret at cold start.
+        ORIGIN_SECRET_ARN_ENV,
         'COGNITO_USER_POOL_ID',
         'COGNITO_CLIENT_ID',
         'COGNITO_INTEGRATION_CLIENT_ID',
@@ -146,7 +149,7 @@ describe('the API Lambda', () => {
         'NODE_OPTIONS',
       ].sort(),
     );
-    for (const key of RUNTIME_SECRET_KEYS) expect(env).not.toHaveProperty(key);
+    for (const key of [...RUNTIME_SECRET_KEYS, ORIGIN_SECRET_ENV]) expect(env).not.toHaveProperty(key);
     expect(JSON.stringify(env[RUNTIME_SECRET_ARN_ENV])).toContain(':secret:carepath/prod/runtime');
     expect(JSON.stringify(env[TEMPORAL_CREDENTIAL_SECRET_ARN_ENV])).toContain(':secret:carepath/prod/temporal/api');
     // People's ID tokens from the dashboard's client; engines' access tokens from theirs (lambdas/auth.ts).

@@ -110,4 +110,12 @@ describe('carepathConfig', () => {
   it('allows plaintext only without credentials (a self-hosted cluster on a private network)', () => {
     expect(from({ temporalAuth: 'none', temporalTls: false }).temporal).toMatchObject({ auth: 'none', tls: false });
   });
+
+  it("sizes the WAF's per-address limit for a trust behind one NAT address, tunable but never below a person's dashboard", () => {
+    expect(from({}).edge.requestsPerIpPerMinute).toBe(600);
+    expect(from({ env: 'prod' }).edge.requestsPerIpPerMinute).toBe(6000);
+    expect(from({ env: 'prod', wafRequestsPerIpPerMinute: '12000' }).edge.requestsPerIpPerMinute).toBe(12000);
+    expect(() => from({ wafRequestsPerIpPerMinute: '50' })).toThrow(/wafRequestsPerIpPerMinute/);
+    expect(() => from({ wafRequestsPerIpPerMinute: 'lots' })).toThrow(/wafRequestsPerIpPerMinute/);
+  });
 });

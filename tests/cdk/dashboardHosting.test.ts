@@ -88,9 +88,11 @@ describe('the distribution', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
     expect(csp).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline|\*\s*;|\s\*$/);
+    // The API is called at its CloudFront address; its execute-api address refuses the dashboard.
     expect(csp).toMatch(
-      /connect-src 'self' https:\/\/\*\.execute-api\.eu-west-2\.amazonaws\.com https:\/\/cognito-idp\.eu-west-2\.amazonaws\.com/,
+      /connect-src 'self' https:\/\/\*\.cloudfront\.net https:\/\/cognito-idp\.eu-west-2\.amazonaws\.com/,
     );
+    expect(csp).not.toContain('execute-api');
     expect(security.StrictTransportSecurity).toMatchObject({ IncludeSubdomains: true, Override: true });
     expect(Number(security.StrictTransportSecurity!.AccessControlMaxAgeSec)).toBeGreaterThanOrEqual(365 * 24 * 3600);
     expect(security.FrameOptions).toMatchObject({ FrameOption: 'DENY' });
@@ -129,7 +131,11 @@ describe('the published build', () => {
     const resolve = (value: string) => markers[value];
     expect(config.auth.kind).toBe('cognito');
     expect(config.auth.region).toBe('eu-west-2');
-    expect(resolve(config.apiBaseUrl)).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.api.httpApi), 'ApiEndpoint'] });
+    // The API's CloudFront address (cdk/apiEdge.ts), where the WAF is: the execute-api one refuses callers.
+    expect(config.apiBaseUrl).toMatch(/^https:\/\//);
+    expect(resolve(config.apiBaseUrl.replace(/^https:\/\//, ''))).toEqual({
+      'Fn::GetAtt': [logicalId(stack, stack.apiEdge.distribution), 'DomainName'],
+    });
     expect(resolve(config.auth.userPoolId!)).toEqual({ Ref: logicalId(stack, stack.identity.userPool) });
     expect(resolve(config.auth.clientId!)).toEqual({ Ref: logicalId(stack, stack.identity.dashboardClient) });
     expect(resolve(config.auth.domain!)).toEqual({

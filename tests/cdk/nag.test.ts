@@ -1,5 +1,6 @@
 /**
- * cdk-nag's AwsSolutions and HIPAA Security packs over the whole app, dev and prod: no finding is
+ * cdk-nag's AwsSolutions and HIPAA Security packs over the whole app (the carepath stack and its
+ * us-east-1 edge stack, which holds the WAF), dev and prod: no finding is
  * left unacknowledged, synthesis with the packs as validation plugins (what `npm run synth` does)
  * passes, and every acknowledgement is one sentence, sits on the construct it concerns (never the
  * stack), and still suppresses a real finding — a stale or over-broad one fails here.
@@ -58,7 +59,7 @@ function rawFindings(app: App): { ruleName: string; path: string }[] {
   });
 }
 
-describe.each(Object.entries(envs))('cdk-nag on %s', (_env, { app, stack, findings }) => {
+describe.each(Object.entries(envs))('cdk-nag on %s', (_env, { app, stack, edge, findings }) => {
   it('leaves no AwsSolutions or HIPAA Security finding unacknowledged', () => {
     expect(findings.map((f) => `${f.ruleName} ${f.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual(
       [],
@@ -66,15 +67,23 @@ describe.each(Object.entries(envs))('cdk-nag on %s', (_env, { app, stack, findin
   });
 
   it('passes synthesis with both packs registered as validation plugins, as `npm run synth` runs them', () => {
-    expect(app.node.findAll().some((c) => c === stack)).toBe(true);
+    expect(app.node.findAll().filter((c) => c === stack || c === edge)).toHaveLength(2);
     expect(() => app.synth({ force: true })).not.toThrow();
     expect(readFileSync(join(app.outdir, 'validation-report.json'), 'utf8')).not.toMatch(/"violations":\s*\[\s*\{/);
   });
 
-  it('has no CDK error or warning annotations', () => {
-    const annotations = Annotations.fromStack(stack);
-    expect(annotations.findError('*', Match.anyValue())).toEqual([]);
-    expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
+  it('has no CDK error or warning annotations, in either stack', () => {
+    for (const s of [stack, edge]) {
+      const annotations = Annotations.fromStack(s);
+      expect(annotations.findError('*', Match.anyValue())).toEqual([]);
+      expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
+    }
+  });
+
+  it('finds nothing in the edge stack to acknowledge (the WAF, its log and its key comply)', () => {
+    const edgeResources = rawFindings(app).filter((f) => f.path.startsWith(`${edge.node.path}/`));
+    expect(edgeResources).toEqual([]);
+    expect(acknowledgements(edge)).toEqual([]);
   });
 });
 

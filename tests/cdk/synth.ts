@@ -1,8 +1,8 @@
 /**
  * Synthesises the carepath stack for the CDK tests, once per test file: the real app (cdk/app.ts)
  * with cdk.json's context plus the test's, and a small dashboard build made in a temporary folder
- * (dashboard/ belongs to its own build). Returns the template and every cdk-nag finding left
- * unacknowledged by either pack.
+ * (dashboard/ belongs to its own build). Returns the main stack's template, the edge stack's
+ * (the WAF, in us-east-1), and every cdk-nag finding left unacknowledged by either pack.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +10,10 @@ import { join, resolve } from 'node:path';
 import { App, CfnElement, type PolicyViolation } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll } from 'vitest';
-import { addCarepathStack, carepathNagPacks } from '../../cdk/app.js';
+import { addCarepathStacks, carepathNagPacks } from '../../cdk/app.js';
 import type { IConstruct } from 'constructs';
 import type { CarepathStack } from '../../cdk/carepathStack.js';
+import type { CarepathEdgeStack } from '../../cdk/edgeStack.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const cdkJson = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
@@ -39,6 +40,9 @@ export interface Synthesised {
   app: App;
   stack: CarepathStack;
   template: Template;
+  /** The us-east-1 stack holding the WAF. */
+  edge: CarepathEdgeStack;
+  edgeTemplate: Template;
   /** Unacknowledged findings of AwsSolutions and HIPAA Security. */
   findings: PolicyViolation[];
 }
@@ -46,10 +50,10 @@ export interface Synthesised {
 /** `nag: true` also registers the packs as validation plugins, as `cdk synth` does: synthesis then throws on a finding. */
 export function synthCarepath(context: Record<string, unknown> = {}, options: { nag?: boolean } = {}): Synthesised {
   const app = new App({ context: { ...cdkJson.context, ...context }, outdir: scratchDir('carepath-cdk-out-') });
-  const stack = addCarepathStack(app, { dashboardDistDir: dashboardFixture(), nag: options.nag ?? false });
+  const { stack, edge } = addCarepathStacks(app, { dashboardDistDir: dashboardFixture(), nag: options.nag ?? false });
   const findings = carepathNagPacks().flatMap((pack) => pack.validateScope(app).violations);
   const template = Template.fromStack(stack);
-  return { app, stack, template, findings };
+  return { app, stack, template, edge, edgeTemplate: Template.fromStack(edge), findings };
 }
 
 /** The logical id CloudFormation knows a construct (or its default child) by. */

@@ -258,6 +258,11 @@ describe('what the API and the worker write, against the IAM lists', () => {
       ).toBe(200);
       expect((await call('GET', `${path}/record`, { token: ana })).status).toBe(200);
 
+      // Operations break glass to decode the journey's history (kept for the IG lead).
+      const ops = await token('ops-writes', 'ops');
+      const breakGlass = { reason: 'INC-9: journey stuck in triage' };
+      expect((await call('POST', '/auth/codec-session', { token: ops, json: breakGlass })).status).toBe(201);
+
       // An inbox item acknowledged (the triage reminder reached the lead).
       type Inbox = { items: { id: string; journeyId: string }[] };
       let item: Inbox['items'][number] | undefined;
