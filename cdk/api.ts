@@ -19,6 +19,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BUNDLED_DASHBOARD_DIR, COGNITO_DOMAIN_ENV } from '../lambdas/dashboardSite.js';
 import { RUNTIME_SECRET_ARN_ENV, TEMPORAL_CREDENTIAL_SECRET_ARN_ENV } from '../lambdas/runtimeSecrets.js';
 import { routes, type RouteSpec } from '../lambdas/routes.js';
 import { apiWrites, tableActions, type Data } from './data.js';
@@ -30,8 +31,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Routes that exist only for local development (`CAREPATH_DEV_AUTH=1`) and are not published in AWS. */
 export const DEV_ONLY_PATHS = ['/auth/dev-token'];
 
-/** The routes API Gateway publishes: every route of the app except the dev-only ones. */
-export const publishedRoutes = (): RouteSpec[] => routes.filter((r) => !DEV_ONLY_PATHS.includes(r.path));
+/**
+ * The routes API Gateway publishes, each behind the JWT authorizer: every route of the app but the
+ * dev-only ones and the codec's. The codec takes a break-glass session in a cookie, which a JWT
+ * authorizer cannot read, so it reaches the app through the default route with the dashboard's
+ * files and CORS preflights, and the app checks it.
+ */
+export const publishedRoutes = (): RouteSpec[] =>
+  routes.filter((r) => !DEV_ONLY_PATHS.includes(r.path) && !r.codecSession);
 
 export const API_NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
@@ -47,8 +54,11 @@ export interface ApiProps {
   /** The API's own Temporal credential; none when Temporal takes no client credential. */
   temporalCredential?: TemporalCredential;
   encryptionKey: kms.IKey;
-  /** The dashboard's origin, allowed by CORS without credentials (CAREPATH_DASHBOARD_ORIGIN, lambdas/cors.ts). */
-  dashboardOrigin: string;
+  /**
+   * The built dashboard (dashboard/dist), bundled with the Lambda, which serves it at the API's own
+   * origin (lambdas/dashboardSite.ts), and the Cognito hosted UI domain its sign-in goes through.
+   */
+  dashboard: { distDir: string; cognitoDomain: string };
   /** The Temporal Web UI's origin, allowed to call the codec with credentials (CAREPATH_TEMPORAL_UI_ORIGIN). */
   temporalUiOrigin: string;
   /** Codec key ids sealed before payloads were signed (CAREPATH_UNSIGNED_KEY_IDS); none by default. */
@@ -111,7 +121,7 @@ export class Api extends Construct {
         COGNITO_CLIENT_ID: props.peopleClients.map((c) => c.userPoolClientId).join(','),
         COGNITO_INTEGRATION_CLIENT_ID: props.integrationClients.map((c) => c.userPoolClientId).join(','),
         CAREPATH_TEMPORAL_UI_ORIGIN: props.temporalUiOrigin,
-        CAREPATH_DASHBOARD_ORIGIN: props.dashboardOrigin,
+        [COGNITO_DOMAIN_ENV]: props.dashboard.cognitoDomain,
         TEMPORAL_TLS: String(props.temporalTls),
         ...(props.unsignedKeyIds?.length ? { CAREPATH_UNSIGNED_KEY_IDS: props.unsignedKeyIds.join(',') } : {}),
         NODE_OPTIONS: '--enable-source-maps',
@@ -129,6 +139,15 @@ export class Api extends Construct {
         externalModules: [],
         minify: true,
         sourceMap: true,
+        // The dashboard's build beside the handler, without its source maps (lambdas/dashboardSite.ts).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_input: string, output: string) => [
+            `cp -R "${props.dashboard.distDir}" "${join(output, BUNDLED_DASHBOARD_DIR)}"`,
+            `find "${join(output, BUNDLED_DASHBOARD_DIR)}" -name '*.map' -delete`,
+          ],
+        },
       },
     });
     props.data.grant(this.handler, tableActions.api, apiWrites);
@@ -165,9 +184,9 @@ export class Api extends Construct {
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       description: 'carepath API',
       createDefaultStage: false,
-      // No CORS here: API Gateway would answer every preflight alike, credentials and all, and
-      // overwrite the app's answers. The app allows each origin what it needs, route by route
-      // (lambdas/cors.ts), and preflights reach it through the OPTIONS route below.
+      // No CORS here: the dashboard shares the API's origin, and only the Temporal Web UI calls
+      // across origins, to the codec, with credentials. API Gateway would answer every route's
+      // preflight alike and overwrite the app's answers; the app answers them (lambdas/cors.ts).
     });
     this.stage = new apigwv2.HttpStage(this, 'Stage', {
       httpApi: this.httpApi,
@@ -205,31 +224,24 @@ export class Api extends Construct {
       payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
     });
     for (const route of publishedRoutes()) {
-      const [published] = this.httpApi.addRoutes({
+      this.httpApi.addRoutes({
         path: route.path,
         methods: [apigwv2.HttpMethod[route.method]],
         integration,
-        // The codec is opened by a break-glass session the Temporal Web UI sends as a cookie, which
-        // a JWT authorizer cannot read; the app opens the session or answers 401 itself.
-        ...(route.codecSession ? {} : { authorizer }),
+        authorizer,
       });
-      if (route.codecSession)
-        Validations.of(published!).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason:
-            'The codec routes take a sealed 15-minute break-glass session in a cookie, which the app checks on every call and a JWT authorizer cannot read.',
-        });
     }
-    // Browsers send CORS preflights without credentials, so no authorizer can stand in front of them.
-    const [preflight] = this.httpApi.addRoutes({
-      path: '/{proxy+}',
-      methods: [apigwv2.HttpMethod.OPTIONS],
+    // Everything else goes to the app unchecked by the gateway: the dashboard's files, CORS
+    // preflights, the codec (opened only by its break-glass session) and anything unknown (404).
+    const fallback = new apigwv2.HttpRoute(this, 'DefaultRoute', {
+      httpApi: this.httpApi,
+      routeKey: apigwv2.HttpRouteKey.DEFAULT,
       integration,
     });
-    Validations.of(preflight!).acknowledge({
+    Validations.of(fallback).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
-        'Browsers send CORS preflights without credentials, and the app answers them with headers alone, never data.',
+        'The default route reaches only what the app opens without a sign-in (the dashboard, CORS preflights, and the codec, which checks its own break-glass session) and answers the rest 404.',
     });
     this.url = this.httpApi.apiEndpoint;
   }

@@ -1,31 +1,31 @@
 /**
  * One deployment of carepath: the constructs of this folder, wired together. Dependencies run one
- * way — encryption → data, network → identity → API → API edge → worker → monitoring — with the
- * dashboard's origin feeding Cognito callbacks and API CORS, and the API's CloudFront address and
- * Cognito ids feeding the dashboard's config.json. The WAF both distributions carry comes from the
- * edge stack in us-east-1 (cdk/edgeStack.ts).
+ * way — encryption → data, network → identity → API → site → worker → monitoring — with the
+ * site's address (the dashboard and the API, at CloudFront) feeding Cognito's callbacks, read
+ * lazily because the site needs the API, which needs the identity. The WAF the site carries comes
+ * from the edge stack in us-east-1 (cdk/edgeStack.ts).
  */
-import { CfnOutput, Fn, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Lazy, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Api } from './api.js';
-import { ApiEdge } from './apiEdge.js';
+import { AccessLogs } from './accessLogs.js';
 import { AuditTrail } from './auditTrail.js';
 import type { CarepathConfig } from './config.js';
-import { DashboardHosting } from './dashboardHosting.js';
 import { Data } from './data.js';
 import { Encryption } from './encryption.js';
 import { Identity } from './identity.js';
 import { Monitoring } from './monitoring.js';
 import { Network } from './network.js';
 import { RuntimeSecret } from './runtimeSecret.js';
+import { Site } from './site.js';
 import { TemporalCredential } from './temporalCredential.js';
 import { Worker } from './worker.js';
 
 export interface CarepathStackProps extends StackProps {
   config: CarepathConfig;
-  /** The built dashboard to publish (dashboard/dist, or a fixture in tests). */
+  /** The built dashboard, bundled with the API (dashboard/dist, or a fixture in tests). */
   dashboardDistDir: string;
-  /** The WAF web ACL both CloudFront distributions carry (the edge stack's, in us-east-1). */
+  /** The WAF web ACL the site's distribution carries (the edge stack's, in us-east-1). */
   webAclArn: string;
 }
 
@@ -35,9 +35,9 @@ export class CarepathStack extends Stack {
   readonly network: Network;
   readonly identity: Identity;
   readonly api: Api;
-  readonly apiEdge: ApiEdge;
+  readonly site: Site;
   readonly worker: Worker;
-  readonly dashboard: DashboardHosting;
+  readonly accessLogs: AccessLogs;
   readonly monitoring: Monitoring;
   readonly auditTrail: AuditTrail;
 
@@ -65,16 +65,10 @@ export class CarepathStack extends Stack {
     const apiTemporalCredential = temporalCredential('ApiTemporalCredential', credentials?.api);
     const workerTemporalCredential = temporalCredential('WorkerTemporalCredential', credentials?.worker);
 
-    this.dashboard = new DashboardHosting(this, 'Dashboard', {
-      distDir: props.dashboardDistDir,
-      retain,
-      accessLogRetentionDays: config.logRetentionDays,
-      encryptionKey,
-      webAclArn: props.webAclArn,
-    });
     this.identity = new Identity(this, 'Identity', {
       domainPrefix: config.identity.domainPrefix ?? Fn.join('-', [name, this.account]),
-      dashboardOrigin: this.dashboard.origin,
+      // The site is built after the API, which needs the identity's clients: read its address late.
+      dashboardOrigin: Lazy.string({ produce: () => this.site.url }),
       retain,
     });
     this.api = new Api(this, 'Api', {
@@ -86,7 +80,7 @@ export class CarepathStack extends Stack {
       runtimeSecret,
       ...(apiTemporalCredential ? { temporalCredential: apiTemporalCredential } : {}),
       encryptionKey,
-      dashboardOrigin: this.dashboard.origin,
+      dashboard: { distDir: props.dashboardDistDir, cognitoDomain: this.identity.domainName },
       temporalUiOrigin: config.temporal.uiOrigin,
       temporalTls: config.temporal.tls,
       unsignedKeyIds: config.temporal.unsignedKeyIds,
@@ -95,22 +89,13 @@ export class CarepathStack extends Stack {
       throttle: { rate: config.api.throttleRate, burst: config.api.throttleBurst },
       ...logs,
     });
-    this.apiEdge = new ApiEdge(this, 'ApiEdge', {
+    this.site = new Site(this, 'Site', {
       api: this.api,
       webAclArn: props.webAclArn,
       encryptionKey,
       retain,
     });
-    this.dashboard.deploy({
-      apiBaseUrl: this.apiEdge.url,
-      auth: {
-        kind: 'cognito',
-        region: this.region,
-        userPoolId: this.identity.userPool.userPoolId,
-        clientId: this.identity.dashboardClient.userPoolClientId,
-        domain: this.identity.domainName,
-      },
-    });
+    this.accessLogs = new AccessLogs(this, 'AccessLogs', { retentionDays: config.logRetentionDays, retain });
     this.worker = new Worker(this, 'Worker', {
       vpc: this.network.vpc,
       data: this.data,
@@ -120,7 +105,7 @@ export class CarepathStack extends Stack {
       ...config.worker,
       temporalTls: config.temporal.tls,
       unsignedKeyIds: config.temporal.unsignedKeyIds,
-      dashboardUrl: this.dashboard.origin,
+      dashboardUrl: this.site.url,
       ...(config.email ? { email: config.email } : {}),
       ...logs,
     });
@@ -128,7 +113,7 @@ export class CarepathStack extends Stack {
       name,
       table: this.data.table,
       encryptionKey,
-      accessLogs: this.dashboard.accessLogs,
+      accessLogs: this.accessLogs.bucket,
       retentionDays: config.logRetentionDays,
       lock: config.backup.vaultLock,
       retain,
@@ -146,8 +131,8 @@ export class CarepathStack extends Stack {
       table: this.data.table,
     });
 
-    new CfnOutput(this, 'DashboardUrl', { value: this.dashboard.origin });
-    new CfnOutput(this, 'ApiUrl', { value: this.apiEdge.url });
+    new CfnOutput(this, 'DashboardUrl', { value: this.site.url });
+    new CfnOutput(this, 'ApiUrl', { value: this.site.url });
     new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
     new CfnOutput(this, 'DashboardClientId', { value: this.identity.dashboardClient.userPoolClientId });
     new CfnOutput(this, 'IntegrationClientId', { value: this.identity.integrationClient.userPoolClientId });

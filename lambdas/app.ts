@@ -8,7 +8,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
-import { corsByRoute } from './cors.js';
+import { codecCors } from './cors.js';
 import type { EncryptionCodec } from '../temporal/payloadCodec.js';
 import type { ReadModel } from '../activities/readModel.js';
 import type { Programme } from '../domain/programme.js';
@@ -47,8 +47,6 @@ export interface AppDeps {
   codec?: EncryptionCodec;
   /** Origin of the Temporal Web UI, allowed to call the codec endpoints from the browser. */
   temporalUiOrigin?: string;
-  /** The dashboard's origin when it is served from elsewhere (AWS: CloudFront), allowed by CORS. */
-  dashboardOrigin?: string;
   /** Reports whether Temporal and DynamoDB answer, for /health. */
   health: () => Promise<{ temporal: boolean; dynamodb: boolean }>;
   /** Per-caller limits on referral intake and the ADT feed; none when absent (appDepsFromEnv always sets them). */
@@ -80,7 +78,7 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps) {
-  const { dashboard, temporalUiOrigin, dashboardOrigin, now, requestBudgetMs, originSecret, ...rest } = deps;
+  const { dashboard, temporalUiOrigin, now, requestBudgetMs, originSecret, ...rest } = deps;
   const routeDeps: RouteDeps = {
     ...rest,
     hospitalFeeds: rest.hospitalFeeds ?? builtInHospitalFeeds,
@@ -125,11 +123,8 @@ export function createApp(deps: AppDeps) {
   // pages get a policy that lets them run their own scripts and call this API.
   app.use('*', securityHeaders(dashboard));
   if (dashboard) serveDashboard(app, dashboard);
-  // Browsers on other origins: the dashboard in AWS, the Temporal Web UI for the codec (cors.ts).
-  app.use(
-    '*',
-    corsByRoute({ ...(dashboardOrigin ? { dashboardOrigin } : {}), ...(temporalUiOrigin ? { temporalUiOrigin } : {}) }),
-  );
+  // The Temporal Web UI decodes history through the codec routes, from its own origin (cors.ts).
+  app.use('*', codecCors(temporalUiOrigin));
 
   /**
    * Authenticates, then lets through only the given roles: a sign-in's bearer token, or on the

@@ -1,8 +1,10 @@
 /**
- * The dashboard, served by the same app on Node (`npm start`): its built files at `/` and a
- * runtime `/config.json` telling it where the API, sign-in and the Temporal Web UI are. In AWS the
- * same files sit behind CloudFront with a `config.json` written at deploy time.
+ * The dashboard, served by the same app as the API, so the two share an origin: its built files at
+ * `/` and a runtime `/config.json` telling it how people sign in (and, locally, where the Temporal
+ * Web UI is). On Node (`npm start`) the files are dashboard/dist; on Lambda they are bundled beside
+ * the handler (cdk/api.ts) and CloudFront caches the fingerprinted assets (cdk/site.ts).
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Env, Hono } from 'hono';
@@ -10,6 +12,23 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { DashboardConfig } from '../domain/dashboardConfig.js';
 
 export type { DashboardConfig };
+
+/** Where cdk/api.ts puts the dashboard's build in the Lambda bundle, beside the handler. */
+export const BUNDLED_DASHBOARD_DIR = 'dashboard';
+/** The Cognito hosted UI domain the dashboard signs in through, given to the Lambda by cdk/api.ts. */
+export const COGNITO_DOMAIN_ENV = 'COGNITO_DOMAIN';
+
+/**
+ * The dashboard as the Lambda serves it: the bundled build, signing in through Cognito's hosted UI
+ * with the people's app client (the first of COGNITO_CLIENT_ID). Undefined when the bundle holds no
+ * dashboard, or Cognito is not configured (then the API alone is served).
+ */
+export function bundledDashboard(root: string, env: NodeJS.ProcessEnv): DashboardSite | undefined {
+  const [clientId] = (env.COGNITO_CLIENT_ID ?? '').split(',').filter(Boolean);
+  const [region, userPoolId, domain] = [env.AWS_REGION, env.COGNITO_USER_POOL_ID, env[COGNITO_DOMAIN_ENV]];
+  if (!existsSync(join(root, 'index.html')) || !clientId || !region || !userPoolId || !domain) return undefined;
+  return { root, config: { apiBaseUrl: '', auth: { kind: 'cognito', region, userPoolId, clientId, domain } } };
+}
 
 export interface DashboardSite {
   /** The folder `npm run build:dashboard` wrote (dashboard/dist). */

@@ -1,6 +1,6 @@
 /**
  * The API answers only requests that came through its CloudFront distribution, where the WAF
- * inspects them (cdk/apiEdge.ts). API Gateway HTTP APIs take no resource policy and no WAF, and
+ * inspects them (cdk/site.ts). API Gateway HTTP APIs take no resource policy and no WAF, and
  * their execute-api address stays public, so CloudFront adds a header whose value only it and this
  * function know (a Secrets Manager secret, generated at deploy), and anything without it is
  * refused here. Off unless CAREPATH_ORIGIN_SECRET_ARN names the secret: `npm start` and the tests

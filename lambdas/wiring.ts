@@ -81,7 +81,6 @@ export async function appDepsFromEnv(
     pseudonymKey: pseudonymKeyFromEnv(env),
     ...(codec ? { codec } : {}),
     ...(env.CAREPATH_TEMPORAL_UI_ORIGIN ? { temporalUiOrigin: env.CAREPATH_TEMPORAL_UI_ORIGIN } : {}),
-    ...(env.CAREPATH_DASHBOARD_ORIGIN ? { dashboardOrigin: env.CAREPATH_DASHBOARD_ORIGIN } : {}),
     ...(env[ORIGIN_SECRET_ENV] ? { originSecret: env[ORIGIN_SECRET_ENV] } : {}),
     health: async () => {
       const [temporal, dynamodb] = await Promise.all([

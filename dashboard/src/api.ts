@@ -40,12 +40,7 @@ export async function api<T>(
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
-  opts: {
-    bearer?: string;
-    idempotencyKey?: string;
-    /** Send and keep cookies cross-origin: only the codec session (the API allows it nowhere else). */
-    credentials?: boolean;
-  } = {},
+  opts: { bearer?: string; idempotencyKey?: string } = {},
 ): Promise<T> {
   const base = (await loadConfig()).apiBaseUrl;
   const bearer = opts.bearer ?? token;
@@ -57,7 +52,7 @@ export async function api<T>(
       ...(opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {}),
     },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    credentials: opts.credentials ? 'include' : 'same-origin',
+    credentials: 'same-origin',
   });
   if (response.status === 204) return undefined as T;
   const text = await response.text();

@@ -43,7 +43,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setSession({ token, user, ...(refreshToken ? { refreshToken } : {}) });
       },
       async signOut() {
-        await api('DELETE', '/auth/codec-session', undefined, { credentials: true }).catch(() => undefined);
+        await api('DELETE', '/auth/codec-session').catch(() => undefined);
         const refreshToken = session?.refreshToken;
         sessionStorage.removeItem(KEY);
         setSession(undefined);

@@ -71,7 +71,7 @@ export interface ResponseSpec {
 /** What handlers are given: the app's dependencies, with the clock settled. */
 export type RouteDeps = Omit<
   AppDeps,
-  'now' | 'dashboard' | 'temporalUiOrigin' | 'dashboardOrigin' | 'hospitalFeeds' | 'referralsSharedWithin'
+  'now' | 'dashboard' | 'temporalUiOrigin' | 'hospitalFeeds' | 'referralsSharedWithin'
 > & {
   hospitalFeeds: HospitalFeeds;
   referralsSharedWithin: string[];

@@ -9,6 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEV_ONLY_PATHS, publishedRoutes } from '../../cdk/api.js';
+import { BUNDLED_DASHBOARD_DIR, COGNITO_DOMAIN_ENV } from '../../lambdas/dashboardSite.js';
 import { ORIGIN_SECRET_ARN_ENV, ORIGIN_SECRET_ENV } from '../../lambdas/originLock.js';
 import {
   RUNTIME_SECRET_ARN_ENV,
@@ -31,33 +32,28 @@ describe('the API routes', () => {
     (r) => r.Properties as { RouteKey: string; AuthorizationType?: string; AuthorizerId?: unknown },
   );
 
-  it('publish every route of the app except the development sign-in, and nothing else', () => {
-    expect(publishedRoutes().length).toBe(routes.length - DEV_ONLY_PATHS.length);
+  it('publish every route of the app behind the authorizer but the development sign-in and the codec, and a default route', () => {
+    const codec = routes.filter((r) => r.codecSession).map((r) => `${r.method} ${r.path}`);
+    expect(codec).toEqual(['POST /codec/decode', 'POST /codec/encode']);
+    expect(publishedRoutes().length).toBe(routes.length - DEV_ONLY_PATHS.length - codec.length);
     expect(published.map((r) => r.RouteKey).sort()).toEqual(
-      [...publishedRoutes().map((r) => `${r.method} ${r.path}`), 'OPTIONS /{proxy+}'].sort(),
+      [...publishedRoutes().map((r) => `${r.method} ${r.path}`), '$default'].sort(),
     );
-    expect(published.map((r) => r.RouteKey)).not.toContain('POST /auth/dev-token');
-    expect(published.some((r) => r.RouteKey.includes('$default'))).toBe(false);
-    // Only preflights are caught by a greedy path.
-    expect(published.filter((r) => r.RouteKey.includes('proxy+')).map((r) => r.RouteKey)).toEqual([
-      'OPTIONS /{proxy+}',
-    ]);
+    for (const hidden of ['POST /auth/dev-token', ...codec])
+      expect(published.map((r) => r.RouteKey)).not.toContain(hidden);
+    expect(published.some((r) => r.RouteKey.includes('proxy+'))).toBe(false);
   });
 
-  it('all carry the Cognito JWT authorizer, but the codec (its break-glass cookie) and CORS preflights', () => {
+  it('all carry the Cognito JWT authorizer, but the default route (the dashboard, preflights and the codec, which the app checks)', () => {
     const authorizers = template.findResources('AWS::ApiGatewayV2::Authorizer');
     const [authorizerId] = Object.keys(authorizers);
     expect(Object.keys(authorizers)).toHaveLength(1);
     const open = published.filter((r) => (r.AuthorizationType ?? 'NONE') === 'NONE').map((r) => r.RouteKey);
-    expect(open.sort()).toEqual(['OPTIONS /{proxy+}', 'POST /codec/decode', 'POST /codec/encode']);
-    for (const route of published.filter((r) => !open.includes(r.RouteKey))) {
+    expect(open).toEqual(['$default']);
+    for (const route of published.filter((r) => r.RouteKey !== '$default')) {
       expect(route.AuthorizationType, route.RouteKey).toBe('JWT');
       expect(route.AuthorizerId, route.RouteKey).toEqual({ Ref: authorizerId });
     }
-    expect(routes.filter((r) => r.codecSession).map((r) => `${r.method} ${r.path}`)).toEqual([
-      'POST /codec/decode',
-      'POST /codec/encode',
-    ]);
   });
 
   it('accept tokens of the user pool and its two app clients only', () => {
@@ -79,21 +75,22 @@ describe('the API routes', () => {
     });
   });
 
-  it('leave CORS to the app, which is told the dashboard and Temporal UI origins', () => {
+  it('tells the Lambda how the dashboard it serves signs people in: the pool, the dashboard client first, the hosted UI', () => {
+    const env = fn().Environment.Variables;
+    expect(env.COGNITO_USER_POOL_ID).toEqual({ Ref: logicalId(stack, stack.identity.userPool) });
+    expect(env.COGNITO_CLIENT_ID).toEqual({ Ref: logicalId(stack, stack.identity.dashboardClient) });
+    expect(env[COGNITO_DOMAIN_ENV]).toEqual({
+      'Fn::Join': ['', [{ Ref: logicalId(stack, stack.identity.domain) }, '.auth.eu-west-2.amazoncognito.com']],
+    });
+  });
+
+  it('leave CORS to the app, which is told the Temporal UI origin (the dashboard is the same origin)', () => {
     const api = Object.values(template.findResources('AWS::ApiGatewayV2::Api'))[0]!.Properties as Record<
       string,
       unknown
     >;
     expect(api.CorsConfiguration).toBeUndefined();
-    expect(fn().Environment.Variables).toMatchObject({
-      CAREPATH_DASHBOARD_ORIGIN: {
-        'Fn::Join': [
-          '',
-          ['https://', { 'Fn::GetAtt': [logicalId(stack, stack.dashboard.distribution), 'DomainName'] }],
-        ],
-      },
-      CAREPATH_TEMPORAL_UI_ORIGIN: 'https://cloud.temporal.io',
-    });
+    expect(fn().Environment.Variables).toMatchObject({ CAREPATH_TEMPORAL_UI_ORIGIN: 'https://cloud.temporal.io' });
   });
 });
 
@@ -138,13 +135,13 @@ describe('the API Lambda', () => {
         'CAREPATH_TABLE',
         RUNTIME_SECRET_ARN_ENV,
         TEMPORAL_CREDENTIAL_SECRET_ARN_ENV,
-        // The CloudFront origin secret (cdk/apiEdge.ts), read like the runtime secret at cold start.
+        // The CloudFront origin secret (cdk/site.ts), read like the runtime secret at cold start.
         ORIGIN_SECRET_ARN_ENV,
         'COGNITO_USER_POOL_ID',
         'COGNITO_CLIENT_ID',
         'COGNITO_INTEGRATION_CLIENT_ID',
         'CAREPATH_TEMPORAL_UI_ORIGIN',
-        'CAREPATH_DASHBOARD_ORIGIN',
+        COGNITO_DOMAIN_ENV,
         'TEMPORAL_TLS',
         'NODE_OPTIONS',
       ].sort(),
@@ -168,11 +165,14 @@ describe('the API Lambda', () => {
     expect(secretsIn(statements)).toEqual(['carepath/prod/runtime', 'carepath/prod/temporal/api']);
   });
 
-  it('is one esbuild bundle of lambdas/lambda.ts that loads on Node and exports the handler', () => {
+  it('is one esbuild bundle of lambdas/lambda.ts, with the dashboard beside it, that loads on Node and exports the handler', () => {
     const code = fn().Code as { S3Key: string };
     const assetDir = join(app.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
     expect(existsSync(assetDir)).toBe(true);
-    expect(readdirSync(assetDir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
+    expect(readdirSync(assetDir).sort()).toEqual([BUNDLED_DASHBOARD_DIR, 'index.mjs', 'index.mjs.map']);
+    // The dashboard's build as it was given, without its source maps.
+    const bundled = readdirSync(join(assetDir, BUNDLED_DASHBOARD_DIR), { recursive: true }).map(String).sort();
+    expect(bundled).toEqual(['assets', join('assets', 'index-3f2a1c.js'), 'index.html']);
     // Loading starts the cold start (secret fetch, Temporal connection); with nothing to reach it
     // fails afterwards, which is fine here: what matters is that the module itself loads.
     const probe = spawnSync(

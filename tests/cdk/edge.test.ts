@@ -1,7 +1,7 @@
 /**
- * The edge: a WAF web ACL in us-east-1 (the only region CloudFront takes one from) carried by both
- * distributions — the dashboard's and the API's, which now fronts the HTTP API — with AWS's managed
- * rules, a per-address rate limit sized for a trust behind one NAT address, and a log that keeps
+ * The edge: a WAF web ACL in us-east-1 (the only region CloudFront takes one from) carried by the
+ * site's distribution — carepath's one address, in front of the HTTP API, which serves the
+ * dashboard too — with AWS's managed rules, a per-address rate limit sized for a trust behind one NAT address, and a log that keeps
  * tokens, cookies and searched-for NHS numbers out. The API's execute-api address refuses what
  * did not come through CloudFront, by a header whose value never appears in the template.
  */
@@ -12,7 +12,7 @@ import { EDGE_REGION } from '../../cdk/edgeStack.js';
 import { ORIGIN_SECRET_ARN_ENV, ORIGIN_SECRET_HEADER } from '../../lambdas/originLock.js';
 import { defaultRateLimits } from '../../lambdas/rateLimits.js';
 import { bodyLimitOf } from '../../lambdas/routes/shared.js';
-import { publishedRoutes } from '../../cdk/api.js';
+import { routes } from '../../lambdas/routes.js';
 import { actionsOf, logicalId, statementsOfRole, synthCarepath } from './synth.js';
 
 const dev = synthCarepath({ env: 'dev' });
@@ -56,7 +56,7 @@ const distribution = (construct: Parameters<typeof logicalId>[1]) =>
       DistributionConfig: DistributionConfig;
     }
   ).DistributionConfig;
-const api = distribution(stack.apiEdge.distribution);
+const api = distribution(stack.site.distribution);
 
 describe('the WAF web ACL', () => {
   it('lives in its own stack in us-east-1, for CloudFront, and lets through what no rule stops', () => {
@@ -92,7 +92,7 @@ describe('the WAF web ACL', () => {
     ]);
     expect(Object.keys(COUNTED_COMMON_RULES)).toEqual(['SizeRestrictions_BODY', 'NoUserAgent_HEADER']);
     // Why the body rule cannot block: routes take far more than 8 KB (FHIR bundles, the codec).
-    const large = publishedRoutes().filter((r) => r.method !== 'GET' && bodyLimitOf(r) > 8 * 1024);
+    const large = routes.filter((r) => r.method !== 'GET' && bodyLimitOf(r) > 8 * 1024);
     expect(large.map((r) => r.path)).toEqual(expect.arrayContaining(['/referrals', '/adt', '/codec/decode']));
     expect(Math.max(...large.map(bodyLimitOf))).toBe(4 * 1024 * 1024);
   });
@@ -154,23 +154,24 @@ describe('the WAF web ACL', () => {
   });
 });
 
-describe('both distributions', () => {
-  it("carry the edge stack's web ACL, read across regions without a custom resource", () => {
-    const acls = [api.WebACLId, distribution(stack.dashboard.distribution).WebACLId];
-    for (const acl of acls)
-      expect(acl).toEqual({
-        'Fn::GetStackOutput': {
-          StackName: 'Carepath-dev-edge',
-          Region: EDGE_REGION,
-          OutputName: expect.stringMatching(/WebAcl.*Arn/),
-        },
-      });
+describe('the distribution', () => {
+  it("is the stack's only one, and carries the edge stack's web ACL, read across regions without a custom resource", () => {
+    expect(Object.keys(template.findResources('AWS::CloudFront::Distribution'))).toEqual([
+      logicalId(stack, stack.site.distribution),
+    ]);
+    expect(api.WebACLId).toEqual({
+      'Fn::GetStackOutput': {
+        StackName: 'Carepath-dev-edge',
+        Region: EDGE_REGION,
+        OutputName: expect.stringMatching(/WebAcl.*Arn/),
+      },
+    });
     expect(Object.keys(template.findResources('Custom::CrossRegionExportReader'))).toEqual([]);
     expect(stack.dependencies).toContain(edge);
   });
 });
 
-describe('the API distribution', () => {
+describe('the site distribution', () => {
   it('sends everything to the HTTP API over TLS 1.2, caching nothing and forwarding every header but Host', () => {
     expect(api.Origins).toHaveLength(1);
     expect(api.Origins[0]!.DomainName).toEqual({
@@ -194,7 +195,7 @@ describe('the API distribution', () => {
   });
 
   it('adds the origin header from a generated Secrets Manager secret, never a literal in the template', () => {
-    const secretId = logicalId(stack, stack.apiEdge.originSecret);
+    const secretId = logicalId(stack, stack.site.originSecret);
     const secret = template.findResources('AWS::SecretsManager::Secret')[secretId]!.Properties;
     expect(secret.GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
     expect(secret.SecretString).toBeUndefined();
@@ -208,7 +209,7 @@ describe('the API distribution', () => {
   });
 
   it("lets the API's Lambda read that secret, and names it to the Lambda by ARN only", () => {
-    const secretId = logicalId(stack, stack.apiEdge.originSecret);
+    const secretId = logicalId(stack, stack.site.originSecret);
     const fn = template.findResources('AWS::Lambda::Function')[logicalId(stack, stack.api.handler)]!.Properties as {
       Environment: { Variables: Record<string, unknown> };
     };
@@ -219,11 +220,27 @@ describe('the API distribution', () => {
     expect(reads.flatMap((s) => [s.Resource].flat())).toContainEqual({ Ref: secretId });
   });
 
-  it('is the API URL the stack outputs and the dashboard calls', () => {
+  it("caches only the dashboard's fingerprinted assets, compressed, and still from the API (which serves them)", () => {
+    const behaviours = (api as unknown as { CacheBehaviors: Record<string, unknown>[] }).CacheBehaviors;
+    expect(behaviours).toHaveLength(1);
+    expect(behaviours[0]).toMatchObject({
+      PathPattern: '/assets/*',
+      ViewerProtocolPolicy: 'https-only',
+      AllowedMethods: ['GET', 'HEAD'],
+      // AWS's managed CachingOptimized policy: no cookies, headers or query strings in the key or to the origin.
+      CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+      Compress: true,
+      TargetOriginId: api.Origins[0] && (api.DefaultCacheBehavior.TargetOriginId as string),
+    });
+    expect(behaviours[0]!.OriginRequestPolicyId).toBeUndefined();
+  });
+
+  it('is the address the stack outputs for the dashboard and the API, and where Cognito returns people', () => {
     const url = {
-      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack, stack.apiEdge.distribution), 'DomainName'] }]],
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack, stack.site.distribution), 'DomainName'] }]],
     };
     expect(template.toJSON().Outputs.ApiUrl.Value).toEqual(url);
-    expect(stack.resolve(stack.apiEdge.url)).toEqual(url);
+    expect(template.toJSON().Outputs.DashboardUrl.Value).toEqual(url);
+    expect(stack.resolve(stack.site.url)).toEqual(url);
   });
 });

@@ -96,10 +96,7 @@ describe('the user pool', () => {
   it('signs the dashboard in with the authorization-code flow, returning to the CloudFront origin only', () => {
     const dashboard = clients()[logicalId(stack, stack.identity.dashboardClient)]!.Properties;
     const origin = {
-      'Fn::Join': [
-        '',
-        ['https://', { 'Fn::GetAtt': [logicalId(stack, stack.dashboard.distribution), 'DomainName'] }, '/'],
-      ],
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack, stack.site.distribution), 'DomainName'] }, '/']],
     };
     expect(dashboard.AllowedOAuthFlows).toEqual(['code']);
     expect(dashboard.CallbackURLs).toEqual([origin]);

@@ -33,6 +33,7 @@ export function dashboardFixture(): string {
     '<!doctype html><title>carepath</title><script type="module" src="/assets/index-3f2a1c.js"></script>',
   );
   writeFileSync(join(dir, 'assets', 'index-3f2a1c.js'), 'fetch("/config.json")');
+  writeFileSync(join(dir, 'assets', 'index-3f2a1c.js.map'), '{"version":3,"sources":[]}');
   return dir;
 }
 

@@ -55,8 +55,6 @@ export function useApiStack(
     rateLimits?: RateLimits;
     /** False for a directory kept only through the admin API, with no one seeded from the programme file. */
     seedStaff?: boolean;
-    /** The dashboard's origin, as in AWS where it is not the API's own (CORS, lambdas/cors.ts). */
-    dashboardOrigin?: string;
   } = {},
 ): { get: () => ApiStack } {
   useDynamoDbLocal();
@@ -95,7 +93,6 @@ export function useApiStack(
         auth,
         pseudonymKey,
         ...(opts.codec ? { codec: opts.codec } : {}),
-        ...(opts.dashboardOrigin ? { dashboardOrigin: opts.dashboardOrigin } : {}),
         // Counted in the table, as every instance in AWS counts them (lambdas/rateLimits.ts).
         ...(opts.rateLimits
           ? { rateLimits: opts.rateLimits, rateLimitCounts: { doc: apiDoc, tableName: table.tableName } }

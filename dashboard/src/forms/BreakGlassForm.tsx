@@ -19,8 +19,8 @@ export function BreakGlassForm() {
     event.preventDefault();
     setBusy(true);
     try {
-      // Credentialed: the API answers with the codec cookie, which the browser keeps only then.
-      const session = await api<{ until: string }>('POST', '/auth/codec-session', { reason }, { credentials: true });
+      // The answer sets the codec cookie: the API shares the dashboard's origin, so it is first-party.
+      const session = await api<{ until: string }>('POST', '/auth/codec-session', { reason });
       setError(undefined);
       setUntil(session.until);
     } catch (e) {

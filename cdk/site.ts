@@ -1,9 +1,15 @@
 /**
- * The API's public address: a CloudFront distribution in front of the HTTP API, carrying the WAF
- * web ACL (cdk/edge.ts) that API Gateway HTTP APIs cannot take themselves. It caches nothing and
- * passes every method, header, cookie and query string through except Host (API Gateway routes on
- * its own host name), so the API behaves as it does at execute-api — CORS preflights included,
- * which API Gateway still answers.
+ * carepath's one public address: a CloudFront distribution in front of the HTTP API, carrying the
+ * WAF web ACL (cdk/edge.ts) that API Gateway HTTP APIs cannot take themselves. The API's Lambda
+ * serves the dashboard too (its build is bundled with it, lambdas/dashboardSite.ts), so the
+ * dashboard and the API share an origin: no CORS for the dashboard, and the break-glass codec
+ * cookie is set first-party. API answers are never cached, and every method, header, cookie and
+ * query string passes through except Host (API Gateway routes on its own host name); the
+ * dashboard's fingerprinted assets are cached at the edge, so a page load costs the Lambda one
+ * small request for index.html.
+ *
+ * One distribution and no bucket of static files means no upload helper either: the CDK's
+ * BucketDeployment Lambda, with its broad S3 grants, is gone with the bucket.
  *
  * The execute-api address stays public (turning it off needs a custom domain, which none is
  * assumed here), so CloudFront adds a header holding a generated secret and the app refuses any
@@ -18,7 +24,7 @@ import { Construct } from 'constructs';
 import { ORIGIN_SECRET_ARN_ENV, ORIGIN_SECRET_HEADER } from '../lambdas/originLock.js';
 import type { Api } from './api.js';
 
-export interface ApiEdgeProps {
+export interface SiteProps {
   api: Api;
   /** The WAF web ACL (in us-east-1) the distribution carries. */
   webAclArn: string;
@@ -28,14 +34,14 @@ export interface ApiEdgeProps {
   retain: boolean;
 }
 
-export class ApiEdge extends Construct {
+export class Site extends Construct {
   readonly distribution: cloudfront.Distribution;
   /** The value CloudFront sends in ORIGIN_SECRET_HEADER; the API's Lambda reads it at cold start. */
   readonly originSecret: secretsmanager.Secret;
-  /** `https://<id>.cloudfront.net`: the API's base URL, without a trailing slash. */
+  /** `https://<id>.cloudfront.net`: the dashboard, and the API's base URL, without a trailing slash. */
   readonly url: string;
 
-  constructor(scope: Construct, id: string, props: ApiEdgeProps) {
+  constructor(scope: Construct, id: string, props: SiteProps) {
     super(scope, id);
     const stack = Stack.of(this);
 
@@ -63,17 +69,27 @@ export class ApiEdge extends Construct {
     this.originSecret.grantRead(props.api.handler);
 
     const { httpApi } = props.api;
+    const origin = new origins.HttpOrigin(`${httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      // The template holds a dynamic reference that CloudFormation resolves at deploy, never the value.
+      customHeaders: { [ORIGIN_SECRET_HEADER]: this.originSecret.secretValue.unsafeUnwrap() },
+      // The Lambda finishes (or fails) within 28 s; wait for it.
+      readTimeout: Duration.seconds(30),
+    });
+    // Vite fingerprints everything under assets/ (the Lambda marks them immutable): cache them at
+    // the edge, compressed, whoever asks. Nothing else is cached.
+    const staticAsset: cloudfront.BehaviorOptions = {
+      origin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+      cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      compress: true,
+    };
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: 'carepath API',
+      comment: 'carepath: the dashboard and the API',
       defaultBehavior: {
-        origin: new origins.HttpOrigin(`${httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
-          protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-          originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-          // The template holds a dynamic reference that CloudFormation resolves at deploy, never the value.
-          customHeaders: { [ORIGIN_SECRET_HEADER]: this.originSecret.secretValue.unsafeUnwrap() },
-          // The Lambda finishes (or fails) within 28 s; wait for it.
-          readTimeout: Duration.seconds(30),
-        }),
+        origin,
         // Never redirect: a token sent over plain HTTP has already leaked, so it is refused outright.
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
@@ -83,6 +99,7 @@ export class ApiEdge extends Construct {
         originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         compress: false,
       },
+      additionalBehaviors: { '/assets/*': staticAsset },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       webAclId: props.webAclArn,
