@@ -1,7 +1,16 @@
 # syntax=docker/dockerfile:1
 # The journey worker, as ECS Fargate runs it (cdk/worker.ts builds this image for linux/arm64).
 # Locally: docker build -t carepath-worker . && docker run --init --env-file worker.env carepath-worker
-ARG NODE_IMAGE=node:24-bookworm-slim
+
+# The base image by digest, so a tag moved (or a registry or mirror answering with something else)
+# cannot change what the worker runs: a new base is a change someone reviews. The digest is the
+# multi-arch index (linux/amd64, linux/arm64, linux/ppc64le), so the linux/arm64 build resolves
+# from it; the tag is read only by people and by Renovate/Dependabot's docker digest pinning.
+# Source: docker-library/repo-info, repos/node/remote/24.21.0-bookworm-slim.md (commit 5997ebe,
+# built 2026-09-09). To move it: `docker buildx imagetools inspect node:24-bookworm-slim` and
+# take the index's Digest (not a platform's), with the Node version it names in the tag; the
+# major must stay the one .nvmrc pins (tests/cdk/workerImage.test.ts holds the two together).
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim@sha256:2fe369e969550cde8e867afc3fe370b260140cab4a23d467074295b42163d553
 
 # Build: the workflow bundle and our TypeScript compiled by esbuild (scripts/buildWorker.ts).
 FROM ${NODE_IMAGE} AS build

@@ -5,9 +5,8 @@
  * itself to someone outside its team? Each carries its legitimate twin, the same move made
  * properly, which must work: a probe whose twin fails is blind, and says so.
  *
- * To add an attack: a new entry in `attacks`, naming its threat-model row. Codec attacks (the
- * `/codec` routes and `/auth/session`) belong here too, once their break-glass token has settled:
- * decoding with a people's token, a stale codec cookie, a cross-origin credentialed call.
+ * To add an attack: a new entry in `attacks`, naming its threat-model row. The codec endpoint's
+ * (break-glass sessions, CORS with credentials) are in codecAttacks.ts, run after these.
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -15,6 +14,7 @@ import { commandOutcomeQuery, commandSignal, journeyQuery } from '../../temporal
 import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../../temporal/payloadCodec.js';
 import type { CommandOutcome } from '../../domain/journeyCommands.js';
 import { httpClient } from '../httpClient.js';
+import { codecAttacks } from './codecAttacks.js';
 import { PROBE_INTAKE_LIMIT, type ProbeStack } from './stack.js';
 import { journeyStarted, nhsNumbers, rawRequest, refer, referral, until, workflowIdOf } from './toolkit.js';
 import type { Person } from './userPool.js';
@@ -315,4 +315,5 @@ export const attacks: Attack[] = [
       };
     },
   },
+  ...codecAttacks,
 ];

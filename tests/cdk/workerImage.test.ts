@@ -25,12 +25,49 @@ const instructions = dockerfile
   .map((l) => l.trim())
   .filter((l) => l && !l.startsWith('#'));
 const runtimeStage = instructions.slice(instructions.findLastIndex((l) => l.startsWith('FROM ')));
+
+/**
+ * The image each stage starts from, as Docker resolves it: the ARG defaults declared before the
+ * first FROM substituted, flags (`--platform=…`) and the stage name dropped. A stage built on an
+ * earlier stage names no image and is left out.
+ */
+function baseImagesOf(lines: string[]): string[] {
+  const firstFrom = lines.findIndex((l) => l.startsWith('FROM '));
+  const args = new Map(
+    lines
+      .slice(0, firstFrom)
+      .map((l) => /^ARG (\w+)=(\S+)$/.exec(l))
+      .filter((m) => m !== null)
+      .map((m) => [m[1]!, m[2]!]),
+  );
+  const stages = new Set<string>();
+  const images: string[] = [];
+  for (const line of lines.filter((l) => l.startsWith('FROM '))) {
+    const [image, as, stage] = line
+      .split(/\s+/)
+      .slice(1)
+      .filter((w) => !w.startsWith('--'));
+    const resolved = image!.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a?: string, b?: string) => args.get((a ?? b)!) ?? '');
+    if (!stages.has(resolved)) images.push(resolved);
+    if (as?.toUpperCase() === 'AS' && stage) stages.add(stage);
+  }
+  return images;
+}
+
+/** An official Node image pinned by its index digest: `node:<major>[.<minor>.<patch>]-<variant>@sha256:<64 hex>`. */
+const PINNED_NODE_IMAGE = /^node:(\d+)(?:\.\d+\.\d+)?-[a-z0-9-]+@sha256:[0-9a-f]{64}$/;
+
 /** Inside node_modules, so the externalised packages resolve as they do under /app in the image. */
 const outDir = join(root, 'node_modules', '.cache', 'carepath', 'worker-image-test', 'dist');
 
 describe('the Dockerfile', () => {
   it('runs the Node major .nvmrc pins in every stage, and the build step this test runs', () => {
-    expect(dockerfile).toMatch(new RegExp(`^ARG NODE_IMAGE=node:${WORKER_NODE_MAJOR}-bookworm-slim$`, 'm'));
+    const images = baseImagesOf(instructions);
+    expect(images).toHaveLength(3);
+    for (const image of images) {
+      expect(Number(PINNED_NODE_IMAGE.exec(image)?.[1]), image).toBe(WORKER_NODE_MAJOR);
+      expect(image).toMatch(/-bookworm-slim@/);
+    }
     expect(instructions.filter((l) => l.startsWith('FROM ')).every((l) => l.startsWith('FROM ${NODE_IMAGE}'))).toBe(
       true,
     );
@@ -38,6 +75,23 @@ describe('the Dockerfile', () => {
     // The API's Lambda runs the same major as the worker image and the tests.
     expect(API_NODE_RUNTIME.name).toBe(`nodejs${WORKER_NODE_MAJOR}.x`);
     expect(WORKER_NODE_MAJOR).toBe(Number(process.versions.node.split('.')[0]));
+  });
+
+  it('starts every stage from a base image pinned by digest, so a moved tag cannot change what runs', () => {
+    const pinned = (image: string) => PINNED_NODE_IMAGE.test(image);
+    expect(baseImagesOf(instructions).every(pinned)).toBe(true);
+    // What the check refuses: a tag alone, a digest cut short, a digest with no tag to read.
+    const digest = 'a'.repeat(64);
+    const tagged = (image: string) =>
+      baseImagesOf([`ARG NODE_IMAGE=${image}`, 'FROM ${NODE_IMAGE} AS build', 'FROM build']);
+    expect(tagged(`node:24-bookworm-slim@sha256:${digest}`)).toEqual([`node:24-bookworm-slim@sha256:${digest}`]);
+    for (const image of [
+      'node:24-bookworm-slim',
+      `node:24-bookworm-slim@sha256:${digest.slice(1)}`,
+      `node@sha256:${digest}`,
+    ])
+      expect(tagged(image).every(pinned), image).toBe(false);
+    expect(baseImagesOf(['FROM --platform=linux/arm64 node:24-bookworm-slim']).every(pinned)).toBe(false);
   });
 
   it('starts the built worker as a non-root user, in exec form, with the pre-built workflow bundle and a health check', () => {
