@@ -9,8 +9,9 @@
  *   development sign-in off;
  * - the rate limits on, counted in the table; the intake limit is set low so that a flood is quick
  *   to send, and the mechanism is the one every deployment runs;
- * - the codec endpoint open to break-glass sessions only, and CORS as in AWS: the dashboard on an
- *   origin of its own, the Temporal Web UI (here the dev server's) allowed credentials on `/codec/*`.
+ * - the codec endpoint open to break-glass sessions only, and CORS as in AWS: the dashboard is the
+ *   API's own origin, and only the Temporal Web UI (here the dev server's) is allowed, with
+ *   credentials, on `/codec/*`.
  * Beside it, a second API server in the posture `npm start` gives a developer (development sign-in
  * on, loopback only), for the attacks on a developer's machine.
  *
@@ -36,9 +37,6 @@ import { makeUserPool, type UserPool } from './userPool.js';
 
 /** Referrals one caller may send a minute, here: low, so a flood past it is quick to send. */
 export const PROBE_INTAKE_LIMIT = 5;
-
-/** Where the dashboard is served in the probe's make-believe AWS; nothing answers there, only CORS names it. */
-export const PROBE_DASHBOARD_ORIGIN = 'https://dashboard.carepath-probe.example';
 
 /** Controls turned off on purpose, to prove the probe reports a missing one (its own test). */
 export interface Weakening {
@@ -69,8 +67,8 @@ export interface ProbeStack {
    * signing keys: what the codec endpoint, or anyone who can read its configuration, holds.
    */
   sealingKeys: string;
-  /** The browser origins the API is configured to answer (CAREPATH_DASHBOARD_ORIGIN, CAREPATH_TEMPORAL_UI_ORIGIN). */
-  origins: { dashboard: string; temporalUi: string };
+  /** The browser origins the API is configured to answer (CAREPATH_TEMPORAL_UI_ORIGIN). */
+  origins: { temporalUi: string };
   /** What the probe judges effects with; no attacker has these. */
   judge: {
     /** A Temporal client holding the API's keys: reads journeys, and sends the signed twin of a forged command. */
@@ -117,7 +115,7 @@ export async function startProbeStack(opts: ProbeStackOptions = {}): Promise<Pro
     log(`DynamoDB Local on ${dynamo.port}, Temporal dev server on ${temporalServer.port}`);
 
     const pool = makeUserPool();
-    const origins = { dashboard: PROBE_DASHBOARD_ORIGIN, temporalUi: `http://127.0.0.1:${uiPort}` };
+    const origins = { temporalUi: `http://127.0.0.1:${uiPort}` };
     const sealingKeys = `probe1:${newCodecKey()}`;
     const env: Record<string, string> = {
       AWS_REGION: 'eu-west-2',
@@ -128,7 +126,6 @@ export async function startProbeStack(opts: ProbeStackOptions = {}): Promise<Pro
       CAREPATH_PSEUDONYM_KEY: randomBytes(32).toString('hex'),
       CAREPATH_CODEC_KEYS: sealingKeys,
       CAREPATH_SIGNING_KEYS: `sign1:${newCodecKey()}`,
-      CAREPATH_DASHBOARD_ORIGIN: origins.dashboard,
       CAREPATH_TEMPORAL_UI_ORIGIN: origins.temporalUi,
       CAREPATH_RATE_LIMIT_INTAKE: String(weakened.noRateLimits ? 0 : PROBE_INTAKE_LIMIT),
       ...(weakened.plaintextCommands ? { CAREPATH_CODEC_ALLOW_PLAINTEXT: '1' } : {}),
