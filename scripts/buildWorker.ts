@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { failureConverterPath } from '../temporal/dataConverter.js';
 import { bundleJourneyWorkflows } from '../worker/workflowBundle.js';
+import { isEntryPoint } from '../worker/entryPoint.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -74,7 +75,7 @@ export async function buildWorker(outDir: string): Promise<{ sourceFolders: stri
   return { sourceFolders: [...new Set(folders)].sort() };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   const outDir = process.argv[2];
   if (!outDir) {
     console.error('usage: tsx scripts/buildWorker.ts <outDir>');

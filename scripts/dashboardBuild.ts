@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isEntryPoint } from '../worker/entryPoint.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'dashboard');
 export const dashboardDist = join(root, 'dist');
@@ -39,7 +40,7 @@ export async function buildDashboard(opts: { force?: boolean } = {}): Promise<st
   return dashboardDist;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   await buildDashboard({ force: true });
   process.stdout.write(`dashboard built into ${dashboardDist}\n`);
 }

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { connectOptions, temporalConnectionFromEnv } from '../temporal/connection.js';
 import { carryOutReset, findStuckJourneys, planReset, type ResetTarget } from '../temporal/journeyReset.js';
+import { isEntryPoint } from '../worker/entryPoint.js';
 
 export async function resetJourneysCommand(
   argv: string[],
@@ -67,7 +68,7 @@ function targetOf(to: string): ResetTarget {
   throw new Error(`--to ${to}: say divergence, first-task, or a workflow task's event id`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   try {
     process.exitCode = await resetJourneysCommand(process.argv.slice(2), process.env, (l) => console.log(l));
   } catch (error) {

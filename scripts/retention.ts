@@ -18,6 +18,7 @@ import { patientIdFor, pseudonymKeyFromEnv } from '../activities/pseudonym.js';
 import { createRetention, ErasureRefused } from '../activities/retention.js';
 import { normaliseNhsNumber } from '../domain/nhsNumber.js';
 import { connectOptions, temporalConnectionFromEnv } from '../temporal/connection.js';
+import { isEntryPoint } from '../worker/entryPoint.js';
 
 export async function retentionCommand(argv: string[], env: NodeJS.ProcessEnv, print: (line: string) => void) {
   const { positionals, values } = parseArgs({
@@ -92,7 +93,7 @@ export async function retentionCommand(argv: string[], env: NodeJS.ProcessEnv, p
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   retentionCommand(process.argv.slice(2), process.env, (line) => console.log(line)).then(
     (code) => process.exit(code),
     (error: unknown) => {

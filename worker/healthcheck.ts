@@ -4,6 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { HEARTBEAT_INTERVAL_MS } from './heartbeat.js';
+import { isEntryPoint } from './entryPoint.js';
 
 /** Three missed beats: a slow beat under load is not a dead worker. */
 export const MAX_HEARTBEAT_AGE_MS = 3 * HEARTBEAT_INTERVAL_MS;
@@ -16,7 +17,7 @@ export function heartbeatIsFresh(file: string, now = Date.now()): boolean {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   const file = process.env.CAREPATH_HEALTH_FILE;
   process.exit(file && heartbeatIsFresh(file) ? 0 : 1);
 }

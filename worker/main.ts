@@ -22,6 +22,7 @@ import { bundleJourneyWorkflows } from './workflowBundle.js';
 import { deploymentOptions, deploymentVersionFromEnv, makeCurrent } from './deployment.js';
 import { connectOptions, temporalConnectionFromEnv, type TemporalConnectionSettings } from '../temporal/connection.js';
 import { workerDataConverter } from '../temporal/dataConverter.js';
+import { isEntryPoint } from './entryPoint.js';
 
 export interface WorkerSettings extends TemporalConnectionSettings {
   /** Workflows kept in memory between tasks; beyond it they are replayed from history when needed. */
@@ -142,7 +143,7 @@ export async function createJourneyWorker(
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntryPoint(import.meta.url)) {
   const journeys = await createJourneyWorker(workerSettingsFromEnv());
   // The container's health check reads this file; it is touched only while the worker is RUNNING
   // and its version is current, so ECS stops the old tasks only once journey work comes here.
