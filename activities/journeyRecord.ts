@@ -188,19 +188,16 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
                 },
               },
               // An update that creates the amendment, not a put: the API may not put in a journey's
-              // partition, where a put could replace an audit item whole (cdk/data.ts, apiWrites).
+              // partition, where a put could replace an audit item whole. It is one attribute no
+              // audit item has, because that is all the API may write there (cdk/data.ts, apiWrites):
+              // so the API can add a mark beside what an audit item says, never change it.
               {
                 Update: {
                   TableName,
                   Key: keys.amendment(`JOURNEY#${journeyId}`, correction.at, randomUUID()),
-                  UpdateExpression: `SET ${Object.keys(amendment)
-                    .map((f) => `#${f} = :${f}`)
-                    .join(', ')}`,
+                  UpdateExpression: 'SET amendment = :amendment',
                   ConditionExpression: 'attribute_not_exists(pk)',
-                  ExpressionAttributeNames: Object.fromEntries(Object.keys(amendment).map((f) => [`#${f}`, f])),
-                  ExpressionAttributeValues: Object.fromEntries(
-                    Object.entries(amendment).map(([f, v]) => [`:${f}`, v]),
-                  ),
+                  ExpressionAttributeValues: { ':amendment': amendment },
                 },
               },
             ],
@@ -495,12 +492,21 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
       );
     },
 
-    /** A journey's amendments (entries marked entered in error), oldest first. */
+    /**
+     * A journey's amendments (entries marked entered in error), oldest first. Each is held in one
+     * `amendment` attribute; those made before issue 20 hold their fields at the top level.
+     */
     async journeyAmendments(journeyId: string): Promise<(EnteredInError & { kind: string })[]> {
       const items = await all(`JOURNEY#${journeyId}`, 'AMENDMENT#');
-      return items.map(
-        ({ pk: _pk, sk: _sk, journeyId: _j, ...a }) => a as unknown as EnteredInError & { kind: string },
-      );
+      return items.map((item) => {
+        const {
+          pk: _pk,
+          sk: _sk,
+          journeyId: _j,
+          ...a
+        } = (item.amendment as Record<string, unknown> | undefined) ?? item;
+        return a as unknown as EnteredInError & { kind: string };
+      });
     },
 
     async referralAsReceived(patientId: string, referralId: string): Promise<ReferralAsReceived | undefined> {

@@ -66,7 +66,8 @@ export const apiWrites: WriteScope = {
   },
   only: {
     partitions: ['JOURNEY#*'],
-    attributes: ['pk', 'sk', 'enteredInError', 'kind', 'journeyId', 'seq', 'reason', 'by', 'role', 'at'],
+    // Attributes no audit item has: the API can add a mark beside an audit item, never change one.
+    attributes: ['pk', 'sk', 'enteredInError', 'amendment'],
   },
 };
 

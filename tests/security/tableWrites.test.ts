@@ -153,6 +153,11 @@ describe('what the API and the worker write, against the IAM lists', () => {
     const api = (r: Request) => refusal(tableActions.api, apiWrites, r);
     expect(api({ action: 'PutItem', pk: 'JOURNEY#j1', attributes: ['pk', 'sk', 'type'] })).toMatch(/may not write/);
     expect(api({ action: 'UpdateItem', pk: 'JOURNEY#j1', attributes: ['pk', 'sk', 'type'] })).toMatch(/type/);
+    // What an audit item says (who, when) is not the API's to change, whatever the item.
+    for (const said of ['by', 'at', 'seq', 'journeyId', 'reason'])
+      expect(api({ action: 'UpdateItem', pk: 'JOURNEY#j1', attributes: ['pk', 'sk', said] }), said).toMatch(
+        new RegExp(said),
+      );
     expect(api({ action: 'UpdateItem', pk: 'JOURNEY#j1', attributes: ['pk', 'sk', TTL_ATTRIBUTE] })).toMatch(
       /may not expire/,
     );
@@ -310,6 +315,10 @@ describe('what the API and the worker write, against the IAM lists', () => {
 
       // The worker's writes while it ran the journeys: none expires anything it may not.
       expect(fromWorker.some((r) => r.pk?.startsWith('JOURNEY#') && r.attributes.includes('type'))).toBe(true);
+      // The attributes the API may write in a journey's partition are none the worker's items there hold.
+      const apiOnly = apiWrites.only!.attributes.filter((a) => a !== 'pk' && a !== 'sk' && a !== 'enteredInError');
+      for (const r of fromWorker.filter((w) => w.pk?.startsWith('JOURNEY#')))
+        for (const a of apiOnly) expect(r.attributes, describeRequest(r)).not.toContain(a);
       expect(refused(tableActions.worker, undefined, fromWorker)).toEqual([]);
       const expiring = [...fromApi, ...fromWorker].filter((r) => r.attributes.includes(TTL_ATTRIBUTE));
       expect(expiring.map((r) => r.pk!.split('#')[0]).sort()).toEqual(expect.arrayContaining(['ADT', 'RATE']));
