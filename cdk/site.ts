@@ -21,7 +21,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ORIGIN_SECRET_ARN_ENV, ORIGIN_SECRET_HEADER } from '../lambdas/originLock.js';
+import { ORIGIN_SECRET_ARN_ENV, ORIGIN_CHECK_HEADER } from '../lambdas/originLock.js';
 import type { Api } from './api.js';
 
 export interface SiteProps {
@@ -36,7 +36,7 @@ export interface SiteProps {
 
 export class Site extends Construct {
   readonly distribution: cloudfront.Distribution;
-  /** The value CloudFront sends in ORIGIN_SECRET_HEADER; the API's Lambda reads it at cold start. */
+  /** The value CloudFront sends in ORIGIN_CHECK_HEADER; the API's Lambda reads it at cold start. */
   readonly originSecret: secretsmanager.Secret;
   /** `https://<id>.cloudfront.net`: the dashboard, and the API's base URL, without a trailing slash. */
   readonly url: string;
@@ -73,7 +73,7 @@ export class Site extends Construct {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
       // The template holds a dynamic reference that CloudFormation resolves at deploy, never the value.
-      customHeaders: { [ORIGIN_SECRET_HEADER]: this.originSecret.secretValue.unsafeUnwrap() },
+      customHeaders: { [ORIGIN_CHECK_HEADER]: this.originSecret.secretValue.unsafeUnwrap() },
       // The Lambda finishes (or fails) within 28 s; wait for it.
       readTimeout: Duration.seconds(30),
     });

@@ -71,7 +71,7 @@ export interface AppDeps {
   /** The whole request's time budget for Temporal (lambdas/requestBudget.ts); REQUEST_BUDGET_MS when absent. */
   requestBudgetMs?: number;
   /**
-   * The value CloudFront sends in ORIGIN_SECRET_HEADER; when set, every request without it is
+   * The value CloudFront sends in ORIGIN_CHECK_HEADER; when set, every request without it is
    * refused before anything else runs (lambdas/originLock.ts). Unset locally and in tests.
    */
   originSecret?: string;

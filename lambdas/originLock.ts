@@ -12,7 +12,7 @@ import { problem } from './routes/shared.js';
 import { fromSecretsManager, type FetchSecretString } from './runtimeSecrets.js';
 
 /** The header CloudFront adds to every request it sends the API. */
-export const ORIGIN_SECRET_HEADER = 'x-carepath-origin-secret';
+export const ORIGIN_CHECK_HEADER = 'x-carepath-origin-check';
 /** Names the secret (its ARN): set by the CDK stack, never locally. */
 export const ORIGIN_SECRET_ARN_ENV = 'CAREPATH_ORIGIN_SECRET_ARN';
 /** Its value, read at cold start into the function's environment (in memory only). */
@@ -45,7 +45,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
 export function requireOriginSecret(secret: string): MiddlewareHandler {
   const expected = digest(secret);
   return async (ctx, next) => {
-    const sent = ctx.req.header(ORIGIN_SECRET_HEADER);
+    const sent = ctx.req.header(ORIGIN_CHECK_HEADER);
     if (sent !== undefined && timingSafeEqual(digest(sent), expected)) return next();
     console.warn(JSON.stringify({ level: 'warn', msg: 'refused a request that did not come through CloudFront' }));
     return problem(ctx, 403, 'Forbidden', 'Call carepath at its published address.');

@@ -9,7 +9,7 @@ import { devAuthenticator } from '../../lambdas/auth.js';
 import {
   ORIGIN_SECRET_ARN_ENV,
   ORIGIN_SECRET_ENV,
-  ORIGIN_SECRET_HEADER,
+  ORIGIN_CHECK_HEADER,
   withOriginSecret,
 } from '../../lambdas/originLock.js';
 import { closedDeps, touched } from '../security/stubDeps.js';
@@ -33,7 +33,7 @@ describe('requests that went around CloudFront', () => {
         headers: {
           authorization: `Bearer ${lead}`,
           'x-forwarded-for': '203.0.113.7',
-          ...(sent === undefined ? {} : { [ORIGIN_SECRET_HEADER]: sent }),
+          ...(sent === undefined ? {} : { [ORIGIN_CHECK_HEADER]: sent }),
         },
       });
       expect(r.status, String(sent)).toBe(403);
@@ -56,7 +56,7 @@ describe('requests that went around CloudFront', () => {
 describe('requests that came through CloudFront', () => {
   it('carry the secret and are answered as usual', async () => {
     const app = createApp(closedDeps(auth, { originSecret }));
-    const r = await app.request('/health', { headers: { [ORIGIN_SECRET_HEADER]: originSecret } });
+    const r = await app.request('/health', { headers: { [ORIGIN_CHECK_HEADER]: originSecret } });
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({ status: 'ok' });
   });

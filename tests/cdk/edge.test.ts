@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { carepathConfig } from '../../cdk/config.js';
 import { COUNTED_COMMON_RULES } from '../../cdk/edge.js';
 import { EDGE_REGION } from '../../cdk/edgeStack.js';
-import { ORIGIN_SECRET_ARN_ENV, ORIGIN_SECRET_HEADER } from '../../lambdas/originLock.js';
+import { ORIGIN_SECRET_ARN_ENV, ORIGIN_CHECK_HEADER } from '../../lambdas/originLock.js';
 import { defaultRateLimits } from '../../lambdas/rateLimits.js';
 import { bodyLimitOf } from '../../lambdas/routes/shared.js';
 import { routes } from '../../lambdas/routes.js';
@@ -202,7 +202,7 @@ describe('the site distribution', () => {
     expect(secret.KmsKeyId).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.encryption.key), 'Arn'] });
     expect(api.Origins[0]!.OriginCustomHeaders).toEqual([
       {
-        HeaderName: ORIGIN_SECRET_HEADER,
+        HeaderName: ORIGIN_CHECK_HEADER,
         HeaderValue: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] },
       },
     ]);
