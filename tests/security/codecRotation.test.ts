@@ -20,6 +20,7 @@ import { JOURNEY_TASK_QUEUE } from '../../temporal/taskQueue.js';
 import { parseProgrammes } from '../../config/programmeFiles.js';
 import { devAuthenticator } from '../../lambdas/auth.js';
 import { createJourneyGateway } from '../../lambdas/journeyGateway.js';
+import { codecSessionsSealedWith } from '../../lambdas/codecSessions.js';
 import { startApiServer } from '../../lambdas/server.js';
 import { EncryptionCodec, newCodecKey, parseCodecKeys } from '../../temporal/payloadCodec.js';
 import { currentTable, useDynamoDbLocal } from '../support/dynamoDbLocal.js';
@@ -127,7 +128,9 @@ function patchMarkersIn(history: unknown): string[] {
 
 describe('payload codec key rotation', () => {
   it('history sealed under the old key still replays and decodes after a new key is put first', async () => {
-    const ops = await auth.devToken!({ sub: 'ops-1', role: 'ops', teams: [] });
+    // Decoding takes a break-glass codec session (as POST /auth/codec-session issues one); both
+    // APIs share the secret sessions are sealed under, as every instance of a deployment does.
+    const ops = codecSessionsSealedWith(pseudonymKey).issue({ sub: 'ops-1', role: 'ops' }, new Date()).token;
     const raj = await auth.devToken!({ sub: 'lead-raj', role: 'team-lead', teams: ['south-devon-1'] });
     const gp = await auth.devToken!({ sub: 'gp-1', role: 'referrer', teams: [] });
 
