@@ -657,6 +657,7 @@ describe('dashboard', () => {
       new Set([
         'team',
         'journey',
+        'break glass',
         'inbox',
         'evaluation',
         'find a person',
