@@ -8,9 +8,10 @@
  * the attempt, and looks at the journey before sending, so a retried activity never moves a
  * journey twice (activities/caseloadMove.ts).
  */
-import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import { defineQuery, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CaseloadMoveActivities } from '../activities/caseloadMove.js';
 import type { CaseloadMoveInput, CaseloadMoveProgress, MoveOutcome } from '../domain/caseloadMove.js';
+import { refusedBecause } from '../temporal/journeyMessages.js';
 
 export const caseloadMoveProgressQuery = defineQuery<CaseloadMoveProgress>('caseloadMoveProgress');
 
@@ -25,6 +26,29 @@ const acts = proxyActivities<CaseloadMoveActivities>({
 });
 
 export async function caseloadMove(input: CaseloadMoveInput): Promise<CaseloadMoveProgress> {
+  // Started by someone other than carepath (the codec refused its input, ADR 0014): it ends at once,
+  // moving nothing, rather than failing its task on input it cannot read, again and again.
+  const startRefused = refusedBecause(input);
+  if (startRefused !== undefined) {
+    log.warn('caseload move refused: carepath did not send it', {
+      workflowId: workflowInfo().workflowId,
+      reason: startRefused,
+    });
+    return {
+      moveId: '',
+      teamId: '',
+      from: '',
+      by: '',
+      requestedAt: '',
+      total: 0,
+      moved: 0,
+      movedTo: {},
+      skipped: [],
+      notMoved: [],
+      done: true,
+      updatedAt: new Date().toISOString(),
+    };
+  }
   const progress: CaseloadMoveProgress = {
     moveId: input.moveId,
     teamId: input.teamId,

@@ -8,12 +8,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import { parseProgrammes } from '../../config/programmeFiles.js';
 import { commandOutcomeQuery, commandSignal, journeyQuery } from '../../temporal/journeyMessages.js';
 import { codecFromEnv, EncryptionCodec, newCodecKey, parseCodecKeys } from '../../temporal/payloadCodec.js';
 import { careJourney } from '../../workflows/careJourney.js';
+import { caseloadMove } from '../../workflows/caseloadMove.js';
 import { useApiStack } from '../support/apiStack.js';
 
 const sealing = parseCodecKeys(`k2:${newCodecKey()}`);
@@ -109,6 +111,37 @@ describe('signed commands', () => {
     const reader = new Client({ connection: rawClient.connection, dataConverter: { payloadCodecs: [codec] } });
     expect(await reader.workflow.getHandle(handle.workflowId).result()).toEqual({ journeyId: '' });
     expect((await handle.describe()).status.name).toBe('COMPLETED');
+  });
+
+  it('a forged caseload move ends at once, moving nothing', async () => {
+    const { rawClient } = api.get();
+    const handle = await rawClient.workflow.start(caseloadMove, {
+      workflowId: `caseload-move.forged${randomUUID().slice(0, 8)}`,
+      taskQueue: 'carepath-journeys',
+      args: [
+        {
+          moveId: 'forged',
+          teamId: 'south-devon-1',
+          from: 'coord-ana',
+          journeyIds: ['frailty-virtual-ward.pforged.0001'],
+          by: { sub: 'lead-raj', role: 'team-lead' },
+          requestedAt: new Date().toISOString(),
+        } as never,
+      ],
+    });
+    const reader = new Client({ connection: rawClient.connection, dataConverter: { payloadCodecs: [codec] } });
+    expect(await reader.workflow.getHandle(handle.workflowId).result()).toMatchObject({
+      total: 0,
+      moved: 0,
+      done: true,
+    });
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+    // Ended in its first task: no activity was ever scheduled, no task failed.
+    const E = temporal.api.enums.v1.EventType;
+    const types = (await handle.fetchHistory()).events!.map((e) => e.eventType);
+    expect(types).not.toContain(E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+    expect(types).not.toContain(E.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+    expect(types).toContain(E.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
   });
 });
 
