@@ -173,71 +173,60 @@ export class Monitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       },
     );
+    /** An alarm on every log line that says `phrase`: each one is something an operator must hear of. */
+    const everyLine = (
+      id: string,
+      logGroup: logs.ILogGroup,
+      phrase: string,
+      metricName: string,
+      alarmId: string,
+      description: string,
+    ) =>
+      alarm(alarmId, description, {
+        metric: new logs.MetricFilter(this, id, {
+          logGroup,
+          filterPattern: logs.FilterPattern.literal(`"${phrase}"`),
+          metricNamespace: 'carepath',
+          metricName,
+          metricValue: '1',
+          defaultValue: 0,
+        }).metric({ period, statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+
     // An alert no one could be given (HAZ-27): the team has no one left in any role its ladder
     // climbs. It waits on the team's Team page; someone must put people in the staff directory.
-    const unrouted = new logs.MetricFilter(this, 'UnroutedNotifications', {
-      logGroup: props.workerLogs,
-      filterPattern: logs.FilterPattern.literal('"notification reached no one"'),
-      metricNamespace: 'carepath',
-      metricName: 'NotificationsReachingNoOne',
-      metricValue: '1',
-      defaultValue: 0,
-    }).metric({ period, statistic: 'Sum' });
-    alarm(
+    everyLine(
+      'UnroutedNotifications',
+      props.workerLogs,
+      'notification reached no one',
+      'NotificationsReachingNoOne',
       'notifications-reaching-no-one',
       "An alert reached no one: the staff directory has no one in the team's roles. See the team's Team page and add a lead or co-ordinator on the Staff page.",
-      {
-        metric: unrouted,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      },
     );
-
     // A journey whose history no longer replays is stuck until an operator acts (ADR 0012): the
     // worker logs sdk-core's `workflow_task_execution_failed` (NonDeterminismError) as it counts it.
-    const diverged = new logs.MetricFilter(this, 'ReplayDivergences', {
-      logGroup: props.workerLogs,
-      filterPattern: logs.FilterPattern.literal(`"${NONDETERMINISM_ALARM}"`),
-      metricNamespace: 'carepath',
-      metricName: 'WorkflowTaskNondeterminism',
-      metricValue: '1',
-      defaultValue: 0,
-    }).metric({ period, statistic: 'Sum' });
-    alarm(
+    everyLine(
+      'ReplayDivergences',
+      props.workerLogs,
+      NONDETERMINISM_ALARM,
+      'WorkflowTaskNondeterminism',
       'journey-replay-diverged',
       'Journeys are stuck: their workflow tasks fail with a non-determinism error, so their deadlines are not chased. If a deploy has just gone out, roll it back; otherwise follow docs/operations.md, "A journey stuck on a replay divergence" (npm run journeys:reset).',
-      {
-        metric: diverged,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      },
     );
-
     // Someone broke glass to decode Temporal history (lambdas/routes/session.ts). Expected now and
     // then, never unnoticed: whoever watches the service sees who and until when, and the IG lead
     // reads why in GET /break-glass-sessions.
-    const brokeGlass = new logs.MetricFilter(this, 'BreakGlassSessions', {
-      logGroup: props.apiLogs,
-      filterPattern: logs.FilterPattern.literal(`"${BREAK_GLASS_LOG}"`),
-      metricNamespace: 'carepath',
-      metricName: 'BreakGlassCodecSessions',
-      metricValue: '1',
-      defaultValue: 0,
-    }).metric({ period, statistic: 'Sum' });
-    alarm(
+    everyLine(
+      'BreakGlassSessions',
+      props.apiLogs,
+      BREAK_GLASS_LOG,
+      'BreakGlassCodecSessions',
       'break-glass',
       'Someone broke glass to decode journey history in Temporal. The API log names who and until when; the IG lead checks their reason in GET /break-glass-sessions.',
-      {
-        metric: brokeGlass,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      },
     );
 
     const serviceDims = {
