@@ -8,6 +8,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
+import { CODEC_SESSION_MINUTES } from './codecSessions.js';
 import { codecCors } from './cors.js';
 import type { EncryptionCodec } from '../temporal/payloadCodec.js';
 import type { ReadModel } from '../activities/readModel.js';
@@ -65,7 +66,7 @@ export interface AppDeps {
    * (domain/metrics.ts); 5 when absent, and 0 or 1 shows every count.
    */
   smallNumbersBelow?: number;
-  /** The built dashboard, served by the Node server; in AWS it is on CloudFront instead. */
+  /** The built dashboard, served by this app: on Node locally, and in AWS by the Lambda it is bundled with. */
   dashboard?: DashboardSite;
   now?: () => Date;
   /** The whole request's time budget for Temporal (lambdas/requestBudget.ts); REQUEST_BUDGET_MS when absent. */
@@ -142,7 +143,7 @@ export function createApp(deps: AppDeps) {
           401,
           'Unauthorised',
           codecSession
-            ? 'A break-glass codec session is required (POST /auth/codec-session); it lasts 15 minutes.'
+            ? `A break-glass codec session is required (POST /auth/codec-session); it lasts ${CODEC_SESSION_MINUTES} minutes.`
             : 'A valid bearer token is required.',
         );
       if (!allowed.includes(caller.role))
