@@ -85,6 +85,15 @@ const isCancelled = (error: unknown, index: number): boolean =>
   error instanceof TransactionCanceledException &&
   error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 
+/**
+ * Marks made since issue 20 with those made before it (which were kept in the journey's own
+ * partition), one per entry, in the order they were made.
+ */
+function withEarlierMarks<M extends EnteredInError>(marks: M[], earlier: M[]): M[] {
+  const seqs = new Set(earlier.map((m) => m.seq));
+  return [...earlier, ...marks.filter((m) => !seqs.has(m.seq))].sort((a, b) => a.at.localeCompare(b.at));
+}
+
 const demographicsOf = ({ patientId: _p, nhsNumber: _n, ...rest }: PatientRecord & Record<string, unknown>) => {
   const { pk: _pk, sk: _sk, revision: _r, amendedAt: _a, gsi1pk: _g1, gsi1sk: _g2, ...demographics } = rest;
   return demographics as Demographics;
@@ -134,6 +143,12 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
     return access as unknown as RecordAccess;
   };
 
+  /** The entries of a journey marked entered in error since issue 20 (its corrections partition). */
+  const marksOf = async (journeyId: string): Promise<EnteredInError[]> =>
+    (await all(`CORRECTION#${journeyId}`, 'MARK#')).map(
+      ({ pk: _pk, sk: _sk, kind: _k, journeyId: _j, ...mark }) => mark as unknown as EnteredInError,
+    );
+
   return {
     /**
      * The journey as last recorded, with the entries people have since marked as entered in error;
@@ -142,21 +157,22 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
     async recordedJourney(
       journeyId: string,
     ): Promise<{ snapshot: JourneySnapshot; enteredInError: EnteredInError[] } | undefined> {
-      const { Item } = await doc.send(
-        new GetCommand({ TableName, Key: keys.journeyState(journeyId), ConsistentRead: true }),
-      );
+      const [{ Item }, marks] = await Promise.all([
+        doc.send(new GetCommand({ TableName, Key: keys.journeyState(journeyId), ConsistentRead: true })),
+        marksOf(journeyId),
+      ]);
       if (!Item?.state) return undefined;
       return {
         snapshot: JSON.parse(gunzipSync(Item.state as Uint8Array).toString('utf8')) as JourneySnapshot,
-        enteredInError: (Item.enteredInError as EnteredInError[] | undefined) ?? [],
+        enteredInError: withEarlierMarks(marks, (Item.enteredInError as EnteredInError[] | undefined) ?? []),
       };
     },
 
     /**
      * Marks an entry of a journey's record as entered in error, with why and by whom: the entry
-     * stays as it was, readable, with the mark beside it, and an amendment item says so. It changes
-     * what the record says, not what the journey did: a wrong entry's effects (a deadline it met)
-     * are put right with a new command.
+     * stays as it was, readable, and the mark is kept beside it, in the journey's corrections
+     * partition, once per entry. It changes what the record says, not what the journey did: a
+     * wrong entry's effects (a deadline it met) are put right with a new command.
      */
     async markEnteredInError(
       journeyId: string,
@@ -164,40 +180,23 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
       correction: Correction,
     ): Promise<'marked' | 'not-found' | 'already'> {
       const mark: EnteredInError = { seq, ...correction };
-      const amendment = { kind: 'entered-in-error', journeyId, ...mark };
       try {
         await doc.send(
           new TransactWriteCommand({
             TransactItems: [
+              // The entry is there, and was not marked before issue 20 (on the entry itself).
               {
-                Update: {
+                ConditionCheck: {
                   TableName,
                   Key: keys.recordEntry(journeyId, seq),
-                  UpdateExpression: 'SET enteredInError = :mark',
                   ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(enteredInError)',
-                  ExpressionAttributeValues: { ':mark': mark },
                 },
               },
               {
-                Update: {
+                Put: {
                   TableName,
-                  Key: keys.journeyState(journeyId),
-                  UpdateExpression: 'SET enteredInError = list_append(if_not_exists(enteredInError, :none), :marks)',
-                  ConditionExpression: 'attribute_exists(pk)',
-                  ExpressionAttributeValues: { ':none': [], ':marks': [mark] },
-                },
-              },
-              // An update that creates the amendment, not a put: the API may not put in a journey's
-              // partition, where a put could replace an audit item whole. It is one attribute no
-              // audit item has, because that is all the API may write there (cdk/data.ts, apiWrites):
-              // so the API can add a mark beside what an audit item says, never change it.
-              {
-                Update: {
-                  TableName,
-                  Key: keys.amendment(`JOURNEY#${journeyId}`, correction.at, randomUUID()),
-                  UpdateExpression: 'SET amendment = :amendment',
+                  Item: { ...keys.enteredInError(journeyId, seq), kind: 'entered-in-error', journeyId, ...mark },
                   ConditionExpression: 'attribute_not_exists(pk)',
-                  ExpressionAttributeValues: { ':amendment': amendment },
                 },
               },
             ],
@@ -205,14 +204,12 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
         );
         return 'marked';
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        if (isCancelled(error, 0) || isCancelled(error, 1)) {
-          const { Item } = await doc.send(
-            new GetCommand({ TableName, Key: keys.recordEntry(journeyId, seq), ConsistentRead: true }),
-          );
-          return Item ? 'already' : 'not-found';
-        }
-        throw error;
+        if (isCancelled(error, 1)) return 'already';
+        if (!isCancelled(error, 0)) throw error;
+        const { Item } = await doc.send(
+          new GetCommand({ TableName, Key: keys.recordEntry(journeyId, seq), ConsistentRead: true }),
+        );
+        return Item ? 'already' : 'not-found';
       }
     },
 
@@ -391,11 +388,17 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
 
     /** Every entry of a journey's record, oldest first, each with what was entered. */
     async recordEntries(journeyId: string): Promise<(RecordEntry & { enteredInError?: EnteredInError })[]> {
-      const items = await all(`JOURNEY#${journeyId}`, 'ENTRY#');
-      return items.map(({ pk: _pk, sk: _sk, journeyId: _j, content, ...entry }) => ({
-        ...(entry as Omit<RecordEntry, 'content'> & { enteredInError?: EnteredInError }),
-        content: JSON.parse(content as string) as RecordContent,
-      }));
+      const [items, marks] = await Promise.all([all(`JOURNEY#${journeyId}`, 'ENTRY#'), marksOf(journeyId)]);
+      const bySeq = new Map(marks.map((m) => [m.seq, m]));
+      return items.map(({ pk: _pk, sk: _sk, journeyId: _j, content, ...entry }) => {
+        // A mark made before issue 20 sits on the entry itself.
+        const mark = (entry.enteredInError as EnteredInError | undefined) ?? bySeq.get(entry.seq as number);
+        return {
+          ...(entry as Omit<RecordEntry, 'content'>),
+          content: JSON.parse(content as string) as RecordContent,
+          ...(mark ? { enteredInError: mark } : {}),
+        };
+      });
     },
 
     /** Keeps a referral as it arrived; a second write of the same referral changes nothing. */
@@ -493,12 +496,13 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
     },
 
     /**
-     * A journey's amendments (entries marked entered in error), oldest first. Each is held in one
-     * `amendment` attribute; those made before issue 20 hold their fields at the top level.
+     * A journey's amendments (entries marked entered in error), oldest first: those in its
+     * corrections partition, and those made before issue 20, in its own partition, held either in
+     * one `amendment` attribute or with their fields at the top level.
      */
     async journeyAmendments(journeyId: string): Promise<(EnteredInError & { kind: string })[]> {
-      const items = await all(`JOURNEY#${journeyId}`, 'AMENDMENT#');
-      return items.map((item) => {
+      const [earlier, marks] = await Promise.all([all(`JOURNEY#${journeyId}`, 'AMENDMENT#'), marksOf(journeyId)]);
+      const before = earlier.map((item) => {
         const {
           pk: _pk,
           sk: _sk,
@@ -507,6 +511,10 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
         } = (item.amendment as Record<string, unknown> | undefined) ?? item;
         return a as unknown as EnteredInError & { kind: string };
       });
+      return withEarlierMarks(
+        marks.map((m) => ({ kind: 'entered-in-error', ...m })),
+        before,
+      );
     },
 
     async referralAsReceived(patientId: string, referralId: string): Promise<ReferralAsReceived | undefined> {

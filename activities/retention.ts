@@ -141,6 +141,7 @@ export function createRetention(doc: DynamoDBDocumentClient, TableName: string, 
       ...referrals,
       ...notifications,
       ...(await keysOf(`JOURNEY#${journeyId}`)),
+      ...(await keysOf(`CORRECTION#${journeyId}`)),
       keys.patientJourney(patientId, journeyId),
     ]);
     const deletion: Deletion = {

@@ -14,7 +14,8 @@
  * | the record's entries of a journey, in order     | Query    pk=JOURNEY#<journeyId>  sk begins_with ENTRY#  |
  * | a referral's demographics as received           | GetItem  pk=PATIENT#<patientId>  sk=REFERRAL#<id>       |
  * | a person's journeys (erasure, and "not recorded yet") | Query pk=PATIENT#<patientId> sk begins_with JOURNEY# |
- * | a journey's or a person's corrections, in order | Query    pk=JOURNEY#…|PATIENT#…  sk begins_with AMENDMENT# |
+ * | a person's demographic amendments, in order     | Query    pk=PATIENT#<patientId>  sk begins_with AMENDMENT# |
+ * | a journey's entries marked entered in error     | Query    pk=CORRECTION#<journeyId> (MARK#<seq>)          |
  * | reads of a person's record in a period          | Query    pk=ACCESS#<patientId>  sk between times         |
  * | a reader's reads in a period                    | Query GSI1 pk=ACCESS-BY#<userId>, sk between times      |
  * | every read on a day                             | Query GSI2 pk=ACCESS-ON#<yyyy-mm-dd>, sk between times  |
@@ -142,8 +143,19 @@ export const keys = {
     pk: `PATIENT#${patientId}`,
     sk: `JOURNEY#${journeyId}`,
   }),
-  /** A correction to what `owner` (`JOURNEY#…` or `PATIENT#…`) holds, in the order made. */
+  /**
+   * A correction to what `owner` holds, in the order made: a person's demographics (`PATIENT#…`),
+   * or, before issue 20, a journey's entry marked entered in error (`JOURNEY#…`).
+   */
   amendment: (owner: string, at: string, id: string) => ({ pk: owner, sk: `AMENDMENT#${at}#${id}` }),
+  /**
+   * That a journey's entry was entered in error: who, when and why, one per entry. In a partition of
+   * its own, so the API never writes the journey's (its audit trail's), and the mark is read beside it.
+   */
+  enteredInError: (journeyId: string, seq: number) => ({
+    pk: `CORRECTION#${journeyId}`,
+    sk: `MARK#${String(seq).padStart(10, '0')}`,
+  }),
   /** A read of a person's record: by person here, by reader in GSI1, by day in GSI2. */
   access: (patientId: string, userId: string, at: string, id: string) => ({
     pk: `ACCESS#${patientId}`,

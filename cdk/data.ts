@@ -20,9 +20,19 @@ export const tableActions = {
    * The API: reads journeys, people and inboxes (one batch read for a page of them); records
    * patients, referrals, reads of a record, break-glass codec sessions, ADT message ids, rate-limit counts, inbox
    * acknowledgements, corrections and the staff directory (whose absences and team memberships
-   * are taken back by deleting them); /health describes the table. Where it may write: `apiWrites`.
+   * are taken back by deleting them); checks an entry exists before marking it entered in error;
+   * /health describes the table. Where it may write: `apiWrites`.
    */
-  api: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'DescribeTable'],
+  api: [
+    'GetItem',
+    'BatchGetItem',
+    'Query',
+    'ConditionCheckItem',
+    'PutItem',
+    'UpdateItem',
+    'DeleteItem',
+    'DescribeTable',
+  ],
   /** The worker's activities: projections, audit (conditional puts), caseload transactions. */
   worker: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem'],
 } as const;
@@ -41,33 +51,33 @@ export type WriteAction = 'PutItem' | 'UpdateItem' | 'DeleteItem';
 
 /**
  * Where a process may write, by action, as IAM can say it: by partition key
- * (`dynamodb:LeadingKeys`) and attribute names (`dynamodb:Attributes`) — IAM sees neither sort
- * keys nor values.
+ * (`dynamodb:LeadingKeys`) — IAM sees neither sort keys nor values.
  */
 export interface WriteScope {
   /** The partitions (`StringLike` patterns) each write action may touch; an action not named may not write. */
   partitions: Partial<Record<WriteAction, readonly string[]>>;
-  /** Partitions where only these attributes may be written. */
-  only?: { partitions: readonly string[]; attributes: readonly string[] };
 }
 
 /**
  * Every partition the API writes (tests/security/tableWrites.test.ts drives the API and fails on a
- * write outside it). A journey's partition holds its audit trail (`AUDIT#…`) beside its record; the
- * API writes there only to mark an entry entered in error (activities/journeyRecord.ts), by
- * update, never by put (a put could replace an audit item whole), and only the attributes of that
- * mark and of the amendment item that says so.
+ * write outside it). None is a journey's (`JOURNEY#…`), which holds its audit trail beside its
+ * record: the API marks an entry entered in error in the journey's corrections partition
+ * (`CORRECTION#…`, activities/journeyRecord.ts), so it cannot write, change or remove an audit item.
  */
 export const apiWrites: WriteScope = {
   partitions: {
-    PutItem: ['PATIENT#*', 'ACCESS#*', 'BREAK-GLASS#*', 'ADT#*', 'STAFF#*', 'TEAM-STAFF#*', 'TEAM-ABSENCE#*'],
-    UpdateItem: ['PATIENT#*', 'INBOX#*', 'RATE#*', 'JOURNEY#*'],
+    PutItem: [
+      'PATIENT#*',
+      'CORRECTION#*',
+      'ACCESS#*',
+      'BREAK-GLASS#*',
+      'ADT#*',
+      'STAFF#*',
+      'TEAM-STAFF#*',
+      'TEAM-ABSENCE#*',
+    ],
+    UpdateItem: ['PATIENT#*', 'INBOX#*', 'RATE#*'],
     DeleteItem: ['STAFF#*', 'TEAM-STAFF#*', 'TEAM-ABSENCE#*'],
-  },
-  only: {
-    partitions: ['JOURNEY#*'],
-    // Attributes no audit item has: the API can add a mark beside an audit item, never change one.
-    attributes: ['pk', 'sk', 'enteredInError', 'amendment'],
   },
 };
 
@@ -214,19 +224,6 @@ export class Data extends Construct {
           }),
         );
       }
-      const attributeWrites = writes.filter((a) => a !== 'DeleteItem');
-      if (scope.only && attributeWrites.length > 0)
-        principal.addToPrincipalPolicy(
-          new iam.PolicyStatement({
-            effect: iam.Effect.DENY,
-            actions: dynamodbActions(attributeWrites),
-            resources: [this.table.tableArn],
-            conditions: {
-              'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': scope.only.partitions },
-              'ForAnyValue:StringNotEquals': { 'dynamodb:Attributes': scope.only.attributes },
-            },
-          }),
-        );
     }
     const rewrites = writes.filter((a) => a === 'UpdateItem' || a === 'DeleteItem');
     if (rewrites.length > 0)

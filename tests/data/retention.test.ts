@@ -84,6 +84,14 @@ describe('npm run retention', () => {
     const twenty = await refer('9434765870', 'frailty-long-kept');
     const closedAt = Date.parse(await decline(eight));
     await decline(twenty);
+    // A correction of the record, kept beside the journey (its own partition): deleted with it.
+    const [first] = await read.recordEntries(eight);
+    const marked = await call('POST', `/journeys/${eight}/entries/${first!.seq}/entered-in-error`, {
+      token: raj,
+      json: { reason: 'Recorded against the wrong person' },
+    });
+    expect(marked.status).toBe(200);
+    expect(await read.journeyAmendments(eight)).toHaveLength(1);
     const at = (years: number, days: number) => new Date(closedAt + years * YEAR_MS + days * 86_400_000).toISOString();
 
     // Past retention: the 8-year record a day after its eight years, never the 20-year one.
@@ -113,6 +121,7 @@ describe('npm run retention', () => {
     expect(deleted.json[0]!.itemsDeleted).toBeGreaterThan(5);
     expect(await detail(eight)).toBe(404);
     expect(await read.recordEntries(eight)).toEqual([]);
+    expect(await read.journeyAmendments(eight)).toEqual([]);
     expect((await read.auditTrail(eight)).items).toEqual([]);
     expect(await read.getJourney(eight)).toBeUndefined();
     // The server deletes workflow runs asynchronously (about half a minute on the dev server).
