@@ -5,6 +5,7 @@
  * actions. It is separate because these rules share the care plan and its action deadlines, which
  * no other stage touches.
  */
+import { openBaselineMeasures } from './measuresDue.js';
 import { iso, ms } from './durations.js';
 import type { AssessmentCommand, By, CarePlanCommand, CompleteActionCommand } from './commands.js';
 import {
@@ -49,6 +50,7 @@ export function recordAssessment(s: JourneyState, cmd: By<AssessmentCommand>, no
   meet(s, findDeadline(s, 'assessment'), now, by);
   setPhase(s, 'care-planning');
   openDeadlineNamed(s, 'care-plan', now, dueAfter(s, now, s.programme.deadlines.carePlan));
+  openBaselineMeasures(s, now);
 }
 
 export function checkCarePlan(s: JourneyState, cmd: CarePlanCommand, now: number): void {

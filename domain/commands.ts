@@ -141,6 +141,22 @@ export const reviewCommand = z.lazy(() =>
   }),
 );
 
+/**
+ * An outcome measure, completed (issue 21): the instrument, and for each of its items the index of
+ * the answer given (domain/outcomeMeasures.ts). Scored by the journey, never by the sender.
+ */
+export const recordMeasureCommand = z.lazy(() =>
+  z.object({
+    instrument: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be an instrument id such as phq-9'),
+    answers: z.record(localId, z.int().min(0).max(20)).refine((a) => Object.keys(a).length <= 100, {
+      message: 'at most 100 answers',
+    }),
+    /** When it was completed; defaults to now, never in the future. */
+    at: dateTime.optional(),
+    notes: text(4000).optional(),
+  }),
+);
+
 export const contactKinds = ['post-discharge', 'routine', 'crisis', 'carer', 'mdt'] as const;
 /** What came of it: only `reached`, by phone, visit or video, is a conversation with the person. */
 export const contactOutcomes = ['reached', 'no-answer', 'message-left', 'declined'] as const;
@@ -229,6 +245,7 @@ export type CarePlanCommand = z.output<typeof carePlanCommand>;
 export type CompleteActionCommand = z.output<typeof completeActionCommand>;
 export type ReviewCommand = z.output<typeof reviewCommand>;
 export type ContactCommand = z.output<typeof contactCommand>;
+export type RecordMeasureCommand = z.output<typeof recordMeasureCommand>;
 export type ReassignCommand = z.output<typeof reassignCommand>;
 export type CloseCommand = z.output<typeof closeCommand>;
 export type CloseOutcome = z.output<typeof closeOutcomeSchema>;

@@ -34,6 +34,7 @@ export {
   type HospitalStay,
   type JourneyState,
   type Notification,
+  type RecordedMeasure,
   type ReassignEffect,
   type RecordContent,
   type RuleChange,
@@ -46,3 +47,4 @@ export * from './reviewsAndContacts.js';
 export * from './hospitalStays.js';
 export * from './closing.js';
 export * from './adoptRules.js';
+export * from './measuresDue.js';

@@ -22,6 +22,7 @@ export const commandTypes = [
   'complete-action',
   'review',
   'contact',
+  'record-measure',
   'reassign',
   'close',
   'reported-discharge',
@@ -62,6 +63,7 @@ export const commandPayloads = {
   'complete-action': c.completeActionCommand,
   review: c.reviewCommand,
   contact: c.contactCommand,
+  'record-measure': c.recordMeasureCommand,
   reassign: c.reassignCommand,
   close: c.closeCommand,
   'reported-discharge': c.reportedDischargeCommand,
@@ -128,6 +130,11 @@ export const commandRules: Record<CommandType, CommandRule<unknown>> = {
     schema: c.withActor(c.contactCommand),
     check: (s, cmd, now) => J.checkContact(s, cmd, now),
     apply: coordinatorWork((s, cmd, now) => J.recordContact(s, cmd, now)),
+  }),
+  'record-measure': rule({
+    schema: c.withActor(c.recordMeasureCommand),
+    check: (s, cmd, now) => void J.checkRecordMeasure(s, cmd, now),
+    apply: coordinatorWork((s, cmd, now) => J.recordMeasure(s, cmd, now)),
   }),
   reassign: rule({ schema: c.withActor(c.reassignCommand), check: (s, cmd) => J.checkReassign(s, cmd) }),
   close: rule({

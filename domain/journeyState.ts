@@ -9,6 +9,7 @@
  * journey's; it imports no stage file. `journey.ts` re-exports only what was public before the
  * split: the other helpers here are for the stage files, not for callers.
  */
+import type { ScaleScore } from './outcomeMeasures.js';
 import { addDuration, iso, ms } from './durations.js';
 import { dueSteps, nextStepAt, openDeadline, type Deadline, type Deliverable } from './deadlines.js';
 import { findTeam, levelOf, type EscalationStep, type Programme, type RecipientRole, type Team } from './programme.js';
@@ -216,6 +217,8 @@ export interface JourneyState {
    */
   attendances?: { at: string; kind: 'day-case' | 'outpatient'; location?: string; endedAt?: string }[];
   deadlines: Deadline[];
+  /** Outcome measures recorded (domain/measuresDue.ts), the latest 100; absent before any was. */
+  measures?: RecordedMeasure[];
   closure?: { reason: CloseReason; outcome: CloseOutcome; at: string; by: string };
   /** The most recent entries only; the full trail is in the audit store. */
   timeline: TimelineEntry[];
@@ -225,6 +228,18 @@ export interface JourneyState {
   seenControlIds: string[];
   /** `seq`: last timeline entry; `audited`: last one written to the audit store; `revision`: bumps on every change. */
   counters: { seq: number; audited: number; reviews: number; stays: number; revision: number };
+}
+
+/** One recorded outcome measure, as the journey keeps it: the scores, not the answers (those are in the record). */
+export interface RecordedMeasure {
+  instrument: string;
+  /** The first of its instrument in the journey is the baseline. */
+  occasion: 'baseline' | 'follow-up';
+  at: string;
+  by: string;
+  scores: ScaleScore[];
+  /** The record entry that holds the answers. */
+  seq?: number;
 }
 
 export const TIMELINE_KEPT = 200;

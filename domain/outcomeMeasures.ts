@@ -14,71 +14,79 @@ import { z } from 'zod';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and hyphens');
 
-export const instrumentSchema = z
-  .object({
-    id,
-    name: z.string().min(1),
-    /** Who made it and where its scoring is published: what the scoring here was checked against. */
-    source: z.string().min(1),
-    /** Whether carepath may ship it, and on what terms; a licensed instrument is configured by the service that holds the licence. */
-    licence: z.object({ shipped: z.boolean(), terms: z.string().min(1) }),
-    /** Who completes it: the person, their carer (a carer-strain measure), or staff observing. */
-    completedBy: z.enum(['person', 'carer', 'staff']),
-    items: z
-      .array(
-        z.object({
-          id,
-          /** A short label for the item; the full wording is the licence holder's to print. */
-          label: z.string().min(1),
-          answers: z.array(z.object({ label: z.string().min(1), points: z.number().int() })).min(2),
-          /** Asked but not part of any scale (PHQ-9's question on how difficult the problems made life). */
-          unscored: z.boolean().optional(),
-        }),
-      )
-      .min(1),
-    scales: z
-      .array(
-        z.object({
-          id,
-          label: z.string().min(1),
-          /** The items whose points it sums. */
-          items: z.array(id).min(1),
-          /** Whether a higher score means things are worse (PHQ-9) or better (Barthel). */
-          higherIs: z.enum(['worse', 'better']),
-          /** Published severity bands, from each band's lowest score. */
-          bands: z.array(z.object({ from: z.number().int(), label: z.string().min(1) })).optional(),
-          /**
-           * The change in points that is more than measurement error (the reliable change index,
-           * Jacobson & Truax 1991), as published for the instrument, with where from. Without one,
-           * evaluation reports change from baseline but no reliable improvement or deterioration.
-           */
-          reliableChange: z.object({ points: z.number().positive(), source: z.string().min(1) }).optional(),
-        }),
-      )
-      .min(1),
-  })
-  .superRefine((instrument, ctx) => {
-    const itemIds = instrument.items.map((i) => i.id);
-    if (new Set(itemIds).size !== itemIds.length)
-      ctx.addIssue({ code: 'custom', path: ['items'], message: 'item ids must be unique' });
-    const scaleIds = instrument.scales.map((s) => s.id);
-    if (new Set(scaleIds).size !== scaleIds.length)
-      ctx.addIssue({ code: 'custom', path: ['scales'], message: 'scale ids must be unique' });
-    instrument.scales.forEach((scale, s) => {
-      for (const item of scale.items) {
-        const found = instrument.items.find((i) => i.id === item);
-        if (!found || found.unscored)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['scales', s, 'items'],
-            message: `${item} is not a scored item of ${instrument.id}`,
-          });
-      }
-      const froms = (scale.bands ?? []).map((b) => b.from);
-      if (froms.some((f, i) => i > 0 && f <= froms[i - 1]!))
-        ctx.addIssue({ code: 'custom', path: ['scales', s, 'bands'], message: 'bands must rise' });
-    });
-  });
+export const instrumentSchema = z.lazy(() =>
+  z
+    .object({
+      id,
+      name: z.string().min(1),
+      /** Who made it and where its scoring is published: what the scoring here was checked against. */
+      source: z.string().min(1),
+      /** Whether carepath may ship it, and on what terms; a licensed instrument is configured by the service that holds the licence. */
+      licence: z.object({ shipped: z.boolean(), terms: z.string().min(1) }),
+      /** Who completes it: the person, their carer (a carer-strain measure), or staff observing. */
+      completedBy: z.enum(['person', 'carer', 'staff']),
+      items: z
+        .array(
+          z.object({
+            id,
+            /** A short label for the item; the full wording is the licence holder's to print. */
+            label: z.string().min(1),
+            answers: z.array(z.object({ label: z.string().min(1), points: z.number().int() })).min(2),
+            /** Asked but not part of any scale (PHQ-9's question on how difficult the problems made life). */
+            unscored: z.boolean().optional(),
+            /**
+             * An answer worth at least these points must reach a person now, whatever the score
+             * (PHQ-9's question on thoughts of self-harm): the journey tells the co-ordinator and the
+             * team lead the moment it is recorded (HAZ-34).
+             */
+            alertFrom: z.number().int().optional(),
+          }),
+        )
+        .min(1),
+      scales: z
+        .array(
+          z.object({
+            id,
+            label: z.string().min(1),
+            /** The items whose points it sums. */
+            items: z.array(id).min(1),
+            /** Whether a higher score means things are worse (PHQ-9) or better (Barthel). */
+            higherIs: z.enum(['worse', 'better']),
+            /** Published severity bands, from each band's lowest score. */
+            bands: z.array(z.object({ from: z.number().int(), label: z.string().min(1) })).optional(),
+            /**
+             * The change in points that is more than measurement error (the reliable change index,
+             * Jacobson & Truax 1991), as published for the instrument, with where from. Without one,
+             * evaluation reports change from baseline but no reliable improvement or deterioration.
+             */
+            reliableChange: z.object({ points: z.number().positive(), source: z.string().min(1) }).optional(),
+          }),
+        )
+        .min(1),
+    })
+    .superRefine((instrument, ctx) => {
+      const itemIds = instrument.items.map((i) => i.id);
+      if (new Set(itemIds).size !== itemIds.length)
+        ctx.addIssue({ code: 'custom', path: ['items'], message: 'item ids must be unique' });
+      const scaleIds = instrument.scales.map((s) => s.id);
+      if (new Set(scaleIds).size !== scaleIds.length)
+        ctx.addIssue({ code: 'custom', path: ['scales'], message: 'scale ids must be unique' });
+      instrument.scales.forEach((scale, s) => {
+        for (const item of scale.items) {
+          const found = instrument.items.find((i) => i.id === item);
+          if (!found || found.unscored)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['scales', s, 'items'],
+              message: `${item} is not a scored item of ${instrument.id}`,
+            });
+        }
+        const froms = (scale.bands ?? []).map((b) => b.from);
+        if (froms.some((f, i) => i > 0 && f <= froms[i - 1]!))
+          ctx.addIssue({ code: 'custom', path: ['scales', s, 'bands'], message: 'bands must rise' });
+      });
+    }),
+);
 
 export type Instrument = z.infer<typeof instrumentSchema>;
 export type Scale = Instrument['scales'][number];
@@ -93,7 +101,13 @@ export interface ScaleScore {
   band?: string;
 }
 
-export type Scored = { ok: true; scores: ScaleScore[] } | { ok: false; errors: { item: string; message: string }[] };
+export type Scored =
+  | {
+      ok: true;
+      scores: ScaleScore[];
+      /** Items whose answer must reach a person now (`alertFrom`). */ alerts: string[];
+    }
+  | { ok: false; errors: { item: string; message: string }[] };
 
 /** The lowest and highest score a scale can take. */
 export function rangeOf(instrument: Instrument, scale: Scale): { min: number; max: number } {
@@ -125,6 +139,9 @@ export function scoreMeasure(instrument: Instrument, answers: Answers): Scored {
   const pointsOf = (item: string) => instrument.items.find((i) => i.id === item)!.answers[answers[item]!]!.points;
   return {
     ok: true,
+    alerts: instrument.items
+      .filter((i) => i.alertFrom !== undefined && answers[i.id] !== undefined && pointsOf(i.id) >= i.alertFrom)
+      .map((i) => i.id),
     scores: instrument.scales.map((scale) => {
       const score = scale.items.reduce((n, item) => n + pointsOf(item), 0);
       const band = [...(scale.bands ?? [])].reverse().find((b) => score >= b.from)?.label;

@@ -8,6 +8,8 @@
 import { z } from 'zod';
 import { isDuration, isIsoDuration, nominalMs } from './durations.js';
 import { hospitalFeedsSchema } from './hospitalFeeds.js';
+import { shippedInstrument } from './instruments.js';
+import { instrumentSchema, type Instrument } from './outcomeMeasures.js';
 import { odsCode } from './referral.js';
 import { calendarSchema } from './workingCalendar.js';
 
@@ -101,6 +103,66 @@ export const riskModelSchema = z.lazy(() =>
   }),
 );
 
+/**
+ * The outcome measures a programme takes (issue 21): each a deadline with the programme's ladder,
+ * the baseline after the assessment and then every so often, recorded by `record-measure`.
+ */
+export const outcomesSchema = z.lazy(() =>
+  z
+    .object({
+      /**
+       * Licensed instruments the service holds a licence for, defined in the shipped instruments'
+       * shape (domain/outcomeMeasures.ts). carepath ships none of them.
+       */
+      instruments: z.array(instrumentSchema).default([]),
+      measures: z
+        .array(
+          z.object({
+            /** A shipped instrument's id (domain/instruments.ts) or one of `instruments`. */
+            instrument: id,
+            /** How long after the assessment the baseline may wait. */
+            baselineWithin: positiveDuration.default('P14D'),
+            /** How long after each measure the next is due. */
+            every: positiveDuration,
+          }),
+        )
+        .min(1),
+    })
+    .superRefine((o, ctx) => {
+      const configured = new Set(o.instruments.map((i) => i.id));
+      o.instruments.forEach((i, n) => {
+        if (shippedInstrument(i.id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['instruments', n, 'id'],
+            message: `${i.id} is shipped with carepath; give a licensed instrument an id of its own`,
+          });
+        if (i.licence.shipped)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['instruments', n, 'licence', 'shipped'],
+            message: 'a configured instrument is the service’s, not shipped',
+          });
+      });
+      const seen = new Set<string>();
+      o.measures.forEach((m, n) => {
+        if (!configured.has(m.instrument) && !shippedInstrument(m.instrument))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['measures', n, 'instrument'],
+            message: `no instrument ${m.instrument}: neither shipped nor configured`,
+          });
+        if (seen.has(m.instrument))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['measures', n, 'instrument'],
+            message: `${m.instrument} is listed twice`,
+          });
+        seen.add(m.instrument);
+      });
+    }),
+);
+
 export const programmeSchema = z.lazy(() =>
   z
     .object({
@@ -176,6 +238,8 @@ export const programmeSchema = z.lazy(() =>
        * care ends when not given, the NHS Records Management Code of Practice's minimum for adults.
        */
       retention: z.object({ yearsAfterClosure: z.number().int().min(1).max(100) }).optional(),
+      /** Outcome measures and when each is due; left out, the programme takes none. */
+      outcomes: outcomesSchema.optional(),
     })
     .superRefine((p, ctx) => {
       const teamIds = new Set<string>();
@@ -232,6 +296,11 @@ export type Team = z.output<typeof teamSchema>;
 export type Coordinator = z.output<typeof coordinatorSchema>;
 export type EscalationStep = z.output<typeof escalationStepSchema>;
 export type RiskModel = z.output<typeof riskModelSchema>;
+export type Outcomes = z.output<typeof outcomesSchema>;
+
+/** The instrument a programme's measure names: one it configures, else one carepath ships. */
+export const instrumentOf = (programme: Programme, id: string): Instrument | undefined =>
+  programme.outcomes?.instruments.find((i) => i.id === id) ?? shippedInstrument(id);
 
 /** Escalation level as the inbox reports it: 0 the co-ordinator, 1 the team lead, 2 the service manager. */
 export const levelOf = (role: RecipientRole): 0 | 1 | 2 => (role === 'coordinator' ? 0 : role === 'team-lead' ? 1 : 2);

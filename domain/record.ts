@@ -63,10 +63,16 @@ export interface EnteredInErrorMark {
 /**
  * The journey view as the record has it: the live journey's view, with every entry people have
  * marked as entered in error listed, and marked where the view shows it (the timeline, the
- * contacts and the reviews). A marked entry is shown, not hidden: it happened, and was wrong.
+ * contacts, the reviews and the outcome measures). A marked entry is shown, not hidden: it
+ * happened, and was wrong.
  */
 export function markedInError<
-  V extends { timeline: { seq: number }[]; contacts: { seq?: number }[]; reviews: { seq?: number }[] },
+  V extends {
+    timeline: { seq: number }[];
+    contacts: { seq?: number }[];
+    reviews: { seq?: number }[];
+    measures?: { seq?: number }[];
+  },
 >(view: V, marks: EnteredInErrorMark[]) {
   const bySeq = new Map(marks.map((m) => [m.seq, m]));
   const mark = <T extends { seq?: number }>(item: T) => {
@@ -78,6 +84,7 @@ export function markedInError<
     timeline: view.timeline.map(mark),
     contacts: view.contacts.map(mark),
     reviews: view.reviews.map(mark),
+    ...(view.measures ? { measures: view.measures.map(mark) } : {}),
     enteredInError: marks,
   };
 }

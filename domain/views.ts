@@ -79,6 +79,7 @@ export function journeyDetail(s: JourneyState, now: number) {
     carePlan: s.carePlan ?? null,
     reviews: s.reviews,
     contacts: s.contacts,
+    measures: s.measures ?? [],
     hospitalStays: s.hospitalStays.map(({ undoDischarge: _undo, ...stay }) => stay),
     attendances: s.attendances ?? [],
     deadlines: s.deadlines.map((d) => ({

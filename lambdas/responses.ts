@@ -208,6 +208,17 @@ export const responses = {
     referrals: z.array(anyObject).optional(),
     assessment: anyObject.nullable().optional(),
     carePlan: anyObject.nullable().optional(),
+    /** Outcome measures recorded, oldest first: each scale's score and band (the answers are in the record). */
+    measures: z
+      .array(
+        z.looseObject({
+          instrument: str,
+          occasion: z.enum(['baseline', 'follow-up']),
+          at: instant,
+          scores: z.array(z.looseObject({ scale: str, score: int, band: str.optional() })),
+        }),
+      )
+      .optional(),
     hospitalStays: z
       .array(
         z.looseObject({

@@ -369,6 +369,12 @@ export const journeyRoutes: Route[] = [
     ['coordinator', 'team-lead'],
     'contact',
   ),
+  journeyAction(
+    'measures',
+    'Record an outcome measure the programme takes (PHQ-9, IPOS …): the journey scores it and schedules the next',
+    ['coordinator', 'team-lead'],
+    'record-measure',
+  ),
   journeyAction('coordinator', 'Reassign the named co-ordinator', ['team-lead'], 'reassign'),
   journeyAction('close', 'Close the journey with its outcome', ['coordinator', 'team-lead'], 'close'),
   journeyAction(

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import { closeReasons, contactKinds, type Actor } from '../../domain/commands.js';
 import * as J from '../../domain/journey.js';
+import { shippedInstrument } from '../../domain/instruments.js';
 import { checkCommand, commandRules, commandTypes, type CommandType } from '../../domain/journeyCommands.js';
 import { calendarSchema } from '../../domain/workingCalendar.js';
 
@@ -21,7 +22,25 @@ import { parseProgrammes } from '../../config/programmeFiles.js';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2027, 2, 1, 9, 30);
-const programmes = parseProgrammes({ programmes: builtInProgrammes }, 'built-in');
+// The built-in programmes, and one that takes outcome measures (PHQ-9 and IPOS).
+const programmes = parseProgrammes(
+  {
+    programmes: [
+      ...builtInProgrammes,
+      {
+        ...builtInProgrammes[0]!,
+        id: 'with-outcomes',
+        outcomes: {
+          measures: [
+            { instrument: 'phq-9', every: 'P84D' },
+            { instrument: 'ipos', every: 'P14D' },
+          ],
+        },
+      },
+    ],
+  },
+  'built-in',
+);
 const lead: Actor = { sub: 'lead-1', role: 'team-lead' };
 
 /** Applies a command the way the workflow does, failing the test if the journey refuses it. */
@@ -156,6 +175,23 @@ function commandArb(type: CommandType, now: number): fc.Arbitrary<Record<string,
         channel: fc.constantFrom('phone', 'visit', 'video', 'message', 'fax'),
         at: maybe(isoAt(now)),
       });
+    case 'record-measure':
+      // Complete answers to a shipped instrument (taken or not by the programme), or any answers at all.
+      return fc.constantFrom('phq-9', 'ipos', 'gad-7', 'nope').chain((id) => {
+        const instrument = shippedInstrument(id);
+        const complete = instrument
+          ? fc.record(
+              Object.fromEntries(
+                instrument.items.filter((i) => !i.unscored).map((i) => [i.id, fc.nat(i.answers.length - 1)]),
+              ),
+            )
+          : fc.constant({});
+        return record({
+          instrument: fc.constant(id),
+          answers: fc.oneof(complete, fc.dictionary(localId, fc.oneof(fc.integer({ min: -1, max: 5 }), anyText))),
+          at: maybe(isoAt(now)),
+        });
+      });
     case 'reassign':
       return record({
         coordinatorId: fc.oneof(
@@ -213,6 +249,7 @@ const caseArb = fc
 describe('journey commands', () => {
   it('apply cleanly once checked, and change nothing when refused', () => {
     const seen = { applied: 0, refused: 0 };
+    const appliedByType = new Map<CommandType, number>();
     fc.assert(
       fc.property(caseArb, ({ programme, stage, type, now, body }) => {
         const s = journeyAt(programme, stage);
@@ -225,6 +262,7 @@ describe('journey commands', () => {
           return;
         }
         seen.applied += 1;
+        appliedByType.set(type, (appliedByType.get(type) ?? 0) + 1);
         // As the workflow does: reassignment is applied by the main loop once the caseload store agrees.
         const apply = commandRules[type].apply;
         if (apply)
@@ -238,6 +276,8 @@ describe('journey commands', () => {
     // Both sides of the property were exercised, for a meaningful share of cases.
     expect(seen.applied).toBeGreaterThan(300);
     expect(seen.refused).toBeGreaterThan(300);
+    // Every command was applied, not only refused (a recorded measure, too).
+    expect(commandTypes.filter((t) => (appliedByType.get(t) ?? 0) < 5)).toEqual([]);
   });
 
   it('a review that closes a palliative journey asks for the place-of-death outcome before it records anything', () => {

@@ -5,7 +5,7 @@
  * prorated.
  */
 import { describe, expect, it } from 'vitest';
-import { barthel, gad7, ipos, mcsi, phq9, shippedInstruments } from '../../domain/instruments.js';
+import { shippedInstrument, shippedInstruments } from '../../domain/instruments.js';
 import {
   instrumentSchema,
   rangeOf,
@@ -15,6 +15,10 @@ import {
   type Answers,
   type Instrument,
 } from '../../domain/outcomeMeasures.js';
+
+const [phq9, gad7, ipos, barthel, mcsi] = ['phq-9', 'gad-7', 'ipos', 'barthel', 'mcsi'].map((id) =>
+  shippedInstrument(id)!,
+) as [Instrument, Instrument, Instrument, Instrument, Instrument];
 
 /** Answers giving each scored item the answer at `index` (clamped to its answers). */
 const all = (instrument: Instrument, index: number): Answers =>
@@ -44,7 +48,7 @@ const scores = (instrument: Instrument, answers: Answers) => {
 describe('the shipped outcome measures', () => {
   it('have the ranges their authors publish', () => {
     const ranges = Object.fromEntries(
-      [...shippedInstruments.values()].flatMap((i) =>
+      [...shippedInstruments().values()].flatMap((i) =>
         i.scales.map((s) => [`${i.id} ${s.id}`, [rangeOf(i, s).min, rangeOf(i, s).max]]),
       ),
     );
@@ -61,7 +65,10 @@ describe('the shipped outcome measures', () => {
     // IPOS: 17 items, 10 physical, 4 emotional and 3 of communication and practical issues.
     const scales = Object.fromEntries(ipos.scales.map((s) => [s.id, s.items.length]));
     expect(scales).toEqual({ total: 17, physical: 10, emotional: 4, communication: 3 });
-    for (const i of shippedInstruments.values()) expect(i.licence.shipped).toBe(true);
+    for (const i of shippedInstruments().values()) {
+      expect(i.licence.shipped).toBe(true);
+      expect(instrumentSchema.parse(i)).toEqual(i);
+    }
   });
 
   it('band PHQ-9 (Kroenke 2001) and GAD-7 (Spitzer 2006) at every published boundary', () => {
@@ -95,6 +102,17 @@ describe('the shipped outcome measures', () => {
     const answers = reaching(phq9, 11);
     expect(scores(phq9, answers).total!.score).toBe(11);
     expect(scores(phq9, { ...answers, difficulty: 3 }).total!.score).toBe(11);
+  });
+
+  it('flag an answer to PHQ-9’s question on self-harm other than "not at all", whatever the total', () => {
+    const none = scoreMeasure(phq9, reaching(phq9, 0));
+    const some = scoreMeasure(phq9, { ...reaching(phq9, 0), 'self-harm': 1 });
+    expect(none.ok && none.alerts).toEqual([]);
+    expect(some.ok && [some.alerts, some.scores[0]!.score, some.scores[0]!.band]).toEqual([
+      ['self-harm'],
+      1,
+      'none to minimal',
+    ]);
   });
 
   it('score the Barthel Index with its published weights, and IPOS by its subscales', () => {

@@ -1,0 +1,128 @@
+/**
+ * Outcome measures in a journey (issue 21): when each of its programme's measures is due, and
+ * recording one. Each is a deadline like any other (`measure:<instrument>`), so a measure not
+ * taken is chased up the programme's ladder: the baseline is due a set time after the holistic
+ * assessment, and each measure opens the next, due `every` after it. The journey scores what was
+ * answered (domain/outcomeMeasures.ts); the record keeps the answers themselves. An answer that
+ * must reach someone now (PHQ-9's question on self-harm) tells the co-ordinator and the team lead
+ * at once, whatever the score (HAZ-34).
+ */
+import { iso, ms } from './durations.js';
+import type { By, RecordMeasureCommand } from './commands.js';
+import { scoreMeasure, type Instrument, type ScaleScore } from './outcomeMeasures.js';
+import { instrumentOf } from './programme.js';
+import {
+  audienceFor,
+  dueAfter,
+  JourneyRuleError,
+  meet,
+  notify,
+  openDeadlineNamed,
+  phaseError,
+  recipientsFor,
+  record,
+  type JourneyState,
+  type RecordedMeasure,
+} from './journeyState.js';
+
+/** The measures a journey keeps in its state; the audit trail and the record keep every one. */
+export const MEASURES_KEPT = 100;
+
+export const measureDeadline = (instrument: string): string => `measure:${instrument}`;
+
+const openMeasure = (s: JourneyState, instrument: string) =>
+  s.deadlines.find((d) => d.name === measureDeadline(instrument) && d.status === 'open');
+
+const measuresOf = (s: JourneyState, instrument: string) =>
+  (s.measures ?? []).filter((m) => m.instrument === instrument);
+
+/**
+ * Opens the baseline of each of the programme's measures not yet taken, once the holistic
+ * assessment is recorded. A measure taken earlier in the assessment is the baseline already.
+ */
+export function openBaselineMeasures(s: JourneyState, now: number): void {
+  for (const m of s.programme.outcomes?.measures ?? []) {
+    if (measuresOf(s, m.instrument).length > 0 || openMeasure(s, m.instrument)) continue;
+    openDeadlineNamed(
+      s,
+      measureDeadline(m.instrument),
+      now,
+      dueAfter(s, now, m.baselineWithin),
+      `measure:${m.instrument}#1`,
+    );
+  }
+}
+
+/** The instrument, and the measure as scored; throws a JourneyRuleError when it cannot be recorded now. */
+export function checkRecordMeasure(
+  s: JourneyState,
+  cmd: RecordMeasureCommand,
+  now: number,
+): { instrument: Instrument; scores: ScaleScore[]; alerts: string[] } {
+  if (s.phase === 'closed' || s.phase === 'referred' || s.communityPhase === 'triage')
+    throw phaseError(s, 'record an outcome measure');
+  const schedule = s.programme.outcomes?.measures.find((m) => m.instrument === cmd.instrument);
+  const instrument = schedule ? instrumentOf(s.programme, cmd.instrument) : undefined;
+  if (!instrument) {
+    const taken = s.programme.outcomes?.measures.map((m) => m.instrument) ?? [];
+    throw new JourneyRuleError(
+      'invalid',
+      `${s.programme.name} takes no ${cmd.instrument}; it takes ${taken.length > 0 ? taken.join(', ') : 'no outcome measures'}`,
+    );
+  }
+  if (cmd.at && ms(cmd.at) > now)
+    throw new JourneyRuleError('invalid', `a measure cannot be in the future (${cmd.at})`);
+  if (cmd.at && ms(cmd.at) < ms(s.openedAt))
+    throw new JourneyRuleError('invalid', `a measure cannot be before the journey opened (${s.openedAt})`);
+  const scored = scoreMeasure(instrument, cmd.answers);
+  if (!scored.ok)
+    throw new JourneyRuleError(
+      'invalid',
+      `${instrument.name} is not complete: ${scored.errors.map((e) => `${e.item}: ${e.message}`).join('; ')}`,
+    );
+  return { instrument, scores: scored.scores, alerts: scored.alerts };
+}
+
+export function recordMeasure(s: JourneyState, cmd: By<RecordMeasureCommand>, now: number): void {
+  const { instrument, scores, alerts } = checkRecordMeasure(s, cmd, now);
+  const at = cmd.at ? ms(cmd.at) : now;
+  const occasion = measuresOf(s, instrument.id).length === 0 ? 'baseline' : 'follow-up';
+  const described = scores
+    .map((score) => {
+      const scale = instrument.scales.find((x) => x.id === score.scale)!;
+      return `${scale.label} ${score.score}${score.band ? ` (${score.band})` : ''}`;
+    })
+    .join('; ');
+  record(s, now, 'measure.recorded', cmd.by, `${instrument.name}, ${occasion}: ${described}`, {
+    instrument: instrument.id,
+    occasion,
+    at: iso(at),
+    ...Object.fromEntries(scores.map((x) => [`score.${x.scale}`, x.score])),
+  });
+  const measure: RecordedMeasure = { instrument: instrument.id, occasion, at: iso(at), by: cmd.by.sub, scores };
+  measure.seq = s.counters.seq;
+  s.measures = [...(s.measures ?? []), measure].slice(-MEASURES_KEPT);
+  const n = measuresOf(s, instrument.id).length;
+  for (const item of alerts) {
+    const label = instrument.items.find((i) => i.id === item)!.label;
+    for (const role of ['coordinator', 'team-lead'] as const)
+      notify(s, now, {
+        key: `measure-alert:${instrument.id}#${s.counters.seq}:${item}:${role}`,
+        kind: 'notice',
+        level: role === 'coordinator' ? 0 : 1,
+        deadline: measureDeadline(instrument.id),
+        recipients: recipientsFor(s, role),
+        audience: audienceFor(s, role),
+        message: `${instrument.name}: "${label}" was answered other than "not at all". Review the person's safety today.`,
+      });
+  }
+  meet(s, openMeasure(s, instrument.id), at, cmd.by);
+  const every = s.programme.outcomes!.measures.find((m) => m.instrument === instrument.id)!.every;
+  openDeadlineNamed(
+    s,
+    measureDeadline(instrument.id),
+    now,
+    dueAfter(s, at, every),
+    `measure:${instrument.id}#${n + 1}`,
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Outcome measures through the API, on the real stack (dev server, DynamoDB Local, worker, API):
+ * after the assessment a PHQ-9 is due; an incomplete one is refused whole (problem+json, nothing
+ * changes); a complete one is scored by the journey, shown in the journey with its band, kept in
+ * the record answer by answer, and opens the next; an answer on self-harm reaches the co-ordinator
+ * and the team lead in their inboxes at once (HAZ-34).
+ */
+import { describe, expect, it } from 'vitest';
+import { parseProgrammes } from '../../config/programmeFiles.js';
+import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
+import { shippedInstrument } from '../../domain/instruments.js';
+import { useApiStack } from '../support/apiStack.js';
+
+const frailty = builtInProgrammes.find((p) => p.id === 'frailty-virtual-ward')!;
+const programmes = parseProgrammes(
+  {
+    programmes: [
+      { ...frailty, outcomes: { measures: [{ instrument: 'phq-9', baselineWithin: 'P7D', every: 'P84D' }] } },
+    ],
+  },
+  'test',
+);
+const api = useApiStack(() => programmes);
+
+const phq9 = shippedInstrument('phq-9')!;
+const answers = (each: number, selfHarm: number) =>
+  Object.fromEntries(phq9.items.filter((i) => !i.unscored).map((i) => [i.id, i.id === 'self-harm' ? selfHarm : each]));
+
+type Journey = {
+  deadlines: { id: string; name: string; status: string }[];
+  measures: { instrument: string; occasion: string; scores: { scale: string; score: number; band?: string }[] }[];
+};
+
+describe('outcome measures through the API', () => {
+  it('records a measure the journey scores, keeps its answers, schedules the next, and raises an answer on self-harm', async () => {
+    const { call, token } = api.get();
+    const gp = await token('gp-om', 'referrer');
+    const ana = await token('coord-ana', 'coordinator', ['south-devon-1']);
+    const raj = await token('lead-raj', 'team-lead', ['south-devon-1']);
+    const made = await call('POST', '/referrals', {
+      token: gp,
+      json: {
+        patient: { nhsNumber: '9434765919', givenName: 'Meg', familyName: 'Sure', birthDate: '1940-05-05' },
+        programme: 'frailty-virtual-ward',
+        teamId: 'south-devon-1',
+        source: 'gp',
+        reason: 'Low mood after a fall',
+        urgency: 'routine',
+        conditions: ['copd'],
+        admissionsLast12Months: 1,
+        consent: { given: true, recordedBy: 'Dr Ng' },
+      },
+    });
+    expect(made.status).toBe(202);
+    const path = `/journeys/${(made.body as { journeyId: string }).journeyId}`;
+    expect(
+      (await call('POST', `${path}/triage`, { token: raj, json: { decision: 'accept', reason: 'ok' } })).status,
+    ).toBe(200);
+    const assessed = await call('POST', `${path}/assessment`, {
+      token: ana,
+      json: { summary: 'Seen at home', needs: [] },
+    });
+    expect(assessed.status).toBe(200);
+    expect((assessed.body as Journey).deadlines.filter((d) => d.name === 'measure:phq-9')).toEqual([
+      expect.objectContaining({ id: 'measure:phq-9#1', status: 'open' }),
+    ]);
+
+    // Incomplete, or an instrument the programme does not take: refused whole, nothing changes.
+    const { mood: _mood, ...incomplete } = answers(1, 0);
+    const refused = await call('POST', `${path}/measures`, {
+      token: ana,
+      json: { instrument: 'phq-9', answers: incomplete },
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect((refused.body as { detail: string }).detail).toContain('mood: unanswered');
+    expect(
+      (await call('POST', `${path}/measures`, { token: ana, json: { instrument: 'gad-7', answers: answers(0, 0) } }))
+        .status,
+    ).toBe(422);
+    expect((await call('POST', `${path}/measures`, { token: ana, json: { instrument: 'phq-9' } })).status).toBe(400);
+    expect(((await call('GET', path, { token: ana })).body as Journey).measures).toEqual([]);
+
+    // Complete: 8 items at "several days" and self-harm at "several days", 9 in all (mild).
+    const recorded = await call('POST', `${path}/measures`, {
+      token: ana,
+      json: { instrument: 'phq-9', answers: answers(1, 1) },
+    });
+    expect(recorded.status).toBe(200);
+    const journey = recorded.body as Journey;
+    expect(journey.measures).toEqual([
+      expect.objectContaining({
+        instrument: 'phq-9',
+        occasion: 'baseline',
+        scores: [{ scale: 'total', score: 9, band: 'mild' }],
+      }),
+    ]);
+    expect(journey.deadlines.filter((d) => d.name === 'measure:phq-9').map((d) => [d.id, d.status])).toEqual([
+      ['measure:phq-9#1', 'met'],
+      ['measure:phq-9#2', 'open'],
+    ]);
+
+    // The record keeps what was answered, item by item.
+    const record = (await call('GET', `${path}/record`, { token: ana })).body as {
+      entries: { type: string; content?: { type: string; value: { answers: Record<string, number> } } }[];
+    };
+    const entry = record.entries.find((e) => e.type === 'measure.recorded');
+    expect(entry?.content?.value.answers).toEqual(answers(1, 1));
+
+    // The answer on self-harm reached the co-ordinator and the lead, as a notice.
+    const inbox = async (t: string) =>
+      (
+        (await call('GET', '/inbox', { token: t })).body as {
+          items: { deadline: string; kind: string; message: string }[];
+        }
+      ).items;
+    await expect
+      .poll(async () => (await inbox(raj)).filter((i) => i.deadline === 'measure:phq-9').map((i) => i.kind), {
+        timeout: 15_000,
+      })
+      .toEqual(['notice']);
+    expect((await inbox(ana)).filter((i) => i.deadline === 'measure:phq-9')).toEqual([
+      expect.objectContaining({ kind: 'notice', message: expect.stringContaining('Review the person') }),
+    ]);
+  }, 120_000);
+});
