@@ -12,7 +12,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { lengthReadingJourney, poke } from '../fixtures/lengthReadingJourney.js';
-import { withEmptyTasks, type HistoryJson } from '../support/foldedTasks.js';
+import { foldedByCore, withEmptyTasks, type HistoryJson } from '../support/foldedTasks.js';
 import { useJourneyTestEnv } from '../support/journeyTestEnv.js';
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'histories');
@@ -43,12 +43,19 @@ async function replayErrors(options: ReplayWorkerOptions, histories: { workflowI
 describe('replay with the empty tasks sdk-core folds', () => {
   it('replays every recorded journey that counts its own history with an empty task before each signal and timer', async () => {
     let inserted = 0;
+    let foldedAsRecorded = 0;
+    let foldedWithEmpty = 0;
     const histories = files.map((file) => {
       const folded = withEmptyTasks(read(file));
       inserted += folded.inserted;
+      foldedAsRecorded += foldedByCore(read(file)).length;
+      foldedWithEmpty += foldedByCore(folded.history).length;
       return { workflowId: file.replace(/\.json$/, ''), history: folded.history };
     });
     expect(inserted).toBeGreaterThanOrEqual(50);
+    // Some of them sdk-core really folds (after a task with no commands, where the time-skipping
+    // server had already written empty tasks); the rest are logical tasks of their own.
+    expect(foldedWithEmpty - foldedAsRecorded).toBeGreaterThanOrEqual(10);
     const errors = await replayErrors({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories);
     // Journeys started before `continue-as-new-by-count` continue as new on Temporal's history
     // length, which folding changes: those that came near their limit cannot replay folded. That
@@ -59,6 +66,51 @@ describe('replay with the empty tasks sdk-core folds', () => {
       ['palliative-continued-as-new-1', 'palliative-continued-as-new-2'].filter((w) => byLength.includes(`${w}.json`)),
     );
     expect(errors.join('\n')).not.toMatch(/^continued-as-new-by-count/m);
+  });
+
+  it('folds as sdk-core does: an empty task only right after a task with no commands since the logical task began', () => {
+    const events = (...types: string[]): HistoryJson => ({
+      events: types.map((t, i) => ({
+        eventId: String(i + 1),
+        eventTime: '2026-01-01T00:00:00Z',
+        eventType: `EVENT_TYPE_${t.replace(/^WFT_/, 'WORKFLOW_TASK_')}`,
+      })),
+    });
+    const start = ['WORKFLOW_EXECUTION_STARTED', 'WFT_SCHEDULED', 'WFT_STARTED', 'WFT_COMPLETED'];
+    // A task that wrote no commands, then a forced one at once: the first is folded into it.
+    expect(foldedByCore(events(...start, 'WFT_SCHEDULED', 'WFT_STARTED', 'WFT_COMPLETED', 'TIMER_STARTED'))).toEqual([
+      '3',
+    ]);
+    // A task that wrote a command, then an empty one before a signal: nothing is folded; the
+    // empty task is a logical task of its own (what withEmptyTasks writes after such a task).
+    const afterCommands = events(
+      ...start,
+      'TIMER_STARTED',
+      'WFT_SCHEDULED',
+      'WFT_STARTED',
+      'WFT_COMPLETED',
+      'WORKFLOW_EXECUTION_SIGNALED',
+      'WFT_SCHEDULED',
+      'WFT_STARTED',
+      'WFT_COMPLETED',
+    );
+    expect(foldedByCore(afterCommands)).toEqual([]);
+    // The same empty task after the signal's task, which wrote no commands, nor did the one
+    // before it: the signal's task is folded into the empty one.
+    const afterNone = events(
+      ...start,
+      'WORKFLOW_EXECUTION_SIGNALED',
+      'WFT_SCHEDULED',
+      'WFT_STARTED',
+      'WFT_COMPLETED',
+      'WFT_SCHEDULED',
+      'WFT_STARTED',
+      'WFT_COMPLETED',
+      'WORKFLOW_EXECUTION_SIGNALED',
+    );
+    expect(foldedByCore(afterNone)).toEqual(['7']);
+    // A failed attempt ends no logical task and folds nothing.
+    expect(foldedByCore(events(...start.slice(0, 3), 'WFT_FAILED', 'WFT_SCHEDULED', 'WFT_STARTED'))).toEqual([]);
   });
 
   it('does not replay a workflow that decides from its history length (the check can fail)', async () => {
