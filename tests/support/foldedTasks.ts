@@ -13,15 +13,15 @@
  * activities and no updates, so their worker never forces one, and the dev server writes none (0
  * in the chaos runs' histories); the time-skipping server writes many (the fixtures).
  *
- * What sdk-core does with one on replay (`foldedByCore`). Live, a task with no new event gives an
- * activation with no jobs, which sdk-core completes without waking the workflow. On replay it
- * folds a task into the next only when the completion is followed at once by the next task's
- * WORKFLOW_TASK_SCHEDULED and no command event has been written since the logical task began;
- * the folded task's events then reach the workflow with the next task's, and the workflow reads
- * the history length of the last task folded in. An empty task after a task that wrote commands
- * is not folded: it is a logical task of its own, with no jobs, and changes nothing. A journey
- * that decides only from what its messages and timers carry replays the same either way; one that
- * decides from its history length does not (tests/replay/foldedTasks.test.ts).
+ * What sdk-core does with one (`foldedByCore`). Live, a task with no new event gives an activation
+ * with no jobs, which sdk-core completes without waking the workflow (`ActivationOrAuto::Autocomplete`,
+ * managed_run.rs). On replay it folds a task into the next only when the completion is followed at
+ * once by the next task's WORKFLOW_TASK_SCHEDULED and no command event has been written since the
+ * logical task began: the folded task's events then reach the workflow with the next task's. An
+ * empty task after a task that wrote commands is not folded: it is a logical task of its own, with
+ * no jobs. A journey that decides only from what its messages and timers carry replays the same
+ * either way (the recorded fixtures here, every chaos run's histories in scripts/chaosCheck.ts);
+ * one that decides from its history length does not (tests/replay/foldedTasks.test.ts).
  */
 type Event = { eventId: string; eventTime: string; eventType: string; [attributes: string]: unknown };
 export type HistoryJson = { events: Event[] };
