@@ -2,16 +2,17 @@
  * Histories with an empty workflow task put in, and sdk-core's rule for which tasks it folds on
  * replay.
  *
- * Where a real server can write an empty task. The server schedules a workflow task for an event
- * (a signal, a timer firing, an activity's result), which it writes before the task's
+ * Where a real server can write an empty task. The server schedules a workflow task for an event (a
+ * signal, a timer firing, an activity's result), which it writes before the task's
  * WORKFLOW_TASK_STARTED; the only task with no event of its own is one the completion before it
  * forced (`force_create_new_workflow_task`: sdk-core sets it only to keep a local activity alive,
  * crates/sdk-core/src/worker/workflow/managed_run.rs; or an operator's admin call). A forced task
- * is scheduled as that completion is written, so its WORKFLOW_TASK_SCHEDULED follows the
- * completion and its own command events at once: nothing else can lie between. `withEmptyTasks`
- * puts one only there, before each signal and timer firing that comes next. Journeys use no local
- * activities and no updates, so their worker never forces one, and the dev server writes none (0
- * in the chaos runs' histories); the time-skipping server writes many (the fixtures).
+ * is scheduled as that completion is written, so its WORKFLOW_TASK_SCHEDULED follows the completion
+ * and its own command events at once: nothing else can lie between. `withEmptyTasks` puts one only
+ * there, before each signal and timer firing that comes next. Journeys use no local activities and
+ * no updates, so their worker never forces one, and the dev server writes none (0 in the chaos
+ * runs' histories); the time-skipping server writes many (the fixtures; among them one for each
+ * query, which a real server answers without writing to the history).
  *
  * What sdk-core does with one (`foldedByCore`). Live, a task with no new event gives an activation
  * with no jobs, which sdk-core completes without waking the workflow (`ActivationOrAuto::Autocomplete`,
