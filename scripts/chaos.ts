@@ -281,6 +281,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     });
     checked.violations.push(...replays.violations);
     checked.historiesReplayed = replays.replayed;
+    checked.historiesReplayedWithEmptyTasks = replays.replayedWithEmptyTasks;
+    checked.emptyTasksInserted = replays.emptyTasksInserted;
+    checked.emptyTasksFolded = replays.emptyTasksFolded;
     const emails = await checkEmailsOf({
       client,
       read: createReadModel(doc, data.tableName),
@@ -366,7 +369,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       const docs = updateDocsAfterWriting(join(root, 'bench', 'results', 'reliability.json'));
       if (docs.length > 0) process.stdout.write(`chaos: rewrote the figures in ${docs.join(', ')}\n`);
       process.stdout.write(
-        `\nchaos: ${r.checked.journeys} journeys, ${r.checked.auditEvents} audit events, ${r.checked.ladderSteps} ladder steps, ${r.checked.notifications} notifications; faults ${JSON.stringify(r.faults)}; ${r.violations} violations ${JSON.stringify(r.byInvariant)} — bench/results/reliability.json\n`,
+        `\nchaos: ${r.checked.journeys} journeys, ${r.checked.auditEvents} audit events, ${r.checked.ladderSteps} ladder steps, ${r.checked.notifications} notifications; ${r.checked.historiesReplayed} histories replayed, again with ${r.checked.emptyTasksInserted} empty workflow tasks put in (${r.checked.emptyTasksFolded} tasks folded by sdk-core); faults ${JSON.stringify(r.faults)}; ${r.violations} violations ${JSON.stringify(r.byInvariant)} — bench/results/reliability.json\n`,
       );
       process.exit(r.violations === 0 && r.load.unexpected === 0 ? 0 : 1);
     },

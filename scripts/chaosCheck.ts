@@ -8,6 +8,7 @@ import type { EmailCheck } from './chaosEmails.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import type { ReadModel } from '../activities/readModel.js';
 import { checkJourney, type Violation } from '../domain/invariants.js';
@@ -16,6 +17,7 @@ import type { JourneyState, RecordContent, TimelineEntry } from '../domain/journ
 import type { Programme } from '../domain/programme.js';
 import { auditCopy, snapshotOf, type JourneySnapshot, type RecordEntry } from '../domain/record.js';
 import { journeyQuery } from '../temporal/journeyMessages.js';
+import { foldedByCore, withEmptyTasks, type HistoryJson } from '../tests/support/foldedTasks.js';
 
 export interface CheckResult {
   journeys: number;
@@ -26,6 +28,11 @@ export interface CheckResult {
   recordEntries: number;
   /** Journey histories replayed from the start (`checkReplays`); set by the chaos run. */
   historiesReplayed?: number;
+  /** The same histories replayed with empty workflow tasks put in, and how many (`checkReplays`). */
+  historiesReplayedWithEmptyTasks?: number;
+  emptyTasksInserted?: number;
+  /** Tasks sdk-core folds into the next on replay once the empty tasks are put in, and not before. */
+  emptyTasksFolded?: number;
   /** The run's emails against its inbox items (scripts/chaosEmails.ts); set by the chaos run. */
   emails?: Omit<EmailCheck, 'violations'>;
   violations: Violation[];
@@ -325,31 +332,63 @@ async function whyStuck(client: Client, journeyId: string, queryError: Error): P
  * A journey that answers queries may still be unable to replay: its worker kept it in its cache,
  * and the divergence surfaces only when a fresh worker picks it up, months later. Replaying each
  * history here finds it now (invariant `replay`).
+ *
+ * Each history is replayed a second time with an empty workflow task put in before each signal and
+ * timer firing that follows a task with nothing since it (`withEmptyTasks`,
+ * tests/support/foldedTasks.ts): the shape a forced task would leave there on a real server, which
+ * sdk-core folds on replay where it can (`foldedByCore`). The dev server writes no such task for a
+ * journey; this shows the journey would replay the same if one were written.
  */
 export async function checkReplays(opts: {
   client: Client;
   workflowBundlePath: string;
   dataConverter: DataConverter;
   journeyIds: string[];
-}): Promise<{ replayed: number; violations: Violation[] }> {
+}): Promise<{
+  replayed: number;
+  /** Histories replayed again with the empty tasks put in. */
+  replayedWithEmptyTasks: number;
+  emptyTasksInserted: number;
+  /** Tasks sdk-core folds into the next on replay once they are put in, and not before. */
+  emptyTasksFolded: number;
+  violations: Violation[];
+}> {
   const byWorkflow = new Map(opts.journeyIds.map((j) => [parseJourneyId(j)!.workflowId, j]));
-  const histories = (async function* () {
-    for (const workflowId of byWorkflow.keys())
-      yield { workflowId, history: await opts.client.workflow.getHandle(workflowId).fetchHistory() };
-  })();
+  const asRun = new Map<string, HistoryJson>();
+  for (const workflowId of byWorkflow.keys())
+    asRun.set(
+      workflowId,
+      JSON.parse(historyToJSON(await opts.client.workflow.getHandle(workflowId).fetchHistory())) as HistoryJson,
+    );
   const violations: Violation[] = [];
-  let replayed = 0;
-  for await (const result of Worker.runReplayHistories(
-    { workflowBundle: { codePath: opts.workflowBundlePath }, dataConverter: opts.dataConverter },
-    histories,
-  )) {
-    replayed += 1;
-    if (result.error)
-      violations.push({
-        journeyId: byWorkflow.get(result.workflowId) ?? result.workflowId,
-        invariant: 'replay',
-        detail: `its history does not replay: ${result.error.message.slice(0, 300)}`,
-      });
-  }
-  return { replayed, violations };
+  const replay = async (histories: { workflowId: string; history: HistoryJson }[], what: string) => {
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: { codePath: opts.workflowBundlePath }, dataConverter: opts.dataConverter },
+      histories.map(({ workflowId, history }) => ({ workflowId, history: historyFromJSON(history) })),
+    )) {
+      replayed += 1;
+      if (result.error)
+        violations.push({
+          journeyId: byWorkflow.get(result.workflowId) ?? result.workflowId,
+          invariant: 'replay',
+          detail: `its history${what} does not replay: ${result.error.message.slice(0, 300)}`,
+        });
+    }
+    return replayed;
+  };
+  const replayed = await replay(
+    [...asRun].map(([workflowId, history]) => ({ workflowId, history })),
+    '',
+  );
+  let emptyTasksInserted = 0;
+  let emptyTasksFolded = 0;
+  const withEmpty = [...asRun].map(([workflowId, history]) => {
+    const put = withEmptyTasks(history);
+    emptyTasksInserted += put.inserted;
+    emptyTasksFolded += foldedByCore(put.history).length - foldedByCore(history).length;
+    return { workflowId, history: put.history };
+  });
+  const replayedWithEmptyTasks = await replay(withEmpty, ' with empty workflow tasks put in');
+  return { replayed, replayedWithEmptyTasks, emptyTasksInserted, emptyTasksFolded, violations };
 }

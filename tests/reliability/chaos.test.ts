@@ -34,8 +34,12 @@ describe('chaos', () => {
     expect(report.load.referrals).toBe(16);
     expect(report.checked.journeys).toBe(16);
     expect(report.checked.ladderSteps).toBeGreaterThan(0);
-    // Every history was replayed from the start with the bundle the workers ran.
+    // Every history was replayed from the start with the bundle the workers ran …
     expect(report.checked.historiesReplayed).toBe(16);
+    // … and again with an empty workflow task put in before each signal and timer firing that
+    // follows a task with nothing since: the journeys decide the same (tests/support/foldedTasks.ts).
+    expect(report.checked.historiesReplayedWithEmptyTasks).toBe(16);
+    expect(report.checked.emptyTasksInserted).toBeGreaterThan(0);
     // SES refused sends, and every person's notification was emailed to them all the same. A
     // repeat is allowed only where SES accepted an email just before the worker died or DynamoDB
     // went, before the send could be recorded (SES takes no idempotency key); at most one a fault.

@@ -2,12 +2,17 @@
  * The chaos run's `replay` invariant (scripts/chaosCheck.ts, `checkReplays`): every journey's
  * history is replayed from the start with the bundle the workers ran. It must pass a journey the
  * real workflow made, and fail one the real workflow cannot replay — the shape a worker kill left
- * behind before messages waited for the main loop (docs/reliability.md). On the Temporal dev
- * server and DynamoDB Local.
+ * behind before messages waited for the main loop (docs/reliability.md). Each history is also
+ * replayed with empty workflow tasks put in (tests/support/foldedTasks.ts): the real journey passes,
+ * and a workflow that decides from its history length, which replays as it ran, is named. On the
+ * Temporal dev server and DynamoDB Local.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createJourneyActivities } from '../../activities/journeyStore.js';
@@ -19,6 +24,7 @@ import { careJourney } from '../../workflows/careJourney.js';
 import { currentTable, useDynamoDbLocal } from '../support/dynamoDbLocal.js';
 import { newPatientId, programme, referral } from '../support/journeyTestEnv.js';
 import { startDevServer } from '../support/devServer.js';
+import { lengthReadingJourney, poke } from '../fixtures/lengthReadingJourney.js';
 
 const E = proto.temporal.api.enums.v1.EventType;
 
@@ -70,15 +76,73 @@ describe('replaying every journey history after a chaos run', () => {
       `${JOURNEY_TASK_QUEUE}-replay-divergent`,
     );
 
-    const { replayed, violations } = await checkReplays({
+    const { replayed, replayedWithEmptyTasks, violations } = await checkReplays({
       client: env.client,
       workflowBundlePath: inject('workflowBundlePath'),
       dataConverter: {},
       journeyIds: [real, divergent],
     });
     expect(replayed).toBe(2);
+    expect(replayedWithEmptyTasks).toBe(2);
+    // Named as it ran, and again with the empty tasks put in; the real journey neither time.
     expect(violations).toEqual([
-      { journeyId: divergent, invariant: 'replay', detail: expect.stringContaining('[TMPRL1100]') as string },
+      {
+        journeyId: divergent,
+        invariant: 'replay',
+        detail: expect.stringMatching(/^its history does not replay: .*\[TMPRL1100\]/) as string,
+      },
+      {
+        journeyId: divergent,
+        invariant: 'replay',
+        detail: expect.stringMatching(
+          /^its history with empty workflow tasks put in does not replay: .*\[TMPRL1100\]/,
+        ) as string,
+      },
     ]);
+  }, 120_000);
+
+  it('replays each history again with empty workflow tasks put in, and names a workflow that decides from its length', async () => {
+    // A workflow that reads its history length replays as it ran, and not with the empty tasks
+    // (the real journeys replay with them: tests/reliability/chaos.test.ts).
+    const workflowsPath = fileURLToPath(new URL('../fixtures/lengthReadingJourney.ts', import.meta.url));
+    const taskQueue = `length-${process.pid}`;
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath });
+    const workflowId = `length-reading.${newPatientId()}`;
+    const runId = await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(lengthReadingJourney, { taskQueue, workflowId });
+      for (let i = 1; i <= 4; i += 1) {
+        // Each poke between tasks: the workflow has handled the one before.
+        await expect.poll(async () => (await handle.describe()).raw.pendingWorkflowTask).toBeFalsy();
+        await handle.signal(poke);
+      }
+      await handle.result();
+      return handle.firstExecutionRunId;
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'carepath-length-'));
+    try {
+      const bundle = join(dir, 'length-bundle.js');
+      writeFileSync(bundle, (await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') })).code);
+      const length = journeyIdFor(workflowId, runId);
+      const result = await checkReplays({
+        client: env.client,
+        workflowBundlePath: bundle,
+        dataConverter: {},
+        journeyIds: [length],
+      });
+      expect(result.replayed).toBe(1);
+      expect(result.replayedWithEmptyTasks).toBe(1);
+      expect(result.emptyTasksInserted).toBeGreaterThanOrEqual(1); // before the first poke: it was idle
+      expect(result.violations).toEqual([
+        {
+          journeyId: length,
+          invariant: 'replay',
+          detail: expect.stringMatching(
+            /^its history with empty workflow tasks put in does not replay: .*TMPRL1100/,
+          ) as string,
+        },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
