@@ -17,7 +17,7 @@ import type { JourneyState, RecordContent, TimelineEntry } from '../domain/journ
 import type { Programme } from '../domain/programme.js';
 import { auditCopy, snapshotOf, type JourneySnapshot, type RecordEntry } from '../domain/record.js';
 import { journeyQuery } from '../temporal/journeyMessages.js';
-import { foldedByCore, withEmptyTasks, type HistoryJson } from '../tests/support/foldedTasks.js';
+import { foldedByCore, withEmptyTasks, type HistoryJson } from './foldedTasks.js';
 
 export interface CheckResult {
   journeys: number;
@@ -335,7 +335,7 @@ async function whyStuck(client: Client, journeyId: string, queryError: Error): P
  *
  * Each history is replayed a second time with an empty workflow task put in before each signal and
  * timer firing that follows a task with nothing since it (`withEmptyTasks`,
- * tests/support/foldedTasks.ts): the shape a forced task would leave there on a real server, which
+ * scripts/foldedTasks.ts): the shape a forced task would leave there on a real server, which
  * sdk-core folds on replay where it can (`foldedByCore`). The dev server writes no such task for a
  * journey; this shows the journey would replay the same if one were written.
  */

@@ -37,7 +37,7 @@ describe('chaos', () => {
     // Every history was replayed from the start with the bundle the workers ran …
     expect(report.checked.historiesReplayed).toBe(16);
     // … and again with an empty workflow task put in before each signal and timer firing that
-    // follows a task with nothing since: the journeys decide the same (tests/support/foldedTasks.ts).
+    // follows a task with nothing since: the journeys decide the same (scripts/foldedTasks.ts).
     expect(report.checked.historiesReplayedWithEmptyTasks).toBe(16);
     expect(report.checked.emptyTasksInserted).toBeGreaterThan(0);
     // SES refused sends, and every person's notification was emailed to them all the same. A

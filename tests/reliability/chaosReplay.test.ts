@@ -3,7 +3,7 @@
  * history is replayed from the start with the bundle the workers ran. It must pass a journey the
  * real workflow made, and fail one the real workflow cannot replay — the shape a worker kill left
  * behind before messages waited for the main loop (docs/reliability.md). Each history is also
- * replayed with empty workflow tasks put in (tests/support/foldedTasks.ts): the real journey passes,
+ * replayed with empty workflow tasks put in (scripts/foldedTasks.ts): the real journey passes,
  * and a workflow that decides from its history length, which replays as it ran, is named. On the
  * Temporal dev server and DynamoDB Local.
  */

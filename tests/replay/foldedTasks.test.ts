@@ -1,6 +1,6 @@
 /**
  * sdk-core folds empty workflow tasks into the task before them on replay
- * (tests/support/foldedTasks.ts), so a workflow can be woken in one place live and another on
+ * (scripts/foldedTasks.ts), so a workflow can be woken in one place live and another on
  * replay. The recorded journeys replay with an empty task put before every signal and timer;
  * a workflow that decides from its history length, run live here, does not. `foldedByCore`, the
  * port of sdk-core's rule, is checked against sdk-core itself: a workflow reports the history
@@ -15,7 +15,7 @@ import { Worker, type InjectedSinks, type ReplayWorkerOptions } from '@temporali
 import { describe, expect, inject, it } from 'vitest';
 import { lengthReadingJourney, poke } from '../fixtures/lengthReadingJourney.js';
 import { pokesQuery, wakeProbe, type ProbeSinks } from '../fixtures/wakeProbe.js';
-import { foldedByCore, withEmptyTasks, type HistoryJson } from '../support/foldedTasks.js';
+import { foldedByCore, withEmptyTasks, type HistoryJson } from '../../scripts/foldedTasks.js';
 import { useJourneyTestEnv } from '../support/journeyTestEnv.js';
 
 const dir = join(import.meta.dirname, '..', 'fixtures', 'histories');
