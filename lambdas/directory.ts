@@ -2,7 +2,7 @@
  * Who works where, from the programme configuration: what the dashboard needs to name people,
  * offer co-ordinators to reassign to, and (locally) let someone sign in as any of them.
  */
-import type { Programme } from '../domain/programme.js';
+import { instrumentOf, type Programme } from '../domain/programme.js';
 import type { Role } from './auth.js';
 
 export function programmeDirectory(programmes: Programme[]) {
@@ -11,6 +11,10 @@ export function programmeDirectory(programmes: Programme[]) {
     name: p.name,
     ...(p.description ? { description: p.description } : {}),
     recordsPlaceOfDeath: p.recordsPlaceOfDeath,
+    // The outcome measures it takes, each with its instrument in full: the dashboard's form asks its items.
+    ...(p.outcomes
+      ? { outcomes: p.outcomes.measures.map((m) => ({ instrument: instrumentOf(p, m.instrument)!, every: m.every })) }
+      : {}),
     teams: p.teams.map((t) => ({
       id: t.id,
       name: t.name ?? t.id,

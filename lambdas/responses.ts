@@ -135,6 +135,8 @@ export const responses = {
         name: str,
         description: str.optional(),
         recordsPlaceOfDeath: bool,
+        /** The outcome measures it takes, each instrument in full (domain/outcomeMeasures.ts). */
+        outcomes: z.array(z.looseObject({ instrument: z.looseObject({ id: str, name: str }), every: str })).optional(),
         teams: z.array(
           z.looseObject({
             id: str,

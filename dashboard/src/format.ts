@@ -108,6 +108,7 @@ export function deadlineLabel(name: string, actions?: { id: string; description:
     const action = actions?.find((a) => a.id === id);
     return action ? `Action: ${action.description}` : `Action ${id}`;
   }
+  if (name.startsWith('measure:')) return `Outcome measure: ${name.slice('measure:'.length).toUpperCase()}`;
   const text = name.replace(/-/g, ' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -6,6 +6,7 @@ import type { Metrics as ComputedMetrics, Shown } from '../../domain/metrics';
 import type { EnteredInErrorMark } from '../../domain/record';
 import type { PersonShown } from '../../domain/person';
 import type { Absence, StaffMember } from '../../domain/staff';
+import type { Instrument } from '../../domain/outcomeMeasures';
 import type { JourneyDetail as LiveDetail, JourneySummary as Summary } from '../../domain/views';
 
 export type { PersonShown, StaffMember };
@@ -17,8 +18,9 @@ export type JourneySummary = Named<Summary>;
 
 type Marked<T> = T & { enteredInError?: EnteredInErrorMark };
 /** A journey as the API reads it from the record: the live view, with corrections beside entries. */
-export type JourneyDetail = Named<Omit<LiveDetail, 'timeline' | 'contacts' | 'reviews'>> & {
+export type JourneyDetail = Named<Omit<LiveDetail, 'timeline' | 'contacts' | 'reviews' | 'measures'>> & {
   timeline: Marked<LiveDetail['timeline'][number]>[];
+  measures: Marked<LiveDetail['measures'][number]>[];
   contacts: Marked<LiveDetail['contacts'][number]>[];
   reviews: Marked<LiveDetail['reviews'][number]>[];
   enteredInError?: EnteredInErrorMark[];
@@ -63,6 +65,8 @@ export interface ProgrammeDirectory {
   name: string;
   description?: string;
   recordsPlaceOfDeath: boolean;
+  /** The outcome measures it takes, each instrument in full. */
+  outcomes?: { instrument: Instrument; every: string }[];
   teams: TeamDirectory[];
 }
 

@@ -30,6 +30,8 @@ const quick: ProgrammeInput = {
     { at: 'PT3S', notify: 'team-lead', kind: 'escalation' },
     { at: 'P1D', notify: 'service-manager', kind: 'escalation' },
   ],
+  // A PHQ-9 after the assessment, recorded with the keyboard alone below.
+  outcomes: { measures: [{ instrument: 'phq-9', baselineWithin: 'P14D', every: 'P84D' }] },
 };
 
 const referral = (nhsNumber: string, givenName: string, urgency: 'urgent' | 'routine') => ({
@@ -293,6 +295,18 @@ describe('dashboard', () => {
     const notes = page.getByRole('region', { name: 'Reviews and contacts' });
     await expect.poll(() => notes.getByText('Phoned to check the OT visit is booked').count()).toBe(1);
     await expect.poll(() => notes.getByText(/attempt, declined/).count()).toBe(1);
+    // A PHQ-9 completed with the keyboard alone: Tab from item to item, an arrow key or Space to
+    // answer. One item at "several days", the rest "not at all"; the difficulty item left (unscored).
+    await tabTo(page, 'Measure');
+    for (let item = 0; item < 9; item++) {
+      await page.keyboard.press('Tab'); // into the item's radio group, on its first answer
+      await page.keyboard.press(item === 0 ? 'ArrowDown' : 'Space');
+    }
+    await tabTo(page, 'Record measure');
+    expect(await answerTo(page, '/measures', () => page.keyboard.press('Enter'))).toBe(200);
+    const measures = page.getByRole('region', { name: 'Outcome measures' });
+    await expect.poll(() => measures.getByText('Depression severity (0–27): 1 (none to minimal)').count()).toBe(1);
+    await expect.poll(() => measures.getByRole('cell', { name: 'baseline' }).count()).toBe(1);
     expect(await unlabelledControls(page)).toEqual([]);
     await shoot(page, '04-journey-active');
 

@@ -17,6 +17,7 @@ import { BreakGlassForm } from '../forms/BreakGlassForm';
 import { CarePlanForm } from '../forms/CarePlanForm';
 import { CloseForm } from '../forms/CloseForm';
 import { ContactForm } from '../forms/ContactForm';
+import { MeasureForm } from '../forms/MeasureForm';
 import { ReportedDischargeForm } from '../forms/ReportedDischargeForm';
 import { ReassignForm } from '../forms/ReassignForm';
 import { ReviewForm } from '../forms/ReviewForm';
@@ -118,6 +119,14 @@ function LiveJourney({
     ) : null,
     open && journey.phase !== 'referred' && (coordinator || lead) ? (
       <ContactForm key="contact" journey={journey} onDone={onChange} />
+    ) : null,
+    open && programme?.outcomes?.length && where !== 'referred' && where !== 'triage' && (coordinator || lead) ? (
+      <MeasureForm
+        key="measure"
+        journey={journey}
+        onDone={onChange}
+        instruments={programme.outcomes.map((o) => o.instrument)}
+      />
     ) : null,
     open && journey.phase === 'in-hospital' && (coordinator || lead) ? (
       <ReportedDischargeForm key="reported-discharge" journey={journey} onDone={onChange} />
@@ -245,6 +254,7 @@ function LiveJourney({
               </ul>
             )}
           </section>
+          {programme?.outcomes?.length ? <MeasuresView journey={journey} programme={programme} /> : null}
           <NotesView journey={journey} />
           <Timeline entries={journey.timeline} />
         </div>
@@ -337,6 +347,51 @@ function EnteredInError({ mark }: { mark?: { reason: string; by: string; at: str
       entered in error: {mark.reason}
     </span>
   ) : null;
+}
+
+/** Outcome measures, oldest first: each scale's score and band, baseline marked. */
+function MeasuresView({ journey, programme }: { journey: JourneyDetail; programme: ProgrammeDirectory }) {
+  const nameOf = (id: string) => programme.outcomes?.find((o) => o.instrument.id === id)?.instrument;
+  return (
+    <section aria-labelledby="measures-heading">
+      <h2 id="measures-heading">Outcome measures</h2>
+      {journey.measures.length === 0 ? (
+        <p className="muted">None yet.</p>
+      ) : (
+        <DataTable
+          caption="Outcome measures recorded"
+          rows={journey.measures}
+          rowKey={(m) => `${m.instrument}-${m.at}-${m.seq ?? ''}`}
+          initialSort={{ key: 'at', direction: 'ascending' }}
+          columns={[
+            { key: 'at', header: 'When', cell: (m) => when(m.at), sortValue: (m) => m.at },
+            {
+              key: 'measure',
+              header: 'Measure',
+              cell: (m) => nameOf(m.instrument)?.name ?? m.instrument,
+              sortValue: (m) => m.instrument,
+            },
+            { key: 'occasion', header: 'Occasion', cell: (m) => m.occasion },
+            {
+              key: 'score',
+              header: 'Score',
+              cell: (m) => (
+                <>
+                  {m.scores
+                    .map((x) => {
+                      const scale = nameOf(m.instrument)?.scales.find((sc) => sc.id === x.scale);
+                      return `${scale?.label ?? x.scale}: ${x.score}${x.band ? ` (${x.band})` : ''}`;
+                    })
+                    .join('; ')}{' '}
+                  <EnteredInError mark={m.enteredInError} />
+                </>
+              ),
+            },
+          ]}
+        />
+      )}
+    </section>
+  );
 }
 
 /** Reviews and contacts, newest first, with what the person recording them wrote. */

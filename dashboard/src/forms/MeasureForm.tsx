@@ -1,0 +1,61 @@
+import { useState } from 'react';
+import { localToIso, SelectField, TextField } from '../components/Fields';
+import type { Instrument } from '../../../domain/outcomeMeasures';
+import { ActionForm, type ActionProps } from './ActionForm';
+
+/**
+ * An outcome measure the programme takes (PHQ-9, IPOS …), answered item by item. Each item is a
+ * group of native radio buttons under its own legend, so the keyboard alone completes it: Tab from
+ * item to item, arrow keys to the answer. The journey scores it; a question left unanswered comes
+ * back as the API's problem, naming the item, and nothing is recorded.
+ */
+export function MeasureForm({ journey, onDone, instruments }: ActionProps & { instruments: Instrument[] }) {
+  const [chosen, setChosen] = useState(instruments[0]?.id ?? '');
+  const [answers, setAnswers] = useState<Record<string, number>>({});
+  const [at, setAt] = useState('');
+  const instrument = instruments.find((i) => i.id === chosen);
+  return (
+    <ActionForm
+      title="Outcome measure"
+      path="measures"
+      journeyId={journey.id}
+      submitLabel="Record measure"
+      onDone={(j) => {
+        setAnswers({});
+        onDone(j);
+      }}
+      body={() => ({ instrument: chosen, answers, ...(at ? { at: localToIso(at) } : {}) })}
+    >
+      <SelectField
+        label="Measure"
+        value={chosen}
+        required
+        onChange={(id) => {
+          setChosen(id);
+          setAnswers({});
+        }}
+        options={instruments.map((i) => ({ value: i.id, label: i.name }))}
+      />
+      {instrument?.items.map((item) => (
+        <fieldset key={`${instrument.id}-${item.id}`} className="field answers">
+          <legend>
+            {item.label}
+            {item.unscored ? <span className="hint"> (not scored; may be left)</span> : null}
+          </legend>
+          {item.answers.map((answer, index) => (
+            <label key={answer.label} className="check">
+              <input
+                type="radio"
+                name={`${instrument.id}-${item.id}`}
+                checked={answers[item.id] === index}
+                onChange={() => setAnswers((a) => ({ ...a, [item.id]: index }))}
+              />
+              {answer.label}
+            </label>
+          ))}
+        </fieldset>
+      ))}
+      <TextField label="Completed" hint="Leave empty for now" type="datetime-local" value={at} onChange={setAt} />
+    </ActionForm>
+  );
+}
