@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -85,6 +86,16 @@ const isCancelled = (error: unknown, index: number): boolean =>
   error instanceof TransactionCanceledException &&
   error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 
+/** The attribute of the corrections item that holds entry `seq`'s mark. */
+const markAttribute = (seq: number) => `mark-${seq}`;
+
+/** The marks a corrections item holds, in the order they were made. */
+const marksIn = (item: Record<string, unknown> | undefined): EnteredInError[] =>
+  Object.entries(item ?? {})
+    .filter(([name]) => name.startsWith('mark-'))
+    .map(([, mark]) => mark as EnteredInError)
+    .sort((a, b) => a.at.localeCompare(b.at));
+
 /**
  * Marks made since issue 20 with those made before it (which were kept in the journey's own
  * partition), one per entry, in the order they were made.
@@ -143,11 +154,29 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
     return access as unknown as RecordAccess;
   };
 
-  /** The entries of a journey marked entered in error since issue 20 (its corrections partition). */
-  const marksOf = async (journeyId: string): Promise<EnteredInError[]> =>
-    (await all(`CORRECTION#${journeyId}`, 'MARK#')).map(
-      ({ pk: _pk, sk: _sk, kind: _k, journeyId: _j, ...mark }) => mark as unknown as EnteredInError,
+  /** The entries of a journey marked entered in error since issue 20 (its corrections item). */
+  const marksOf = async (journeyId: string): Promise<EnteredInError[]> => {
+    const { Item } = await doc.send(
+      new GetCommand({ TableName, Key: keys.entriesInError(journeyId), ConsistentRead: true }),
     );
+    return marksIn(Item);
+  };
+
+  /**
+   * Items by key, read consistently in one request: a journey read stays one DynamoDB command for
+   * the journey however it is corrected. Keys left unprocessed (only when throttled) are read singly.
+   */
+  const consistentBatch = async (wanted: Record<string, unknown>[]) => {
+    const out = await doc.send(
+      new BatchGetCommand({ RequestItems: { [TableName]: { Keys: wanted, ConsistentRead: true } } }),
+    );
+    const found = [...(out.Responses?.[TableName] ?? [])];
+    for (const Key of out.UnprocessedKeys?.[TableName]?.Keys ?? []) {
+      const { Item } = await doc.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
+      if (Item) found.push(Item);
+    }
+    return found;
+  };
 
   return {
     /**
@@ -157,11 +186,10 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
     async recordedJourney(
       journeyId: string,
     ): Promise<{ snapshot: JourneySnapshot; enteredInError: EnteredInError[] } | undefined> {
-      const [{ Item }, marks] = await Promise.all([
-        doc.send(new GetCommand({ TableName, Key: keys.journeyState(journeyId), ConsistentRead: true })),
-        marksOf(journeyId),
-      ]);
+      const found = await consistentBatch([keys.journeyState(journeyId), keys.entriesInError(journeyId)]);
+      const Item = found.find((i) => i.sk === keys.journeyState(journeyId).sk);
       if (!Item?.state) return undefined;
+      const marks = marksIn(found.find((i) => i.sk === keys.entriesInError(journeyId).sk));
       return {
         snapshot: JSON.parse(gunzipSync(Item.state as Uint8Array).toString('utf8')) as JourneySnapshot,
         enteredInError: withEarlierMarks(marks, (Item.enteredInError as EnteredInError[] | undefined) ?? []),
@@ -171,7 +199,7 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
     /**
      * Marks an entry of a journey's record as entered in error, with why and by whom: the entry
      * stays as it was, readable, and the mark is kept beside it, in the journey's corrections
-     * partition, once per entry. It changes what the record says, not what the journey did: a
+     * item (an attribute per entry, set once). It changes what the record says, not what the journey did: a
      * wrong entry's effects (a deadline it met) are put right with a new command.
      */
     async markEnteredInError(
@@ -193,10 +221,13 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
                 },
               },
               {
-                Put: {
+                Update: {
                   TableName,
-                  Item: { ...keys.enteredInError(journeyId, seq), kind: 'entered-in-error', journeyId, ...mark },
-                  ConditionExpression: 'attribute_not_exists(pk)',
+                  Key: keys.entriesInError(journeyId),
+                  UpdateExpression: 'SET #mark = :mark',
+                  ConditionExpression: 'attribute_not_exists(#mark)',
+                  ExpressionAttributeNames: { '#mark': markAttribute(seq) },
+                  ExpressionAttributeValues: { ':mark': mark },
                 },
               },
             ],
@@ -497,7 +528,7 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
 
     /**
      * A journey's amendments (entries marked entered in error), oldest first: those in its
-     * corrections partition, and those made before issue 20, in its own partition, held either in
+     * corrections item, and those made before issue 20, in its own partition, held either in
      * one `amendment` attribute or with their fields at the top level.
      */
     async journeyAmendments(journeyId: string): Promise<(EnteredInError & { kind: string })[]> {

@@ -15,7 +15,7 @@
  * | a referral's demographics as received           | GetItem  pk=PATIENT#<patientId>  sk=REFERRAL#<id>       |
  * | a person's journeys (erasure, and "not recorded yet") | Query pk=PATIENT#<patientId> sk begins_with JOURNEY# |
  * | a person's demographic amendments, in order     | Query    pk=PATIENT#<patientId>  sk begins_with AMENDMENT# |
- * | a journey's entries marked entered in error     | Query    pk=CORRECTION#<journeyId> (MARK#<seq>)          |
+ * | a journey's entries marked entered in error     | GetItem  pk=CORRECTION#<journeyId>  sk=MARKS            |
  * | reads of a person's record in a period          | Query    pk=ACCESS#<patientId>  sk between times         |
  * | a reader's reads in a period                    | Query GSI1 pk=ACCESS-BY#<userId>, sk between times      |
  * | every read on a day                             | Query GSI2 pk=ACCESS-ON#<yyyy-mm-dd>, sk between times  |
@@ -149,13 +149,11 @@ export const keys = {
    */
   amendment: (owner: string, at: string, id: string) => ({ pk: owner, sk: `AMENDMENT#${at}#${id}` }),
   /**
-   * That a journey's entry was entered in error: who, when and why, one per entry. In a partition of
-   * its own, so the API never writes the journey's (its audit trail's), and the mark is read beside it.
+   * Which of a journey's entries were entered in error: one attribute per entry (who, when, why),
+   * each set once. Beside the journey, not in its partition, so the API never writes the journey's
+   * (its audit trail's); one item, so a journey read fetches it with the state in one request.
    */
-  enteredInError: (journeyId: string, seq: number) => ({
-    pk: `CORRECTION#${journeyId}`,
-    sk: `MARK#${String(seq).padStart(10, '0')}`,
-  }),
+  entriesInError: (journeyId: string) => ({ pk: `CORRECTION#${journeyId}`, sk: 'MARKS' }),
   /** A read of a person's record: by person here, by reader in GSI1, by day in GSI2. */
   access: (patientId: string, userId: string, at: string, id: string) => ({
     pk: `ACCESS#${patientId}`,

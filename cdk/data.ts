@@ -61,22 +61,13 @@ export interface WriteScope {
 /**
  * Every partition the API writes (tests/security/tableWrites.test.ts drives the API and fails on a
  * write outside it). None is a journey's (`JOURNEY#…`), which holds its audit trail beside its
- * record: the API marks an entry entered in error in the journey's corrections partition
+ * record: the API marks an entry entered in error in the journey's corrections item
  * (`CORRECTION#…`, activities/journeyRecord.ts), so it cannot write, change or remove an audit item.
  */
 export const apiWrites: WriteScope = {
   partitions: {
-    PutItem: [
-      'PATIENT#*',
-      'CORRECTION#*',
-      'ACCESS#*',
-      'BREAK-GLASS#*',
-      'ADT#*',
-      'STAFF#*',
-      'TEAM-STAFF#*',
-      'TEAM-ABSENCE#*',
-    ],
-    UpdateItem: ['PATIENT#*', 'INBOX#*', 'RATE#*'],
+    PutItem: ['PATIENT#*', 'ACCESS#*', 'BREAK-GLASS#*', 'ADT#*', 'STAFF#*', 'TEAM-STAFF#*', 'TEAM-ABSENCE#*'],
+    UpdateItem: ['PATIENT#*', 'CORRECTION#*', 'INBOX#*', 'RATE#*'],
     DeleteItem: ['STAFF#*', 'TEAM-STAFF#*', 'TEAM-ABSENCE#*'],
   },
 };

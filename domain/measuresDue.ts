@@ -48,7 +48,7 @@ export function openBaselineMeasures(s: JourneyState, now: number): void {
       measureDeadline(m.instrument),
       now,
       dueAfter(s, now, m.baselineWithin),
-      `measure:${m.instrument}#1`,
+      `${measureDeadline(m.instrument)}#baseline`,
     );
   }
 }
@@ -102,7 +102,6 @@ export function recordMeasure(s: JourneyState, cmd: By<RecordMeasureCommand>, no
   const measure: RecordedMeasure = { instrument: instrument.id, occasion, at: iso(at), by: cmd.by.sub, scores };
   measure.seq = s.counters.seq;
   s.measures = [...(s.measures ?? []), measure].slice(-MEASURES_KEPT);
-  const n = measuresOf(s, instrument.id).length;
   for (const item of alerts) {
     const label = instrument.items.find((i) => i.id === item)!.label;
     for (const role of ['coordinator', 'team-lead'] as const)
@@ -118,11 +117,7 @@ export function recordMeasure(s: JourneyState, cmd: By<RecordMeasureCommand>, no
   }
   meet(s, openMeasure(s, instrument.id), at, cmd.by);
   const every = s.programme.outcomes!.measures.find((m) => m.instrument === instrument.id)!.every;
-  openDeadlineNamed(
-    s,
-    measureDeadline(instrument.id),
-    now,
-    dueAfter(s, at, every),
-    `measure:${instrument.id}#${n + 1}`,
-  );
+  // Named by the record entry of the measure that opened it: unique however many a journey keeps.
+  const next = `${measureDeadline(instrument.id)}#${measure.seq}`;
+  openDeadlineNamed(s, measureDeadline(instrument.id), now, dueAfter(s, at, every), next);
 }

@@ -1,7 +1,7 @@
 /**
  * 7. Read: one journey in full (GET /journeys/{id}) through the HTTP API with `read.journeys`
- * journeys recorded in DynamoDB, as ADR 0009 has it: one consistent GetItem of the journey's
- * recorded state, the access log's PutItem (in flight while the view is built), and no Temporal. The states are lived by the domain's rules
+ * journeys recorded in DynamoDB, as ADR 0009 has it: one consistent batch read of the journey's
+ * recorded state and its corrections item, the access log's PutItem (in flight while the view is built), and no Temporal. The states are lived by the domain's rules
  * (bench/recordedJourneys.ts) and written by the worker's own `recordSnapshot` activity into a table
  * of their own (a DynamoDB Local of their own, as the lists' summaries are).
  *
@@ -14,7 +14,7 @@
  *
  * The floor: the same consistent GetItem of a journey's state through the same client, interleaved
  * with the reads sample by sample. `getWithAccessLogPutMs` is that GetItem with the access log's
- * PutItem beside it, and `recordReadDirectMs` the API's read without HTTP (GetItem, gunzip, parse,
+ * PutItem beside it, and `recordReadDirectMs` the API's read without HTTP (the batch read, gunzip, parse,
  * the view), so what HTTP and auth add can be told from what DynamoDB Local takes. A read is timed
  * to the answer's last byte; the bench's checks of the answer come after.
  */
@@ -69,7 +69,7 @@ export async function measureRead(ctx: BenchContext) {
   const temporal = await countedConnection(ctx.stack.temporalAddress);
   try {
     // Every command through the API's (and the floor's) document client, by name, with the size of
-    // the state a GetItem brought back.
+    // the state a read brought back (a GetItem's, or the API's batch read of the state and its corrections).
     const sent: { command: string; stateBytes?: number }[] = [];
     let recording = false;
     table.doc.middlewareStack.add(
@@ -77,7 +77,15 @@ export async function measureRead(ctx: BenchContext) {
         const entry: (typeof sent)[number] = { command: String(context.commandName) };
         if (recording) sent.push(entry);
         const out = await next(args);
-        const state = (out.output as { Item?: { state?: Uint8Array } }).Item?.state;
+        const output = out.output as {
+          Item?: { state?: Uint8Array };
+          Responses?: Record<string, { state?: Uint8Array }[]>;
+        };
+        const state =
+          output.Item?.state ??
+          Object.values(output.Responses ?? {})
+            .flat()
+            .find((i) => i.state)?.state;
         if (state) entry.stateBytes = state.byteLength;
         return out;
       },
@@ -204,7 +212,7 @@ export async function measureRead(ctx: BenchContext) {
       const temporalQueries = temporalDuring.QueryWorkflow ?? 0;
       const temporalCalls = Object.values(temporalDuring).reduce((a, b) => a + b, 0);
 
-      // The API's read without HTTP: the record read (GetItem, gunzip, JSON) and the view.
+      // The API's read without HTTP: the record read (batch read, gunzip, JSON) and the view.
       const reads = createRecordReads(table.doc, table.tableName);
       const direct: number[] = [];
       for (let i = 0; i < Math.min(requests, 200); i += 1) {

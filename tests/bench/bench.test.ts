@@ -140,10 +140,11 @@ describe('npm run bench (tiny)', () => {
     expect(read.temporalCounterCheck.probeQueriesSeen).toBeGreaterThanOrEqual(1);
     expect(read.temporalQueriesPerRead).toBe(0);
     expect(read.temporalCallsPerRead).toBe(0);
-    // The journey's state and the person it is about (read side by side), and the access-log entry.
+    // The journey's state with its corrections (one batch read), the person it is about (read side
+    // by side), and the access-log entry.
     expect(read.dynamodbCommandsPerRead).toBe(3);
     expect(read.dynamodbCommandsPerReadMax).toBe(3);
-    expect(read.dynamodbCommandsByName).toEqual({ GetItemCommand: 40, PutItemCommand: 20 });
+    expect(read.dynamodbCommandsByName).toEqual({ BatchGetItemCommand: 20, GetItemCommand: 20, PutItemCommand: 20 });
     // Lived journeys, not stubs: kilobytes of gzipped state, answered as tens of kilobytes of JSON.
     expect(read.stateGzipBytes.mean).toBeGreaterThan(1000);
     expect(read.stateGzipBytes.max).toBeGreaterThan(read.stateGzipBytes.mean);

@@ -119,8 +119,8 @@ describe('outcome measures in a journey', () => {
   it('fall due after the assessment, each opening the next, and are scored by the journey', () => {
     const s = assessed(measured);
     expect(open(s)).toEqual([
-      ['measure:phq-9#1', new Date(T0 + 15 * DAY).toISOString()],
-      ['measure:licensed-strain#1', new Date(T0 + 15 * DAY).toISOString()],
+      ['measure:phq-9#baseline', new Date(T0 + 15 * DAY).toISOString()],
+      ['measure:licensed-strain#baseline', new Date(T0 + 15 * DAY).toISOString()],
     ]);
     const at = new Date(T0 + 3 * DAY).toISOString();
     expect(
@@ -138,17 +138,25 @@ describe('outcome measures in a journey', () => {
     ]);
     const entry = s.timeline.find((e) => e.type === 'measure.recorded')!;
     expect(entry.detail).toBe('PHQ-9, baseline: Depression severity (0–27) 12 (moderate)');
-    expect(s.deadlines.find((d) => d.id === 'measure:phq-9#1')).toMatchObject({ status: 'met', metAt: at });
+    expect(s.deadlines.find((d) => d.id === 'measure:phq-9#baseline')).toMatchObject({ status: 'met', metAt: at });
     // The next is due 12 weeks after the measure was taken, not after it was recorded.
     expect(open(s)).toEqual([
-      ['measure:licensed-strain#1', new Date(T0 + 15 * DAY).toISOString()],
-      ['measure:phq-9#2', new Date(T0 + 3 * DAY + 84 * DAY).toISOString()],
+      ['measure:licensed-strain#baseline', new Date(T0 + 15 * DAY).toISOString()],
+      [`measure:phq-9#${s.measures![0]!.seq}`, new Date(T0 + 3 * DAY + 84 * DAY).toISOString()],
     ]);
     expect(send(s, 'record-measure', { instrument: 'phq-9', answers: phqAnswers(5) }, T0 + 90 * DAY)).toBeUndefined();
     expect(s.measures!.map((m) => [m.occasion, m.scores[0]!.score])).toEqual([
       ['baseline', 12],
       ['follow-up', 5],
     ]);
+    // However many are taken (more than the journey keeps), each deadline has an id of its own.
+    for (let k = 0; k < 120; k++)
+      expect(
+        send(s, 'record-measure', { instrument: 'phq-9', answers: phqAnswers(k % 20) }, T0 + (91 + k) * DAY),
+      ).toBeUndefined();
+    const ids = s.deadlines.filter((d) => d.name === 'measure:phq-9').map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(s.deadlines.filter((d) => d.name === 'measure:phq-9' && d.status === 'open')).toHaveLength(1);
     // A licensed instrument the service configured is scored the same way.
     expect(
       send(s, 'record-measure', { instrument: 'licensed-strain', answers: { a: 2, b: 1 } }, T0 + 91 * DAY),

@@ -154,11 +154,11 @@ describe('what the API and the worker write, against the IAM lists', () => {
       expect(api({ action, pk: 'JOURNEY#j1', attributes: ['pk', 'sk', 'enteredInError'] }), action).toMatch(
         /may not write/,
       );
-    expect(api({ action: 'PutItem', pk: 'CORRECTION#j1', attributes: ['pk', 'sk', 'seq', 'reason'] })).toBeUndefined();
-    expect(api({ action: 'UpdateItem', pk: 'CORRECTION#j1', attributes: ['pk', 'sk', 'reason'] })).toMatch(
-      /may not write/,
-    );
-    expect(api({ action: 'PutItem', pk: 'CORRECTION#j1', attributes: ['pk', 'sk', TTL_ATTRIBUTE] })).toMatch(
+    // A mark is an attribute set on the journey's corrections item; the item is never put whole or deleted.
+    expect(api({ action: 'UpdateItem', pk: 'CORRECTION#j1', attributes: ['pk', 'sk', 'mark-3'] })).toBeUndefined();
+    for (const action of ['PutItem', 'DeleteItem'])
+      expect(api({ action, pk: 'CORRECTION#j1', attributes: ['pk', 'sk'] }), action).toMatch(/may not write/);
+    expect(api({ action: 'UpdateItem', pk: 'CORRECTION#j1', attributes: ['pk', 'sk', TTL_ATTRIBUTE] })).toMatch(
       /may not expire/,
     );
     expect(api({ action: 'ConditionCheckItem', pk: 'JOURNEY#j1', attributes: ['pk', 'sk'] })).toBeUndefined();
