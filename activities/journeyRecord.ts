@@ -87,12 +87,13 @@ const isCancelled = (error: unknown, index: number): boolean =>
   error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 
 /** The attribute of the corrections item that holds entry `seq`'s mark. */
-const markAttribute = (seq: number) => `mark-${seq}`;
+const MARK = 'mark-';
+const markAttribute = (seq: number) => `${MARK}${seq}`;
 
 /** The marks a corrections item holds, in the order they were made. */
 const marksIn = (item: Record<string, unknown> | undefined): EnteredInError[] =>
   Object.entries(item ?? {})
-    .filter(([name]) => name.startsWith('mark-'))
+    .filter(([name]) => name.startsWith(MARK))
     .map(([, mark]) => mark as EnteredInError)
     .sort((a, b) => a.at.localeCompare(b.at));
 
@@ -186,10 +187,11 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
     async recordedJourney(
       journeyId: string,
     ): Promise<{ snapshot: JourneySnapshot; enteredInError: EnteredInError[] } | undefined> {
-      const found = await consistentBatch([keys.journeyState(journeyId), keys.entriesInError(journeyId)]);
-      const Item = found.find((i) => i.sk === keys.journeyState(journeyId).sk);
+      const [state, corrections] = [keys.journeyState(journeyId), keys.entriesInError(journeyId)];
+      const found = await consistentBatch([state, corrections]);
+      const Item = found.find((i) => i.sk === state.sk);
       if (!Item?.state) return undefined;
-      const marks = marksIn(found.find((i) => i.sk === keys.entriesInError(journeyId).sk));
+      const marks = marksIn(found.find((i) => i.sk === corrections.sk));
       return {
         snapshot: JSON.parse(gunzipSync(Item.state as Uint8Array).toString('utf8')) as JourneySnapshot,
         enteredInError: withEarlierMarks(marks, (Item.enteredInError as EnteredInError[] | undefined) ?? []),
@@ -199,8 +201,8 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
     /**
      * Marks an entry of a journey's record as entered in error, with why and by whom: the entry
      * stays as it was, readable, and the mark is kept beside it, in the journey's corrections
-     * item (an attribute per entry, set once). It changes what the record says, not what the journey did: a
-     * wrong entry's effects (a deadline it met) are put right with a new command.
+     * item (an attribute per entry, set once). It changes what the record says, not what the
+     * journey did: a wrong entry's effects (a deadline it met) are put right with a new command.
      */
     async markEnteredInError(
       journeyId: string,

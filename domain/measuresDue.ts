@@ -28,6 +28,15 @@ import {
 /** The measures a journey keeps in its state; the audit trail and the record keep every one. */
 export const MEASURES_KEPT = 100;
 
+/**
+ * The latest `MEASURES_KEPT`, but never a baseline: change is measured from it, and a journey that
+ * forgot it would call its next measure a baseline again.
+ */
+function keptMeasures(measures: RecordedMeasure[]): RecordedMeasure[] {
+  let over = measures.length - MEASURES_KEPT;
+  return measures.filter((m) => m.occasion === 'baseline' || over-- <= 0);
+}
+
 export const measureDeadline = (instrument: string): string => `measure:${instrument}`;
 
 const openMeasure = (s: JourneyState, instrument: string) =>
@@ -58,7 +67,7 @@ export function checkRecordMeasure(
   s: JourneyState,
   cmd: RecordMeasureCommand,
   now: number,
-): { instrument: Instrument; scores: ScaleScore[]; alerts: string[] } {
+): { instrument: Instrument; every: string; scores: ScaleScore[]; alerts: string[] } {
   if (s.phase === 'closed' || s.phase === 'referred' || s.communityPhase === 'triage')
     throw phaseError(s, 'record an outcome measure');
   const schedule = s.programme.outcomes?.measures.find((m) => m.instrument === cmd.instrument);
@@ -80,11 +89,11 @@ export function checkRecordMeasure(
       'invalid',
       `${instrument.name} is not complete: ${scored.errors.map((e) => `${e.item}: ${e.message}`).join('; ')}`,
     );
-  return { instrument, scores: scored.scores, alerts: scored.alerts };
+  return { instrument, every: schedule!.every, scores: scored.scores, alerts: scored.alerts };
 }
 
 export function recordMeasure(s: JourneyState, cmd: By<RecordMeasureCommand>, now: number): void {
-  const { instrument, scores, alerts } = checkRecordMeasure(s, cmd, now);
+  const { instrument, every, scores, alerts } = checkRecordMeasure(s, cmd, now);
   const at = cmd.at ? ms(cmd.at) : now;
   const occasion = measuresOf(s, instrument.id).length === 0 ? 'baseline' : 'follow-up';
   const described = scores
@@ -101,7 +110,7 @@ export function recordMeasure(s: JourneyState, cmd: By<RecordMeasureCommand>, no
   });
   const measure: RecordedMeasure = { instrument: instrument.id, occasion, at: iso(at), by: cmd.by.sub, scores };
   measure.seq = s.counters.seq;
-  s.measures = [...(s.measures ?? []), measure].slice(-MEASURES_KEPT);
+  s.measures = keptMeasures([...(s.measures ?? []), measure]);
   for (const item of alerts) {
     const label = instrument.items.find((i) => i.id === item)!.label;
     for (const role of ['coordinator', 'team-lead'] as const)
@@ -116,7 +125,6 @@ export function recordMeasure(s: JourneyState, cmd: By<RecordMeasureCommand>, no
       });
   }
   meet(s, openMeasure(s, instrument.id), at, cmd.by);
-  const every = s.programme.outcomes!.measures.find((m) => m.instrument === instrument.id)!.every;
   // Named by the record entry of the measure that opened it: unique however many a journey keeps.
   const next = `${measureDeadline(instrument.id)}#${measure.seq}`;
   openDeadlineNamed(s, measureDeadline(instrument.id), now, dueAfter(s, at, every), next);

@@ -157,6 +157,9 @@ describe('outcome measures in a journey', () => {
     const ids = s.deadlines.filter((d) => d.name === 'measure:phq-9').map((d) => d.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(s.deadlines.filter((d) => d.name === 'measure:phq-9' && d.status === 'open')).toHaveLength(1);
+    // The journey keeps the latest 100, and always the baseline change is measured from.
+    expect(s.measures).toHaveLength(100);
+    expect(s.measures!.filter((m) => m.occasion === 'baseline').map((m) => m.scores[0]!.score)).toEqual([12]);
     // A licensed instrument the service configured is scored the same way.
     expect(
       send(s, 'record-measure', { instrument: 'licensed-strain', answers: { a: 2, b: 1 } }, T0 + 91 * DAY),
