@@ -3,6 +3,7 @@
  * (webpack takes seconds; every test worker reuses the bundle), and build the dashboard if its
  * sources changed.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,10 @@ export default async function setup(project: TestProject): Promise<void> {
   const chromium = await ensureChromium();
   await buildDashboard();
   const code = await bundleJourneyWorkflows();
-  const bundlePath = join(root, 'node_modules', '.cache', 'carepath', 'workflow-bundle.js');
+  // Named by the checkout: a second checkout (a git worktree) that links this one's node_modules
+  // must not overwrite the bundle a test run here is using.
+  const checkout = createHash('sha256').update(root).digest('hex').slice(0, 12);
+  const bundlePath = join(root, 'node_modules', '.cache', 'carepath', `workflow-bundle-${checkout}.js`);
   mkdirSync(dirname(bundlePath), { recursive: true });
   writeFileSync(bundlePath, code);
   project.provide('toolchain', toolchain);
