@@ -20,6 +20,8 @@ function build(): Instrument[] {
   /** "Over the last 2 weeks, how often have you been bothered by…" (PHQ-9 and GAD-7). */
   const howOften = answers('Not at all', 'Several days', 'More than half the days', 'Nearly every day');
 
+  const loinc = (code: string, display: string) => ({ system: 'http://loinc.org', code, display });
+
   /** NHS Talking Therapies' reliable change thresholds for PHQ-9 and GAD-7. */
   const TALKING_THERAPIES =
     'NHS Talking Therapies for anxiety and depression manual (NHS England), measuring improvement';
@@ -46,6 +48,7 @@ function build(): Instrument[] {
         'Developed by Drs Spitzer, Williams, Kroenke and colleagues with an educational grant from Pfizer; no permission is required to reproduce, translate, display or distribute it',
     },
     completedBy: 'person',
+    coding: loinc('44249-1', 'PHQ-9 quick depression assessment panel [Reported.PHQ]'),
     items: [
       // Any answer but "not at all" to thoughts of self-harm reaches the co-ordinator and lead at once.
       ...items(phq9Items, howOften).map((i) => (i.id === 'self-harm' ? { ...i, alertFrom: 1 } : i)),
@@ -70,6 +73,7 @@ function build(): Instrument[] {
           { from: 20, label: 'severe' },
         ],
         reliableChange: { points: 6, source: TALKING_THERAPIES },
+        coding: loinc('44261-6', 'Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]'),
       },
     ],
   };
@@ -91,6 +95,7 @@ function build(): Instrument[] {
       'Spitzer RL, Kroenke K, Williams JB, Löwe B. A brief measure for assessing generalized anxiety disorder: the GAD-7. Arch Intern Med 2006;166:1092–7',
     licence: phq9.licence,
     completedBy: 'person',
+    coding: loinc('69737-5', 'Generalized anxiety disorder 7 item (GAD-7)'),
     items: items(gad7Items, howOften),
     scales: [
       {
@@ -105,6 +110,7 @@ function build(): Instrument[] {
           { from: 15, label: 'severe' },
         ],
         reliableChange: { points: 4, source: TALKING_THERAPIES },
+        coding: loinc('70274-6', 'Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]'),
       },
     ],
   };
@@ -300,7 +306,15 @@ function build(): Instrument[] {
       label,
       answers: options.map(([answer, points]) => ({ label: answer, points })),
     })),
-    scales: [{ id: 'total', label: 'Independence (0–100)', items: barthelItems.map(([id]) => id), higherIs: 'better' }],
+    scales: [
+      {
+        id: 'total',
+        label: 'Independence (0–100)',
+        items: barthelItems.map(([id]) => id),
+        higherIs: 'better',
+        coding: loinc('96761-2', 'Total score Barthel Index'),
+      },
+    ],
   };
 
   const mcsiItems = {

@@ -14,6 +14,13 @@ import { z } from 'zod';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and hyphens');
 
+/**
+ * How an instrument (its panel) or a scale (its score) is coded when exported as FHIR: LOINC where
+ * LOINC has a code, so a GP system or shared care record files it with its own; otherwise
+ * carepath's own code (lambdas/measuresFhir.ts).
+ */
+const coding = z.object({ system: z.string().url(), code: z.string().min(1), display: z.string().min(1) });
+
 export const instrumentSchema = z.lazy(() =>
   z
     .object({
@@ -25,6 +32,7 @@ export const instrumentSchema = z.lazy(() =>
       licence: z.object({ shipped: z.boolean(), terms: z.string().min(1) }),
       /** Who completes it: the person, their carer (a carer-strain measure), or staff observing. */
       completedBy: z.enum(['person', 'carer', 'staff']),
+      coding: coding.optional(),
       items: z
         .array(
           z.object({
@@ -60,6 +68,7 @@ export const instrumentSchema = z.lazy(() =>
              * evaluation reports change from baseline but no reliable improvement or deterioration.
              */
             reliableChange: z.object({ points: z.number().positive(), source: z.string().min(1) }).optional(),
+            coding: coding.optional(),
           }),
         )
         .min(1),

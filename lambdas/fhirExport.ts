@@ -1,7 +1,9 @@
 /**
  * A journey as a FHIR R4 Bundle, for GP systems and shared care records: Patient (NHS number
- * under the NHS system), EpisodeOfCare, CareTeam, CarePlan with its Goals and Tasks, and an
- * Encounter per hospital stay. Typed with Medplum's maintained FHIR R4 types.
+ * under the NHS system), EpisodeOfCare, CareTeam, CarePlan with its Goals and Tasks, an
+ * Encounter per hospital stay, and each outcome measure as a QuestionnaireResponse with an
+ * Observation per scale, beside the Questionnaires they answer (lambdas/measuresFhir.ts). Typed
+ * with Medplum's maintained FHIR R4 types.
  */
 import type {
   Bundle,
@@ -17,11 +19,16 @@ import type {
 } from '@medplum/fhirtypes';
 import type { PatientRecord } from '../activities/readModel.js';
 import type { JourneyState } from '../domain/journey.js';
+import { CAREPATH, measureResources, questionnaireOf, type MeasureForExport } from './measuresFhir.js';
 
 export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
-const CAREPATH = 'https://carepath.nhs.uk';
 
-export function journeyBundle(s: JourneyState, patient: PatientRecord | undefined, now: Date): Bundle {
+export function journeyBundle(
+  s: JourneyState,
+  patient: PatientRecord | undefined,
+  now: Date,
+  measures: MeasureForExport[] = [],
+): Bundle {
   const id = (kind: string, local = '') =>
     `${s.journeyId.replace(/[^A-Za-z0-9-.]/g, '-').slice(-40)}${kind}${local}`.slice(-64);
   const patientId = id('-patient');
@@ -115,6 +122,13 @@ export function journeyBundle(s: JourneyState, patient: PatientRecord | undefine
     ...(stay.location ? { location: [{ location: { display: stay.location } }] } : {}),
   }));
 
+  const questionnaires = [...new Map(measures.map((m) => [m.instrument.id, m.instrument])).values()].map(
+    questionnaireOf,
+  );
+  const measured = measures.flatMap((m) =>
+    measureResources(m, id, ref('Patient', patientId), practitioner(m.measure.by)),
+  );
+
   const resources: Resource[] = [
     patientResource,
     episode,
@@ -123,6 +137,8 @@ export function journeyBundle(s: JourneyState, patient: PatientRecord | undefine
     ...goals,
     ...tasks,
     ...encounters,
+    ...questionnaires,
+    ...measured,
   ];
   return {
     resourceType: 'Bundle',

