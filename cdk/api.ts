@@ -20,6 +20,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { BUNDLED_DASHBOARD_DIR, COGNITO_DOMAIN_ENV } from '../lambdas/dashboardSite.js';
+import { copyReportFonts } from '../lambdas/reportFonts.js';
 import { RUNTIME_SECRET_ARN_ENV, TEMPORAL_CREDENTIAL_SECRET_ARN_ENV } from '../lambdas/runtimeSecrets.js';
 import { routes, type RouteSpec } from '../lambdas/routes.js';
 import { apiWrites, tableActions, type Data } from './data.js';
@@ -41,6 +42,19 @@ export const publishedRoutes = (): RouteSpec[] =>
   routes.filter((r) => !DEV_ONLY_PATHS.includes(r.path) && !r.codecSession);
 
 export const API_NODE_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/**
+ * How esbuild bundles the handler, beside the ESM format: exported so a test can bundle a module the
+ * same way and run it where no node_modules are (tests/reports/bundledReport.test.ts).
+ */
+export const API_ESBUILD = {
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  // Some dependencies still call require(); give the ESM bundle one.
+  banner:
+    "import { createRequire as __carepathCreateRequire } from 'node:module'; const require = __carepathCreateRequire(import.meta.url);",
+  minify: true,
+};
 
 export interface ApiProps {
   vpc: ec2.IVpc;
@@ -130,22 +144,19 @@ export class Api extends Construct {
         // esbuild from node_modules, never a Docker image: synth works offline and without a daemon.
         forceDockerBundling: false,
         format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        // Some dependencies still call require(); give the ESM bundle one.
-        banner:
-          "import { createRequire as __carepathCreateRequire } from 'node:module'; const require = __carepathCreateRequire(import.meta.url);",
+        ...API_ESBUILD,
         // The SDK version we test with, not whichever the runtime ships.
         externalModules: [],
-        minify: true,
         sourceMap: true,
-        // The dashboard's build beside the handler, without its source maps (lambdas/dashboardSite.ts).
+        // The dashboard's build beside the handler, without its source maps (lambdas/dashboardSite.ts),
+        // and the fonts the PDF reports embed (lambdas/reportFonts.ts).
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (_input: string, output: string) => [
             `cp -R "${props.dashboard.distDir}" "${join(output, BUNDLED_DASHBOARD_DIR)}"`,
             `find "${join(output, BUNDLED_DASHBOARD_DIR)}" -name '*.map' -delete`,
+            ...copyReportFonts(output),
           ],
         },
       },

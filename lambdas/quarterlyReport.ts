@@ -10,30 +10,10 @@
  * screen reader reads it in order. Its font, Noto Sans (SIL Open Font Licence), is embedded, so it
  * prints the same everywhere and covers every name's accents.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import type { Metrics, Shown } from '../domain/metrics.js';
 import type { ReportingQuarter } from '../domain/reportingQuarter.js';
-
-/** Copied beside the bundled handler (cdk/api.ts); read from the package in development and tests. */
-export const REPORT_FONTS_DIR = 'report-fonts';
-export const REPORT_FONTS = {
-  regular: '400Regular/NotoSans_400Regular.ttf',
-  bold: '700Bold/NotoSans_700Bold.ttf',
-} as const;
-
-let fonts: { regular: Buffer; bold: Buffer } | undefined;
-function reportFonts(): { regular: Buffer; bold: Buffer } {
-  const read = (file: string) => {
-    const bundled = fileURLToPath(new URL(`./${REPORT_FONTS_DIR}/${file.split('/').pop()}`, import.meta.url));
-    if (existsSync(bundled)) return readFileSync(bundled);
-    return readFileSync(createRequire(import.meta.url).resolve(`@expo-google-fonts/noto-sans/${file}`));
-  };
-  fonts ??= { regular: read(REPORT_FONTS.regular), bold: read(REPORT_FONTS.bold) };
-  return fonts;
-}
+import { reportFonts } from './reportFonts.js';
 
 export interface QuarterlyReportInput {
   programme: { id: string; name: string };
@@ -91,8 +71,7 @@ export async function quarterlyReportPdf(input: QuarterlyReportInput): Promise<B
     tagged: true,
     lang: 'en-GB',
     displayTitle: true,
-    // The embedded font from the first line: PDFKit's built-in Helvetica is read from disk by a
-    // path that does not survive bundling, and is not embedded.
+    // The embedded font from the first line, never PDFKit's built-in Helvetica (lambdas/reportFonts.ts).
     font: regular as unknown as string,
     info: {
       Title: title,

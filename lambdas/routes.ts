@@ -13,6 +13,7 @@ import { codecRoutes } from './routes/codec.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { journeyRoutes } from './routes/journeys.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { reportRoutes } from './routes/reports.js';
 import { programmeRoutes } from './routes/programmes.js';
 import { recordRoutes } from './routes/record.js';
 import { patientRoutes } from './routes/patients.js';
@@ -39,6 +40,7 @@ export const routes: Route[] = [
   ...inboxRoutes,
   ...codecRoutes,
   ...metricsRoutes,
+  ...reportRoutes,
 ];
 
 export function rolesFor(method: RouteSpec['method'], path: string): Role[] {

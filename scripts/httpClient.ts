@@ -6,6 +6,8 @@ export interface CallResult {
   status: number;
   body: unknown;
   text: string;
+  /** The body as sent: a PDF is not text. */
+  bytes: Uint8Array;
   headers: Headers;
 }
 
@@ -28,13 +30,14 @@ export function httpClient(base: string): Call {
       body = opts.body;
     }
     const response = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-    const text = await response.text();
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     let parsed: unknown = text;
     try {
       parsed = JSON.parse(text);
     } catch {
       // HL7 or empty
     }
-    return { status: response.status, body: parsed, text, headers: response.headers };
+    return { status: response.status, body: parsed, text, bytes, headers: response.headers };
   };
 }

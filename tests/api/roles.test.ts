@@ -48,7 +48,9 @@ describe('role × route matrix', () => {
         .replace('{absenceId}', 'none') +
       (['/journeys', '/metrics', '/caseloads', '/staff', '/caseload-moves'].includes(path)
         ? '?team=south-devon-1'
-        : '');
+        : path === '/reports/quarterly'
+          ? '?programme=frailty-virtual-ward&team=south-devon-1'
+          : '');
     const send = (route: (typeof routes)[number], bearer?: string) =>
       call(route.method, target(route.path), {
         ...(bearer ? { token: bearer } : {}),

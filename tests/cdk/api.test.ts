@@ -165,11 +165,16 @@ describe('the API Lambda', () => {
     expect(secretsIn(statements)).toEqual(['carepath/prod/runtime', 'carepath/prod/temporal/api']);
   });
 
-  it('is one esbuild bundle of lambdas/lambda.ts, with the dashboard beside it, that loads on Node and exports the handler', () => {
+  it('is one esbuild bundle of lambdas/lambda.ts, with the dashboard and the report fonts beside it, that loads on Node and exports the handler', () => {
     const code = fn().Code as { S3Key: string };
     const assetDir = join(app.outdir, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
     expect(existsSync(assetDir)).toBe(true);
-    expect(readdirSync(assetDir).sort()).toEqual([BUNDLED_DASHBOARD_DIR, 'index.mjs', 'index.mjs.map']);
+    expect(readdirSync(assetDir).sort()).toEqual([BUNDLED_DASHBOARD_DIR, 'index.mjs', 'index.mjs.map', 'report-fonts']);
+    // The font the PDF reports embed (lambdas/reportFonts.ts); a bundle has no node_modules to read it from.
+    expect(readdirSync(join(assetDir, 'report-fonts')).sort()).toEqual([
+      'NotoSans_400Regular.ttf',
+      'NotoSans_700Bold.ttf',
+    ]);
     // The dashboard's build as it was given, without its source maps.
     const bundled = readdirSync(join(assetDir, BUNDLED_DASHBOARD_DIR), { recursive: true }).map(String).sort();
     expect(bundled).toEqual(['assets', join('assets', 'index-3f2a1c.js'), 'index.html']);
