@@ -493,7 +493,11 @@ export const audienceFor = (s: JourneyState, role: RecipientRole): Audience =>
  * Whom a ladder step of a deadline reaches: a deadline someone owns (an MDT action) goes to its
  * owner where the ladder says co-ordinator; the steps above go up the team as for any deadline.
  */
-function ladderAudience(s: JourneyState, d: Deadline, role: RecipientRole): { recipients: string[]; audience: Audience } {
+function ladderAudience(
+  s: JourneyState,
+  d: Deadline,
+  role: RecipientRole,
+): { recipients: string[]; audience: Audience } {
   if (d.owner && role === 'coordinator')
     return { recipients: [d.owner], audience: { ...audienceFor(s, role), ownerId: d.owner } };
   return { recipients: recipientsFor(s, role), audience: audienceFor(s, role) };

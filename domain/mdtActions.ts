@@ -69,7 +69,8 @@ export function recordMdtDiscussion(s: JourneyState, cmd: By<MdtDiscussionComman
     ownerId: a.ownerId,
     due: iso(ms(a.due)),
   }));
-  for (const a of agreed) openDeadlineNamed(s, mdtActionDeadline(a.id), now, ms(a.due), mdtActionDeadline(a.id), a.ownerId);
+  for (const a of agreed)
+    openDeadlineNamed(s, mdtActionDeadline(a.id), now, ms(a.due), mdtActionDeadline(a.id), a.ownerId);
   s.mdtActions = keptActions([...(s.mdtActions ?? []), ...agreed]);
 }
 

@@ -104,4 +104,3 @@ export function meetingAsAmended(meeting: MdtMeeting, amendments: MdtAmendment[]
   }
   return now;
 }
-
