@@ -188,8 +188,11 @@ const staffRef = () =>
 export const mdtDiscussionCommand = z.lazy(() =>
   z.object({
     meetingId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a meeting id'),
-    /** The day the meeting was held (Europe/London). */
-    heldOn: z.iso.date(),
+    /**
+     * The day the meeting was held (Europe/London). Not `z.iso.date()`: its pattern is zod's own,
+     * frozen with zod in the workflow sandbox, where checking it throws (workflows/sharedModules.ts).
+     */
+    heldOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD'),
     presenterId: staffRef(),
     decision: text(4000),
     actions: z

@@ -26,6 +26,7 @@ import { stateOf } from '../../domain/record.js';
 import type { StaffMember } from '../../domain/staff.js';
 import type { JourneyState } from '../../domain/journey.js';
 import { responses } from '../responses.js';
+import { untilRecorded } from './recorded.js';
 import { canSeeTeam, json, problem, STAFF, validationProblem, type Ctx, type Route, type RouteDeps } from './shared.js';
 
 const IDEMPOTENCY_KEY = /^[\w.:-]{1,100}$/;
@@ -215,27 +216,38 @@ interface JourneyOutcome {
 }
 
 async function tell(deps: RouteDeps, meetingId: string, plan: Plan, by: object): Promise<JourneyOutcome> {
+  let revision = 0;
   const send = async (type: 'mdt-discussion' | 'reassign', command: unknown, commandId: string) => {
     // As a journey's own command is: a repeat gets the first answer; a journey no worker runs is sent nothing.
     const earlier = await deps.gateway.outcome(plan.journeyId, commandId).catch(() => undefined);
-    const result = earlier ?? (await deps.gateway.command(plan.journeyId, type, command, commandId).catch(() => undefined));
+    const result =
+      earlier ?? (await deps.gateway.command(plan.journeyId, type, command, commandId).catch(() => undefined));
     if (!result) return { status: 'not-confirmed' as const };
+    if (result.ok) revision = Math.max(revision, result.revision);
     return result.ok ? { status: 'recorded' as const } : { status: 'refused' as const, message: result.message };
   };
   const discussed = await send('mdt-discussion', plan.command, `mdt:${meetingId}:discussed`);
-  const out: JourneyOutcome = {
+  let out: JourneyOutcome = {
     journeyId: plan.journeyId,
     discussed: discussed.status,
     ...(discussed.message ? { message: discussed.message } : {}),
   };
-  if (!plan.reassignTo || discussed.status === 'refused') return out;
-  const reassigned = await send('reassign', { coordinatorId: plan.reassignTo, by }, `mdt:${meetingId}:presenter`);
-  return {
-    ...out,
-    reassignedTo: plan.reassignTo,
-    reassignment: reassigned.status,
-    ...(reassigned.message ? { message: reassigned.message } : {}),
-  };
+  if (plan.reassignTo && discussed.status !== 'refused') {
+    const reassigned = await send('reassign', { coordinatorId: plan.reassignTo, by }, `mdt:${meetingId}:presenter`);
+    out = {
+      ...out,
+      reassignedTo: plan.reassignTo,
+      reassignment: reassigned.status,
+      ...(reassigned.message ? { message: reassigned.message } : {}),
+    };
+  }
+  // Answered once the record has it, so that whoever recorded the meeting reads each journey as it now is.
+  if (revision > 0)
+    await untilRecorded(
+      () => deps.read.recordedSoFar(plan.journeyId),
+      (r) => r.revision >= revision,
+    );
+  return out;
 }
 
 export const mdtMeetingRoutes: Route[] = [
@@ -289,7 +301,13 @@ export const mdtMeetingRoutes: Route[] = [
       if (errors.length > 0) return unprocessable(ctx, errors);
       const planned = await planJourneys(ctx, deps, teamId, meetingId, input, people);
       if ('response' in planned) return planned.response;
-      const meeting: MdtMeeting = { ...input, meetingId, teamId, recordedBy: caller.sub, recordedAt: now.toISOString() };
+      const meeting: MdtMeeting = {
+        ...input,
+        meetingId,
+        teamId,
+        recordedBy: caller.sub,
+        recordedAt: now.toISOString(),
+      };
       if (!(await deps.read.mdt.record(meeting)))
         return problem(ctx, 409, 'Conflict', `Meeting ${meetingId} is already recorded.`);
       const by = { sub: caller.sub, role: caller.role };
