@@ -182,7 +182,7 @@ function LiveJourney({
                 {
                   key: 'name',
                   header: 'Deadline',
-                  cell: (d) => deadlineLabel(d.name, journey.carePlan?.actions),
+                  cell: (d) => deadlineLabel(d.name, journey.carePlan?.actions, journey.mdtActions),
                   sortValue: (d) => d.name,
                 },
                 {
@@ -218,6 +218,9 @@ function LiveJourney({
               onChange={onChange}
               canComplete={(coordinator || lead) && where === 'active'}
             />
+          ) : null}
+          {journey.mdtDiscussions.length ? (
+            <MdtView journey={journey} onChange={onChange} canComplete={(coordinator || lead) && open} />
           ) : null}
           {journey.assessment ? (
             <section aria-labelledby="assessment-heading">
@@ -311,6 +314,65 @@ function CarePlanView({
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+/**
+ * The MDT meetings the journey was discussed at, and the actions agreed there: each is chased up
+ * the ladder to its owner until someone marks it done.
+ */
+function MdtView({
+  journey,
+  onChange,
+  canComplete,
+}: {
+  journey: JourneyDetail;
+  onChange: (j: JourneyDetail) => void;
+  canComplete: boolean;
+}) {
+  return (
+    <section aria-labelledby="mdt-heading">
+      <h2 id="mdt-heading">MDT</h2>
+      <ul>
+        {journey.mdtDiscussions.map((d) => (
+          <li key={d.meetingId}>
+            Discussed at the MDT on {day(`${d.heldOn}T12:00:00Z`)}, presented by {d.presenterId}
+          </li>
+        ))}
+      </ul>
+      {journey.mdtActions.length ? (
+        <>
+          <h3>Actions agreed</h3>
+          <ul className="plain">
+            {journey.mdtActions.map((a) => (
+              <li key={a.id} className="plan-action">
+                <span>
+                  <strong>{a.description}</strong> — {a.ownerId}, due {when(a.due)}{' '}
+                  {a.completedAt ? (
+                    <span className="badge met">
+                      done {day(a.completedAt)}
+                      {a.completedBy ? ` by ${a.completedBy}` : ''}
+                    </span>
+                  ) : null}
+                </span>
+                {canComplete && !a.completedAt ? (
+                  <ActionForm
+                    title={`MDT action “${a.description}”`}
+                    path={`mdt-actions/${encodeURIComponent(a.id)}/done`}
+                    journeyId={journey.id}
+                    submitLabel="Mark done"
+                    onDone={onChange}
+                    body={() => ({})}
+                  >
+                    {null}
+                  </ActionForm>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </section>
   );
 }
