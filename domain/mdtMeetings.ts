@@ -6,6 +6,7 @@
  * domain/mdtActions.ts.
  */
 import { z } from 'zod';
+import type { Programme } from './programme.js';
 import { isoDate } from './referral.js';
 import { staffIdSchema } from './staff.js';
 
@@ -103,4 +104,16 @@ export function meetingAsAmended(meeting: MdtMeeting, amendments: MdtAmendment[]
     }
   }
   return now;
+}
+
+/**
+ * Whom a journey discussed at the meeting is reassigned to: its presenter, where the programme
+ * makes whoever presents a case its co-ordinator and they are not already; otherwise no one.
+ */
+export function presenterBecomes(
+  programme: Pick<Programme, 'mdt'> | undefined,
+  coordinatorId: string | null,
+  presenterId: string,
+): string | undefined {
+  return programme?.mdt?.presenterBecomesCoordinator && presenterId !== coordinatorId ? presenterId : undefined;
 }

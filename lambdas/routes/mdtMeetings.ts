@@ -18,6 +18,7 @@ import { londonDate } from '../../domain/londonTime.js';
 import {
   mdtAmendmentSchema,
   mdtMeetingSchema,
+  presenterBecomes,
   type MdtAmendment,
   type MdtMeeting,
   type MdtMeetingInput,
@@ -41,6 +42,9 @@ function teamOf(ctx: Ctx, deps: RouteDeps): { teamId: string } | { response: Res
     return { response: problem(ctx, 403, 'Forbidden', `You are not in team ${teamId}.`) };
   return { teamId };
 }
+
+const programmeOf = (deps: RouteDeps, journeyId: string) =>
+  deps.programmes.find((p) => journeyId.startsWith(`${p.id}.`));
 
 interface FieldError {
   path: string;
@@ -162,9 +166,7 @@ async function planJourneys(
       else errors.push({ path, message: checked.rejected.message });
       return;
     }
-    const programme = deps.programmes.find((p) => d.journeyId.startsWith(`${p.id}.`));
-    const reassignTo =
-      programme?.mdt?.presenterBecomesCoordinator && d.presenterId !== s.coordinatorId ? d.presenterId : undefined;
+    const reassignTo = presenterBecomes(programmeOf(deps, d.journeyId), s.coordinatorId, d.presenterId);
     if (reassignTo) {
       const presenter = people.get(reassignTo);
       if (!presenter?.roles.includes('coordinator') || !presenter.teams.includes(teamId)) {
@@ -250,6 +252,32 @@ async function tell(deps: RouteDeps, meetingId: string, plan: Plan, by: object):
   return out;
 }
 
+/**
+ * The meeting sent again (after a timeout): each journey is told again as first entered. One that
+ * had it answers with its first outcome and changes nothing; one whose worker was down gets it now,
+ * so a decision kept in the meeting is never missing from the journey's record (HAZ-42).
+ */
+async function retell(ctx: Ctx, deps: RouteDeps, meeting: MdtMeeting): Promise<JourneyOutcome[]> {
+  const caller = ctx.get('caller');
+  const by = { sub: caller.sub, role: caller.role };
+  return Promise.all(
+    meeting.discussed.map(async (d) => {
+      const recorded = await deps.read.recordedJourney(d.journeyId).catch(() => undefined);
+      const coordinatorId = recorded?.snapshot.coordinatorId ?? null;
+      const command = {
+        meetingId: meeting.meetingId,
+        heldOn: meeting.heldOn,
+        presenterId: d.presenterId,
+        decision: d.decision,
+        actions: d.actions,
+        by,
+      };
+      const reassignTo = presenterBecomes(programmeOf(deps, d.journeyId), coordinatorId, d.presenterId);
+      return tell(deps, meeting.meetingId, { journeyId: d.journeyId, command, reassignTo }, by);
+    }),
+  );
+}
+
 export const mdtMeetingRoutes: Route[] = [
   {
     method: 'POST',
@@ -295,7 +323,7 @@ export const mdtMeetingRoutes: Route[] = [
       }`;
       if (key) {
         const kept = await deps.read.mdt.meeting(teamId, meetingId);
-        if (kept) return ctx.json({ meeting: kept.meeting, journeys: [] }, 200);
+        if (kept) return ctx.json({ meeting: kept.meeting, journeys: await retell(ctx, deps, kept.meeting) }, 200);
       }
       const { errors, people } = await staffProblems(deps, teamId, input);
       if (errors.length > 0) return unprocessable(ctx, errors);
