@@ -26,6 +26,7 @@ import {
 import { stateOf } from '../../domain/record.js';
 import type { StaffMember } from '../../domain/staff.js';
 import type { JourneyState } from '../../domain/journey.js';
+import type { MdtMeetingRead } from '../../activities/mdtMeetings.js';
 import { responses } from '../responses.js';
 import { untilRecorded } from './recorded.js';
 import { canSeeTeam, json, problem, STAFF, validationProblem, type Ctx, type Route, type RouteDeps } from './shared.js';
@@ -45,6 +46,21 @@ function teamOf(ctx: Ctx, deps: RouteDeps): { teamId: string } | { response: Res
 
 const programmeOf = (deps: RouteDeps, journeyId: string) =>
   deps.programmes.find((p) => journeyId.startsWith(`${p.id}.`));
+
+/** The meeting in the path, in the team in the path, or the problem that answers (403, 404). */
+async function meetingFor(ctx: Ctx, deps: RouteDeps): Promise<MdtMeetingRead | { response: Response }> {
+  const team = teamOf(ctx, deps);
+  if ('response' in team) return team;
+  const meetingId = ctx.req.param('meetingId') ?? '';
+  const found = /^[A-Za-z0-9-]{1,64}$/.test(meetingId)
+    ? await deps.read.mdt.meeting(team.teamId, meetingId)
+    : undefined;
+  return (
+    found ?? {
+      response: problem(ctx, 404, 'Not found', `No meeting ${meetingId.slice(0, 64)} in team ${team.teamId}.`),
+    }
+  );
+}
 
 interface FieldError {
   path: string;
@@ -365,13 +381,8 @@ export const mdtMeetingRoutes: Route[] = [
     teamScoped: true,
     responses: { 200: json('the meeting', responses.mdtMeeting), 404: 'no such team or meeting' },
     handler: async (ctx, deps) => {
-      const team = teamOf(ctx, deps);
-      if ('response' in team) return team.response;
-      const meetingId = ctx.req.param('meetingId') ?? '';
-      const found = /^[A-Za-z0-9-]{1,64}$/.test(meetingId)
-        ? await deps.read.mdt.meeting(team.teamId, meetingId)
-        : undefined;
-      if (!found) return problem(ctx, 404, 'Not found', `No meeting ${meetingId.slice(0, 64)} in team ${team.teamId}.`);
+      const found = await meetingFor(ctx, deps);
+      if ('response' in found) return found.response;
       return ctx.json({ ...found.meeting, amendments: found.amendments });
     },
   },
@@ -392,13 +403,11 @@ export const mdtMeetingRoutes: Route[] = [
     handler: async (ctx, deps) => {
       const team = teamOf(ctx, deps);
       if ('response' in team) return team.response;
-      const meetingId = ctx.req.param('meetingId') ?? '';
       const parsed = await bodyOf(ctx, mdtAmendmentSchema);
       if (!parsed.success) return validationProblem(ctx, parsed.error);
-      const found = /^[A-Za-z0-9-]{1,64}$/.test(meetingId)
-        ? await deps.read.mdt.meeting(team.teamId, meetingId)
-        : undefined;
-      if (!found) return problem(ctx, 404, 'Not found', `No meeting ${meetingId.slice(0, 64)} in team ${team.teamId}.`);
+      const found = await meetingFor(ctx, deps);
+      if ('response' in found) return found.response;
+      const { meetingId } = found.meeting;
       const a = parsed.data;
       const errors: FieldError[] = [];
       if (!a.attendees && !a.guests && !a.decisions?.length)

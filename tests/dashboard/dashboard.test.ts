@@ -406,7 +406,7 @@ describe('dashboard', () => {
     expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
     expect(await page.getByRole('form', { name: 'Record the meeting' }).isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: 'Print agenda' }).isVisible()).toBe(false);
-    await shoot(page, '07-mdt-agenda-printed');
+    await shoot(page, '06a-mdt-agenda-printed');
     await page.emulateMedia({ media: 'screen' });
     expect(await page.getByRole('button', { name: 'Print agenda' }).isVisible()).toBe(true);
 
@@ -439,7 +439,7 @@ describe('dashboard', () => {
     });
     await page.getByLabel('Due (action 1)').fill(due);
     expect(await unlabelledControls(page)).toEqual([]);
-    await shoot(page, '08-mdt-meeting-form');
+    await shoot(page, '06b-mdt-meeting-form');
     await tabTo(page, 'Record meeting');
     expect(await answerTo(page, '/mdt-meetings', () => page.keyboard.press('Enter'))).toBe(201);
     const recorded = page.getByRole('status').filter({ hasText: 'Meeting recorded' });
@@ -469,7 +469,9 @@ describe('dashboard', () => {
       )
       .toBe(1);
     expect(await page.getByText(/^Reminder: mdt action \S+ for Iris Testperson/).count()).toBe(1);
-    await shoot(page, '09-mdt-action-owner-inbox');
+    // For them as the action's owner, not as anyone's co-ordinator.
+    expect(await page.getByRole('cell', { name: 'Action owner', exact: true }).count()).toBe(2);
+    await shoot(page, '06c-mdt-action-owner-inbox');
     const ownerToken = await stack.tokenFor(owner, 'coordinator', ['south-devon-1']);
     const coordinatorToken = await stack.tokenFor(iris.coordinatorId, 'coordinator', ['south-devon-1']);
     type Item = { deadline: string; kind: string; journeyId: string };

@@ -6,20 +6,15 @@
  * stops its ladder.
  */
 import { describe, expect, it } from 'vitest';
-import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import type { Actor } from '../../domain/commands.js';
-import * as J from '../../domain/journey.js';
+import type * as J from '../../domain/journey.js';
 import { checkCommand, commandRules, type CommandType } from '../../domain/journeyCommands.js';
-import { fireDueSteps, type Notification } from '../../domain/journeyState.js';
-import { programmeSchema } from '../../domain/programme.js';
+import { fireDueSteps } from '../../domain/journeyState.js';
 import { resolveAudience, type StaffMember, type TeamView } from '../../domain/staff.js';
+import { atCarePlanning, DAY, HOUR, lead, notifications, programme, T0 } from './stageFixtures.js';
 
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-const T0 = Date.UTC(2027, 2, 1, 9, 30);
-const lead: Actor = { sub: 'lead-1', role: 'team-lead' };
-const programme = programmeSchema.parse(builtInProgrammes.find((p) => p.id === 'frailty-virtual-ward')!);
-const teamId = programme.teams[0]!.id;
+const teamId = 'team-a';
+const { leads, serviceManagers } = programme().teams[0]!;
 
 function send(s: J.JourneyState, type: CommandType, command: Record<string, unknown>, now: number, by = lead) {
   const checked = checkCommand(s, type, { by, ...command }, now);
@@ -28,53 +23,24 @@ function send(s: J.JourneyState, type: CommandType, command: Record<string, unkn
   return undefined;
 }
 
+/** Assessed, with co-ordinator coord-ana, and nothing waiting to be sent. */
 function assessed(): J.JourneyState {
-  const s = J.newJourney(
-    {
-      journeyId: `${programme.id}.pabc.0123456789ab`,
-      workflowId: `${programme.id}.pabc`,
-      patientId: 'pabc',
-      programme,
-      teamId,
-    },
-    T0,
-  );
-  J.receiveReferral(
-    s,
-    {
-      referralId: 'r1',
-      receivedAt: new Date(T0).toISOString(),
-      source: 'gp',
-      reason: 'falls',
-      urgency: 'routine',
-      age: 84,
-      teamId,
-      conditions: ['copd'],
-      admissionsLast12Months: 1,
-      consentGiven: true,
-    },
-    T0,
-  );
-  if (s.phase === 'triage')
-    expect(send(s, 'triage', { decision: 'accept', reason: 'meets criteria' }, T0)).toBeUndefined();
-  J.assigned(s, 'coord-ana', T0);
-  expect(send(s, 'assessment', { summary: 'seen at home', needs: [] }, T0 + HOUR)).toBeUndefined();
+  const s = atCarePlanning();
   s.outbox = [];
   return s;
 }
 
-const MEETING = T0 + DAY; // Tuesday 09:30
+const MEETING = T0 + 3 * DAY; // Thursday 09:00
 const discussion = (actions: { description: string; ownerId: string; due: string }[]) => ({
   meetingId: 'mtg-1',
-  heldOn: '2027-03-02',
+  heldOn: '2027-03-04',
   presenterId: 'coord-ana',
   decision: 'Start a falls plan; GP to review sedating medicines.',
   actions,
 });
 const dueIn = (days: number) => new Date(MEETING + days * DAY).toISOString();
 
-const sent = (s: J.JourneyState): Notification[] =>
-  s.outbox.flatMap((e) => (e.type === 'notify' ? [e.notification] : []));
+const sent = notifications;
 
 describe('a journey discussed at an MDT', () => {
   it('records the discussion, keeping the decision out of the audit trail, and opens a deadline per action', () => {
@@ -88,7 +54,7 @@ describe('a journey discussed at an MDT', () => {
       ),
     ).toBeUndefined();
     const entry = s.timeline.find((e) => e.type === 'mdt.discussed')!;
-    expect(entry.detail).toBe('discussed at the MDT on 2027-03-02, presented by coord-ana; 1 action agreed');
+    expect(entry.detail).toBe('discussed at the MDT on 2027-03-04, presented by coord-ana; 1 action agreed');
     expect(JSON.stringify(entry)).not.toContain('falls plan');
     expect(JSON.stringify(entry)).not.toContain('Review medicines');
     expect(s.mdtDiscussions).toEqual([
@@ -136,8 +102,8 @@ describe('a journey discussed at an MDT', () => {
     expect(ladder.map((n) => [n.kind, n.recipients, n.audience])).toEqual([
       ['reminder', ['gp-1'], { role: 'coordinator', teamId, coordinatorId: 'coord-ana', ownerId: 'gp-1' }],
       ['overdue', ['gp-1'], { role: 'coordinator', teamId, coordinatorId: 'coord-ana', ownerId: 'gp-1' }],
-      ['escalation', programme.teams[0]!.leads, { role: 'team-lead', teamId }],
-      ['escalation', programme.teams[0]!.serviceManagers, { role: 'service-manager', teamId }],
+      ['escalation', leads, { role: 'team-lead', teamId }],
+      ['escalation', serviceManagers, { role: 'service-manager', teamId }],
     ]);
     // The journey's other deadlines still go to the co-ordinator.
     expect(
@@ -184,7 +150,7 @@ describe("an MDT action's owner, away or gone", () => {
     person('coord-ana', ['coordinator']),
     person('coord-joe', ['coordinator']),
     person('gp-1', ['coordinator']),
-    person('lead-1', ['team-lead']),
+    person('lead-lou', ['team-lead']),
   ];
   const view = (members: StaffMember[], away: [string, string?][] = []): TeamView => ({
     members,
@@ -197,7 +163,7 @@ describe("an MDT action's owner, away or gone", () => {
           from: '2027-03-01T00:00:00Z',
           to: '2027-03-20T00:00:00Z',
           ...(coverId ? { coverId } : {}),
-          recordedBy: 'lead-1',
+          recordedBy: 'lead-lou',
           recordedAt: '2027-03-01T00:00:00Z',
         },
       ]),
@@ -216,7 +182,7 @@ describe("an MDT action's owner, away or gone", () => {
     expect(resolveAudience(owned, view(staff, [['gp-1']]))).toEqual([{ recipient: 'coord-ana', onBehalfOf: 'gp-1' }]);
     // Owner and co-ordinator both away, no cover: the team's leads.
     expect(resolveAudience(owned, view(staff, [['gp-1'], ['coord-ana']]))).toEqual([
-      { recipient: 'lead-1', onBehalfOf: 'gp-1' },
+      { recipient: 'lead-lou', onBehalfOf: 'gp-1' },
     ]);
   });
 
@@ -225,6 +191,6 @@ describe("an MDT action's owner, away or gone", () => {
     expect(resolveAudience(owned, view(left))).toEqual([{ recipient: 'coord-ana', onBehalfOf: 'gp-1' }]);
     // …nor to a co-ordinator who has left too: the leads hold it.
     const bothLeft = left.map((m) => (m.staffId === 'coord-ana' ? { ...m, leftAt: '2027-03-05T00:00:00Z' } : m));
-    expect(resolveAudience(owned, view(bothLeft))).toEqual([{ recipient: 'lead-1', onBehalfOf: 'gp-1' }]);
+    expect(resolveAudience(owned, view(bothLeft))).toEqual([{ recipient: 'lead-lou', onBehalfOf: 'gp-1' }]);
   });
 });

@@ -298,16 +298,7 @@ function CarePlanView({
       <ul className="plain">
         {plan.actions.map((a) => (
           <li key={a.id} className="plan-action">
-            <span>
-              <strong>{a.description}</strong> — {a.owner}, due {when(a.due)}{' '}
-              {a.completedAt ? (
-                <span className="badge met">
-                  done {day(a.completedAt)}
-                  {a.completedBy ? ` by ${a.completedBy}` : ''}
-                </span>
-              ) : null}
-              {a.completionNotes ? <span className="notes">{a.completionNotes}</span> : null}
-            </span>
+            <ActionLine action={a} owner={a.owner} notes={a.completionNotes} />
             {canComplete && !a.completedAt ? (
               <CompleteActionForm action={a} journeyId={journey.id} onDone={onChange} />
             ) : null}
@@ -315,6 +306,30 @@ function CarePlanView({
         ))}
       </ul>
     </section>
+  );
+}
+
+/** An action, care plan's or MDT's: what, whose, when due, and whether it is done. */
+function ActionLine({
+  action,
+  owner,
+  notes,
+}: {
+  action: { description: string; due: string; completedAt?: string; completedBy?: string };
+  owner: string;
+  notes?: string | undefined;
+}) {
+  return (
+    <span>
+      <strong>{action.description}</strong> — {owner}, due {when(action.due)}{' '}
+      {action.completedAt ? (
+        <span className="badge met">
+          done {day(action.completedAt)}
+          {action.completedBy ? ` by ${action.completedBy}` : ''}
+        </span>
+      ) : null}
+      {notes ? <span className="notes">{notes}</span> : null}
+    </span>
   );
 }
 
@@ -347,15 +362,7 @@ function MdtView({
           <ul className="plain">
             {journey.mdtActions.map((a) => (
               <li key={a.id} className="plan-action">
-                <span>
-                  <strong>{a.description}</strong> — {a.ownerId}, due {when(a.due)}{' '}
-                  {a.completedAt ? (
-                    <span className="badge met">
-                      done {day(a.completedAt)}
-                      {a.completedBy ? ` by ${a.completedBy}` : ''}
-                    </span>
-                  ) : null}
-                </span>
+                <ActionLine action={a} owner={a.ownerId} />
                 {canComplete && !a.completedAt ? (
                   <ActionForm
                     title={`MDT action “${a.description}”`}
