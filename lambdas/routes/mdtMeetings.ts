@@ -13,6 +13,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { parseJourneyId } from '../../domain/journeyIds.js';
 import { checkCommand, type CommandOutcome } from '../../domain/journeyCommands.js';
 import { londonDate } from '../../domain/londonTime.js';
 import {
@@ -137,25 +138,27 @@ async function planJourneys(
   const now = deps.now();
   const read = await Promise.all(
     input.discussed.map(async (d) => {
-      const patientId = d.journeyId.split('.')[1] ?? '';
+      // Not the shape of a journey id: nothing to look up, and no person's record read.
+      const ids = parseJourneyId(d.journeyId);
+      if (!ids) return undefined;
+      const patientId = ids.workflowId.slice(ids.workflowId.lastIndexOf('.') + 1);
       const [recorded] = await Promise.all([
-        deps.read.recordedJourney(d.journeyId).catch(() => undefined),
-        /^[\w-]{1,100}$/.test(patientId)
-          ? deps.read.recordAccess({
-              patientId,
-              journeyId: d.journeyId,
-              by: caller.sub,
-              role: caller.role,
-              route: RECORD_ROUTE,
-              outcome: 'requested',
-              at: now.toISOString(),
-            })
-          : undefined,
+        deps.read.recordedJourney(d.journeyId),
+        deps.read.recordAccess({
+          patientId,
+          journeyId: d.journeyId,
+          by: caller.sub,
+          role: caller.role,
+          route: RECORD_ROUTE,
+          outcome: 'requested',
+          at: now.toISOString(),
+        }),
       ]);
       return recorded;
     }),
   );
   const errors: FieldError[] = [];
+  const refusedReads: { patientId: string; journeyId: string }[] = [];
   const plans: Plan[] = [];
   let conflict: string | undefined;
   // Places each presenter takes in this meeting, on top of the caseload they hold.
@@ -164,6 +167,8 @@ async function planJourneys(
     const recorded = read[i];
     const path = `discussed.${i}.journeyId`;
     if (!recorded || recorded.snapshot.teamId !== teamId) {
+      // Another team's journey: its read is logged as refused, as any refused read of a journey is.
+      if (recorded) refusedReads.push({ patientId: recorded.snapshot.patientId, journeyId: d.journeyId });
       errors.push({ path, message: `no journey ${d.journeyId.slice(0, 200)} in team ${teamId}` });
       return;
     }
@@ -202,6 +207,18 @@ async function planJourneys(
     }
     plans.push({ journeyId: d.journeyId, command: checked.command as Record<string, unknown>, reassignTo });
   });
+  await Promise.all(
+    refusedReads.map((r) =>
+      deps.read.recordAccess({
+        ...r,
+        by: caller.sub,
+        role: caller.role,
+        route: RECORD_ROUTE,
+        outcome: 'refused',
+        at: now.toISOString(),
+      }),
+    ),
+  );
   if (errors.length > 0) return { response: unprocessable(ctx, errors) };
   if (conflict) return { response: problem(ctx, 409, 'Conflict', conflict) };
   // Room in each presenter's caseload, as the caseload store counts it (HAZ-41).
@@ -278,7 +295,7 @@ async function retell(ctx: Ctx, deps: RouteDeps, meeting: MdtMeeting): Promise<J
   const by = { sub: caller.sub, role: caller.role };
   return Promise.all(
     meeting.discussed.map(async (d) => {
-      const recorded = await deps.read.recordedJourney(d.journeyId).catch(() => undefined);
+      const recorded = await deps.read.recordedJourney(d.journeyId);
       const coordinatorId = recorded?.snapshot.coordinatorId ?? null;
       const command = {
         meetingId: meeting.meetingId,
@@ -307,11 +324,15 @@ export const mdtMeetingRoutes: Route[] = [
       {
         name: 'Idempotency-Key',
         description:
-          'Names the meeting, so that sending it again (after a timeout) answers the meeting already kept and tells no journey twice.',
+          'Names the meeting, so that sending it again (after a timeout) answers the meeting already kept, tells any journey that missed it, and tells no journey twice.',
         pattern: IDEMPOTENCY_KEY.source,
       },
     ],
     responses: {
+      200: json(
+        'the same meeting sent again with its Idempotency-Key: the meeting kept, and each journey told again (a journey that had it changes nothing)',
+        responses.mdtMeetingRecorded,
+      ),
       201: json('the meeting as kept, and what became of each journey', responses.mdtMeetingRecorded),
       403: 'not your team',
       404: 'no such team',

@@ -462,7 +462,8 @@ describe('dashboard', () => {
       .poll(
         async () => {
           await page.reload();
-          await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+          // Counted once the inbox has loaded, not while it still says "Loading…".
+          await page.getByTestId('inbox-count').waitFor();
           return overdueToOwner.count();
         },
         { timeout: 120_000, interval: 2_000 },
