@@ -91,14 +91,16 @@ async function staffProblems(
   const found = await Promise.all([...ids].map(async (id) => [id, await deps.read.staff.member(id)] as const));
   const people = new Map(found.flatMap(([id, m]) => (m ? [[id, m] as const] : [])));
   const errors: FieldError[] = [];
-  const current = (id: string) => {
+  /** Why `id` cannot be named: not in the directory, or gone by `day` (any day at all, when none). */
+  const current = (id: string, day?: string) => {
     const m = people.get(id);
     if (!m) return `${id} is not in the staff directory`;
-    if (m.leftAt) return `${id} left on ${m.leftAt.slice(0, 10)}`;
+    if (m.leftAt && (!day || londonDate(Date.parse(m.leftAt)) <= day)) return `${id} left on ${m.leftAt.slice(0, 10)}`;
     return undefined;
   };
+  // Someone who attended and has left since is still an attendee: a meeting may be recorded late.
   input.attendees.forEach((id, i) => {
-    const why = current(id);
+    const why = current(id, input.heldOn);
     if (why) errors.push({ path: `attendees.${i}`, message: why });
   });
   input.discussed.forEach((d, i) =>
