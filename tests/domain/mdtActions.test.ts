@@ -42,6 +42,13 @@ const dueIn = (days: number) => new Date(MEETING + days * DAY).toISOString();
 
 const sent = notifications;
 
+/** Discussed at the meeting, with one action for gp-1 due a week later. */
+function discussedWithAction() {
+  const s = assessed();
+  send(s, 'mdt-discussion', discussion([{ description: 'Review medicines', ownerId: 'gp-1', due: dueIn(7) }]), MEETING);
+  return { s, id: s.mdtActions![0]!.id };
+}
+
 describe('a journey discussed at an MDT', () => {
   it('records the discussion, keeping the decision out of the audit trail, and opens a deadline per action', () => {
     const s = assessed();
@@ -89,14 +96,7 @@ describe('a journey discussed at an MDT', () => {
   });
 
   it("sends the action's reminder and overdue notice to its owner, then escalates to the lead and manager", () => {
-    const s = assessed();
-    send(
-      s,
-      'mdt-discussion',
-      discussion([{ description: 'Review medicines', ownerId: 'gp-1', due: dueIn(7) }]),
-      MEETING,
-    );
-    const id = s.mdtActions![0]!.id;
+    const { s, id } = discussedWithAction();
     fireDueSteps(s, MEETING + 12 * DAY);
     const ladder = sent(s).filter((n) => n.deadline === `mdt-action:${id}`);
     expect(ladder.map((n) => [n.kind, n.recipients, n.audience])).toEqual([
@@ -114,14 +114,7 @@ describe('a journey discussed at an MDT', () => {
   });
 
   it('marking the action done meets its deadline and stops its ladder', () => {
-    const s = assessed();
-    send(
-      s,
-      'mdt-discussion',
-      discussion([{ description: 'Review medicines', ownerId: 'gp-1', due: dueIn(7) }]),
-      MEETING,
-    );
-    const id = s.mdtActions![0]!.id;
+    const { s, id } = discussedWithAction();
     const gp: Actor = { sub: 'gp-1', role: 'coordinator' };
     expect(
       send(s, 'complete-mdt-action', { actionId: id, notes: 'stopped zopiclone' }, MEETING + 2 * DAY, gp),
