@@ -16,6 +16,7 @@ import type { JourneySummary } from '../domain/views.js';
 import type { CaseloadMoveProgress } from '../domain/caseloadMove.js';
 import { createRecordReads, type PatientJourney } from './journeyRecord.js';
 import { batchGetAll, queryAll } from './dynamo.js';
+import { createMdtMeetings } from './mdtMeetings.js';
 import { createStaffDirectory } from './staffDirectory.js';
 import { indexes, keys, monthsBetween, personIndexKeys, searchableName, TTL_ATTRIBUTE } from './table.js';
 
@@ -68,6 +69,8 @@ export function createReadModel(doc: DynamoDBDocumentClient, TableName: string) 
     ...createRecordReads(doc, TableName),
     /** The staff directory: who works where, absences and cover (activities/staffDirectory.ts). */
     staff: createStaffDirectory(doc, TableName),
+    /** Teams' MDT meetings, as entered and as amended (activities/mdtMeetings.ts). */
+    mdt: createMdtMeetings(doc, TableName),
 
     /** The people with these ids, by id: one batch read for a page of journeys or inbox items. */
     async people(patientIds: string[]): Promise<Map<string, PatientRecord>> {

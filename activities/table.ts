@@ -37,6 +37,7 @@
  * | a team's staff, with their roles there          | Query    pk=TEAM-STAFF#<team>                          |
  * | who in a team is away now (or later)            | Query    pk=TEAM-ABSENCE#<team>  sk > <now>             |
  * | a team's caseload moves, newest first           | Query    pk=CASELOAD-MOVE#<team>, ScanIndexForward=false |
+ * | a team's MDT meetings (and amendments), newest first | Query pk=MDT#<team> sk begins_with MEETING# (AMENDMENT#) |
  *
  * Journeys with nothing due sort last (`~`) so lists stay ordered by urgency.
  */

@@ -66,7 +66,17 @@ export interface WriteScope {
  */
 export const apiWrites: WriteScope = {
   partitions: {
-    PutItem: ['PATIENT#*', 'ACCESS#*', 'BREAK-GLASS#*', 'ADT#*', 'STAFF#*', 'TEAM-STAFF#*', 'TEAM-ABSENCE#*'],
+    PutItem: [
+      'PATIENT#*',
+      'ACCESS#*',
+      'BREAK-GLASS#*',
+      'ADT#*',
+      'STAFF#*',
+      'TEAM-STAFF#*',
+      'TEAM-ABSENCE#*',
+      // MDT meetings and their amendments, each put once (activities/mdtMeetings.ts).
+      'MDT#*',
+    ],
     UpdateItem: ['PATIENT#*', 'CORRECTION#*', 'INBOX#*', 'RATE#*'],
     DeleteItem: ['STAFF#*', 'TEAM-STAFF#*', 'TEAM-ABSENCE#*'],
   },

@@ -172,6 +172,42 @@ export const contactCommand = z.lazy(() =>
   }),
 );
 
+/**
+ * A journey discussed at a team's MDT meeting (domain/mdtMeetings.ts): the meeting it was discussed
+ * at, who presented it, what was decided and the actions agreed, each with its owner and due date.
+ * The API sends it to each journey of a meeting it has recorded; the decision and actions are the
+ * record entry's content, never the audit trail's.
+ */
+// A staff directory id, as domain/staff.ts has it (not imported: staff.ts builds its schemas eagerly).
+const staffRef = () =>
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[\w.@-]+$/, 'letters, digits and . _ @ - only');
+export const mdtDiscussionCommand = z.lazy(() =>
+  z.object({
+    meetingId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a meeting id'),
+    /**
+     * The day the meeting was held (Europe/London). Not `z.iso.date()`: its pattern is zod's own,
+     * frozen with zod in the workflow sandbox, where checking it throws (workflows/sharedModules.ts).
+     */
+    heldOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD'),
+    presenterId: staffRef(),
+    decision: text(4000),
+    actions: z
+      .array(z.object({ description: text(2000), ownerId: staffRef(), due: dateTime }))
+      .max(20)
+      .default([]),
+  }),
+);
+
+/** An action agreed at an MDT, done: its deadline is met and its ladder stops. */
+export const completeMdtActionCommand = z.object({
+  actionId: z.string().regex(/^\d{1,10}-\d{1,2}$/, 'must be an MDT action id such as 12-1'),
+  notes: z.string().max(2000).optional(),
+});
+
 export const reassignCommand = z.lazy(() => z.object({ coordinatorId: z.string().min(1).max(100) }));
 
 /** Moving a running journey to its programme's current rules (domain/adoptRules.ts): why, as a person says it. */
@@ -247,6 +283,8 @@ export type ReviewCommand = z.output<typeof reviewCommand>;
 export type ContactCommand = z.output<typeof contactCommand>;
 export type RecordMeasureCommand = z.output<typeof recordMeasureCommand>;
 export type ReassignCommand = z.output<typeof reassignCommand>;
+export type MdtDiscussionCommand = z.output<typeof mdtDiscussionCommand>;
+export type CompleteMdtActionCommand = z.output<typeof completeMdtActionCommand>;
 export type CloseCommand = z.output<typeof closeCommand>;
 export type CloseOutcome = z.output<typeof closeOutcomeSchema>;
 export type HospitalEvent = z.output<typeof hospitalEventSchema>;

@@ -9,7 +9,10 @@
 import { addDuration, iso, ms } from './durations.js';
 import type { EscalationStep } from './programme.js';
 
-/** `assessment`, `care-plan`, `review`, `post-discharge-contact`, `triage` or `action:<actionId>`. */
+/**
+ * `assessment`, `care-plan`, `review`, `post-discharge-contact`, `triage`, `action:<actionId>`,
+ * `measure:<instrument>` or `mdt-action:<actionId>`.
+ */
 export type DeadlineName = string;
 
 export interface Deadline {
@@ -31,6 +34,11 @@ export interface Deadline {
    * gives its overdue notice on opening, and the steps after it follow from then (HAZ-06).
    */
   ladderFrom?: string;
+  /**
+   * The person who owns the work, when it is not the journey's co-ordinator (an action agreed at an
+   * MDT): the ladder's steps for the co-ordinator go to them instead (domain/staff.ts).
+   */
+  owner?: string;
 }
 
 export interface DueStep {

@@ -48,3 +48,4 @@ export * from './hospitalStays.js';
 export * from './closing.js';
 export * from './adoptRules.js';
 export * from './measuresDue.js';
+export * from './mdtActions.js';

@@ -27,6 +27,8 @@ export const commandTypes = [
   'close',
   'reported-discharge',
   'adopt-rules',
+  'mdt-discussion',
+  'complete-mdt-action',
 ] as const;
 export type CommandType = (typeof commandTypes)[number];
 
@@ -68,6 +70,8 @@ export const commandPayloads = {
   close: c.closeCommand,
   'reported-discharge': c.reportedDischargeCommand,
   'adopt-rules': c.adoptRulesCommand,
+  'mdt-discussion': c.mdtDiscussionCommand,
+  'complete-mdt-action': c.completeMdtActionCommand,
 } satisfies Record<CommandType, z.ZodType>;
 
 interface CommandRule<A> {
@@ -153,6 +157,18 @@ export const commandRules: Record<CommandType, CommandRule<unknown>> = {
     check: (s, cmd) => J.checkAdoptRules(s, cmd),
     apply: (s, cmd, now) => J.adoptRules(s, cmd, now),
   }),
+  // Sent by the API for each journey of an MDT meeting it has recorded (lambdas/routes/mdtMeetings.ts).
+  'mdt-discussion': rule({
+    schema: c.withActor(c.mdtDiscussionCommand),
+    check: (s, cmd, now) => J.checkMdtDiscussion(s, cmd, now),
+    apply: (s, cmd, now) => J.recordMdtDiscussion(s, cmd, now),
+  }),
+  // Not co-ordinator's work: whoever owns the action (or the team, for them) marks it done.
+  'complete-mdt-action': rule({
+    schema: c.withActor(c.completeMdtActionCommand),
+    check: (s, cmd) => void J.checkCompleteMdtAction(s, cmd),
+    apply: (s, cmd, now) => J.completeMdtAction(s, cmd, now),
+  }),
 };
 
 /**
@@ -160,7 +176,7 @@ export const commandRules: Record<CommandType, CommandRule<unknown>> = {
  * the caller is told about (rule errors by their code, schema errors as `invalid` field by field).
  */
 /** The commands a journey still takes after the person died in hospital. */
-const AFTER_A_DEATH: readonly CommandType[] = ['close', 'contact', 'reassign'];
+const AFTER_A_DEATH: readonly CommandType[] = ['close', 'contact', 'reassign', 'complete-mdt-action'];
 
 export function checkCommand(
   s: J.JourneyState,
@@ -184,7 +200,7 @@ export function checkCommand(
   if (s.phase === 'closed')
     return { rejected: { ok: false, type: 'phase', message: `Journey ${s.journeyId} has closed.` } };
   // After a death in hospital nothing new is planned or chased: the journey is closed as
-  // deceased. A contact (with the family) and a reassignment are still recorded.
+  // deceased. A contact (with the family), a reassignment and an MDT action done are still recorded.
   if (s.hospitalStays.at(-1)?.died && !AFTER_A_DEATH.includes(type))
     return {
       rejected: {

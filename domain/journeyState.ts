@@ -219,6 +219,10 @@ export interface JourneyState {
   deadlines: Deadline[];
   /** Outcome measures recorded (domain/measuresDue.ts), the latest 100; absent before any was. */
   measures?: RecordedMeasure[];
+  /** MDT meetings the journey was discussed at (domain/mdtMeetings.ts), the latest 50; absent before any. */
+  mdtDiscussions?: MdtDiscussion[];
+  /** Actions agreed at those meetings: every open one, and the latest done; absent before any. */
+  mdtActions?: MdtAction[];
   closure?: { reason: CloseReason; outcome: CloseOutcome; at: string; by: string };
   /** The most recent entries only; the full trail is in the audit store. */
   timeline: TimelineEntry[];
@@ -240,6 +244,29 @@ export interface RecordedMeasure {
   scores: ScaleScore[];
   /** The record entry that holds the answers. */
   seq?: number;
+}
+
+/** A discussion at an MDT, as the journey keeps it: the decision itself is in the record entry `seq`. */
+export interface MdtDiscussion {
+  meetingId: string;
+  heldOn: string;
+  presenterId: string;
+  at: string;
+  by: string;
+  seq: number;
+}
+
+/** An action agreed at an MDT: its deadline is `mdt-action:<id>`, and its ladder goes to the owner. */
+export interface MdtAction {
+  /** `<seq>-<n>`: the discussion's record entry, and the action's place in it. */
+  id: string;
+  meetingId: string;
+  heldOn: string;
+  description: string;
+  ownerId: string;
+  due: string;
+  completedAt?: string;
+  completedBy?: string;
 }
 
 export const TIMELINE_KEPT = 200;
@@ -309,9 +336,18 @@ export function findDeadline(s: JourneyState, id: string): Deadline | undefined 
   return s.deadlines.find((d) => d.id === id);
 }
 
-export function openDeadlineNamed(s: JourneyState, name: string, now: number, dueAt: number, id = name): Deadline {
+export function openDeadlineNamed(
+  s: JourneyState,
+  name: string,
+  now: number,
+  dueAt: number,
+  id = name,
+  /** Who owns the work, when not the co-ordinator: set before any step behind it fires. */
+  owner?: string,
+): Deadline {
   // Deadlines opened while the person is in hospital start paused (except triage, which goes on).
   const d = openDeadline(name, id, now, dueAt, inHospital(s) && name !== 'triage');
+  if (owner) d.owner = owner;
   s.deadlines.push(d);
   if (ruleInForce(s, 'past-steps-once')) firePastStepsOnce(s, d, now);
   touch(s);
@@ -454,6 +490,20 @@ export const audienceFor = (s: JourneyState, role: RecipientRole): Audience =>
   role === 'coordinator' ? { role, teamId: s.teamId, coordinatorId: s.coordinatorId } : { role, teamId: s.teamId };
 
 /**
+ * Whom a ladder step of a deadline reaches: a deadline someone owns (an MDT action) goes to its
+ * owner where the ladder says co-ordinator; the steps above go up the team as for any deadline.
+ */
+function ladderAudience(
+  s: JourneyState,
+  d: Deadline,
+  role: RecipientRole,
+): { recipients: string[]; audience: Audience } {
+  if (d.owner && role === 'coordinator')
+    return { recipients: [d.owner], audience: { ...audienceFor(s, role), ownerId: d.owner } };
+  return { recipients: recipientsFor(s, role), audience: audienceFor(s, role) };
+}
+
+/**
  * Marks every ladder step due by `upTo` as sent and queues its notification, oldest first.
  * `stamp` is the time they are recorded at: `'when-due'` records each at the time it fell due,
  * which is the same whichever message or timer caught it up (the journey workflow's choice; the
@@ -481,8 +531,7 @@ function fireStep(s: JourneyState, d: Deadline, stepIndex: number, step: Escalat
     level,
     deadline: d.name,
     dueAt: d.dueAt,
-    recipients: recipientsFor(s, step.notify),
-    audience: audienceFor(s, step.notify),
+    ...ladderAudience(s, d, step.notify),
     message: `${d.name} ${step.kind === 'reminder' ? 'is due' : 'was due'} ${d.dueAt}`,
   });
   record(s, now, 'deadline.step', systemActor, `${d.name}: ${step.kind} to ${step.notify}`, {

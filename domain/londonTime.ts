@@ -33,3 +33,13 @@ export function londonWallTime(year: number, month: number, day: number, hour = 
   if (fits.length > 0) return Math.min(...fits);
   return asUtc - londonOffsetMinutes(asUtc - 60 * 60_000) * 60_000;
 }
+
+const dayFormat = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The day (`yyyy-mm-dd`) it is in Europe/London at `instant`. */
+export const londonDate = (instant: number): string => dayFormat.format(new Date(instant));

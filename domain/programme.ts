@@ -240,6 +240,13 @@ export const programmeSchema = z.lazy(() =>
       retention: z.object({ yearsAfterClosure: z.number().int().min(1).max(100) }).optional(),
       /** Outcome measures and when each is due; left out, the programme takes none. */
       outcomes: outcomesSchema.optional(),
+      /**
+       * The team's MDT meetings (issue 21). `presenterBecomesCoordinator`: whoever presents a case
+       * at the MDT becomes its named co-ordinator, as in the Pembrokeshire model: recording the
+       * meeting reassigns each journey discussed to its presenter, who must be a co-ordinator of
+       * the team with room in their caseload. Left out, presenting changes no one's caseload.
+       */
+      mdt: z.object({ presenterBecomesCoordinator: z.boolean().default(false) }).optional(),
     })
     .superRefine((p, ctx) => {
       const teamIds = new Set<string>();

@@ -71,6 +71,12 @@ export interface Audience {
   teamId: string;
   /** For `coordinator`: the journey's named co-ordinator when the notification was made. */
   coordinatorId?: string | null;
+  /**
+   * For `coordinator`: the person who owns the work instead (an MDT action's owner). It reaches
+   * them, their cover while they are away, and otherwise the journey's co-ordinator on their behalf:
+   * never a leaver alone (HAZ-40).
+   */
+  ownerId?: string;
 }
 
 /** One delivery: to whom, and for whom they stand in when it is cover. */
@@ -124,12 +130,19 @@ export function resolveAudience(audience: Audience, team: TeamView): Delivery[] 
     return byRole(role === 'coordinator' ? 'team-lead' : 'service-manager', forWhom);
   };
 
-  if (audience.role === 'coordinator') {
-    const named = audience.coordinatorId;
-    if (!named) return byRole('team-lead');
-    if (present(named)) return [{ recipient: named }];
+  /** The journey's co-ordinator, their cover, else the team's leads; on behalf of `forWhom` when it is not theirs. */
+  const coordinator = (named: string | null | undefined, forWhom?: string): Delivery[] => {
+    if (!named) return byRole('team-lead', forWhom);
+    if (present(named)) return [{ recipient: named, ...(forWhom ? { onBehalfOf: forWhom } : {}) }];
     const cover = coverFor(named);
-    return cover ? [cover] : byRole('team-lead', named);
+    return cover ? [forWhom ? { ...cover, onBehalfOf: forWhom } : cover] : byRole('team-lead', forWhom ?? named);
+  };
+
+  if (audience.role === 'coordinator') {
+    const owner = audience.ownerId;
+    if (!owner) return coordinator(audience.coordinatorId);
+    if (present(owner)) return [{ recipient: owner }];
+    return [coverFor(owner) ?? coordinator(audience.coordinatorId, owner)].flat();
   }
   return byRole(audience.role);
 }

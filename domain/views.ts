@@ -80,6 +80,8 @@ export function journeyDetail(s: JourneyState, now: number) {
     reviews: s.reviews,
     contacts: s.contacts,
     measures: s.measures ?? [],
+    mdtDiscussions: s.mdtDiscussions ?? [],
+    mdtActions: s.mdtActions ?? [],
     hospitalStays: s.hospitalStays.map(({ undoDischarge: _undo, ...stay }) => stay),
     attendances: s.attendances ?? [],
     deadlines: s.deadlines.map((d) => ({
@@ -91,6 +93,7 @@ export function journeyDetail(s: JourneyState, now: number) {
       ladderStep: d.ladderStep,
       nextStep: d.status === 'open' && d.ladderStep < ladder.length ? ladder[d.ladderStep] : null,
       metAt: d.metAt ?? null,
+      ...(d.owner ? { owner: d.owner } : {}),
     })),
     closure: s.closure ?? null,
     timeline: s.timeline,

@@ -25,6 +25,25 @@ const int = z.int();
 const bool = z.boolean();
 const instant = z.iso.datetime();
 const anyObject = z.looseObject({});
+/** An MDT meeting as it reads now (domain/mdtMeetings.ts), with any amendments. */
+const mdtMeeting = z.looseObject({
+  meetingId: str,
+  teamId: str,
+  heldOn: str,
+  attendees: z.array(str),
+  guests: z.array(str),
+  discussed: z.array(
+    z.looseObject({
+      journeyId: str,
+      presenterId: str,
+      decision: str,
+      actions: z.array(z.looseObject({ description: str, ownerId: str, due: str })),
+    }),
+  ),
+  recordedBy: str,
+  recordedAt: instant,
+  amendments: z.array(z.looseObject({ amendmentId: str, by: str, at: instant, reason: str })).optional(),
+});
 const page = <T extends z.ZodType>(items: T) => z.looseObject({ items: z.array(items), nextCursor: str.optional() });
 
 const phase = z.enum(c.phases);
@@ -221,6 +240,25 @@ export const responses = {
         }),
       )
       .optional(),
+    /** MDT meetings it was discussed at (the decision is in the record, and the meeting's). */
+    mdtDiscussions: z
+      .array(z.looseObject({ meetingId: str, heldOn: str, presenterId: str, at: instant, by: str, seq: int }))
+      .optional(),
+    /** Actions agreed at those meetings: each a deadline `mdt-action:<id>` whose ladder goes to its owner. */
+    mdtActions: z
+      .array(
+        z.looseObject({
+          id: str,
+          meetingId: str,
+          heldOn: str,
+          description: str,
+          ownerId: str,
+          due: instant,
+          completedAt: instant.optional(),
+          completedBy: str.optional(),
+        }),
+      )
+      .optional(),
     hospitalStays: z
       .array(
         z.looseObject({
@@ -239,6 +277,8 @@ export const responses = {
           dueAt: instant,
           status: z.enum(['open', 'met', 'overdue', 'cancelled']),
           ladderStep: int,
+          /** Who owns it, when not the co-ordinator (an MDT action): its ladder reaches them. */
+          owner: str.optional(),
         }),
       )
       .optional(),
@@ -292,6 +332,21 @@ export const responses = {
   teamStaff: z.looseObject({
     teamId: str,
     items: z.array(staffMember.extend({ away: absence.optional(), absences: z.array(absence) })),
+  }),
+  mdtMeeting,
+  mdtMeetings: z.looseObject({ items: z.array(mdtMeeting) }),
+  mdtMeetingRecorded: z.looseObject({
+    meeting: mdtMeeting,
+    /** Each journey discussed: told (or not yet confirmed), and reassigned to its presenter where the programme says so. */
+    journeys: z.array(
+      z.looseObject({
+        journeyId: str,
+        discussed: z.enum(['recorded', 'not-confirmed', 'refused']),
+        reassignedTo: str.optional(),
+        reassignment: z.enum(['recorded', 'not-confirmed', 'refused']).optional(),
+        message: str.optional(),
+      }),
+    ),
   }),
   codecSession: z.looseObject({ until: instant, token: str }),
   breakGlassSessions: z.looseObject({

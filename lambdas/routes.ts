@@ -12,6 +12,7 @@ import { adtRoutes } from './routes/adt.js';
 import { codecRoutes } from './routes/codec.js';
 import { inboxRoutes } from './routes/inbox.js';
 import { journeyRoutes } from './routes/journeys.js';
+import { mdtMeetingRoutes } from './routes/mdtMeetings.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { reportRoutes } from './routes/reports.js';
 import { programmeRoutes } from './routes/programmes.js';
@@ -35,6 +36,7 @@ export const routes: Route[] = [
   ...referralRoutes,
   ...adtRoutes,
   ...journeyRoutes,
+  ...mdtMeetingRoutes,
   ...patientRoutes,
   ...recordRoutes,
   ...inboxRoutes,

@@ -9,6 +9,7 @@ import { Evaluation } from './pages/Evaluation';
 import { FindPerson } from './pages/FindPerson';
 import { Inbox } from './pages/Inbox';
 import { JourneyView } from './pages/JourneyView';
+import { MdtMeeting } from './pages/MdtMeeting';
 import { MyReferrals } from './pages/MyReferrals';
 import { Refer } from './pages/Refer';
 import { SignIn } from './pages/SignIn';
@@ -24,6 +25,7 @@ export function App() {
         <Routes>
           <Route path="/sign-in" element={<SignIn />} />
           <Route path="/team/:teamId?" element={<SignedIn>{<TeamView />}</SignedIn>} />
+          <Route path="/mdt/:teamId?" element={<SignedIn>{<MdtMeeting />}</SignedIn>} />
           <Route path="/journeys/:id" element={<SignedIn>{<JourneyView />}</SignedIn>} />
           <Route path="/inbox" element={<SignedIn>{<Inbox />}</SignedIn>} />
           <Route path="/evaluation" element={<SignedIn>{<Evaluation />}</SignedIn>} />

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nhsNumberProblem } from './components/NhsNumberField';
-import { dueWords, messageWords, personWords } from './format';
+import { deadlineLabel, dueWords, messageWords, personWords } from './format';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -70,5 +70,18 @@ describe('nhsNumberProblem: the NHS number checked as it is typed', () => {
     expect(nhsNumberProblem('943 476 591', false)).toBeUndefined();
     expect(nhsNumberProblem('943 476 59190', false)).toBe('An NHS number has 10 digits');
     expect(nhsNumberProblem('943 47a', false)).toBe('An NHS number has digits only');
+  });
+});
+
+describe('deadlineLabel: a deadline named by what is to be done', () => {
+  it('names an MDT action by its description once the journey is read, else by its id', () => {
+    const mdt = [{ id: '12-1', description: 'GP to review analgesia' }];
+    expect(deadlineLabel('mdt-action:12-1', [], mdt)).toBe('MDT action: GP to review analgesia');
+    expect(deadlineLabel('mdt-action:12-1')).toBe('MDT action 12-1');
+    // A care-plan action of the same id is another thing.
+    expect(deadlineLabel('action:12-1', [{ id: '12-1', description: 'Rails fitted' }], mdt)).toBe(
+      'Action: Rails fitted',
+    );
+    expect(deadlineLabel('post-discharge-contact')).toBe('Post discharge contact');
   });
 });

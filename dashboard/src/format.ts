@@ -102,7 +102,16 @@ export const phaseLabel: Record<string, string> = {
  * `action:a1` → "Action: Fit grab rails" when the care plan is at hand (else "Action a1"),
  * `post-discharge-contact` → "Post-discharge contact".
  */
-export function deadlineLabel(name: string, actions?: { id: string; description: string }[]): string {
+export function deadlineLabel(
+  name: string,
+  actions?: { id: string; description: string }[],
+  mdtActions?: { id: string; description: string }[],
+): string {
+  if (name.startsWith('mdt-action:')) {
+    const id = name.slice('mdt-action:'.length);
+    const action = mdtActions?.find((a) => a.id === id);
+    return action ? `MDT action: ${action.description}` : `MDT action ${id}`;
+  }
   if (name.startsWith('action:')) {
     const id = name.slice('action:'.length);
     const action = actions?.find((a) => a.id === id);

@@ -363,6 +363,15 @@ export const journeyRoutes: Route[] = [
     c.completeActionCommand.omit({ actionId: true }),
     (ctx) => ({ actionId: ctx.req.param('actionId') ?? '' }),
   ),
+  // The owner marks it done, or anyone in the team for them: the deadline is met, its ladder stops.
+  journeyAction(
+    'mdt-actions/{actionId}/done',
+    'Mark an action agreed at an MDT meeting done',
+    ['coordinator', 'team-lead'],
+    'complete-mdt-action',
+    c.completeMdtActionCommand.omit({ actionId: true }),
+    (ctx) => ({ actionId: ctx.req.param('actionId') ?? '' }),
+  ),
   journeyAction('reviews', 'Record a review', ['coordinator', 'team-lead'], 'review'),
   journeyAction(
     'contacts',

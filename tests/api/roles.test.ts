@@ -45,7 +45,9 @@ describe('role × route matrix', () => {
         .replace('{id}', encodeURIComponent(journeyId))
         .replace('{actionId}', 'a1')
         .replace('{staffId}', 'coord-ana')
-        .replace('{absenceId}', 'none') +
+        .replace('{absenceId}', 'none')
+        .replace('{teamId}', 'south-devon-1')
+        .replace('{meetingId}', 'none') +
       (['/journeys', '/metrics', '/caseloads', '/staff', '/caseload-moves'].includes(path)
         ? '?team=south-devon-1'
         : path === '/reports/quarterly'

@@ -384,6 +384,114 @@ describe('dashboard', () => {
     await page.context().close();
   }, 180_000);
 
+  it('holds an MDT meeting from the printable agenda, by keyboard, whose action then escalates to its owner', async () => {
+    const lead = await stack.tokenFor('lead-raj', 'team-lead', ['south-devon-1']);
+    const iris = (await stack.json(`/journeys/${encodeURIComponent(urgentJourney)}`, { token: lead })).body as {
+      coordinatorId: string;
+    };
+    // The action goes to the co-ordinator who is not Iris's: its reminders must reach them, not hers.
+    const owner = iris.coordinatorId === 'coord-ana' ? 'coord-joe' : 'coord-ana';
+
+    const page = await newPage();
+    await signIn(page, 'team-lead:lead-raj');
+    await page.getByRole('link', { name: /^MDT meeting/ }).click();
+    await page.waitForURL(/#\/mdt\/south-devon-1/);
+    // The agenda is the MDT review list: Iris is on it, overdue and escalated, named.
+    const agenda = page.getByRole('table', { name: /Cases from the MDT review list/ });
+    await expect.poll(() => agenda.getByRole('link', { name: 'TESTPERSON, Iris' }).count()).toBe(1);
+    expect(await axeViolations(page, 'mdt meeting')).toEqual([]);
+    // Printed, the agenda stands alone: no navigation, no form, no buttons.
+    await page.emulateMedia({ media: 'print' });
+    expect(await agenda.isVisible()).toBe(true);
+    expect(await page.getByRole('navigation', { name: 'Main' }).isVisible()).toBe(false);
+    expect(await page.getByRole('form', { name: 'Record the meeting' }).isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Print agenda' }).isVisible()).toBe(false);
+    await shoot(page, '06a-mdt-agenda-printed');
+    await page.emulateMedia({ media: 'screen' });
+    expect(await page.getByRole('button', { name: 'Print agenda' }).isVisible()).toBe(true);
+
+    // The meeting recorded with the keyboard alone.
+    const person = 'TESTPERSON, Iris';
+    await tabTo(page, 'Ana Silva');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'Joe Penrose');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'lead-raj');
+    await page.keyboard.press('Space');
+    await tabTo(page, `Discussed ${person}`);
+    await page.keyboard.press('Space');
+    await tabTo(page, `Presented by (${person})`);
+    await page.getByLabel(`Presented by (${person})`).selectOption(iris.coordinatorId); // a native select
+    await tabTo(page, `Decision (${person})`);
+    await page.keyboard.type('Urgent assessment today; GP to review falls medication.');
+    await tabTo(page, `Add an action for ${person}`);
+    await page.keyboard.press('Enter');
+    await tabTo(page, 'What (action 1)');
+    await page.keyboard.type('Visit and assess falls risk');
+    await tabTo(page, 'Owner (action 1)');
+    await page.getByLabel('Owner (action 1)').selectOption(owner);
+    await tabTo(page, 'Due (action 1)');
+    // Due in a minute: its reminder reaches the owner 20 s before, its overdue notice when due.
+    const due = await page.evaluate(() => {
+      const t = new Date(Date.now() + 60_000);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}T${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
+    });
+    await page.getByLabel('Due (action 1)').fill(due);
+    expect(await unlabelledControls(page)).toEqual([]);
+    await shoot(page, '06b-mdt-meeting-form');
+    await tabTo(page, 'Record meeting');
+    expect(await answerTo(page, '/mdt-meetings', () => page.keyboard.press('Enter'))).toBe(201);
+    const recorded = page.getByRole('status').filter({ hasText: 'Meeting recorded' });
+    await expect.poll(() => recorded.count()).toBe(1);
+    await expect.poll(() => recorded.getByText(/recorded in the journey/).count()).toBe(1);
+
+    // The journey says it was discussed, and names the action's deadline by what is to be done.
+    await page.goto(`${stack.base}/#/journeys/${encodeURIComponent(urgentJourney)}`);
+    await expect.poll(() => page.getByText(/^Discussed at the MDT on /).count()).toBe(1);
+    await expect
+      .poll(() => page.getByRole('cell', { name: 'MDT action: Visit and assess falls risk' }).count())
+      .toBe(1);
+
+    // The owner's inbox: the reminder, then the overdue notice — the ladder reached them.
+    await signOut(page);
+    await signIn(page, `coordinator:${owner}`);
+    await page.goto(`${stack.base}/#/inbox`);
+    const overdueToOwner = page.getByText(/^Overdue: mdt action \S+ for Iris Testperson/);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          // Counted once the inbox has loaded, not while it still says "Loading…".
+          await page.getByTestId('inbox-count').waitFor();
+          return overdueToOwner.count();
+        },
+        { timeout: 120_000, interval: 2_000 },
+      )
+      .toBe(1);
+    expect(await page.getByText(/^Reminder: mdt action \S+ for Iris Testperson/).count()).toBe(1);
+    // For them as the action's owner, not as anyone's co-ordinator.
+    expect(await page.getByRole('cell', { name: 'Action owner', exact: true }).count()).toBe(2);
+    await shoot(page, '06c-mdt-action-owner-inbox');
+    const ownerToken = await stack.tokenFor(owner, 'coordinator', ['south-devon-1']);
+    const coordinatorToken = await stack.tokenFor(iris.coordinatorId, 'coordinator', ['south-devon-1']);
+    type Item = { deadline: string; kind: string; journeyId: string };
+    const mdtItems = async (token: string) =>
+      ((await stack.json('/inbox?limit=200', { token })).body.items as Item[]).filter(
+        (i) => i.journeyId === urgentJourney && i.deadline.startsWith('mdt-action:'),
+      );
+    expect((await mdtItems(ownerToken)).map((i) => i.kind).sort()).toEqual(['overdue', 'reminder']);
+    // Not the journey's co-ordinator: the action is someone else's.
+    expect(await mdtItems(coordinatorToken)).toEqual([]);
+
+    // The owner marks it done: its ladder stops.
+    await page.goto(`${stack.base}/#/journeys/${encodeURIComponent(urgentJourney)}`);
+    const done = page.getByRole('form', { name: 'MDT action “Visit and assess falls risk”' });
+    expect(await answerTo(page, '/done', () => done.getByRole('button', { name: 'Mark done' }).click())).toBe(200);
+    await expect.poll(() => page.getByText(new RegExp(`^done .* by ${owner}$`)).count()).toBe(1);
+    await page.context().close();
+  }, 240_000);
+
   it('draws the evaluation charts from the journeys', async () => {
     const page = await newPage();
     // The team's own lead sees its counts as they are; a service manager sees small ones as "<5" (below).
@@ -673,6 +781,7 @@ describe('dashboard', () => {
         'journey',
         'break glass',
         'inbox',
+        'mdt meeting',
         'evaluation',
         'find a person',
         'search results',

@@ -96,6 +96,19 @@ function journeyAt(p: (typeof programmes)[number], stage: Stage): J.JourneyState
     },
     at(),
   );
+  // Discussed at an MDT, with an action for someone other than the co-ordinator.
+  must(
+    s,
+    'mdt-discussion',
+    {
+      meetingId: 'm-0',
+      heldOn: '2027-03-01',
+      presenterId: 'lead-1',
+      decision: 'carry on',
+      actions: [{ description: 'GP to review medicines', ownerId: 'gp-1', due: new Date(t + 7 * DAY).toISOString() }],
+    },
+    at(),
+  );
   if (stage === 'active') return s;
   J.hospitalEvent(s, { controlId: 'm1', event: 'A01' }, at());
   if (stage === 'in-hospital') return s;
@@ -122,6 +135,7 @@ const tierArb = maybe(fc.constantFrom('high', 'medium', 'low', 'extreme'));
 const offsetDays = fc.constantFrom(-400, -1, -0.01, 0, 0.01, 1, 30);
 const isoAt = (now: number) => offsetDays.map((d) => new Date(now + d * DAY).toISOString());
 const localId = fc.constantFrom('a1', 'a2', 'g1', 'nope', '', 'bad id!');
+const OPEN_MDT_ACTION = 'open-mdt-action';
 
 /** Arbitrary command bodies per type, `now` known so due dates fall either side of it. */
 function commandArb(type: CommandType, now: number): fc.Arbitrary<Record<string, unknown>> {
@@ -221,6 +235,24 @@ function commandArb(type: CommandType, now: number): fc.Arbitrary<Record<string,
           })),
         ),
       });
+    case 'mdt-discussion':
+      return record({
+        meetingId: fc.constantFrom('m-0', 'm-1', 'm-2', 'bad id!'),
+        heldOn: fc.constantFrom('2027-03-10', '2027-13-01', ''),
+        presenterId: fc.constantFrom('coord-1', 'lead-1', '', 'bad id!'),
+        decision: anyText,
+        actions: fc.array(
+          record({
+            description: anyText,
+            ownerId: fc.constantFrom('gp-1', 'coord-1', '', 'no one!'),
+            due: fc.oneof(isoAt(now), anyText),
+          }),
+          { maxLength: 3 },
+        ),
+      });
+    case 'complete-mdt-action':
+      // `OPEN_MDT_ACTION` stands for the journey's own open action, whose id the journey chose.
+      return record({ actionId: fc.constantFrom(OPEN_MDT_ACTION, '1-1', '999-9', 'a1', ''), notes: maybe(anyText) });
     case 'close':
       return record({
         reason: fc.constantFrom(...closeReasons, 'bored'),
@@ -254,7 +286,8 @@ describe('journey commands', () => {
       fc.property(caseArb, ({ programme, stage, type, now, body }) => {
         const s = journeyAt(programme, stage);
         const before = structuredClone(s);
-        const raw = { by: lead, ...body };
+        const openAction = s.mdtActions?.find((a) => !a.completedAt)?.id ?? 'none';
+        const raw = { by: lead, ...body, ...(body.actionId === OPEN_MDT_ACTION ? { actionId: openAction } : {}) };
         const checked = checkCommand(s, type, raw, now);
         expect(s, 'checking changed the journey').toEqual(before);
         if ('rejected' in checked) {

@@ -264,6 +264,27 @@ describe('what the API and the worker write, against the IAM lists', () => {
       ).toBe(200);
       expect((await call('GET', `${path}/record`, { token: ana })).status).toBe(200);
 
+      // The journey discussed at the team's MDT, and the meeting's record amended.
+      const heldOn = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+      const mdt = await call('POST', '/teams/south-devon-1/mdt-meetings', {
+        token: ana,
+        json: {
+          heldOn,
+          attendees: ['coord-ana', 'lead-raj'],
+          discussed: [{ journeyId, presenterId: 'coord-ana', decision: 'Carry on' }],
+        },
+      });
+      expect(mdt.status).toBe(201);
+      const { meetingId } = (mdt.body as { meeting: { meetingId: string } }).meeting;
+      expect(
+        (
+          await call('POST', `/teams/south-devon-1/mdt-meetings/${meetingId}/amendments`, {
+            token: raj,
+            json: { attendees: ['coord-ana', 'lead-raj', 'coord-joe'], reason: 'Joe was there' },
+          })
+        ).status,
+      ).toBe(201);
+
       // Operations break glass to decode the journey's history (kept for the IG lead).
       const ops = await token('ops-writes', 'ops');
       const breakGlass = { reason: 'INC-9: journey stuck in triage' };

@@ -10,7 +10,7 @@ import { isTeamScoped } from '../types';
 import { useLoad } from '../useLoad';
 import { SelectField } from './Fields';
 
-export function useTeamChoice(basePath: '/team' | '/staff') {
+export function useTeamChoice(basePath: '/team' | '/staff' | '/mdt') {
   const user = useUser();
   const navigate = useNavigate();
   const directory = useLoad(loadDirectory, []);

@@ -27,6 +27,10 @@ export function inboxWords(i: InboxItem, now = Date.now()): string {
   return `${kindLabel[i.kind]}: ${deadlineLabel(i.deadline).toLowerCase()}${who}${due}`;
 }
 
+/** Whom the item was for: an MDT action's first steps are its owner's, not the co-ordinator's. */
+const forWhom = (i: InboxItem) =>
+  i.level === 0 && i.deadline.startsWith('mdt-action:') ? 'Action owner' : levelLabel[i.level];
+
 /** Who an item is about, as a heading: the person, or (for a role that may not see them) the journey. */
 const groupOf = (i: InboxItem) => (i.person ? personWords(i.person) : `Journey ${shortId(i.journeyId)}`);
 
@@ -83,8 +87,7 @@ export function Inbox() {
                     key: 'level',
                     header: 'For',
                     // Work that reached you as cover says whose it is.
-                    cell: (i) =>
-                      i.onBehalfOf ? `${levelLabel[i.level]}, covering ${i.onBehalfOf}` : levelLabel[i.level],
+                    cell: (i) => (i.onBehalfOf ? `${forWhom(i)}, covering ${i.onBehalfOf}` : forWhom(i)),
                     sortValue: (i) => i.level,
                   },
                   { key: 'message', header: 'Message', cell: (i) => messageWords(i.message ?? '') },

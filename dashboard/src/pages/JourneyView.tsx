@@ -182,7 +182,7 @@ function LiveJourney({
                 {
                   key: 'name',
                   header: 'Deadline',
-                  cell: (d) => deadlineLabel(d.name, journey.carePlan?.actions),
+                  cell: (d) => deadlineLabel(d.name, journey.carePlan?.actions, journey.mdtActions),
                   sortValue: (d) => d.name,
                 },
                 {
@@ -218,6 +218,9 @@ function LiveJourney({
               onChange={onChange}
               canComplete={(coordinator || lead) && where === 'active'}
             />
+          ) : null}
+          {journey.mdtDiscussions.length ? (
+            <MdtView journey={journey} onChange={onChange} canComplete={(coordinator || lead) && open} />
           ) : null}
           {journey.assessment ? (
             <section aria-labelledby="assessment-heading">
@@ -295,22 +298,88 @@ function CarePlanView({
       <ul className="plain">
         {plan.actions.map((a) => (
           <li key={a.id} className="plan-action">
-            <span>
-              <strong>{a.description}</strong> — {a.owner}, due {when(a.due)}{' '}
-              {a.completedAt ? (
-                <span className="badge met">
-                  done {day(a.completedAt)}
-                  {a.completedBy ? ` by ${a.completedBy}` : ''}
-                </span>
-              ) : null}
-              {a.completionNotes ? <span className="notes">{a.completionNotes}</span> : null}
-            </span>
+            <ActionLine action={a} owner={a.owner} notes={a.completionNotes} />
             {canComplete && !a.completedAt ? (
               <CompleteActionForm action={a} journeyId={journey.id} onDone={onChange} />
             ) : null}
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+/** An action, care plan's or MDT's: what, whose, when due, and whether it is done. */
+function ActionLine({
+  action,
+  owner,
+  notes,
+}: {
+  action: { description: string; due: string; completedAt?: string; completedBy?: string };
+  owner: string;
+  notes?: string | undefined;
+}) {
+  return (
+    <span>
+      <strong>{action.description}</strong> — {owner}, due {when(action.due)}{' '}
+      {action.completedAt ? (
+        <span className="badge met">
+          done {day(action.completedAt)}
+          {action.completedBy ? ` by ${action.completedBy}` : ''}
+        </span>
+      ) : null}
+      {notes ? <span className="notes">{notes}</span> : null}
+    </span>
+  );
+}
+
+/**
+ * The MDT meetings the journey was discussed at, and the actions agreed there: each is chased up
+ * the ladder to its owner until someone marks it done.
+ */
+function MdtView({
+  journey,
+  onChange,
+  canComplete,
+}: {
+  journey: JourneyDetail;
+  onChange: (j: JourneyDetail) => void;
+  canComplete: boolean;
+}) {
+  return (
+    <section aria-labelledby="mdt-heading">
+      <h2 id="mdt-heading">MDT</h2>
+      <ul>
+        {journey.mdtDiscussions.map((d) => (
+          <li key={d.meetingId}>
+            Discussed at the MDT on {day(`${d.heldOn}T12:00:00Z`)}, presented by {d.presenterId}
+          </li>
+        ))}
+      </ul>
+      {journey.mdtActions.length ? (
+        <>
+          <h3>Actions agreed</h3>
+          <ul className="plain">
+            {journey.mdtActions.map((a) => (
+              <li key={a.id} className="plan-action">
+                <ActionLine action={a} owner={a.ownerId} />
+                {canComplete && !a.completedAt ? (
+                  <ActionForm
+                    title={`MDT action “${a.description}”`}
+                    path={`mdt-actions/${encodeURIComponent(a.id)}/done`}
+                    journeyId={journey.id}
+                    submitLabel="Mark done"
+                    onDone={onChange}
+                    body={() => ({})}
+                  >
+                    {null}
+                  </ActionForm>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </section>
   );
 }

@@ -22,7 +22,7 @@ const WEEK = 7 * 86_400_000;
 const MONTH = 30 * 86_400_000;
 
 /** Every open journey of a team, page by page (a team holds hundreds, not tens of thousands). */
-async function openJourneys(teamId: string): Promise<JourneySummary[]> {
+export async function openJourneys(teamId: string): Promise<JourneySummary[]> {
   const all: JourneySummary[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 25; page++) {
@@ -35,6 +35,43 @@ async function openJourneys(teamId: string): Promise<JourneySummary[]> {
     cursor = r.nextCursor;
   }
   return all;
+}
+
+/** The MDT review list's three lists: the team's open journeys the weekly MDT should look at. */
+export function mdtLists(open: JourneySummary[], now: number) {
+  return {
+    dueThisWeek: open.filter(
+      (j) => j.nextDeadline === 'review' && j.nextDueAt && Date.parse(j.nextDueAt) - now <= WEEK,
+    ),
+    readmitted: open.filter((j) => j.lastReadmissionAt && now - Date.parse(j.lastReadmissionAt) <= MONTH),
+    overdue: open.filter((j) => j.overdue),
+  };
+}
+
+export interface AgendaItem {
+  journey: JourneySummary;
+  /** Why it is on the list, as the list says it. */
+  reasons: string[];
+}
+
+/**
+ * The MDT meeting's agenda: every journey on the review list once, with each reason it is there —
+ * overdue and escalated work first, then readmissions, then reviews due.
+ */
+export function mdtAgenda(open: JourneySummary[], now: number): AgendaItem[] {
+  const { dueThisWeek, readmitted, overdue } = mdtLists(open, now);
+  const items = new Map<string, AgendaItem>();
+  const add = (js: JourneySummary[], reason: (j: JourneySummary) => string) => {
+    for (const j of js) {
+      const item = items.get(j.id) ?? { journey: j, reasons: [] };
+      item.reasons.push(reason(j));
+      items.set(j.id, item);
+    }
+  };
+  add(overdue, (j) => `${deadlineLabel(j.nextDeadline ?? 'deadline')} ${dueWords(j.nextDueAt, now)}`);
+  add(readmitted, (j) => `readmitted ${day(j.lastReadmissionAt)}`);
+  add(dueThisWeek, (j) => `review ${dueWords(j.nextDueAt, now)}`);
+  return [...items.values()];
 }
 
 export function TeamView() {
@@ -64,11 +101,7 @@ function TeamBoard({ teamId, programmes }: { teamId: string; programmes: Program
   const name = (id: string | null) =>
     caseloads.data?.find((c) => c.coordinatorId === id)?.name ?? coordinatorName(programmes, id);
   const open = journeys.data ?? [];
-  const overdue = open.filter((j) => j.overdue);
-  const dueThisWeek = open.filter(
-    (j) => j.nextDeadline === 'review' && j.nextDueAt && Date.parse(j.nextDueAt) - now <= WEEK,
-  );
-  const readmitted = open.filter((j) => j.lastReadmissionAt && now - Date.parse(j.lastReadmissionAt) <= MONTH);
+  const { overdue, dueThisWeek, readmitted } = mdtLists(open, now);
   const byPhase = Object.keys(phaseLabel)
     .filter((p) => p !== 'closed')
     .map((p) => ({ phase: phaseLabel[p]!, count: open.filter((j) => j.phase === p).length }));
@@ -128,6 +161,9 @@ function TeamBoard({ teamId, programmes }: { teamId: string; programmes: Program
 
       <section aria-labelledby="mdt-heading">
         <h2 id="mdt-heading">MDT review list</h2>
+        <p>
+          <Link to={`/mdt/${encodeURIComponent(teamId)}`}>MDT meeting: the agenda from this list, and its record</Link>
+        </p>
         <div className="grid three">
           <MdtList
             title="Reviews due this week"
