@@ -10,7 +10,13 @@
  *
  * Meeting ids begin with the day the meeting was held, so a team's meetings list newest first.
  */
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { meetingAsAmended, type MdtAmendment, type MdtMeeting } from '../domain/mdtMeetings.js';
 
 const partition = (teamId: string) => `MDT#${teamId}`;
@@ -99,6 +105,47 @@ export function createMdtMeetings(doc: DynamoDBDocumentClient, TableName: string
         const own = amendments.filter((a) => a.meetingId === meeting.meetingId);
         return { meeting: meetingAsAmended(meeting, own), amendments: own };
       });
+    },
+
+    /**
+     * Takes one journey out of its team's meetings, when its record is deleted (retention) or the
+     * person erased: what was said about them goes with their record, and the meeting (who met,
+     * the others discussed) stays, saying how many were taken out. The only change ever made to a
+     * kept meeting. Answers how many meeting and amendment items it changed.
+     */
+    async forgetJourney(teamId: string, journeyId: string): Promise<number> {
+      let changed = 0;
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': partition(teamId) },
+            ...(ExclusiveStartKey ? { ExclusiveStartKey } : {}),
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const [attribute, list] = String(item.sk).startsWith('MEETING#')
+            ? (['discussed', (item as MdtMeeting).discussed] as const)
+            : (['decisions', (item as MdtAmendment).decisions ?? []] as const);
+          const kept = (list as { journeyId: string }[]).filter((d) => d.journeyId !== journeyId);
+          if (kept.length === list.length) continue;
+          await doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: { pk: item.pk, sk: item.sk },
+              UpdateExpression: 'SET #list = :kept, journeysRemoved = if_not_exists(journeysRemoved, :zero) + :one',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#list': attribute },
+              ExpressionAttributeValues: { ':kept': kept, ':zero': 0, ':one': 1 },
+            }),
+          );
+          changed += 1;
+        }
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return changed;
     },
 
     /** Keeps an amendment beside its meeting: a new item each time, never a change to the meeting. */

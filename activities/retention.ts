@@ -16,6 +16,7 @@ import type { Client } from '@temporalio/client';
 import { parseJourneyId } from '../domain/journeyIds.js';
 import { queryAll } from './dynamo.js';
 import { createRecordReads } from './journeyRecord.js';
+import { createMdtMeetings } from './mdtMeetings.js';
 import { indexes, keys } from './table.js';
 
 /** The first year a retention can end in: nothing carepath recorded can be older. */
@@ -40,6 +41,8 @@ export interface Deletion {
   closedAt: string | null;
   retainUntil: string | null;
   itemsDeleted: number;
+  /** MDT meetings (and their amendments) the journey was taken out of; absent in deletions made before. */
+  meetingRecordsChanged?: number;
   workflowRunsDeleted: number;
 }
 
@@ -49,6 +52,7 @@ export class ErasureRefused extends Error {
 
 export function createRetention(doc: DynamoDBDocumentClient, TableName: string, temporal?: Client) {
   const record = createRecordReads(doc, TableName);
+  const mdtMeetings = createMdtMeetings(doc, TableName);
 
   /** The keys of every item a query finds. */
   const keysFound = async (query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>) =>
@@ -144,6 +148,8 @@ export function createRetention(doc: DynamoDBDocumentClient, TableName: string, 
       ...(await keysOf(`CORRECTION#${journeyId}`)),
       keys.patientJourney(patientId, journeyId),
     ]);
+    // What its team's MDT meetings said about the person goes too; the meetings stay.
+    const meetingRecordsChanged = snapshot ? await mdtMeetings.forgetJourney(snapshot.teamId, journeyId) : 0;
     const deletion: Deletion = {
       record: `${programmeId}.${ids.episode}`,
       programmeId,
@@ -154,6 +160,7 @@ export function createRetention(doc: DynamoDBDocumentClient, TableName: string, 
       closedAt: snapshot?.closure?.at ?? null,
       retainUntil: null,
       itemsDeleted,
+      meetingRecordsChanged,
       workflowRunsDeleted,
     };
     return deletion;

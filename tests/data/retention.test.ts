@@ -82,6 +82,28 @@ describe('npm run retention', () => {
 
     const eight = await refer('9434765919', 'frailty-virtual-ward');
     const twenty = await refer('9434765870', 'frailty-long-kept');
+    // Both discussed at the team's MDT: what was said about each goes with their record, the meeting stays.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+    const held = await call('POST', '/teams/south-devon-1/mdt-meetings', {
+      token: raj,
+      json: {
+        heldOn: today,
+        attendees: ['lead-raj'],
+        discussed: [eight, twenty].map((journeyId) => ({
+          journeyId,
+          presenterId: 'lead-raj',
+          decision: 'Known to the community team already: decline',
+        })),
+      },
+    });
+    expect(held.status).toBe(201);
+    const discussedAtMdt = async () =>
+      (
+        (await call('GET', '/teams/south-devon-1/mdt-meetings', { token: raj })).body as {
+          items: { discussed: { journeyId: string }[] }[];
+        }
+      ).items.map((m) => m.discussed.map((d) => d.journeyId));
+    expect(await discussedAtMdt()).toEqual([[eight, twenty]]);
     const closedAt = Date.parse(await decline(eight));
     await decline(twenty);
     // A correction of the record, kept beside the journey (its own partition): deleted with it.
@@ -116,6 +138,7 @@ describe('npm run retention', () => {
         programmeId: 'frailty-virtual-ward',
         by: 'Jo Bloggs (IG lead)',
         workflowRunsDeleted: 1,
+        meetingRecordsChanged: 1,
       }),
     ]);
     expect(deleted.json[0]!.itemsDeleted).toBeGreaterThan(5);
@@ -127,6 +150,7 @@ describe('npm run retention', () => {
     // The server deletes workflow runs asynchronously (about half a minute on the dev server).
     await expect.poll(() => workflowGone(eight), { timeout: 90_000, interval: 500 }).toBe(true);
     expect((await retention('list', '--at', at(8, 2))).json).toEqual([]);
+    expect(await discussedAtMdt()).toEqual([[twenty]]);
     // The 20-year record is untouched.
     expect(await detail(twenty)).toBe(200);
     expect(await read.recordEntries(twenty)).not.toEqual([]);
@@ -167,6 +191,7 @@ describe('npm run retention', () => {
       ]),
     );
     expect(erased.json).toHaveLength(3);
+    expect(await discussedAtMdt()).toEqual([[]]);
     // Nothing of theirs is left, not even who read it (a later request is logged afresh, as any is).
     expect(await read.accessToPatient(pid, '2000-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z')).toEqual([]);
     expect(await read.getPatient(pid)).toBeUndefined();
