@@ -37,6 +37,16 @@ function keptMeasures(measures: RecordedMeasure[]): RecordedMeasure[] {
   return measures.filter((m) => m.occasion === 'baseline' || over-- <= 0);
 }
 
+/** What a later measure's audit event says of its baseline (docs/evaluation.md). */
+function baselineData(baseline: RecordedMeasure, at: number): Record<string, string | number> {
+  return {
+    baselineAt: baseline.at,
+    ...(baseline.seq !== undefined ? { baselineSeq: baseline.seq } : {}),
+    daysSinceBaseline: Math.round(((at - ms(baseline.at)) / 86_400_000) * 100) / 100,
+    ...Object.fromEntries(baseline.scores.map((x) => [`baseline.${x.scale}`, x.score])),
+  };
+}
+
 export const measureDeadline = (instrument: string): string => `measure:${instrument}`;
 
 const openMeasure = (s: JourneyState, instrument: string) =>
@@ -95,6 +105,7 @@ export function checkRecordMeasure(
 export function recordMeasure(s: JourneyState, cmd: By<RecordMeasureCommand>, now: number): void {
   const { instrument, every, scores, alerts } = checkRecordMeasure(s, cmd, now);
   const at = cmd.at ? ms(cmd.at) : now;
+  const baseline = measuresOf(s, instrument.id).find((m) => m.occasion === 'baseline');
   const occasion = measuresOf(s, instrument.id).length === 0 ? 'baseline' : 'follow-up';
   const described = scores
     .map((score) => {
@@ -107,6 +118,9 @@ export function recordMeasure(s: JourneyState, cmd: By<RecordMeasureCommand>, no
     occasion,
     at: iso(at),
     ...Object.fromEntries(scores.map((x) => [`score.${x.scale}`, x.score])),
+    // A later measure carries its baseline, so evaluation can pair the two however long ago the
+    // baseline was, and leave the pair out when the baseline is marked entered in error.
+    ...(occasion !== 'baseline' && baseline ? baselineData(baseline, at) : {}),
   });
   const measure: RecordedMeasure = { instrument: instrument.id, occasion, at: iso(at), by: cmd.by.sub, scores };
   measure.seq = s.counters.seq;

@@ -18,7 +18,8 @@ export interface PersonScores {
   later?: number;
 }
 
-export interface ChangeFromBaseline {
+// A type, not an interface: the metrics response schema (lambdas/responses.ts) checks it fits.
+export type ChangeFromBaseline = {
   /** People with a later measure, of all with a baseline. */
   measured: number;
   of: number;
@@ -29,7 +30,7 @@ export interface ChangeFromBaseline {
   ci95: [number, number] | null;
   /** Counts and shares of `measured`; null where the scale publishes no reliable change. */
   reliable: { improved: number; deteriorated: number; unchanged: number } | null;
-}
+};
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -149,6 +149,15 @@ describe('outcome measures in a journey', () => {
       ['baseline', 12],
       ['follow-up', 5],
     ]);
+    // The follow-up's audit entry carries its baseline, for evaluation (docs/evaluation.md).
+    expect(s.timeline.filter((e) => e.type === 'measure.recorded').at(-1)!.data).toMatchObject({
+      occasion: 'follow-up',
+      'score.total': 5,
+      baselineAt: new Date(T0 + 3 * DAY).toISOString(),
+      baselineSeq: s.measures![0]!.seq,
+      daysSinceBaseline: 87,
+      'baseline.total': 12,
+    });
     // However many are taken (more than the journey keeps), each deadline has an id of its own.
     for (let k = 0; k < 120; k++)
       expect(
