@@ -183,7 +183,9 @@ export const responses = {
         description: str.optional(),
         recordsPlaceOfDeath: bool,
         /** The outcome measures it takes, each instrument in full (domain/outcomeMeasures.ts). */
-        outcomes: z.array(z.looseObject({ instrument: z.looseObject({ id: str, name: str }), every: str })).optional(),
+        outcomes: z
+          .array(z.looseObject({ instrument: z.looseObject({ id: str, name: str }), every: str, atClosure: bool }))
+          .optional(),
         teams: z.array(
           z.looseObject({
             id: str,

@@ -18,7 +18,8 @@ import { checkJourney, type Violation } from '../../domain/invariants.js';
 import { journeyWorkflowId } from '../../domain/journeyIds.js';
 import { JOURNEY_TASK_QUEUE } from '../../temporal/taskQueue.js';
 import type { JourneyState, TimelineEntry } from '../../domain/journey.js';
-import { computeMetrics, type AuditEvent, type Metrics } from '../../domain/metrics.js';
+import type { AuditEvent, Metrics } from '../../domain/metrics.js';
+import { metricsFor } from '../../lambdas/evaluation.js';
 import { findTeam, routeToTeam, type Programme } from '../../domain/programme.js';
 import type { JourneyReferral } from '../../domain/referral.js';
 import { createJourneyGateway } from '../../lambdas/journeyGateway.js';
@@ -443,7 +444,14 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
         const fromTrails = started
           .filter((j) => j.programmeId === p.id)
           .reduce((n, j) => n + trails.get(j.index)!.length, 0);
-        const actual = computeMetrics(events, { from, to });
+        // The API's own gathering (lambdas/evaluation.ts): the same events, and the marks of entered-in-error.
+        const actual = await metricsFor(read, {
+          programmes: [p],
+          teamIds: p.teams.map((t) => t.id),
+          programmeId: p.id,
+          from,
+          to,
+        });
         const expected = expectedMetrics(year, p.id);
         const mismatches = compareMetrics(actual, expected);
         if (events.length !== fromTrails)

@@ -146,7 +146,7 @@ export interface ExpectedMetrics {
     total: number;
     byReason: Record<string, number>;
     byGoalsMet: Record<string, number>;
-    placeOfDeathAchieved: { yes: number; no: number };
+    placeOfDeathAchieved: { yes: number; no: number; deaths: number; notRecorded: number; rate: number | null };
   };
 }
 
@@ -1248,6 +1248,12 @@ export function expectedMetrics(year: SimulatedYear, programmeId: string): Expec
       placeOfDeathAchieved: {
         yes: closures.filter((c) => c.placeOfDeathAchieved === true).length,
         no: closures.filter((c) => c.placeOfDeathAchieved === false).length,
+        deaths: closures.filter((c) => c.reason === 'deceased').length,
+        notRecorded: closures.filter((c) => c.reason === 'deceased' && c.placeOfDeathAchieved === undefined).length,
+        rate: rate(
+          closures.filter((c) => c.placeOfDeathAchieved === true).length,
+          closures.filter((c) => c.placeOfDeathAchieved !== undefined).length,
+        ),
       },
     },
   };
