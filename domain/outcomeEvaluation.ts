@@ -9,8 +9,11 @@
  * statistics library), as a commissioner's analyst would compute it; with fewer than two people
  * there is none.
  */
-import { jStat } from 'jstat';
+// jStat is UMD: Node's ESM loader (npm start, the Lambda) sees only its default export.
+import jstat from 'jstat';
 import { reliableChange, type Scale } from './outcomeMeasures.js';
+
+const { jStat } = jstat;
 
 /** One person's baseline and, when they have one, later score on the scale. */
 export interface PersonScores {

@@ -8,7 +8,7 @@
  * across services the 95% interval the metrics report covers the true mean change at its stated
  * rate. Fast and pure: no Temporal (the simulated year checks the audit trail end to end).
  */
-import { jStat } from 'jstat';
+import jstat from 'jstat';
 import { describe, expect, it } from 'vitest';
 import { parseProgrammes } from '../../config/programmeFiles.js';
 import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
@@ -161,7 +161,7 @@ describe('outcome figures against the truth', () => {
       const n = r.changes.length;
       const m = r.changes.reduce((a, b) => a + b, 0) / n;
       const sd = Math.sqrt(r.changes.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1));
-      const half = jStat.studentt.inv(0.9, n - 1) * (sd / Math.sqrt(n));
+      const half = jstat.jStat.studentt.inv(0.9, n - 1) * (sd / Math.sqrt(n));
       return m - half <= TRUE_CHANGE && TRUE_CHANGE <= m + half;
     }).length;
     expect(at80).toBeLessThan(low);
