@@ -203,6 +203,9 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
           ...(r.carer ? { carer: r.carer } : {}),
           ...(r.referrerOrganisation ? { referrerOrganisation: r.referrerOrganisation } : {}),
           admissionsLast12Months: r.admissionsLast12Months,
+          ...(r.emergencyAdmissions6Months !== undefined
+            ? { emergencyAdmissions6Months: r.emergencyAdmissions6Months }
+            : {}),
           consentGiven: true,
         };
         const status = await gateway.refer(p, patientOf(j), referral);
@@ -574,6 +577,7 @@ export function compareMetrics(actual: Metrics, expected: ExpectedMetrics): stri
   same('contactAttempts', actual.contactAttempts, expected.contactAttempts);
   same('escalationsByLevel', actual.escalationsByLevel, expected.escalationsByLevel);
   same('closures', actual.closures, expected.closures);
+  same('admissionsBeforeAfter', actual.admissionsBeforeAfter, expected.admissionsBeforeAfter);
   const w = actual.referralToAssessmentDays;
   const x = expected.referralToAssessment;
   const close = (a: number | null, b: number | null) =>

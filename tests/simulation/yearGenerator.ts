@@ -46,6 +46,8 @@ export interface SimReferral {
   livesAlone: boolean;
   carer?: { relationship: string; strain: boolean };
   admissionsLast12Months: number;
+  /** The referrer's count of emergency admissions in the 6 months before (evaluation's "before"), when given. */
+  emergencyAdmissions6Months?: number;
 }
 
 export type SimAction =
@@ -120,7 +122,8 @@ export interface JourneyRecord {
   referralSources: Source[];
   met: { deadline: string; onTime: boolean }[];
   steps: { deadline: string; kind: 'reminder' | 'overdue' | 'escalation'; level: 0 | 1 | 2; at: number }[];
-  admissions: { readmission: boolean }[];
+  /** Admissions the hospital did not cancel, with when the journey heard of each. */
+  admissions: { readmission: boolean; at: number }[];
   discharges: number;
   /** Deaths in hospital, transfers to another hospital, day cases, and unanswered follow-up calls. */
   deaths: number;
@@ -147,6 +150,16 @@ export interface ExpectedMetrics {
     byReason: Record<string, number>;
     byGoalsMet: Record<string, number>;
     placeOfDeathAchieved: { yes: number; no: number; deaths: number; notRecorded: number; rate: number | null };
+  };
+  admissionsBeforeAfter: {
+    of: number;
+    measured: number;
+    completeness: number | null;
+    before: number;
+    after: number;
+    afterAll: number;
+    meanBefore: number | null;
+    meanAfter: number | null;
   };
 }
 
@@ -648,6 +661,9 @@ function simulateJourney(
     livesAlone: profile.livesAlone,
     ...(profile.carer ? { carer: profile.carer } : {}),
     admissionsLast12Months: profile.admissions,
+    // Seven first referrals in ten give the count, drawn apart from the year's random stream so
+    // that the rest of the year is the year it was.
+    ...(referralNo === 1 && (index * 7919) % 10 < 7 ? { emergencyAdmissions6Months: (index * 31) % 5 } : {}),
   });
 
   // ---- Referral and triage
@@ -1041,7 +1057,7 @@ function simulateJourney(
             location: pick(rnd, ['Ward 7', 'AMU', 'Ward 12 (elderly care)', 'Respiratory ward']),
             resend: chance(rnd, 0.1),
           });
-          m.record.admissions.push({ readmission });
+          m.record.admissions.push({ readmission, at: t });
           readmittedBefore = stepUpAfterReadmission;
           if (readmission) stepUpAfterReadmission = true;
           for (const d of m.deadlines)
@@ -1224,7 +1240,38 @@ export function expectedMetrics(year: SimulatedYear, programmeId: string): Expec
   const contacted = met.filter((x) => x.deadline === 'post-discharge-contact' && x.onTime).length;
   const admissions = records.flatMap((r) => r.admissions);
   const sources = records.flatMap((r) => r.referralSources);
+  // Admissions before and after referral (docs/evaluation.md): people whose 6 calendar months after
+  // referral ended in the year with the journey open throughout; closure is a journey's last event.
+  const cohort = year.journeys
+    .filter((j) => j.programmeId === programmeId)
+    .flatMap((j) => {
+      const own = year.events.filter((e) => e.journey === j.index);
+      const referral = own.find((e) => e.action.type === 'refer')!;
+      const sixMonths = new Date(referral.at);
+      sixMonths.setUTCMonth(sixMonths.getUTCMonth() + 6);
+      const ends = sixMonths.getTime();
+      const record = year.records[j.index]!;
+      const closedAt = record.closure ? own.at(-1)!.at : Infinity;
+      if (ends < year.start || ends >= year.end || closedAt < ends) return [];
+      const after = record.admissions.filter((a) => a.at >= referral.at && a.at < ends).length;
+      const told = referral.action.type === 'refer' ? referral.action.referral.emergencyAdmissions6Months : undefined;
+      return [{ told, after }];
+    });
+  const told = cohort.filter((c) => c.told !== undefined);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const before = sum(told.map((c) => c.told!));
+  const afterTold = sum(told.map((c) => c.after));
   return {
+    admissionsBeforeAfter: {
+      of: cohort.length,
+      measured: told.length,
+      completeness: rate(told.length, cohort.length),
+      before,
+      after: afterTold,
+      afterAll: sum(cohort.map((c) => c.after)),
+      meanBefore: told.length ? Math.round((before / told.length) * 1000) / 1000 : null,
+      meanAfter: told.length ? Math.round((afterTold / told.length) * 1000) / 1000 : null,
+    },
     referrals: { total: sources.length, bySource: tally(sources) },
     referralToAssessment: { count: waits.length, median: percentile(waits, 50), p90: percentile(waits, 90) },
     onTime: { assessment: onTime('assessment'), 'care-plan': onTime('care-plan'), review: onTime('review') },
