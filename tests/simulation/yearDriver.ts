@@ -43,6 +43,7 @@ import {
   DAY,
   expectedMetrics,
   generateYear,
+  withOutcomeMeasures,
   type ExpectedMetrics,
   type SimEvent,
   type SimJourney,
@@ -121,7 +122,8 @@ async function pool<T>(items: T[], limit: number, run: (item: T) => Promise<void
 export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptions): Promise<YearResult> {
   const wallStart = Date.now();
   const concurrency = opts.concurrency ?? 32;
-  const programmes: Programme[] = builtIn;
+  // The example programmes, each taking the outcome measures its people would be asked.
+  const programmes: Programme[] = withOutcomeMeasures(builtIn);
   const programme = (id: string) => programmes.find((p) => p.id === id)!;
 
   // The year starts at the next midnight (UTC) on the test server's clock.
@@ -286,7 +288,11 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
             ...(a.goalsMet ? { goalsMet: a.goalsMet } : {}),
             ...(a.placeOfDeathAchieved !== undefined ? { placeOfDeathAchieved: a.placeOfDeathAchieved } : {}),
           },
+          ...(a.measures ? { measures: a.measures } : {}),
         });
+        return;
+      case 'measure':
+        await command(h, 'record-measure', { by: await coordinator(j), instrument: a.instrument, answers: a.answers });
         return;
       case 'hospital': {
         // As the ADT feed does: the event goes to the patient's open journey in every programme.
@@ -578,6 +584,15 @@ export function compareMetrics(actual: Metrics, expected: ExpectedMetrics): stri
   same('escalationsByLevel', actual.escalationsByLevel, expected.escalationsByLevel);
   same('closures', actual.closures, expected.closures);
   same('admissionsBeforeAfter', actual.admissionsBeforeAfter, expected.admissionsBeforeAfter);
+  same(
+    'outcomes',
+    actual.outcomes.map((o) => ({
+      instrument: o.instrument,
+      scale: o.scale,
+      points: o.points.map((x) => ({ point: x.point, measured: x.measured, of: x.of, meanChange: x.meanChange })),
+    })),
+    expected.outcomes,
+  );
   const w = actual.referralToAssessmentDays;
   const x = expected.referralToAssessment;
   const close = (a: number | null, b: number | null) =>
