@@ -199,6 +199,25 @@ export function createRecordReads(doc: DynamoDBDocumentClient, TableName: string
     },
 
     /**
+     * The entries marked entered in error of many journeys (their corrections items, 100 to a
+     * batch read), for evaluation to leave out. Marks from before issue 20, kept in a journey's
+     * own partition, are not read: they predate outcome measures, which are all evaluation asks of.
+     */
+    async entriesInErrorOf(journeyIds: readonly string[]): Promise<Map<string, Set<number>>> {
+      const marks = new Map<string, Set<number>>();
+      const ids = [...new Set(journeyIds)];
+      for (let i = 0; i < ids.length; i += 100) {
+        const found = await consistentBatch(ids.slice(i, i + 100).map((id) => keys.entriesInError(id)));
+        for (const item of found) {
+          const journeyId = (item.pk as string).slice('CORRECTION#'.length);
+          const seqs = marksIn(item).map((m) => m.seq);
+          if (seqs.length > 0) marks.set(journeyId, new Set(seqs));
+        }
+      }
+      return marks;
+    },
+
+    /**
      * Marks an entry of a journey's record as entered in error, with why and by whom: the entry
      * stays as it was, readable, and the mark is kept beside it, in the journey's corrections
      * item (an attribute per entry, set once). It changes what the record says, not what the

@@ -6,6 +6,7 @@
 import { iso } from './durations.js';
 import type { By, CloseCommand } from './commands.js';
 import { cancel, JourneyRuleError, phaseError, record, setPhase, type JourneyState } from './journeyState.js';
+import { checkClosureMeasures, recordClosureMeasures } from './measuresDue.js';
 
 // ---------------------------------------------------------------------------------------------
 // Closing
@@ -25,10 +26,13 @@ export function checkClose(s: JourneyState, cmd: CloseCommand): void {
       'invalid',
       `a bereavement contact with the carer is due by ${bereavement.dueAt}: record it (reached, or declined by the carer) before closing`,
     );
+  checkClosureMeasures(s, cmd);
 }
 
 export function close(s: JourneyState, cmd: By<CloseCommand>, now: number): void {
   checkClose(s, cmd);
+  // The measures taken at closure go in first: they meet the measure then due, not cancel it.
+  recordClosureMeasures(s, cmd, now);
   for (const d of s.deadlines) cancel(s, d, 'journey closed');
   s.closure = { reason: cmd.reason, outcome: cmd.outcome, at: iso(now), by: cmd.by.sub };
   if (s.coordinatorId) s.outbox.push({ type: 'release', coordinatorId: s.coordinatorId });

@@ -145,12 +145,16 @@ export const reviewCommand = z.lazy(() =>
  * An outcome measure, completed (issue 21): the instrument, and for each of its items the index of
  * the answer given (domain/outcomeMeasures.ts). Scored by the journey, never by the sender.
  */
+const measureAnswers = () => ({
+  instrument: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be an instrument id such as phq-9'),
+  answers: z.record(localId, z.int().min(0).max(20)).refine((a) => Object.keys(a).length <= 100, {
+    message: 'at most 100 answers',
+  }),
+});
+
 export const recordMeasureCommand = z.lazy(() =>
   z.object({
-    instrument: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be an instrument id such as phq-9'),
-    answers: z.record(localId, z.int().min(0).max(20)).refine((a) => Object.keys(a).length <= 100, {
-      message: 'at most 100 answers',
-    }),
+    ...measureAnswers(),
     /** When it was completed; defaults to now, never in the future. */
     at: dateTime.optional(),
     notes: text(4000).optional(),
@@ -234,7 +238,15 @@ export const reportedDischargeCommand = z.lazy(() =>
 );
 
 export const closeCommand = z.lazy(() =>
-  z.object({ reason: z.enum(closeReasons), outcome: closeOutcomeSchema.default({}) }),
+  z.object({
+    reason: z.enum(closeReasons),
+    outcome: closeOutcomeSchema.default({}),
+    /**
+     * The outcome measures taken at closure (issue 21), each the programme's with `atClosure`:
+     * recorded, as the closure occasion, before the journey closes. Never after a death.
+     */
+    measures: z.array(z.object(measureAnswers())).max(10).optional(),
+  }),
 );
 
 /**

@@ -129,6 +129,10 @@ export function receiveReferral(s: JourneyState, referral: JourneyReferral, now:
       source: referral.source,
       urgency: referral.urgency,
       referralId: referral.referralId,
+      // Evaluation's "before" (domain/evaluationFigures.ts), carried here so no read of the referral is needed.
+      ...(referral.emergencyAdmissions6Months !== undefined
+        ? { emergencyAdmissions6Months: referral.emergencyAdmissions6Months }
+        : {}),
     },
   );
   if (!merged) {

@@ -237,8 +237,8 @@ export interface JourneyState {
 /** One recorded outcome measure, as the journey keeps it: the scores, not the answers (those are in the record). */
 export interface RecordedMeasure {
   instrument: string;
-  /** The first of its instrument in the journey is the baseline. */
-  occasion: 'baseline' | 'follow-up';
+  /** The first of its instrument in the journey is the baseline; one taken with the close command, the closure. */
+  occasion: 'baseline' | 'follow-up' | 'closure';
   at: string;
   by: string;
   scores: ScaleScore[];

@@ -8,7 +8,7 @@
  * at once, whatever the score (HAZ-34).
  */
 import { iso, ms } from './durations.js';
-import type { By, RecordMeasureCommand } from './commands.js';
+import type { By, CloseCommand, RecordMeasureCommand } from './commands.js';
 import { scoreMeasure, type Instrument, type ScaleScore } from './outcomeMeasures.js';
 import { instrumentOf } from './programme.js';
 import {
@@ -35,6 +35,16 @@ export const MEASURES_KEPT = 100;
 function keptMeasures(measures: RecordedMeasure[]): RecordedMeasure[] {
   let over = measures.length - MEASURES_KEPT;
   return measures.filter((m) => m.occasion === 'baseline' || over-- <= 0);
+}
+
+/** What a later measure's audit event says of its baseline (docs/evaluation.md). */
+function baselineData(baseline: RecordedMeasure, at: number): Record<string, string | number> {
+  return {
+    baselineAt: baseline.at,
+    ...(baseline.seq !== undefined ? { baselineSeq: baseline.seq } : {}),
+    daysSinceBaseline: Math.round(((at - ms(baseline.at)) / 86_400_000) * 100) / 100,
+    ...Object.fromEntries(baseline.scores.map((x) => [`baseline.${x.scale}`, x.score])),
+  };
 }
 
 export const measureDeadline = (instrument: string): string => `measure:${instrument}`;
@@ -96,19 +106,86 @@ export function recordMeasure(s: JourneyState, cmd: By<RecordMeasureCommand>, no
   const { instrument, every, scores, alerts } = checkRecordMeasure(s, cmd, now);
   const at = cmd.at ? ms(cmd.at) : now;
   const occasion = measuresOf(s, instrument.id).length === 0 ? 'baseline' : 'follow-up';
+  const measure = takeMeasure(s, { instrument, scores, alerts }, occasion, at, cmd.by, now);
+  meet(s, openMeasure(s, instrument.id), at, cmd.by);
+  // Named by the record entry of the measure that opened it: unique however many a journey keeps.
+  const next = `${measureDeadline(instrument.id)}#${measure.seq}`;
+  openDeadlineNamed(s, measureDeadline(instrument.id), now, dueAfter(s, at, every), next);
+}
+
+/**
+ * The measures a close command carries, scored; throws a JourneyRuleError when one cannot be
+ * taken: after a death, one the programme does not take at closure, one given twice, or one
+ * incomplete.
+ */
+export function checkClosureMeasures(
+  s: JourneyState,
+  cmd: Pick<CloseCommand, 'reason' | 'measures'>,
+): { instrument: Instrument; scores: ScaleScore[]; alerts: string[] }[] {
+  const given = cmd.measures ?? [];
+  if (given.length > 0 && cmd.reason === 'deceased')
+    throw new JourneyRuleError('invalid', 'no outcome measure is taken at closure after the person has died');
+  const seen = new Set<string>();
+  return given.map((m) => {
+    const schedule = s.programme.outcomes?.measures.find((x) => x.instrument === m.instrument && x.atClosure);
+    const instrument = schedule ? instrumentOf(s.programme, m.instrument) : undefined;
+    if (!instrument) {
+      const taken = s.programme.outcomes?.measures.filter((x) => x.atClosure).map((x) => x.instrument) ?? [];
+      throw new JourneyRuleError(
+        'invalid',
+        `${s.programme.name} takes no ${m.instrument} at closure; it takes ${taken.length > 0 ? taken.join(', ') : 'none'}`,
+      );
+    }
+    if (seen.has(instrument.id)) throw new JourneyRuleError('invalid', `${instrument.name} is given twice`);
+    seen.add(instrument.id);
+    const scored = scoreMeasure(instrument, m.answers);
+    if (!scored.ok)
+      throw new JourneyRuleError(
+        'invalid',
+        `${instrument.name} is not complete: ${scored.errors.map((e) => `${e.item}: ${e.message}`).join('; ')}`,
+      );
+    return { instrument, scores: scored.scores, alerts: scored.alerts };
+  });
+}
+
+/**
+ * Records the measures taken at closure, as the closure occasion, and meets any measure then due:
+ * called by closing, before the journey's deadlines are cancelled. An answer on self-harm still
+ * reaches the co-ordinator and the lead at once (HAZ-34).
+ */
+export function recordClosureMeasures(s: JourneyState, cmd: By<CloseCommand>, now: number): void {
+  for (const taken of checkClosureMeasures(s, cmd)) {
+    takeMeasure(s, taken, 'closure', now, cmd.by, now);
+    meet(s, openMeasure(s, taken.instrument.id), now, cmd.by);
+  }
+}
+
+/** Records one scored measure: the audit entry (with its baseline), the journey's copy, and any alert. */
+function takeMeasure(
+  s: JourneyState,
+  { instrument, scores, alerts }: { instrument: Instrument; scores: ScaleScore[]; alerts: string[] },
+  occasion: RecordedMeasure['occasion'],
+  at: number,
+  by: By<RecordMeasureCommand>['by'],
+  now: number,
+): RecordedMeasure {
+  const baseline = measuresOf(s, instrument.id).find((m) => m.occasion === 'baseline');
   const described = scores
     .map((score) => {
       const scale = instrument.scales.find((x) => x.id === score.scale)!;
       return `${scale.label} ${score.score}${score.band ? ` (${score.band})` : ''}`;
     })
     .join('; ');
-  record(s, now, 'measure.recorded', cmd.by, `${instrument.name}, ${occasion}: ${described}`, {
+  record(s, now, 'measure.recorded', by, `${instrument.name}, ${occasion}: ${described}`, {
     instrument: instrument.id,
     occasion,
     at: iso(at),
     ...Object.fromEntries(scores.map((x) => [`score.${x.scale}`, x.score])),
+    // A later measure carries its baseline, so evaluation can pair the two however long ago the
+    // baseline was, and leave the pair out when the baseline is marked entered in error.
+    ...(occasion !== 'baseline' && baseline ? baselineData(baseline, at) : {}),
   });
-  const measure: RecordedMeasure = { instrument: instrument.id, occasion, at: iso(at), by: cmd.by.sub, scores };
+  const measure: RecordedMeasure = { instrument: instrument.id, occasion, at: iso(at), by: by.sub, scores };
   measure.seq = s.counters.seq;
   s.measures = keptMeasures([...(s.measures ?? []), measure]);
   for (const item of alerts) {
@@ -124,8 +201,5 @@ export function recordMeasure(s: JourneyState, cmd: By<RecordMeasureCommand>, no
         message: `${instrument.name}: "${label}" was answered other than "not at all". Review the person's safety today.`,
       });
   }
-  meet(s, openMeasure(s, instrument.id), at, cmd.by);
-  // Named by the record entry of the measure that opened it: unique however many a journey keeps.
-  const next = `${measureDeadline(instrument.id)}#${measure.seq}`;
-  openDeadlineNamed(s, measureDeadline(instrument.id), now, dueAfter(s, at, every), next);
+  return measure;
 }

@@ -3,6 +3,16 @@
  * and when — so what the service reports is what happened. Pure: the API feeds it the events of a
  * team (or a programme's teams) in a period.
  */
+import {
+  admissionsBeforeAfter,
+  caseloadDays,
+  outcomeFigures,
+  type AdmissionsBeforeAfter,
+  type CaseloadDays,
+  type EvaluationContext,
+  type OutcomeFigures,
+} from './evaluationFigures.js';
+
 export interface AuditEvent {
   journeyId: string;
   programmeId: string;
@@ -35,8 +45,18 @@ export interface Metrics {
     total: number;
     byReason: Record<string, number>;
     byGoalsMet: Record<string, number>;
-    placeOfDeathAchieved: { yes: number; no: number };
+    /**
+     * Of the deaths (closures as deceased), those recorded as in the person's preferred place
+     * (`yes`) or not (`no`); `rate` is yes of yes + no, and deaths neither says are not recorded.
+     */
+    placeOfDeathAchieved: { yes: number; no: number; deaths: number; notRecorded: number; rate: number | null };
   };
+  /** Change from baseline per instrument and scale, at each follow-up point and at closure (docs/evaluation.md). */
+  outcomes: OutcomeFigures[];
+  /** Emergency admissions in the 6 months before referral and the 6 months after. */
+  admissionsBeforeAfter: AdmissionsBeforeAfter;
+  /** Days people were on each co-ordinator's caseload in the period. */
+  caseloadDays: CaseloadDays[];
 }
 
 const DAY = 86_400_000;
@@ -74,7 +94,17 @@ function cancelledByHospital(events: AuditEvent[]): Set<AuditEvent> {
   return undone;
 }
 
-export function computeMetrics(events: AuditEvent[], period: { from: Date; to: Date }): Metrics {
+/**
+ * The whole metrics object of a period: the one function the API, the CSV and the quarterly report
+ * compute figures with. `events` may reach back before the period (`EVALUATION_LOOKBACK_DAYS`):
+ * every count but evaluation's is of the events in the period alone. Without `context` (the
+ * programmes, and the entries marked entered in error) there are no outcome figures.
+ */
+export function computeMetrics(
+  events: AuditEvent[],
+  period: { from: Date; to: Date },
+  context: EvaluationContext = { programmes: [] },
+): Metrics {
   const inPeriod = events.filter((e) => e.at >= period.from.toISOString() && e.at < period.to.toISOString());
   const of = (type: string) => inPeriod.filter((e) => e.type === type);
   const count = (list: AuditEvent[], key: (e: AuditEvent) => string) =>
@@ -101,6 +131,11 @@ export function computeMetrics(events: AuditEvent[], period: { from: Date; to: D
   const admissions = of('hospital.admitted').filter((e) => !cancelled.has(e));
   const steps = of('deadline.step').filter((e) => e.data?.kind === 'escalation' || e.data?.kind === 'overdue');
   const closed = of('journey.closed');
+  const deaths = closed.filter((e) => e.data?.reason === 'deceased');
+  const achieved = {
+    yes: closed.filter((e) => e.data?.placeOfDeathAchieved === true).length,
+    no: closed.filter((e) => e.data?.placeOfDeathAchieved === false).length,
+  };
 
   return {
     period: { from: period.from.toISOString(), to: period.to.toISOString() },
@@ -131,10 +166,15 @@ export function computeMetrics(events: AuditEvent[], period: { from: Date; to: D
         (e) => String(e.data?.goalsMet),
       ),
       placeOfDeathAchieved: {
-        yes: closed.filter((e) => e.data?.placeOfDeathAchieved === true).length,
-        no: closed.filter((e) => e.data?.placeOfDeathAchieved === false).length,
+        ...achieved,
+        deaths: deaths.length,
+        notRecorded: deaths.filter((e) => typeof e.data?.placeOfDeathAchieved !== 'boolean').length,
+        rate: rate(achieved.yes, achieved.yes + achieved.no),
       },
     },
+    outcomes: outcomeFigures(events, period, context),
+    admissionsBeforeAfter: admissionsBeforeAfter(events, period, cancelled),
+    caseloadDays: caseloadDays(events, period),
   };
 }
 
@@ -153,10 +193,32 @@ export type Shown<T> = T extends number
   ? number | string
   : T extends string | null | boolean
     ? T
-    : { [K in keyof T]: K extends 'rate' | 'median' | 'p90' ? T[K] : Shown<T[K]> };
+    : { [K in keyof T]: K extends Derived ? T[K] : Shown<T[K]> };
 
-/** Keys whose value is worked out from the counts beside it, never a count itself. */
-const DERIVED = new Set(['rate', 'median', 'p90']);
+/**
+ * Keys whose value is worked out from the counts beside it, never a count itself: hidden (null)
+ * when a count beside them is. A mean or interval of a hidden number of people would give it back.
+ */
+const DERIVED_KEYS = [
+  'rate',
+  'median',
+  'p90',
+  'completeness',
+  'meanBaseline',
+  'meanLater',
+  'meanChange',
+  'ci95',
+  'improvedRate',
+  'deterioratedRate',
+  'meanBefore',
+  'meanAfter',
+  'days',
+] as const;
+/** Keys that define a figure (a point's days after baseline, an instrument's threshold), never counts of people. */
+const DEFINING_KEYS = ['daysAfterBaseline', 'reliableChangePoints'] as const;
+type Derived = (typeof DERIVED_KEYS)[number] | (typeof DEFINING_KEYS)[number];
+const DERIVED = new Set<string>(DERIVED_KEYS);
+const DEFINING = new Set<string>(DEFINING_KEYS);
 
 export function withSmallNumbersSuppressed<T extends object>(metrics: T, below: number): Shown<T> {
   const hide = (value: unknown): unknown => {
@@ -165,7 +227,8 @@ export function withSmallNumbersSuppressed<T extends object>(metrics: T, below: 
     let hidden = false;
     const shown: Record<string, unknown> = {};
     for (const [key, v] of Object.entries(value)) {
-      if (typeof v === 'number' && !DERIVED.has(key) && Number.isInteger(v) && v > 0 && v < below) {
+      if (DEFINING.has(key)) shown[key] = v;
+      else if (typeof v === 'number' && !DERIVED.has(key) && Number.isInteger(v) && v > 0 && v < below) {
         shown[key] = `<${below}`;
         hidden = true;
       } else shown[key] = hide(v);

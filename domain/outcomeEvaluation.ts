@@ -9,8 +9,11 @@
  * statistics library), as a commissioner's analyst would compute it; with fewer than two people
  * there is none.
  */
-import { jStat } from 'jstat';
+// jStat is UMD: Node's ESM loader (npm start, the Lambda) sees only its default export.
+import jstat from 'jstat';
 import { reliableChange, type Scale } from './outcomeMeasures.js';
+
+const { jStat } = jstat;
 
 /** One person's baseline and, when they have one, later score on the scale. */
 export interface PersonScores {
@@ -18,7 +21,8 @@ export interface PersonScores {
   later?: number;
 }
 
-export interface ChangeFromBaseline {
+// A type, not an interface: the metrics response schema (lambdas/responses.ts) checks it fits.
+export type ChangeFromBaseline = {
   /** People with a later measure, of all with a baseline. */
   measured: number;
   of: number;
@@ -29,7 +33,7 @@ export interface ChangeFromBaseline {
   ci95: [number, number] | null;
   /** Counts and shares of `measured`; null where the scale publishes no reliable change. */
   reliable: { improved: number; deteriorated: number; unchanged: number } | null;
-}
+};
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -124,6 +124,11 @@ export const outcomesSchema = z.lazy(() =>
             baselineWithin: positiveDuration.default('P14D'),
             /** How long after each measure the next is due. */
             every: positiveDuration,
+            /**
+             * Whether it is taken again when the journey closes (with the close command), other
+             * than after a death: the "at closure" figure of evaluation (docs/evaluation.md).
+             */
+            atClosure: z.boolean().default(true),
           }),
         )
         .min(1),

@@ -76,6 +76,12 @@ export const referralSchema = z.lazy(() =>
     carer: carerSchema.optional(),
     admissionsLast12Months: z.number().int().min(0).max(365).optional(),
     /**
+     * The referrer's count of the person's emergency admissions in the 6 months before this
+     * referral: what evaluation compares the 6 months after with (carepath hears of admissions only
+     * once the journey exists). Left out when the referrer does not know.
+     */
+    emergencyAdmissions6Months: z.number().int().min(0).max(183).optional(),
+    /**
      * The referrer reports a risk of suicide: after a discharge the person is followed up within the
      * programme's shorter time, where it sets one (NICE QS159: 48 hours).
      */
@@ -119,6 +125,8 @@ export const journeyReferralSchema = z.lazy(() =>
     livesAlone: z.boolean().optional(),
     carer: z.object({ relationship: z.string().max(100).optional(), strain: z.boolean().optional() }).optional(),
     admissionsLast12Months: z.number().int().min(0).max(365).optional(),
+    /** The referrer's count of emergency admissions in the 6 months before referral (evaluation). */
+    emergencyAdmissions6Months: z.number().int().min(0).max(183).optional(),
     consentGiven: z.boolean(),
     /** The referrer reports a risk of suicide (HAZ-08). */
     suicideRisk: z.boolean().optional(),

@@ -13,7 +13,13 @@ export function programmeDirectory(programmes: Programme[]) {
     recordsPlaceOfDeath: p.recordsPlaceOfDeath,
     // The outcome measures it takes, each with its instrument in full: the dashboard's form asks its items.
     ...(p.outcomes
-      ? { outcomes: p.outcomes.measures.map((m) => ({ instrument: instrumentOf(p, m.instrument)!, every: m.every })) }
+      ? {
+          outcomes: p.outcomes.measures.map((m) => ({
+            instrument: instrumentOf(p, m.instrument)!,
+            every: m.every,
+            atClosure: m.atClosure,
+          })),
+        }
       : {}),
     teams: p.teams.map((t) => ({
       id: t.id,

@@ -20,6 +20,7 @@ export const FHIR_SYSTEMS = {
   referralSource: `${CAREPATH}/referral-source`,
   livesAlone: `${CAREPATH}/StructureDefinition/lives-alone`,
   admissions: `${CAREPATH}/StructureDefinition/admissions-last-12-months`,
+  emergencyAdmissions6Months: `${CAREPATH}/StructureDefinition/emergency-admissions-6-months`,
   carerStrain: `${CAREPATH}/StructureDefinition/carer-strain`,
   consent: `${CAREPATH}/StructureDefinition/consent-given`,
 };
@@ -222,6 +223,11 @@ export function referralFromFhir(body: unknown): Intake<Record<string, unknown>>
         : {}),
       ...(ext(request.extension, FHIR_SYSTEMS.admissions)
         ? { admissionsLast12Months: ext(request.extension, FHIR_SYSTEMS.admissions)!.valueInteger }
+        : {}),
+      ...(ext(request.extension, FHIR_SYSTEMS.emergencyAdmissions6Months)
+        ? {
+            emergencyAdmissions6Months: ext(request.extension, FHIR_SYSTEMS.emergencyAdmissions6Months)!.valueInteger,
+          }
         : {}),
       ...(strain !== undefined ? { carer: { strain } } : {}),
       consent: consentExtension

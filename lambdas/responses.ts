@@ -94,6 +94,37 @@ const _devUserFits: Fits<DevUser, (typeof devDirectory)['shape']['users']['eleme
 const rate = z.number().nullable();
 /** A count, or, for someone outside the team, a small one hidden as "<5" (domain/metrics.ts). */
 const count = z.union([int, z.string().regex(/^<\d+$/)]);
+/** Change from baseline at one follow-up point (or closure), with who it is of (docs/evaluation.md). */
+const outcomePoint = z.looseObject({
+  point: str,
+  daysAfterBaseline: int.nullable(),
+  measured: count,
+  of: count,
+  completeness: rate,
+  meanBaseline: rate,
+  meanLater: rate,
+  meanChange: rate,
+  ci95: z.tuple([z.number(), z.number()]).nullable(),
+  reliable: z
+    .looseObject({
+      improved: count,
+      deteriorated: count,
+      unchanged: count,
+      improvedRate: rate,
+      deterioratedRate: rate,
+    })
+    .nullable(),
+});
+const outcomeFigures = z.looseObject({
+  programme: str,
+  instrument: str,
+  name: str,
+  scale: str,
+  label: str,
+  higherIs: z.enum(['worse', 'better']),
+  reliableChangePoints: z.number().nullable(),
+  points: z.array(outcomePoint),
+});
 /** What computeMetrics works out; the route adds which programme and teams it covers, and caseloads. */
 const computed = z.looseObject({
   period: z.looseObject({ from: instant, to: instant }),
@@ -103,7 +134,23 @@ const computed = z.looseObject({
   postDischargeContact: z.looseObject({ discharges: count, contactedInWindow: count, rate }),
   readmissions: z.looseObject({ admissions: count, within30Days: count }),
   escalationsByLevel: z.looseObject({ 0: count, 1: count, 2: count }),
-  closures: z.looseObject({ total: z.unknown(), byReason: z.unknown() }),
+  closures: z.looseObject({
+    total: z.unknown(),
+    byReason: z.unknown(),
+    placeOfDeathAchieved: z.looseObject({ yes: count, no: count, deaths: count, notRecorded: count, rate }),
+  }),
+  outcomes: z.array(outcomeFigures),
+  admissionsBeforeAfter: z.looseObject({
+    of: count,
+    measured: count,
+    completeness: rate,
+    before: count,
+    after: count,
+    afterAll: count,
+    meanBefore: rate,
+    meanAfter: rate,
+  }),
+  caseloadDays: z.array(z.looseObject({ teamId: str, coordinatorId: str, people: count, days: z.number().nullable() })),
 });
 const _metricsFits: Fits<Metrics, typeof computed> = true;
 const metrics = z.looseObject({
@@ -155,7 +202,9 @@ export const responses = {
         description: str.optional(),
         recordsPlaceOfDeath: bool,
         /** The outcome measures it takes, each instrument in full (domain/outcomeMeasures.ts). */
-        outcomes: z.array(z.looseObject({ instrument: z.looseObject({ id: str, name: str }), every: str })).optional(),
+        outcomes: z
+          .array(z.looseObject({ instrument: z.looseObject({ id: str, name: str }), every: str, atClosure: bool }))
+          .optional(),
         teams: z.array(
           z.looseObject({
             id: str,

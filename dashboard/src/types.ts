@@ -66,7 +66,7 @@ export interface ProgrammeDirectory {
   description?: string;
   recordsPlaceOfDeath: boolean;
   /** The outcome measures it takes, each instrument in full. */
-  outcomes?: { instrument: Instrument; every: string }[];
+  outcomes?: { instrument: Instrument; every: string; atClosure?: boolean }[];
   teams: TeamDirectory[];
 }
 

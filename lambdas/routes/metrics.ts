@@ -1,7 +1,8 @@
 /**
  * Evaluation metrics per programme, team and period, with each co-ordinator's caseload.
  */
-import { computeMetrics, withSmallNumbersSuppressed } from '../../domain/metrics.js';
+import { withSmallNumbersSuppressed } from '../../domain/metrics.js';
+import { metricsFor } from '../evaluation.js';
 import { responses } from '../responses.js';
 import { canSeeTeam, json, problem, TEAM_SCOPED, type Route } from './shared.js';
 
@@ -40,9 +41,6 @@ export const metricsRoutes: Route[] = [
       const visible = teams.filter(({ team }) => canSeeTeam(caller, team.id));
       if (visible.length === 0) return problem(ctx, 403, 'Forbidden', 'None of these teams is yours.');
       const teamIds = [...new Set(visible.map((v) => v.team.id))];
-      const events = (await Promise.all(teamIds.map((t) => deps.read.eventsOfTeam(t, from, to))))
-        .flat()
-        .filter((e) => !q.programme || e.programmeId === q.programme);
       const caseload = await Promise.all(
         visible.map(async ({ programme: p, team }) => {
           const counts = new Map((await deps.read.caseloads(team.id)).map((c) => [c.coordinatorId, c.count]));
@@ -55,7 +53,13 @@ export const metricsRoutes: Route[] = [
           }));
         }),
       );
-      const computed = computeMetrics(events, { from, to });
+      const computed = await metricsFor(deps.read, {
+        programmes: scope,
+        teamIds,
+        ...(q.programme ? { programmeId: q.programme } : {}),
+        from,
+        to,
+      });
       // A team's own lead sees its counts as they are; everyone else (a service manager, ops, an
       // administrator) sees small ones as "<5", which cannot point at a person.
       const below = deps.smallNumbersBelow ?? 5;

@@ -151,6 +151,9 @@ export const referralRoutes: Route[] = [
             }
           : {}),
         ...(r.admissionsLast12Months !== undefined ? { admissionsLast12Months: r.admissionsLast12Months } : {}),
+        ...(r.emergencyAdmissions6Months !== undefined
+          ? { emergencyAdmissions6Months: r.emergencyAdmissions6Months }
+          : {}),
         consentGiven: r.consent.given,
         ...(r.suicideRisk !== undefined ? { suicideRisk: r.suicideRisk } : {}),
         // A person is told if it is declined; an integration engine has no one to read its inbox.

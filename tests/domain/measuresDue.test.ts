@@ -149,6 +149,15 @@ describe('outcome measures in a journey', () => {
       ['baseline', 12],
       ['follow-up', 5],
     ]);
+    // The follow-up's audit entry carries its baseline, for evaluation (docs/evaluation.md).
+    expect(s.timeline.filter((e) => e.type === 'measure.recorded').at(-1)!.data).toMatchObject({
+      occasion: 'follow-up',
+      'score.total': 5,
+      baselineAt: new Date(T0 + 3 * DAY).toISOString(),
+      baselineSeq: s.measures![0]!.seq,
+      daysSinceBaseline: 87,
+      'baseline.total': 12,
+    });
     // However many are taken (more than the journey keeps), each deadline has an id of its own.
     for (let k = 0; k < 120; k++)
       expect(
@@ -233,6 +242,64 @@ describe('outcome measures in a journey', () => {
       send(s, 'record-measure', { instrument: 'phq-9', answers: phqAnswers(20, 0) }, T0 + 3 * DAY),
     ).toBeUndefined();
     expect(notices(s)).toEqual([]);
+  });
+
+  it('are taken at closure with the close command, as the closure occasion paired with the baseline', () => {
+    const s = assessed(measured);
+    expect(send(s, 'record-measure', { instrument: 'phq-9', answers: phqAnswers(15) }, T0 + 2 * DAY)).toBeUndefined();
+    s.outbox = [];
+    const closing = {
+      reason: 'goals-met',
+      outcome: { goalsMet: 'all' },
+      measures: [{ instrument: 'phq-9', answers: phqAnswers(7, 1) }],
+    };
+    expect(send(s, 'close', closing, T0 + 60 * DAY)).toBeUndefined();
+    expect(s.phase).toBe('closed');
+    expect(s.measures!.map((m) => [m.occasion, m.scores[0]!.score])).toEqual([
+      ['baseline', 15],
+      ['closure', 7],
+    ]);
+    const entries = s.timeline.filter((e) => e.type === 'measure.recorded' || e.type === 'journey.closed');
+    expect(entries.map((e) => e.type)).toEqual(['measure.recorded', 'measure.recorded', 'journey.closed']);
+    expect(entries[1]!.data).toMatchObject({ occasion: 'closure', 'score.total': 7, 'baseline.total': 15 });
+    // The measure then due is met by it, not cancelled; the other (not taken) is cancelled.
+    const measureDeadlines = s.deadlines.filter((d) => d.name.startsWith('measure:'));
+    expect(measureDeadlines.map((d) => [d.name, d.status]).sort()).toEqual([
+      ['measure:licensed-strain', 'cancelled'],
+      ['measure:phq-9', 'met'],
+      ['measure:phq-9', 'met'],
+    ]);
+    // An answer on self-harm at closure still reaches the co-ordinator and the lead (HAZ-34).
+    expect(
+      notices(s)
+        .filter((n) => n.message.startsWith('PHQ-9: "Thoughts of being better off dead'))
+        .map((n) => n.audience?.role),
+    ).toEqual(['coordinator', 'team-lead']);
+  });
+
+  it('refuse a closure measure after a death, one the programme does not take, twice, or incomplete, changing nothing', () => {
+    const s = assessed(measured);
+    const before = JSON.stringify(s);
+    const close = (measures: unknown[], reason = 'goals-met') =>
+      send(s, 'close', { reason, outcome: { placeOfDeathAchieved: true }, measures }, T0 + 30 * DAY);
+    expect(close([{ instrument: 'phq-9', answers: phqAnswers(5) }], 'deceased')).toMatchObject({
+      message: expect.stringMatching(/after the person has died/),
+    });
+    expect(close([{ instrument: 'gad-7', answers: {} }])).toMatchObject({
+      message: expect.stringMatching(/takes no gad-7 at closure; it takes phq-9, licensed-strain/),
+    });
+    expect(
+      close([
+        { instrument: 'phq-9', answers: phqAnswers(5) },
+        { instrument: 'phq-9', answers: phqAnswers(6) },
+      ]),
+    ).toMatchObject({ message: expect.stringMatching(/given twice/) });
+    expect(close([{ instrument: 'phq-9', answers: { mood: 1 } }])).toMatchObject({
+      message: expect.stringMatching(/PHQ-9 is not complete/),
+    });
+    expect(JSON.stringify(s)).toBe(before);
+    // Closing without one is allowed: evaluation counts the closure as not measured.
+    expect(send(s, 'close', { reason: 'goals-met', outcome: {} }, T0 + 30 * DAY)).toBeUndefined();
   });
 
   it('open nothing in a programme that takes none, as in every journey started before them', () => {

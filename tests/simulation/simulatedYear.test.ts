@@ -64,7 +64,7 @@ describe(`a simulated year of ${journeys} journeys`, () => {
     for (const c of comparisons) expect(c.mismatches, c.programmeId).toEqual([]);
   });
 
-  it('exercised what it claims to: every programme, late work, every level of the ladder, readmissions, every kind of closure', () => {
+  it('exercised what it claims to: every programme, late work, every level of the ladder, readmissions, every kind of closure, admissions before and after, outcome measures', () => {
     const { figures, comparisons } = year;
     expect(Object.keys(figures.journeysByProgramme)).toHaveLength(5);
     const total = (f: (c: (typeof comparisons)[number]) => number) => comparisons.reduce((n, c) => n + f(c), 0);
@@ -83,6 +83,21 @@ describe(`a simulated year of ${journeys} journeys`, () => {
     const reasons = new Set(comparisons.flatMap((c) => Object.keys(c.actual.closures.byReason)));
     expect(reasons.size).toBeGreaterThanOrEqual(5);
     expect(figures.openAtYearEnd).toBeGreaterThan(0);
+    // Admissions before and after referral: people 6 months on, some without the referrer's count,
+    // and admissions heard of after referral.
+    const beforeAfter = (f: (a: (typeof comparisons)[number]['actual']['admissionsBeforeAfter']) => number) =>
+      total((c) => f(c.actual.admissionsBeforeAfter));
+    expect(beforeAfter((a) => a.measured)).toBeGreaterThan(0);
+    expect(beforeAfter((a) => a.of - a.measured)).toBeGreaterThan(0);
+    expect(beforeAfter((a) => a.after)).toBeGreaterThan(0);
+    expect(total((c) => c.actual.closures.placeOfDeathAchieved.deaths)).toBeGreaterThan(0);
+    // Outcome measures: people measured at follow-up points and at closure, some expected and missed.
+    const points = comparisons.flatMap((c) => c.actual.outcomes.flatMap((o) => o.points));
+    const sum = (f: (p: (typeof points)[number]) => number) => points.reduce((n, p) => n + f(p), 0);
+    expect(sum((p) => (p.point === 'at closure' ? 0 : p.measured))).toBeGreaterThan(0);
+    expect(sum((p) => (p.point === 'at closure' ? p.measured : 0))).toBeGreaterThan(0);
+    expect(sum((p) => p.of - p.measured)).toBeGreaterThan(0);
+    expect(points.some((p) => p.meanChange !== null && p.meanChange !== 0)).toBe(true);
   });
 
   it("had its Temporal cost read from every run of every journey and the API's queries", () => {

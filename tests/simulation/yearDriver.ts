@@ -18,7 +18,8 @@ import { checkJourney, type Violation } from '../../domain/invariants.js';
 import { journeyWorkflowId } from '../../domain/journeyIds.js';
 import { JOURNEY_TASK_QUEUE } from '../../temporal/taskQueue.js';
 import type { JourneyState, TimelineEntry } from '../../domain/journey.js';
-import { computeMetrics, type AuditEvent, type Metrics } from '../../domain/metrics.js';
+import type { AuditEvent, Metrics } from '../../domain/metrics.js';
+import { metricsFor } from '../../lambdas/evaluation.js';
 import { findTeam, routeToTeam, type Programme } from '../../domain/programme.js';
 import type { JourneyReferral } from '../../domain/referral.js';
 import { createJourneyGateway } from '../../lambdas/journeyGateway.js';
@@ -42,6 +43,7 @@ import {
   DAY,
   expectedMetrics,
   generateYear,
+  withOutcomeMeasures,
   type ExpectedMetrics,
   type SimEvent,
   type SimJourney,
@@ -120,7 +122,8 @@ async function pool<T>(items: T[], limit: number, run: (item: T) => Promise<void
 export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptions): Promise<YearResult> {
   const wallStart = Date.now();
   const concurrency = opts.concurrency ?? 32;
-  const programmes: Programme[] = builtIn;
+  // The example programmes, each taking the outcome measures its people would be asked.
+  const programmes: Programme[] = withOutcomeMeasures(builtIn);
   const programme = (id: string) => programmes.find((p) => p.id === id)!;
 
   // The year starts at the next midnight (UTC) on the test server's clock.
@@ -202,6 +205,9 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
           ...(r.carer ? { carer: r.carer } : {}),
           ...(r.referrerOrganisation ? { referrerOrganisation: r.referrerOrganisation } : {}),
           admissionsLast12Months: r.admissionsLast12Months,
+          ...(r.emergencyAdmissions6Months !== undefined
+            ? { emergencyAdmissions6Months: r.emergencyAdmissions6Months }
+            : {}),
           consentGiven: true,
         };
         const status = await gateway.refer(p, patientOf(j), referral);
@@ -282,7 +288,11 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
             ...(a.goalsMet ? { goalsMet: a.goalsMet } : {}),
             ...(a.placeOfDeathAchieved !== undefined ? { placeOfDeathAchieved: a.placeOfDeathAchieved } : {}),
           },
+          ...(a.measures ? { measures: a.measures } : {}),
         });
+        return;
+      case 'measure':
+        await command(h, 'record-measure', { by: await coordinator(j), instrument: a.instrument, answers: a.answers });
         return;
       case 'hospital': {
         // As the ADT feed does: the event goes to the patient's open journey in every programme.
@@ -443,7 +453,14 @@ export async function simulateYear(env: TestWorkflowEnvironment, opts: YearOptio
         const fromTrails = started
           .filter((j) => j.programmeId === p.id)
           .reduce((n, j) => n + trails.get(j.index)!.length, 0);
-        const actual = computeMetrics(events, { from, to });
+        // The API's own gathering (lambdas/evaluation.ts): the same events, and the marks of entered-in-error.
+        const actual = await metricsFor(read, {
+          programmes: [p],
+          teamIds: p.teams.map((t) => t.id),
+          programmeId: p.id,
+          from,
+          to,
+        });
         const expected = expectedMetrics(year, p.id);
         const mismatches = compareMetrics(actual, expected);
         if (events.length !== fromTrails)
@@ -566,6 +583,16 @@ export function compareMetrics(actual: Metrics, expected: ExpectedMetrics): stri
   same('contactAttempts', actual.contactAttempts, expected.contactAttempts);
   same('escalationsByLevel', actual.escalationsByLevel, expected.escalationsByLevel);
   same('closures', actual.closures, expected.closures);
+  same('admissionsBeforeAfter', actual.admissionsBeforeAfter, expected.admissionsBeforeAfter);
+  same(
+    'outcomes',
+    actual.outcomes.map((o) => ({
+      instrument: o.instrument,
+      scale: o.scale,
+      points: o.points.map((x) => ({ point: x.point, measured: x.measured, of: x.of, meanChange: x.meanChange })),
+    })),
+    expected.outcomes,
+  );
   const w = actual.referralToAssessmentDays;
   const x = expected.referralToAssessment;
   const close = (a: number | null, b: number | null) =>

@@ -19,6 +19,8 @@ import { addDuration } from '../../domain/durations.js';
 import { nhsCheckDigit } from '../../domain/nhsNumber.js';
 import type { Programme } from '../../domain/programme.js';
 import type { Phase } from '../../domain/commands.js';
+import { instrumentOf } from '../../domain/programme.js';
+import { scoreMeasure } from '../../domain/outcomeMeasures.js';
 import { seededRandom } from '../../scripts/seededRandom.js';
 
 export const MINUTE = 60_000;
@@ -46,6 +48,8 @@ export interface SimReferral {
   livesAlone: boolean;
   carer?: { relationship: string; strain: boolean };
   admissionsLast12Months: number;
+  /** The referrer's count of emergency admissions in the 6 months before (evaluation's "before"), when given. */
+  emergencyAdmissions6Months?: number;
 }
 
 export type SimAction =
@@ -79,7 +83,14 @@ export type SimAction =
       outcome?: 'no-answer';
     }
   | { type: 'reassign' }
-  | { type: 'close'; reason: CloseReason; goalsMet?: GoalsMet; placeOfDeathAchieved?: boolean }
+  | { type: 'measure'; instrument: string; answers: Record<string, number> }
+  | {
+      type: 'close';
+      reason: CloseReason;
+      goalsMet?: GoalsMet;
+      placeOfDeathAchieved?: boolean;
+      measures?: { instrument: string; answers: Record<string, number> }[];
+    }
   | {
       type: 'hospital';
       event: 'A01' | 'A02' | 'A03' | 'A11';
@@ -120,7 +131,8 @@ export interface JourneyRecord {
   referralSources: Source[];
   met: { deadline: string; onTime: boolean }[];
   steps: { deadline: string; kind: 'reminder' | 'overdue' | 'escalation'; level: 0 | 1 | 2; at: number }[];
-  admissions: { readmission: boolean }[];
+  /** Admissions the hospital did not cancel, with when the journey heard of each. */
+  admissions: { readmission: boolean; at: number }[];
   discharges: number;
   /** Deaths in hospital, transfers to another hospital, day cases, and unanswered follow-up calls. */
   deaths: number;
@@ -131,6 +143,13 @@ export interface JourneyRecord {
   closure?: { reason: CloseReason; goalsMet?: GoalsMet; placeOfDeathAchieved?: boolean };
   /** Where the journey stands at the end of the year. */
   phase: Phase;
+  /** Outcome measures taken, with the scores their answers give. */
+  measures: {
+    instrument: string;
+    occasion: 'baseline' | 'follow-up' | 'closure';
+    at: number;
+    scores: Record<string, number>;
+  }[];
 }
 
 export interface ExpectedMetrics {
@@ -146,7 +165,23 @@ export interface ExpectedMetrics {
     total: number;
     byReason: Record<string, number>;
     byGoalsMet: Record<string, number>;
-    placeOfDeathAchieved: { yes: number; no: number };
+    placeOfDeathAchieved: { yes: number; no: number; deaths: number; notRecorded: number; rate: number | null };
+  };
+  /** Per instrument and scale, each point: who was expected, who measured, the mean change. */
+  outcomes: {
+    instrument: string;
+    scale: string;
+    points: { point: string; measured: number; of: number; meanChange: number | null }[];
+  }[];
+  admissionsBeforeAfter: {
+    of: number;
+    measured: number;
+    completeness: number | null;
+    before: number;
+    after: number;
+    afterAll: number;
+    meanBefore: number | null;
+    meanAfter: number | null;
   };
 }
 
@@ -158,6 +193,8 @@ export interface SimulatedYear {
   /** Every event, in time order (ties in journey order). */
   events: SimEvent[];
   records: JourneyRecord[];
+  /** The programmes as the year ran them. */
+  programmes: Programme[];
 }
 
 type Rnd = () => number;
@@ -420,7 +457,13 @@ class JourneyModel {
     attendances: 0,
     attempts: 0,
     phase: 'referred',
+    measures: [],
   };
+  /**
+   * Instants no event may fall within MARGIN of: the edges of each outcome measure's follow-up
+   * windows and points, where a few seconds of the test server's clock would decide a count.
+   */
+  readonly avoid: number[] = [];
   last = -Infinity;
   inHospital = false;
   tier: Tier = 'medium';
@@ -457,6 +500,7 @@ class JourneyModel {
 
   /** Is a ladder step of this journey due within MARGIN of `t`? */
   private clashes(t: number): boolean {
+    if (this.avoid.some((x) => Math.abs(x - t) < MARGIN)) return true;
     return this.deadlines.some((d) => {
       if (!d.open || d.pausedSince !== undefined) return false;
       for (let i = d.next; i < this.ladder.length; i += 1) if (Math.abs(this.stepAt(d, i) - t) < MARGIN) return true;
@@ -530,6 +574,33 @@ class JourneyModel {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The example programmes as the simulated year runs them: each takes the outcome measures its
+ * people would be asked (the built-in programmes take none until a service chooses them).
+ */
+export function withOutcomeMeasures(programmes: Programme[]): Programme[] {
+  const taken: Record<string, { instrument: string; every: string }[]> = {
+    'palliative-care-home': [{ instrument: 'ipos', every: 'P28D' }],
+    'complex-mental-health': [
+      { instrument: 'phq-9', every: 'P84D' },
+      { instrument: 'gad-7', every: 'P84D' },
+    ],
+    'frailty-virtual-ward': [{ instrument: 'barthel', every: 'P84D' }],
+    'dementia-home': [{ instrument: 'mcsi', every: 'P84D' }],
+  };
+  return programmes.map((p) =>
+    taken[p.id]
+      ? {
+          ...p,
+          outcomes: {
+            instruments: [],
+            measures: taken[p.id]!.map((x) => ({ ...x, baselineWithin: 'P14D', atClosure: true })),
+          },
+        }
+      : p,
+  );
+}
+
 export interface YearOptions {
   seed: number;
   journeys: number;
@@ -561,7 +632,7 @@ export function generateYear({ seed, journeys: count, start, programmes }: YearO
     records.push(model.record);
   }
   events.sort((a, b) => a.at - b.at || a.journey - b.journey);
-  return { seed, start, end, journeys, events, records };
+  return { seed, start, end, journeys, events, records, programmes };
 }
 
 function newNhsNumber(rnd: Rnd, used: Set<string>): string {
@@ -601,6 +672,46 @@ function simulateJourney(
 ): { journey: SimJourney; model: JourneyModel } {
   const shape = shapes[p.id]!;
   const m = new JourneyModel(index, p, start, end);
+  // Outcome measures draw from a stream of their own, so the rest of the journey is as it was.
+  const mrnd = seededRandom(index * 104_729 + 17);
+  /** When a measure is taken: mostly before it is due, some late, one in eight never. */
+  const measurePlan = (baseline: boolean): number | 'never' => {
+    const r = mrnd();
+    if (r < 0.125) return 'never';
+    if (r < 0.3) return uniform(mrnd, 2 * HOUR, (baseline ? 4 : 12) * DAY);
+    return -uniform(mrnd, 2 * HOUR, (baseline ? 10 : 20) * DAY);
+  };
+  // The person's true course on each instrument: where they start (a share of each item's range)
+  // and how far that moves over six months; each measure adds its own error, item by item.
+  const course = new Map<string, { from: number; change: number }>();
+  const answersAt = (instrument: string, t: number, baselineAt: number | undefined) => {
+    const inst = instrumentOf(p, instrument)!;
+    const c = course.get(instrument) ?? { from: uniform(mrnd, 0.3, 0.7), change: uniform(mrnd, -0.35, 0.15) };
+    course.set(instrument, c);
+    const level = c.from + c.change * Math.min(1, baselineAt === undefined ? 0 : (t - baselineAt) / (182 * DAY));
+    const answers: Record<string, number> = {};
+    for (const item of inst.items) {
+      if (item.unscored) continue;
+      const top = item.answers.length - 1;
+      answers[item.id] = Math.max(0, Math.min(top, Math.round(level * top + uniform(mrnd, -0.8, 0.8))));
+    }
+    const scored = scoreMeasure(inst, answers);
+    if (!scored.ok) throw new Error(`unscorable ${instrument}`);
+    return { answers, scores: Object.fromEntries(scored.scores.map((x) => [x.scale, x.score])) };
+  };
+  const baselineOf = (instrument: string) =>
+    m.record.measures.find((x) => x.instrument === instrument && x.occasion === 'baseline');
+  /** Takes a measure now; a baseline sets the window edges no later event may fall near. */
+  const takeMeasure = (instrument: string, t: number, occasion: 'baseline' | 'follow-up' | 'closure') => {
+    const taken = answersAt(instrument, t, baselineOf(instrument)?.at);
+    m.record.measures.push({ instrument, occasion, at: t, scores: taken.scores });
+    if (occasion === 'baseline') {
+      const every = nominal(p.outcomes!.measures.find((x) => x.instrument === instrument)!.every, t);
+      for (let k = 1; k * every + every / 2 <= 400 * DAY; k++)
+        m.avoid.push(t + k * every - every / 2, t + k * every, t + k * every + every / 2);
+    }
+    return taken.answers;
+  };
   const team = pick(rnd, p.teams);
   const namesTeam = p.teams.length === 1 || chance(rnd, 0.3);
   // Someone the programme's criteria exclude: closed at once only when the programme lets that
@@ -648,6 +759,9 @@ function simulateJourney(
     livesAlone: profile.livesAlone,
     ...(profile.carer ? { carer: profile.carer } : {}),
     admissionsLast12Months: profile.admissions,
+    // Seven first referrals in ten give the count, drawn apart from the year's random stream so
+    // that the rest of the year is the year it was.
+    ...(referralNo === 1 && (index * 7919) % 10 < 7 ? { emergencyAdmissions6Months: (index * 31) % 5 } : {}),
   });
 
   // ---- Referral and triage
@@ -671,12 +785,23 @@ function simulateJourney(
   const close = (t: number, reason: CloseReason, goalsMet?: GoalsMet): void => {
     const placeOfDeathAchieved =
       p.recordsPlaceOfDeath && reason === 'deceased' ? !m.inHospital && chance(rnd, 0.8) : undefined;
+    // Measures at closure, where a baseline was taken and the person has not died; some are not taken.
+    const atClosure =
+      reason === 'deceased'
+        ? []
+        : (p.outcomes?.measures ?? []).filter((x) => x.atClosure && baselineOf(x.instrument) && mrnd() < 0.6);
+    const measures = atClosure.map((x) => ({
+      instrument: x.instrument,
+      answers: takeMeasure(x.instrument, t, 'closure'),
+    }));
     m.emit(t, {
       type: 'close',
       reason,
       ...(goalsMet ? { goalsMet } : {}),
       ...(placeOfDeathAchieved !== undefined ? { placeOfDeathAchieved } : {}),
+      ...(measures.length > 0 ? { measures } : {}),
     });
+    for (const x of atClosure) m.meet(m.find(`measure:${x.instrument}`), t);
     m.closeAll();
     m.record.closure = {
       reason,
@@ -775,6 +900,15 @@ function simulateJourney(
       : {}),
   });
   m.meet(assessment, assessedAt);
+  // The programme's outcome measures fall due after the assessment (domain/measuresDue.ts).
+  for (const x of p.outcomes?.measures ?? [])
+    m.open(
+      `measure:${x.instrument}`,
+      `measure:${x.instrument}#baseline`,
+      assessedAt,
+      addDuration(assessedAt, x.baselineWithin),
+      measurePlan(true),
+    );
   m.record.assessmentWaitDays = Math.round(((assessedAt - referredAt) / DAY) * 100) / 100;
   const carePlan = m.open('care-plan', 'care-plan', assessedAt, addDuration(assessedAt, p.deadlines.carePlan));
   m.record.phase = 'care-planning';
@@ -920,6 +1054,19 @@ function simulateJourney(
               openReview(t, p.deadlines.review[next]);
             },
           });
+        } else if (d.name.startsWith('measure:')) {
+          options.push({
+            at: d.dueAt + d.plan,
+            what: d.id,
+            run: (t) => {
+              const instrument = d.name.slice('measure:'.length);
+              const occasion = baselineOf(instrument) ? 'follow-up' : 'baseline';
+              m.emit(t, { type: 'measure', instrument, answers: takeMeasure(instrument, t, occasion) });
+              m.meet(d, t);
+              const every = p.outcomes!.measures.find((x) => x.instrument === instrument)!.every;
+              m.open(d.name, `${d.name}#${t}`, t, addDuration(t, every), measurePlan(false));
+            },
+          });
         } else if (d.name.startsWith('action:')) {
           options.push({
             at: d.dueAt + d.plan,
@@ -1041,7 +1188,7 @@ function simulateJourney(
             location: pick(rnd, ['Ward 7', 'AMU', 'Ward 12 (elderly care)', 'Respiratory ward']),
             resend: chance(rnd, 0.1),
           });
-          m.record.admissions.push({ readmission });
+          m.record.admissions.push({ readmission, at: t });
           readmittedBefore = stepUpAfterReadmission;
           if (readmission) stepUpAfterReadmission = true;
           for (const d of m.deadlines)
@@ -1224,7 +1371,91 @@ export function expectedMetrics(year: SimulatedYear, programmeId: string): Expec
   const contacted = met.filter((x) => x.deadline === 'post-discharge-contact' && x.onTime).length;
   const admissions = records.flatMap((r) => r.admissions);
   const sources = records.flatMap((r) => r.referralSources);
+  // Admissions before and after referral (docs/evaluation.md): people whose 6 calendar months after
+  // referral ended in the year with the journey open throughout; closure is a journey's last event.
+  const cohort = year.journeys
+    .filter((j) => j.programmeId === programmeId)
+    .flatMap((j) => {
+      const own = year.events.filter((e) => e.journey === j.index);
+      const referral = own.find((e) => e.action.type === 'refer')!;
+      const sixMonths = new Date(referral.at);
+      sixMonths.setUTCMonth(sixMonths.getUTCMonth() + 6);
+      const ends = sixMonths.getTime();
+      const record = year.records[j.index]!;
+      const closedAt = record.closure ? own.at(-1)!.at : Infinity;
+      if (ends < year.start || ends >= year.end || closedAt < ends) return [];
+      const after = record.admissions.filter((a) => a.at >= referral.at && a.at < ends).length;
+      const told = referral.action.type === 'refer' ? referral.action.referral.emergencyAdmissions6Months : undefined;
+      return [{ told, after }];
+    });
+  const told = cohort.filter((c) => c.told !== undefined);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const before = sum(told.map((c) => c.told!));
+  const afterTold = sum(told.map((c) => c.after));
+  // Change from baseline (docs/evaluation.md), from the generator's own measures and closures.
+  const programme = year.programmes.find((x) => x.id === programmeId)!;
+  const mine = year.journeys.filter((j) => j.programmeId === programmeId);
+  const closedAt = (index: number) => {
+    const r = year.records[index]!;
+    return r.closure
+      ? { at: year.events.filter((e) => e.journey === index).at(-1)!.at, reason: r.closure.reason }
+      : undefined;
+  };
+  const outcomes = (programme.outcomes?.measures ?? []).flatMap((x) => {
+    const every = nominal(x.every, year.start);
+    const scales = instrumentOf(programme, x.instrument)!.scales.map((sc) => sc.id);
+    return scales.map((scale) => {
+      const points: { point: string; measured: number; of: number; meanChange: number | null }[] = [];
+      const summary = (point: string, pairs: { baseline: number; later?: number }[]) => {
+        const measured = pairs.filter((q) => q.later !== undefined);
+        const mean = measured.length
+          ? Math.round((measured.reduce((n, q) => n + q.later! - q.baseline, 0) / measured.length) * 1000) / 1000
+          : null;
+        points.push({ point, measured: measured.length, of: pairs.length, meanChange: mean });
+      };
+      for (let k = 1; k * every + every / 2 <= 400 * DAY; k++) {
+        const pairs: { baseline: number; later?: number }[] = [];
+        for (const j of mine) {
+          const ms = year.records[j.index]!.measures.filter((q) => q.instrument === x.instrument);
+          const base = ms.find((q) => q.occasion === 'baseline');
+          if (!base) continue;
+          const target = base.at + k * every;
+          if (target + every / 2 < year.start || target + every / 2 >= year.end) continue;
+          const closed = closedAt(j.index);
+          if (closed && closed.at < target) continue;
+          const inWindow = ms
+            .filter((q) => q.occasion === 'follow-up' && q.at >= target - every / 2 && q.at < target + every / 2)
+            .sort((a, b) => Math.abs(a.at - target) - Math.abs(b.at - target) || b.at - a.at);
+          pairs.push({ baseline: base.scores[scale]!, ...(inWindow[0] ? { later: inWindow[0].scores[scale]! } : {}) });
+        }
+        const days = Math.round((k * every) / DAY);
+        summary(days % 7 === 0 ? `at ${days / 7} weeks` : `at ${days} days`, pairs);
+      }
+      const atClosure: { baseline: number; later?: number }[] = [];
+      for (const j of mine) {
+        const closed = closedAt(j.index);
+        const ms = year.records[j.index]!.measures.filter((q) => q.instrument === x.instrument);
+        const base = ms.find((q) => q.occasion === 'baseline');
+        if (!closed || closed.reason === 'deceased' || !base) continue;
+        const closure = ms.find((q) => q.occasion === 'closure');
+        atClosure.push({ baseline: base.scores[scale]!, ...(closure ? { later: closure.scores[scale]! } : {}) });
+      }
+      summary('at closure', atClosure);
+      return { instrument: x.instrument, scale, points };
+    });
+  });
   return {
+    outcomes,
+    admissionsBeforeAfter: {
+      of: cohort.length,
+      measured: told.length,
+      completeness: rate(told.length, cohort.length),
+      before,
+      after: afterTold,
+      afterAll: sum(cohort.map((c) => c.after)),
+      meanBefore: told.length ? Math.round((before / told.length) * 1000) / 1000 : null,
+      meanAfter: told.length ? Math.round((afterTold / told.length) * 1000) / 1000 : null,
+    },
     referrals: { total: sources.length, bySource: tally(sources) },
     referralToAssessment: { count: waits.length, median: percentile(waits, 50), p90: percentile(waits, 90) },
     onTime: { assessment: onTime('assessment'), 'care-plan': onTime('care-plan'), review: onTime('review') },
@@ -1248,6 +1479,12 @@ export function expectedMetrics(year: SimulatedYear, programmeId: string): Expec
       placeOfDeathAchieved: {
         yes: closures.filter((c) => c.placeOfDeathAchieved === true).length,
         no: closures.filter((c) => c.placeOfDeathAchieved === false).length,
+        deaths: closures.filter((c) => c.reason === 'deceased').length,
+        notRecorded: closures.filter((c) => c.reason === 'deceased' && c.placeOfDeathAchieved === undefined).length,
+        rate: rate(
+          closures.filter((c) => c.placeOfDeathAchieved === true).length,
+          closures.filter((c) => c.placeOfDeathAchieved !== undefined).length,
+        ),
       },
     },
   };

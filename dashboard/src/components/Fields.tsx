@@ -36,7 +36,7 @@ export function TextField({
   onChange: (v: string) => void;
   required?: boolean;
   multiline?: boolean;
-  type?: 'text' | 'datetime-local' | 'date';
+  type?: 'text' | 'datetime-local' | 'date' | 'number';
 }) {
   const id = useId();
   const common = { id, value, required, 'aria-describedby': hint ? `${id}-hint` : undefined };
@@ -45,7 +45,12 @@ export function TextField({
       {multiline ? (
         <textarea {...common} rows={3} onChange={(e) => onChange(e.target.value)} />
       ) : (
-        <input {...common} type={type} onChange={(e) => onChange(e.target.value)} />
+        <input
+          {...common}
+          type={type}
+          {...(type === 'number' ? { min: 0, step: 1, inputMode: 'numeric' as const } : {})}
+          onChange={(e) => onChange(e.target.value)}
+        />
       )}
     </Labelled>
   );

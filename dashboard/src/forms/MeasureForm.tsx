@@ -2,11 +2,11 @@ import { useState } from 'react';
 import { localToIso, SelectField, TextField } from '../components/Fields';
 import type { Instrument } from '../../../domain/outcomeMeasures';
 import { ActionForm, type ActionProps } from './ActionForm';
+import { MeasureItems } from './MeasureItems';
 
 /**
- * An outcome measure the programme takes (PHQ-9, IPOS …), answered item by item. Each item is a
- * group of native radio buttons under its own legend, so the keyboard alone completes it: Tab from
- * item to item, arrow keys to the answer. The journey scores it; a question left unanswered comes
+ * An outcome measure the programme takes (PHQ-9, IPOS …), answered item by item (MeasureItems:
+ * the keyboard alone completes it). The journey scores it; a question left unanswered comes
  * back as the API's problem, naming the item, and nothing is recorded.
  */
 export function MeasureForm({ journey, onDone, instruments }: ActionProps & { instruments: Instrument[] }) {
@@ -36,25 +36,13 @@ export function MeasureForm({ journey, onDone, instruments }: ActionProps & { in
         }}
         options={instruments.map((i) => ({ value: i.id, label: i.name }))}
       />
-      {instrument?.items.map((item) => (
-        <fieldset key={`${instrument.id}-${item.id}`} className="field answers">
-          <legend>
-            {item.label}
-            {item.unscored ? <span className="hint"> (not scored; may be left)</span> : null}
-          </legend>
-          {item.answers.map((answer, index) => (
-            <label key={answer.label} className="check">
-              <input
-                type="radio"
-                name={`${instrument.id}-${item.id}`}
-                checked={answers[item.id] === index}
-                onChange={() => setAnswers((a) => ({ ...a, [item.id]: index }))}
-              />
-              {answer.label}
-            </label>
-          ))}
-        </fieldset>
-      ))}
+      {instrument ? (
+        <MeasureItems
+          instrument={instrument}
+          answers={answers}
+          onAnswer={(item, index) => setAnswers((a) => ({ ...a, [item]: index }))}
+        />
+      ) : null}
       <TextField label="Completed" hint="Leave empty for now" type="datetime-local" value={at} onChange={setAt} />
     </ActionForm>
   );

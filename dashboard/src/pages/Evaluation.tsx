@@ -1,13 +1,15 @@
 /**
  * Is the service working? The evaluation metrics (from the audit trail) per programme, team and
  * period: referral-to-assessment time, on-time rates, post-discharge contact, readmissions,
- * escalations and closures — with a month-by-month trend.
+ * escalations and closures — with a month-by-month trend; and outcomes: change from baseline,
+ * place of death, admissions before and after referral, caseload days (components/OutcomeTables).
  */
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api';
 import { BarFigure } from '../components/BarFigure';
 import { ChartFigure } from '../components/ChartFigure';
+import { OutcomeTables } from '../components/OutcomeTables';
 import { SelectField } from '../components/Fields';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { allTeams, loadDirectory } from '../directory';
@@ -186,6 +188,7 @@ export function Evaluation() {
               rows={(['0', '1', '2'] as const).map((l) => bar(levelLabel[Number(l)]!, m.escalationsByLevel[l]))}
             />
           </div>
+          <OutcomeTables metrics={m} />
         </>
       ) : (
         <p aria-busy="true">Loading…</p>

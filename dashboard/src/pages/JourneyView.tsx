@@ -140,6 +140,7 @@ function LiveJourney({
         journey={journey}
         onDone={onChange}
         recordsPlaceOfDeath={programme?.recordsPlaceOfDeath ?? false}
+        atClosure={(programme?.outcomes ?? []).filter((o) => o.atClosure !== false).map((o) => o.instrument)}
       />
     ) : null,
     user.role === 'ops' || user.role === 'admin' ? <BreakGlassForm key="break-glass" /> : null,

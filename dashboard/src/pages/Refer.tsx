@@ -59,6 +59,7 @@ export function Refer() {
     urgency: 'routine' as 'urgent' | 'routine' | '',
     conditions: '',
     livesAlone: false,
+    emergencyAdmissions6Months: '',
     carerRelationship: '',
     suicideRisk: false,
     consentGiven: false,
@@ -108,6 +109,14 @@ export function Refer() {
         urgency: f.urgency || undefined,
         ...(conditions.length ? { conditions } : {}),
         ...(f.livesAlone ? { livesAlone: true } : {}),
+        // A whole number goes as one; anything else as typed, for the API to say what is wrong with it.
+        ...(f.emergencyAdmissions6Months.trim()
+          ? {
+              emergencyAdmissions6Months: /^\d+$/.test(f.emergencyAdmissions6Months.trim())
+                ? Number(f.emergencyAdmissions6Months.trim())
+                : f.emergencyAdmissions6Months,
+            }
+          : {}),
         ...(f.carerRelationship ? { carer: { relationship: f.carerRelationship } } : {}),
         ...(f.suicideRisk ? { suicideRisk: true } : {}),
         consent: { given: f.consentGiven, recordedBy: f.consentRecordedBy },
@@ -184,6 +193,13 @@ export function Refer() {
           />
           <TextField label="Conditions" hint="Separated by commas" value={f.conditions} onChange={set('conditions')} />
           <CheckField label="Lives alone" checked={f.livesAlone} onChange={set('livesAlone')} />
+          <TextField
+            label="Emergency admissions in the last 6 months"
+            hint="As far as you know; leave empty if you do not. Used to evaluate the service"
+            type="number"
+            value={f.emergencyAdmissions6Months}
+            onChange={set('emergencyAdmissions6Months')}
+          />
           <TextField
             label="Carer's relationship"
             hint="Leave empty if no carer"
