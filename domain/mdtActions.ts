@@ -3,7 +3,7 @@
  * domain/mdtMeetings.ts). The journey is sent an `mdt-discussion` command, so its own record says
  * it was discussed, and each action agreed becomes a deadline on it, `mdt-action:<id>`, whose
  * ladder goes to the action's owner where it would go to the co-ordinator (domain/staff.ts: to
- * their cover while they are away, to the journey's co-ordinator once they have left; HAZ-40).
+ * their cover while they are away, to the journey's co-ordinator once they have left; HAZ-35).
  * An action is done by `complete-mdt-action`, which meets the deadline and stops its ladder.
  *
  * The decision and the actions' descriptions are the record entry's content: the audit trail says

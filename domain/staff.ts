@@ -74,7 +74,7 @@ export interface Audience {
   /**
    * For `coordinator`: the person who owns the work instead (an MDT action's owner). It reaches
    * them, their cover while they are away, and otherwise the journey's co-ordinator on their behalf:
-   * never a leaver alone (HAZ-40).
+   * never a leaver alone (HAZ-35).
    */
   ownerId?: string;
 }

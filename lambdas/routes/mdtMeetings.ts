@@ -9,7 +9,7 @@
  * Everything is checked before anything is kept or sent: an attendee, presenter or owner not in
  * the directory (or gone), a journey not in the team or closed, an action due in the past, a
  * presenter who is not a co-ordinator of the team or has no room — each is problem+json and
- * nothing changes (HAZ-40, HAZ-41).
+ * nothing changes (HAZ-35, HAZ-36).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -106,7 +106,7 @@ async function staffProblems(
   input.discussed.forEach((d, i) =>
     d.actions.forEach((a, k) => {
       // An action's reminders reach its owner through the team's directory: an owner outside the
-      // team would be reminded by no one, and an owner who has left never could be (HAZ-40).
+      // team would be reminded by no one, and an owner who has left never could be (HAZ-35).
       const why =
         current(a.ownerId) ??
         (people.get(a.ownerId)!.teams.includes(teamId) ? undefined : `${a.ownerId} is not in team ${teamId}`);
@@ -223,7 +223,7 @@ async function planJourneys(
   );
   if (errors.length > 0) return { response: unprocessable(ctx, errors) };
   if (conflict) return { response: problem(ctx, 409, 'Conflict', conflict) };
-  // Room in each presenter's caseload, as the caseload store counts it (HAZ-41).
+  // Room in each presenter's caseload, as the caseload store counts it (HAZ-36).
   if (taking.size > 0) {
     const held = new Map((await deps.read.caseloads(teamId)).map((c) => [c.coordinatorId, c.count]));
     for (const [id, places] of taking) {
@@ -290,7 +290,7 @@ async function tell(deps: RouteDeps, meetingId: string, plan: Plan, by: object):
 /**
  * The meeting sent again (after a timeout): each journey is told again as first entered. One that
  * had it answers with its first outcome and changes nothing; one whose worker was down gets it now,
- * so a decision kept in the meeting is never missing from the journey's record (HAZ-42).
+ * so a decision kept in the meeting is never missing from the journey's record (HAZ-37).
  */
 async function retell(ctx: Ctx, deps: RouteDeps, meeting: MdtMeeting): Promise<JourneyOutcome[]> {
   const caller = ctx.get('caller');

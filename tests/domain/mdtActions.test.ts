@@ -2,7 +2,7 @@
  * A journey discussed at an MDT: its record says so (the decision kept as the entry's content, not
  * in the audit trail), each action agreed is a deadline whose ladder goes to the action's owner,
  * not the co-ordinator, then up the team as any ladder does; an owner away is covered, an owner
- * who left never holds an action alone (HAZ-40); marking an action done meets its deadline and
+ * who left never holds an action alone (HAZ-35); marking an action done meets its deadline and
  * stops its ladder.
  */
 import { describe, expect, it } from 'vitest';

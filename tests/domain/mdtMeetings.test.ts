@@ -2,7 +2,7 @@
  * An MDT meeting as the API takes it: every case presented by someone who was there, no journey
  * twice; a correction is an amendment the meeting reads through, never a change to what was
  * entered; and where the programme says so — only there — whoever presents a case becomes its
- * co-ordinator (HAZ-41).
+ * co-ordinator (HAZ-36).
  */
 import { describe, expect, it } from 'vitest';
 import {
