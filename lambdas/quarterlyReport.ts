@@ -204,6 +204,66 @@ export async function quarterlyReportPdf(input: QuarterlyReportInput): Promise<B
     doc.moveDown(0.5);
   };
 
+  /**
+   * Change from baseline with its 95% interval, one row per follow-up point: a dot at the mean and
+   * a line across the interval, against a line at no change. A point whose figures are hidden, or
+   * with too few people for an interval, draws nothing and says why.
+   */
+  const intervalChart = (
+    caption: string,
+    rows: { label: string; mean: number | null; ci: [number, number] | null; shown: string }[],
+  ) => {
+    const drawn = rows.filter((r) => r.mean !== null && r.ci !== null);
+    const lo = Math.min(0, ...drawn.map((r) => r.ci![0]));
+    const hi = Math.max(0, ...drawn.map((r) => r.ci![1]));
+    const span = hi - lo || 1;
+    const rowHeight = 22;
+    const labelWidth = width * 0.3;
+    const plot = width * 0.4;
+    const height = rows.length * rowHeight + 40;
+    if (doc.y + height > doc.page.height - MARGIN) doc.addPage();
+    const top = doc.y;
+    const x = (v: number) => MARGIN + labelWidth + ((v - lo) / span) * plot;
+    const alt = `${caption}: ${rows.map((r) => `${r.label}, ${r.shown}`).join('; ')}.`;
+    root.add(
+      doc.struct('Figure', { alt }, () => {
+        doc.font('bold').fontSize(10).fillColor(TEXT).text(caption, MARGIN, top, { width });
+        const plotTop = top + 18;
+        doc
+          .moveTo(x(0), plotTop)
+          .lineTo(x(0), plotTop + rows.length * rowHeight)
+          .lineWidth(0.75)
+          .strokeColor(GREY)
+          .stroke();
+        rows.forEach((row, i) => {
+          const y = plotTop + i * rowHeight + rowHeight / 2;
+          doc
+            .font('body')
+            .fontSize(9)
+            .fillColor(TEXT)
+            .text(row.label, MARGIN, y - 5, { width: labelWidth - 6 });
+          if (row.mean !== null && row.ci !== null) {
+            doc.moveTo(x(row.ci[0]), y).lineTo(x(row.ci[1]), y).lineWidth(2).strokeColor(BLUE).stroke();
+            doc.circle(x(row.mean), y, 4).fillColor(BLUE).fill();
+          }
+          doc
+            .font('body')
+            .fontSize(8)
+            .fillColor(TEXT)
+            .text(row.shown, MARGIN + labelWidth + plot + 8, y - 5, { width: width - labelWidth - plot - 8 });
+        });
+        const axisY = plotTop + rows.length * rowHeight + 2;
+        doc.font('body').fontSize(8).fillColor(TEXT);
+        // The ends of the axis and no change; an end at zero is labelled once.
+        for (const v of new Set([lo, 0, hi]))
+          doc.text(String(Math.round(v * 10) / 10), x(v) - 10, axisY, { width: 30 });
+      }),
+    );
+    doc.x = MARGIN;
+    doc.y = top + height;
+    doc.moveDown(0.5);
+  };
+
   const m = input.metrics;
   const teamNames = input.teams.map((t) => t.name).join(', ');
 
@@ -309,6 +369,79 @@ export async function quarterlyReportPdf(input: QuarterlyReportInput): Promise<B
           ),
     ],
   ]);
+  heading('H2', 'Outcomes: change from baseline');
+  paragraph(
+    'For each measure, the change from each person’s baseline to the point named, of the people expected to be measured there: those whose point came this quarter while their journey was open (at closure: those whose journey closed this quarter, other than by death). A reliable change is one larger than the instrument’s published reliable change. Measures entered in error are left out.',
+    9,
+  );
+  if (m.outcomes.length === 0) paragraph('The programme takes no outcome measures, or none was due this quarter.');
+  // To one decimal place: a commissioner compares changes of points, not thousandths.
+  const signed = (n: number | null) => {
+    if (n === null) return '';
+    const r = Math.round(n * 10) / 10;
+    return r > 0 ? `+${r}` : String(r);
+  };
+  for (const o of m.outcomes.filter((f) => f.points.some((p) => p.of !== 0))) {
+    const direction = o.higherIs === 'worse' ? 'lower is better' : 'higher is better';
+    // A point no one was expected at this quarter says nothing; one with people hidden still shows.
+    const rows = o.points
+      .filter((p) => p.of !== 0)
+      .map((p) => {
+        const people = `${p.measured} of ${p.of} people`;
+        const change =
+          p.meanChange === null
+            ? 'change not shown'
+            : `change ${signed(p.meanChange)}${p.ci95 ? ` (95% CI ${signed(p.ci95[0])} to ${signed(p.ci95[1])})` : ''}`;
+        const reliable = p.reliable
+          ? `; reliable improvement ${p.reliable.improved}, deterioration ${p.reliable.deteriorated}`
+          : '';
+        return { p, people, change, reliable };
+      });
+    table(
+      rows.map(({ p, people, change, reliable }): [string, string] => [
+        `${o.name} ${o.label}, ${p.point} (${direction})`,
+        `${people}; ${change}${reliable}`,
+      ]),
+    );
+    intervalChart(
+      `${o.name} ${o.label}: mean change from baseline, 95% CI (${direction})`,
+      rows.map(({ p, people, change }) => ({
+        label: p.point,
+        mean: p.meanChange,
+        ci: p.ci95,
+        shown: `${change}; ${people}`,
+      })),
+    );
+  }
+
+  heading('H2', 'Emergency admissions before and after referral');
+  const adm = m.admissionsBeforeAfter;
+  table([
+    ['People whose six months after referral ended this quarter', String(adm.of)],
+    ['  of whom the referrer gave their admissions in the six months before', String(adm.measured)],
+    [
+      'Emergency admissions in the six months before referral (mean per person)',
+      `${adm.before}${adm.meanBefore === null ? '' : ` (${adm.meanBefore})`}`,
+    ],
+    [
+      'Emergency admissions in the six months after (mean per person)',
+      `${adm.after}${adm.meanAfter === null ? '' : ` (${adm.meanAfter})`}`,
+    ],
+  ]);
+
+  heading('H2', 'Caseload days');
+  const teamDays = input.teams.map((t) => {
+    const rows = m.caseloadDays.filter((c) => c.teamId === t.id);
+    const days = rows.map((c) => c.days);
+    return [
+      t.name,
+      days.every((d): d is number => typeof d === 'number')
+        ? `${days.reduce((a, b) => a + b, 0)} days on co-ordinators’ caseloads`
+        : 'not shown (small numbers)',
+    ] as [string, string];
+  });
+  table(teamDays);
+
   root.end();
   doc.end();
   return done;

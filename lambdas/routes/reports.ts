@@ -3,8 +3,9 @@
  * from figures with small numbers hidden, whoever downloads it, because it is made to be sent on.
  */
 import { z } from 'zod';
-import { computeMetrics, withSmallNumbersSuppressed } from '../../domain/metrics.js';
+import { withSmallNumbersSuppressed } from '../../domain/metrics.js';
 import { lastCompleteQuarter, reportingQuarter } from '../../domain/reportingQuarter.js';
+import { metricsFor } from '../evaluation.js';
 import { quarterlyReportPdf } from '../quarterlyReport.js';
 import { canSeeTeam, problem, type Route } from './shared.js';
 
@@ -47,15 +48,19 @@ export const reportRoutes: Route[] = [
       // Of those, the teams this caller may see: a team lead's report is of their own teams.
       const teams = asked.filter((t) => canSeeTeam(caller, t.id));
       if (teams.length === 0) return problem(ctx, 403, 'Forbidden', `None of the teams asked for is yours.`);
-      const events = (await Promise.all(teams.map((t) => deps.read.eventsOfTeam(t.id, quarter.from, quarter.to))))
-        .flat()
-        .filter((e) => e.programmeId === programme.id);
+      const metrics = await metricsFor(deps.read, {
+        programmes: [programme],
+        teamIds: teams.map((t) => t.id),
+        programmeId: programme.id,
+        from: quarter.from,
+        to: quarter.to,
+      });
       const below = Math.max(deps.smallNumbersBelow ?? 5, 1);
       const pdf = await quarterlyReportPdf({
         programme: { id: programme.id, name: programme.name },
         teams: teams.map((t) => ({ id: t.id, name: t.name ?? t.id })),
         quarter,
-        metrics: withSmallNumbersSuppressed(computeMetrics(events, quarter), below),
+        metrics: withSmallNumbersSuppressed(metrics, below),
         smallNumbersBelow: below,
         generatedAt: deps.now(),
       });

@@ -11,12 +11,57 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as mupdf from 'mupdf';
 import { describe, expect, it } from 'vitest';
+import { parseProgrammes } from '../../config/programmeFiles.js';
+import { builtInProgrammes } from '../../domain/builtInProgrammes.js';
 import { computeMetrics, withSmallNumbersSuppressed, type AuditEvent } from '../../domain/metrics.js';
 import { reportingQuarter } from '../../domain/reportingQuarter.js';
 import { quarterlyReportPdf } from '../../lambdas/quarterlyReport.js';
 
 const quarter = reportingQuarter('2026-27-Q2')!;
 const DAY = 86_400_000;
+const frailty = builtInProgrammes.find((p) => p.id === 'frailty-virtual-ward')!;
+const [programme] = parseProgrammes(
+  { programmes: [{ ...frailty, id: 'frailty', outcomes: { measures: [{ instrument: 'phq-9', every: 'P84D' }] } }] },
+  'test',
+);
+
+/**
+ * PHQ-9 at 12 weeks: 50 people whose 12-week window closes in the quarter, 41 of them measured,
+ * each better by 0 to 8 points (mean change -3.76; 12 reliably improved, by 6 or more).
+ */
+function measures(): AuditEvent[] {
+  const events: AuditEvent[] = [];
+  for (let i = 0; i < 50; i++) {
+    const journeyId = `frailty.m${i}`;
+    const base = { journeyId, programmeId: 'frailty', teamId: 'south-devon-1' };
+    const baselineAt = new Date(quarter.from.getTime() - 120 * DAY + i * DAY).toISOString();
+    events.push({
+      ...base,
+      seq: 1,
+      at: baselineAt,
+      type: 'measure.recorded',
+      data: { instrument: 'phq-9', occasion: 'baseline', at: baselineAt, 'score.total': 15 },
+    });
+    if (i >= 41) continue;
+    const laterAt = new Date(Date.parse(baselineAt) + 84 * DAY).toISOString();
+    events.push({
+      ...base,
+      seq: 2,
+      at: laterAt,
+      type: 'measure.recorded',
+      data: {
+        instrument: 'phq-9',
+        occasion: 'follow-up',
+        at: laterAt,
+        'score.total': 15 - (i % 9),
+        baselineAt,
+        baselineSeq: 1,
+        'baseline.total': 15,
+      },
+    });
+  }
+  return events;
+}
 
 /** A quarter's events: 63 referrals, mostly from GPs, assessed and reviewed with some late. */
 function quarterOfEvents(): AuditEvent[] {
@@ -61,7 +106,10 @@ function quarterOfEvents(): AuditEvent[] {
 
 describe('the quarterly report', () => {
   it('renders to pages a person can read: figures with their denominators, charts, small numbers hidden, tagged for a screen reader', async () => {
-    const metrics = withSmallNumbersSuppressed(computeMetrics(quarterOfEvents(), quarter), 5);
+    const metrics = withSmallNumbersSuppressed(
+      computeMetrics([...quarterOfEvents(), ...measures()], quarter, { programmes: [programme!] }),
+      5,
+    );
     const pdf = await quarterlyReportPdf({
       programme: { id: 'frailty', name: 'Frailty virtual ward' },
       teams: [{ id: 'south-devon-1', name: 'South Devon 1' }],
@@ -89,7 +137,8 @@ describe('the quarterly report', () => {
         if (px[i]! < 20 && Math.abs(px[i + 1]! - 94) < 20 && px[i + 2]! > 164) blue++;
       text += page.toStructuredText('preserve-whitespace').asText();
     }
-    console.log(`quarterly report: ${pages} page(s) rendered to ${dir}`);
+    writeFileSync(join(dir, 'text.txt'), text);
+    console.log(`quarterly report: ${pages} page(s) rendered to ${dir}, with the text read back`);
 
     // The figures, each with its denominator.
     expect(text).toContain('Frailty virtual ward: quarterly report, Q2 2026/27');
@@ -102,6 +151,13 @@ describe('the quarterly report', () => {
     // Three deaths: fewer than five, so hidden, and the place-of-death share with them.
     expect(text).toContain('<5 yes, 0 no');
     expect(text).not.toContain('3 of 3');
+    // Outcomes: who was expected and measured, the change with its interval, reliable change.
+    expect(text).toMatch(/PHQ-9 Depression severity \(0–27\), at 12 weeks/);
+    expect(text).toMatch(
+      /41 of 50 people; change -3\.8 \(95% CI\s+-4\.6 to -2\.9\); reliable improvement\s+12, deterioration 0/,
+    );
+    // A point no one was expected at says nothing, and is left out.
+    expect(text).not.toContain('at 36 weeks');
     // Bars were drawn: four on-time bars and the referral sources shown.
     expect(blue).toBeGreaterThan(5_000);
 
