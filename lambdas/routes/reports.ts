@@ -1,13 +1,86 @@
 /**
- * Reports for people outside the team: the quarterly PDF for commissioners. It is always built
- * from figures with small numbers hidden, whoever downloads it, because it is made to be sent on.
+ * Reports for people outside the team:
+ * - the quarterly PDF for commissioners, always built from figures with small numbers hidden,
+ *   whoever downloads it, because it is made to be sent on;
+ * - the outcome measures as a CSV for analysts: one row per scale of each measure, named by
+ *   journey id (pseudonymous: no name, NHS number or date of birth), so an analyst can follow a
+ *   person's scores and do their own statistics. Row-level data, so for the team's own lead, the
+ *   service manager and an administrator only, never published (docs/security/information-governance.md).
  */
 import { z } from 'zod';
-import { withSmallNumbersSuppressed } from '../../domain/metrics.js';
+import { withSmallNumbersSuppressed, type AuditEvent } from '../../domain/metrics.js';
+import { instrumentOf } from '../../domain/programme.js';
 import { lastCompleteQuarter, reportingQuarter } from '../../domain/reportingQuarter.js';
 import { metricsFor } from '../evaluation.js';
 import { quarterlyReportPdf } from '../quarterlyReport.js';
-import { canSeeTeam, problem, type Route } from './shared.js';
+import { canSeeTeam, problem, type Route, type RouteDeps } from './shared.js';
+
+const DAY = 86_400_000;
+
+export const MEASURES_CSV_COLUMNS = [
+  'journey_id',
+  'programme',
+  'team',
+  'instrument',
+  'scale',
+  'occasion',
+  'recorded_at',
+  'score',
+  'band',
+  'higher_is',
+  'baseline_score',
+  'days_since_baseline',
+] as const;
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. Text that a
+ * spreadsheet would run as a formula (=, +, -, @ first) is prefixed with an apostrophe, so opening
+ * the file runs nothing (OWASP's advice on CSV injection); numbers are written as numbers.
+ */
+export function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** The rows of the measures recorded in `events`, less those entered in error, oldest first. */
+export function measureRows(
+  events: AuditEvent[],
+  programmes: RouteDeps['programmes'],
+  enteredInError: ReadonlyMap<string, ReadonlySet<number>>,
+): (string | number | null)[][] {
+  return events
+    .filter((e) => e.type === 'measure.recorded' && !enteredInError.get(e.journeyId)?.has(e.seq))
+    .sort((a, b) => a.at.localeCompare(b.at) || a.journeyId.localeCompare(b.journeyId))
+    .flatMap((e) => {
+      const d = e.data ?? {};
+      const programme = programmes.find((p) => p.id === e.programmeId);
+      const instrument = programme && instrumentOf(programme, String(d.instrument));
+      if (!instrument) return [];
+      return instrument.scales
+        .filter((scale) => typeof d[`score.${scale.id}`] === 'number')
+        .map((scale) => {
+          const score = d[`score.${scale.id}`] as number;
+          const band = [...(scale.bands ?? [])].reverse().find((b) => score >= b.from)?.label ?? null;
+          const baseline = d[`baseline.${scale.id}`];
+          return [
+            e.journeyId,
+            e.programmeId,
+            e.teamId,
+            instrument.id,
+            scale.id,
+            String(d.occasion),
+            String(d.at ?? e.at),
+            score,
+            band,
+            scale.higherIs,
+            typeof baseline === 'number' ? baseline : d.occasion === 'baseline' ? score : null,
+            typeof d.daysSinceBaseline === 'number' ? d.daysSinceBaseline : d.occasion === 'baseline' ? 0 : null,
+          ];
+        });
+    });
+}
 
 export const reportRoutes: Route[] = [
   {
@@ -67,6 +140,53 @@ export const reportRoutes: Route[] = [
       return ctx.body(new Uint8Array(pdf), 200, {
         'content-type': 'application/pdf',
         'content-disposition': `attachment; filename="${programme.id}${q.team ? `-${q.team}` : ''}-${quarter.id}.pdf"`,
+      });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/reports/measures.csv',
+    summary: "A programme's outcome measures as CSV for analysts, one row per scale of each measure",
+    roles: ['team-lead', 'service-manager', 'admin'],
+    teamScoped: true,
+    query: ['programme', 'team', 'from', 'to'],
+    responses: {
+      200: {
+        description: `CSV (RFC 4180) with a header row: ${MEASURES_CSV_COLUMNS.join(', ')}`,
+        contentType: 'text/csv',
+        schema: z.string().describe('CSV'),
+      },
+      400: 'no programme, or a bad period',
+      403: 'none of its teams is yours',
+      404: 'no such programme, or no such team in it',
+    },
+    handler: async (ctx, deps) => {
+      const caller = ctx.get('caller');
+      const q = ctx.req.query();
+      if (!q.programme) return problem(ctx, 400, 'Invalid request', 'Say which programme: ?programme=<id>.');
+      const programme = deps.programmes.find((p) => p.id === q.programme);
+      if (!programme) return problem(ctx, 404, 'Not found', `No programme ${q.programme}.`);
+      const to = q.to ? new Date(q.to) : deps.now();
+      const from = q.from ? new Date(q.from) : new Date(to.getTime() - 365 * DAY);
+      if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to)
+        return problem(ctx, 400, 'Invalid request', 'from and to must be ISO dates with from before to.');
+      if (to.getTime() - from.getTime() > 400 * DAY)
+        return problem(ctx, 400, 'Invalid request', 'A period is at most 400 days.');
+      const asked = programme.teams.filter((t) => !q.team || t.id === q.team);
+      if (asked.length === 0) return problem(ctx, 404, 'Not found', `No team ${q.team} in ${programme.name}.`);
+      const teams = asked.filter((t) => canSeeTeam(caller, t.id));
+      if (teams.length === 0) return problem(ctx, 403, 'Forbidden', 'None of the teams asked for is yours.');
+      const events = (await Promise.all(teams.map((t) => deps.read.eventsOfTeam(t.id, from, to))))
+        .flat()
+        .filter((e) => e.programmeId === programme.id && e.type === 'measure.recorded');
+      const marks =
+        events.length > 0 ? await deps.read.entriesInErrorOf([...new Set(events.map((e) => e.journeyId))]) : new Map();
+      const lines = [MEASURES_CSV_COLUMNS, ...measureRows(events, [programme], marks)].map((row) =>
+        row.map(csvField).join(','),
+      );
+      return ctx.body(`${lines.join('\r\n')}\r\n`, 200, {
+        'content-type': 'text/csv; charset=utf-8; header=present',
+        'content-disposition': `attachment; filename="${programme.id}${q.team ? `-${q.team}` : ''}-measures.csv"`,
       });
     },
   },

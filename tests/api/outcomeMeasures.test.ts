@@ -177,6 +177,26 @@ describe('outcome measures through the API', () => {
     ]);
     expect(observations[1]!.derivedFrom).toEqual([{ reference: `QuestionnaireResponse/${responses[1]!.id}` }]);
     expect(observations[1]!.interpretation).toEqual([{ text: 'moderately severe' }]);
+
+    // The analysts' CSV: the follow-up, paired with its baseline, and not the baseline entered in error.
+    const csv = await call('GET', '/reports/measures.csv?programme=frailty-virtual-ward&team=south-devon-1', {
+      token: raj,
+    });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const [header, ...rows] = csv.text.trimEnd().split('\r\n');
+    expect(header).toBe(
+      'journey_id,programme,team,instrument,scale,occasion,recorded_at,score,band,higher_is,baseline_score,days_since_baseline',
+    );
+    const journeyId = path.slice('/journeys/'.length);
+    expect(rows.filter((r) => r.startsWith(`${journeyId},`))).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${journeyId},frailty-virtual-ward,south-devon-1,phq-9,total,follow-up,[^,]+,16,moderately severe,worse,9,\\d`,
+        ),
+      ),
+    ]);
+    expect(csv.text).not.toContain('9434765919');
   }, 120_000);
 
   it('takes a measure at closure, which the metrics pair with its baseline until it is marked entered in error', async () => {

@@ -50,7 +50,7 @@ describe('role × route matrix', () => {
         .replace('{meetingId}', 'none') +
       (['/journeys', '/metrics', '/caseloads', '/staff', '/caseload-moves'].includes(path)
         ? '?team=south-devon-1'
-        : path === '/reports/quarterly'
+        : path === '/reports/quarterly' || path === '/reports/measures.csv'
           ? '?programme=frailty-virtual-ward&team=south-devon-1'
           : '');
     const send = (route: (typeof routes)[number], bearer?: string) =>
