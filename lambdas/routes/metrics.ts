@@ -4,9 +4,7 @@
 import { withSmallNumbersSuppressed } from '../../domain/metrics.js';
 import { metricsFor } from '../evaluation.js';
 import { responses } from '../responses.js';
-import { canSeeTeam, json, problem, TEAM_SCOPED, type Route } from './shared.js';
-
-const DAY = 86_400_000;
+import { canSeeTeam, periodAsked, json, problem, TEAM_SCOPED, type Route } from './shared.js';
 
 export const metricsRoutes: Route[] = [
   {
@@ -25,12 +23,9 @@ export const metricsRoutes: Route[] = [
     handler: async (ctx, deps) => {
       const caller = ctx.get('caller');
       const q = ctx.req.query();
-      const to = q.to ? new Date(q.to) : deps.now();
-      const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY);
-      if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to)
-        return problem(ctx, 400, 'Invalid request', 'from and to must be ISO dates with from before to.');
-      if (to.getTime() - from.getTime() > 400 * DAY)
-        return problem(ctx, 400, 'Invalid request', 'A period is at most 400 days.');
+      const period = periodAsked(ctx, deps.now(), 30);
+      if (period instanceof Response) return period;
+      const { from, to } = period;
       const scope = q.programme ? deps.programmes.filter((p) => p.id === q.programme) : deps.programmes;
       if (q.programme && scope.length === 0) return problem(ctx, 404, 'Not found', `No programme ${q.programme}.`);
       const teams = scope

@@ -13,9 +13,29 @@ import { instrumentOf } from '../../domain/programme.js';
 import { lastCompleteQuarter, reportingQuarter } from '../../domain/reportingQuarter.js';
 import { metricsFor } from '../evaluation.js';
 import { quarterlyReportPdf } from '../quarterlyReport.js';
-import { canSeeTeam, problem, type Route, type RouteDeps } from './shared.js';
+import type { Programme } from '../../domain/programme.js';
+import { canSeeTeam, periodAsked, problem, type Ctx, type Route, type RouteDeps } from './shared.js';
 
-const DAY = 86_400_000;
+/**
+ * The programme a report is of, and the teams in it the caller may see (one, where `team` names
+ * it): a team lead's report is of their own teams. Or the problem that answers the request.
+ */
+function programmeTeams(ctx: Ctx, deps: RouteDeps): { programme: Programme; teams: Programme['teams'] } | Response {
+  const caller = ctx.get('caller');
+  const q = ctx.req.query();
+  if (!q.programme) return problem(ctx, 400, 'Invalid request', 'Say which programme: ?programme=<id>.');
+  const programme = deps.programmes.find((p) => p.id === q.programme);
+  if (!programme) return problem(ctx, 404, 'Not found', `No programme ${q.programme}.`);
+  const asked = programme.teams.filter((t) => !q.team || t.id === q.team);
+  if (asked.length === 0) return problem(ctx, 404, 'Not found', `No team ${q.team} in ${programme.name}.`);
+  const teams = asked.filter((t) => canSeeTeam(caller, t.id));
+  if (teams.length === 0) return problem(ctx, 403, 'Forbidden', 'None of the teams asked for is yours.');
+  return { programme, teams };
+}
+
+/** What a report's file is called: the programme, the team if one was asked for, and what it holds. */
+const fileName = (ctx: Ctx, programme: Programme, what: string) =>
+  `attachment; filename="${programme.id}${ctx.req.query('team') ? `-${ctx.req.query('team')}` : ''}-${what}"`;
 
 export const MEASURES_CSV_COLUMNS = [
   'journey_id',
@@ -101,11 +121,10 @@ export const reportRoutes: Route[] = [
       404: 'no such programme, or no such team in it',
     },
     handler: async (ctx, deps) => {
-      const caller = ctx.get('caller');
+      const scope = programmeTeams(ctx, deps);
+      if (scope instanceof Response) return scope;
+      const { programme, teams } = scope;
       const q = ctx.req.query();
-      if (!q.programme) return problem(ctx, 400, 'Invalid request', 'Say which programme: ?programme=<id>.');
-      const programme = deps.programmes.find((p) => p.id === q.programme);
-      if (!programme) return problem(ctx, 404, 'Not found', `No programme ${q.programme}.`);
       const quarter = q.quarter ? reportingQuarter(q.quarter) : lastCompleteQuarter(deps.now());
       if (!quarter)
         return problem(
@@ -116,11 +135,6 @@ export const reportRoutes: Route[] = [
         );
       if (quarter.from >= deps.now())
         return problem(ctx, 400, 'Invalid request', `${quarter.label} has not begun; there is nothing to report.`);
-      const asked = programme.teams.filter((t) => !q.team || t.id === q.team);
-      if (asked.length === 0) return problem(ctx, 404, 'Not found', `No team ${q.team} in ${programme.name}.`);
-      // Of those, the teams this caller may see: a team lead's report is of their own teams.
-      const teams = asked.filter((t) => canSeeTeam(caller, t.id));
-      if (teams.length === 0) return problem(ctx, 403, 'Forbidden', `None of the teams asked for is yours.`);
       const metrics = await metricsFor(deps.read, {
         programmes: [programme],
         teamIds: teams.map((t) => t.id),
@@ -139,7 +153,7 @@ export const reportRoutes: Route[] = [
       });
       return ctx.body(new Uint8Array(pdf), 200, {
         'content-type': 'application/pdf',
-        'content-disposition': `attachment; filename="${programme.id}${q.team ? `-${q.team}` : ''}-${quarter.id}.pdf"`,
+        'content-disposition': fileName(ctx, programme, `${quarter.id}.pdf`),
       });
     },
   },
@@ -161,21 +175,12 @@ export const reportRoutes: Route[] = [
       404: 'no such programme, or no such team in it',
     },
     handler: async (ctx, deps) => {
-      const caller = ctx.get('caller');
-      const q = ctx.req.query();
-      if (!q.programme) return problem(ctx, 400, 'Invalid request', 'Say which programme: ?programme=<id>.');
-      const programme = deps.programmes.find((p) => p.id === q.programme);
-      if (!programme) return problem(ctx, 404, 'Not found', `No programme ${q.programme}.`);
-      const to = q.to ? new Date(q.to) : deps.now();
-      const from = q.from ? new Date(q.from) : new Date(to.getTime() - 365 * DAY);
-      if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to)
-        return problem(ctx, 400, 'Invalid request', 'from and to must be ISO dates with from before to.');
-      if (to.getTime() - from.getTime() > 400 * DAY)
-        return problem(ctx, 400, 'Invalid request', 'A period is at most 400 days.');
-      const asked = programme.teams.filter((t) => !q.team || t.id === q.team);
-      if (asked.length === 0) return problem(ctx, 404, 'Not found', `No team ${q.team} in ${programme.name}.`);
-      const teams = asked.filter((t) => canSeeTeam(caller, t.id));
-      if (teams.length === 0) return problem(ctx, 403, 'Forbidden', 'None of the teams asked for is yours.');
+      const period = periodAsked(ctx, deps.now(), 365);
+      if (period instanceof Response) return period;
+      const { from, to } = period;
+      const scope = programmeTeams(ctx, deps);
+      if (scope instanceof Response) return scope;
+      const { programme, teams } = scope;
       const events = (await Promise.all(teams.map((t) => deps.read.eventsOfTeam(t.id, from, to))))
         .flat()
         .filter((e) => e.programmeId === programme.id && e.type === 'measure.recorded');
@@ -186,7 +191,7 @@ export const reportRoutes: Route[] = [
       );
       return ctx.body(`${lines.join('\r\n')}\r\n`, 200, {
         'content-type': 'text/csv; charset=utf-8; header=present',
-        'content-disposition': `attachment; filename="${programme.id}${q.team ? `-${q.team}` : ''}-measures.csv"`,
+        'content-disposition': fileName(ctx, programme, 'measures.csv'),
       });
     },
   },

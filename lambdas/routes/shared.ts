@@ -179,3 +179,20 @@ export const isInvalidKey = (error: unknown) => (error as { name?: string })?.na
 /** A list's page size: 50 unless asked, 1 to 200. */
 export const pageLimit = (limit: string | undefined) =>
   Math.min(Math.max(Math.floor(Number(limit ?? 50)) || 50, 1), 200);
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The period a figures route is asked for (`from`, `to`: ISO dates; `to` defaults to now, `from` to
+ * `days` before it), at most 400 days; or the problem that answers the request.
+ */
+export function periodAsked(ctx: Ctx, now: Date, days: number): { from: Date; to: Date } | Response {
+  const q = ctx.req.query();
+  const to = q.to ? new Date(q.to) : now;
+  const from = q.from ? new Date(q.from) : new Date(to.getTime() - days * DAY_MS);
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to)
+    return problem(ctx, 400, 'Invalid request', 'from and to must be ISO dates with from before to.');
+  if (to.getTime() - from.getTime() > 400 * DAY_MS)
+    return problem(ctx, 400, 'Invalid request', 'A period is at most 400 days.');
+  return { from, to };
+}
