@@ -104,7 +104,9 @@ const outcomePoint = z.looseObject({
   meanBaseline: rate,
   meanLater: rate,
   meanChange: rate,
-  ci95: z.tuple([z.number(), z.number()]).nullable(),
+  // Lower and upper bound: an array of two, not a tuple, whose `prefixItems` schemathesis rewrites
+  // as draft-07 `items: [...]` and then refuses (tests/api/roles.test.ts).
+  ci95: z.array(z.number()).length(2).nullable(),
   reliable: z
     .looseObject({
       improved: count,

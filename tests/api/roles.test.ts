@@ -128,5 +128,19 @@ describe('role × route matrix', () => {
     );
     const triage = doc.paths['/journeys/{id}/triage']!.post!.requestBody!.content['application/json']!.schema;
     expect(triage.properties!.decision).toEqual({ type: 'string', enum: ['accept', 'decline'] });
+    // No tuple (`prefixItems`): valid JSON Schema 2020-12, but schemathesis (the fuzzing test, as an
+    // integration engine's own tooling might) rewrites it as draft-07 `items: [...]` and then refuses
+    // the document. A pair is an array of two.
+    const tuples: string[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${at}/${i}`));
+      else if (node && typeof node === 'object')
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'prefixItems' || (key === 'items' && Array.isArray(value))) tuples.push(at);
+          walk(value, `${at}/${key}`);
+        }
+    };
+    walk(doc.paths, '#/paths');
+    expect(tuples).toEqual([]);
   });
 });
