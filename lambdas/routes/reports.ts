@@ -9,11 +9,10 @@
  */
 import { z } from 'zod';
 import { withSmallNumbersSuppressed, type AuditEvent } from '../../domain/metrics.js';
-import { instrumentOf } from '../../domain/programme.js';
+import { instrumentOf, type Programme } from '../../domain/programme.js';
 import { lastCompleteQuarter, reportingQuarter } from '../../domain/reportingQuarter.js';
 import { metricsFor } from '../evaluation.js';
 import { quarterlyReportPdf } from '../quarterlyReport.js';
-import type { Programme } from '../../domain/programme.js';
 import { canSeeTeam, periodAsked, problem, type Ctx, type Route, type RouteDeps } from './shared.js';
 
 /**
@@ -83,7 +82,9 @@ export function measureRows(
         .map((scale) => {
           const score = d[`score.${scale.id}`] as number;
           const band = [...(scale.bands ?? [])].reverse().find((b) => score >= b.from)?.label ?? null;
-          const baseline = d[`baseline.${scale.id}`];
+          // A baseline entered in error is no baseline: the row is left unpaired, as evaluation leaves it (HAZ-39).
+          const unpaired = typeof d.baselineSeq === 'number' && enteredInError.get(e.journeyId)?.has(d.baselineSeq);
+          const baseline = unpaired ? null : d[`baseline.${scale.id}`];
           return [
             e.journeyId,
             e.programmeId,
@@ -96,7 +97,11 @@ export function measureRows(
             band,
             scale.higherIs,
             typeof baseline === 'number' ? baseline : d.occasion === 'baseline' ? score : null,
-            typeof d.daysSinceBaseline === 'number' ? d.daysSinceBaseline : d.occasion === 'baseline' ? 0 : null,
+            !unpaired && typeof d.daysSinceBaseline === 'number'
+              ? d.daysSinceBaseline
+              : d.occasion === 'baseline'
+                ? 0
+                : null,
           ];
         });
     });
